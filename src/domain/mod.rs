@@ -1,0 +1,13 @@
+//! Pure domain logic: the checklist model and its file format, lint, scoring and
+//! training rules. Nothing in here knows about the database or HTTP, so all of it is
+//! tested directly (unit and property tests) and reused by the web layer, the CLI and
+//! the reports.
+
+pub mod checklist;
+pub mod library;
+pub mod scoring;
+pub mod text;
+pub mod training;
+
+pub use checklist::*;
+pub use text::{Lang, Text};

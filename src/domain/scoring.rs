@@ -1,0 +1,449 @@
+//! The scoring engine: given a checklist, the person inspected, the context and the
+//! answers, work out every item's points, the section and total scores, pass or fail,
+//! the critical failures and the training the failures call for.
+//!
+//! It is total: invalid answers never panic, they come back as `problems` (and count as
+//! unanswered), so the same function serves the live score of a half-filled draft and the
+//! final score of a submission.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::checklist::*;
+
+/// What the inspector recorded for one item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Pass,
+    Fail,
+    /// Not applicable: leaves the item out of the score.
+    Na,
+    /// Points on a `scale` item.
+    Scale(u32),
+    /// The number measured on a `measure` item.
+    Measure(f64),
+    /// Indexes of the key phrases heard, for a `script` item.
+    Heard(Vec<usize>),
+    /// Indexes of the steps done, in the order they were seen, for a `steps` item.
+    Done(Vec<usize>),
+    /// The amount spent or used, for a `limit` item.
+    Amount(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Gender> {
+        match s {
+            "female" => Some(Gender::Female),
+            "male" => Some(Gender::Male),
+            _ => None,
+        }
+    }
+}
+
+/// The attributes of the person inspected that conditions may test.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Subject {
+    pub gender: Option<Gender>,
+    pub position: Option<String>,
+}
+
+pub type Context = BTreeMap<String, Value>;
+pub type Answers = BTreeMap<String, Answer>;
+
+/// Something wrong with the context or the answers, named precisely.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    UnknownContext { key: String },
+    MissingContext { key: String },
+    BadContext { key: String, message: String },
+    UnknownItem { key: String },
+    BadAnswer { key: String, message: String },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::UnknownContext { key } => write!(f, "`{key}` is not a context field of this checklist"),
+            Problem::MissingContext { key } => write!(f, "context field `{key}` needs a value"),
+            Problem::BadContext { key, message } => write!(f, "context field `{key}`: {message}"),
+            Problem::UnknownItem { key } => write!(f, "`{key}` is not an item of this checklist"),
+            Problem::BadAnswer { key, message } => write!(f, "item `{key}`: {message}"),
+        }
+    }
+}
+
+/// Check the context the inspector gave and fill in defaults. Missing values without a
+/// default are reported as `MissingContext`, which a draft may ignore but a submission not.
+pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<Problem>) {
+    let mut problems = Vec::new();
+    for key in given.keys() {
+        if checklist.context_field(key).is_none() {
+            problems.push(Problem::UnknownContext { key: key.clone() });
+        }
+    }
+    let mut resolved = Context::new();
+    for field in &checklist.context {
+        let key = field.key.clone();
+        let bad = |message: String| Problem::BadContext {
+            key: field.key.clone(),
+            message,
+        };
+        match (&field.kind, given.get(&field.key)) {
+            (ContextKind::Choice { options, .. }, Some(v)) => {
+                match v.as_text().filter(|t| options.iter().any(|o| o.value == *t)) {
+                    Some(_) => {
+                        resolved.insert(key, v.clone());
+                    }
+                    None => {
+                        let names: Vec<&str> = options.iter().map(|o| o.value.as_str()).collect();
+                        problems.push(bad(format!("`{v}` is not one of {}", names.join(", "))));
+                    }
+                }
+            }
+            (ContextKind::Number { min, max, .. }, Some(v)) => match v.as_number() {
+                Some(n) if n.is_finite() && n >= *min && n <= *max => {
+                    resolved.insert(key, v.clone());
+                }
+                _ => problems.push(bad(format!("must be a number from {min} to {max}"))),
+            },
+            (ContextKind::Choice { default: Some(d), .. }, None) => {
+                resolved.insert(key, Value::Text(d.clone()));
+            }
+            (ContextKind::Number { default: Some(d), .. }, None) => {
+                resolved.insert(key, Value::Number(*d));
+            }
+            (_, None) => problems.push(Problem::MissingContext { key }),
+        }
+    }
+    (resolved, problems)
+}
+
+/// Whether an item applies to this subject and context.
+pub fn applies(item: &Item, subject: &Subject, context: &Context) -> bool {
+    item.when.iter().all(|condition| {
+        let value = match &condition.field {
+            Field::SubjectGender => subject.gender.map(|g| Value::Text(g.as_str().to_string())),
+            Field::SubjectPosition => subject.position.clone().map(Value::Text),
+            Field::Context(key) => context.get(key).cloned(),
+        };
+        condition.test.holds(value.as_ref())
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Left out by its condition.
+    Excluded,
+    Unanswered,
+    NotApplicable,
+    Passed,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemResult {
+    pub key: String,
+    pub section: String,
+    pub outcome: Outcome,
+    pub points: f64,
+    /// The item's weight when it counts, else 0.
+    pub max: f64,
+    /// The cap computed for a `limit` item in this context.
+    pub cap: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionResult {
+    pub key: String,
+    pub score: f64,
+    pub max: f64,
+    pub percent: Option<f64>,
+    pub answered: usize,
+    pub applicable: usize,
+}
+
+/// Modules to assign because items failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingCall {
+    pub module: String,
+    /// The failed items that call for it, in checklist order.
+    pub items: Vec<String>,
+    /// Whether any of them is critical (a shorter due date).
+    pub critical: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scorecard {
+    pub items: Vec<ItemResult>,
+    pub sections: Vec<SectionResult>,
+    pub score: f64,
+    pub max_score: f64,
+    pub percent: f64,
+    pub passed: bool,
+    pub critical_failures: Vec<String>,
+    pub failed: Vec<String>,
+    /// Required items that apply and have no valid answer yet.
+    pub unanswered: Vec<String>,
+    pub answered: usize,
+    pub applicable: usize,
+    pub training: Vec<TrainingCall>,
+    pub problems: Vec<Problem>,
+}
+
+impl Scorecard {
+    /// Ready to submit: every required item answered and nothing invalid.
+    pub fn is_complete(&self) -> bool {
+        self.unanswered.is_empty() && self.problems.is_empty()
+    }
+
+    pub fn item(&self, key: &str) -> Option<&ItemResult> {
+        self.items.iter().find(|i| i.key == key)
+    }
+}
+
+/// Score a set of answers. `context` should come from [`resolve_context`].
+pub fn score(checklist: &Checklist, subject: &Subject, context: &Context, answers: &Answers) -> Scorecard {
+    let mut problems: Vec<Problem> = answers
+        .keys()
+        .filter(|k| checklist.item(k).is_none())
+        .map(|k| Problem::UnknownItem { key: k.clone() })
+        .collect();
+    let mut items = Vec::new();
+    let mut sections = Vec::new();
+    let mut unanswered = Vec::new();
+    let mut training: Vec<TrainingCall> = Vec::new();
+
+    for section in &checklist.sections {
+        let mut sum = SectionResult {
+            key: section.key.clone(),
+            score: 0.0,
+            max: 0.0,
+            percent: None,
+            answered: 0,
+            applicable: 0,
+        };
+        for item in &section.items {
+            let result = score_item(item, &section.key, subject, context, answers.get(&item.key), &mut problems);
+            if result.outcome != Outcome::Excluded {
+                sum.applicable += 1;
+            }
+            match result.outcome {
+                Outcome::Unanswered if item.required => unanswered.push(item.key.clone()),
+                Outcome::NotApplicable | Outcome::Passed | Outcome::Failed => sum.answered += 1,
+                _ => {}
+            }
+            if result.outcome == Outcome::Failed {
+                for module in &item.training {
+                    match training.iter_mut().find(|t| t.module == *module) {
+                        Some(call) => {
+                            call.items.push(item.key.clone());
+                            call.critical |= item.critical;
+                        }
+                        None => training.push(TrainingCall {
+                            module: module.clone(),
+                            items: vec![item.key.clone()],
+                            critical: item.critical,
+                        }),
+                    }
+                }
+            }
+            sum.score += result.points;
+            sum.max += result.max;
+            items.push(result);
+        }
+        sum.percent = (sum.max > 0.0).then(|| percent_of(sum.score, sum.max));
+        sections.push(sum);
+    }
+
+    let score: f64 = items.iter().map(|i| i.points).sum();
+    let max_score: f64 = items.iter().map(|i| i.max).sum();
+    let percent = if max_score > 0.0 {
+        percent_of(score, max_score)
+    } else {
+        100.0
+    };
+    let failed: Vec<String> = items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Failed)
+        .map(|i| i.key.clone())
+        .collect();
+    let critical_failures: Vec<String> = failed
+        .iter()
+        .filter(|k| checklist.item(k).is_some_and(|i| i.critical))
+        .cloned()
+        .collect();
+    Scorecard {
+        passed: percent >= checklist.pass_mark && critical_failures.is_empty(),
+        answered: sections.iter().map(|s| s.answered).sum(),
+        applicable: sections.iter().map(|s| s.applicable).sum(),
+        items,
+        sections,
+        score,
+        max_score,
+        percent,
+        critical_failures,
+        failed,
+        unanswered,
+        training,
+        problems,
+    }
+}
+
+fn percent_of(score: f64, max: f64) -> f64 {
+    (score / max * 100.0).clamp(0.0, 100.0)
+}
+
+fn score_item(
+    item: &Item,
+    section: &str,
+    subject: &Subject,
+    context: &Context,
+    answer: Option<&Answer>,
+    problems: &mut Vec<Problem>,
+) -> ItemResult {
+    let cap = match &item.kind {
+        ItemKind::Limit { limit, .. } => limit.cap(context),
+        _ => None,
+    };
+    let mut result = ItemResult {
+        key: item.key.clone(),
+        section: section.to_string(),
+        outcome: Outcome::Unanswered,
+        points: 0.0,
+        max: 0.0,
+        cap,
+    };
+    if !applies(item, subject, context) {
+        result.outcome = Outcome::Excluded;
+        return result;
+    }
+    let Some(answer) = answer else {
+        return result;
+    };
+    match judge(item, cap, answer) {
+        Ok(None) => result.outcome = Outcome::NotApplicable,
+        Ok(Some((fraction, passed))) => {
+            result.max = item.weight;
+            result.points = item.weight * fraction;
+            result.outcome = if passed { Outcome::Passed } else { Outcome::Failed };
+        }
+        Err(message) => problems.push(Problem::BadAnswer {
+            key: item.key.clone(),
+            message,
+        }),
+    }
+    result
+}
+
+/// The share of the item's weight earned and whether the item passed; `None` for N/A.
+fn judge(item: &Item, cap: Option<f64>, answer: &Answer) -> Result<Option<(f64, bool)>, String> {
+    let all_or_nothing = |ok: bool| Ok(Some((if ok { 1.0 } else { 0.0 }, ok)));
+    match (&item.kind, answer) {
+        (_, Answer::Na) if item.na => Ok(None),
+        (_, Answer::Na) => Err("\"not applicable\" is not allowed for this item".into()),
+        (ItemKind::Check, Answer::Pass) => all_or_nothing(true),
+        (ItemKind::Check, Answer::Fail) => all_or_nothing(false),
+        (ItemKind::Scale { max, pass_at, .. }, Answer::Scale(v)) => {
+            if v > max {
+                return Err(format!("{v} is above the top of the scale ({max})"));
+            }
+            Ok(Some((*v as f64 / *max as f64, v >= pass_at)))
+        }
+        (ItemKind::Measure { allowed, .. }, Answer::Measure(v)) => {
+            finite(*v)?;
+            all_or_nothing(allowed.contains(*v))
+        }
+        (ItemKind::Script { phrases, pass_at, .. }, Answer::Heard(heard)) => {
+            distinct_indexes(heard, phrases.len(), "phrase")?;
+            Ok(Some((heard.len() as f64 / phrases.len() as f64, heard.len() as u32 >= *pass_at)))
+        }
+        (ItemKind::Steps { steps, in_order, pass_at }, Answer::Done(done)) => {
+            distinct_indexes(done, steps.len(), "step")?;
+            let counted = if *in_order {
+                longest_in_order_run(done)
+            } else {
+                done.len()
+            };
+            Ok(Some((counted as f64 / steps.len() as f64, counted as u32 >= *pass_at)))
+        }
+        (ItemKind::Limit { .. }, Answer::Amount(v)) => {
+            finite(*v)?;
+            if *v < 0.0 {
+                return Err("the amount cannot be negative".into());
+            }
+            let cap = cap.ok_or("the context needed to compute this limit is missing")?;
+            all_or_nothing(*v <= cap + 1e-9)
+        }
+        (kind, _) => Err(format!("this is a `{}` item: {}", kind.name(), expected_answer(kind))),
+    }
+}
+
+fn expected_answer(kind: &ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Check => "answer pass, fail or n/a",
+        ItemKind::Scale { .. } => "answer a point on the scale",
+        ItemKind::Measure { .. } => "answer the number measured",
+        ItemKind::Script { .. } => "answer the key phrases heard",
+        ItemKind::Steps { .. } => "answer the steps done, in order",
+        ItemKind::Limit { .. } => "answer the amount",
+    }
+}
+
+fn finite(v: f64) -> Result<(), String> {
+    if v.is_finite() && v.abs() < 1e9 {
+        Ok(())
+    } else {
+        Err("the number is not a usable value".into())
+    }
+}
+
+fn distinct_indexes(list: &[usize], len: usize, what: &str) -> Result<(), String> {
+    let mut seen = vec![false; len];
+    for &i in list {
+        if i >= len {
+            return Err(format!("there is no {what} {} (it has {len})", i + 1));
+        }
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(format!("{what} {} is listed twice", i + 1));
+        }
+    }
+    Ok(())
+}
+
+/// The most steps that were done in the right order: the longest increasing
+/// subsequence of the observed order. A step done out of turn does not count.
+pub fn longest_in_order_run(done: &[usize]) -> usize {
+    // Patience sorting: tails[k] is the smallest last step of a run of length k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    for &step in done {
+        let at = tails.partition_point(|&t| t < step);
+        if at == tails.len() {
+            tails.push(step);
+        } else {
+            tails[at] = step;
+        }
+    }
+    tails.len()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,67 @@
+//! Bilingual text: every human-readable string in the library exists in 繁體中文 and English.
+
+use serde::{Deserialize, Serialize};
+
+/// A language the UI and the content speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-tw" | "zh-hk" | "zh-hant" | "zh-mo" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            other if other.starts_with("zh-") => Some(Lang::Zh),
+            other if other.starts_with("en-") => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_browser_language_codes() {
+        assert_eq!(Lang::parse("zh-TW"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+}
