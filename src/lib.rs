@@ -1,3 +1,10 @@
 //! Decorum: staff training and compliance audits for front-of-house service teams.
 
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
 pub mod domain;
+pub mod library_files;
+pub mod store;

@@ -1,1 +1,352 @@
-fn main() {}
+//! The `decorum` command: serve the web app, run migrations, lint and import the
+//! checklist library, add users, load demo data.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use chrono::{Local, NaiveDate};
+use clap::{Parser, Subcommand};
+use decorum::app::{self, AppState};
+use decorum::auth::Role;
+use decorum::config::Config;
+use decorum::domain::scoring::Gender;
+use decorum::store::users::NewUser;
+use decorum::{db, demo, library_files, store};
+use sea_orm::DatabaseConnection;
+
+#[derive(Parser)]
+#[command(
+    name = "decorum",
+    version,
+    about = "Staff training and compliance audits for front-of-house service teams"
+)]
+struct Cli {
+    /// Database URL: sqlite://… (default: DATA_DIR/decorum.db) or postgres://…
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// Where photos and the default SQLite database are kept.
+    #[arg(long, env = "DECORUM_DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    /// The checklist library directory.
+    #[arg(
+        long,
+        env = "DECORUM_CHECKLISTS",
+        default_value = "checklists",
+        global = true
+    )]
+    checklists: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (runs migrations and imports the checklist library first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "DECORUM_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Load the demo data into an empty database and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Work with the checklist library.
+    Checklists {
+        #[command(subcommand)]
+        command: ChecklistsCommand,
+    },
+    /// Manage people and accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Load the demo data (sites, people, six months of spot-checks) into an empty database.
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum ChecklistsCommand {
+    /// Check library files and their cross-references; problems print as file:line:column.
+    Lint {
+        /// Files or directories (default: the library directory).
+        paths: Vec<PathBuf>,
+    },
+    /// Import the library: every changed checklist or module becomes a new version.
+    Import,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a person. Without --password, a password is generated and printed once.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin | quality | manager | supervisor | staff
+        #[arg(long)]
+        role: Role,
+        /// Site code (repeat for several sites).
+        #[arg(long = "site")]
+        sites: Vec<String>,
+        /// Position key from positions.toml (for staff).
+        #[arg(long)]
+        position: Option<String>,
+        /// female | male (used by conditional checklist items).
+        #[arg(long, value_parser = parse_gender)]
+        gender: Option<Gender>,
+        /// Hire date, YYYY-MM-DD.
+        #[arg(long)]
+        hire_date: Option<NaiveDate>,
+        /// Set this password (at least 8 characters).
+        #[arg(long, env = "DECORUM_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Create the person without a sign-in (staff who only get inspected).
+        #[arg(long, conflicts_with = "password")]
+        no_login: bool,
+    },
+}
+
+fn parse_gender(s: &str) -> Result<Gender, String> {
+    Gender::parse(s).ok_or_else(|| format!("`{s}` is not female or male"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = Config::new(cli.database_url, cli.data_dir, cli.checklists);
+    if let Command::Checklists {
+        command: ChecklistsCommand::Lint { paths },
+    } = cli.command
+    {
+        return lint(&config, paths);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DECORUM_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config, cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn lint(config: &Config, paths: Vec<PathBuf>) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![config.checklists_dir.clone()]
+    } else {
+        paths
+    };
+    let problems = library_files::lint(&paths, &config.checklists_dir);
+    for problem in &problems {
+        println!("{problem}");
+    }
+    if problems.is_empty() {
+        eprintln!("checklists: no problems found");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("checklists: {} problem(s)", problems.len());
+        ExitCode::FAILURE
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = db::connect(config).await.with_context(|| {
+        format!(
+            "cannot open the database ({})",
+            redact(&config.database_url)
+        )
+    })?;
+    db::migrate(&db)
+        .await
+        .context("cannot migrate the database")?;
+    Ok(db)
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{user}:***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn import(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {
+    let library = match library_files::load(&config.checklists_dir) {
+        Ok(library) => library,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            bail!(
+                "the checklist library in {} has {} problem(s); fix them (see `decorum checklists lint`)",
+                config.checklists_dir.display(),
+                problems.len()
+            );
+        }
+    };
+    let report = store::library::import(db, &library).await?;
+    tracing::info!("checklist library imported: {report}");
+    Ok(())
+}
+
+async fn run(config: Config, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Checklists {
+            command: ChecklistsCommand::Lint { .. },
+        } => unreachable!("lint runs without a database"),
+        Command::Migrate => {
+            open(&config).await?;
+            println!("database is up to date");
+        }
+        Command::Checklists {
+            command: ChecklistsCommand::Import,
+        } => {
+            let db = open(&config).await?;
+            import(&config, &db).await?;
+        }
+        Command::Demo => {
+            let db = open(&config).await?;
+            import(&config, &db).await?;
+            load_demo(&db).await?;
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    sites,
+                    position,
+                    gender,
+                    hire_date,
+                    password,
+                    no_login,
+                },
+        } => {
+            let db = open(&config).await?;
+            import(&config, &db).await?;
+            let generated = (!no_login && password.is_none()).then(generate_password);
+            let password = password.or_else(|| generated.clone());
+            let user = store::users::add(
+                &db,
+                NewUser {
+                    email,
+                    name,
+                    role,
+                    password,
+                    position,
+                    gender,
+                    hire_date,
+                    sites,
+                },
+                None,
+            )
+            .await?;
+            println!("added {} <{}> as {}", user.name, user.email, user.role);
+            if let Some(p) = generated {
+                println!("password (shown once): {p}");
+            }
+        }
+        Command::Serve { addr, demo } => serve(config, addr, demo).await?,
+    }
+    Ok(())
+}
+
+fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let today = Local::now().date_naive();
+    let mut last_shown = 0;
+    let report = demo::load(db, today, |done, total| {
+        let percent = done * 100 / total.max(1);
+        if percent >= last_shown + 10 || done == total {
+            last_shown = percent;
+            eprint!("\rloading demo spot-checks: {done}/{total} ({percent}%)");
+            let _ = std::io::stderr().flush();
+        }
+    })
+    .await?;
+    eprintln!();
+    println!(
+        "demo data loaded: {} sites, {} people, {} spot-checks",
+        report.sites, report.people, report.inspections
+    );
+    Ok(())
+}
+
+async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<()> {
+    let db = open(&config).await?;
+    import(&config, &db).await?;
+    if with_demo {
+        if demo::is_empty(&db).await? {
+            load_demo(&db).await?;
+        } else {
+            tracing::info!("database already has data: demo not loaded again");
+        }
+        println!("demo accounts (password: {}):", demo::DEMO_PASSWORD);
+        for (email, what) in demo::DEMO_ACCOUNTS {
+            println!("  {email:<26} {what}");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("Decorum is serving on http://{local}");
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+    };
+    axum::serve(listener, app::build(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn database_passwords_never_show() {
+        assert_eq!(
+            redact("postgres://app:secret@db:5432/decorum"),
+            "postgres://app:***@db:5432/decorum"
+        );
+        assert_eq!(
+            redact("sqlite://data/decorum.db?mode=rwc"),
+            "sqlite://data/decorum.db?mode=rwc"
+        );
+    }
+}

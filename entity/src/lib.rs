@@ -1,1 +1,29 @@
-pub fn placeholder() {}
+//! sea-orm entities: one module per table, matching the migrations in `migration/`.
+
+pub mod audit_log;
+pub mod checklist;
+pub mod checklist_version;
+pub mod inspection;
+pub mod inspection_response;
+pub mod position;
+pub mod site;
+pub mod training_assignment;
+pub mod training_module;
+pub mod training_module_version;
+pub mod user;
+pub mod user_site;
+
+pub mod prelude {
+    pub use super::audit_log::Entity as AuditLog;
+    pub use super::checklist::Entity as Checklist;
+    pub use super::checklist_version::Entity as ChecklistVersion;
+    pub use super::inspection::Entity as Inspection;
+    pub use super::inspection_response::Entity as InspectionResponse;
+    pub use super::position::Entity as Position;
+    pub use super::site::Entity as Site;
+    pub use super::training_assignment::Entity as TrainingAssignment;
+    pub use super::training_module::Entity as TrainingModule;
+    pub use super::training_module_version::Entity as TrainingModuleVersion;
+    pub use super::user::Entity as User;
+    pub use super::user_site::Entity as UserSite;
+}

@@ -1,1 +1,13 @@
-pub fn placeholder() {}
+//! Database migrations, shared by SQLite and PostgreSQL. One file per migration.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_core;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_core::Migration)]
+    }
+}

@@ -333,9 +333,9 @@ impl Test {
         match self {
             Test::Is(expected) => value == expected,
             Test::In(list) => list.contains(value),
-            Test::Range { min, max } => value.as_number().is_some_and(|n| {
-                min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)
-            }),
+            Test::Range { min, max } => value
+                .as_number()
+                .is_some_and(|n| min.is_none_or(|lo| n >= lo) && max.is_none_or(|hi| n <= hi)),
         }
     }
 }

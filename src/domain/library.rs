@@ -511,7 +511,9 @@ impl<'a> Parser<'a> {
         } else if lang == "zh" && !s.chars().any(is_cjk) {
             self.error(
                 &span,
-                format!("{what}: the zh text has no Chinese characters (is it in the wrong language?)"),
+                format!(
+                    "{what}: the zh text has no Chinese characters (is it in the wrong language?)"
+                ),
             );
         }
         s.trim().to_string()
@@ -521,15 +523,27 @@ impl<'a> Parser<'a> {
         list.into_iter().map(|t| self.text(t, what)).collect()
     }
 
-    fn references(&mut self, ns: Namespace, list: Spanned<Vec<Spanned<String>>>, what: &str, at_least_one: bool) -> Vec<String> {
+    fn references(
+        &mut self,
+        ns: Namespace,
+        list: Spanned<Vec<Spanned<String>>>,
+        what: &str,
+        at_least_one: bool,
+    ) -> Vec<String> {
         if at_least_one && list.get_ref().is_empty() {
-            self.error(&list.span(), format!("{what} must name at least one {}", ns.noun()));
+            self.error(
+                &list.span(),
+                format!("{what} must name at least one {}", ns.noun()),
+            );
         }
         let mut seen = BTreeSet::new();
         let mut keys = Vec::new();
         for key in list.into_inner() {
             if !seen.insert(key.get_ref().clone()) {
-                self.error(&key.span(), format!("{} `{}` is listed twice", ns.noun(), key.get_ref()));
+                self.error(
+                    &key.span(),
+                    format!("{} `{}` is listed twice", ns.noun(), key.get_ref()),
+                );
                 continue;
             }
             self.use_key(ns, &key);
@@ -541,7 +555,10 @@ impl<'a> Parser<'a> {
     fn percent(&mut self, value: &Spanned<f64>, what: &str) -> f64 {
         let v = *value.get_ref();
         if !(0.0..=100.0).contains(&v) {
-            self.error(&value.span(), format!("{what} must be a percent between 0 and 100, not {v}"));
+            self.error(
+                &value.span(),
+                format!("{what} must be a percent between 0 and 100, not {v}"),
+            );
         }
         v
     }
@@ -554,16 +571,24 @@ impl<'a> Parser<'a> {
         self.define(Namespace::Checklist, &head.key);
         let key = self.key(&head.key, "checklist", KeyStyle::Kebab);
         let title = self.text(head.title, "checklist title");
-        let description = head.description.map(|d| self.text(d, "checklist description"));
+        let description = head
+            .description
+            .map(|d| self.text(d, "checklist description"));
         let positions = self.references(Namespace::Position, head.positions, "`positions`", true);
         let pass_mark = self.percent(&head.pass_mark, "`pass_mark`");
         if head.source.get_ref().trim().is_empty() {
-            self.error(&head.source.span(), "`source` is empty: name the part of the standard this checklist checks");
+            self.error(
+                &head.source.span(),
+                "`source` is empty: name the part of the standard this checklist checks",
+            );
         }
         let context = self.context_fields(raw.context);
 
         if raw.section.is_empty() {
-            self.error(&head.key.span(), format!("checklist `{key}` has no [[section]]"));
+            self.error(
+                &head.key.span(),
+                format!("checklist `{key}` has no [[section]]"),
+            );
         }
         let mut section_keys = BTreeSet::new();
         let mut item_keys = BTreeSet::new();
@@ -571,18 +596,27 @@ impl<'a> Parser<'a> {
         for raw_section in raw.section {
             let section_key = self.key(&raw_section.key, "section", KeyStyle::Kebab);
             if !section_keys.insert(section_key.clone()) {
-                self.error(&raw_section.key.span(), format!("duplicate section key `{section_key}`"));
+                self.error(
+                    &raw_section.key.span(),
+                    format!("duplicate section key `{section_key}`"),
+                );
             }
             let title = self.text(raw_section.title, "section title");
             if raw_section.item.is_empty() {
-                self.error(&raw_section.key.span(), format!("section `{section_key}` has no [[section.item]]"));
+                self.error(
+                    &raw_section.key.span(),
+                    format!("section `{section_key}` has no [[section.item]]"),
+                );
             }
             let mut items = Vec::new();
             for raw_item in raw_section.item {
                 if !item_keys.insert(raw_item.key.get_ref().clone()) {
                     self.error(
                         &raw_item.key.span(),
-                        format!("duplicate item key `{}` in checklist `{key}`", raw_item.key.get_ref()),
+                        format!(
+                            "duplicate item key `{}` in checklist `{key}`",
+                            raw_item.key.get_ref()
+                        ),
                     );
                 }
                 if let Some(item) = self.item(raw_item, &context) {
@@ -619,10 +653,16 @@ impl<'a> Parser<'a> {
             let kind = match field.kind.get_ref().as_str() {
                 "choice" => {
                     if field.min.is_some() || field.max.is_some() {
-                        self.error(&field.key.span(), "a `choice` context takes `options`, not `min`/`max`");
+                        self.error(
+                            &field.key.span(),
+                            "a `choice` context takes `options`, not `min`/`max`",
+                        );
                     }
                     let Some(options) = field.options else {
-                        self.error(&field.key.span(), format!("choice context `{key}` needs `options`"));
+                        self.error(
+                            &field.key.span(),
+                            format!("choice context `{key}` needs `options`"),
+                        );
                         continue;
                     };
                     if options.get_ref().len() < 2 {
@@ -649,7 +689,10 @@ impl<'a> Parser<'a> {
                         Some(d) => match d.get_ref().as_str() {
                             Some(v) if values.contains(v) => Some(v.to_string()),
                             _ => {
-                                self.error(&d.span(), format!("default of `{key}` must be one of its options"));
+                                self.error(
+                                    &d.span(),
+                                    format!("default of `{key}` must be one of its options"),
+                                );
                                 None
                             }
                         },
@@ -661,21 +704,41 @@ impl<'a> Parser<'a> {
                 }
                 "number" => {
                     if field.options.is_some() {
-                        self.error(&field.key.span(), "a `number` context takes `min` and `max`, not `options`");
+                        self.error(
+                            &field.key.span(),
+                            "a `number` context takes `min` and `max`, not `options`",
+                        );
                     }
                     let (Some(min), Some(max)) = (field.min, field.max) else {
-                        self.error(&field.key.span(), format!("number context `{key}` needs both `min` and `max`"));
+                        self.error(
+                            &field.key.span(),
+                            format!("number context `{key}` needs both `min` and `max`"),
+                        );
                         continue;
                     };
                     if min.get_ref() > max.get_ref() {
-                        self.error(&min.span(), format!("`min` ({}) is greater than `max` ({})", min.get_ref(), max.get_ref()));
+                        self.error(
+                            &min.span(),
+                            format!(
+                                "`min` ({}) is greater than `max` ({})",
+                                min.get_ref(),
+                                max.get_ref()
+                            ),
+                        );
                     }
                     let default = match field.default {
                         None => None,
                         Some(d) => match toml_number(d.get_ref()) {
                             Some(v) if v >= *min.get_ref() && v <= *max.get_ref() => Some(v),
                             _ => {
-                                self.error(&d.span(), format!("default of `{key}` must be a number from {} to {}", min.get_ref(), max.get_ref()));
+                                self.error(
+                                    &d.span(),
+                                    format!(
+                                        "default of `{key}` must be a number from {} to {}",
+                                        min.get_ref(),
+                                        max.get_ref()
+                                    ),
+                                );
                                 None
                             }
                         },
@@ -687,7 +750,10 @@ impl<'a> Parser<'a> {
                     }
                 }
                 other => {
-                    self.error(&field.kind.span(), format!("unknown context kind `{other}` (expected choice or number)"));
+                    self.error(
+                        &field.kind.span(),
+                        format!("unknown context kind `{other}` (expected choice or number)"),
+                    );
                     continue;
                 }
             };
@@ -701,7 +767,9 @@ impl<'a> Parser<'a> {
         let key = self.key(&raw.key, "item", KeyStyle::Kebab);
         let clause_span = raw.clause.span();
         let site = self.site(clause_span.start);
-        self.refs.used.push((Namespace::Clause, raw.clause.get_ref().clone(), site));
+        self.refs
+            .used
+            .push((Namespace::Clause, raw.clause.get_ref().clone(), site));
         self.refs.traced.insert(raw.clause.get_ref().clone());
         let text = self.text(raw.text, "item text");
         let guidance = self.text(raw.guidance, "item guidance");
@@ -710,7 +778,10 @@ impl<'a> Parser<'a> {
             Some(w) => {
                 let v = *w.get_ref();
                 if !(v > 0.0 && v <= 100.0) {
-                    self.error(&w.span(), format!("`weight` must be greater than 0 and at most 100, not {v}"));
+                    self.error(
+                        &w.span(),
+                        format!("`weight` must be greater than 0 and at most 100, not {v}"),
+                    );
                 }
                 v
             }
@@ -747,7 +818,10 @@ impl<'a> Parser<'a> {
             other => {
                 self.error(
                     &kind_span,
-                    format!("unknown item kind `{other}` (expected one of: {})", ItemKind::NAMES.join(", ")),
+                    format!(
+                        "unknown item kind `{other}` (expected one of: {})",
+                        ItemKind::NAMES.join(", ")
+                    ),
                 );
                 return None;
             }
@@ -756,14 +830,24 @@ impl<'a> Parser<'a> {
             if let Some(span) = span
                 && !allowed.contains(name)
             {
-                self.error(span, format!("`{name}` does not apply to a `{kind_name}` item"));
+                self.error(
+                    span,
+                    format!("`{name}` does not apply to a `{kind_name}` item"),
+                );
             }
         }
 
         let kind = match kind_name.as_str() {
             "check" => Some(ItemKind::Check),
             "scale" => self.scale_kind(&raw.key, raw.max, raw.pass_at, raw.labels),
-            "measure" => self.measure_kind(&raw.key, raw.unit, raw.target, raw.tolerance, raw.min, raw.max),
+            "measure" => self.measure_kind(
+                &raw.key,
+                raw.unit,
+                raw.target,
+                raw.tolerance,
+                raw.min,
+                raw.max,
+            ),
             "script" => self.script_kind(&raw.key, raw.script, raw.phrases, raw.pass_at),
             "steps" => self.steps_kind(&raw.key, raw.steps, raw.in_order, raw.pass_at),
             "limit" => self.limit_kind(&raw.key, raw.unit, raw.limit, context, &when),
@@ -788,7 +872,10 @@ impl<'a> Parser<'a> {
     fn count(&mut self, value: &Spanned<f64>, what: &str, lo: u32, hi: u32) -> Option<u32> {
         let v = *value.get_ref();
         if v.fract() != 0.0 || v < lo as f64 || v > hi as f64 {
-            self.error(&value.span(), format!("{what} must be a whole number from {lo} to {hi}, not {v}"));
+            self.error(
+                &value.span(),
+                format!("{what} must be a whole number from {lo} to {hi}, not {v}"),
+            );
             return None;
         }
         Some(v as u32)
@@ -802,7 +889,10 @@ impl<'a> Parser<'a> {
         labels: Option<Spanned<Vec<RawText>>>,
     ) -> Option<ItemKind> {
         let Some(max) = max else {
-            self.error(&key.span(), "a `scale` item needs `max` (the top of the scale, 1–10)");
+            self.error(
+                &key.span(),
+                "a `scale` item needs `max` (the top of the scale, 1–10)",
+            );
             return None;
         };
         let max = self.count(&max, "`max`", 1, 10)?;
@@ -814,12 +904,22 @@ impl<'a> Parser<'a> {
             None => Vec::new(),
             Some(l) => {
                 if l.get_ref().len() != max as usize + 1 {
-                    self.error(&l.span(), format!("`labels` needs {} entries, one for each point 0…{max}", max + 1));
+                    self.error(
+                        &l.span(),
+                        format!(
+                            "`labels` needs {} entries, one for each point 0…{max}",
+                            max + 1
+                        ),
+                    );
                 }
                 self.texts(l.into_inner(), "scale label")
             }
         };
-        Some(ItemKind::Scale { max, pass_at, labels })
+        Some(ItemKind::Scale {
+            max,
+            pass_at,
+            labels,
+        })
     }
 
     fn measure_kind(
@@ -835,7 +935,10 @@ impl<'a> Parser<'a> {
         let allowed = match (target, tolerance) {
             (Some(t), Some(tol)) => {
                 if let Some(span) = min.as_ref().or(max.as_ref()).map(|v| v.span()) {
-                    self.error(&span, "give either `target` and `tolerance`, or `min`/`max`, not both");
+                    self.error(
+                        &span,
+                        "give either `target` and `tolerance`, or `min`/`max`, not both",
+                    );
                 }
                 if *tol.get_ref() < 0.0 {
                     self.error(&tol.span(), "`tolerance` must not be negative");
@@ -852,13 +955,23 @@ impl<'a> Parser<'a> {
             }
             (None, None) => {
                 if min.is_none() && max.is_none() {
-                    self.error(&key.span(), "a `measure` item needs `target` and `tolerance`, or `min` and/or `max`");
+                    self.error(
+                        &key.span(),
+                        "a `measure` item needs `target` and `tolerance`, or `min` and/or `max`",
+                    );
                     return None;
                 }
                 if let (Some(lo), Some(hi)) = (&min, &max)
                     && lo.get_ref() > hi.get_ref()
                 {
-                    self.error(&lo.span(), format!("`min` ({}) is greater than `max` ({})", lo.get_ref(), hi.get_ref()));
+                    self.error(
+                        &lo.span(),
+                        format!(
+                            "`min` ({}) is greater than `max` ({})",
+                            lo.get_ref(),
+                            hi.get_ref()
+                        ),
+                    );
                 }
                 Allowed::range(min.map(|v| *v.get_ref()), max.map(|v| *v.get_ref()))
             }
@@ -866,7 +979,12 @@ impl<'a> Parser<'a> {
         Some(ItemKind::Measure { unit, allowed })
     }
 
-    fn unit(&mut self, key: &Spanned<String>, unit: Option<Spanned<String>>, kind: &str) -> Option<String> {
+    fn unit(
+        &mut self,
+        key: &Spanned<String>,
+        unit: Option<Spanned<String>>,
+        kind: &str,
+    ) -> Option<String> {
         match unit {
             Some(u) if !u.get_ref().trim().is_empty() => Some(u.into_inner()),
             Some(u) => {
@@ -874,7 +992,10 @@ impl<'a> Parser<'a> {
                 None
             }
             None => {
-                self.error(&key.span(), format!("a `{kind}` item needs a `unit` (such as °, cm or 元)"));
+                self.error(
+                    &key.span(),
+                    format!("a `{kind}` item needs a `unit` (such as °, cm or 元)"),
+                );
                 None
             }
         }
@@ -894,7 +1015,10 @@ impl<'a> Parser<'a> {
         let script = self.text(script, "script");
         let count = phrases.get_ref().len();
         if count == 0 {
-            self.error(&phrases.span(), "`phrases` must list at least one key phrase");
+            self.error(
+                &phrases.span(),
+                "`phrases` must list at least one key phrase",
+            );
             return None;
         }
         let phrases = self.texts(phrases.into_inner(), "phrase");
@@ -917,12 +1041,18 @@ impl<'a> Parser<'a> {
         pass_at: Option<Spanned<f64>>,
     ) -> Option<ItemKind> {
         let Some(steps) = steps else {
-            self.error(&key.span(), "a `steps` item needs `steps`, the service steps in order");
+            self.error(
+                &key.span(),
+                "a `steps` item needs `steps`, the service steps in order",
+            );
             return None;
         };
         let count = steps.get_ref().len();
         if count < 2 {
-            self.error(&steps.span(), "`steps` must list at least two steps (use a `check` for one)");
+            self.error(
+                &steps.span(),
+                "`steps` must list at least two steps (use a `check` for one)",
+            );
             return None;
         }
         let steps = self.texts(steps.into_inner(), "step");
@@ -947,16 +1077,24 @@ impl<'a> Parser<'a> {
     ) -> Option<ItemKind> {
         let unit = self.unit(key, unit, "limit");
         let Some(limit) = limit else {
-            self.error(&key.span(), "a `limit` item needs `limit = { by = …, base = { … } }`");
+            self.error(
+                &key.span(),
+                "a `limit` item needs `limit = { by = …, base = { … } }`",
+            );
             return None;
         };
         let limit_span = limit.span();
         let raw = limit.into_inner();
         let by = raw.by.get_ref().clone();
         let options: Vec<String> = match context.iter().find(|c| c.key == by).map(|c| &c.kind) {
-            Some(ContextKind::Choice { options, .. }) => options.iter().map(|o| o.value.clone()).collect(),
+            Some(ContextKind::Choice { options, .. }) => {
+                options.iter().map(|o| o.value.clone()).collect()
+            }
             Some(ContextKind::Number { .. }) => {
-                self.error(&raw.by.span(), format!("`by` must name a choice context; `{by}` is a number"));
+                self.error(
+                    &raw.by.span(),
+                    format!("`by` must name a choice context; `{by}` is a number"),
+                );
                 return None;
             }
             None => {
@@ -976,7 +1114,10 @@ impl<'a> Parser<'a> {
             .collect();
         for option in &reachable {
             if !raw.base.get_ref().contains_key(*option) {
-                self.error(&raw.base.span(), format!("`base` has no cap for `{option}` (add it, or exclude it with `when`)"));
+                self.error(
+                    &raw.base.span(),
+                    format!("`base` has no cap for `{option}` (add it, or exclude it with `when`)"),
+                );
             }
         }
         self.check_caps(&raw.base, &options, &by, "base");
@@ -986,20 +1127,37 @@ impl<'a> Parser<'a> {
         let per = match &raw.per {
             None => {
                 if raw.extra.is_some() || raw.above.is_some() {
-                    self.error(&limit_span, "`extra` and `above` need `per` (the number context to count)");
+                    self.error(
+                        &limit_span,
+                        "`extra` and `above` need `per` (the number context to count)",
+                    );
                 }
                 None
             }
             Some(per) => {
-                match context.iter().find(|c| c.key == *per.get_ref()).map(|c| &c.kind) {
+                match context
+                    .iter()
+                    .find(|c| c.key == *per.get_ref())
+                    .map(|c| &c.kind)
+                {
                     Some(ContextKind::Number { .. }) => {}
-                    Some(ContextKind::Choice { .. }) => {
-                        self.error(&per.span(), format!("`per` must name a number context; `{}` is a choice", per.get_ref()))
-                    }
-                    None => self.error(&per.span(), format!("`per` names unknown context `{}`", per.get_ref())),
+                    Some(ContextKind::Choice { .. }) => self.error(
+                        &per.span(),
+                        format!(
+                            "`per` must name a number context; `{}` is a choice",
+                            per.get_ref()
+                        ),
+                    ),
+                    None => self.error(
+                        &per.span(),
+                        format!("`per` names unknown context `{}`", per.get_ref()),
+                    ),
                 }
                 if raw.extra.is_none() {
-                    self.error(&per.span(), "`per` needs `extra`, the amount added for each unit above `above`");
+                    self.error(
+                        &per.span(),
+                        "`per` needs `extra`, the amount added for each unit above `above`",
+                    );
                 }
                 Some(per.get_ref().clone())
             }
@@ -1016,18 +1174,34 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn check_caps(&mut self, caps: &Spanned<BTreeMap<String, f64>>, options: &[String], by: &str, what: &str) {
+    fn check_caps(
+        &mut self,
+        caps: &Spanned<BTreeMap<String, f64>>,
+        options: &[String],
+        by: &str,
+        what: &str,
+    ) {
         for (option, amount) in caps.get_ref() {
             if !options.contains(option) {
-                self.error(&caps.span(), format!("`{what}` names `{option}`, which is not an option of `{by}`"));
+                self.error(
+                    &caps.span(),
+                    format!("`{what}` names `{option}`, which is not an option of `{by}`"),
+                );
             }
             if !(amount.is_finite() && *amount >= 0.0) {
-                self.error(&caps.span(), format!("`{what}.{option}` must be a non-negative amount"));
+                self.error(
+                    &caps.span(),
+                    format!("`{what}.{option}` must be a non-negative amount"),
+                );
             }
         }
     }
 
-    fn conditions(&mut self, when: &Spanned<toml::Value>, context: &[ContextField]) -> Vec<Condition> {
+    fn conditions(
+        &mut self,
+        when: &Spanned<toml::Value>,
+        context: &[ContextField],
+    ) -> Vec<Condition> {
         let span = when.span();
         let tables: Vec<&toml::Table> = match when.get_ref() {
             toml::Value::Table(t) => vec![t],
@@ -1050,22 +1224,38 @@ impl<'a> Parser<'a> {
             .collect()
     }
 
-    fn condition(&mut self, table: &toml::Table, span: &Range<usize>, context: &[ContextField]) -> Option<Condition> {
+    fn condition(
+        &mut self,
+        table: &toml::Table,
+        span: &Range<usize>,
+        context: &[ContextField],
+    ) -> Option<Condition> {
         for name in table.keys() {
             if !["field", "is", "in", "min", "max"].contains(&name.as_str()) {
-                self.error(span, format!("unknown condition key `{name}` (expected field, is, in, min, max)"));
+                self.error(
+                    span,
+                    format!("unknown condition key `{name}` (expected field, is, in, min, max)"),
+                );
                 return None;
             }
         }
         let Some(path) = table.get("field").and_then(|f| f.as_str()) else {
-            self.error(span, "a condition needs `field`, such as \"subject.gender\" or \"context.guests\"");
+            self.error(
+                span,
+                "a condition needs `field`, such as \"subject.gender\" or \"context.guests\"",
+            );
             return None;
         };
         let Some(field) = Field::parse(path) else {
             self.error(span, format!("condition on unknown field `{path}` (expected subject.gender, subject.position or context.<key>)"));
             return None;
         };
-        let test = match (table.get("is"), table.get("in"), table.get("min"), table.get("max")) {
+        let test = match (
+            table.get("is"),
+            table.get("in"),
+            table.get("min"),
+            table.get("max"),
+        ) {
             (Some(v), None, None, None) => Test::Is(self.condition_value(v, span)?),
             (None, Some(toml::Value::Array(list)), None, None) if !list.is_empty() => Test::In(
                 list.iter()
@@ -1107,7 +1297,13 @@ impl<'a> Parser<'a> {
     }
 
     /// The values a condition compares with must be ones the field can take.
-    fn check_condition_values(&mut self, field: &Field, test: &Test, span: &Range<usize>, context: &[ContextField]) -> Option<()> {
+    fn check_condition_values(
+        &mut self,
+        field: &Field,
+        test: &Test,
+        span: &Range<usize>,
+        context: &[ContextField],
+    ) -> Option<()> {
         let values: Vec<&Value> = match test {
             Test::Is(v) => vec![v],
             Test::In(list) => list.iter().collect(),
@@ -1117,7 +1313,10 @@ impl<'a> Parser<'a> {
             Field::SubjectGender => {
                 for v in values {
                     if !matches!(v.as_text(), Some("female" | "male")) {
-                        self.error(span, format!("subject.gender is `female` or `male`, not `{v}`"));
+                        self.error(
+                            span,
+                            format!("subject.gender is `female` or `male`, not `{v}`"),
+                        );
                         return None;
                     }
                 }
@@ -1133,7 +1332,9 @@ impl<'a> Parser<'a> {
                         return None;
                     };
                     let site = self.site(span.start);
-                    self.refs.used.push((Namespace::Position, key.to_string(), site));
+                    self.refs
+                        .used
+                        .push((Namespace::Position, key.to_string(), site));
                 }
                 if matches!(test, Test::Range { .. }) {
                     self.error(span, "subject.position takes `is` or `in`, not `min`/`max`");
@@ -1147,11 +1348,17 @@ impl<'a> Parser<'a> {
                 }
                 Some(ContextKind::Choice { options, .. }) => {
                     if matches!(test, Test::Range { .. }) {
-                        self.error(span, format!("`{key}` is a choice: test it with `is` or `in`"));
+                        self.error(
+                            span,
+                            format!("`{key}` is a choice: test it with `is` or `in`"),
+                        );
                         return None;
                     }
                     for v in values {
-                        if !options.iter().any(|o| Some(o.value.as_str()) == v.as_text()) {
+                        if !options
+                            .iter()
+                            .any(|o| Some(o.value.as_str()) == v.as_text())
+                        {
                             self.error(span, format!("`{v}` is not an option of `{key}`"));
                             return None;
                         }
@@ -1159,7 +1366,10 @@ impl<'a> Parser<'a> {
                 }
                 Some(ContextKind::Number { .. }) => {
                     if values.iter().any(|v| v.as_number().is_none()) {
-                        self.error(span, format!("`{key}` is a number: compare it with numbers"));
+                        self.error(
+                            span,
+                            format!("`{key}` is a number: compare it with numbers"),
+                        );
                         return None;
                     }
                 }
@@ -1182,8 +1392,13 @@ impl<'a> Parser<'a> {
         if *head.due_days.get_ref() == 0 {
             self.error(&head.due_days.span(), "`due_days` must be at least 1");
         }
-        if *head.due_days_critical.get_ref() == 0 || head.due_days_critical.get_ref() > head.due_days.get_ref() {
-            self.error(&head.due_days_critical.span(), "`due_days_critical` must be from 1 to `due_days`");
+        if *head.due_days_critical.get_ref() == 0
+            || head.due_days_critical.get_ref() > head.due_days.get_ref()
+        {
+            self.error(
+                &head.due_days_critical.span(),
+                "`due_days_critical` must be from 1 to `due_days`",
+            );
         }
         if raw.page.is_empty() {
             self.error(&head.key.span(), format!("module `{key}` has no [[page]]"));
@@ -1197,7 +1412,10 @@ impl<'a> Parser<'a> {
             })
             .collect();
         if raw.question.is_empty() {
-            self.error(&head.key.span(), format!("module `{key}` has no quiz [[question]]"));
+            self.error(
+                &head.key.span(),
+                format!("module `{key}` has no quiz [[question]]"),
+            );
         }
         let mut question_keys = BTreeSet::new();
         let mut questions = Vec::new();
@@ -1210,7 +1428,10 @@ impl<'a> Parser<'a> {
                 "single" => false,
                 "multiple" => true,
                 other => {
-                    self.error(&q.kind.span(), format!("unknown question kind `{other}` (expected single or multiple)"));
+                    self.error(
+                        &q.kind.span(),
+                        format!("unknown question kind `{other}` (expected single or multiple)"),
+                    );
                     continue;
                 }
             };
@@ -1228,9 +1449,15 @@ impl<'a> Parser<'a> {
             if options.len() < 2 {
                 self.error(&options_span, "a question needs at least two options");
             } else if !multiple && correct != 1 {
-                self.error(&options_span, format!("a `single` question needs exactly one correct option, not {correct}"));
+                self.error(
+                    &options_span,
+                    format!("a `single` question needs exactly one correct option, not {correct}"),
+                );
             } else if multiple && correct == 0 {
-                self.error(&options_span, "a `multiple` question needs at least one correct option");
+                self.error(
+                    &options_span,
+                    "a `multiple` question needs at least one correct option",
+                );
             }
             questions.push(Question {
                 key: qkey,
@@ -1261,12 +1488,20 @@ impl<'a> Parser<'a> {
                 self.define(Namespace::Position, &p.key);
                 let key = self.key(&p.key, "position", KeyStyle::Kebab);
                 if *p.curriculum_due_days.get_ref() == 0 {
-                    self.error(&p.curriculum_due_days.span(), "`curriculum_due_days` must be at least 1");
+                    self.error(
+                        &p.curriculum_due_days.span(),
+                        "`curriculum_due_days` must be at least 1",
+                    );
                 }
                 Position {
                     key,
                     name: self.text(p.name, "position name"),
-                    curriculum: self.references(Namespace::Module, p.curriculum, "`curriculum`", false),
+                    curriculum: self.references(
+                        Namespace::Module,
+                        p.curriculum,
+                        "`curriculum`",
+                        false,
+                    ),
                     curriculum_due_days: *p.curriculum_due_days.get_ref(),
                 }
             })
@@ -1285,7 +1520,10 @@ impl<'a> Parser<'a> {
                 self.define(Namespace::Clause, &c.id);
                 let id = c.id.get_ref().clone();
                 if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
-                    self.error(&c.id.span(), format!("clause id `{id}` must be non-empty with no spaces"));
+                    self.error(
+                        &c.id.span(),
+                        format!("clause id `{id}` must be non-empty with no spaces"),
+                    );
                 }
                 Clause {
                     id,

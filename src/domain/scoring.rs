@@ -81,7 +81,9 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Problem::UnknownContext { key } => write!(f, "`{key}` is not a context field of this checklist"),
+            Problem::UnknownContext { key } => {
+                write!(f, "`{key}` is not a context field of this checklist")
+            }
             Problem::MissingContext { key } => write!(f, "context field `{key}` needs a value"),
             Problem::BadContext { key, message } => write!(f, "context field `{key}`: {message}"),
             Problem::UnknownItem { key } => write!(f, "`{key}` is not an item of this checklist"),
@@ -108,7 +110,10 @@ pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<
         };
         match (&field.kind, given.get(&field.key)) {
             (ContextKind::Choice { options, .. }, Some(v)) => {
-                match v.as_text().filter(|t| options.iter().any(|o| o.value == *t)) {
+                match v
+                    .as_text()
+                    .filter(|t| options.iter().any(|o| o.value == *t))
+                {
                     Some(_) => {
                         resolved.insert(key, v.clone());
                     }
@@ -124,10 +129,20 @@ pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<
                 }
                 _ => problems.push(bad(format!("must be a number from {min} to {max}"))),
             },
-            (ContextKind::Choice { default: Some(d), .. }, None) => {
+            (
+                ContextKind::Choice {
+                    default: Some(d), ..
+                },
+                None,
+            ) => {
                 resolved.insert(key, Value::Text(d.clone()));
             }
-            (ContextKind::Number { default: Some(d), .. }, None) => {
+            (
+                ContextKind::Number {
+                    default: Some(d), ..
+                },
+                None,
+            ) => {
                 resolved.insert(key, Value::Number(*d));
             }
             (_, None) => problems.push(Problem::MissingContext { key }),
@@ -221,7 +236,12 @@ impl Scorecard {
 }
 
 /// Score a set of answers. `context` should come from [`resolve_context`].
-pub fn score(checklist: &Checklist, subject: &Subject, context: &Context, answers: &Answers) -> Scorecard {
+pub fn score(
+    checklist: &Checklist,
+    subject: &Subject,
+    context: &Context,
+    answers: &Answers,
+) -> Scorecard {
     let mut problems: Vec<Problem> = answers
         .keys()
         .filter(|k| checklist.item(k).is_none())
@@ -242,7 +262,14 @@ pub fn score(checklist: &Checklist, subject: &Subject, context: &Context, answer
             applicable: 0,
         };
         for item in &section.items {
-            let result = score_item(item, &section.key, subject, context, answers.get(&item.key), &mut problems);
+            let result = score_item(
+                item,
+                &section.key,
+                subject,
+                context,
+                answers.get(&item.key),
+                &mut problems,
+            );
             if result.outcome != Outcome::Excluded {
                 sum.applicable += 1;
             }
@@ -344,7 +371,11 @@ fn score_item(
         Ok(Some((fraction, passed))) => {
             result.max = item.weight;
             result.points = item.weight * fraction;
-            result.outcome = if passed { Outcome::Passed } else { Outcome::Failed };
+            result.outcome = if passed {
+                Outcome::Passed
+            } else {
+                Outcome::Failed
+            };
         }
         Err(message) => problems.push(Problem::BadAnswer {
             key: item.key.clone(),
@@ -372,18 +403,36 @@ fn judge(item: &Item, cap: Option<f64>, answer: &Answer) -> Result<Option<(f64, 
             finite(*v)?;
             all_or_nothing(allowed.contains(*v))
         }
-        (ItemKind::Script { phrases, pass_at, .. }, Answer::Heard(heard)) => {
+        (
+            ItemKind::Script {
+                phrases, pass_at, ..
+            },
+            Answer::Heard(heard),
+        ) => {
             distinct_indexes(heard, phrases.len(), "phrase")?;
-            Ok(Some((heard.len() as f64 / phrases.len() as f64, heard.len() as u32 >= *pass_at)))
+            Ok(Some((
+                heard.len() as f64 / phrases.len() as f64,
+                heard.len() as u32 >= *pass_at,
+            )))
         }
-        (ItemKind::Steps { steps, in_order, pass_at }, Answer::Done(done)) => {
+        (
+            ItemKind::Steps {
+                steps,
+                in_order,
+                pass_at,
+            },
+            Answer::Done(done),
+        ) => {
             distinct_indexes(done, steps.len(), "step")?;
             let counted = if *in_order {
                 longest_in_order_run(done)
             } else {
                 done.len()
             };
-            Ok(Some((counted as f64 / steps.len() as f64, counted as u32 >= *pass_at)))
+            Ok(Some((
+                counted as f64 / steps.len() as f64,
+                counted as u32 >= *pass_at,
+            )))
         }
         (ItemKind::Limit { .. }, Answer::Amount(v)) => {
             finite(*v)?;
@@ -393,7 +442,11 @@ fn judge(item: &Item, cap: Option<f64>, answer: &Answer) -> Result<Option<(f64, 
             let cap = cap.ok_or("the context needed to compute this limit is missing")?;
             all_or_nothing(*v <= cap + 1e-9)
         }
-        (kind, _) => Err(format!("this is a `{}` item: {}", kind.name(), expected_answer(kind))),
+        (kind, _) => Err(format!(
+            "this is a `{}` item: {}",
+            kind.name(),
+            expected_answer(kind)
+        )),
     }
 }
 

@@ -161,7 +161,10 @@ mod tests {
         let all_right = m.grade(&picks(&[&[1], &[0, 2]]));
         assert_eq!((all_right.correct, all_right.passed), (2, true));
         let partial = m.grade(&picks(&[&[1], &[0]]));
-        assert_eq!((partial.correct, partial.percent, partial.passed), (1, 50.0, false));
+        assert_eq!(
+            (partial.correct, partial.percent, partial.passed),
+            (1, 50.0, false)
+        );
         let too_many = m.grade(&picks(&[&[1, 2], &[0, 2]]));
         assert_eq!(too_many.correct, 1);
         let unanswered = m.grade(&[]);

@@ -145,7 +145,11 @@ fn fixture() -> Checklist {
         path: "fixture.toml".into(),
         text: FIXTURE.into(),
     }]);
-    library.checklists.into_iter().next().expect("fixture parses")
+    library
+        .checklists
+        .into_iter()
+        .next()
+        .expect("fixture parses")
 }
 
 fn woman() -> Subject {
@@ -166,7 +170,9 @@ fn context(level: &str, guests: f64) -> Context {
 }
 
 fn answers(list: &[(&str, Answer)]) -> Answers {
-    list.iter().map(|(k, a)| (k.to_string(), a.clone())).collect()
+    list.iter()
+        .map(|(k, a)| (k.to_string(), a.clone()))
+        .collect()
 }
 
 /// Every applicable item answered perfectly for a woman at the ordinary level.
@@ -187,7 +193,10 @@ fn perfect() -> Answers {
 fn perfect_answers_score_full_marks() {
     let card = score(&fixture(), &woman(), &context("ordinary", 2.0), &perfect());
     assert!(card.problems.is_empty(), "{:?}", card.problems);
-    assert_eq!(card.max_score, 1.0 + 2.0 + 1.0 + 1.0 + 2.0 + 1.0 + 1.0 + 1.0);
+    assert_eq!(
+        card.max_score,
+        1.0 + 2.0 + 1.0 + 1.0 + 2.0 + 1.0 + 1.0 + 1.0
+    );
     assert_eq!(card.score, card.max_score);
     assert_eq!(card.percent, 100.0);
     assert!(card.passed && card.is_complete());
@@ -220,10 +229,16 @@ fn gender_conditions_pick_the_right_items() {
 #[test]
 fn context_conditions_need_every_test_to_hold() {
     let excluded = score(&fixture(), &woman(), &context("senior", 2.0), &perfect());
-    assert_eq!(excluded.item("entertainment").unwrap().outcome, Outcome::Excluded);
+    assert_eq!(
+        excluded.item("entertainment").unwrap().outcome,
+        Outcome::Excluded
+    );
     let included = score(&fixture(), &woman(), &context("senior", 3.0), &perfect());
     // Optional, so unanswered but not blocking.
-    assert_eq!(included.item("entertainment").unwrap().outcome, Outcome::Unanswered);
+    assert_eq!(
+        included.item("entertainment").unwrap().outcome,
+        Outcome::Unanswered
+    );
     assert!(included.unanswered.is_empty());
 }
 
@@ -270,7 +285,11 @@ fn measure_passes_inside_target_and_tolerance_only() {
         let mut a = perfect();
         a.insert("bow".into(), Answer::Measure(bow));
         let card = score(&fixture(), &woman(), &context("ordinary", 2.0), &a);
-        assert_eq!(card.item("bow").unwrap().outcome == Outcome::Passed, ok, "bow {bow}");
+        assert_eq!(
+            card.item("bow").unwrap().outcome == Outcome::Passed,
+            ok,
+            "bow {bow}"
+        );
     }
     let mut a = perfect();
     a.insert("hem".into(), Answer::Measure(4.0));
@@ -328,7 +347,11 @@ fn limit_cap_follows_level_and_guests() {
         a.insert("lunch".into(), Answer::Amount(spent));
         let card = score(&fixture(), &woman(), &context(level, guests), &a);
         let lunch = card.item("lunch").unwrap();
-        assert_eq!(lunch.outcome == Outcome::Passed, ok, "{level} {guests} {spent}");
+        assert_eq!(
+            lunch.outcome == Outcome::Passed,
+            ok,
+            "{level} {guests} {spent}"
+        );
         assert!(lunch.cap.is_some());
     }
     let mut a = perfect();
@@ -345,7 +368,11 @@ fn critical_failure_fails_whatever_the_percent() {
     assert!(card.percent >= 80.0);
     assert!(!card.passed);
     assert_eq!(card.critical_failures, vec!["no-smoking"]);
-    assert!(card.training.iter().any(|t| t.module == "m-conduct" && t.critical));
+    assert!(
+        card.training
+            .iter()
+            .any(|t| t.module == "m-conduct" && t.critical)
+    );
 }
 
 #[test]
@@ -368,7 +395,10 @@ fn wrong_kind_and_unknown_items_are_problems() {
     a.insert("nope".into(), Answer::Pass);
     let card = score(&fixture(), &woman(), &context("ordinary", 2.0), &a);
     assert_eq!(card.problems.len(), 2);
-    assert!(card.problems.contains(&Problem::UnknownItem { key: "nope".into() }));
+    assert!(
+        card.problems
+            .contains(&Problem::UnknownItem { key: "nope".into() })
+    );
     assert!(card.problems[1].to_string().contains("`check` item"));
 }
 
@@ -410,9 +440,16 @@ fn nothing_scorable_is_a_full_percent() {
 
 #[test]
 fn answers_round_trip_as_compact_json() {
-    let a = answers(&[("a", Answer::Pass), ("b", Answer::Heard(vec![0, 2])), ("c", Answer::Amount(12.5))]);
+    let a = answers(&[
+        ("a", Answer::Pass),
+        ("b", Answer::Heard(vec![0, 2])),
+        ("c", Answer::Amount(12.5)),
+    ]);
     let json = serde_json::to_string(&a).unwrap();
-    assert_eq!(json, r#"{"a":"pass","b":{"heard":[0,2]},"c":{"amount":12.5}}"#);
+    assert_eq!(
+        json,
+        r#"{"a":"pass","b":{"heard":[0,2]},"c":{"amount":12.5}}"#
+    );
     assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), a);
 }
 
@@ -424,9 +461,11 @@ fn any_answer(item: &Item) -> BoxedStrategy<Answer> {
         ItemKind::Check => prop_oneof![Just(Answer::Pass), Just(Answer::Fail)].boxed(),
         ItemKind::Scale { max, .. } => (0..=*max).prop_map(Answer::Scale).boxed(),
         ItemKind::Measure { .. } => (-100.0..100.0f64).prop_map(Answer::Measure).boxed(),
-        ItemKind::Script { phrases, .. } => proptest::sample::subsequence((0..phrases.len()).collect::<Vec<_>>(), 0..=phrases.len())
-            .prop_map(Answer::Heard)
-            .boxed(),
+        ItemKind::Script { phrases, .. } => {
+            proptest::sample::subsequence((0..phrases.len()).collect::<Vec<_>>(), 0..=phrases.len())
+                .prop_map(Answer::Heard)
+                .boxed()
+        }
         ItemKind::Steps { steps, .. } => Just((0..steps.len()).collect::<Vec<_>>())
             .prop_shuffle()
             .prop_flat_map(|order| {
@@ -443,20 +482,36 @@ fn any_answers() -> impl Strategy<Value = Answers> {
     let checklist = fixture();
     let per_item: Vec<_> = checklist
         .items()
-        .map(|(_, item)| (Just(item.key.clone()), proptest::option::of(any_answer(item))))
+        .map(|(_, item)| {
+            (
+                Just(item.key.clone()),
+                proptest::option::of(any_answer(item)),
+            )
+        })
         .collect();
-    per_item.prop_map(|pairs| pairs.into_iter().filter_map(|(k, a)| a.map(|a| (k, a))).collect())
+    per_item.prop_map(|pairs| {
+        pairs
+            .into_iter()
+            .filter_map(|(k, a)| a.map(|a| (k, a)))
+            .collect()
+    })
 }
 
 fn any_subject() -> impl Strategy<Value = Subject> {
-    prop_oneof![Just(None), Just(Some(Gender::Female)), Just(Some(Gender::Male))].prop_map(|gender| Subject {
+    prop_oneof![
+        Just(None),
+        Just(Some(Gender::Female)),
+        Just(Some(Gender::Male))
+    ]
+    .prop_map(|gender| Subject {
         gender,
         position: None,
     })
 }
 
 fn any_context() -> impl Strategy<Value = Context> {
-    (prop_oneof![Just("ordinary"), Just("senior")], 1u32..=20).prop_map(|(level, guests)| context(level, guests as f64))
+    (prop_oneof![Just("ordinary"), Just("senior")], 1u32..=20)
+        .prop_map(|(level, guests)| context(level, guests as f64))
 }
 
 proptest! {

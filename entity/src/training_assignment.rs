@@ -1,0 +1,34 @@
+//! A training module assigned to a person: after a failed item, as their new-hire
+//! curriculum, or by hand.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "training_assignment")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub user_id: i32,
+    pub module_id: i32,
+    /// failure | curriculum | manual
+    pub reason: String,
+    /// The inspection whose failure assigned it.
+    pub inspection_id: Option<Uuid>,
+    /// Item keys whose failures call for it (JSON list), growing as new failures add up.
+    pub failed_items: Json,
+    pub critical: bool,
+    /// assigned | in_progress | completed (overdue is derived from the due date)
+    pub status: String,
+    pub due_date: Date,
+    pub assigned_by: Option<i32>,
+    pub completed_version_id: Option<i32>,
+    pub quiz_percent: Option<f64>,
+    pub attempts: i32,
+    pub assigned_at: DateTimeUtc,
+    pub completed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,484 @@
+//! Demo data: sites, people and six months of submitted spot-checks with believable
+//! trends (each person has a skill that improves with time; some items are harder than
+//! others), so the dashboards, reports and training have something to show.
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use entity::{site, user};
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use uuid::Uuid;
+
+use crate::auth::Role;
+use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_context};
+use crate::domain::{Checklist, ContextKind, ItemKind, Value};
+use crate::store::inspections::{self, PERIODS, Submission};
+use crate::store::library::{StoredChecklist, current_checklists};
+use crate::store::users::{self, NewUser};
+use crate::store::{StoreError, StoreResult};
+
+/// Everyone in the demo signs in with this password.
+pub const DEMO_PASSWORD: &str = "decorum-demo";
+
+/// The accounts a newcomer can sign in with, printed at start-up.
+pub const DEMO_ACCOUNTS: [(&str, &str); 5] = [
+    ("admin@decorum.demo", "admin"),
+    ("quality@decorum.demo", "quality department"),
+    ("manager@decorum.demo", "manager, Junlin Tianxia sites"),
+    (
+        "supervisor@decorum.demo",
+        "supervisor, lobby and sales hall",
+    ),
+    ("staff@decorum.demo", "staff, lobby concierge"),
+];
+
+const SITES: [(&str, &str, &str); 5] = [
+    (
+        "JL-SC",
+        "君林天下服務中心 Junlin Tianxia Service Centre",
+        "service_centre",
+    ),
+    (
+        "JL-LOBBY",
+        "君林天下一號樓大堂 Junlin Tianxia Tower 1 Lobby",
+        "lobby",
+    ),
+    (
+        "JL-SALES",
+        "君林天下銷售大廳 Junlin Tianxia Sales Hall",
+        "sales_hall",
+    ),
+    (
+        "JL-SHOW",
+        "君林天下樣板房 Junlin Tianxia Show Flats",
+        "show_flat",
+    ),
+    ("HQ", "總部前臺 Head Office Front Desk", "office"),
+];
+
+/// (site, position, how many staff)
+const STAFFING: [(&str, &str, usize); 8] = [
+    ("JL-SC", "customer-service", 4),
+    ("JL-LOBBY", "lobby-concierge", 5),
+    ("JL-SALES", "sales-hall-host", 4),
+    ("JL-SALES", "cart-driver", 2),
+    ("JL-SHOW", "show-flat-host", 3),
+    ("HQ", "front-desk", 3),
+    ("HQ", "client-visit-host", 2),
+    ("JL-SC", "lobby-concierge", 1),
+];
+
+const SURNAMES: [&str; 16] = [
+    "陳", "林", "黃", "張", "李", "王", "吳", "劉", "蔡", "楊", "許", "鄭", "謝", "郭", "洪", "曾",
+];
+const GIVEN_F: [&str; 12] = [
+    "美玲", "淑芬", "雅婷", "怡君", "佳穎", "詩涵", "欣怡", "思妤", "宜蓁", "靜怡", "婉婷", "嘉欣",
+];
+const GIVEN_M: [&str; 12] = [
+    "志明", "俊傑", "建宏", "家豪", "冠宇", "承恩", "宗翰", "柏翰", "彥廷", "偉誠", "子軒", "明哲",
+];
+
+/// Whether the database already has people in it (the demo only loads into an empty one).
+pub async fn is_empty(db: &DatabaseConnection) -> StoreResult<bool> {
+    Ok(user::Entity::find().count(db).await? == 0)
+}
+
+#[derive(Debug, Default)]
+pub struct DemoReport {
+    pub sites: usize,
+    pub people: usize,
+    pub inspections: usize,
+}
+
+/// Load the demo into an empty database. `progress` is told how many inspections are done.
+pub async fn load(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    mut progress: impl FnMut(usize, usize),
+) -> StoreResult<DemoReport> {
+    if !is_empty(db).await? {
+        return Err(StoreError::Invalid(
+            "the database already has people in it; the demo loads only into an empty database"
+                .into(),
+        ));
+    }
+    let checklists = current_checklists(db).await?;
+    if checklists.is_empty() {
+        return Err(StoreError::Invalid(
+            "no checklists are imported: run `decorum checklists import` first".into(),
+        ));
+    }
+    let mut rng = StdRng::seed_from_u64(20261129);
+    let mut report = DemoReport::default();
+    for (code, name, kind) in SITES {
+        site::ActiveModel {
+            code: Set(code.into()),
+            name: Set(name.into()),
+            kind: Set(kind.into()),
+            active: Set(true),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        report.sites += 1;
+    }
+    let jl_sites = || {
+        vec![
+            "JL-SC".to_string(),
+            "JL-LOBBY".into(),
+            "JL-SALES".into(),
+            "JL-SHOW".into(),
+        ]
+    };
+    let leaders = [
+        (
+            "admin@decorum.demo",
+            "系統管理員 Admin",
+            Role::Admin,
+            vec![],
+        ),
+        (
+            "quality@decorum.demo",
+            "品質部 周慧君",
+            Role::Quality,
+            vec![],
+        ),
+        (
+            "manager@decorum.demo",
+            "服務中心經理 趙文傑",
+            Role::Manager,
+            jl_sites(),
+        ),
+        (
+            "supervisor@decorum.demo",
+            "客服主管 孫佩珊",
+            Role::Supervisor,
+            vec!["JL-LOBBY".into(), "JL-SALES".into()],
+        ),
+        (
+            "supervisor2@decorum.demo",
+            "客服主管 馮國強",
+            Role::Supervisor,
+            vec!["JL-SC".into(), "JL-SHOW".into()],
+        ),
+        (
+            "hq.manager@decorum.demo",
+            "行政辦經理 何麗華",
+            Role::Manager,
+            vec!["HQ".into()],
+        ),
+    ];
+    let mut inspectors: Vec<(String, i32)> = Vec::new();
+    for (email, name, role, sites) in leaders {
+        let row = users::add(
+            db,
+            NewUser {
+                email: email.into(),
+                name: name.into(),
+                role,
+                password: Some(DEMO_PASSWORD.into()),
+                position: None,
+                gender: None,
+                hire_date: Some(today - Duration::days(900)),
+                sites: sites.clone(),
+            },
+            None,
+        )
+        .await?;
+        report.people += 1;
+        if matches!(role, Role::Manager | Role::Supervisor) {
+            for site in sites {
+                inspectors.push((site, row.id));
+            }
+        }
+    }
+
+    struct Person {
+        row: user::Model,
+        subject: Subject,
+        site: String,
+        skill: f64,
+    }
+    let mut staff: Vec<Person> = Vec::new();
+    let mut n = 0;
+    for (site, position, count) in STAFFING {
+        for i in 0..count {
+            n += 1;
+            let gender = if rng.random_bool(0.65) {
+                Gender::Female
+            } else {
+                Gender::Male
+            };
+            let given = match gender {
+                Gender::Female => GIVEN_F.choose(&mut rng),
+                Gender::Male => GIVEN_M.choose(&mut rng),
+            };
+            let name = format!(
+                "{}{}",
+                SURNAMES.choose(&mut rng).unwrap_or(&"陳"),
+                given.unwrap_or(&"明")
+            );
+            let first_staff = site == "JL-LOBBY" && i == 0;
+            let email = if first_staff {
+                "staff@decorum.demo".to_string()
+            } else {
+                format!("staff{n:02}@decorum.demo")
+            };
+            // A few recent hires, so new-hire curricula show up.
+            let hired_days_ago = if n % 7 == 0 {
+                rng.random_range(5..40)
+            } else {
+                rng.random_range(200..1500)
+            };
+            let row = users::add(
+                db,
+                NewUser {
+                    email,
+                    name,
+                    role: Role::Staff,
+                    password: first_staff.then(|| DEMO_PASSWORD.to_string()),
+                    position: Some(position.into()),
+                    gender: Some(gender),
+                    hire_date: Some(today - Duration::days(hired_days_ago)),
+                    sites: vec![site.into()],
+                },
+                None,
+            )
+            .await?;
+            report.people += 1;
+            let subject = users::subject(db, &row).await?;
+            staff.push(Person {
+                row,
+                subject,
+                site: site.into(),
+                skill: rng.random_range(0.70..0.97),
+            });
+        }
+    }
+    let site_ids: Vec<(String, i32)> = site::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.code, s.id))
+        .collect();
+    let site_id = |code: &str| {
+        site_ids
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, id)| *id)
+            .unwrap_or_default()
+    };
+
+    // Six months of spot-checks, about two per site per working day.
+    let days = 182;
+    let start = today - Duration::days(days);
+    let mut planned: Vec<(NaiveDate, usize)> = Vec::new();
+    for d in 0..days {
+        let date = start + Duration::days(d);
+        if date.weekday() == Weekday::Sun {
+            continue;
+        }
+        for (code, _, _) in SITES {
+            let at_site: Vec<usize> = (0..staff.len())
+                .filter(|&i| staff[i].site == code)
+                .collect();
+            for _ in 0..rng.random_range(1..=3) {
+                if let Some(&who) = at_site.choose(&mut rng) {
+                    planned.push((date, who));
+                }
+            }
+        }
+    }
+    let total = planned.len();
+    for (done, (date, who)) in planned.into_iter().enumerate() {
+        let person = &staff[who];
+        let options: Vec<&StoredChecklist> = checklists
+            .iter()
+            .filter(|c| {
+                person
+                    .subject
+                    .position
+                    .as_ref()
+                    .is_some_and(|p| c.checklist.positions.contains(p))
+            })
+            .collect();
+        let Some(version) = options.choose(&mut rng) else {
+            continue;
+        };
+        let site_inspectors: Vec<i32> = inspectors
+            .iter()
+            .filter(|(s, _)| *s == person.site)
+            .map(|(_, id)| *id)
+            .collect();
+        let Some(&inspector) = site_inspectors.choose(&mut rng) else {
+            continue;
+        };
+        // Skill improves over the months; the sales hall slips in the last six weeks.
+        let t = (date - start).num_days() as f64 / days as f64;
+        let mut skill = person.skill + (1.0 - person.skill) * 0.45 * t;
+        if person.site == "JL-SALES" && (today - date).num_days() < 42 {
+            skill -= 0.12;
+        }
+        let context = random_context(&version.checklist, &mut rng);
+        let answers = simulate_answers(
+            &version.checklist,
+            &person.subject,
+            &context,
+            skill,
+            &mut rng,
+        );
+        let period = PERIODS[rng.random_range(0..3)];
+        let hour = match period {
+            "morning" => 10,
+            "afternoon" => 15,
+            _ => 19,
+        };
+        let at = Utc
+            .from_local_datetime(
+                &date
+                    .and_hms_opt(hour, rng.random_range(0..60), 0)
+                    .unwrap_or_default(),
+            )
+            .single()
+            .unwrap_or_else(Utc::now);
+        inspections::submit(
+            db,
+            version,
+            &person.subject,
+            Submission {
+                id: Uuid::from_u128(rng.random()),
+                site_id: site_id(&person.site),
+                shift_date: date,
+                shift_period: period.into(),
+                subject_id: person.row.id,
+                inspector_id: inspector,
+                context,
+                answers,
+                notes: Default::default(),
+                submitted_at: at,
+                recheck_of: None,
+            },
+        )
+        .await?;
+        report.inspections += 1;
+        progress(done + 1, total);
+    }
+    Ok(report)
+}
+
+/// Context values an inspector might plausibly enter.
+pub fn random_context(checklist: &Checklist, rng: &mut impl Rng) -> Context {
+    let mut context = Context::new();
+    for field in &checklist.context {
+        let value = match &field.kind {
+            ContextKind::Choice { options, .. } => {
+                let weights = [0.55, 0.3, 0.15];
+                let pick = rng.random::<f64>();
+                let mut acc = 0.0;
+                let mut chosen = options.len() - 1;
+                for (i, w) in weights.iter().enumerate().take(options.len()) {
+                    acc += w;
+                    if pick < acc {
+                        chosen = i;
+                        break;
+                    }
+                }
+                Value::Text(options[chosen].value.clone())
+            }
+            ContextKind::Number { min, max, .. } => {
+                Value::Number((min + rng.random_range(0.0..4.0)).min(*max).round())
+            }
+        };
+        context.insert(field.key.clone(), value);
+    }
+    context
+}
+
+/// Answers from someone who gets each thing right with probability about `skill`.
+pub fn simulate_answers(
+    checklist: &Checklist,
+    subject: &Subject,
+    context: &Context,
+    skill: f64,
+    rng: &mut impl Rng,
+) -> Answers {
+    let (context, _) = resolve_context(checklist, context);
+    let mut answers = Answers::new();
+    for (_, item) in checklist.items() {
+        if !crate::domain::scoring::applies(item, subject, &context) {
+            continue;
+        }
+        if item.na && rng.random_bool(0.02) {
+            answers.insert(item.key.clone(), Answer::Na);
+            continue;
+        }
+        // Heavier items are the harder habits.
+        let p = (skill - 0.03 * (item.weight - 1.0)).clamp(0.05, 0.995);
+        let ok = rng.random_bool(p);
+        let answer = match &item.kind {
+            ItemKind::Check => {
+                if ok {
+                    Answer::Pass
+                } else {
+                    Answer::Fail
+                }
+            }
+            ItemKind::Scale { max, pass_at, .. } => {
+                let v = if ok {
+                    rng.random_range(*pass_at..=*max)
+                } else {
+                    rng.random_range(0..(*pass_at).max(1))
+                };
+                Answer::Scale(v.min(*max))
+            }
+            ItemKind::Measure { allowed, .. } => {
+                let (lo, hi) = allowed.bounds();
+                let (lo, hi) = match (lo, hi) {
+                    (Some(lo), Some(hi)) => (lo, hi),
+                    (Some(lo), None) => (lo, lo + 10.0),
+                    (None, Some(hi)) => (hi - 10.0, hi),
+                    (None, None) => (0.0, 10.0),
+                };
+                let span = (hi - lo).max(1.0);
+                let v = if ok {
+                    rng.random_range(lo..=hi)
+                } else if rng.random_bool(0.5) {
+                    hi + rng.random_range(0.1..span)
+                } else {
+                    lo - rng.random_range(0.1..span)
+                };
+                Answer::Measure((v * 10.0).round() / 10.0)
+            }
+            ItemKind::Script { phrases, .. } => Answer::Heard(
+                (0..phrases.len())
+                    .filter(|_| ok || rng.random_bool(p))
+                    .collect(),
+            ),
+            ItemKind::Steps { steps, .. } => {
+                let mut done: Vec<usize> = (0..steps.len()).collect();
+                if !ok {
+                    if rng.random_bool(0.5) && done.len() > 1 {
+                        let i = rng.random_range(0..done.len() - 1);
+                        done.swap(i, i + 1);
+                    } else {
+                        done.remove(rng.random_range(0..done.len()));
+                    }
+                }
+                Answer::Done(done)
+            }
+            ItemKind::Limit { limit, .. } => {
+                let cap = limit.cap(&context).unwrap_or(500.0);
+                let spent = if ok {
+                    cap * rng.random_range(0.55..1.0)
+                } else {
+                    cap * rng.random_range(1.05..1.35)
+                };
+                Answer::Amount(spent.round())
+            }
+        };
+        answers.insert(item.key.clone(), answer);
+    }
+    answers
+}

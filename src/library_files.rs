@@ -1,0 +1,120 @@
+//! Reading the checklist library from disk: which files to read for a lint, and the
+//! whole library for an import. The parsing itself is pure (`domain::library`).
+
+use std::path::{Path, PathBuf};
+
+use crate::domain::library::{Diagnostic, Library, SourceFile, parse_library};
+
+/// Every `.toml` file under the given paths (files as given, directories walked),
+/// sorted so diagnostics come out in a stable order.
+pub fn toml_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut found = Vec::new();
+    for path in paths {
+        walk(path, &mut found)?;
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| io_problem(path, &e))?;
+    if meta.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|e| io_problem(path, &e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_problem(path, &e))?;
+            let p = entry.path();
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if p.is_dir() || p.extension().is_some_and(|e| e == "toml") {
+                walk(&p, found)?;
+            }
+        }
+    } else {
+        found.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+fn io_problem(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic {
+        file: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read: {e}"),
+    }
+}
+
+fn read(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => files.push(SourceFile {
+                    path: path.clone(),
+                    text,
+                }),
+                Err(e) => problems.push(Diagnostic {
+                    file: path.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!(
+                        "not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                }),
+            },
+            Err(e) => problems.push(io_problem(path, &e)),
+        }
+    }
+    (files, problems)
+}
+
+/// Lint the files under `paths`. References they make to things they do not define
+/// themselves are resolved against the library in `library_dir` (when it exists), so a
+/// single checklist file can be linted on its own. Only problems in the linted files
+/// are reported.
+pub fn lint(paths: &[PathBuf], library_dir: &Path) -> Vec<Diagnostic> {
+    let targets = match toml_files(paths) {
+        Ok(t) => t,
+        Err(d) => return vec![d],
+    };
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let target_set: Vec<PathBuf> = targets.iter().map(|p| canonical(p)).collect();
+    let mut others: Vec<PathBuf> = toml_files(&[library_dir.to_path_buf()]).unwrap_or_default();
+    others.retain(|p| !target_set.contains(&canonical(p)));
+
+    // The library's other files come first, so a duplicate is reported at the linted file.
+    let (mut files, mut problems) = read(&others);
+    problems.clear();
+    let (target_files, target_problems) = read(&targets);
+    files.extend(target_files);
+    problems.extend(target_problems);
+    let (_, diagnostics) = parse_library(&files);
+    problems.extend(
+        diagnostics
+            .into_iter()
+            .filter(|d| targets.contains(&d.file)),
+    );
+    problems.sort();
+    problems
+}
+
+/// Load the whole library for use; any problem makes it unusable.
+pub fn load(library_dir: &Path) -> Result<Library, Vec<Diagnostic>> {
+    let paths = toml_files(&[library_dir.to_path_buf()]).map_err(|d| vec![d])?;
+    let (files, mut problems) = read(&paths);
+    let (library, diagnostics) = parse_library(&files);
+    problems.extend(diagnostics);
+    if problems.is_empty() {
+        Ok(library)
+    } else {
+        Err(problems)
+    }
+}

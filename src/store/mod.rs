@@ -1,0 +1,20 @@
+//! Queries and writes over sea-orm, grouped by aggregate. Handlers and the CLI call
+//! these; nothing here renders or parses HTTP.
+
+pub mod audit;
+pub mod inspections;
+pub mod library;
+pub mod users;
+
+/// Errors from the store: database failures, or a request that breaks a rule.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} not found")]
+    NotFound(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,127 @@
+//! People and their site memberships.
+
+use chrono::{NaiveDate, Utc};
+use entity::{position, site, user, user_site};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+
+use super::{StoreError, StoreResult, audit};
+use crate::auth::{Role, hash_password};
+use crate::domain::scoring::{Gender, Subject};
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password: Option<String>,
+    pub position: Option<String>,
+    pub gender: Option<Gender>,
+    pub hire_date: Option<NaiveDate>,
+    /// Site codes.
+    pub sites: Vec<String>,
+}
+
+/// Create a user with their site memberships; `actor` is who did it (None: CLI).
+pub async fn add<C: ConnectionTrait>(
+    db: &C,
+    new: NewUser,
+    actor: Option<i32>,
+) -> StoreResult<user::Model> {
+    let email = new.email.trim().to_lowercase();
+    if !email.contains('@') || email.len() > 254 {
+        return Err(StoreError::Invalid(format!(
+            "`{email}` is not an email address"
+        )));
+    }
+    if new.name.trim().is_empty() {
+        return Err(StoreError::Invalid("a name is required".into()));
+    }
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Invalid(format!(
+            "a user with email {email} already exists"
+        )));
+    }
+    let position_id = match &new.position {
+        None => None,
+        Some(key) => Some(
+            position::Entity::find()
+                .filter(position::Column::Key.eq(key))
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "unknown position `{key}` (see checklists/positions.toml)"
+                    ))
+                })?
+                .id,
+        ),
+    };
+    let mut site_ids = Vec::new();
+    for code in &new.sites {
+        let site = site::Entity::find()
+            .filter(site::Column::Code.eq(code))
+            .one(db)
+            .await?
+            .ok_or_else(|| StoreError::Invalid(format!("unknown site `{code}`")))?;
+        site_ids.push(site.id);
+    }
+    let password_hash = match &new.password {
+        Some(p) => Some(hash_password(p).map_err(StoreError::Invalid)?),
+        None => None,
+    };
+    let row = user::ActiveModel {
+        email: Set(email),
+        name: Set(new.name.trim().to_string()),
+        password_hash: Set(password_hash),
+        role: Set(new.role.as_str().to_string()),
+        position_id: Set(position_id),
+        gender: Set(new.gender.map(|g| g.as_str().to_string())),
+        hire_date: Set(new.hire_date),
+        locale: Set(None),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for site_id in site_ids {
+        user_site::ActiveModel {
+            user_id: Set(row.id),
+            site_id: Set(site_id),
+        }
+        .insert(db)
+        .await?;
+    }
+    audit::record(
+        db,
+        actor,
+        "create",
+        "user",
+        row.id,
+        None,
+        Some(json!({ "email": row.email, "name": row.name, "role": row.role, "sites": new.sites, "position": new.position })),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// The attributes conditional checklist items test.
+pub async fn subject<C: ConnectionTrait>(db: &C, person: &user::Model) -> StoreResult<Subject> {
+    let position = match person.position_id {
+        Some(id) => position::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|p| p.key),
+        None => None,
+    };
+    Ok(Subject {
+        gender: person.gender.as_deref().and_then(Gender::parse),
+        position,
+    })
+}

@@ -1,0 +1,382 @@
+//! Importing the library makes immutable versions, and submitting a spot-check stores
+//! it once with its responses and the training its failures call for — on SQLite and
+//! on PostgreSQL.
+
+mod common;
+
+use chrono::{NaiveDate, Utc};
+use common::{BACKENDS, TestDb};
+use decorum::auth::Role;
+use decorum::domain::scoring::{Answer, Answers, Context, Subject};
+use decorum::domain::{ItemKind, Value};
+use decorum::store::StoreError;
+use decorum::store::inspections::{Submission, submit};
+use decorum::store::library::{StoredChecklist, current_checklists, import};
+use decorum::store::users::{self, NewUser};
+use decorum::{demo, library_files};
+use entity::{checklist_version, inspection, inspection_response, site, training_assignment};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+#[tokio::test]
+async fn import_versions_only_what_changed() {
+    for backend in BACKENDS {
+        let Some(t) = TestDb::new(backend, "import_versions_only_what_changed").await else {
+            continue;
+        };
+        let library = library_files::load(&t.config.checklists_dir).unwrap();
+        let first = import(&t.db, &library).await.unwrap();
+        assert_eq!(
+            first.new_versions.len(),
+            library.checklists.len() + library.modules.len()
+        );
+        let again = import(&t.db, &library).await.unwrap();
+        assert!(
+            again.new_versions.is_empty(),
+            "{backend:?}: unchanged library made {:?}",
+            again.new_versions
+        );
+
+        let mut changed = library.clone();
+        let lobby = changed
+            .checklists
+            .iter_mut()
+            .find(|c| c.key == "lobby-reception")
+            .unwrap();
+        lobby.title.en.push_str(" (revised)");
+        let report = import(&t.db, &changed).await.unwrap();
+        assert_eq!(report.new_versions, vec!["lobby-reception v2".to_string()]);
+        let versions = checklist_version::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(versions as usize, library.checklists.len() + 1);
+        let current = current_checklists(&t.db).await.unwrap();
+        let lobby = current
+            .iter()
+            .find(|c| c.checklist.key == "lobby-reception")
+            .unwrap();
+        assert_eq!(lobby.version, 2);
+        assert!(lobby.checklist.title.en.ends_with("(revised)"));
+    }
+}
+
+struct World {
+    site: i32,
+    inspector: i32,
+    subject_id: i32,
+    subject: Subject,
+    lobby: StoredChecklist,
+}
+
+async fn world(t: &TestDb) -> World {
+    t.import_library().await;
+    let site = site::ActiveModel {
+        code: Set("S1".into()),
+        name: Set("大堂 Lobby".into()),
+        kind: Set("lobby".into()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&t.db)
+    .await
+    .unwrap();
+    let person = |email: &str, role, position: Option<&str>| NewUser {
+        email: email.into(),
+        name: email.into(),
+        role,
+        password: None,
+        position: position.map(Into::into),
+        gender: Some(decorum::domain::scoring::Gender::Female),
+        hire_date: None,
+        sites: vec!["S1".into()],
+    };
+    let inspector = users::add(&t.db, person("sup@x.test", Role::Supervisor, None), None)
+        .await
+        .unwrap();
+    let subject = users::add(
+        &t.db,
+        person("amy@x.test", Role::Staff, Some("lobby-concierge")),
+        None,
+    )
+    .await
+    .unwrap();
+    let lobby = current_checklists(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.checklist.key == "lobby-reception")
+        .unwrap();
+    World {
+        site: site.id,
+        inspector: inspector.id,
+        subject: users::subject(&t.db, &subject).await.unwrap(),
+        subject_id: subject.id,
+        lobby,
+    }
+}
+
+/// Perfect answers for every item that applies, then the given overrides.
+fn answers(w: &World, overrides: &[(&str, Answer)]) -> Answers {
+    let context = Context::new();
+    let mut a = demo::simulate_answers(
+        &w.lobby.checklist,
+        &w.subject,
+        &context,
+        1.0,
+        &mut rand::rng(),
+    );
+    // simulate_answers with skill 1.0 still marks ~2% N/A; make every answer a clean pass.
+    for (_, item) in w.lobby.checklist.items() {
+        if let Some(answer) = a.get_mut(&item.key) {
+            *answer = perfect(&item.kind);
+        }
+    }
+    for (k, v) in overrides {
+        a.insert(k.to_string(), v.clone());
+    }
+    a
+}
+
+fn perfect(kind: &ItemKind) -> Answer {
+    match kind {
+        ItemKind::Check => Answer::Pass,
+        ItemKind::Scale { max, .. } => Answer::Scale(*max),
+        ItemKind::Measure { allowed, .. } => {
+            let (lo, hi) = allowed.bounds();
+            Answer::Measure(allowed.target.or(lo).or(hi).unwrap_or(0.0))
+        }
+        ItemKind::Script { phrases, .. } => Answer::Heard((0..phrases.len()).collect()),
+        ItemKind::Steps { steps, .. } => Answer::Done((0..steps.len()).collect()),
+        ItemKind::Limit { .. } => Answer::Amount(0.0),
+    }
+}
+
+fn submission(w: &World, id: Uuid, answers: Answers) -> Submission {
+    Submission {
+        id,
+        site_id: w.site,
+        shift_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        shift_period: "morning".into(),
+        subject_id: w.subject_id,
+        inspector_id: w.inspector,
+        context: Context::new(),
+        answers,
+        notes: [("greeting".to_string(), "<b>很好</b>".to_string())].into(),
+        submitted_at: Utc::now(),
+        recheck_of: None,
+    }
+}
+
+fn first_check_item(w: &World, critical: bool) -> String {
+    w.lobby
+        .checklist
+        .items()
+        .map(|(_, i)| i)
+        .find(|i| matches!(i.kind, ItemKind::Check) && i.critical == critical && i.when.is_empty())
+        .map(|i| i.key.clone())
+        .expect("lobby checklist has such a check item")
+}
+
+#[tokio::test]
+async fn a_submission_is_stored_once_with_responses_and_training() {
+    for backend in BACKENDS {
+        let Some(t) = TestDb::new(backend, "submission_once").await else {
+            continue;
+        };
+        let w = world(&t).await;
+        let failing = first_check_item(&w, false);
+        let id = Uuid::new_v4();
+        let a = answers(&w, &[(&failing, Answer::Fail)]);
+        let first = submit(&t.db, &w.lobby, &w.subject, submission(&w, id, a.clone()))
+            .await
+            .unwrap();
+        assert!(first.created);
+        let card = first.scorecard.unwrap();
+        assert_eq!(card.failed, vec![failing.clone()]);
+        let again = submit(&t.db, &w.lobby, &w.subject, submission(&w, id, a.clone()))
+            .await
+            .unwrap();
+        assert!(
+            !again.created,
+            "{backend:?}: a retry must not store a second inspection"
+        );
+        assert_eq!(inspection::Entity::find().count(&t.db).await.unwrap(), 1);
+
+        let stored = inspection::Entity::find_by_id(id)
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.status, "submitted");
+        assert_eq!(stored.checklist_version_id, w.lobby.version_id);
+        assert!((stored.percent.unwrap() - card.percent).abs() < 1e-9);
+        let responses = inspection_response::Entity::find()
+            .filter(inspection_response::Column::InspectionId.eq(id))
+            .all(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(responses.len(), a.len());
+        let failed_row = responses.iter().find(|r| r.item_key == failing).unwrap();
+        assert_eq!(
+            (failed_row.outcome.as_str(), failed_row.points),
+            ("failed", 0.0)
+        );
+
+        let item = w.lobby.checklist.item(&failing).unwrap();
+        let assignments = training_assignment::Entity::find()
+            .all(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            assignments.len(),
+            item.training.len(),
+            "{backend:?}: one assignment per linked module"
+        );
+        assert!(
+            assignments
+                .iter()
+                .all(|a| a.user_id == w.subject_id && a.reason == "failure" && !a.critical)
+        );
+        assert!(
+            assignments
+                .iter()
+                .all(|a| a.due_date == Utc::now().date_naive() + chrono::Duration::days(7))
+        );
+
+        // A second failure of the same item on another day adds no duplicate assignment.
+        let second = submit(
+            &t.db,
+            &w.lobby,
+            &w.subject,
+            submission(&w, Uuid::new_v4(), a),
+        )
+        .await
+        .unwrap();
+        assert!(second.created);
+        assert_eq!(
+            training_assignment::Entity::find()
+                .count(&t.db)
+                .await
+                .unwrap() as usize,
+            item.training.len()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_critical_failure_gets_the_short_due_date() {
+    for backend in BACKENDS {
+        let Some(t) = TestDb::new(backend, "critical_due").await else {
+            continue;
+        };
+        let w = world(&t).await;
+        let Some(critical) = w
+            .lobby
+            .checklist
+            .items()
+            .map(|(_, i)| i)
+            .find(|i| i.critical && i.when.is_empty())
+            .map(|i| i.key.clone())
+        else {
+            panic!("the lobby checklist should have a critical item");
+        };
+        let a = answers(&w, &[(&critical, fail_for(&w, &critical))]);
+        let done = submit(
+            &t.db,
+            &w.lobby,
+            &w.subject,
+            submission(&w, Uuid::new_v4(), a),
+        )
+        .await
+        .unwrap();
+        let card = done.scorecard.unwrap();
+        assert!(!card.passed && card.critical_failures == vec![critical.clone()]);
+        let stored = inspection::Entity::find_by_id(done.inspection.id)
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(stored.critical_failure && stored.passed == Some(false));
+        let assignments = training_assignment::Entity::find()
+            .all(&t.db)
+            .await
+            .unwrap();
+        assert!(!assignments.is_empty());
+        for a in assignments {
+            assert!(a.critical);
+            assert_eq!(
+                a.due_date,
+                Utc::now().date_naive() + chrono::Duration::days(2)
+            );
+        }
+    }
+}
+
+fn fail_for(w: &World, key: &str) -> Answer {
+    match &w.lobby.checklist.item(key).unwrap().kind {
+        ItemKind::Check => Answer::Fail,
+        ItemKind::Scale { .. } => Answer::Scale(0),
+        ItemKind::Measure { allowed, .. } => {
+            Answer::Measure(allowed.bounds().1.unwrap_or(0.0) + 1000.0)
+        }
+        ItemKind::Script { .. } => Answer::Heard(vec![]),
+        ItemKind::Steps { .. } => Answer::Done(vec![]),
+        ItemKind::Limit { .. } => Answer::Amount(1e8),
+    }
+}
+
+#[tokio::test]
+async fn an_incomplete_or_invalid_submission_stores_nothing() {
+    for backend in BACKENDS {
+        let Some(t) = TestDb::new(backend, "incomplete").await else {
+            continue;
+        };
+        let w = world(&t).await;
+        let mut a = answers(&w, &[]);
+        let dropped = a.keys().next().unwrap().clone();
+        a.remove(&dropped);
+        let err = submit(
+            &t.db,
+            &w.lobby,
+            &w.subject,
+            submission(&w, Uuid::new_v4(), a),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Invalid(m) if m.contains(&dropped)),
+            "{err}"
+        );
+
+        let a = answers(&w, &[("no-such-item", Answer::Pass)]);
+        let err = submit(
+            &t.db,
+            &w.lobby,
+            &w.subject,
+            submission(&w, Uuid::new_v4(), a),
+        )
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains("no-such-item"), "{err}");
+
+        let mut bad_context = submission(&w, Uuid::new_v4(), answers(&w, &[]));
+        bad_context
+            .context
+            .insert("weather".into(), Value::Text("rain".into()));
+        let err = submit(&t.db, &w.lobby, &w.subject, bad_context)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("weather"), "{err}");
+
+        assert_eq!(inspection::Entity::find().count(&t.db).await.unwrap(), 0);
+        assert_eq!(
+            training_assignment::Entity::find()
+                .count(&t.db)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+}
