@@ -7,14 +7,18 @@ use crate::domain::library::{Diagnostic, Library, SourceFile, parse_library};
 
 /// Every `.toml` file under the given paths (files as given, directories walked),
 /// sorted so diagnostics come out in a stable order.
-pub fn toml_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+/// A path that cannot be read is reported and the others are still listed.
+pub fn toml_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut found = Vec::new();
+    let mut problems = Vec::new();
     for path in paths {
-        walk(path, &mut found)?;
+        if let Err(problem) = walk(path, &mut found) {
+            problems.push(problem);
+        }
     }
     found.sort();
     found.dedup();
-    Ok(found)
+    (found, problems)
 }
 
 fn walk(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
@@ -81,18 +85,14 @@ fn read(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 /// single checklist file can be linted on its own. Only problems in the linted files
 /// are reported.
 pub fn lint(paths: &[PathBuf], library_dir: &Path) -> Vec<Diagnostic> {
-    let targets = match toml_files(paths) {
-        Ok(t) => t,
-        Err(d) => return vec![d],
-    };
+    let (targets, mut problems) = toml_files(paths);
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let target_set: Vec<PathBuf> = targets.iter().map(|p| canonical(p)).collect();
-    let mut others: Vec<PathBuf> = toml_files(&[library_dir.to_path_buf()]).unwrap_or_default();
+    let (mut others, _) = toml_files(&[library_dir.to_path_buf()]);
     others.retain(|p| !target_set.contains(&canonical(p)));
 
     // The library's other files come first, so a duplicate is reported at the linted file.
-    let (mut files, mut problems) = read(&others);
-    problems.clear();
+    let (mut files, _) = read(&others);
     let (target_files, target_problems) = read(&targets);
     files.extend(target_files);
     problems.extend(target_problems);
@@ -108,8 +108,9 @@ pub fn lint(paths: &[PathBuf], library_dir: &Path) -> Vec<Diagnostic> {
 
 /// Load the whole library for use; any problem makes it unusable.
 pub fn load(library_dir: &Path) -> Result<Library, Vec<Diagnostic>> {
-    let paths = toml_files(&[library_dir.to_path_buf()]).map_err(|d| vec![d])?;
-    let (files, mut problems) = read(&paths);
+    let (paths, mut problems) = toml_files(&[library_dir.to_path_buf()]);
+    let (files, unreadable) = read(&paths);
+    problems.extend(unreadable);
     let (library, diagnostics) = parse_library(&files);
     problems.extend(diagnostics);
     if problems.is_empty() {

@@ -3,22 +3,12 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::repo_path;
 
 fn lint(library: &str, paths: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_decorum"))
-        .current_dir(repo_path(""))
-        .args(["--checklists", library, "checklists", "lint"])
-        .args(paths)
-        .output()
-        .expect("run decorum");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let mut args = vec!["--checklists", library, "checklists", "lint"];
+    args.extend_from_slice(paths);
+    common::run_decorum(None, &args)
 }
 
 #[test]

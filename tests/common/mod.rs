@@ -134,3 +134,22 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 }
+
+/// Run the `decorum` binary from the repository root: (exit code, stdout, stderr).
+/// The database is the default SQLite file under `data_dir` unless `envs` says otherwise.
+pub fn run_decorum(data_dir: Option<&std::path::Path>, args: &[&str]) -> (i32, String, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_decorum"));
+    command
+        .current_dir(repo_path(""))
+        .env_remove("DATABASE_URL")
+        .args(args);
+    if let Some(dir) = data_dir {
+        command.env("DECORUM_DATA_DIR", dir);
+    }
+    let output = command.output().expect("run decorum");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
