@@ -415,7 +415,12 @@ pub fn simulate_answers(
             continue;
         }
         // Heavier items are the harder habits.
-        let p = (skill - 0.03 * (item.weight - 1.0)).clamp(0.05, 0.995);
+        // Critical lapses (an empty desk, smoking on duty) are rare in a real team.
+        let p = if item.critical {
+            0.99
+        } else {
+            (skill - 0.03 * (item.weight - 1.0)).clamp(0.05, 0.995)
+        };
         let ok = rng.random_bool(p);
         let answer = match &item.kind {
             ItemKind::Check => {
