@@ -11,6 +11,7 @@ use axum::routing::get;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::config::Config;
+use crate::web;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,9 +20,11 @@ pub struct AppState {
 }
 
 pub fn build(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(healthz))
-        .with_state(state)
+        .merge(web::routes())
+        .with_state(state);
+    web::security_headers(app)
 }
 
 /// 200 when the app can reach its database, 503 when it cannot (so a load balancer

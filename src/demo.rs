@@ -359,6 +359,7 @@ pub async fn load(
                 notes: Default::default(),
                 submitted_at: at,
                 recheck_of: None,
+                photos: Default::default(),
             },
         )
         .await?;

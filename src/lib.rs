@@ -8,3 +8,5 @@ pub mod demo;
 pub mod domain;
 pub mod library_files;
 pub mod store;
+pub mod views;
+pub mod web;

@@ -166,6 +166,7 @@ fn submission(w: &World, id: Uuid, answers: Answers) -> Submission {
         notes: [("greeting".to_string(), "<b>很好</b>".to_string())].into(),
         submitted_at: Utc::now(),
         recheck_of: None,
+        photos: Default::default(),
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
     pub acknowledged_at: Option<DateTimeUtc>,
+    /// In-progress form state of a draft (the answers and notes as posted).
+    pub draft: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub note: Option<String>,
     /// File name of a photo under the data directory.
     pub photo: Option<String>,
+    /// MIME type of the photo.
+    pub photo_type: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

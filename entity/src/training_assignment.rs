@@ -29,6 +29,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::training_module::Entity",
+        from = "Column::ModuleId",
+        to = "super::training_module::Column::Id"
+    )]
+    Module,
+}
+
+impl Related<super::training_module::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Module.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -3,11 +3,15 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_core;
+mod m20261129_000002_sessions_drafts;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_core::Migration)]
+        vec![
+            Box::new(m20261129_000001_core::Migration),
+            Box::new(m20261129_000002_sessions_drafts::Migration),
+        ]
     }
 }

@@ -3,7 +3,9 @@
 //! tested directly (unit and property tests) and reused by the web layer, the CLI and
 //! the reports.
 
+pub mod access;
 pub mod checklist;
+pub mod form;
 pub mod library;
 pub mod scoring;
 pub mod text;

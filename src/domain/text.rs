@@ -19,6 +19,32 @@ impl Lang {
         }
     }
 
+    /// Pick the text for this language: `lang.pick("開始", "Start")`.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// The first language of an Accept-Language header that we speak.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut ranked: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.trim().split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse().ok())
+                    .unwrap_or(1.0);
+                Some((q, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.first().map(|(_, lang)| *lang)
+    }
+
     pub fn parse(code: &str) -> Option<Lang> {
         match code.trim().to_ascii_lowercase().as_str() {
             "zh" | "zh-tw" | "zh-hk" | "zh-hant" | "zh-mo" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
@@ -63,5 +89,14 @@ mod tests {
         assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
         assert_eq!(Lang::parse("EN"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh-TW;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1, zh-Hant;q=0.5, en;q=0.4"),
+            Some(Lang::Zh)
+        );
+        assert_eq!(Lang::from_accept_language("fr, de"), None);
     }
 }

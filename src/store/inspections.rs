@@ -35,6 +35,8 @@ pub struct Submission {
     pub notes: BTreeMap<String, String>,
     pub submitted_at: DateTime<Utc>,
     pub recheck_of: Option<Uuid>,
+    /// Photo file names by item key (stored under the data directory).
+    pub photos: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +78,7 @@ pub async fn submit(
     }
 
     let txn = db.begin().await?;
+    let mut started_at = submission.submitted_at;
     if let Some(existing) = inspection::Entity::find_by_id(submission.id)
         .one(&txn)
         .await?
@@ -88,10 +91,10 @@ pub async fn submit(
                 scorecard: None,
             });
         }
-        inspection_response::Entity::delete_many()
-            .filter(inspection_response::Column::InspectionId.eq(submission.id))
-            .exec(&txn)
-            .await?;
+        if existing.checklist_version_id != version.version_id {
+            return Err(StoreError::Conflict(version_conflict(&existing, version)));
+        }
+        started_at = existing.started_at;
         inspection::Entity::delete_by_id(submission.id)
             .exec(&txn)
             .await?;
@@ -113,10 +116,11 @@ pub async fn submit(
         critical_failure: Set(!card.critical_failures.is_empty()),
         recheck_of: Set(submission.recheck_of),
         void_reason: Set(None),
-        started_at: Set(submission.submitted_at),
+        started_at: Set(started_at),
         updated_at: Set(submission.submitted_at),
         submitted_at: Set(Some(submission.submitted_at)),
         acknowledged_at: Set(None),
+        draft: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -138,7 +142,11 @@ pub async fn submit(
                     .get(&result.key)
                     .filter(|n| !n.trim().is_empty())
                     .cloned()),
-                photo: Set(None),
+                photo: Set(submission.photos.get(&result.key).cloned()),
+                photo_type: Set(submission
+                    .photos
+                    .get(&result.key)
+                    .map(|f| photo_type(f).to_string())),
                 ..Default::default()
             })
         })
@@ -165,6 +173,144 @@ pub async fn submit(
         created: true,
         scorecard: Some(card),
     })
+}
+
+fn version_conflict(existing: &inspection::Model, version: &StoredChecklist) -> String {
+    format!(
+        "this spot-check was started on another version of the checklist (version id {}, not {}); reload it to continue on the version it started on",
+        existing.checklist_version_id, version.version_id
+    )
+}
+
+/// The MIME type of a stored photo, from the extension we gave it.
+pub fn photo_type(file: &str) -> &'static str {
+    match file.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
+    }
+}
+
+/// The in-progress state of a draft, kept as JSON on the inspection row.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct DraftState {
+    #[serde(default)]
+    pub answers: Answers,
+    #[serde(default)]
+    pub notes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub photos: BTreeMap<String, String>,
+}
+
+impl DraftState {
+    pub fn of(row: &inspection::Model) -> DraftState {
+        row.draft
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: Uuid,
+    pub site_id: i32,
+    pub shift_date: NaiveDate,
+    pub shift_period: String,
+    pub subject_id: i32,
+    pub inspector_id: i32,
+    pub context: Context,
+    pub answers: Answers,
+    pub notes: BTreeMap<String, String>,
+    pub recheck_of: Option<Uuid>,
+}
+
+/// Save a spot-check in progress. A draft stays on the checklist version it started on,
+/// and a submitted inspection is never turned back into a draft.
+pub async fn save_draft(
+    db: &DatabaseConnection,
+    version: &StoredChecklist,
+    draft: Draft,
+) -> StoreResult<inspection::Model> {
+    if !PERIODS.contains(&draft.shift_period.as_str()) {
+        return Err(StoreError::Invalid(format!(
+            "unknown shift period `{}`",
+            draft.shift_period
+        )));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let existing = inspection::Entity::find_by_id(draft.id).one(&txn).await?;
+    let mut state = DraftState::default();
+    if let Some(existing) = &existing {
+        if existing.status != "draft" {
+            return Err(StoreError::Conflict(
+                "this spot-check has already been submitted".into(),
+            ));
+        }
+        if existing.checklist_version_id != version.version_id {
+            return Err(StoreError::Conflict(version_conflict(existing, version)));
+        }
+        state = DraftState::of(existing);
+    }
+    state.answers = draft.answers;
+    state.notes = draft.notes;
+    let values = inspection::ActiveModel {
+        id: Set(draft.id),
+        checklist_version_id: Set(version.version_id),
+        site_id: Set(draft.site_id),
+        shift_date: Set(draft.shift_date),
+        shift_period: Set(draft.shift_period),
+        subject_id: Set(draft.subject_id),
+        inspector_id: Set(draft.inspector_id),
+        context: Set(serde_json::to_value(&draft.context).unwrap_or_default()),
+        status: Set("draft".into()),
+        score: Set(None),
+        max_score: Set(None),
+        percent: Set(None),
+        passed: Set(None),
+        critical_failure: Set(false),
+        recheck_of: Set(draft.recheck_of),
+        void_reason: Set(None),
+        started_at: Set(existing.as_ref().map_or(now, |e| e.started_at)),
+        updated_at: Set(now),
+        submitted_at: Set(None),
+        acknowledged_at: Set(None),
+        draft: Set(Some(serde_json::to_value(&state).unwrap_or_default())),
+    };
+    let row = if existing.is_some() {
+        values.update(&txn).await?
+    } else {
+        values.insert(&txn).await?
+    };
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Record a photo file for an item of a draft.
+pub async fn attach_photo(
+    db: &DatabaseConnection,
+    id: Uuid,
+    item: &str,
+    file: &str,
+) -> StoreResult<()> {
+    let txn = db.begin().await?;
+    let row = inspection::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("spot-check {id}")))?;
+    if row.status != "draft" {
+        return Err(StoreError::Conflict(
+            "this spot-check has already been submitted".into(),
+        ));
+    }
+    let mut state = DraftState::of(&row);
+    state.photos.insert(item.to_string(), file.to_string());
+    let mut active: inspection::ActiveModel = row.into();
+    active.draft = Set(Some(serde_json::to_value(&state).unwrap_or_default()));
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 pub fn outcome_name(outcome: Outcome) -> &'static str {
@@ -259,4 +405,105 @@ pub async fn latest_module<C: ConnectionTrait>(db: &C, module_id: i32) -> StoreR
             row.id
         ))
     })
+}
+
+/// Filters for the inspection history; every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub site: Option<i32>,
+    pub subject: Option<i32>,
+    pub inspector: Option<i32>,
+    pub checklist: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub status: Option<String>,
+}
+
+/// One page of inspections the scope may see, newest first, with the total count.
+pub async fn list(
+    db: &DatabaseConnection,
+    scope: &crate::domain::access::Scope,
+    filter: &ListFilter,
+    page: u64,
+    per_page: u64,
+) -> StoreResult<(Vec<inspection::Model>, u64)> {
+    use crate::domain::access::Role;
+    use entity::{checklist, checklist_version};
+    use sea_orm::{PaginatorTrait, QuerySelect};
+
+    let mut query = inspection::Entity::find();
+    if scope.role == Role::Staff {
+        query = query
+            .filter(inspection::Column::SubjectId.eq(scope.user_id))
+            .filter(inspection::Column::Status.ne("draft"));
+    } else if let Some(sites) = scope.site_filter() {
+        query = query.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
+    }
+    if let Some(site) = filter.site {
+        query = query.filter(inspection::Column::SiteId.eq(site));
+    }
+    if let Some(subject) = filter.subject {
+        query = query.filter(inspection::Column::SubjectId.eq(subject));
+    }
+    if let Some(inspector) = filter.inspector {
+        query = query.filter(inspection::Column::InspectorId.eq(inspector));
+    }
+    if let Some(key) = &filter.checklist {
+        let versions: Vec<i32> = checklist_version::Entity::find()
+            .select_only()
+            .column(checklist_version::Column::Id)
+            .inner_join(checklist::Entity)
+            .filter(checklist::Column::Key.eq(key))
+            .into_tuple()
+            .all(db)
+            .await?;
+        query = query.filter(inspection::Column::ChecklistVersionId.is_in(versions));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(inspection::Column::ShiftDate.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(inspection::Column::ShiftDate.lte(to));
+    }
+    match filter.status.as_deref() {
+        Some(status) => query = query.filter(inspection::Column::Status.eq(status)),
+        None => query = query.filter(inspection::Column::Status.ne("draft")),
+    }
+    let paginator = query
+        .order_by_desc(inspection::Column::ShiftDate)
+        .order_by_desc(inspection::Column::SubmittedAt)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page).await?;
+    Ok((rows, total))
+}
+
+/// A staff member confirms they have seen their result.
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    id: Uuid,
+    person: i32,
+) -> StoreResult<inspection::Model> {
+    let row = inspection::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| r.subject_id == person && r.status == "submitted")
+        .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))?;
+    if row.acknowledged_at.is_some() {
+        return Ok(row);
+    }
+    let mut active: inspection::ActiveModel = row.into();
+    active.acknowledged_at = Set(Some(Utc::now()));
+    let row = active.update(db).await?;
+    audit::record(
+        db,
+        Some(person),
+        "acknowledge",
+        "inspection",
+        id,
+        None,
+        None,
+    )
+    .await?;
+    Ok(row)
 }

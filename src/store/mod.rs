@@ -1,9 +1,11 @@
 //! Queries and writes over sea-orm, grouped by aggregate. Handlers and the CLI call
 //! these; nothing here renders or parses HTTP.
 
+pub mod admin;
 pub mod audit;
 pub mod inspections;
 pub mod library;
+pub mod org;
 pub mod users;
 
 /// Errors from the store: database failures, or a request that breaks a rule.
@@ -15,6 +17,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("{0} not found")]
     NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

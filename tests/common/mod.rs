@@ -153,3 +153,156 @@ pub fn run_decorum(data_dir: Option<&std::path::Path>, args: &[&str]) -> (i32, S
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "password-123";
+
+/// Two sites and people in every role: the fixture the HTTP tests share.
+pub struct World {
+    pub site_a: i32,
+    pub site_b: i32,
+    pub admin: i32,
+    pub quality: i32,
+    pub manager_a: i32,
+    pub supervisor_a: i32,
+    pub supervisor_b: i32,
+    /// Staff at site A: a female lobby concierge.
+    pub staff_a: i32,
+    /// Another staff member at site A.
+    pub staff_a2: i32,
+    /// Staff at site B: a male lobby concierge.
+    pub staff_b: i32,
+}
+
+pub async fn seed_world(db: &sea_orm::DatabaseConnection) -> World {
+    use decorum::auth::Role;
+    use decorum::domain::scoring::Gender;
+    use decorum::store::users::{NewUser, add};
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let mut sites = Vec::new();
+    for (code, name) in [("A", "大堂 A Lobby"), ("B", "大堂 B Lobby")] {
+        let site = entity::site::ActiveModel {
+            code: Set(code.into()),
+            name: Set(name.into()),
+            kind: Set("lobby".into()),
+            active: Set(true),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("site");
+        sites.push(site.id);
+    }
+    let person = async |email: &str,
+                        role: Role,
+                        sites: &[&str],
+                        position: Option<&str>,
+                        gender: Option<Gender>| {
+        add(
+            db,
+            NewUser {
+                email: email.into(),
+                name: email.split('@').next().unwrap_or(email).into(),
+                role,
+                password: Some(PASSWORD.into()),
+                position: position.map(Into::into),
+                gender,
+                hire_date: None,
+                sites: sites.iter().map(|s| s.to_string()).collect(),
+            },
+            None,
+        )
+        .await
+        .expect("person")
+        .id
+    };
+    World {
+        site_a: sites[0],
+        site_b: sites[1],
+        admin: person("admin@t.test", Role::Admin, &[], None, None).await,
+        quality: person("quality@t.test", Role::Quality, &[], None, None).await,
+        manager_a: person("manager.a@t.test", Role::Manager, &["A"], None, None).await,
+        supervisor_a: person("supervisor.a@t.test", Role::Supervisor, &["A"], None, None).await,
+        supervisor_b: person("supervisor.b@t.test", Role::Supervisor, &["B"], None, None).await,
+        staff_a: person(
+            "staff.a@t.test",
+            Role::Staff,
+            &["A"],
+            Some("lobby-concierge"),
+            Some(Gender::Female),
+        )
+        .await,
+        staff_a2: person(
+            "staff.a2@t.test",
+            Role::Staff,
+            &["A"],
+            Some("lobby-concierge"),
+            Some(Gender::Male),
+        )
+        .await,
+        staff_b: person(
+            "staff.b@t.test",
+            Role::Staff,
+            &["B"],
+            Some("lobby-concierge"),
+            Some(Gender::Male),
+        )
+        .await,
+    }
+}
+
+/// The value of the first hidden `_csrf` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("a _csrf field")
+        + "name=\"_csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+impl TestApp {
+    /// A fresh browser-like client (own cookie jar), not signed in.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Sign in through the form; returns the client and the session's CSRF token.
+    pub async fn sign_in(&self, email: &str) -> (reqwest::Client, String) {
+        let client = self.new_client();
+        let page = client
+            .get(self.url("/signin"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = csrf_in(&page);
+        let response = client
+            .post(self.url("/signin"))
+            .form(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("_csrf", &token),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "sign-in as {email} failed");
+        let home = client
+            .get(self.url("/inspections"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&home);
+        (client, csrf)
+    }
+}

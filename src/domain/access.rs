@@ -1,0 +1,171 @@
+//! Who may do what, where. Pure rules over a person's role and site memberships, used
+//! by every route; the authorization matrix tests exercise them over HTTP.
+
+/// What a person may do. Site scoping applies to managers, supervisors and staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Admin,
+    Quality,
+    Manager,
+    Supervisor,
+    Staff,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Quality,
+        Role::Manager,
+        Role::Supervisor,
+        Role::Staff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Quality => "quality",
+            Role::Manager => "manager",
+            Role::Supervisor => "supervisor",
+            Role::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Role::Admin => ("系統管理員", "Admin"),
+            Role::Quality => ("品質部", "Quality department"),
+            Role::Manager => ("經理", "Manager"),
+            Role::Supervisor => ("主管", "Supervisor"),
+            Role::Staff => ("員工", "Staff"),
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::parse(s).ok_or_else(|| {
+            format!("unknown role `{s}` (expected admin, quality, manager, supervisor or staff)")
+        })
+    }
+}
+
+/// A signed-in person's reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub user_id: i32,
+    pub role: Role,
+    /// Sites the person belongs to.
+    pub sites: Vec<i32>,
+}
+
+impl Scope {
+    /// Admins and the quality department see every site.
+    pub fn all_sites(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Quality)
+    }
+
+    /// Sites to filter lists by; `None` means every site.
+    pub fn site_filter(&self) -> Option<&[i32]> {
+        (!self.all_sites()).then_some(self.sites.as_slice())
+    }
+
+    pub fn can_view_site(&self, site: i32) -> bool {
+        self.all_sites() || self.sites.contains(&site)
+    }
+
+    /// Spot-checks: admins and the quality department anywhere (the standard has the
+    /// quality department spot-check, 抽查); managers and supervisors at their sites.
+    pub fn can_inspect_at(&self, site: i32) -> bool {
+        match self.role {
+            Role::Admin | Role::Quality => true,
+            Role::Manager | Role::Supervisor => self.sites.contains(&site),
+            Role::Staff => false,
+        }
+    }
+
+    pub fn can_inspect(&self) -> bool {
+        self.role != Role::Staff
+    }
+
+    /// An inspection at `site` of `subject`: staff see only their own.
+    pub fn can_view_inspection(&self, site: i32, subject: i32) -> bool {
+        match self.role {
+            Role::Staff => subject == self.user_id,
+            _ => self.can_view_site(site),
+        }
+    }
+
+    /// Voiding a submitted inspection, managing staff records: admins anywhere,
+    /// managers at their sites.
+    pub fn can_manage_at(&self, site: i32) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager => self.sites.contains(&site),
+            _ => false,
+        }
+    }
+
+    /// Sites, accounts, roles and the checklist library.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(role: Role) -> Scope {
+        Scope {
+            user_id: 7,
+            role,
+            sites: vec![1],
+        }
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn site_scoping_by_role() {
+        for role in [Role::Admin, Role::Quality] {
+            assert!(scope(role).can_view_site(2) && scope(role).can_inspect_at(2));
+        }
+        for role in [Role::Manager, Role::Supervisor] {
+            let s = scope(role);
+            assert!(s.can_view_site(1) && s.can_inspect_at(1));
+            assert!(!s.can_view_site(2) && !s.can_inspect_at(2));
+        }
+        let staff = scope(Role::Staff);
+        assert!(!staff.can_inspect_at(1) && !staff.can_inspect());
+    }
+
+    #[test]
+    fn staff_see_only_their_own_inspections() {
+        let staff = scope(Role::Staff);
+        assert!(staff.can_view_inspection(1, 7));
+        assert!(!staff.can_view_inspection(1, 8));
+        assert!(scope(Role::Supervisor).can_view_inspection(1, 8));
+        assert!(!scope(Role::Supervisor).can_view_inspection(2, 8));
+    }
+
+    #[test]
+    fn only_admins_and_site_managers_manage() {
+        assert!(scope(Role::Admin).can_manage_at(9));
+        assert!(scope(Role::Manager).can_manage_at(1));
+        assert!(!scope(Role::Manager).can_manage_at(2));
+        assert!(!scope(Role::Supervisor).can_manage_at(1));
+        assert!(!scope(Role::Quality).can_manage_at(1));
+    }
+}

@@ -1,0 +1,1 @@
+//! Writes and queries behind the admin pages.

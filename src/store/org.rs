@@ -1,0 +1,85 @@
+//! Sites and people as the web pages need them: what a person may see, who works where.
+
+use std::collections::HashMap;
+
+use entity::{position, site, user, user_site};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::StoreResult;
+use crate::domain::access::Scope;
+
+/// Active sites the person may see, by name.
+pub async fn visible_sites<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> StoreResult<Vec<site::Model>> {
+    let mut query = site::Entity::find().filter(site::Column::Active.eq(true));
+    if let Some(ids) = scope.site_filter() {
+        query = query.filter(site::Column::Id.is_in(ids.to_vec()));
+    }
+    Ok(query.order_by_asc(site::Column::Name).all(db).await?)
+}
+
+/// Active staff who belong to a site, with their positions, by name.
+pub async fn staff_at<C: ConnectionTrait>(
+    db: &C,
+    site_id: i32,
+) -> StoreResult<Vec<(user::Model, Option<position::Model>)>> {
+    let ids: Vec<i32> = user_site::Entity::find()
+        .filter(user_site::Column::SiteId.eq(site_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let people = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Role.eq("staff"))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Name)
+        .find_also_related(position::Entity)
+        .all(db)
+        .await?;
+    Ok(people)
+}
+
+pub async fn is_member<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    site_id: i32,
+) -> StoreResult<bool> {
+    Ok(user_site::Entity::find_by_id((user_id, site_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+pub async fn position_of<C: ConnectionTrait>(
+    db: &C,
+    person: &user::Model,
+) -> StoreResult<Option<position::Model>> {
+    Ok(match person.position_id {
+        Some(id) => position::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    })
+}
+
+/// Names of the given people, for lists.
+pub async fn names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> StoreResult<HashMap<i32, String>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+pub async fn site_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<i32, String>> {
+    Ok(site::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}

@@ -1,0 +1,430 @@
+//! The spot-check pages: choosing whom to check, the tablet form with every item kind,
+//! and the result.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use maud::{Markup, html};
+use uuid::Uuid;
+
+use super::Chrome;
+use super::layout::{page, percent};
+use crate::domain::scoring::{Context, Outcome, Scorecard};
+use crate::domain::{Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
+
+pub const PERIODS: [(&str, &str, &str); 4] = [
+    ("morning", "早班", "Morning"),
+    ("afternoon", "午班", "Afternoon"),
+    ("evening", "晚班", "Evening"),
+    ("night", "夜班", "Night"),
+];
+
+pub fn period_label(lang: Lang, period: &str) -> &'static str {
+    PERIODS
+        .iter()
+        .find(|(k, _, _)| *k == period)
+        .map(|(_, zh, en)| lang.pick(zh, en))
+        .unwrap_or("—")
+}
+
+fn t(lang: Lang, text: &Text) -> &str {
+    text.get(lang)
+}
+
+/// A staff member to pick on the start page.
+pub struct StaffTile {
+    pub id: i32,
+    pub name: String,
+    pub position: Option<String>,
+}
+
+pub struct SiteTab {
+    pub id: i32,
+    pub name: String,
+}
+
+/// Home of an inspector: pick the site, then tap the person on duty.
+pub fn start(
+    chrome: &Chrome,
+    sites: &[SiteTab],
+    site: Option<i32>,
+    staff: &[StaffTile],
+    drafts: &[DraftLink],
+) -> Markup {
+    let l = chrome.lang;
+    page(
+        chrome,
+        l.pick("開始抽查", "Start a spot-check"),
+        "/spotchecks/new",
+        html! {
+            h1 { (l.pick("開始抽查", "Start a spot-check")) }
+            @if !drafts.is_empty() {
+                section.card {
+                    h2 { (l.pick("未完成的抽查", "Spot-checks in progress")) }
+                    div.grid {
+                        @for d in drafts {
+                            a.tile href=(d.href) {
+                                strong { (d.subject) }
+                                span.muted { (d.checklist) " · " (d.when) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if sites.is_empty() {
+                p.empty { (l.pick("你還沒有被分配到任何場所。請聯絡系統管理員。", "You are not assigned to any site yet. Ask an admin to add you to one.")) }
+            } @else {
+                @if sites.len() > 1 {
+                    nav.filters aria-label=(l.pick("場所", "Site")) {
+                        @for s in sites {
+                            a.button.primary[Some(s.id) == site] href={ "/spotchecks/new?site=" (s.id) } { (s.name) }
+                        }
+                    }
+                }
+                h2 { (l.pick("選擇當值員工", "Who are you checking?")) }
+                @if staff.is_empty() {
+                    p.empty { (l.pick("這個場所還沒有員工。", "No staff at this site yet.")) }
+                } @else {
+                    div.grid {
+                        @for s in staff {
+                            a.tile href={ "/spotchecks/new?site=" (site.unwrap_or_default()) "&subject=" (s.id) } {
+                                strong { (s.name) }
+                                span.muted { (s.position.as_deref().unwrap_or("—")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub struct DraftLink {
+    pub href: String,
+    pub subject: String,
+    pub checklist: String,
+    pub when: String,
+}
+
+pub struct ChecklistTile {
+    pub key: String,
+    pub title: String,
+    pub items: usize,
+}
+
+/// Second tap: which checklist for this person.
+pub fn choose_checklist(
+    chrome: &Chrome,
+    site: i32,
+    subject: &StaffTile,
+    checklists: &[ChecklistTile],
+) -> Markup {
+    let l = chrome.lang;
+    page(
+        chrome,
+        l.pick("選擇檢查表", "Choose a checklist"),
+        "/spotchecks/new",
+        html! {
+            p { a href={ "/spotchecks/new?site=" (site) } { "← " (l.pick("返回員工列表", "Back to staff")) } }
+            h1 { (subject.name) " · " (subject.position.as_deref().unwrap_or("—")) }
+            @if checklists.is_empty() {
+                p.empty { (l.pick("這個崗位沒有適用的檢查表。", "No checklist applies to this position.")) }
+            } @else {
+                div.grid {
+                    @for c in checklists {
+                        a.tile href={ "/spotchecks/start?site=" (site) "&subject=" (subject.id) "&checklist=" (c.key) } {
+                            strong { (c.title) }
+                            span.muted { (c.items) " " (l.pick("項", "items")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Everything the form shows.
+pub struct FormView<'a> {
+    pub id: Uuid,
+    pub checklist: &'a Checklist,
+    pub checklist_version: i32,
+    pub version_id: i32,
+    pub site_id: i32,
+    pub site_name: String,
+    pub subject_id: i32,
+    pub subject_name: String,
+    pub position_name: Option<String>,
+    pub shift_date: NaiveDate,
+    pub shift_period: String,
+    /// Items that apply to this person (their subject conditions hold).
+    pub items_for_subject: Vec<String>,
+    pub context: &'a Context,
+    /// The fields as last saved, to refill the form.
+    pub fields: Vec<(String, String)>,
+    pub card: &'a Scorecard,
+    pub photos: &'a BTreeMap<String, String>,
+    pub errors: &'a [String],
+    pub missing: &'a [String],
+}
+
+impl FormView<'_> {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn has(&self, name: &str, value: &str) -> bool {
+        self.fields.iter().any(|(n, v)| n == name && v == value)
+    }
+}
+
+pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
+    let l = chrome.lang;
+    let c = view.checklist;
+    let card = view.card;
+    page(
+        chrome,
+        t(l, &c.title),
+        "/spotchecks/new",
+        html! {
+            form.spotcheck id="spotcheck" method="post" action={ "/spotchecks/" (view.id) "/submit" }
+                data-id=(view.id) data-draft-url={ "/spotchecks/" (view.id) "/draft" }
+                data-photo-url={ "/spotchecks/" (view.id) "/photos/" } novalidate {
+                input type="hidden" name="_csrf" value=(chrome.csrf);
+                input type="hidden" name="version" value=(view.version_id);
+                input type="hidden" name="site" value=(view.site_id);
+                input type="hidden" name="subject" value=(view.subject_id);
+                div.card {
+                    h1 { (t(l, &c.title)) }
+                    p.muted {
+                        (view.subject_name) " · " (view.position_name.as_deref().unwrap_or("—")) " · " (view.site_name)
+                        " · " (l.pick("版本", "version")) " " (view.checklist_version)
+                    }
+                    div.context-fields {
+                        label { (l.pick("日期", "Shift date"))
+                            input type="date" name="shift_date" value=(view.shift_date) required;
+                        }
+                        label { (l.pick("班次", "Shift"))
+                            select name="shift_period" {
+                                @for (key, zh, en) in PERIODS {
+                                    option value=(key) selected[view.shift_period == key] { (l.pick(zh, en)) }
+                                }
+                            }
+                        }
+                        @for field in &c.context {
+                            @let name = format!("ctx.{}", field.key);
+                            label { (t(l, &field.label))
+                                @match &field.kind {
+                                    ContextKind::Choice { options, .. } => {
+                                        select name=(name) data-context=(field.key) {
+                                            @for o in options {
+                                                option value=(o.value) selected[view.context.get(&field.key).and_then(|v| v.as_text()) == Some(o.value.as_str())] { (t(l, &o.label)) }
+                                            }
+                                        }
+                                    }
+                                    ContextKind::Number { min, max, .. } => {
+                                        input type="number" inputmode="numeric" name=(name) data-context=(field.key) min=(min) max=(max) step="1"
+                                            value=[view.context.get(&field.key).and_then(|v| v.as_number())];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                div.scorebar aria-live="polite" {
+                    span.big id="live-percent" { (percent(card.percent)) }
+                    span id="live-progress" { (card.answered) " / " (card.applicable) " " (l.pick("已答", "answered")) }
+                    span.save-state id="save-state" { (l.pick("草稿會自動儲存", "Drafts save as you go")) }
+                }
+                @if !view.errors.is_empty() {
+                    div.error role="alert" id="form-errors" {
+                        @for e in view.errors { p { (e) } }
+                    }
+                } @else {
+                    div.error role="alert" id="form-errors" hidden {}
+                }
+                @for section in &c.sections {
+                    @let result = card.sections.iter().find(|s| s.key == section.key);
+                    section.checklist-section data-section=(section.key) {
+                        h2 {
+                            (t(l, &section.title)) " "
+                            span.section-progress data-progress=(section.key) {
+                                @if let Some(r) = result { (r.answered) "/" (r.applicable) }
+                            }
+                        }
+                        @for item in &section.items {
+                            @if view.items_for_subject.contains(&item.key) {
+                                (item_block(l, view, item))
+                            }
+                        }
+                    }
+                }
+                button.primary.big type="submit" id="submit-button" { (l.pick("提交抽查", "Submit spot-check")) }
+                p.muted id="outbox-note" hidden {}
+            }
+        },
+    )
+}
+
+/// Context conditions, for the page to show or hide the item as the context changes.
+fn context_conditions(item: &Item) -> Option<String> {
+    let list: Vec<_> = item
+        .when
+        .iter()
+        .filter(|c| matches!(c.field, Field::Context(_)))
+        .collect();
+    (!list.is_empty()).then(|| serde_json::to_string(&list).unwrap_or_default())
+}
+
+fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
+    let key = &item.key;
+    let result = view.card.item(key);
+    let excluded = result.is_some_and(|r| r.outcome == Outcome::Excluded);
+    let answered = result.is_some_and(|r| {
+        matches!(
+            r.outcome,
+            Outcome::Passed | Outcome::Failed | Outcome::NotApplicable
+        )
+    });
+    let missing = view.missing.contains(key);
+    let a = format!("a.{key}");
+    html! {
+        div.item.answered[answered].missing[missing] id={ "item-" (key) } data-key=(key) data-kind=(item.kind_name())
+            data-required=(item.required) data-when=[context_conditions(item)] hidden[excluded] {
+            p.text {
+                (t(l, &item.text))
+                span.clause { "§" (item.clause) }
+                @if item.critical { span.critical-tag { (l.pick("關鍵", "Critical")) } }
+            }
+            details.guidance {
+                summary { (l.pick("檢查指引", "How to judge")) }
+                p { (t(l, &item.guidance)) }
+            }
+            @match &item.kind {
+                ItemKind::Check => {
+                    div.choices role="radiogroup" {
+                        (choice(&a, "pass", l.pick("合格", "Pass"), "pass", view.has(&a, "pass")))
+                        (choice(&a, "fail", l.pick("不合格", "Fail"), "fail", view.has(&a, "fail")))
+                        @if item.na { (choice(&a, "na", l.pick("不適用", "N/A"), "na", view.has(&a, "na"))) }
+                    }
+                }
+                ItemKind::Scale { max, labels, .. } => {
+                    div.choices role="radiogroup" {
+                        @for v in 0..=*max {
+                            @let label = labels.get(v as usize).map(|t| t.get(l).to_string()).unwrap_or_else(|| v.to_string());
+                            (choice(&a, &v.to_string(), &label, "scale", view.has(&a, &v.to_string())))
+                        }
+                        @if item.na { (choice(&a, "na", l.pick("不適用", "N/A"), "na", view.has(&a, "na"))) }
+                    }
+                }
+                ItemKind::Measure { unit, allowed } => {
+                    div.measure {
+                        input type="number" inputmode="decimal" step="any" name=(a) value=[view.value(&a).filter(|v| *v != "na")]
+                            aria-label=(t(l, &item.text));
+                        span { (unit) }
+                        span.target {
+                            @match (allowed.target, allowed.tolerance) {
+                                (Some(target), Some(tol)) => { (l.pick("標準", "Target")) " " (target) (unit) " ± " (tol) }
+                                _ => {
+                                    @let (lo, hi) = allowed.bounds();
+                                    (l.pick("容許", "Allowed")) " "
+                                    @if let Some(lo) = lo { (lo) } @else { "…" }
+                                    " – "
+                                    @if let Some(hi) = hi { (hi) } @else { "…" }
+                                    " " (unit)
+                                }
+                            }
+                        }
+                        (na_box(l, item, view))
+                    }
+                }
+                ItemKind::Limit { unit, .. } => {
+                    div.measure {
+                        input type="number" inputmode="decimal" step="any" min="0" name=(a) value=[view.value(&a).filter(|v| *v != "na")]
+                            aria-label=(t(l, &item.text));
+                        span { (unit) }
+                        span.target data-cap=(key) {
+                            (l.pick("上限", "Limit")) " "
+                            @match result.and_then(|r| r.cap) {
+                                Some(cap) => { (cap) " " (unit) }
+                                None => { "—" }
+                            }
+                        }
+                        (na_box(l, item, view))
+                    }
+                }
+                ItemKind::Script { script, phrases, .. } => {
+                    div.script { (t(l, script)) }
+                    ul.ticks {
+                        @for (i, p) in phrases.iter().enumerate() {
+                            li { label {
+                                input type="checkbox" name={ "h." (key) } value=(i) checked[view.has(&format!("h.{key}"), &i.to_string())];
+                                span { (t(l, p)) }
+                            } }
+                        }
+                        li { label {
+                            input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")];
+                            span.muted { (l.pick("一句也沒有說", "None of them was said")) }
+                        } }
+                    }
+                    (na_box(l, item, view))
+                }
+                ItemKind::Steps { steps, in_order, .. } => {
+                    @if *in_order { p.muted { (l.pick("依觀察到的先後次序點選。", "Tick the steps in the order you saw them.")) } }
+                    input type="hidden" name={ "o." (key) } value=[view.value(&format!("o.{key}"))] data-order=(key);
+                    ul.ticks {
+                        @for (i, s) in steps.iter().enumerate() {
+                            li { label {
+                                input type="checkbox" name={ "s." (key) } value=(i) checked[view.has(&format!("s.{key}"), &i.to_string())];
+                                span { (i + 1) ". " (t(l, s)) }
+                                span.order {}
+                            } }
+                        }
+                        li { label {
+                            input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")];
+                            span.muted { (l.pick("一步也沒有做", "None of the steps was done")) }
+                        } }
+                    }
+                    (na_box(l, item, view))
+                }
+            }
+            details.note open[view.value(&format!("n.{key}")).is_some()] {
+                summary { (l.pick("備註", "Note")) }
+                textarea name={ "n." (key) } maxlength="2000" { (view.value(&format!("n.{key}")).unwrap_or("")) }
+            }
+            div.photo-row {
+                @if let Some(file) = view.photos.get(key) {
+                    img src={ "/photos/" (view.id) "/" (file) } alt=(l.pick("照片", "Photo"));
+                }
+                label.photo {
+                    span.muted { (l.pick("拍照", "Photo")) }
+                    input type="file" accept="image/*" capture="environment" data-photo=(key);
+                }
+            }
+        }
+    }
+}
+
+fn choice(name: &str, value: &str, label: &str, class: &str, checked: bool) -> Markup {
+    html! {
+        label class={ "choice " (class) } {
+            input type="radio" name=(name) value=(value) checked[checked];
+            span { (label) }
+        }
+    }
+}
+
+fn na_box(l: Lang, item: &Item, view: &FormView) -> Markup {
+    let name = format!("na.{}", item.key);
+    html! {
+        @if item.na {
+            label.choice.na {
+                input type="checkbox" name=(name) value="1" checked[view.has(&name, "1") || view.has(&format!("a.{}", item.key), "na")];
+                span { (l.pick("不適用", "N/A")) }
+            }
+        }
+    }
+}

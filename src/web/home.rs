@@ -1,0 +1,68 @@
+//! The home page: inspectors land on the spot-check start (two taps from a check);
+//! staff see their own results and training.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use entity::{inspection, training_assignment, training_module};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::error::AppResult;
+use super::session::Viewer;
+use super::spotchecks::{self, StartQuery};
+use crate::app::AppState;
+use crate::domain::access::Role;
+use crate::store::{inspections, library};
+use crate::views::home::{self as view, MyResult, MyTraining};
+
+pub async fn home(
+    state: State<AppState>,
+    viewer: Viewer,
+    query: Query<StartQuery>,
+) -> AppResult<Response> {
+    if viewer.role() != Role::Staff {
+        return spotchecks::start(state, viewer, query).await;
+    }
+    let l = viewer.lang;
+    let rows = inspection::Entity::find()
+        .filter(inspection::Column::SubjectId.eq(viewer.user.id))
+        .filter(inspection::Column::Status.eq("submitted"))
+        .order_by_desc(inspection::Column::ShiftDate)
+        .limit(10)
+        .all(&state.db)
+        .await?;
+    let mut results = Vec::new();
+    for r in rows {
+        let version = library::checklist_version(&state.db, r.checklist_version_id).await?;
+        results.push(MyResult {
+            id: r.id,
+            date: r.shift_date.to_string(),
+            checklist: version.checklist.title.get(l).to_string(),
+            percent: r.percent,
+            passed: r.passed,
+            critical: r.critical_failure,
+            acknowledged: r.acknowledged_at.is_some(),
+        });
+    }
+    let open = training_assignment::Entity::find()
+        .filter(training_assignment::Column::UserId.eq(viewer.user.id))
+        .filter(training_assignment::Column::Status.ne("completed"))
+        .order_by_asc(training_assignment::Column::DueDate)
+        .find_also_related(training_module::Entity)
+        .all(&state.db)
+        .await?;
+    let today = chrono::Local::now().date_naive();
+    let mut training = Vec::new();
+    for (a, module) in open {
+        let Some(module) = module else { continue };
+        let title = inspections::latest_module(&state.db, module.id)
+            .await
+            .map(|m| m.title.get(l).to_string())
+            .unwrap_or(module.key);
+        training.push(MyTraining {
+            title,
+            due: a.due_date.to_string(),
+            overdue: a.due_date < today,
+        });
+    }
+    Ok(view::staff_home(&viewer.chrome(), &results, &training).into_response())
+}

@@ -1,0 +1,371 @@
+//! Inspection results, the history list with filters and paging, and acknowledgement.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use entity::{inspection, inspection_response, training_assignment, training_module, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::error::{AppError, AppResult};
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::domain::access::Role;
+use crate::domain::scoring::Answer;
+use crate::domain::{ItemKind, Lang};
+use crate::store::inspections::{self, ListFilter};
+use crate::store::{library, org};
+use crate::views::inspections::{
+    self as view, ListRow, ListView, ResultItem, ResultView, SectionRow, SelectOption, TrainingRow,
+};
+
+const PER_PAGE: u64 = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/inspections", get(list))
+        .route("/inspections/{id}", get(result))
+        .route("/inspections/{id}/acknowledge", post(acknowledge))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    site: Option<String>,
+    subject: Option<String>,
+    inspector: Option<String>,
+    checklist: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<String>,
+}
+
+fn opt_id(raw: &Option<String>, what: &str) -> AppResult<Option<i32>> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a valid {what}"))),
+    }
+}
+
+fn opt_date(raw: &Option<String>) -> AppResult<Option<NaiveDate>> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)"))),
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let l = viewer.lang;
+    let filter = ListFilter {
+        site: opt_id(&q.site, "site")?,
+        subject: opt_id(&q.subject, "person")?,
+        inspector: opt_id(&q.inspector, "inspector")?,
+        checklist: q.checklist.clone().filter(|s| !s.trim().is_empty()),
+        from: opt_date(&q.from)?,
+        to: opt_date(&q.to)?,
+        status: None,
+    };
+    if let Some(site) = filter.site
+        && !viewer.scope.can_view_site(site)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let page: u64 = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let (rows, total) =
+        inspections::list(&state.db, &viewer.scope, &filter, page, PER_PAGE).await?;
+    let sites = org::visible_sites(&state.db, &viewer.scope).await?;
+    let site_names = org::site_names(&state.db).await?;
+    let mut ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|r| [r.subject_id, r.inspector_id])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = org::names(&state.db, ids).await?;
+    let mut titles = std::collections::HashMap::new();
+    for r in &rows {
+        if let std::collections::hash_map::Entry::Vacant(e) = titles.entry(r.checklist_version_id) {
+            let v = library::checklist_version(&state.db, r.checklist_version_id).await?;
+            e.insert(v.checklist.title.get(l).to_string());
+        }
+    }
+    let staff_view = viewer.role() == Role::Staff;
+    let (people, inspectors) = if staff_view {
+        (Vec::new(), Vec::new())
+    } else {
+        filter_people(&state, &viewer).await?
+    };
+    let checklists = library::current_checklists(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| SelectOption {
+            value: c.checklist.key.clone(),
+            label: c.checklist.title.get(l).to_string(),
+        })
+        .collect();
+    let mut echo = Vec::new();
+    for (name, value) in [
+        ("site", &q.site),
+        ("subject", &q.subject),
+        ("inspector", &q.inspector),
+        ("checklist", &q.checklist),
+        ("from", &q.from),
+        ("to", &q.to),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+            echo.push((name.to_string(), v.to_string()));
+        }
+    }
+    let view = ListView {
+        rows: rows
+            .iter()
+            .map(|r| ListRow {
+                id: r.id,
+                date: r.shift_date.to_string(),
+                period: crate::views::spotcheck::period_label(l, &r.shift_period).to_string(),
+                site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
+                subject: names.get(&r.subject_id).cloned().unwrap_or_default(),
+                inspector: names.get(&r.inspector_id).cloned().unwrap_or_default(),
+                checklist: titles
+                    .get(&r.checklist_version_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                status: r.status.clone(),
+                percent: r.percent,
+                passed: r.passed,
+                critical: r.critical_failure,
+                acknowledged: r.acknowledged_at.is_some(),
+            })
+            .collect(),
+        total,
+        page,
+        pages: total.div_ceil(PER_PAGE),
+        sites: sites
+            .into_iter()
+            .map(|s| SelectOption {
+                value: s.id.to_string(),
+                label: s.name,
+            })
+            .collect(),
+        people,
+        inspectors,
+        checklists,
+        filter: echo,
+        staff_view,
+    };
+    Ok(view::list(&viewer.chrome(), &view).into_response())
+}
+
+/// Staff and inspectors at the viewer's sites, for the filter lists.
+async fn filter_people(
+    state: &AppState,
+    viewer: &Viewer,
+) -> AppResult<(Vec<SelectOption>, Vec<SelectOption>)> {
+    let mut query = user::Entity::find().order_by_asc(user::Column::Name);
+    if let Some(sites) = viewer.scope.site_filter() {
+        let members: Vec<i32> = entity::user_site::Entity::find()
+            .filter(entity::user_site::Column::SiteId.is_in(sites.to_vec()))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect();
+        query = query.filter(user::Column::Id.is_in(members));
+    }
+    let everyone = query.all(&state.db).await?;
+    let option = |u: &user::Model| SelectOption {
+        value: u.id.to_string(),
+        label: u.name.clone(),
+    };
+    let staff = everyone
+        .iter()
+        .filter(|u| u.role == "staff")
+        .map(option)
+        .collect();
+    let inspectors = everyone
+        .iter()
+        .filter(|u| u.role != "staff")
+        .map(option)
+        .collect();
+    Ok((staff, inspectors))
+}
+
+pub fn describe_answer(l: Lang, kind: &ItemKind, answer: &Answer) -> String {
+    match (kind, answer) {
+        (_, Answer::Pass) => l.pick("合格", "pass").into(),
+        (_, Answer::Fail) => l.pick("不合格", "fail").into(),
+        (_, Answer::Na) => l.pick("不適用", "n/a").into(),
+        (ItemKind::Scale { max, .. }, Answer::Scale(v)) => format!("{v} / {max}"),
+        (ItemKind::Measure { unit, .. }, Answer::Measure(v)) => format!("{v} {unit}"),
+        (ItemKind::Limit { unit, .. }, Answer::Amount(v)) => format!("{v} {unit}"),
+        (ItemKind::Script { phrases, .. }, Answer::Heard(h)) => {
+            format!("{} {}/{}", l.pick("說了", "said"), h.len(), phrases.len())
+        }
+        (ItemKind::Steps { steps, .. }, Answer::Done(d)) => {
+            let order: Vec<String> = d.iter().map(|i| (i + 1).to_string()).collect();
+            format!(
+                "{} {}/{} ({})",
+                l.pick("做了", "done"),
+                d.len(),
+                steps.len(),
+                order.join("→")
+            )
+        }
+        (_, other) => format!("{other:?}"),
+    }
+}
+
+async fn result(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let l = viewer.lang;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
+    let row = inspection::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let own_draft = row.status == "draft" && row.inspector_id == viewer.user.id;
+    if !(viewer
+        .scope
+        .can_view_inspection(row.site_id, row.subject_id)
+        && (row.status != "draft" || own_draft))
+    {
+        return Err(AppError::Forbidden);
+    }
+    if row.status == "draft" {
+        return Ok(Redirect::to(&format!("/spotchecks/{id}")).into_response());
+    }
+    let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
+    let checklist = &version.checklist;
+    let responses = inspection_response::Entity::find()
+        .filter(inspection_response::Column::InspectionId.eq(id))
+        .all(&state.db)
+        .await?;
+    let names = org::names(&state.db, vec![row.subject_id, row.inspector_id]).await?;
+    let subject = user::Entity::find_by_id(row.subject_id)
+        .one(&state.db)
+        .await?;
+    let position = match &subject {
+        Some(s) => org::position_of(&state.db, s).await?,
+        None => None,
+    };
+    let site_names = org::site_names(&state.db).await?;
+    let mut items = Vec::new();
+    let mut sections = Vec::new();
+    for section in &checklist.sections {
+        let mut sum = SectionRow {
+            title: section.title.get(l).to_string(),
+            score: 0.0,
+            max: 0.0,
+        };
+        for item in &section.items {
+            let Some(r) = responses.iter().find(|r| r.item_key == item.key) else {
+                continue;
+            };
+            sum.score += r.points;
+            sum.max += r.max_points;
+            let answer: Option<Answer> = serde_json::from_value(r.value.clone()).ok();
+            items.push(ResultItem {
+                section: section.title.get(l).to_string(),
+                text: item.text.get(l).to_string(),
+                clause: item.clause.clone(),
+                outcome: match r.outcome.as_str() {
+                    "passed" => "passed",
+                    "failed" => "failed",
+                    _ => "not_applicable",
+                },
+                points: r.points,
+                max: r.max_points,
+                answer: answer
+                    .map(|a| describe_answer(l, &item.kind, &a))
+                    .unwrap_or_default(),
+                note: r.note.clone(),
+                photo: r.photo.as_ref().map(|f| format!("/photos/{id}/{f}")),
+                critical: item.critical,
+            });
+        }
+        if sum.max > 0.0
+            || section
+                .items
+                .iter()
+                .any(|i| responses.iter().any(|r| r.item_key == i.key))
+        {
+            sections.push(sum);
+        }
+    }
+    let assignments = training_assignment::Entity::find()
+        .filter(training_assignment::Column::InspectionId.eq(id))
+        .find_also_related(training_module::Entity)
+        .all(&state.db)
+        .await?;
+    let mut training = Vec::new();
+    for (a, module) in assignments {
+        let title = match module {
+            Some(m) => inspections::latest_module(&state.db, m.id)
+                .await
+                .map(|def| def.title.get(l).to_string())
+                .unwrap_or(m.key),
+            None => String::new(),
+        };
+        training.push(TrainingRow {
+            title,
+            due: a.due_date.to_string(),
+            critical: a.critical,
+        });
+    }
+    let view = ResultView {
+        id,
+        checklist: checklist.title.get(l).to_string(),
+        version: version.version,
+        site: site_names.get(&row.site_id).cloned().unwrap_or_default(),
+        subject: names.get(&row.subject_id).cloned().unwrap_or_default(),
+        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
+        inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
+        shift: view::shift_text(l, row.shift_date, &row.shift_period),
+        status: row.status.clone(),
+        percent: row.percent,
+        score: row.score,
+        max_score: row.max_score,
+        passed: row.passed,
+        critical: row.critical_failure,
+        sections,
+        items,
+        training,
+        can_acknowledge: row.subject_id == viewer.user.id && row.status == "submitted",
+        acknowledged: row
+            .acknowledged_at
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+    };
+    Ok(view::result(&viewer.chrome(), &view).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct CsrfOnly {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+}
+
+async fn acknowledge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> AppResult<Redirect> {
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
+    inspections::acknowledge(&state.db, id, viewer.user.id).await?;
+    Ok(Redirect::to(&format!("/inspections/{id}")))
+}

@@ -1,0 +1,853 @@
+//! The spot-check flow on a tablet: pick the person, pick the checklist, score the form
+//! (autosaved as a draft), attach photos, submit. Submissions are idempotent on the
+//! spot-check's UUID, so the offline outbox can retry safely.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use chrono::{Local, NaiveDate, Timelike};
+use entity::{inspection, position, site, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::error::{ApiError, ApiResult, AppError, AppResult};
+use super::session::{ApiViewer, Viewer};
+use crate::app::AppState;
+use crate::domain::form::{self, FormInput};
+use crate::domain::scoring::{Problem, Scorecard, Subject, applies, resolve_context, score};
+use crate::domain::{Checklist, Field, Lang};
+use crate::store::inspections::{self, Draft, DraftState, Submission};
+use crate::store::library::{self, StoredChecklist};
+use crate::store::{org, users};
+use crate::views::spotcheck::{
+    self as view, ChecklistTile, DraftLink, FormView, SiteTab, StaffTile,
+};
+
+/// Largest photo accepted (the tablet shrinks photos before sending; this is a guard).
+pub const MAX_PHOTO_BYTES: usize = 4 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/spotchecks/new", get(start))
+        .route("/spotchecks/start", get(begin))
+        .route("/spotchecks/{id}", get(form_page))
+        .route("/spotchecks/{id}/draft", post(save_draft))
+        .route("/spotchecks/{id}/submit", post(submit))
+        .route(
+            "/spotchecks/{id}/photos/{item}",
+            post(upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/photos/{id}/{file}", get(photo))
+}
+
+/// The shift happening now, by the server's clock.
+pub fn current_shift() -> (NaiveDate, &'static str) {
+    let now = Local::now();
+    let period = match now.hour() {
+        5..=11 => "morning",
+        12..=16 => "afternoon",
+        17..=21 => "evening",
+        _ => "night",
+    };
+    (now.date_naive(), period)
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct StartQuery {
+    site: Option<String>,
+    subject: Option<String>,
+    checklist: Option<String>,
+}
+
+fn parse_id(raw: Option<&str>, what: &str) -> AppResult<Option<i32>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a valid {what}"))),
+    }
+}
+
+/// Who and what a spot-check is about, checked against the viewer's rights.
+struct Target {
+    site: site::Model,
+    subject: user::Model,
+    position: Option<position::Model>,
+    attributes: Subject,
+    version: StoredChecklist,
+}
+
+async fn inspectable_site(
+    state: &AppState,
+    viewer: &Viewer,
+    site_id: i32,
+) -> AppResult<site::Model> {
+    if !viewer.scope.can_inspect_at(site_id) {
+        return Err(AppError::Forbidden);
+    }
+    site::Entity::find_by_id(site_id)
+        .one(&state.db)
+        .await?
+        .filter(|s| s.active)
+        .ok_or(AppError::Forbidden)
+}
+
+async fn person_at(state: &AppState, site_id: i32, subject_id: i32) -> AppResult<user::Model> {
+    if !org::is_member(&state.db, subject_id, site_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    user::Entity::find_by_id(subject_id)
+        .one(&state.db)
+        .await?
+        .filter(|u| u.active && u.role == "staff")
+        .ok_or(AppError::Forbidden)
+}
+
+async fn target(
+    state: &AppState,
+    viewer: &Viewer,
+    site_id: i32,
+    subject_id: i32,
+    version: StoredChecklist,
+) -> AppResult<Target> {
+    let site = inspectable_site(state, viewer, site_id).await?;
+    let subject = person_at(state, site_id, subject_id).await?;
+    let position = org::position_of(&state.db, &subject).await?;
+    if let Some(p) = &position
+        && !version.checklist.positions.contains(&p.key)
+    {
+        return Err(AppError::BadRequest(format!(
+            "the checklist `{}` is not for the position `{}`",
+            version.checklist.key, p.key
+        )));
+    }
+    let attributes = users::subject(&state.db, &subject).await?;
+    Ok(Target {
+        site,
+        subject,
+        position,
+        attributes,
+        version,
+    })
+}
+
+async fn current_version(state: &AppState, key: &str) -> AppResult<StoredChecklist> {
+    library::current_checklists(&state.db)
+        .await?
+        .into_iter()
+        .find(|c| c.checklist.key == key)
+        .ok_or_else(|| AppError::BadRequest(format!("there is no checklist `{key}`")))
+}
+
+fn position_name(lang: Lang, p: &Option<position::Model>) -> Option<String> {
+    p.as_ref()
+        .map(|p| lang.pick(&p.name_zh, &p.name_en).to_string())
+}
+
+/// Home of the spot-check flow: site, then person, then checklist.
+pub async fn start(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<StartQuery>,
+) -> AppResult<Response> {
+    if !viewer.scope.can_inspect() {
+        return Err(AppError::Forbidden);
+    }
+    let l = viewer.lang;
+    let site_id = parse_id(q.site.as_deref(), "site")?;
+    if let (Some(site_id), Some(subject_id)) = (site_id, parse_id(q.subject.as_deref(), "person")?)
+    {
+        inspectable_site(&state, &viewer, site_id).await?;
+        let subject = person_at(&state, site_id, subject_id).await?;
+        let position = org::position_of(&state.db, &subject).await?;
+        let checklists: Vec<ChecklistTile> = library::current_checklists(&state.db)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                position
+                    .as_ref()
+                    .is_none_or(|p| c.checklist.positions.contains(&p.key))
+            })
+            .map(|c| ChecklistTile {
+                key: c.checklist.key.clone(),
+                title: c.checklist.title.get(l).to_string(),
+                items: c.checklist.items().count(),
+            })
+            .collect();
+        let tile = StaffTile {
+            id: subject.id,
+            name: subject.name.clone(),
+            position: position_name(l, &position),
+        };
+        return Ok(
+            view::choose_checklist(&viewer.chrome(), site_id, &tile, &checklists).into_response(),
+        );
+    }
+
+    let sites: Vec<SiteTab> = org::visible_sites(&state.db, &viewer.scope)
+        .await?
+        .into_iter()
+        .filter(|s| viewer.scope.can_inspect_at(s.id))
+        .map(|s| SiteTab {
+            id: s.id,
+            name: s.name,
+        })
+        .collect();
+    let chosen = site_id
+        .filter(|id| sites.iter().any(|s| s.id == *id))
+        .or(sites.first().map(|s| s.id));
+    if site_id.is_some() && chosen != site_id {
+        return Err(AppError::Forbidden);
+    }
+    let staff = match chosen {
+        Some(id) => org::staff_at(&state.db, id)
+            .await?
+            .into_iter()
+            .map(|(u, p)| StaffTile {
+                id: u.id,
+                name: u.name,
+                position: position_name(l, &p),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let drafts = my_drafts(&state, &viewer).await?;
+    Ok(view::start(&viewer.chrome(), &sites, chosen, &staff, &drafts).into_response())
+}
+
+async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink>> {
+    let rows = inspection::Entity::find()
+        .filter(inspection::Column::InspectorId.eq(viewer.user.id))
+        .filter(inspection::Column::Status.eq("draft"))
+        .order_by_desc(inspection::Column::UpdatedAt)
+        .all(&state.db)
+        .await?;
+    let names = org::names(&state.db, rows.iter().map(|r| r.subject_id).collect()).await?;
+    let mut links = Vec::new();
+    for row in rows {
+        let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
+        links.push(DraftLink {
+            href: format!("/spotchecks/{}", row.id),
+            subject: names.get(&row.subject_id).cloned().unwrap_or_default(),
+            checklist: version.checklist.title.get(viewer.lang).to_string(),
+            when: format!(
+                "{} {}",
+                row.shift_date,
+                view::period_label(viewer.lang, &row.shift_period)
+            ),
+        });
+    }
+    Ok(links)
+}
+
+/// The second tap: a new spot-check gets its UUID here, so reloading the form keeps it.
+async fn begin(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<StartQuery>,
+) -> AppResult<Redirect> {
+    let site = parse_id(q.site.as_deref(), "site")?
+        .ok_or_else(|| AppError::BadRequest("choose a site".into()))?;
+    let subject = parse_id(q.subject.as_deref(), "person")?
+        .ok_or_else(|| AppError::BadRequest("choose a person".into()))?;
+    let key = q
+        .checklist
+        .ok_or_else(|| AppError::BadRequest("choose a checklist".into()))?;
+    let version = current_version(&state, &key).await?;
+    target(&state, &viewer, site, subject, version).await?;
+    Ok(Redirect::to(&format!(
+        "/spotchecks/{}?site={site}&subject={subject}&checklist={key}",
+        Uuid::new_v4()
+    )))
+}
+
+fn parse_uuid(raw: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(raw).map_err(|_| AppError::Forbidden)
+}
+
+/// A stored spot-check the viewer may continue, or `None` for a new one.
+async fn existing(
+    state: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+) -> AppResult<Option<inspection::Model>> {
+    let Some(row) = inspection::Entity::find_by_id(id).one(&state.db).await? else {
+        return Ok(None);
+    };
+    let own = row.inspector_id == viewer.user.id || viewer.scope.is_admin();
+    if row.status == "draft" && !own {
+        return Err(AppError::Forbidden);
+    }
+    if !viewer
+        .scope
+        .can_view_inspection(row.site_id, row.subject_id)
+        && !own
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(row))
+}
+
+async fn form_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<StartQuery>,
+) -> AppResult<Response> {
+    let id = parse_uuid(&id)?;
+    let (target, row) = match existing(&state, &viewer, id).await? {
+        Some(row) if row.status != "draft" => {
+            return Ok(Redirect::to(&format!("/inspections/{id}")).into_response());
+        }
+        Some(row) => {
+            let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
+            (
+                target(&state, &viewer, row.site_id, row.subject_id, version).await?,
+                Some(row),
+            )
+        }
+        None => {
+            let site = parse_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
+            let subject = parse_id(q.subject.as_deref(), "person")?.ok_or(AppError::Forbidden)?;
+            let key = q.checklist.ok_or(AppError::Forbidden)?;
+            let version = current_version(&state, &key).await?;
+            (target(&state, &viewer, site, subject, version).await?, None)
+        }
+    };
+    let draft = row.as_ref().map(DraftState::of).unwrap_or_default();
+    let given_context = row
+        .as_ref()
+        .and_then(|r| serde_json::from_value(r.context.clone()).ok())
+        .unwrap_or_default();
+    let (shift_date, shift_period) = match &row {
+        Some(r) => (r.shift_date, r.shift_period.clone()),
+        None => {
+            let (d, p) = current_shift();
+            (d, p.to_string())
+        }
+    };
+    let fields = form::to_fields(&draft.answers, &draft.notes, &given_context);
+    Ok(render_form(
+        &viewer,
+        id,
+        &target,
+        shift_date,
+        shift_period,
+        given_context,
+        draft.answers,
+        fields,
+        &draft.photos,
+        &[],
+        &[],
+    )
+    .into_response())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_form(
+    viewer: &Viewer,
+    id: Uuid,
+    target: &Target,
+    shift_date: NaiveDate,
+    shift_period: String,
+    given_context: crate::domain::scoring::Context,
+    answers: crate::domain::scoring::Answers,
+    fields: Vec<(String, String)>,
+    photos: &BTreeMap<String, String>,
+    errors: &[String],
+    missing: &[String],
+) -> maud::Markup {
+    let checklist = &target.version.checklist;
+    let (context, _) = resolve_context(checklist, &given_context);
+    let card = score(checklist, &target.attributes, &context, &answers);
+    let view = FormView {
+        id,
+        checklist,
+        checklist_version: target.version.version,
+        version_id: target.version.version_id,
+        site_id: target.site.id,
+        site_name: target.site.name.clone(),
+        subject_id: target.subject.id,
+        subject_name: target.subject.name.clone(),
+        position_name: position_name(viewer.lang, &target.position),
+        shift_date,
+        shift_period,
+        items_for_subject: items_for_subject(checklist, &target.attributes),
+        context: &context,
+        fields,
+        card: &card,
+        photos,
+        errors,
+        missing,
+    };
+    view::form(&viewer.chrome(), &view)
+}
+
+/// Items whose conditions on the person hold (context conditions are left to the page).
+fn items_for_subject(checklist: &Checklist, subject: &Subject) -> Vec<String> {
+    checklist
+        .items()
+        .map(|(_, i)| i)
+        .filter(|item| {
+            let mut on_subject = (*item).clone();
+            on_subject
+                .when
+                .retain(|c| !matches!(c.field, Field::Context(_)));
+            applies(&on_subject, subject, &BTreeMap::new())
+        })
+        .map(|i| i.key.clone())
+        .collect()
+}
+
+/// The fields of a posted spot-check form that are not answers.
+struct Posted {
+    csrf: Option<String>,
+    version_id: i32,
+    site_id: i32,
+    subject_id: i32,
+    shift_date: NaiveDate,
+    shift_period: String,
+    pairs: Vec<(String, String)>,
+}
+
+fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let number = |name: &str, what: &str| -> AppResult<i32> {
+        let raw = get(name)
+            .ok_or_else(|| AppError::BadRequest(format!("the form is missing `{name}`")))?;
+        raw.parse()
+            .map_err(|_| AppError::BadRequest(format!("`{raw}` is not a valid {what}")))
+    };
+    let shift_date_raw = get("shift_date").unwrap_or_default();
+    let shift_date = NaiveDate::parse_from_str(&shift_date_raw, "%Y-%m-%d").map_err(|_| {
+        AppError::Invalid(vec![format!(
+            "`{shift_date_raw}` is not a date (YYYY-MM-DD)"
+        )])
+    })?;
+    let shift_period = get("shift_period").unwrap_or_default();
+    if !inspections::PERIODS.contains(&shift_period.as_str()) {
+        return Err(AppError::Invalid(vec![format!(
+            "`{shift_period}` is not a shift (morning, afternoon, evening or night)"
+        )]));
+    }
+    Ok(Posted {
+        csrf: get("_csrf"),
+        version_id: number("version", "checklist version")?,
+        site_id: number("site", "site")?,
+        subject_id: number("subject", "person")?,
+        shift_date,
+        shift_period,
+        pairs,
+    })
+}
+
+/// Check a posted form against what is stored and the viewer's rights, and read it.
+async fn read_post(
+    state: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    pairs: Vec<(String, String)>,
+) -> AppResult<(Posted, Target, Option<inspection::Model>, FormInput)> {
+    let post = posted(pairs)?;
+    viewer.check_csrf(post.csrf.as_deref())?;
+    let row = existing(state, viewer, id).await?;
+    if let Some(row) = &row
+        && row.status == "draft"
+        && row.checklist_version_id != post.version_id
+    {
+        return Err(AppError::Conflict(format!(
+            "this spot-check was started on another version of the checklist (version id {}, not {}); reload the page to continue",
+            row.checklist_version_id, post.version_id
+        )));
+    }
+    let version = library::checklist_version(&state.db, post.version_id)
+        .await
+        .map_err(|_| {
+            AppError::BadRequest(format!("there is no checklist version {}", post.version_id))
+        })?;
+    let target = target(state, viewer, post.site_id, post.subject_id, version).await?;
+    let input = form::parse(&target.version.checklist, &post.pairs);
+    Ok((post, target, row, input))
+}
+
+/// What the tablet shows while scoring: the live score and the computed limits.
+#[derive(Debug, Serialize)]
+pub struct LiveScore {
+    pub saved: bool,
+    pub percent: f64,
+    pub score: f64,
+    pub max_score: f64,
+    pub passed: bool,
+    pub answered: usize,
+    pub applicable: usize,
+    pub sections: BTreeMap<String, (usize, usize)>,
+    pub caps: BTreeMap<String, f64>,
+    pub unanswered: Vec<String>,
+    pub excluded: Vec<String>,
+}
+
+impl LiveScore {
+    fn of(card: &Scorecard) -> LiveScore {
+        LiveScore {
+            saved: true,
+            percent: card.percent,
+            score: card.score,
+            max_score: card.max_score,
+            passed: card.passed,
+            answered: card.answered,
+            applicable: card.applicable,
+            sections: card
+                .sections
+                .iter()
+                .map(|s| (s.key.clone(), (s.answered, s.applicable)))
+                .collect(),
+            caps: card
+                .items
+                .iter()
+                .filter_map(|i| i.cap.map(|c| (i.key.clone(), c)))
+                .collect(),
+            unanswered: card.unanswered.clone(),
+            excluded: card
+                .items
+                .iter()
+                .filter(|i| i.outcome == crate::domain::scoring::Outcome::Excluded)
+                .map(|i| i.key.clone())
+                .collect(),
+        }
+    }
+}
+
+fn problem_messages(problems: &[Problem]) -> Vec<String> {
+    problems.iter().map(|p| p.to_string()).collect()
+}
+
+async fn save_draft(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> ApiResult<Json<LiveScore>> {
+    let id = parse_uuid(&id).map_err(ApiError)?;
+    let (post, target, _, input) = read_post(&state, &viewer, id, pairs)
+        .await
+        .map_err(ApiError)?;
+    let checklist = &target.version.checklist;
+    let (context, context_problems) = resolve_context(checklist, &input.context);
+    let mut messages = input.problems.clone();
+    messages.extend(problem_messages(
+        &context_problems
+            .into_iter()
+            .filter(|p| !matches!(p, Problem::MissingContext { .. }))
+            .collect::<Vec<_>>(),
+    ));
+    let card = score(checklist, &target.attributes, &context, &input.answers);
+    messages.extend(problem_messages(&card.problems));
+    if !messages.is_empty() {
+        return Err(ApiError(AppError::Invalid(messages)));
+    }
+    inspections::save_draft(
+        &state.db,
+        &target.version,
+        Draft {
+            id,
+            site_id: post.site_id,
+            shift_date: post.shift_date,
+            shift_period: post.shift_period,
+            subject_id: post.subject_id,
+            inspector_id: viewer.user.id,
+            context: input.context,
+            answers: input.answers,
+            notes: input.notes,
+            recheck_of: None,
+        },
+    )
+    .await?;
+    Ok(Json(LiveScore::of(&card)))
+}
+
+#[derive(Debug, Serialize)]
+struct SubmitReply {
+    id: Uuid,
+    url: String,
+    created: bool,
+    percent: Option<f64>,
+    passed: Option<bool>,
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let json = wants_json(&headers);
+    match submit_inner(&state, &viewer, &id, pairs, json).await {
+        Ok(response) => response,
+        Err(e) if json => ApiError(e).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn submit_inner(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    pairs: Vec<(String, String)>,
+    json: bool,
+) -> AppResult<Response> {
+    let id = parse_uuid(id)?;
+    let reply = |row: &inspection::Model, created: bool| -> Response {
+        let url = format!("/inspections/{}", row.id);
+        if json {
+            Json(SubmitReply {
+                id: row.id,
+                url,
+                created,
+                percent: row.percent,
+                passed: row.passed,
+            })
+            .into_response()
+        } else {
+            Redirect::to(&url).into_response()
+        }
+    };
+    // A retry of something already stored: acknowledge it again, store nothing.
+    if let Some(row) = existing(state, viewer, id).await?
+        && row.status != "draft"
+    {
+        return Ok(reply(&row, false));
+    }
+    let (post, target, row, input) = read_post(state, viewer, id, pairs).await?;
+    let checklist = &target.version.checklist;
+    let (context, context_problems) = resolve_context(checklist, &input.context);
+    let card = score(checklist, &target.attributes, &context, &input.answers);
+    let mut errors = input.problems.clone();
+    errors.extend(problem_messages(&context_problems));
+    errors.extend(problem_messages(&card.problems));
+    let l = viewer.lang;
+    if !card.unanswered.is_empty() {
+        let names: Vec<String> = card
+            .unanswered
+            .iter()
+            .filter_map(|k| checklist.item(k))
+            .map(|i| format!("「{}」 §{}", i.text.get(l), i.clause))
+            .collect();
+        errors.push(format!(
+            "{} {}",
+            l.pick("尚未回答：", "Not answered yet:"),
+            names.join(l.pick("、", ", "))
+        ));
+    }
+    if !errors.is_empty() {
+        if json {
+            let body = serde_json::json!({
+                "error": "Unprocessable Entity",
+                "messages": errors,
+                "missing": card.unanswered,
+            });
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+        }
+        let photos = row
+            .as_ref()
+            .map(|r| DraftState::of(r).photos)
+            .unwrap_or_default();
+        let page = render_form(
+            viewer,
+            id,
+            &target,
+            post.shift_date,
+            post.shift_period.clone(),
+            input.context.clone(),
+            input.answers.clone(),
+            post.pairs.clone(),
+            &photos,
+            &errors,
+            &card.unanswered,
+        );
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let photos = row
+        .as_ref()
+        .map(|r| DraftState::of(r).photos)
+        .unwrap_or_default();
+    let done = inspections::submit(
+        &state.db,
+        &target.version,
+        &target.attributes,
+        Submission {
+            id,
+            site_id: post.site_id,
+            shift_date: post.shift_date,
+            shift_period: post.shift_period,
+            subject_id: post.subject_id,
+            inspector_id: row.as_ref().map_or(viewer.user.id, |r| r.inspector_id),
+            context: input.context,
+            answers: input.answers,
+            notes: input.notes,
+            submitted_at: chrono::Utc::now(),
+            recheck_of: row.as_ref().and_then(|r| r.recheck_of),
+            photos,
+        },
+    )
+    .await?;
+    Ok(reply(&done.inspection, done.created))
+}
+
+/// What a photo file starts with decides its type; the name the tablet sent does not.
+fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct PhotoReply {
+    url: String,
+}
+
+async fn upload_photo(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    headers: HeaderMap,
+    Path((id, item)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> ApiResult<Json<PhotoReply>> {
+    let id = parse_uuid(&id)?;
+    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+    viewer.check_csrf(token)?;
+    let row = existing(&state, &viewer, id)
+        .await?
+        .ok_or_else(|| AppError::Conflict("save the spot-check before adding photos".into()))?;
+    if row.status != "draft" || row.inspector_id != viewer.user.id {
+        return Err(AppError::Conflict(
+            "photos can only be added to your spot-check in progress".into(),
+        )
+        .into());
+    }
+    let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
+    if version.checklist.item(&item).is_none() {
+        return Err(
+            AppError::BadRequest(format!("`{item}` is not an item of this checklist")).into(),
+        );
+    }
+    let mut bytes = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        AppError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
+    })? {
+        if field.name() == Some("photo") {
+            let data = field.bytes().await.map_err(|e| {
+                AppError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
+            })?;
+            bytes = Some(data);
+        }
+    }
+    let bytes =
+        bytes.ok_or_else(|| AppError::BadRequest("no `photo` field in the upload".into()))?;
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::BadRequest(format!(
+            "the photo is larger than {} MB",
+            MAX_PHOTO_BYTES / 1024 / 1024
+        ))
+        .into());
+    }
+    let ext = sniff_image(&bytes)
+        .ok_or_else(|| AppError::BadRequest("the file is not a JPEG, PNG or WebP image".into()))?;
+    let dir = state.config.data_dir.join("photos").join(id.to_string());
+    let file = format!("{item}.{ext}");
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
+    // Write beside, then rename: a crash never leaves half a photo under the real name.
+    let partial = dir.join(format!(".{file}.part"));
+    tokio::fs::write(&partial, &bytes)
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot write photo: {e}")))?;
+    tokio::fs::rename(&partial, dir.join(&file))
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot store photo: {e}")))?;
+    inspections::attach_photo(&state.db, id, &item, &file).await?;
+    Ok(Json(PhotoReply {
+        url: format!("/photos/{id}/{file}"),
+    }))
+}
+
+/// Photos are served only to people who may see the inspection.
+async fn photo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, file)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id = parse_uuid(&id)?;
+    let safe = file.split_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && stem
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && matches!(ext, "jpg" | "png" | "webp")
+    });
+    if !safe {
+        return Err(AppError::Forbidden);
+    }
+    existing(&state, &viewer, id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let path = state
+        .config
+        .data_dir
+        .join("photos")
+        .join(id.to_string())
+        .join(&file);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| AppError::Forbidden)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, inspections::photo_type(&file)),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff_image;
+
+    #[test]
+    fn images_are_recognised_by_their_bytes() {
+        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("jpg"));
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("png"));
+        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("webp"));
+        assert_eq!(sniff_image(b"<script>alert(1)</script>"), None);
+        assert_eq!(sniff_image(b""), None);
+    }
+}
