@@ -9,11 +9,11 @@ use common::{BACKENDS, TestDb};
 use decorum::auth::Role;
 use decorum::domain::scoring::{Answer, Answers, Context, Subject};
 use decorum::domain::{ItemKind, Value};
+use decorum::library_files;
 use decorum::store::StoreError;
 use decorum::store::inspections::{Submission, submit};
 use decorum::store::library::{StoredChecklist, current_checklists, import};
 use decorum::store::users::{self, NewUser};
-use decorum::{demo, library_files};
 use entity::{checklist_version, inspection, inspection_response, site, training_assignment};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -119,38 +119,11 @@ async fn world(t: &TestDb) -> World {
 
 /// Perfect answers for every item that applies, then the given overrides.
 fn answers(w: &World, overrides: &[(&str, Answer)]) -> Answers {
-    let context = Context::new();
-    let mut a = demo::simulate_answers(
-        &w.lobby.checklist,
-        &w.subject,
-        &context,
-        1.0,
-        &mut rand::rng(),
-    );
-    // simulate_answers with skill 1.0 still marks ~2% N/A; make every answer a clean pass.
-    for (_, item) in w.lobby.checklist.items() {
-        if let Some(answer) = a.get_mut(&item.key) {
-            *answer = perfect(&item.kind);
-        }
-    }
+    let mut a = common::perfect_answers(&w.lobby.checklist, &w.subject, &Context::new());
     for (k, v) in overrides {
         a.insert(k.to_string(), v.clone());
     }
     a
-}
-
-fn perfect(kind: &ItemKind) -> Answer {
-    match kind {
-        ItemKind::Check => Answer::Pass,
-        ItemKind::Scale { max, .. } => Answer::Scale(*max),
-        ItemKind::Measure { allowed, .. } => {
-            let (lo, hi) = allowed.bounds();
-            Answer::Measure(allowed.target.or(lo).or(hi).unwrap_or(0.0))
-        }
-        ItemKind::Script { phrases, .. } => Answer::Heard((0..phrases.len()).collect()),
-        ItemKind::Steps { steps, .. } => Answer::Done((0..steps.len()).collect()),
-        ItemKind::Limit { .. } => Answer::Amount(0.0),
-    }
 }
 
 fn submission(w: &World, id: Uuid, answers: Answers) -> Submission {
