@@ -343,7 +343,9 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
             body.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
             body
         };
-        let cases: Vec<(&str, Vec<(String, String)>, u16, String)> = vec![
+        // (what, form body, expected status, expected message)
+        type Case<'a> = (&'a str, Vec<(String, String)>, u16, String);
+        let cases: Vec<Case> = vec![
             (
                 "not a number",
                 with(&[(&format!("a.{measure_key}"), "thirty")], &[]),

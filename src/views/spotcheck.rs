@@ -391,17 +391,19 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                     (na_box(l, item, view))
                 }
             }
-            details.note open[view.value(&format!("n.{key}")).is_some()] {
-                summary { (l.pick("備註", "Note")) }
-                textarea name={ "n." (key) } maxlength="2000" { (view.value(&format!("n.{key}")).unwrap_or("")) }
-            }
-            div.photo-row {
-                @if let Some(file) = view.photos.get(key) {
-                    img src={ "/photos/" (view.id) "/" (file) } alt=(l.pick("照片", "Photo"));
+            div.extras {
+                details.note open[view.value(&format!("n.{key}")).is_some()] {
+                    summary { (l.pick("備註", "Note")) }
+                    textarea name={ "n." (key) } maxlength="2000" { (view.value(&format!("n.{key}")).unwrap_or("")) }
                 }
-                label.photo {
-                    span.muted { (l.pick("拍照", "Photo")) }
-                    input type="file" accept="image/*" capture="environment" data-photo=(key);
+                div.photo-row {
+                    @if let Some(file) = view.photos.get(key) {
+                        img src={ "/photos/" (view.id) "/" (file) } alt=(l.pick("照片", "Photo"));
+                    }
+                    label.photo {
+                        span.muted { (l.pick("拍照", "Photo")) }
+                        input type="file" accept="image/*" capture="environment" data-photo=(key);
+                    }
                 }
             }
         }

@@ -597,13 +597,17 @@ fn wants_json(headers: &HeaderMap) -> bool {
 
 async fn submit(
     State(state): State<AppState>,
-    viewer: Viewer,
+    viewer: Result<Viewer, AppError>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let json = wants_json(&headers);
-    match submit_inner(&state, &viewer, &id, pairs, json).await {
+    let result = match viewer {
+        Ok(viewer) => submit_inner(&state, &viewer, &id, pairs, json).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(response) => response,
         Err(e) if json => ApiError(e).into_response(),
         Err(e) => e.into_response(),
