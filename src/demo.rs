@@ -172,7 +172,7 @@ pub async fn load(
     ];
     let mut inspectors: Vec<(String, i32)> = Vec::new();
     for (email, name, role, sites) in leaders {
-        let row = users::add(
+        let row = users::add_atomic(
             db,
             NewUser {
                 email: email.into(),
@@ -232,7 +232,7 @@ pub async fn load(
             } else {
                 rng.random_range(200..1500)
             };
-            let row = users::add(
+            let row = users::add_atomic(
                 db,
                 NewUser {
                     email,
@@ -360,6 +360,7 @@ pub async fn load(
                 submitted_at: at,
                 recheck_of: None,
                 photos: Default::default(),
+                recheck: None,
             },
         )
         .await?;

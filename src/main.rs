@@ -249,7 +249,7 @@ async fn run(config: Config, command: Command) -> anyhow::Result<()> {
             import(&config, &db).await?;
             let generated = (!no_login && password.is_none()).then(generate_password);
             let password = password.or_else(|| generated.clone());
-            let user = store::users::add(
+            let user = store::users::add_atomic(
                 &db,
                 NewUser {
                     email,

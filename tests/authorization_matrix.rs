@@ -68,6 +68,7 @@ async fn stored_inspection(
             submitted_at: chrono::Utc::now(),
             recheck_of: None,
             photos: Default::default(),
+            recheck: None,
         },
     )
     .await

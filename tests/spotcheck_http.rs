@@ -246,12 +246,15 @@ async fn a_supervisor_scores_a_spot_check_from_home_to_result() {
         assert_eq!(stored.status, "submitted");
         assert_eq!(stored.inspector_id, w.supervisor_a);
         assert!(stored.percent.unwrap() < 100.0);
-        let assigned = training_assignment::Entity::find()
-            .count(&f.app.test_db.db)
+        let for_failure = training_assignment::Entity::find()
+            .all(&f.app.test_db.db)
             .await
-            .unwrap();
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.inspection_id == Some(id))
+            .count();
         assert_eq!(
-            assigned as usize,
+            for_failure,
             f.lobby.checklist.item(&first_key).unwrap().training.len()
         );
 

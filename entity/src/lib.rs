@@ -7,6 +7,7 @@ pub mod inspection;
 pub mod inspection_response;
 pub mod login_attempt;
 pub mod position;
+pub mod recheck;
 pub mod session;
 pub mod site;
 pub mod training_assignment;
@@ -23,6 +24,7 @@ pub mod prelude {
     pub use super::inspection_response::Entity as InspectionResponse;
     pub use super::login_attempt::Entity as LoginAttempt;
     pub use super::position::Entity as Position;
+    pub use super::recheck::Entity as Recheck;
     pub use super::session::Entity as Session;
     pub use super::site::Entity as Site;
     pub use super::training_assignment::Entity as TrainingAssignment;

@@ -11,6 +11,9 @@ pub struct Model {
     pub key: String,
     pub name_zh: String,
     pub name_en: String,
+    /// Module keys a new hire in this position takes (JSON list), from positions.toml.
+    pub curriculum: Option<Json>,
+    pub curriculum_due_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_core;
 mod m20261129_000002_sessions_drafts;
+mod m20261129_000003_rechecks;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_core::Migration),
             Box::new(m20261129_000002_sessions_drafts::Migration),
+            Box::new(m20261129_000003_rechecks::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! Training content and rules: modules with pages and a quiz, positions with their
 //! new-hire curricula, the clause register of the source standard, and quiz grading.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -117,9 +118,216 @@ pub struct Clause {
     pub inspect: bool,
 }
 
+/// Where an assignment stands. Overdue is derived from the due date each time it is
+/// shown, so it never depends on a job having run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentState {
+    Assigned,
+    InProgress,
+    Overdue,
+    Completed,
+}
+
+impl AssignmentState {
+    /// From the stored status and due date, as of `today`.
+    pub fn derive(status: &str, due: NaiveDate, today: NaiveDate) -> AssignmentState {
+        match status {
+            "completed" => AssignmentState::Completed,
+            _ if due < today => AssignmentState::Overdue,
+            "in_progress" => AssignmentState::InProgress,
+            _ => AssignmentState::Assigned,
+        }
+    }
+
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            AssignmentState::Assigned => ("已安排", "Assigned"),
+            AssignmentState::InProgress => ("進行中", "In progress"),
+            AssignmentState::Overdue => ("已逾期", "Overdue"),
+            AssignmentState::Completed => ("已完成", "Completed"),
+        }
+    }
+}
+
+/// When a new hire's curriculum is due: within their first weeks, counted from the hire
+/// date — or from today for someone hired long ago who moves to a new position.
+pub fn curriculum_due(
+    position: &Position,
+    hire_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> NaiveDate {
+    let days = Duration::days(position.curriculum_due_days as i64);
+    let from_hire = hire_date.map(|h| h + days);
+    match from_hire {
+        Some(due) if due >= today => due,
+        _ => today + days,
+    }
+}
+
+/// The curriculum modules still to assign: those not already open or completed.
+pub fn curriculum_to_assign<'a>(
+    position: &'a Position,
+    already: &BTreeSet<String>,
+) -> Vec<&'a str> {
+    position
+        .curriculum
+        .iter()
+        .filter(|m| !already.contains(*m))
+        .map(String::as_str)
+        .collect()
+}
+
+/// One completed re-check, for the effectiveness figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecheckOutcome {
+    pub module: String,
+    /// Percent on the re-checked items in the spot-check that failed them.
+    pub before: f64,
+    /// Percent of the re-check.
+    pub after: f64,
+    pub passed: bool,
+}
+
+/// How well a module works: of the people who completed it after a failure and were
+/// re-checked, how many passed, and how the score on those items moved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModuleEffect {
+    pub module: String,
+    pub rechecks: usize,
+    pub passed: usize,
+    /// passed / rechecks, 0–100.
+    pub pass_rate: f64,
+    pub mean_before: f64,
+    pub mean_after: f64,
+    /// mean_after − mean_before, in percentage points.
+    pub change: f64,
+}
+
+pub fn effectiveness(outcomes: &[RecheckOutcome]) -> Vec<ModuleEffect> {
+    let mut by_module: BTreeMap<&str, Vec<&RecheckOutcome>> = BTreeMap::new();
+    for o in outcomes {
+        by_module.entry(o.module.as_str()).or_default().push(o);
+    }
+    by_module
+        .into_iter()
+        .map(|(module, list)| {
+            let n = list.len() as f64;
+            let passed = list.iter().filter(|o| o.passed).count();
+            let mean_before = list.iter().map(|o| o.before).sum::<f64>() / n;
+            let mean_after = list.iter().map(|o| o.after).sum::<f64>() / n;
+            ModuleEffect {
+                module: module.to_string(),
+                rechecks: list.len(),
+                passed,
+                pass_rate: passed as f64 * 100.0 / n,
+                mean_before,
+                mean_after,
+                change: mean_after - mean_before,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn position(days: u32) -> Position {
+        Position {
+            key: "host".into(),
+            name: Text::new("接待", "Host"),
+            curriculum: vec!["a".into(), "b".into(), "c".into()],
+            curriculum_due_days: days,
+        }
+    }
+
+    #[test]
+    fn overdue_is_derived_from_the_due_date() {
+        assert_eq!(
+            AssignmentState::derive("assigned", day(10), day(10)),
+            AssignmentState::Assigned
+        );
+        assert_eq!(
+            AssignmentState::derive("assigned", day(9), day(10)),
+            AssignmentState::Overdue
+        );
+        assert_eq!(
+            AssignmentState::derive("in_progress", day(11), day(10)),
+            AssignmentState::InProgress
+        );
+        assert_eq!(
+            AssignmentState::derive("in_progress", day(1), day(10)),
+            AssignmentState::Overdue
+        );
+        assert_eq!(
+            AssignmentState::derive("completed", day(1), day(10)),
+            AssignmentState::Completed
+        );
+    }
+
+    #[test]
+    fn curriculum_is_due_in_the_first_weeks() {
+        assert_eq!(curriculum_due(&position(14), Some(day(5)), day(6)), day(19));
+        // Hired long ago and moved to a new position: counted from today.
+        assert_eq!(
+            curriculum_due(&position(14), Some(day(1) - Duration::days(400)), day(6)),
+            day(20)
+        );
+        assert_eq!(curriculum_due(&position(14), None, day(6)), day(20));
+    }
+
+    #[test]
+    fn curriculum_skips_what_is_already_there() {
+        let already: BTreeSet<String> = ["b".to_string()].into();
+        assert_eq!(
+            curriculum_to_assign(&position(14), &already),
+            vec!["a", "c"]
+        );
+    }
+
+    #[test]
+    fn effectiveness_by_hand() {
+        let o = |module: &str, before: f64, after: f64, passed: bool| RecheckOutcome {
+            module: module.into(),
+            before,
+            after,
+            passed,
+        };
+        let figures = effectiveness(&[
+            o("greet", 0.0, 100.0, true),
+            o("greet", 50.0, 70.0, false),
+            o("bow", 20.0, 90.0, true),
+        ]);
+        assert_eq!(figures.len(), 2);
+        let greet = figures.iter().find(|f| f.module == "greet").unwrap();
+        assert_eq!((greet.rechecks, greet.passed), (2, 1));
+        assert_eq!(greet.pass_rate, 50.0);
+        assert_eq!(
+            (greet.mean_before, greet.mean_after, greet.change),
+            (25.0, 85.0, 60.0)
+        );
+        let bow = figures.iter().find(|f| f.module == "bow").unwrap();
+        assert_eq!((bow.pass_rate, bow.change), (100.0, 70.0));
+        assert!(effectiveness(&[]).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn effectiveness_rates_stay_in_range(list in proptest::collection::vec((0.0..=100.0f64, 0.0..=100.0f64, any::<bool>()), 1..40)) {
+            let outcomes: Vec<RecheckOutcome> = list.iter().map(|(b, a, p)| RecheckOutcome { module: "m".into(), before: *b, after: *a, passed: *p }).collect();
+            let f = &effectiveness(&outcomes)[0];
+            prop_assert_eq!(f.rechecks, outcomes.len());
+            prop_assert!((0.0..=100.0).contains(&f.pass_rate));
+            prop_assert!((0.0..=100.0).contains(&f.mean_before) && (0.0..=100.0).contains(&f.mean_after));
+            prop_assert!((f.change - (f.mean_after - f.mean_before)).abs() < 1e-9);
+        }
+    }
 
     fn question(multiple: bool, correct: &[usize]) -> Question {
         Question {

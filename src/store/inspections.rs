@@ -37,6 +37,8 @@ pub struct Submission {
     pub recheck_of: Option<Uuid>,
     /// Photo file names by item key (stored under the data directory).
     pub photos: BTreeMap<String, String>,
+    /// The re-check this spot-check does, if it is one.
+    pub recheck: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +159,17 @@ pub async fn submit(
             .await?;
     }
     assign_failure_training(&txn, &card, &row).await?;
+    if let Some(recheck_id) = submission.recheck {
+        let open = entity::recheck::Entity::find_by_id(recheck_id)
+            .one(&txn)
+            .await?
+            .filter(|r| r.status == "open" && r.subject_id == submission.subject_id)
+            .ok_or_else(|| StoreError::Conflict("this re-check is no longer open".into()))?;
+        let mut done: entity::recheck::ActiveModel = open.into();
+        done.status = Set("done".into());
+        done.done_inspection_id = Set(Some(submission.id));
+        done.update(&txn).await?;
+    }
     audit::record(
         &txn,
         Some(submission.inspector_id),
@@ -200,6 +213,9 @@ pub struct DraftState {
     pub notes: BTreeMap<String, String>,
     #[serde(default)]
     pub photos: BTreeMap<String, String>,
+    /// The re-check this draft does, if it is one.
+    #[serde(default)]
+    pub recheck: Option<i32>,
 }
 
 impl DraftState {
@@ -223,6 +239,7 @@ pub struct Draft {
     pub answers: Answers,
     pub notes: BTreeMap<String, String>,
     pub recheck_of: Option<Uuid>,
+    pub recheck: Option<i32>,
 }
 
 /// Save a spot-check in progress. A draft stays on the checklist version it started on,
@@ -255,6 +272,7 @@ pub async fn save_draft(
     }
     state.answers = draft.answers;
     state.notes = draft.notes;
+    state.recheck = draft.recheck;
     let values = inspection::ActiveModel {
         id: Set(draft.id),
         checklist_version_id: Set(version.version_id),
@@ -347,7 +365,17 @@ async fn assign_failure_training<C: ConnectionTrait>(
             .filter(training_assignment::Column::Status.ne("completed"))
             .one(db)
             .await?;
+        let definition = latest_module(db, module.id).await?;
+        let days = if call.critical {
+            definition.due_days_critical
+        } else {
+            definition.due_days
+        };
+        let assigned_at = inspection.submitted_at.unwrap_or(inspection.updated_at);
+        let due = assigned_at.date_naive() + Duration::days(days as i64);
         if let Some(open) = open {
+            // Already open (after an earlier failure, or in the curriculum): add this
+            // failure to its reasons, and bring the due date forward if it is sooner.
             let mut items: Vec<String> =
                 serde_json::from_value(open.failed_items.clone()).unwrap_or_default();
             for key in &call.items {
@@ -356,19 +384,18 @@ async fn assign_failure_training<C: ConnectionTrait>(
                 }
             }
             let critical = open.critical || call.critical;
+            let sooner = open.due_date.min(due);
+            let first_failure = open.inspection_id.is_none();
             let mut open: training_assignment::ActiveModel = open.into();
             open.failed_items = Set(json!(items));
             open.critical = Set(critical);
+            open.due_date = Set(sooner);
+            if first_failure {
+                open.inspection_id = Set(Some(inspection.id));
+            }
             open.update(db).await?;
             continue;
         }
-        let definition = latest_module(db, module.id).await?;
-        let days = if call.critical {
-            definition.due_days_critical
-        } else {
-            definition.due_days
-        };
-        let assigned_at = inspection.submitted_at.unwrap_or(inspection.updated_at);
         training_assignment::ActiveModel {
             user_id: Set(inspection.subject_id),
             module_id: Set(module.id),
@@ -377,7 +404,7 @@ async fn assign_failure_training<C: ConnectionTrait>(
             failed_items: Set(json!(call.items)),
             critical: Set(call.critical),
             status: Set("assigned".into()),
-            due_date: Set(assigned_at.date_naive() + Duration::days(days as i64)),
+            due_date: Set(due),
             assigned_by: Set(None),
             completed_version_id: Set(None),
             quiz_percent: Set(None),

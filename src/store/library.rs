@@ -46,12 +46,20 @@ pub async fn import(db: &DatabaseConnection, library: &Library) -> StoreResult<I
             .filter(position::Column::Key.eq(&p.key))
             .one(&txn)
             .await?;
+        let curriculum = Some(json!(p.curriculum));
+        let due_days = p.curriculum_due_days as i32;
         match existing {
-            Some(row) if row.name_zh == p.name.zh && row.name_en == p.name.en => {}
+            Some(row)
+                if row.name_zh == p.name.zh
+                    && row.name_en == p.name.en
+                    && row.curriculum == curriculum
+                    && row.curriculum_due_days == due_days => {}
             Some(row) => {
                 let mut row: position::ActiveModel = row.into();
                 row.name_zh = Set(p.name.zh.clone());
                 row.name_en = Set(p.name.en.clone());
+                row.curriculum = Set(curriculum);
+                row.curriculum_due_days = Set(due_days);
                 row.update(&txn).await?;
             }
             None => {
@@ -59,6 +67,8 @@ pub async fn import(db: &DatabaseConnection, library: &Library) -> StoreResult<I
                     key: Set(p.key.clone()),
                     name_zh: Set(p.name.zh.clone()),
                     name_en: Set(p.name.en.clone()),
+                    curriculum: Set(curriculum),
+                    curriculum_due_days: Set(due_days),
                     ..Default::default()
                 }
                 .insert(&txn)

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod inspections;
 pub mod library;
 pub mod org;
+pub mod training;
 pub mod users;
 
 /// Errors from the store: database failures, or a request that breaks a rule.

@@ -2,7 +2,10 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::{position, site, user, user_site};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
 use serde_json::json;
 
 use super::{StoreError, StoreResult, audit};
@@ -22,7 +25,20 @@ pub struct NewUser {
     pub sites: Vec<String>,
 }
 
-/// Create a user with their site memberships; `actor` is who did it (None: CLI).
+/// Create a user with their site memberships, and assign a new hire their position's
+/// curriculum — all in one transaction. `actor` is who did it (None: the command line).
+pub async fn add_atomic(
+    db: &DatabaseConnection,
+    new: NewUser,
+    actor: Option<i32>,
+) -> StoreResult<user::Model> {
+    let txn = db.begin().await?;
+    let row = add(&txn, new, actor).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// The same within the caller's transaction.
 pub async fn add<C: ConnectionTrait>(
     db: &C,
     new: NewUser,
@@ -108,6 +124,10 @@ pub async fn add<C: ConnectionTrait>(
         Some(json!({ "email": row.email, "name": row.name, "role": row.role, "sites": new.sites, "position": new.position })),
     )
     .await?;
+    if new.role == Role::Staff {
+        super::training::assign_curriculum(db, &row, chrono::Local::now().date_naive(), actor)
+            .await?;
+    }
     Ok(row)
 }
 

@@ -165,6 +165,8 @@ pub struct FormView<'a> {
     pub photos: &'a BTreeMap<String, String>,
     pub errors: &'a [String],
     pub missing: &'a [String],
+    /// Set when this spot-check is a re-check of items failed before.
+    pub recheck: Option<i32>,
 }
 
 impl FormView<'_> {
@@ -197,8 +199,14 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                 input type="hidden" name="version" value=(view.version_id);
                 input type="hidden" name="site" value=(view.site_id);
                 input type="hidden" name="subject" value=(view.subject_id);
+                @if let Some(recheck) = view.recheck {
+                    input type="hidden" name="recheck" value=(recheck);
+                }
                 div.card {
                     h1 { (t(l, &c.title)) }
+                    @if view.recheck.is_some() {
+                        p.notice { (l.pick("複查：只檢查上次不合格、已完成培訓的項目。", "Re-check: only the items that failed before and have been trained since.")) }
+                    }
                     p.muted {
                         (view.subject_name) " · " (view.position_name.as_deref().unwrap_or("—")) " · " (view.site_name)
                         " · " (l.pick("版本", "version")) " " (view.checklist_version)

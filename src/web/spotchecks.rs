@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use chrono::{Local, NaiveDate, Timelike};
-use entity::{inspection, position, site, user};
+use entity::{inspection, position, recheck, site, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -23,7 +23,7 @@ use crate::domain::scoring::{Problem, Scorecard, Subject, applies, resolve_conte
 use crate::domain::{Checklist, Field, Lang};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::{self, StoredChecklist};
-use crate::store::{org, users};
+use crate::store::{org, training, users};
 use crate::views::spotcheck::{
     self as view, ChecklistTile, DraftLink, FormView, SiteTab, StaffTile,
 };
@@ -64,6 +64,7 @@ pub struct StartQuery {
     site: Option<String>,
     subject: Option<String>,
     checklist: Option<String>,
+    recheck: Option<String>,
 }
 
 fn parse_id(raw: Option<&str>, what: &str) -> AppResult<Option<i32>> {
@@ -83,6 +84,8 @@ struct Target {
     position: Option<position::Model>,
     attributes: Subject,
     version: StoredChecklist,
+    /// For a re-check: the spot-check whose failures it follows up.
+    recheck_of: Option<Uuid>,
 }
 
 async fn inspectable_site(
@@ -136,6 +139,7 @@ async fn target(
         position,
         attributes,
         version,
+        recheck_of: None,
     })
 }
 
@@ -254,6 +258,13 @@ async fn begin(
     viewer: Viewer,
     Query(q): Query<StartQuery>,
 ) -> AppResult<Redirect> {
+    if let Some(recheck) = parse_id(q.recheck.as_deref(), "re-check")? {
+        recheck_target(&state, &viewer, recheck).await?;
+        return Ok(Redirect::to(&format!(
+            "/spotchecks/{}?recheck={recheck}",
+            Uuid::new_v4()
+        )));
+    }
     let site = parse_id(q.site.as_deref(), "site")?
         .ok_or_else(|| AppError::BadRequest("choose a site".into()))?;
     let subject = parse_id(q.subject.as_deref(), "person")?
@@ -267,6 +278,29 @@ async fn begin(
         "/spotchecks/{}?site={site}&subject={subject}&checklist={key}",
         Uuid::new_v4()
     )))
+}
+
+/// A re-check: the same checklist version as the spot-check that failed, cut down to
+/// the items that failed.
+async fn recheck_target(
+    state: &AppState,
+    viewer: &Viewer,
+    recheck_id: i32,
+) -> AppResult<(Target, recheck::Model)> {
+    let row = recheck::Entity::find_by_id(recheck_id)
+        .one(&state.db)
+        .await?
+        .filter(|r| r.status == "open")
+        .ok_or(AppError::Forbidden)?;
+    let original = inspection::Entity::find_by_id(row.inspection_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let mut version = library::checklist_version(&state.db, original.checklist_version_id).await?;
+    version.checklist = version.checklist.subset(&training::recheck_items(&row));
+    let mut target = target(state, viewer, row.site_id, row.subject_id, version).await?;
+    target.recheck_of = Some(row.inspection_id);
+    Ok((target, row))
 }
 
 fn parse_uuid(raw: &str) -> AppResult<Uuid> {
@@ -307,12 +341,20 @@ async fn form_page(
         Some(row) if row.status != "draft" => {
             return Ok(Redirect::to(&format!("/inspections/{id}")).into_response());
         }
-        Some(row) => {
-            let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
-            (
-                target(&state, &viewer, row.site_id, row.subject_id, version).await?,
-                Some(row),
-            )
+        Some(row) => match DraftState::of(&row).recheck {
+            Some(recheck) => (recheck_target(&state, &viewer, recheck).await?.0, Some(row)),
+            None => {
+                let version =
+                    library::checklist_version(&state.db, row.checklist_version_id).await?;
+                (
+                    target(&state, &viewer, row.site_id, row.subject_id, version).await?,
+                    Some(row),
+                )
+            }
+        },
+        None if q.recheck.is_some() => {
+            let recheck = parse_id(q.recheck.as_deref(), "re-check")?.ok_or(AppError::Forbidden)?;
+            (recheck_target(&state, &viewer, recheck).await?.0, None)
         }
         None => {
             let site = parse_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
@@ -322,7 +364,10 @@ async fn form_page(
             (target(&state, &viewer, site, subject, version).await?, None)
         }
     };
-    let draft = row.as_ref().map(DraftState::of).unwrap_or_default();
+    let mut draft = row.as_ref().map(DraftState::of).unwrap_or_default();
+    if row.is_none() {
+        draft.recheck = parse_id(q.recheck.as_deref(), "re-check")?;
+    }
     let given_context = row
         .as_ref()
         .and_then(|r| serde_json::from_value(r.context.clone()).ok())
@@ -335,39 +380,41 @@ async fn form_page(
         }
     };
     let fields = form::to_fields(&draft.answers, &draft.notes, &given_context);
-    Ok(render_form(
-        &viewer,
-        id,
-        &target,
+    let state = FormState {
         shift_date,
         shift_period,
-        given_context,
-        draft.answers,
+        context: given_context,
+        answers: draft.answers,
         fields,
-        &draft.photos,
-        &[],
-        &[],
-    )
-    .into_response())
+        photos: draft.photos,
+        recheck: draft.recheck,
+    };
+    Ok(render_form(&viewer, id, &target, &state, &[], &[]).into_response())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the form shows besides the checklist: the shift, context, answers so far.
+struct FormState {
+    shift_date: NaiveDate,
+    shift_period: String,
+    context: crate::domain::scoring::Context,
+    answers: crate::domain::scoring::Answers,
+    /// The fields to refill the form with.
+    fields: Vec<(String, String)>,
+    photos: BTreeMap<String, String>,
+    recheck: Option<i32>,
+}
+
 fn render_form(
     viewer: &Viewer,
     id: Uuid,
     target: &Target,
-    shift_date: NaiveDate,
-    shift_period: String,
-    given_context: crate::domain::scoring::Context,
-    answers: crate::domain::scoring::Answers,
-    fields: Vec<(String, String)>,
-    photos: &BTreeMap<String, String>,
+    form: &FormState,
     errors: &[String],
     missing: &[String],
 ) -> maud::Markup {
     let checklist = &target.version.checklist;
-    let (context, _) = resolve_context(checklist, &given_context);
-    let card = score(checklist, &target.attributes, &context, &answers);
+    let (context, _) = resolve_context(checklist, &form.context);
+    let card = score(checklist, &target.attributes, &context, &form.answers);
     let view = FormView {
         id,
         checklist,
@@ -378,15 +425,16 @@ fn render_form(
         subject_id: target.subject.id,
         subject_name: target.subject.name.clone(),
         position_name: position_name(viewer.lang, &target.position),
-        shift_date,
-        shift_period,
+        shift_date: form.shift_date,
+        shift_period: form.shift_period.clone(),
         items_for_subject: items_for_subject(checklist, &target.attributes),
         context: &context,
-        fields,
+        fields: form.fields.clone(),
         card: &card,
-        photos,
+        photos: &form.photos,
         errors,
         missing,
+        recheck: form.recheck,
     };
     view::form(&viewer.chrome(), &view)
 }
@@ -415,6 +463,7 @@ struct Posted {
     subject_id: i32,
     shift_date: NaiveDate,
     shift_period: String,
+    recheck: Option<i32>,
     pairs: Vec<(String, String)>,
 }
 
@@ -446,6 +495,7 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
     }
     Ok(Posted {
         csrf: get("_csrf"),
+        recheck: parse_id(get("recheck").as_deref(), "re-check")?,
         version_id: number("version", "checklist version")?,
         site_id: number("site", "site")?,
         subject_id: number("subject", "person")?,
@@ -479,7 +529,21 @@ async fn read_post(
         .map_err(|_| {
             AppError::BadRequest(format!("there is no checklist version {}", post.version_id))
         })?;
-    let target = target(state, viewer, post.site_id, post.subject_id, version).await?;
+    let target = match post.recheck {
+        Some(recheck) => {
+            let (target, row) = recheck_target(state, viewer, recheck).await?;
+            if row.site_id != post.site_id
+                || row.subject_id != post.subject_id
+                || target.version.version_id != post.version_id
+            {
+                return Err(AppError::BadRequest(
+                    "this re-check is for another person, site or checklist version".into(),
+                ));
+            }
+            target
+        }
+        None => target(state, viewer, post.site_id, post.subject_id, version).await?,
+    };
     let input = form::parse(&target.version.checklist, &post.pairs);
     Ok((post, target, row, input))
 }
@@ -572,7 +636,8 @@ async fn save_draft(
             context: input.context,
             answers: input.answers,
             notes: input.notes,
-            recheck_of: None,
+            recheck_of: target.recheck_of,
+            recheck: post.recheck,
         },
     )
     .await?;
@@ -677,19 +742,16 @@ async fn submit_inner(
             .as_ref()
             .map(|r| DraftState::of(r).photos)
             .unwrap_or_default();
-        let page = render_form(
-            viewer,
-            id,
-            &target,
-            post.shift_date,
-            post.shift_period.clone(),
-            input.context.clone(),
-            input.answers.clone(),
-            post.pairs.clone(),
-            &photos,
-            &errors,
-            &card.unanswered,
-        );
+        let form = FormState {
+            shift_date: post.shift_date,
+            shift_period: post.shift_period.clone(),
+            context: input.context.clone(),
+            answers: input.answers.clone(),
+            fields: post.pairs.clone(),
+            photos,
+            recheck: post.recheck,
+        };
+        let page = render_form(viewer, id, &target, &form, &errors, &card.unanswered);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let photos = row
@@ -711,8 +773,9 @@ async fn submit_inner(
             answers: input.answers,
             notes: input.notes,
             submitted_at: chrono::Utc::now(),
-            recheck_of: row.as_ref().and_then(|r| r.recheck_of),
+            recheck_of: target.recheck_of,
             photos,
+            recheck: post.recheck,
         },
     )
     .await?;

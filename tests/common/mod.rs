@@ -177,7 +177,7 @@ pub struct World {
 pub async fn seed_world(db: &sea_orm::DatabaseConnection) -> World {
     use decorum::auth::Role;
     use decorum::domain::scoring::Gender;
-    use decorum::store::users::{NewUser, add};
+    use decorum::store::users::{NewUser, add_atomic as add};
     use sea_orm::{ActiveModelTrait, Set};
 
     let mut sites = Vec::new();

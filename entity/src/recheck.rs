@@ -1,0 +1,29 @@
+//! A re-check owed: the items a person failed, to be spot-checked again now that they
+//! have finished the training the failure assigned.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "recheck")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub assignment_id: i32,
+    /// The spot-check whose failures led to the training.
+    pub inspection_id: Uuid,
+    pub subject_id: i32,
+    pub site_id: i32,
+    /// The item keys to check again (JSON list).
+    pub items: Json,
+    /// open | done
+    pub status: String,
+    pub due_date: Date,
+    pub done_inspection_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,493 @@
+//! Training assignments: new-hire curricula, assignments by hand, taking a module and
+//! its quiz, and the re-checks that completing failure training puts on the list.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Duration, NaiveDate, Utc};
+use entity::{
+    inspection, inspection_response, position, recheck, training_assignment, training_module,
+    training_module_version, user,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+
+use super::{StoreError, StoreResult, audit};
+use crate::domain::Text;
+use crate::domain::access::Scope;
+use crate::domain::training::{
+    Module, Position, QuizResult, RecheckOutcome, curriculum_due, curriculum_to_assign,
+};
+
+/// How long after training completes the re-check is due.
+pub const RECHECK_DAYS: i64 = 7;
+
+/// A module's current version.
+#[derive(Debug, Clone)]
+pub struct StoredModule {
+    pub id: i32,
+    pub key: String,
+    pub version_id: i32,
+    pub version: i32,
+    pub module: Module,
+}
+
+pub async fn module<C: ConnectionTrait>(db: &C, module_id: i32) -> StoreResult<StoredModule> {
+    let parent = training_module::Entity::find_by_id(module_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("training module {module_id}")))?;
+    let row = training_module_version::Entity::find()
+        .filter(training_module_version::Column::ModuleId.eq(module_id))
+        .order_by_desc(training_module_version::Column::Version)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!("a version of training module {}", parent.key))
+        })?;
+    let module: Module = serde_json::from_str(&row.definition).map_err(|e| {
+        StoreError::Invalid(format!(
+            "training module version {} is unreadable: {e}",
+            row.id
+        ))
+    })?;
+    Ok(StoredModule {
+        id: parent.id,
+        key: parent.key,
+        version_id: row.id,
+        version: row.version,
+        module,
+    })
+}
+
+pub async fn module_by_key<C: ConnectionTrait>(db: &C, key: &str) -> StoreResult<StoredModule> {
+    let parent = training_module::Entity::find()
+        .filter(training_module::Column::Key.eq(key))
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::Invalid(format!("there is no training module `{key}`")))?;
+    module(db, parent.id).await
+}
+
+/// Every module's current version, by key.
+pub async fn all_modules<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<StoredModule>> {
+    let parents = training_module::Entity::find()
+        .filter(training_module::Column::Active.eq(true))
+        .order_by_asc(training_module::Column::Key)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(parents.len());
+    for p in parents {
+        out.push(module(db, p.id).await?);
+    }
+    Ok(out)
+}
+
+fn domain_position(row: &position::Model) -> Position {
+    Position {
+        key: row.key.clone(),
+        name: Text::new(&row.name_zh, &row.name_en),
+        curriculum: row
+            .curriculum
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default(),
+        curriculum_due_days: row.curriculum_due_days.max(1) as u32,
+    }
+}
+
+/// Modules a person has open or has completed.
+async fn modules_held<C: ConnectionTrait>(db: &C, user_id: i32) -> StoreResult<BTreeSet<String>> {
+    let rows = training_assignment::Entity::find()
+        .filter(training_assignment::Column::UserId.eq(user_id))
+        .find_also_related(training_module::Entity)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(_, m)| m.map(|m| m.key))
+        .collect())
+}
+
+async fn insert_assignment<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    module_id: i32,
+    reason: &str,
+    due: NaiveDate,
+    assigned_by: Option<i32>,
+) -> StoreResult<training_assignment::Model> {
+    Ok(training_assignment::ActiveModel {
+        user_id: Set(user_id),
+        module_id: Set(module_id),
+        reason: Set(reason.into()),
+        inspection_id: Set(None),
+        failed_items: Set(json!([])),
+        critical: Set(false),
+        status: Set("assigned".into()),
+        due_date: Set(due),
+        assigned_by: Set(assigned_by),
+        completed_version_id: Set(None),
+        quiz_percent: Set(None),
+        attempts: Set(0),
+        assigned_at: Set(Utc::now()),
+        completed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Assign a position's curriculum to a person (on hire or on a move), skipping modules
+/// they already have. Returns how many were assigned.
+pub async fn assign_curriculum<C: ConnectionTrait>(
+    db: &C,
+    person: &user::Model,
+    today: NaiveDate,
+    actor: Option<i32>,
+) -> StoreResult<usize> {
+    let Some(position_id) = person.position_id else {
+        return Ok(0);
+    };
+    let Some(row) = position::Entity::find_by_id(position_id).one(db).await? else {
+        return Ok(0);
+    };
+    let position = domain_position(&row);
+    let held = modules_held(db, person.id).await?;
+    let due = curriculum_due(&position, person.hire_date, today);
+    let mut count = 0;
+    for key in curriculum_to_assign(&position, &held) {
+        let Some(module) = training_module::Entity::find()
+            .filter(training_module::Column::Key.eq(key))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        insert_assignment(db, person.id, module.id, "curriculum", due, actor).await?;
+        count += 1;
+    }
+    if count > 0 {
+        audit::record(
+            db,
+            actor,
+            "assign_curriculum",
+            "user",
+            person.id,
+            None,
+            Some(json!({ "position": position.key, "modules": count, "due": due })),
+        )
+        .await?;
+    }
+    Ok(count)
+}
+
+/// Assign a module by hand to each of `people` who does not already have it open.
+/// Returns how many were assigned.
+pub async fn assign_manual(
+    db: &DatabaseConnection,
+    actor: i32,
+    module_key: &str,
+    people: &[i32],
+    due: NaiveDate,
+) -> StoreResult<usize> {
+    let txn = db.begin().await?;
+    let module = module_by_key(&txn, module_key).await?;
+    let mut count = 0;
+    for &person in people {
+        let open = training_assignment::Entity::find()
+            .filter(training_assignment::Column::UserId.eq(person))
+            .filter(training_assignment::Column::ModuleId.eq(module.id))
+            .filter(training_assignment::Column::Status.ne("completed"))
+            .one(&txn)
+            .await?;
+        if open.is_some() {
+            continue;
+        }
+        let row = insert_assignment(&txn, person, module.id, "manual", due, Some(actor)).await?;
+        audit::record(
+            &txn,
+            Some(actor),
+            "assign",
+            "training_assignment",
+            row.id,
+            None,
+            Some(json!({ "user": person, "module": module_key, "due": due })),
+        )
+        .await?;
+        count += 1;
+    }
+    txn.commit().await?;
+    Ok(count)
+}
+
+/// An assignment of the person, with its module; opening it marks it in progress.
+pub async fn open_for(
+    db: &DatabaseConnection,
+    assignment_id: i32,
+    user_id: i32,
+) -> StoreResult<(training_assignment::Model, StoredModule)> {
+    let row = training_assignment::Entity::find_by_id(assignment_id)
+        .one(db)
+        .await?
+        .filter(|a| a.user_id == user_id)
+        .ok_or_else(|| StoreError::NotFound(format!("assignment {assignment_id}")))?;
+    let module = module(db, row.module_id).await?;
+    let row = if row.status == "assigned" {
+        let mut active: training_assignment::ActiveModel = row.into();
+        active.status = Set("in_progress".into());
+        active.update(db).await?
+    } else {
+        row
+    };
+    Ok((row, module))
+}
+
+/// What a quiz attempt changed.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub result: QuizResult,
+    pub assignment: training_assignment::Model,
+    /// Set when passing put a re-check on the list.
+    pub recheck: Option<recheck::Model>,
+}
+
+/// Grade a quiz attempt. A pass completes the assignment with the module version taken;
+/// when the assignment came from a failed spot-check, a re-check of those items goes on
+/// the supervisor's list — all in one transaction.
+pub async fn record_attempt(
+    db: &DatabaseConnection,
+    assignment_id: i32,
+    user_id: i32,
+    chosen: &[BTreeSet<usize>],
+) -> StoreResult<Attempt> {
+    let txn = db.begin().await?;
+    let row = training_assignment::Entity::find_by_id(assignment_id)
+        .one(&txn)
+        .await?
+        .filter(|a| a.user_id == user_id)
+        .ok_or_else(|| StoreError::NotFound(format!("assignment {assignment_id}")))?;
+    if row.status == "completed" {
+        return Err(StoreError::Conflict(
+            "this training is already completed".into(),
+        ));
+    }
+    let module = module(&txn, row.module_id).await?;
+    if chosen.len() != module.module.questions.len() {
+        return Err(StoreError::Invalid(format!(
+            "answer all {} questions (got {})",
+            module.module.questions.len(),
+            chosen.len()
+        )));
+    }
+    let result = module.module.grade(chosen);
+    let now = Utc::now();
+    let mut active: training_assignment::ActiveModel = row.clone().into();
+    active.attempts = Set(row.attempts + 1);
+    active.quiz_percent = Set(Some(result.percent));
+    if result.passed {
+        active.status = Set("completed".into());
+        active.completed_at = Set(Some(now));
+        active.completed_version_id = Set(Some(module.version_id));
+    } else {
+        active.status = Set("in_progress".into());
+    }
+    let assignment = active.update(&txn).await?;
+    let mut new_recheck = None;
+    let failed_items: Vec<String> =
+        serde_json::from_value(assignment.failed_items.clone()).unwrap_or_default();
+    if result.passed
+        && !failed_items.is_empty()
+        && let Some(inspection_id) = assignment.inspection_id
+        && let Some(original) = inspection::Entity::find_by_id(inspection_id)
+            .one(&txn)
+            .await?
+    {
+        new_recheck = Some(
+            recheck::ActiveModel {
+                assignment_id: Set(assignment.id),
+                inspection_id: Set(inspection_id),
+                subject_id: Set(assignment.user_id),
+                site_id: Set(original.site_id),
+                items: Set(assignment.failed_items.clone()),
+                status: Set("open".into()),
+                due_date: Set(now.date_naive() + Duration::days(RECHECK_DAYS)),
+                done_inspection_id: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?,
+        );
+    }
+    audit::record(
+        &txn,
+        Some(user_id),
+        if result.passed {
+            "complete"
+        } else {
+            "quiz_failed"
+        },
+        "training_assignment",
+        assignment.id,
+        None,
+        Some(json!({ "percent": result.percent, "module_version": module.version_id })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Attempt {
+        result,
+        assignment,
+        recheck: new_recheck,
+    })
+}
+
+/// A person's assignments with their modules, soonest due first.
+pub async fn for_person(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> StoreResult<Vec<(training_assignment::Model, StoredModule)>> {
+    let rows = training_assignment::Entity::find()
+        .filter(training_assignment::Column::UserId.eq(user_id))
+        .order_by_asc(training_assignment::Column::DueDate)
+        .all(db)
+        .await?;
+    with_modules(db, rows).await
+}
+
+async fn with_modules(
+    db: &DatabaseConnection,
+    rows: Vec<training_assignment::Model>,
+) -> StoreResult<Vec<(training_assignment::Model, StoredModule)>> {
+    let mut cache: HashMap<i32, StoredModule> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !cache.contains_key(&row.module_id) {
+            cache.insert(row.module_id, module(db, row.module_id).await?);
+        }
+        let m = cache[&row.module_id].clone();
+        out.push((row, m));
+    }
+    Ok(out)
+}
+
+/// People at the scope's sites (everyone for admins and quality).
+async fn people_in_scope(db: &DatabaseConnection, scope: &Scope) -> StoreResult<Option<Vec<i32>>> {
+    let Some(sites) = scope.site_filter() else {
+        return Ok(None);
+    };
+    Ok(Some(
+        entity::user_site::Entity::find()
+            .filter(entity::user_site::Column::SiteId.is_in(sites.to_vec()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect(),
+    ))
+}
+
+/// Open assignments past their due date, for the people the scope covers.
+pub async fn overdue(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    today: NaiveDate,
+) -> StoreResult<Vec<(training_assignment::Model, StoredModule)>> {
+    let mut query = training_assignment::Entity::find()
+        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::DueDate.lt(today));
+    if let Some(people) = people_in_scope(db, scope).await? {
+        query = query.filter(training_assignment::Column::UserId.is_in(people));
+    }
+    let rows = query
+        .order_by_asc(training_assignment::Column::DueDate)
+        .all(db)
+        .await?;
+    with_modules(db, rows).await
+}
+
+/// All assignments of the people the scope covers, for the team view.
+pub async fn for_team(
+    db: &DatabaseConnection,
+    scope: &Scope,
+) -> StoreResult<Vec<(training_assignment::Model, StoredModule)>> {
+    let mut query = training_assignment::Entity::find();
+    if let Some(people) = people_in_scope(db, scope).await? {
+        query = query.filter(training_assignment::Column::UserId.is_in(people));
+    }
+    let rows = query
+        .order_by_asc(training_assignment::Column::Status)
+        .order_by_asc(training_assignment::Column::DueDate)
+        .all(db)
+        .await?;
+    with_modules(db, rows).await
+}
+
+/// Re-checks waiting at the scope's sites, soonest due first.
+pub async fn open_rechecks(
+    db: &DatabaseConnection,
+    scope: &Scope,
+) -> StoreResult<Vec<recheck::Model>> {
+    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq("open"));
+    if let Some(sites) = scope.site_filter() {
+        query = query.filter(recheck::Column::SiteId.is_in(sites.to_vec()));
+    }
+    Ok(query.order_by_asc(recheck::Column::DueDate).all(db).await?)
+}
+
+pub fn recheck_items(row: &recheck::Model) -> Vec<String> {
+    serde_json::from_value(row.items.clone()).unwrap_or_default()
+}
+
+/// Before and after of every finished re-check at the scope's sites, for the
+/// effectiveness figures: before is the percent on the same items in the spot-check
+/// that failed them.
+pub async fn recheck_outcomes(
+    db: &DatabaseConnection,
+    scope: &Scope,
+) -> StoreResult<Vec<RecheckOutcome>> {
+    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq("done"));
+    if let Some(sites) = scope.site_filter() {
+        query = query.filter(recheck::Column::SiteId.is_in(sites.to_vec()));
+    }
+    let done = query.all(db).await?;
+    let mut outcomes = Vec::with_capacity(done.len());
+    for r in done {
+        let Some(after_id) = r.done_inspection_id else {
+            continue;
+        };
+        let Some(after) = inspection::Entity::find_by_id(after_id).one(db).await? else {
+            continue;
+        };
+        let Some(assignment) = training_assignment::Entity::find_by_id(r.assignment_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let Some(module) = training_module::Entity::find_by_id(assignment.module_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let items = recheck_items(&r);
+        let before_rows = inspection_response::Entity::find()
+            .filter(inspection_response::Column::InspectionId.eq(r.inspection_id))
+            .filter(inspection_response::Column::ItemKey.is_in(items))
+            .all(db)
+            .await?;
+        let (points, max) = before_rows.iter().fold((0.0, 0.0), |(p, m), row| {
+            (p + row.points, m + row.max_points)
+        });
+        outcomes.push(RecheckOutcome {
+            module: module.key,
+            before: if max > 0.0 { points / max * 100.0 } else { 0.0 },
+            after: after.percent.unwrap_or(0.0),
+            passed: after.passed.unwrap_or(false),
+        });
+    }
+    Ok(outcomes)
+}
