@@ -3,18 +3,24 @@
 //! others), so the dashboards, reports and training have something to show.
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
-use entity::{site, user};
+use std::collections::HashMap;
+
+use entity::{inspection, recheck, site, training_assignment, user};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use uuid::Uuid;
 
 use crate::auth::Role;
 use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_context};
 use crate::domain::{Checklist, ContextKind, ItemKind, Value};
 use crate::store::inspections::{self, PERIODS, Submission};
-use crate::store::library::{StoredChecklist, current_checklists};
+use crate::store::library::{self, StoredChecklist, current_checklists};
+use crate::store::training;
 use crate::store::users::{self, NewUser};
 use crate::store::{StoreError, StoreResult};
 
@@ -79,6 +85,14 @@ const GIVEN_M: [&str; 12] = [
     "志明", "俊傑", "建宏", "家豪", "冠宇", "承恩", "宗翰", "柏翰", "彥廷", "偉誠", "子軒", "明哲",
 ];
 
+/// A demo staff member and how good they are at the job.
+struct Person {
+    row: user::Model,
+    subject: Subject,
+    site: String,
+    skill: f64,
+}
+
 /// Whether the database already has people in it (the demo only loads into an empty one).
 pub async fn is_empty(db: &DatabaseConnection) -> StoreResult<bool> {
     Ok(user::Entity::find().count(db).await? == 0)
@@ -89,6 +103,7 @@ pub struct DemoReport {
     pub sites: usize,
     pub people: usize,
     pub inspections: usize,
+    pub rechecks: usize,
 }
 
 /// Load the demo into an empty database. `progress` is told how many inspections are done.
@@ -195,12 +210,6 @@ pub async fn load(
         }
     }
 
-    struct Person {
-        row: user::Model,
-        subject: Subject,
-        site: String,
-        skill: f64,
-    }
     let mut staff: Vec<Person> = Vec::new();
     let mut n = 0;
     for (site, position, count) in STAFFING {
@@ -248,6 +257,15 @@ pub async fn load(
             )
             .await?;
             report.people += 1;
+            // Long-serving staff finished their new-hire curriculum in their first weeks;
+            // recent hires are part-way through it.
+            let hired = today - Duration::days(hired_days_ago);
+            let share_done = if hired_days_ago > 60 {
+                1.0
+            } else {
+                rng.random_range(0.0..0.7)
+            };
+            finish_some_curriculum(db, row.id, hired, share_done, &mut rng).await?;
             let subject = users::subject(db, &row).await?;
             staff.push(Person {
                 row,
@@ -292,7 +310,14 @@ pub async fn load(
         }
     }
     let total = planned.len();
+    let people = staff_subjects(&staff);
+    let mut last_week = start;
     for (done, (date, who)) in planned.into_iter().enumerate() {
+        // Once a week, people take the training their failures assigned.
+        if date - last_week >= Duration::days(7) {
+            last_week = date;
+            report.rechecks += close_the_loop(db, date, false, &people, &mut rng).await?;
+        }
         let person = &staff[who];
         let options: Vec<&StoredChecklist> = checklists
             .iter()
@@ -367,7 +392,155 @@ pub async fn load(
         report.inspections += 1;
         progress(done + 1, total);
     }
+    report.rechecks += close_the_loop(db, today, true, &people, &mut rng).await?;
     Ok(report)
+}
+
+/// Mark the first `share` of a person's curriculum completed, in their first weeks.
+async fn finish_some_curriculum(
+    db: &DatabaseConnection,
+    user_id: i32,
+    hired: NaiveDate,
+    share: f64,
+    rng: &mut StdRng,
+) -> StoreResult<()> {
+    let open = training_assignment::Entity::find()
+        .filter(training_assignment::Column::UserId.eq(user_id))
+        .order_by_asc(training_assignment::Column::Id)
+        .all(db)
+        .await?;
+    let to_finish = (open.len() as f64 * share).round() as usize;
+    for (n, a) in open.into_iter().enumerate() {
+        let module = training::module(db, a.module_id).await?;
+        let mut active: training_assignment::ActiveModel = a.into();
+        if n < to_finish {
+            let at = noon(hired + Duration::days(rng.random_range(2..12)));
+            active.status = Set("completed".into());
+            active.completed_at = Set(Some(at));
+            active.assigned_at = Set(noon(hired));
+            active.completed_version_id = Set(Some(module.version_id));
+            active.quiz_percent = Set(Some(rng.random_range(80..=100) as f64));
+            active.attempts = Set(rng.random_range(1..=2));
+        } else if n == to_finish && share > 0.0 {
+            active.status = Set("in_progress".into());
+        }
+        active.update(db).await?;
+    }
+    Ok(())
+}
+
+fn noon(date: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap_or_default())
+}
+
+/// Who each staff member is, for re-checks.
+fn staff_subjects(staff: &[Person]) -> HashMap<i32, (Subject, f64)> {
+    staff
+        .iter()
+        .map(|p| (p.row.id, (p.subject.clone(), p.skill)))
+        .collect()
+}
+
+/// Take the training the failures assigned through its states, as of `as_of`: people
+/// finish it within about a week and are re-checked a few days later; a few neglect it
+/// (overdue). On the `last` pass, recent assignments are left assigned or in progress.
+async fn close_the_loop(
+    db: &DatabaseConnection,
+    as_of: NaiveDate,
+    last: bool,
+    people: &HashMap<i32, (Subject, f64)>,
+    rng: &mut StdRng,
+) -> StoreResult<usize> {
+    let open = training_assignment::Entity::find()
+        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::InspectionId.is_not_null())
+        .order_by_asc(training_assignment::Column::AssignedAt)
+        .all(db)
+        .await?;
+    let mut rechecks = 0;
+    for a in open {
+        let neglected = a.id % 11 == 0;
+        let age = (as_of - a.assigned_at.date_naive()).num_days();
+        if neglected || age <= 8 {
+            if last && !neglected && rng.random_bool(0.5) {
+                let mut active: training_assignment::ActiveModel = a.into();
+                active.status = Set("in_progress".into());
+                active.update(db).await?;
+            }
+            continue;
+        }
+        let module = training::module(db, a.module_id).await?;
+        let completed = a.assigned_at + Duration::days(rng.random_range(1..7));
+        let mut active: training_assignment::ActiveModel = a.clone().into();
+        active.status = Set("completed".into());
+        active.completed_at = Set(Some(completed));
+        active.completed_version_id = Set(Some(module.version_id));
+        active.quiz_percent = Set(Some(rng.random_range(80..=100) as f64));
+        active.attempts = Set(rng.random_range(1..=3));
+        active.update(db).await?;
+        let Some(original) = inspection::Entity::find_by_id(a.inspection_id.unwrap_or_default())
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let row = recheck::ActiveModel {
+            assignment_id: Set(a.id),
+            inspection_id: Set(original.id),
+            subject_id: Set(a.user_id),
+            site_id: Set(original.site_id),
+            items: Set(a.failed_items.clone()),
+            status: Set("open".into()),
+            due_date: Set(completed.date_naive() + Duration::days(training::RECHECK_DAYS)),
+            done_inspection_id: Set(None),
+            created_at: Set(completed),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        // Most re-checks are done within a few days; the latest are still waiting.
+        let recheck_at = completed + Duration::days(rng.random_range(1..4));
+        if recheck_at.date_naive() >= as_of || rng.random_bool(0.08) {
+            continue;
+        }
+        let Some((subject, skill)) = people.get(&a.user_id) else {
+            continue;
+        };
+        let mut version = library::checklist_version(db, original.checklist_version_id).await?;
+        version.checklist = version.checklist.subset(&training::recheck_items(&row));
+        let context: Context = serde_json::from_value(original.context.clone()).unwrap_or_default();
+        // Training works, mostly.
+        let answers = simulate_answers(
+            &version.checklist,
+            subject,
+            &context,
+            (skill + 0.15).min(0.99),
+            rng,
+        );
+        inspections::submit(
+            db,
+            &version,
+            subject,
+            Submission {
+                id: Uuid::from_u128(rng.random()),
+                site_id: original.site_id,
+                shift_date: recheck_at.date_naive(),
+                shift_period: original.shift_period.clone(),
+                subject_id: a.user_id,
+                inspector_id: original.inspector_id,
+                context,
+                answers,
+                notes: Default::default(),
+                submitted_at: recheck_at,
+                recheck_of: Some(original.id),
+                photos: Default::default(),
+                recheck: Some(row.id),
+            },
+        )
+        .await?;
+        rechecks += 1;
+    }
+    Ok(rechecks)
 }
 
 /// Context values an inspector might plausibly enter.

@@ -297,8 +297,11 @@ async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
     .await?;
     eprintln!();
     println!(
-        "demo data loaded: {} sites, {} people, {} spot-checks",
-        report.sites, report.people, report.inspections
+        "demo data loaded: {} sites, {} people, {} spot-checks ({} of them re-checks after training)",
+        report.sites,
+        report.people,
+        report.inspections + report.rechecks,
+        report.rechecks
     );
     Ok(())
 }

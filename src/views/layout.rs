@@ -48,6 +48,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
         links.push(("/spotchecks/new", l.pick("開始抽查", "Spot-check")));
     }
     links.push(("/inspections", l.pick("檢查記錄", "Inspections")));
+    links.push(("/training", l.pick("培訓", "Training")));
     if chrome.role == Role::Admin {
         links.push(("/admin", l.pick("管理", "Admin")));
     }

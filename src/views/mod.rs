@@ -7,6 +7,7 @@ pub mod home;
 pub mod inspections;
 pub mod layout;
 pub mod spotcheck;
+pub mod training;
 
 use crate::domain::Lang;
 use crate::domain::access::Role;

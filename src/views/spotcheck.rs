@@ -44,13 +44,38 @@ pub struct SiteTab {
 }
 
 /// Home of an inspector: pick the site, then tap the person on duty.
+/// A re-check waiting on the supervisor's list.
+pub struct RecheckLink {
+    pub id: i32,
+    pub subject: String,
+    pub site: String,
+    pub items: usize,
+    pub due: String,
+    pub overdue: bool,
+}
+
+/// Overdue training, for managers and the quality department.
+pub struct OverdueRow {
+    pub person: String,
+    pub module: String,
+    pub due: String,
+}
+
+/// What the inspector's home shows besides the staff to pick.
+pub struct Worklist {
+    pub drafts: Vec<DraftLink>,
+    pub rechecks: Vec<RecheckLink>,
+    pub overdue: Option<Vec<OverdueRow>>,
+}
+
 pub fn start(
     chrome: &Chrome,
     sites: &[SiteTab],
     site: Option<i32>,
     staff: &[StaffTile],
-    drafts: &[DraftLink],
+    work: &Worklist,
 ) -> Markup {
+    let drafts = &work.drafts;
     let l = chrome.lang;
     page(
         chrome,
@@ -68,6 +93,36 @@ pub fn start(
                                 span.muted { (d.checklist) " · " (d.when) }
                             }
                         }
+                    }
+                }
+            }
+            @if !work.rechecks.is_empty() {
+                section.card {
+                    h2 { (l.pick("待複查", "Re-checks due")) " (" (work.rechecks.len()) ")" }
+                    div.grid {
+                        @for r in &work.rechecks {
+                            a.tile href={ "/spotchecks/start?recheck=" (r.id) } {
+                                strong { (r.subject) }
+                                span.muted { (r.items) " " (l.pick("項", "items")) " · " (r.site) " · " (l.pick("到期", "due")) " " (r.due) }
+                                @if r.overdue { " " span.badge.fail { (l.pick("已逾期", "Overdue")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(overdue) = &work.overdue {
+                section.card {
+                    h2 { (l.pick("逾期培訓", "Overdue training")) " (" (overdue.len()) ")" }
+                    @if overdue.is_empty() {
+                        p.muted { (l.pick("沒有逾期的培訓。", "No training is overdue.")) }
+                    } @else {
+                        table {
+                            tr { th { (l.pick("員工", "Person")) } th { (l.pick("課程", "Module")) } th { (l.pick("到期", "Due")) } }
+                            @for o in overdue.iter().take(10) {
+                                tr { td { (o.person) } td { (o.module) } td { span.badge.fail { (o.due) } } }
+                            }
+                        }
+                        @if overdue.len() > 10 { p { a href="/training" { (l.pick("查看全部", "See all")) " →" } } }
                     }
                 }
             }

@@ -7,6 +7,7 @@ pub mod home;
 pub mod inspections;
 pub mod session;
 pub mod spotchecks;
+pub mod training;
 
 use axum::Router;
 use axum::extract::Path;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .merge(spotchecks::routes())
         .merge(inspections::routes())
+        .merge(training::routes())
         .merge(admin::routes())
 }
 

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::error::{ApiError, ApiResult, AppError, AppResult};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
+use crate::domain::access::Role;
 use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{Problem, Scorecard, Subject, applies, resolve_context, score};
 use crate::domain::{Checklist, Field, Lang};
@@ -25,7 +26,8 @@ use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::{self, StoredChecklist};
 use crate::store::{org, training, users};
 use crate::views::spotcheck::{
-    self as view, ChecklistTile, DraftLink, FormView, SiteTab, StaffTile,
+    self as view, ChecklistTile, DraftLink, FormView, OverdueRow, RecheckLink, SiteTab, StaffTile,
+    Worklist,
 };
 
 /// Largest photo accepted (the tablet shrinks photos before sending; this is a guard).
@@ -223,8 +225,50 @@ pub async fn start(
             .collect(),
         None => Vec::new(),
     };
-    let drafts = my_drafts(&state, &viewer).await?;
-    Ok(view::start(&viewer.chrome(), &sites, chosen, &staff, &drafts).into_response())
+    let work = worklist(&state, &viewer).await?;
+    Ok(view::start(&viewer.chrome(), &sites, chosen, &staff, &work).into_response())
+}
+
+/// The inspector's open work: drafts, re-checks due, and overdue training for those
+/// who watch it (managers, the quality department, admins).
+async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
+    let l = viewer.lang;
+    let today = Local::now().date_naive();
+    let rechecks = training::open_rechecks(&state.db, &viewer.scope).await?;
+    let mut ids: Vec<i32> = rechecks.iter().map(|r| r.subject_id).collect();
+    let overdue = if matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+        Some(training::overdue(&state.db, &viewer.scope, today).await?)
+    } else {
+        None
+    };
+    if let Some(list) = &overdue {
+        ids.extend(list.iter().map(|(a, _)| a.user_id));
+    }
+    let names = org::names(&state.db, ids).await?;
+    let sites = org::site_names(&state.db).await?;
+    Ok(Worklist {
+        drafts: my_drafts(state, viewer).await?,
+        rechecks: rechecks
+            .iter()
+            .map(|r| RecheckLink {
+                id: r.id,
+                subject: names.get(&r.subject_id).cloned().unwrap_or_default(),
+                site: sites.get(&r.site_id).cloned().unwrap_or_default(),
+                items: training::recheck_items(r).len(),
+                due: r.due_date.to_string(),
+                overdue: r.due_date < today,
+            })
+            .collect(),
+        overdue: overdue.map(|list| {
+            list.into_iter()
+                .map(|(a, m)| OverdueRow {
+                    person: names.get(&a.user_id).cloned().unwrap_or_default(),
+                    module: m.module.title.get(l).to_string(),
+                    due: a.due_date.to_string(),
+                })
+                .collect()
+        }),
+    })
 }
 
 async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink>> {

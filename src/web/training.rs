@@ -1,0 +1,378 @@
+//! Training on a phone or tablet: a person's assignments, reading a module, the quiz and
+//! retakes; the team view with overdue work; assigning by hand; and the effectiveness of
+//! each module as the re-checks show it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::{Duration, Local, NaiveDate};
+use entity::{position, user_site};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use super::error::{AppError, AppResult};
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::domain::access::Role;
+use crate::domain::training::{AssignmentState, effectiveness};
+use crate::store::{org, training};
+use crate::views::training::{self as view, AssignForm, EffectRow, MyAssignment, TeamRow};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/training", get(index))
+        .route("/training/assign", get(assign_page).post(assign))
+        .route("/training/effectiveness", get(effect))
+        .route("/training/{id}", get(take))
+        .route("/training/{id}/quiz", post(quiz))
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    let l = viewer.lang;
+    let today = today();
+    let mine: Vec<MyAssignment> = training::for_person(&state.db, viewer.user.id)
+        .await?
+        .into_iter()
+        .map(|(a, m)| MyAssignment {
+            id: a.id,
+            title: m.module.title.get(l).to_string(),
+            minutes: m.module.minutes,
+            due: a.due_date.to_string(),
+            state: AssignmentState::derive(&a.status, a.due_date, today),
+            reason: a.reason.clone(),
+            quiz_percent: a.quiz_percent,
+        })
+        .collect();
+    if viewer.role() == Role::Staff {
+        return Ok(view::mine(&viewer.chrome(), &mine).into_response());
+    }
+    let team = training::for_team(&state.db, &viewer.scope).await?;
+    let names = org::names(&state.db, team.iter().map(|(a, _)| a.user_id).collect()).await?;
+    let rows: Vec<TeamRow> = team
+        .into_iter()
+        .filter(|(a, _)| a.user_id != viewer.user.id)
+        .map(|(a, m)| TeamRow {
+            person: names.get(&a.user_id).cloned().unwrap_or_default(),
+            title: m.module.title.get(l).to_string(),
+            reason: a.reason.clone(),
+            due: a.due_date.to_string(),
+            state: AssignmentState::derive(&a.status, a.due_date, today),
+            critical: a.critical,
+        })
+        .collect();
+    let can_assign = matches!(viewer.role(), Role::Admin | Role::Manager);
+    let sees_effect = matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager);
+    Ok(view::team(&viewer.chrome(), &mine, &rows, can_assign, sees_effect).into_response())
+}
+
+async fn take(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: i32 = id.parse().map_err(|_| AppError::Forbidden)?;
+    let (assignment, module) = training::open_for(&state.db, id, viewer.user.id).await?;
+    let state_now = AssignmentState::derive(&assignment.status, assignment.due_date, today());
+    Ok(view::take(&viewer.chrome(), &assignment, &module, state_now, None).into_response())
+}
+
+async fn quiz(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let id: i32 = id.parse().map_err(|_| AppError::Forbidden)?;
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.as_str());
+    viewer.check_csrf(csrf)?;
+    let (assignment, module) = training::open_for(&state.db, id, viewer.user.id).await?;
+    let questions = module.module.questions.len();
+    let mut chosen: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); questions];
+    for (name, value) in &pairs {
+        let Some(q) = name.strip_prefix("q.") else {
+            continue;
+        };
+        let (Ok(q), Ok(option)) = (q.parse::<usize>(), value.parse::<usize>()) else {
+            return Err(AppError::BadRequest(format!(
+                "`{name}={value}` is not an answer"
+            )));
+        };
+        let options = module
+            .module
+            .questions
+            .get(q)
+            .map_or(0, |question| question.options.len());
+        if q >= questions || option >= options {
+            return Err(AppError::BadRequest(format!(
+                "question {} has no option {}",
+                q + 1,
+                option + 1
+            )));
+        }
+        chosen[q].insert(option);
+    }
+    let unanswered: Vec<String> = chosen
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_empty())
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    let state_now = AssignmentState::derive(&assignment.status, assignment.due_date, today());
+    if !unanswered.is_empty() {
+        let message = format!(
+            "{} {}",
+            viewer.lang.pick("請回答第", "Answer question(s)"),
+            unanswered.join(", ") + viewer.lang.pick(" 題。", ".")
+        );
+        let page = view::take(
+            &viewer.chrome(),
+            &assignment,
+            &module,
+            state_now,
+            Some(view::QuizFeedback::Missing(message)),
+        );
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let attempt = training::record_attempt(&state.db, id, viewer.user.id, &chosen).await?;
+    let state_after = AssignmentState::derive(
+        &attempt.assignment.status,
+        attempt.assignment.due_date,
+        today(),
+    );
+    let feedback = view::QuizFeedback::Graded {
+        result: attempt.result,
+        chosen,
+        recheck: attempt.recheck.is_some(),
+    };
+    Ok(view::take(
+        &viewer.chrome(),
+        &attempt.assignment,
+        &module,
+        state_after,
+        Some(feedback),
+    )
+    .into_response())
+}
+
+fn may_assign(viewer: &Viewer) -> AppResult<()> {
+    if matches!(viewer.role(), Role::Admin | Role::Manager) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The people, sites and positions a manager may assign training to.
+async fn assign_form(
+    state: &AppState,
+    viewer: &Viewer,
+    errors: Vec<String>,
+    done: Option<usize>,
+) -> AppResult<AssignForm> {
+    let l = viewer.lang;
+    let sites = org::visible_sites(&state.db, &viewer.scope)
+        .await?
+        .into_iter()
+        .filter(|s| viewer.scope.can_manage_at(s.id))
+        .collect::<Vec<_>>();
+    let mut people = Vec::new();
+    for site in &sites {
+        for (person, _) in org::staff_at(&state.db, site.id).await? {
+            if !people
+                .iter()
+                .any(|(id, _): &(i32, String)| *id == person.id)
+            {
+                people.push((person.id, format!("{} · {}", person.name, site.name)));
+            }
+        }
+    }
+    let positions = position::Entity::find()
+        .order_by_asc(position::Column::Key)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
+        .collect();
+    let modules = training::all_modules(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.key.clone(), m.module.title.get(l).to_string()))
+        .collect();
+    Ok(AssignForm {
+        modules,
+        people,
+        sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),
+        positions,
+        default_due: (today() + Duration::days(7)).to_string(),
+        errors,
+        done,
+    })
+}
+
+async fn assign_page(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    may_assign(&viewer)?;
+    let form = assign_form(&state, &viewer, Vec::new(), None).await?;
+    Ok(view::assign(&viewer.chrome(), &form).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct AssignInput {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(default)]
+    module: String,
+    #[serde(default)]
+    target: String,
+    person: Option<String>,
+    site: Option<String>,
+    position: Option<String>,
+    #[serde(default)]
+    due: String,
+}
+
+/// Assign a module to a person, everyone at a site, or everyone in a position at a site.
+async fn assign(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(input): Form<AssignInput>,
+) -> AppResult<Response> {
+    may_assign(&viewer)?;
+    viewer.check_csrf(input.csrf.as_deref())?;
+    let l = viewer.lang;
+    let mut errors = Vec::new();
+    let due = NaiveDate::parse_from_str(input.due.trim(), "%Y-%m-%d").ok();
+    match due {
+        None => errors.push(l.pick("請選擇到期日。", "Choose a due date.").to_string()),
+        Some(d) if d < today() => errors.push(
+            l.pick(
+                "到期日不能早於今天。",
+                "The due date cannot be in the past.",
+            )
+            .to_string(),
+        ),
+        _ => {}
+    }
+    let id = |raw: &Option<String>| raw.as_deref().and_then(|s| s.trim().parse::<i32>().ok());
+    let site = id(&input.site);
+    if let Some(site) = site
+        && !viewer.scope.can_manage_at(site)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let people: Vec<i32> = match input.target.as_str() {
+        "person" => match id(&input.person) {
+            Some(person) => {
+                let sites: Vec<i32> = user_site::Entity::find()
+                    .filter(user_site::Column::UserId.eq(person))
+                    .all(&state.db)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.site_id)
+                    .collect();
+                if !sites.iter().any(|s| viewer.scope.can_manage_at(*s)) {
+                    return Err(AppError::Forbidden);
+                }
+                vec![person]
+            }
+            None => {
+                errors.push(l.pick("請選擇員工。", "Choose a person.").to_string());
+                Vec::new()
+            }
+        },
+        "site" | "position" => match site {
+            None => {
+                errors.push(l.pick("請選擇場所。", "Choose a site.").to_string());
+                Vec::new()
+            }
+            Some(site) => {
+                let wanted_position = if input.target == "position" {
+                    let key = input.position.clone().unwrap_or_default();
+                    match position::Entity::find()
+                        .filter(position::Column::Key.eq(&key))
+                        .one(&state.db)
+                        .await?
+                    {
+                        Some(p) => Some(p.id),
+                        None => {
+                            errors.push(l.pick("請選擇崗位。", "Choose a position.").to_string());
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                org::staff_at(&state.db, site)
+                    .await?
+                    .into_iter()
+                    .filter(|(u, _)| wanted_position.is_none_or(|p| u.position_id == Some(p)))
+                    .map(|(u, _)| u.id)
+                    .collect()
+            }
+        },
+        _ => {
+            errors.push(
+                l.pick("請選擇對象。", "Choose who to assign it to.")
+                    .to_string(),
+            );
+            Vec::new()
+        }
+    };
+    if input.module.trim().is_empty() {
+        errors.push(l.pick("請選擇課程。", "Choose a module.").to_string());
+    }
+    if errors.is_empty() && people.is_empty() {
+        errors.push(l.pick("沒有符合的員工。", "Nobody matches.").to_string());
+    }
+    if !errors.is_empty() {
+        let form = assign_form(&state, &viewer, errors, None).await?;
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            view::assign(&viewer.chrome(), &form),
+        )
+            .into_response());
+    }
+    let count = training::assign_manual(
+        &state.db,
+        viewer.user.id,
+        input.module.trim(),
+        &people,
+        due.unwrap_or_else(today),
+    )
+    .await?;
+    let form = assign_form(&state, &viewer, Vec::new(), Some(count)).await?;
+    Ok(view::assign(&viewer.chrome(), &form).into_response())
+}
+
+async fn effect(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+        return Err(AppError::Forbidden);
+    }
+    let l = viewer.lang;
+    let outcomes = training::recheck_outcomes(&state.db, &viewer.scope).await?;
+    let titles: HashMap<String, String> = training::all_modules(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.key.clone(), m.module.title.get(l).to_string()))
+        .collect();
+    let rows: Vec<EffectRow> = effectiveness(&outcomes)
+        .into_iter()
+        .map(|e| EffectRow {
+            title: titles
+                .get(&e.module)
+                .cloned()
+                .unwrap_or_else(|| e.module.clone()),
+            effect: e,
+        })
+        .collect();
+    Ok(view::effectiveness(&viewer.chrome(), &rows).into_response())
+}
