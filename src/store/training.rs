@@ -364,10 +364,12 @@ async fn with_modules(
     let mut cache: HashMap<i32, StoredModule> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        if !cache.contains_key(&row.module_id) {
-            cache.insert(row.module_id, module(db, row.module_id).await?);
-        }
-        let m = cache[&row.module_id].clone();
+        let m = match cache.entry(row.module_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(module(db, row.module_id).await?).clone()
+            }
+        };
         out.push((row, m));
     }
     Ok(out)
