@@ -316,7 +316,7 @@ pub async fn load(
         // Once a week, people take the training their failures assigned.
         if date - last_week >= Duration::days(7) {
             last_week = date;
-            report.rechecks += close_the_loop(db, date, false, &people, &mut rng).await?;
+            report.rechecks += close_the_loop(db, date, today, false, &people, &mut rng).await?;
         }
         let person = &staff[who];
         let options: Vec<&StoredChecklist> = checklists
@@ -392,7 +392,7 @@ pub async fn load(
         report.inspections += 1;
         progress(done + 1, total);
     }
-    report.rechecks += close_the_loop(db, today, true, &people, &mut rng).await?;
+    report.rechecks += close_the_loop(db, today, today, true, &people, &mut rng).await?;
     Ok(report)
 }
 
@@ -447,6 +447,7 @@ fn staff_subjects(staff: &[Person]) -> HashMap<i32, (Subject, f64)> {
 async fn close_the_loop(
     db: &DatabaseConnection,
     as_of: NaiveDate,
+    today: NaiveDate,
     last: bool,
     people: &HashMap<i32, (Subject, f64)>,
     rng: &mut StdRng,
@@ -498,9 +499,9 @@ async fn close_the_loop(
         }
         .insert(db)
         .await?;
-        // Most re-checks are done within a few days; the latest are still waiting.
+        // Re-checks are done within a few days; the latest are still waiting.
         let recheck_at = completed + Duration::days(rng.random_range(1..4));
-        if recheck_at.date_naive() >= as_of || rng.random_bool(0.08) {
+        if recheck_at.date_naive() >= today - Duration::days(3) {
             continue;
         }
         let Some((subject, skill)) = people.get(&a.user_id) else {
