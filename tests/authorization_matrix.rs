@@ -10,6 +10,7 @@ use decorum::domain::scoring::{Context, Gender, Subject};
 use decorum::store::inspections::{Submission, submit};
 use decorum::store::library::current_checklists;
 use reqwest::Client;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// The people the table has a column for, in order.
@@ -135,6 +136,13 @@ async fn every_route_allows_exactly_the_right_people() {
         assert_eq!(saved.status(), 200);
 
         let (a, b) = (w.site_a, w.site_b);
+        let staff_a_training = entity::training_assignment::Entity::find()
+            .filter(entity::training_assignment::Column::UserId.eq(w.staff_a))
+            .one(&app.test_db.db)
+            .await
+            .unwrap()
+            .expect("staff.a has the new-hire curriculum")
+            .id;
         let rows = vec![
             Row {
                 method: "GET",
@@ -241,6 +249,32 @@ async fn every_route_allows_exactly_the_right_people() {
                 method: "ACK",
                 path: format!("/inspections/{ins_a}/acknowledge"),
                 expect: ["S", "403", "403", "403", "403", "403", "303", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/training".into(),
+                expect: ["S", "200", "200", "200", "200", "200", "200", "200"],
+            },
+            Row {
+                method: "GET",
+                path: "/training/assign".into(),
+                expect: ["S", "200", "403", "200", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/training/effectiveness".into(),
+                expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+            },
+            // staff.a's first curriculum assignment: only staff.a may open it.
+            Row {
+                method: "GET",
+                path: format!("/training/{staff_a_training}"),
+                expect: ["S", "403", "403", "403", "403", "403", "200", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/training/999999".into(),
+                expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
             },
         ];
 
