@@ -9,6 +9,7 @@ pub mod diff;
 pub mod form;
 pub mod library;
 pub mod scoring;
+pub mod stats;
 pub mod text;
 pub mod training;
 

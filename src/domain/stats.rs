@@ -1,0 +1,684 @@
+//! Quality statistics, pure: trends per week or month, a p-chart of the pass rate with
+//! its control limits, the Pareto of failed items, site × section heat maps, per-group
+//! tables with trend arrows, coverage, and inspector calibration. The dashboard and the
+//! PDF reports both present these figures; nothing here knows where the numbers came from.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::Hash;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+/// One submitted inspection, as the statistics need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub date: NaiveDate,
+    pub site: i32,
+    pub subject: i32,
+    pub inspector: i32,
+    pub percent: f64,
+    pub passed: bool,
+    pub critical: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    Week,
+    Month,
+}
+
+impl Granularity {
+    /// The first day of the period a date falls in (weeks start on Monday).
+    pub fn start(self, date: NaiveDate) -> NaiveDate {
+        match self {
+            Granularity::Week => {
+                date - Duration::days(date.weekday().num_days_from_monday() as i64)
+            }
+            Granularity::Month => date.with_day(1).unwrap_or(date),
+        }
+    }
+
+    /// Weekly for ranges up to about four months, monthly beyond.
+    pub fn for_range(from: NaiveDate, to: NaiveDate) -> Granularity {
+        if (to - from).num_days() <= 120 {
+            Granularity::Week
+        } else {
+            Granularity::Month
+        }
+    }
+}
+
+/// Headline figures for a set of inspections.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub inspections: usize,
+    pub passed: usize,
+    pub critical: usize,
+    /// Mean percent; `None` without inspections.
+    pub mean: Option<f64>,
+    /// passed / inspections × 100.
+    pub pass_rate: Option<f64>,
+}
+
+pub fn summary(samples: &[Sample]) -> Summary {
+    let n = samples.len();
+    let passed = samples.iter().filter(|s| s.passed).count();
+    Summary {
+        inspections: n,
+        passed,
+        critical: samples.iter().filter(|s| s.critical).count(),
+        mean: (n > 0).then(|| samples.iter().map(|s| s.percent).sum::<f64>() / n as f64),
+        pass_rate: (n > 0).then(|| passed as f64 * 100.0 / n as f64),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodFigure {
+    pub period: NaiveDate,
+    pub inspections: usize,
+    pub passed: usize,
+    pub mean: f64,
+    pub pass_rate: f64,
+}
+
+/// Average score and pass rate per period, oldest first. Periods without inspections
+/// are left out.
+pub fn trend(samples: &[Sample], granularity: Granularity) -> Vec<PeriodFigure> {
+    let mut by_period: BTreeMap<NaiveDate, Vec<&Sample>> = BTreeMap::new();
+    for s in samples {
+        by_period
+            .entry(granularity.start(s.date))
+            .or_default()
+            .push(s);
+    }
+    by_period
+        .into_iter()
+        .map(|(period, list)| {
+            let n = list.len();
+            let passed = list.iter().filter(|s| s.passed).count();
+            PeriodFigure {
+                period,
+                inspections: n,
+                passed,
+                mean: list.iter().map(|s| s.percent).sum::<f64>() / n as f64,
+                pass_rate: passed as f64 * 100.0 / n as f64,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PPoint {
+    pub period: NaiveDate,
+    pub n: usize,
+    /// The period's pass proportion, 0–1.
+    pub p: f64,
+    pub lcl: f64,
+    pub ucl: f64,
+    pub out_of_control: bool,
+}
+
+/// A p-chart of the pass proportion: centre line p̄ = all passes / all inspections, and
+/// for each period with n inspections the 3-sigma limits p̄ ± 3·√(p̄(1−p̄)/n), clipped to
+/// 0…1. A period outside its limits is out of control.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PChart {
+    pub center: f64,
+    pub points: Vec<PPoint>,
+}
+
+pub fn p_chart(periods: &[PeriodFigure]) -> Option<PChart> {
+    let n: usize = periods.iter().map(|p| p.inspections).sum();
+    if n == 0 {
+        return None;
+    }
+    let passed: usize = periods.iter().map(|p| p.passed).sum();
+    let center = passed as f64 / n as f64;
+    let points = periods
+        .iter()
+        .filter(|p| p.inspections > 0)
+        .map(|p| {
+            let sigma = (center * (1.0 - center) / p.inspections as f64).sqrt();
+            let lcl = (center - 3.0 * sigma).max(0.0);
+            let ucl = (center + 3.0 * sigma).min(1.0);
+            let share = p.passed as f64 / p.inspections as f64;
+            PPoint {
+                period: p.period,
+                n: p.inspections,
+                p: share,
+                lcl,
+                ucl,
+                out_of_control: share < lcl - 1e-12 || share > ucl + 1e-12,
+            }
+        })
+        .collect();
+    Some(PChart { center, points })
+}
+
+/// How often one item failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemFailures {
+    pub item: String,
+    pub failures: usize,
+    /// How many times it was scored (not N/A, not left out).
+    pub checked: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParetoBar {
+    pub item: String,
+    pub failures: usize,
+    pub checked: usize,
+    /// failures / checked × 100.
+    pub failure_rate: f64,
+    /// This item's share of all failures, and the running total, in percent.
+    pub share: f64,
+    pub cumulative: f64,
+}
+
+/// Items by number of failures, most first (ties by key), with the cumulative share.
+pub fn pareto(counts: &[ItemFailures]) -> Vec<ParetoBar> {
+    let total: usize = counts.iter().map(|c| c.failures).sum();
+    let mut sorted: Vec<&ItemFailures> = counts.iter().filter(|c| c.failures > 0).collect();
+    sorted.sort_by(|a, b| {
+        b.failures
+            .cmp(&a.failures)
+            .then_with(|| a.item.cmp(&b.item))
+    });
+    let mut running = 0usize;
+    sorted
+        .into_iter()
+        .map(|c| {
+            running += c.failures;
+            ParetoBar {
+                item: c.item.clone(),
+                failures: c.failures,
+                checked: c.checked,
+                failure_rate: if c.checked > 0 {
+                    c.failures as f64 * 100.0 / c.checked as f64
+                } else {
+                    0.0
+                },
+                share: c.failures as f64 * 100.0 / total as f64,
+                cumulative: running as f64 * 100.0 / total as f64,
+            }
+        })
+        .collect()
+}
+
+/// Points scored and possible, to be combined into a percent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Points {
+    pub score: f64,
+    pub max: f64,
+}
+
+impl Points {
+    pub fn add(&mut self, score: f64, max: f64) {
+        self.score += score;
+        self.max += max;
+    }
+
+    pub fn percent(self) -> Option<f64> {
+        (self.max > 0.0).then(|| self.score / self.max * 100.0)
+    }
+}
+
+/// Percent per (row, column) cell — sites × sections — from the points behind it.
+pub fn heat_map<R: Ord + Clone, C: Ord + Clone>(
+    cells: &[(R, C, f64, f64)],
+) -> BTreeMap<(R, C), f64> {
+    let mut sums: BTreeMap<(R, C), Points> = BTreeMap::new();
+    for (row, col, score, max) in cells {
+        sums.entry((row.clone(), col.clone()))
+            .or_default()
+            .add(*score, *max);
+    }
+    sums.into_iter()
+        .filter_map(|(k, p)| p.percent().map(|v| (k, v)))
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arrow {
+    Up,
+    Down,
+    Flat,
+}
+
+impl Arrow {
+    /// A change of at least `threshold` points counts as a move.
+    pub fn between(previous: Option<f64>, current: Option<f64>, threshold: f64) -> Option<Arrow> {
+        let (p, c) = (previous?, current?);
+        Some(if c - p >= threshold {
+            Arrow::Up
+        } else if p - c >= threshold {
+            Arrow::Down
+        } else {
+            Arrow::Flat
+        })
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Arrow::Up => "▲",
+            Arrow::Down => "▼",
+            Arrow::Flat => "▶",
+        }
+    }
+}
+
+/// One row of a per-staff or per-site table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupFigure<K> {
+    pub key: K,
+    pub inspections: usize,
+    pub mean: f64,
+    pub pass_rate: f64,
+    /// Mean of the first and second halves of the range, for the arrow.
+    pub earlier: Option<f64>,
+    pub later: Option<f64>,
+    pub arrow: Option<Arrow>,
+}
+
+/// Figures per group (staff, site, inspector…), with an arrow comparing the inspections
+/// before `split` to those from it on. Sorted by mean, lowest first: those needing
+/// attention lead.
+pub fn by_group<K: Eq + Hash + Clone + Ord>(
+    samples: &[Sample],
+    key: impl Fn(&Sample) -> K,
+    split: NaiveDate,
+) -> Vec<GroupFigure<K>> {
+    let mut groups: HashMap<K, Vec<&Sample>> = HashMap::new();
+    for s in samples {
+        groups.entry(key(s)).or_default().push(s);
+    }
+    let mean = |list: &[&Sample]| -> Option<f64> {
+        (!list.is_empty()).then(|| list.iter().map(|s| s.percent).sum::<f64>() / list.len() as f64)
+    };
+    let mut out: Vec<GroupFigure<K>> = groups
+        .into_iter()
+        .map(|(k, list)| {
+            let (before, after): (Vec<&Sample>, Vec<&Sample>) =
+                list.iter().partition(|s| s.date < split);
+            let earlier = mean(&before);
+            let later = mean(&after);
+            GroupFigure {
+                key: k,
+                inspections: list.len(),
+                mean: mean(&list).unwrap_or(0.0),
+                pass_rate: list.iter().filter(|s| s.passed).count() as f64 * 100.0
+                    / list.len() as f64,
+                earlier,
+                later,
+                arrow: Arrow::between(earlier, later, 2.0),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.mean.total_cmp(&b.mean).then_with(|| a.key.cmp(&b.key)));
+    out
+}
+
+/// Staff not spot-checked in the `days` before `as_of` (inclusive).
+pub fn not_covered(staff: &[i32], samples: &[Sample], as_of: NaiveDate, days: i64) -> Vec<i32> {
+    let since = as_of - Duration::days(days);
+    let seen: BTreeSet<i32> = samples
+        .iter()
+        .filter(|s| s.date > since && s.date <= as_of)
+        .map(|s| s.subject)
+        .collect();
+    staff
+        .iter()
+        .copied()
+        .filter(|p| !seen.contains(p))
+        .collect()
+}
+
+/// How an inspector scores compared with colleagues scoring the same staff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calibration {
+    pub inspector: i32,
+    pub inspections: usize,
+    pub mean: f64,
+    /// Inspections of staff whom other inspectors also checked.
+    pub compared: usize,
+    /// The others' mean for those same staff (each staff member weighted by how often
+    /// this inspector checked them).
+    pub others_mean: Option<f64>,
+    /// mean of (this inspector's score − others' mean for that person): positive is
+    /// lenient, negative is harsh.
+    pub bias: Option<f64>,
+}
+
+pub fn calibration(samples: &[Sample]) -> Vec<Calibration> {
+    // Scores per (subject, inspector).
+    let mut by_subject: HashMap<i32, HashMap<i32, Vec<f64>>> = HashMap::new();
+    for s in samples {
+        by_subject
+            .entry(s.subject)
+            .or_default()
+            .entry(s.inspector)
+            .or_default()
+            .push(s.percent);
+    }
+    let mut inspectors: BTreeMap<i32, Vec<&Sample>> = BTreeMap::new();
+    for s in samples {
+        inspectors.entry(s.inspector).or_default().push(s);
+    }
+    inspectors
+        .into_iter()
+        .map(|(inspector, own)| {
+            let mut diffs = Vec::new();
+            let mut others_scores = Vec::new();
+            for s in &own {
+                let others: Vec<f64> = by_subject[&s.subject]
+                    .iter()
+                    .filter(|(i, _)| **i != inspector)
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .collect();
+                if others.is_empty() {
+                    continue;
+                }
+                let others_mean = others.iter().sum::<f64>() / others.len() as f64;
+                diffs.push(s.percent - others_mean);
+                others_scores.push(others_mean);
+            }
+            let avg = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+            Calibration {
+                inspector,
+                inspections: own.len(),
+                mean: own.iter().map(|s| s.percent).sum::<f64>() / own.len() as f64,
+                compared: diffs.len(),
+                others_mean: avg(&others_scores),
+                bias: avg(&diffs),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn s(
+        date: NaiveDate,
+        site: i32,
+        subject: i32,
+        inspector: i32,
+        percent: f64,
+        passed: bool,
+    ) -> Sample {
+        Sample {
+            date,
+            site,
+            subject,
+            inspector,
+            percent,
+            passed,
+            critical: false,
+        }
+    }
+
+    /// A small fixed data set, hand-computed below.
+    fn fixture() -> Vec<Sample> {
+        vec![
+            // Week of Mon 2 Nov 2026
+            s(d(11, 2), 1, 10, 100, 90.0, true),
+            s(d(11, 3), 1, 11, 100, 70.0, false),
+            s(d(11, 4), 2, 12, 101, 80.0, true),
+            s(d(11, 8), 2, 10, 101, 100.0, true),
+            // Week of Mon 9 Nov
+            s(d(11, 9), 1, 11, 101, 60.0, false),
+            s(d(11, 12), 1, 12, 100, 85.0, true),
+        ]
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_months_on_the_first() {
+        assert_eq!(Granularity::Week.start(d(11, 8)), d(11, 2)); // a Sunday
+        assert_eq!(Granularity::Week.start(d(11, 9)), d(11, 9));
+        assert_eq!(Granularity::Month.start(d(11, 29)), d(11, 1));
+    }
+
+    #[test]
+    fn summary_and_trend_by_hand() {
+        let all = summary(&fixture());
+        assert_eq!((all.inspections, all.passed), (6, 4));
+        assert!((all.mean.unwrap() - 485.0 / 6.0).abs() < 1e-9);
+        assert!((all.pass_rate.unwrap() - 400.0 / 6.0).abs() < 1e-9);
+        let weeks = trend(&fixture(), Granularity::Week);
+        assert_eq!(weeks.len(), 2);
+        assert_eq!(
+            (weeks[0].period, weeks[0].inspections, weeks[0].passed),
+            (d(11, 2), 4, 3)
+        );
+        assert_eq!(weeks[0].mean, 85.0); // (90 + 70 + 80 + 100) / 4
+        assert_eq!(weeks[0].pass_rate, 75.0);
+        assert_eq!((weeks[1].mean, weeks[1].pass_rate), (72.5, 50.0));
+        assert!(summary(&[]).mean.is_none());
+    }
+
+    #[test]
+    fn p_chart_limits_by_hand() {
+        let chart = p_chart(&trend(&fixture(), Granularity::Week)).unwrap();
+        // p̄ = 4 / 6
+        let p = 4.0 / 6.0;
+        assert!((chart.center - p).abs() < 1e-12);
+        let sigma4 = (p * (1.0 - p) / 4.0).sqrt();
+        assert!(
+            (chart.points[0].ucl - 1.0).abs() < 1e-12,
+            "p̄ + 3σ > 1 is clipped to 1"
+        );
+        assert!((chart.points[0].lcl - (p - 3.0 * sigma4).max(0.0)).abs() < 1e-12);
+        assert_eq!(chart.points[1].lcl, 0.0);
+        assert!(chart.points.iter().all(|pt| !pt.out_of_control));
+    }
+
+    #[test]
+    fn p_chart_flags_a_period_out_of_control() {
+        // 10 weeks of 50 inspections at 90% passing, then a week of 50 at 50%.
+        let mut periods: Vec<PeriodFigure> = (0..10)
+            .map(|w| PeriodFigure {
+                period: d(1, 5) + Duration::days(7 * w),
+                inspections: 50,
+                passed: 45,
+                mean: 90.0,
+                pass_rate: 90.0,
+            })
+            .collect();
+        periods.push(PeriodFigure {
+            period: d(3, 16),
+            inspections: 50,
+            passed: 25,
+            mean: 60.0,
+            pass_rate: 50.0,
+        });
+        let chart = p_chart(&periods).unwrap();
+        // p̄ = (450 + 25) / 550 = 0.8636…; σ(50) = √(p̄(1−p̄)/50) ≈ 0.0485; LCL ≈ 0.7181
+        assert!((chart.center - 475.0 / 550.0).abs() < 1e-12);
+        assert!((chart.points[10].lcl - 0.7181).abs() < 1e-3);
+        assert!(chart.points[10].out_of_control);
+        assert!(chart.points[..10].iter().all(|p| !p.out_of_control));
+        assert!(p_chart(&[]).is_none());
+    }
+
+    #[test]
+    fn pareto_orders_and_accumulates() {
+        let counts = vec![
+            ItemFailures {
+                item: "bow".into(),
+                failures: 2,
+                checked: 10,
+            },
+            ItemFailures {
+                item: "greet".into(),
+                failures: 5,
+                checked: 10,
+            },
+            ItemFailures {
+                item: "badge".into(),
+                failures: 2,
+                checked: 4,
+            },
+            ItemFailures {
+                item: "smile".into(),
+                failures: 1,
+                checked: 10,
+            },
+            ItemFailures {
+                item: "shoes".into(),
+                failures: 0,
+                checked: 10,
+            },
+        ];
+        let bars = pareto(&counts);
+        let order: Vec<&str> = bars.iter().map(|b| b.item.as_str()).collect();
+        assert_eq!(
+            order,
+            vec!["greet", "badge", "bow", "smile"],
+            "most first, ties by key, zeros left out"
+        );
+        assert_eq!((bars[0].share, bars[0].cumulative), (50.0, 50.0));
+        assert_eq!(
+            (bars[1].share, bars[1].cumulative, bars[1].failure_rate),
+            (20.0, 70.0, 50.0)
+        );
+        assert_eq!(bars[3].cumulative, 100.0);
+    }
+
+    #[test]
+    fn heat_map_combines_points() {
+        let cells = vec![
+            (1, "dress", 8.0, 10.0),
+            (1, "dress", 2.0, 10.0),
+            (1, "greet", 0.0, 0.0),
+            (2, "greet", 3.0, 4.0),
+        ];
+        let map = heat_map(&cells);
+        assert_eq!(map[&(1, "dress")], 50.0);
+        assert_eq!(map[&(2, "greet")], 75.0);
+        assert!(
+            !map.contains_key(&(1, "greet")),
+            "nothing scorable, no cell"
+        );
+    }
+
+    #[test]
+    fn groups_with_arrows() {
+        let rows = by_group(&fixture(), |s| s.subject, d(11, 9));
+        // subject 11: 70 then 60 → down; subject 12: 80 then 85 → up; subject 10: only early.
+        let get = |k: i32| rows.iter().find(|r| r.key == k).unwrap();
+        assert_eq!((get(11).mean, get(11).arrow), (65.0, Some(Arrow::Down)));
+        assert_eq!((get(12).mean, get(12).arrow), (82.5, Some(Arrow::Up)));
+        assert_eq!(
+            (get(10).mean, get(10).arrow, get(10).pass_rate),
+            (95.0, None, 100.0)
+        );
+        assert_eq!(rows[0].key, 11, "lowest mean first");
+        assert_eq!(
+            Arrow::between(Some(80.0), Some(81.0), 2.0),
+            Some(Arrow::Flat)
+        );
+    }
+
+    #[test]
+    fn coverage_finds_who_was_not_checked() {
+        // In the 3 days to 12 Nov (10th–12th) only subject 12 was checked.
+        assert_eq!(
+            not_covered(&[10, 11, 12, 13], &fixture(), d(11, 12), 3),
+            vec![10, 11, 13]
+        );
+        // In the 5 days (8th–12th): 10 on the 8th, 11 on the 9th, 12 on the 12th.
+        assert_eq!(
+            not_covered(&[10, 11, 12, 13], &fixture(), d(11, 12), 5),
+            vec![13]
+        );
+        assert_eq!(
+            not_covered(&[10, 11, 12], &fixture(), d(11, 12), 30),
+            Vec::<i32>::new()
+        );
+    }
+
+    #[test]
+    fn calibration_by_hand() {
+        let cal = calibration(&fixture());
+        let a = cal.iter().find(|c| c.inspector == 100).unwrap();
+        let b = cal.iter().find(|c| c.inspector == 101).unwrap();
+        // Inspector 100 scored 10 → 90 (101: 100), 11 → 70 (101: 60), 12 → 85 (101: 80).
+        assert_eq!((a.inspections, a.compared), (3, 3));
+        assert!(
+            (a.bias.unwrap() - ((90.0 - 100.0) + (70.0 - 60.0) + (85.0 - 80.0)) / 3.0).abs() < 1e-9
+        );
+        assert!((a.others_mean.unwrap() - (100.0 + 60.0 + 80.0) / 3.0).abs() < 1e-9);
+        // Inspector 101 is the mirror image.
+        assert!((b.bias.unwrap() + a.bias.unwrap()).abs() < 1e-9);
+        let alone = calibration(&[s(d(11, 2), 1, 10, 100, 90.0, true)]);
+        assert_eq!((alone[0].compared, alone[0].bias), (0, None));
+    }
+
+    fn any_sample() -> impl Strategy<Value = Sample> {
+        (
+            0i64..200,
+            1i32..4,
+            1i32..8,
+            1i32..4,
+            0.0..=100.0f64,
+            any::<bool>(),
+        )
+            .prop_map(|(day, site, subject, inspector, percent, passed)| {
+                s(
+                    d(1, 1) + Duration::days(day),
+                    site,
+                    subject,
+                    inspector,
+                    percent,
+                    passed,
+                )
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn rates_and_limits_stay_in_range(samples in proptest::collection::vec(any_sample(), 1..120), monthly in any::<bool>()) {
+            let g = if monthly { Granularity::Month } else { Granularity::Week };
+            let periods = trend(&samples, g);
+            prop_assert_eq!(periods.iter().map(|p| p.inspections).sum::<usize>(), samples.len());
+            for p in &periods {
+                prop_assert!((0.0..=100.0).contains(&p.pass_rate) && (0.0..=100.0).contains(&p.mean));
+            }
+            let chart = p_chart(&periods).unwrap();
+            for pt in &chart.points {
+                prop_assert!(pt.lcl <= chart.center + 1e-12 && chart.center <= pt.ucl + 1e-12);
+                prop_assert!((0.0..=1.0).contains(&pt.lcl) && (0.0..=1.0).contains(&pt.ucl));
+            }
+        }
+
+        #[test]
+        fn pareto_cumulative_rises_to_100(fails in proptest::collection::vec((0usize..20, 20usize..40), 1..15)) {
+            let counts: Vec<ItemFailures> = fails.iter().enumerate().map(|(i, (f, c))| ItemFailures { item: format!("i{i:02}"), failures: *f, checked: *c }).collect();
+            let bars = pareto(&counts);
+            for w in bars.windows(2) {
+                prop_assert!(w[0].failures >= w[1].failures && w[0].cumulative <= w[1].cumulative);
+            }
+            if let Some(last) = bars.last() {
+                prop_assert!((last.cumulative - 100.0).abs() < 1e-9);
+            }
+        }
+
+        #[test]
+        fn calibration_biases_balance_between_two_inspectors(samples in proptest::collection::vec(any_sample(), 1..60)) {
+            let two: Vec<Sample> = samples.into_iter().map(|mut s| { s.inspector = 1 + s.inspector % 2; s }).collect();
+            for c in calibration(&two) {
+                prop_assert!(c.compared <= c.inspections);
+                prop_assert!(c.bias.is_none_or(|b| (-100.0..=100.0).contains(&b)));
+            }
+        }
+    }
+}
