@@ -444,6 +444,8 @@ pub struct ListFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub status: Option<String>,
+    /// `checklist-key/item-key`: only inspections where that item failed.
+    pub failed_item: Option<String>,
 }
 
 /// One page of inspections the scope may see, newest first, with the total count.
@@ -491,6 +493,18 @@ pub async fn list(
     }
     if let Some(to) = filter.to {
         query = query.filter(inspection::Column::ShiftDate.lte(to));
+    }
+    if let Some(item) = &filter.failed_item {
+        let key = item.split_once('/').map_or(item.as_str(), |(_, k)| k);
+        let ids: Vec<Uuid> = inspection_response::Entity::find()
+            .select_only()
+            .column(inspection_response::Column::InspectionId)
+            .filter(inspection_response::Column::ItemKey.eq(key))
+            .filter(inspection_response::Column::Outcome.eq("failed"))
+            .into_tuple()
+            .all(db)
+            .await?;
+        query = query.filter(inspection::Column::Id.is_in(ids));
     }
     match filter.status.as_deref() {
         Some(status) => query = query.filter(inspection::Column::Status.eq(status)),

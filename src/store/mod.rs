@@ -6,6 +6,7 @@ pub mod audit;
 pub mod inspections;
 pub mod library;
 pub mod org;
+pub mod quality;
 pub mod training;
 pub mod users;
 

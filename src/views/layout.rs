@@ -49,6 +49,9 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
     }
     links.push(("/inspections", l.pick("檢查記錄", "Inspections")));
     links.push(("/training", l.pick("培訓", "Training")));
+    if matches!(chrome.role, Role::Admin | Role::Quality | Role::Manager) {
+        links.push(("/quality", l.pick("品質趨勢", "Quality")));
+    }
     if chrome.role == Role::Admin {
         links.push(("/admin", l.pick("管理", "Admin")));
     }

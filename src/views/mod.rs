@@ -3,9 +3,11 @@
 
 pub mod admin;
 pub mod auth;
+pub mod charts;
 pub mod home;
 pub mod inspections;
 pub mod layout;
+pub mod quality;
 pub mod spotcheck;
 pub mod training;
 

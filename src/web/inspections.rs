@@ -39,6 +39,7 @@ pub struct ListQuery {
     checklist: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    failed_item: Option<String>,
     page: Option<String>,
 }
 
@@ -75,6 +76,7 @@ async fn list(
         from: opt_date(&q.from)?,
         to: opt_date(&q.to)?,
         status: None,
+        failed_item: q.failed_item.clone().filter(|s| !s.trim().is_empty()),
     };
     if let Some(site) = filter.site
         && !viewer.scope.can_view_site(site)
@@ -122,6 +124,7 @@ async fn list(
         ("checklist", &q.checklist),
         ("from", &q.from),
         ("to", &q.to),
+        ("failed_item", &q.failed_item),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
             echo.push((name.to_string(), v.to_string()));

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod error;
 pub mod home;
 pub mod inspections;
+pub mod quality;
 pub mod session;
 pub mod spotchecks;
 pub mod training;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(spotchecks::routes())
         .merge(inspections::routes())
         .merge(training::routes())
+        .merge(quality::routes())
         .merge(admin::routes())
 }
 

@@ -1,0 +1,462 @@
+//! The quality department's dashboard: trends, the p-chart, the Pareto of failed items,
+//! the site × section heat map, staff and site tables, coverage and inspector
+//! calibration — all under one filter with a shareable URL — and CSV exports of the same.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Duration, Local, NaiveDate};
+use entity::position;
+use sea_orm::{EntityTrait, QueryOrder};
+use serde::Deserialize;
+
+use super::error::{AppError, AppResult};
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::domain::access::Role;
+use crate::domain::stats::{self, Granularity, ItemFailures};
+use crate::store::quality::{self, QualityFilter};
+use crate::store::{library, org};
+use crate::views::quality::{self as view, Dashboard, FilterOptions};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/quality", get(dashboard))
+        .route("/quality/inspections.csv", get(inspections_csv))
+        .route("/quality/responses.csv", get(responses_csv))
+}
+
+fn may_watch(viewer: &Viewer) -> AppResult<()> {
+    match viewer.role() {
+        Role::Admin | Role::Quality | Role::Manager => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct FilterQuery {
+    site: Option<String>,
+    checklist: Option<String>,
+    section: Option<String>,
+    position: Option<String>,
+    subject: Option<String>,
+    inspector: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn id(v: &Option<String>, what: &str) -> AppResult<Option<i32>> {
+    nonempty(v)
+        .map(|s| {
+            s.parse()
+                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a valid {what}")))
+        })
+        .transpose()
+}
+
+fn date(v: &Option<String>) -> AppResult<Option<NaiveDate>> {
+    nonempty(v)
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)")))
+        })
+        .transpose()
+}
+
+/// Read the filter; the default range is the last twelve weeks.
+async fn read_filter(
+    state: &AppState,
+    viewer: &Viewer,
+    q: &FilterQuery,
+) -> AppResult<QualityFilter> {
+    let to = date(&q.to)?.unwrap_or_else(|| Local::now().date_naive());
+    let from = date(&q.from)?.unwrap_or(to - Duration::weeks(12));
+    if from > to {
+        return Err(AppError::BadRequest(
+            "the start date is after the end date".into(),
+        ));
+    }
+    let site = id(&q.site, "site")?;
+    if let Some(site) = site
+        && !viewer.scope.can_view_site(site)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let position = match nonempty(&q.position) {
+        None => None,
+        Some(key) => Some(
+            position::Entity::find()
+                .all(&state.db)
+                .await?
+                .into_iter()
+                .find(|p| p.key == key)
+                .ok_or_else(|| AppError::BadRequest(format!("there is no position `{key}`")))?
+                .id,
+        ),
+    };
+    Ok(QualityFilter {
+        site,
+        checklist: nonempty(&q.checklist).map(String::from),
+        section: nonempty(&q.section).map(String::from),
+        position,
+        subject: id(&q.subject, "person")?,
+        inspector: id(&q.inspector, "inspector")?,
+        from,
+        to,
+    })
+}
+
+/// The query string for the filter, so every view and drill-down can be shared.
+fn query_of(q: &FilterQuery, filter: &QualityFilter) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("from".to_string(), filter.from.to_string()),
+        ("to".to_string(), filter.to.to_string()),
+    ];
+    for (name, value) in [
+        ("site", &q.site),
+        ("checklist", &q.checklist),
+        ("section", &q.section),
+        ("position", &q.position),
+        ("subject", &q.subject),
+        ("inspector", &q.inspector),
+    ] {
+        if let Some(v) = nonempty(value) {
+            out.push((name.to_string(), v.to_string()));
+        }
+    }
+    out
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<FilterQuery>,
+) -> AppResult<Response> {
+    may_watch(&viewer)?;
+    let l = viewer.lang;
+    let filter = read_filter(&state, &viewer, &q).await?;
+    let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
+    let samples = in_view.samples();
+    let responses = quality::responses(&state.db, &in_view).await?;
+
+    // Item failures and section points, labelled from the checklist versions.
+    let mut failures: BTreeMap<String, ItemFailures> = BTreeMap::new();
+    let mut labels: HashMap<String, (String, String)> = HashMap::new();
+    let mut cells: Vec<(i32, String, f64, f64)> = Vec::new();
+    let mut column_titles: BTreeMap<String, String> = BTreeMap::new();
+    for row in &in_view.rows {
+        let Some(version) = in_view.versions.get(&row.checklist_version_id) else {
+            continue;
+        };
+        let checklist = &version.checklist;
+        for r in responses.get(&row.id).into_iter().flatten() {
+            let Some((section, item)) = checklist.items().find(|(_, i)| i.key == r.item_key) else {
+                continue;
+            };
+            if filter.section.as_ref().is_some_and(|s| *s != section.key) {
+                continue;
+            }
+            let key = format!("{}/{}", checklist.key, item.key);
+            let entry = failures.entry(key.clone()).or_insert_with(|| ItemFailures {
+                item: key.clone(),
+                failures: 0,
+                checked: 0,
+            });
+            entry.checked += 1;
+            if r.outcome == "failed" {
+                entry.failures += 1;
+            }
+            labels
+                .entry(key)
+                .or_insert_with(|| (item.text.get(l).to_string(), item.clause.clone()));
+            // The heat map's columns: sections of the chosen checklist, else checklists.
+            let (column, title) = if filter.checklist.is_some() {
+                (section.key.clone(), section.title.get(l).to_string())
+            } else {
+                (checklist.key.clone(), checklist.title.get(l).to_string())
+            };
+            column_titles.entry(column.clone()).or_insert(title);
+            cells.push((row.site_id, column, r.points, r.max_points));
+        }
+    }
+    let counts: Vec<ItemFailures> = failures.into_values().collect();
+    let pareto = stats::pareto(&counts);
+    let heat = stats::heat_map(&cells);
+
+    let granularity = Granularity::for_range(filter.from, filter.to);
+    let trend = stats::trend(&samples, granularity);
+    let chart = stats::p_chart(&trend);
+    let split = filter.from + (filter.to - filter.from) / 2;
+    let staff = stats::by_group(&samples, |s| s.subject, split);
+    let sites = stats::by_group(&samples, |s| s.site, split);
+    let calibration = stats::calibration(&samples);
+
+    // Coverage: staff at the sites in view not spot-checked in the 30 days to the end date.
+    let visible = org::visible_sites(&state.db, &viewer.scope).await?;
+    // With a checklist chosen, only the positions it is for.
+    let for_positions: Option<Vec<String>> = match &filter.checklist {
+        Some(key) => library::current_checklists(&state.db)
+            .await?
+            .into_iter()
+            .find(|c| c.checklist.key == *key)
+            .map(|c| c.checklist.positions),
+        None => None,
+    };
+    let mut roster = BTreeSet::new();
+    for s in visible
+        .iter()
+        .filter(|s| filter.site.is_none_or(|f| f == s.id))
+    {
+        for (person, position) in org::staff_at(&state.db, s.id).await? {
+            let position_ok = filter
+                .position
+                .is_none_or(|p| person.position_id == Some(p));
+            let checklist_ok = for_positions
+                .as_ref()
+                .is_none_or(|keys| position.as_ref().is_some_and(|p| keys.contains(&p.key)));
+            if position_ok && checklist_ok {
+                roster.insert(person.id);
+            }
+        }
+    }
+    let roster: Vec<i32> = roster.into_iter().collect();
+    let uncovered = stats::not_covered(&roster, &samples, filter.to, 30);
+
+    let mut people: Vec<i32> = samples
+        .iter()
+        .flat_map(|s| [s.subject, s.inspector])
+        .collect();
+    people.extend(&uncovered);
+    people.sort_unstable();
+    people.dedup();
+    let names = org::names(&state.db, people).await?;
+    let site_names = org::site_names(&state.db).await?;
+
+    let options = filter_options(&state, &viewer, &filter).await?;
+    let query = query_of(&q, &filter);
+    let page = view::dashboard(
+        &viewer.chrome(),
+        &Dashboard {
+            filter: &filter,
+            query: &query,
+            options: &options,
+            summary: stats::summary(&samples),
+            granularity,
+            trend: &trend,
+            chart: chart.as_ref(),
+            pareto: &pareto,
+            labels: &labels,
+            heat: &heat,
+            columns: &column_titles,
+            staff: &staff,
+            sites: &sites,
+            uncovered: &uncovered,
+            calibration: &calibration,
+            names: &names,
+            site_names: &site_names,
+        },
+    );
+    Ok(page.into_response())
+}
+
+async fn filter_options(
+    state: &AppState,
+    viewer: &Viewer,
+    filter: &QualityFilter,
+) -> AppResult<FilterOptions> {
+    let l = viewer.lang;
+    let sites = org::visible_sites(&state.db, &viewer.scope).await?;
+    let checklists = library::current_checklists(&state.db).await?;
+    let sections = filter
+        .checklist
+        .as_ref()
+        .and_then(|key| checklists.iter().find(|c| c.checklist.key == *key))
+        .map(|c| {
+            c.checklist
+                .sections
+                .iter()
+                .map(|s| (s.key.clone(), s.title.get(l).to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let positions = position::Entity::find()
+        .order_by_asc(position::Column::Key)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
+        .collect();
+    let mut staff = Vec::new();
+    for s in &sites {
+        for (person, _) in org::staff_at(&state.db, s.id).await? {
+            if !staff.iter().any(|(id, _): &(i32, String)| *id == person.id) {
+                staff.push((person.id, person.name));
+            }
+        }
+    }
+    staff.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(FilterOptions {
+        sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),
+        checklists: checklists
+            .iter()
+            .map(|c| {
+                (
+                    c.checklist.key.clone(),
+                    c.checklist.title.get(l).to_string(),
+                )
+            })
+            .collect(),
+        sections,
+        positions,
+        staff,
+    })
+}
+
+/// CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark.
+fn csv_response(name: &str, table: Vec<Vec<String>>) -> AppResult<Response> {
+    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for row in table {
+        writer
+            .write_record(&row)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn inspections_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<FilterQuery>,
+) -> AppResult<Response> {
+    may_watch(&viewer)?;
+    let l = viewer.lang;
+    let filter = read_filter(&state, &viewer, &q).await?;
+    let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
+    let ids: Vec<i32> = in_view
+        .rows
+        .iter()
+        .flat_map(|r| [r.subject_id, r.inspector_id])
+        .collect();
+    let names = org::names(&state.db, ids).await?;
+    let sites = org::site_names(&state.db).await?;
+    let mut table = vec![
+        [
+            "inspection_id",
+            "shift_date",
+            "shift_period",
+            "site",
+            "staff",
+            "inspector",
+            "checklist",
+            "checklist_version",
+            "score",
+            "max_score",
+            "percent",
+            "passed",
+            "critical_failure",
+            "submitted_at",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in &in_view.rows {
+        let version = in_view.versions.get(&r.checklist_version_id);
+        table.push(vec![
+            r.id.to_string(),
+            r.shift_date.to_string(),
+            r.shift_period.clone(),
+            sites.get(&r.site_id).cloned().unwrap_or_default(),
+            names.get(&r.subject_id).cloned().unwrap_or_default(),
+            names.get(&r.inspector_id).cloned().unwrap_or_default(),
+            version
+                .map(|v| v.checklist.title.get(l).to_string())
+                .unwrap_or_default(),
+            version.map(|v| v.version.to_string()).unwrap_or_default(),
+            r.score.map(|v| format!("{v:.2}")).unwrap_or_default(),
+            r.max_score.map(|v| format!("{v:.2}")).unwrap_or_default(),
+            r.percent.map(|v| format!("{v:.1}")).unwrap_or_default(),
+            r.passed.map(|v| v.to_string()).unwrap_or_default(),
+            r.critical_failure.to_string(),
+            r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        ]);
+    }
+    csv_response("inspections.csv", table)
+}
+
+async fn responses_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<FilterQuery>,
+) -> AppResult<Response> {
+    may_watch(&viewer)?;
+    let l = viewer.lang;
+    let filter = read_filter(&state, &viewer, &q).await?;
+    let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
+    let responses = quality::responses(&state.db, &in_view).await?;
+    let mut table = vec![
+        [
+            "inspection_id",
+            "shift_date",
+            "checklist",
+            "section",
+            "item",
+            "clause",
+            "text",
+            "outcome",
+            "points",
+            "max_points",
+            "note",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in &in_view.rows {
+        let Some(version) = in_view.versions.get(&r.checklist_version_id) else {
+            continue;
+        };
+        for resp in responses.get(&r.id).into_iter().flatten() {
+            let Some((section, item)) = version
+                .checklist
+                .items()
+                .find(|(_, i)| i.key == resp.item_key)
+            else {
+                continue;
+            };
+            table.push(vec![
+                r.id.to_string(),
+                r.shift_date.to_string(),
+                version.checklist.key.clone(),
+                section.key.clone(),
+                item.key.clone(),
+                item.clause.clone(),
+                item.text.get(l).to_string(),
+                resp.outcome.clone(),
+                format!("{:.2}", resp.points),
+                format!("{:.2}", resp.max_points),
+                resp.note.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    csv_response("responses.csv", table)
+}
