@@ -105,11 +105,10 @@ pub async fn in_view(
         rows.retain(|r| positions.get(&r.subject_id).copied().flatten() == Some(position));
     }
     for r in &rows {
-        if !versions.contains_key(&r.checklist_version_id) {
-            versions.insert(
-                r.checklist_version_id,
-                library::checklist_version(db, r.checklist_version_id).await?,
-            );
+        if let std::collections::hash_map::Entry::Vacant(slot) =
+            versions.entry(r.checklist_version_id)
+        {
+            slot.insert(library::checklist_version(db, r.checklist_version_id).await?);
         }
     }
     Ok(InView {

@@ -1,0 +1,325 @@
+//! The quality dashboard over HTTP on a small fixed data set, against hand-computed
+//! figures: averages, pass rates, the p-chart centre line, Pareto order, calibration;
+//! and scoping: a manager's dashboard shows only their sites. Plus the CSV exports.
+
+mod common;
+
+use chrono::{NaiveDate, Utc};
+use common::{BACKENDS, TestApp, World, seed_world};
+use decorum::store::library::current_checklists;
+use entity::{inspection, inspection_response};
+use sea_orm::{ActiveModelTrait, Set};
+use uuid::Uuid;
+
+fn d(day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+}
+
+/// A stored spot-check with a chosen score; `failed` item keys get a failed response.
+struct Check {
+    site: i32,
+    subject: i32,
+    inspector: i32,
+    date: NaiveDate,
+    percent: f64,
+    passed: bool,
+    failed: Vec<String>,
+}
+
+async fn insert(app: &TestApp, version: i32, c: Check) {
+    let Check {
+        site,
+        subject,
+        inspector,
+        date,
+        percent,
+        passed,
+        failed,
+    } = c;
+    let id = Uuid::new_v4();
+    inspection::ActiveModel {
+        id: Set(id),
+        checklist_version_id: Set(version),
+        site_id: Set(site),
+        shift_date: Set(date),
+        shift_period: Set("morning".into()),
+        subject_id: Set(subject),
+        inspector_id: Set(inspector),
+        context: Set(serde_json::json!({})),
+        status: Set("submitted".into()),
+        score: Set(Some(percent)),
+        max_score: Set(Some(100.0)),
+        percent: Set(Some(percent)),
+        passed: Set(Some(passed)),
+        critical_failure: Set(false),
+        recheck_of: Set(None),
+        void_reason: Set(None),
+        started_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        submitted_at: Set(Some(Utc::now())),
+        acknowledged_at: Set(None),
+        draft: Set(None),
+    }
+    .insert(&app.test_db.db)
+    .await
+    .unwrap();
+    for key in &failed {
+        inspection_response::ActiveModel {
+            inspection_id: Set(id),
+            item_key: Set(key.to_string()),
+            value: Set(serde_json::json!("fail")),
+            outcome: Set("failed".into()),
+            points: Set(0.0),
+            max_points: Set(1.0),
+            note: Set(None),
+            photo: Set(None),
+            photo_type: Set(None),
+            ..Default::default()
+        }
+        .insert(&app.test_db.db)
+        .await
+        .unwrap();
+    }
+}
+
+/// The fixture of the statistics unit tests, over the test world's people:
+/// site A: 90 ✓, 70 ✗, 60 ✗, 85 ✓ · site B: 80 ✓, 100 ✓.
+async fn fixture(app: &TestApp, w: &World) -> (String, String) {
+    let lobby = current_checklists(&app.test_db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.checklist.key == "lobby-reception")
+        .unwrap();
+    let items: Vec<(String, String)> = lobby
+        .checklist
+        .items()
+        .map(|(_, i)| (i.key.clone(), i.text.en.clone()))
+        .take(2)
+        .collect();
+    let (x, y) = (items[0].0.as_str(), items[1].0.as_str());
+    let v = lobby.version_id;
+    let check = |site, subject, inspector, day, percent, passed, failed| Check {
+        site,
+        subject,
+        inspector,
+        date: d(day),
+        percent,
+        passed,
+        failed,
+    };
+    insert(
+        app,
+        v,
+        check(w.site_a, w.staff_a, w.supervisor_a, 2, 90.0, true, vec![]),
+    )
+    .await;
+    insert(
+        app,
+        v,
+        check(
+            w.site_a,
+            w.staff_a2,
+            w.supervisor_a,
+            3,
+            70.0,
+            false,
+            vec![x.to_string(), y.to_string()],
+        ),
+    )
+    .await;
+    insert(
+        app,
+        v,
+        check(w.site_b, w.staff_b, w.supervisor_b, 4, 80.0, true, vec![]),
+    )
+    .await;
+    insert(
+        app,
+        v,
+        check(w.site_b, w.staff_b, w.admin, 8, 100.0, true, vec![]),
+    )
+    .await;
+    insert(
+        app,
+        v,
+        check(
+            w.site_a,
+            w.staff_a2,
+            w.manager_a,
+            9,
+            60.0,
+            false,
+            vec![x.to_string()],
+        ),
+    )
+    .await;
+    insert(
+        app,
+        v,
+        check(w.site_a, w.staff_a, w.manager_a, 12, 85.0, true, vec![]),
+    )
+    .await;
+    (items[0].1.clone(), items[1].1.clone())
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let r = client
+        .get(app.url(path))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_dashboard_figures_match_the_hand_computed_ones() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_dashboard").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let (x_text, y_text) = fixture(&app, &w).await;
+        let (quality, csrf) = app.sign_in("quality@t.test").await;
+        quality
+            .post(app.url("/settings/lang"))
+            .form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+
+        let (status, html) = page(&quality, &app, "/quality?from=2026-11-02&to=2026-11-15").await;
+        assert_eq!(status, 200, "{backend:?}");
+        // 6 checks; mean 485 / 6 = 80.8%; pass rate 4 / 6 = 66.7%, the p-chart's centre line too.
+        assert!(html.contains("<strong>6</strong>"), "six spot-checks");
+        assert!(html.contains("80.8%"), "average score");
+        assert!(html.contains("66.7%"), "pass rate and centre line");
+        assert!(html.contains("Centre line 66.7%"));
+        // Weekly periods: 85.0 and 72.5 are the two weekly means (as point titles).
+        assert!(
+            html.contains("Average score %: 85.0") && html.contains("Average score %: 72.5"),
+            "weekly means"
+        );
+        // Pareto: x failed twice, y once → x first, with their share.
+        let x_at = html.find(&x_text).expect("x in the Pareto");
+        let y_at = html.find(&y_text).expect("y in the Pareto");
+        assert!(x_at < y_at, "the most failed item leads");
+        assert!(
+            html.contains("67%") && html.contains("100%"),
+            "cumulative shares 2/3 and 3/3"
+        );
+        // Calibration: supervisor.a (90, 70) vs others on the same staff (85; 60) → +7.5.
+        assert!(html.contains("+7.5"), "supervisor.a's bias");
+        // Drill-down links keep the filter.
+        assert!(html.contains(&format!(
+            "/inspections?from=2026-11-02&amp;to=2026-11-15&amp;subject={}",
+            w.staff_a
+        )));
+
+        // A manager sees only their site: A's four checks, mean 76.25%, pass rate 50%.
+        let (manager, _) = app.sign_in("manager.a@t.test").await;
+        let (status, html) = page(&manager, &app, "/quality?from=2026-11-02&to=2026-11-15").await;
+        assert_eq!(status, 200);
+        // (90 + 70 + 60 + 85) / 4 = 76.25, shown to one decimal.
+        assert!(
+            html.contains("<strong>4</strong>")
+                && html.contains(&format!("{:.1}%", 76.25))
+                && html.contains("50.0%"),
+            "{backend:?}"
+        );
+        assert!(!html.contains("staff.b"), "nobody from site B");
+        assert_eq!(
+            page(&manager, &app, &format!("/quality?site={}", w.site_b))
+                .await
+                .0,
+            403
+        );
+        assert_eq!(
+            page(
+                &manager,
+                &app,
+                &format!("/quality/inspections.csv?site={}", w.site_b)
+            )
+            .await
+            .0,
+            403
+        );
+
+        // Filters narrow: site B only → 2 checks, 90.0%.
+        let (_, html) = page(
+            &quality,
+            &app,
+            &format!("/quality?from=2026-11-02&to=2026-11-15&site={}", w.site_b),
+        )
+        .await;
+        assert!(html.contains("<strong>2</strong>") && html.contains("90.0%"));
+        // An empty range says so.
+        let (_, html) = page(&quality, &app, "/quality?from=2020-01-01&to=2020-01-31").await;
+        assert!(html.contains("No spot-checks in this view"));
+        // Bad input is a clear 400.
+        let (status, html) = page(&quality, &app, "/quality?from=yesterday").await;
+        assert_eq!(status, 400);
+        assert!(html.contains("is not a date"));
+
+        // Supervisors and staff do not get the dashboard.
+        for who in ["supervisor.a@t.test", "staff.a@t.test"] {
+            let (client, _) = app.sign_in(who).await;
+            assert_eq!(page(&client, &app, "/quality").await.0, 403);
+            assert_eq!(page(&client, &app, "/quality/responses.csv").await.0, 403);
+        }
+    }
+}
+
+#[tokio::test]
+async fn csv_exports_open_in_excel_with_chinese_intact() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_csv").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        fixture(&app, &w).await;
+        let (quality, _) = app.sign_in("quality@t.test").await;
+        let r = quality
+            .get(app.url("/quality/inspections.csv?from=2026-11-02&to=2026-11-15"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("inspections.csv")
+        );
+        let bytes = r.bytes().await.unwrap();
+        assert_eq!(
+            &bytes[..3],
+            &[0xEF, 0xBB, 0xBF],
+            "UTF-8 byte-order mark for Excel"
+        );
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 6, "{backend:?}");
+        assert!(text.contains("大堂 A Lobby"), "Chinese site names survive");
+        let responses = quality
+            .get(app.url("/quality/responses.csv?from=2026-11-02&to=2026-11-15"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let mut reader = csv::Reader::from_reader(&responses[3..]);
+        let failed: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(failed.len(), 3, "the three failed responses");
+        assert!(failed.iter().all(|r| &r[7] == "failed"));
+    }
+}
