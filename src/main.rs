@@ -67,6 +67,11 @@ enum Command {
     },
     /// Load the demo data (sites, people, six months of spot-checks) into an empty database.
     Demo,
+    /// Tokens for the read-only JSON API (/api/v1).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -78,6 +83,18 @@ enum ChecklistsCommand {
     },
     /// Import the library: every changed checklist or module becomes a new version.
     Import,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token that acts with this person's role and sites; it is printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What will use it, e.g. "Power BI".
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -270,6 +287,13 @@ async fn run(config: Config, command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Serve { addr, demo } => serve(config, addr, demo).await?,
+        Command::Token {
+            command: TokenCommand::Create { email, name },
+        } => {
+            let db = open(&config).await?;
+            let token = store::tokens::create(&db, &email, &name).await?;
+            println!("API token for {email} (shown once): {token}");
+        }
     }
     Ok(())
 }

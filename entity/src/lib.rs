@@ -1,11 +1,13 @@
 //! sea-orm entities: one module per table, matching the migrations in `migration/`.
 
+pub mod api_token;
 pub mod audit_log;
 pub mod checklist;
 pub mod checklist_version;
 pub mod inspection;
 pub mod inspection_response;
 pub mod login_attempt;
+pub mod planned_check;
 pub mod position;
 pub mod recheck;
 pub mod session;
@@ -17,12 +19,14 @@ pub mod user;
 pub mod user_site;
 
 pub mod prelude {
+    pub use super::api_token::Entity as ApiToken;
     pub use super::audit_log::Entity as AuditLog;
     pub use super::checklist::Entity as Checklist;
     pub use super::checklist_version::Entity as ChecklistVersion;
     pub use super::inspection::Entity as Inspection;
     pub use super::inspection_response::Entity as InspectionResponse;
     pub use super::login_attempt::Entity as LoginAttempt;
+    pub use super::planned_check::Entity as PlannedCheck;
     pub use super::position::Entity as Position;
     pub use super::recheck::Entity as Recheck;
     pub use super::session::Entity as Session;

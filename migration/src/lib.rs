@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_core;
 mod m20261129_000002_sessions_drafts;
 mod m20261129_000003_rechecks;
+mod m20261129_000004_api_tokens_and_plans;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_core::Migration),
             Box::new(m20261129_000002_sessions_drafts::Migration),
             Box::new(m20261129_000003_rechecks::Migration),
+            Box::new(m20261129_000004_api_tokens_and_plans::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod diff;
 pub mod form;
 pub mod library;
+pub mod sampling;
 pub mod scoring;
 pub mod stats;
 pub mod text;

@@ -6,7 +6,9 @@ pub mod audit;
 pub mod inspections;
 pub mod library;
 pub mod org;
+pub mod plan;
 pub mod quality;
+pub mod tokens;
 pub mod training;
 pub mod users;
 

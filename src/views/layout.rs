@@ -46,6 +46,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
     let mut links: Vec<(&str, &str)> = vec![("/", l.pick("首頁", "Home"))];
     if chrome.role != Role::Staff {
         links.push(("/spotchecks/new", l.pick("開始抽查", "Spot-check")));
+        links.push(("/plan", l.pick("抽查計劃", "Plan")));
     }
     links.push(("/inspections", l.pick("檢查記錄", "Inspections")));
     links.push(("/training", l.pick("培訓", "Training")));

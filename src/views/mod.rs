@@ -7,6 +7,7 @@ pub mod charts;
 pub mod home;
 pub mod inspections;
 pub mod layout;
+pub mod plan;
 pub mod quality;
 pub mod spotcheck;
 pub mod training;

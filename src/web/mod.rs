@@ -2,9 +2,11 @@
 //! parse, authorize, call the domain and the store, and render.
 
 pub mod admin;
+pub mod api;
 pub mod error;
 pub mod home;
 pub mod inspections;
+pub mod plan;
 pub mod quality;
 pub mod session;
 pub mod spotchecks;
@@ -31,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .merge(inspections::routes())
         .merge(training::routes())
         .merge(quality::routes())
+        .merge(plan::routes())
+        .merge(api::routes())
         .merge(admin::routes())
 }
 

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::error::{AppError, AppResult};
 use super::session::Viewer;
 use crate::app::AppState;
-use crate::domain::access::Role;
+use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
 use crate::store::quality::{self, QualityFilter};
 use crate::store::{library, org};
@@ -72,9 +72,9 @@ fn date(v: &Option<String>) -> AppResult<Option<NaiveDate>> {
 }
 
 /// Read the filter; the default range is the last twelve weeks.
-async fn read_filter(
+pub async fn read_filter(
     state: &AppState,
-    viewer: &Viewer,
+    scope: &Scope,
     q: &FilterQuery,
 ) -> AppResult<QualityFilter> {
     let to = date(&q.to)?.unwrap_or_else(|| Local::now().date_naive());
@@ -86,7 +86,7 @@ async fn read_filter(
     }
     let site = id(&q.site, "site")?;
     if let Some(site) = site
-        && !viewer.scope.can_view_site(site)
+        && !scope.can_view_site(site)
     {
         return Err(AppError::Forbidden);
     }
@@ -142,7 +142,7 @@ async fn dashboard(
 ) -> AppResult<Response> {
     may_watch(&viewer)?;
     let l = viewer.lang;
-    let filter = read_filter(&state, &viewer, &q).await?;
+    let filter = read_filter(&state, &viewer.scope, &q).await?;
     let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
     let samples = in_view.samples();
     let responses = quality::responses(&state.db, &in_view).await?;
@@ -351,7 +351,7 @@ async fn inspections_csv(
 ) -> AppResult<Response> {
     may_watch(&viewer)?;
     let l = viewer.lang;
-    let filter = read_filter(&state, &viewer, &q).await?;
+    let filter = read_filter(&state, &viewer.scope, &q).await?;
     let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
     let ids: Vec<i32> = in_view
         .rows
@@ -411,7 +411,7 @@ async fn responses_csv(
 ) -> AppResult<Response> {
     may_watch(&viewer)?;
     let l = viewer.lang;
-    let filter = read_filter(&state, &viewer, &q).await?;
+    let filter = read_filter(&state, &viewer.scope, &q).await?;
     let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
     let responses = quality::responses(&state.db, &in_view).await?;
     let mut table = vec![

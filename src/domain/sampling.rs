@@ -1,0 +1,201 @@
+//! The weekly spot-check sampling plan (抽查): which staff to check at which site and
+//! shift. Everyone not checked for three weeks is planned this week, so nobody goes a
+//! month unchecked; the remaining slots are drawn at random, weighted towards low recent
+//! scores. The same inputs and week always give the same plan.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+/// What the plan knows about one staff member at one site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub subject: i32,
+    pub site: i32,
+    pub last_checked: Option<NaiveDate>,
+    /// Mean percent of their recent spot-checks.
+    pub recent_mean: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Not checked for three weeks or more (or never).
+    Due,
+    /// Drawn, weighted by a low recent score.
+    Drawn,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Due => "due",
+            Reason::Drawn => "drawn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Planned {
+    pub subject: i32,
+    pub site: i32,
+    pub date: NaiveDate,
+    pub period: &'static str,
+    pub reason: Reason,
+}
+
+const PERIODS: [&str; 3] = ["morning", "afternoon", "evening"];
+/// Someone unchecked for this long is planned this week, whatever the draw.
+pub const DUE_AFTER_DAYS: i64 = 21;
+
+/// How heavily a candidate is drawn: 1, plus one for every 5 points under 100.
+pub fn weight(recent_mean: Option<f64>) -> f64 {
+    1.0 + (100.0 - recent_mean.unwrap_or(85.0)).clamp(0.0, 100.0) / 5.0
+}
+
+/// Plan the week starting `monday` with at least `per_site` checks at each site (more
+/// when more people are due). Each person is planned at most once a week per site.
+pub fn plan_week(candidates: &[Candidate], monday: NaiveDate, per_site: usize) -> Vec<Planned> {
+    let seed = monday.num_days_from_ce() as u64;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut sites: Vec<i32> = candidates.iter().map(|c| c.site).collect();
+    sites.sort_unstable();
+    sites.dedup();
+    let mut plan = Vec::new();
+    for site in sites {
+        let mut pool: Vec<&Candidate> = candidates.iter().filter(|c| c.site == site).collect();
+        pool.sort_by_key(|c| c.subject);
+        let (due, mut rest): (Vec<&Candidate>, Vec<&Candidate>) = pool.into_iter().partition(|c| {
+            c.last_checked
+                .is_none_or(|d| (monday - d).num_days() >= DUE_AFTER_DAYS)
+        });
+        let mut chosen: Vec<(&Candidate, Reason)> =
+            due.into_iter().map(|c| (c, Reason::Due)).collect();
+        while chosen.len() < per_site && !rest.is_empty() {
+            let total: f64 = rest.iter().map(|c| weight(c.recent_mean)).sum();
+            let mut pick = rng.random::<f64>() * total;
+            let mut index = rest.len() - 1;
+            for (i, c) in rest.iter().enumerate() {
+                pick -= weight(c.recent_mean);
+                if pick <= 0.0 {
+                    index = i;
+                    break;
+                }
+            }
+            chosen.push((rest.remove(index), Reason::Drawn));
+        }
+        for (c, reason) in chosen {
+            plan.push(Planned {
+                subject: c.subject,
+                site,
+                // Monday to Saturday.
+                date: monday + Duration::days(rng.random_range(0..6)),
+                period: PERIODS[rng.random_range(0..PERIODS.len())],
+                reason,
+            });
+        }
+    }
+    plan.sort_by_key(|p| (p.date, p.site, p.subject));
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn monday() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    }
+
+    fn c(subject: i32, site: i32, days_ago: Option<i64>, mean: Option<f64>) -> Candidate {
+        Candidate {
+            subject,
+            site,
+            last_checked: days_ago.map(|d| monday() - Duration::days(d)),
+            recent_mean: mean,
+        }
+    }
+
+    #[test]
+    fn everyone_due_is_planned_and_the_rest_fill_up() {
+        let candidates = vec![
+            c(1, 1, None, None),           // never checked: due
+            c(2, 1, Some(21), Some(95.0)), // three weeks: due
+            c(3, 1, Some(3), Some(95.0)),
+            c(4, 1, Some(5), Some(60.0)),
+            c(5, 2, Some(2), Some(90.0)),
+        ];
+        let plan = plan_week(&candidates, monday(), 3);
+        let site1: Vec<&Planned> = plan.iter().filter(|p| p.site == 1).collect();
+        assert_eq!(site1.len(), 3);
+        assert!(
+            site1
+                .iter()
+                .any(|p| p.subject == 1 && p.reason == Reason::Due)
+        );
+        assert!(
+            site1
+                .iter()
+                .any(|p| p.subject == 2 && p.reason == Reason::Due)
+        );
+        let site2: Vec<&Planned> = plan.iter().filter(|p| p.site == 2).collect();
+        assert_eq!(site2.len(), 1, "a site with one person plans one check");
+        assert!(
+            plan.iter()
+                .all(|p| p.date >= monday() && p.date < monday() + Duration::days(6))
+        );
+    }
+
+    #[test]
+    fn the_same_week_gives_the_same_plan() {
+        let candidates: Vec<Candidate> = (1..20)
+            .map(|i| c(i, 1 + i % 3, Some(i as i64), Some(70.0 + i as f64)))
+            .collect();
+        assert_eq!(
+            plan_week(&candidates, monday(), 4),
+            plan_week(&candidates, monday(), 4)
+        );
+        assert_ne!(
+            plan_week(&candidates, monday(), 4),
+            plan_week(&candidates, monday() + Duration::days(7), 4)
+        );
+    }
+
+    #[test]
+    fn low_scores_are_drawn_more_often() {
+        assert_eq!(weight(Some(100.0)), 1.0);
+        assert_eq!(weight(Some(50.0)), 11.0);
+        // Over many weeks, the weak performer is drawn far more than the strong one.
+        let candidates = vec![c(1, 1, Some(1), Some(50.0)), c(2, 1, Some(1), Some(100.0))];
+        let mut weak = 0;
+        for week in 0..200 {
+            let plan = plan_week(&candidates, monday() + Duration::days(7 * week), 1);
+            weak += plan.iter().filter(|p| p.subject == 1).count();
+        }
+        assert!(weak > 150, "drawn {weak} of 200 weeks");
+    }
+
+    proptest! {
+        #[test]
+        fn nobody_due_is_left_out_and_nobody_twice(
+            people in proptest::collection::vec((1i32..4, proptest::option::of(0i64..60), proptest::option::of(0.0..=100.0f64)), 1..30),
+            per_site in 0usize..6,
+        ) {
+            let candidates: Vec<Candidate> = people.iter().enumerate().map(|(i, (site, ago, mean))| c(i as i32, *site, *ago, *mean)).collect();
+            let plan = plan_week(&candidates, monday(), per_site);
+            for cand in &candidates {
+                let due = cand.last_checked.is_none_or(|d| (monday() - d).num_days() >= DUE_AFTER_DAYS);
+                let times = plan.iter().filter(|p| p.subject == cand.subject && p.site == cand.site).count();
+                prop_assert!(times <= 1);
+                if due { prop_assert_eq!(times, 1); }
+            }
+            for site in 1..4 {
+                let available = candidates.iter().filter(|c| c.site == site).count();
+                let planned = plan.iter().filter(|p| p.site == site).count();
+                prop_assert!(planned >= per_site.min(available));
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! The weekly sampling plan: supervisors see their sites' part, the quality department
+//! every site; completed spot-checks tick items off.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Datelike, Duration, Local, NaiveDate};
+use serde::Deserialize;
+
+use super::error::{AppError, AppResult};
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::store::{org, plan};
+use crate::views::plan::{self as view, PlanRow};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/plan", get(week))
+}
+
+#[derive(Debug, Deserialize)]
+struct WeekQuery {
+    week: Option<String>,
+}
+
+fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(date.weekday().num_days_from_monday() as i64)
+}
+
+async fn week(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<WeekQuery>,
+) -> AppResult<Response> {
+    if !viewer.scope.can_inspect() {
+        return Err(AppError::Forbidden);
+    }
+    let l = viewer.lang;
+    let date = match q.week.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Local::now().date_naive(),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)")))?,
+    };
+    let monday = monday_of(date);
+    let items = plan::week(&state.db, &viewer.scope, monday).await?;
+    let names = org::names(&state.db, items.iter().map(|(p, _)| p.subject_id).collect()).await?;
+    let sites = org::site_names(&state.db).await?;
+    let rows: Vec<PlanRow> = items
+        .into_iter()
+        .map(|(p, done)| PlanRow {
+            date: p.planned_date,
+            period: crate::views::spotcheck::period_label(l, &p.shift_period).to_string(),
+            site_id: p.site_id,
+            site: sites.get(&p.site_id).cloned().unwrap_or_default(),
+            subject_id: p.subject_id,
+            subject: names.get(&p.subject_id).cloned().unwrap_or_default(),
+            due: p.reason == "due",
+            done,
+        })
+        .collect();
+    Ok(view::week(&viewer.chrome(), monday, &rows).into_response())
+}
