@@ -2,6 +2,10 @@
 //! call `build`, so they serve exactly the same app.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use tower_http::timeout::TimeoutLayer;
 
 use axum::Router;
 use axum::extract::State;
@@ -19,10 +23,21 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
+/// Largest request body accepted (a spot-check with long notes fits easily; photos
+/// have their own, larger limit on their route).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A request that takes longer than this is answered 408 instead of tying up the server.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub fn build(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .merge(web::routes())
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(state);
     web::security_headers(app)
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
 use crate::config::Config;
 
@@ -40,4 +40,28 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
 /// Apply every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// A consistent copy of a live SQLite database, taken while the app keeps serving
+/// (`VACUUM INTO` reads one snapshot). PostgreSQL is backed up with its own tools.
+pub async fn backup(
+    db: &DatabaseConnection,
+    config: &Config,
+    target: &std::path::Path,
+) -> Result<u64, DbErr> {
+    if !config.is_sqlite() {
+        return Err(DbErr::Custom(
+            "this database is PostgreSQL: back it up with pg_dump, e.g. `pg_dump --format=custom --file=decorum.dump \"$DATABASE_URL\"` (restore with pg_restore)".into(),
+        ));
+    }
+    if target.exists() {
+        return Err(DbErr::Custom(format!(
+            "{} already exists; choose a new file",
+            target.display()
+        )));
+    }
+    let path = target.to_string_lossy().replace('\'', "''");
+    db.execute_unprepared(&format!("VACUUM INTO '{path}'"))
+        .await?;
+    Ok(std::fs::metadata(target).map(|m| m.len()).unwrap_or(0))
 }

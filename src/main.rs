@@ -67,6 +67,11 @@ enum Command {
     },
     /// Load the demo data (sites, people, six months of spot-checks) into an empty database.
     Demo,
+    /// Copy the live SQLite database to FILE, consistently, while it serves.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+    },
     /// Tokens for the read-only JSON API (/api/v1).
     Token {
         #[command(subcommand)]
@@ -287,6 +292,11 @@ async fn run(config: Config, command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Serve { addr, demo } => serve(config, addr, demo).await?,
+        Command::Backup { file } => {
+            let db = open(&config).await?;
+            let bytes = db::backup(&db, &config, &file).await?;
+            println!("backed up to {} ({} KB)", file.display(), bytes / 1024);
+        }
         Command::Token {
             command: TokenCommand::Create { email, name },
         } => {

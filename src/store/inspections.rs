@@ -548,3 +548,53 @@ pub async fn acknowledge(
     .await?;
     Ok(row)
 }
+
+/// Void a submitted inspection — the only way to undo one. It stays on record, marked
+/// void with the reason, and the change is audited with before and after.
+pub async fn void(
+    db: &DatabaseConnection,
+    id: Uuid,
+    actor: i32,
+    reason: &str,
+) -> StoreResult<inspection::Model> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::Invalid(
+            "give a reason for voiding this inspection".into(),
+        ));
+    }
+    if reason.chars().count() > 500 {
+        return Err(StoreError::Invalid(
+            "the reason is longer than 500 characters".into(),
+        ));
+    }
+    let txn = db.begin().await?;
+    let row = inspection::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))?;
+    if row.status != "submitted" {
+        return Err(StoreError::Conflict(format!(
+            "only a submitted inspection can be voided (this one is {})",
+            row.status
+        )));
+    }
+    let before = json!({ "status": row.status, "percent": row.percent, "passed": row.passed });
+    let mut active: inspection::ActiveModel = row.into();
+    active.status = Set("void".into());
+    active.void_reason = Set(Some(reason.to_string()));
+    active.updated_at = Set(Utc::now());
+    let row = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "void",
+        "inspection",
+        id,
+        Some(before),
+        Some(json!({ "status": "void", "reason": reason })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}

@@ -65,6 +65,8 @@ pub struct ResultView {
     pub training: Vec<TrainingRow>,
     pub can_acknowledge: bool,
     pub acknowledged: Option<String>,
+    pub can_void: bool,
+    pub void_reason: Option<String>,
 }
 
 pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
@@ -87,12 +89,27 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                     (l.pick("檢查人", "Inspector")) ": " (v.inspector) " · " (l.pick("版本", "version")) " " (v.version)
                     @if let (Some(s), Some(m)) = (v.score, v.max_score) { " · " (format!("{s:.1} / {m:.1}")) }
                 }
+                @if let Some(reason) = &v.void_reason {
+                    p.error { (l.pick("此檢查已作廢：", "This inspection was voided: ")) (reason) }
+                }
                 @if let Some(at) = &v.acknowledged {
                     p.ok { (l.pick("員工已確認結果：", "Acknowledged by the staff member: ")) (at) }
                 } @else if v.can_acknowledge {
                     form method="post" action={ "/inspections/" (v.id) "/acknowledge" } {
                         input type="hidden" name="_csrf" value=(chrome.csrf);
                         button.primary type="submit" { (l.pick("我已閱讀此結果", "I have read this result")) }
+                    }
+                }
+            }
+            @if v.can_void {
+                details.card {
+                    summary { (l.pick("作廢此檢查", "Void this inspection")) }
+                    form method="post" action={ "/inspections/" (v.id) "/void" } {
+                        input type="hidden" name="_csrf" value=(chrome.csrf);
+                        label { (l.pick("原因（必填，會記錄在稽核紀錄）", "Reason (required; kept in the audit log)"))
+                            textarea name="reason" maxlength="500" required {}
+                        }
+                        button type="submit" { (l.pick("作廢", "Void")) }
                     }
                 }
             }

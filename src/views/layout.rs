@@ -53,6 +53,9 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
     if matches!(chrome.role, Role::Admin | Role::Quality | Role::Manager) {
         links.push(("/quality", l.pick("品質趨勢", "Quality")));
     }
+    if matches!(chrome.role, Role::Admin | Role::Quality) {
+        links.push(("/audit", l.pick("稽核紀錄", "Audit")));
+    }
     if chrome.role == Role::Admin {
         links.push(("/admin", l.pick("管理", "Admin")));
     }

@@ -2,6 +2,7 @@
 //! viewer's chrome (name, role, language, CSRF token) and return markup.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod home;

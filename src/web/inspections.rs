@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inspections", get(list))
         .route("/inspections/{id}", get(result))
         .route("/inspections/{id}/acknowledge", post(acknowledge))
+        .route("/inspections/{id}/void", post(void))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -348,6 +349,8 @@ async fn result(
         items,
         training,
         can_acknowledge: row.subject_id == viewer.user.id && row.status == "submitted",
+        can_void: row.status == "submitted" && viewer.scope.can_manage_at(row.site_id),
+        void_reason: row.void_reason.clone(),
         acknowledged: row
             .acknowledged_at
             .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
@@ -370,5 +373,33 @@ async fn acknowledge(
     viewer.check_csrf(form.csrf.as_deref())?;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
     inspections::acknowledge(&state.db, id, viewer.user.id).await?;
+    Ok(Redirect::to(&format!("/inspections/{id}")))
+}
+
+#[derive(Debug, Deserialize)]
+struct VoidForm {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Managers of the site (and admins) may void a submitted inspection, with a reason.
+async fn void(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<VoidForm>,
+) -> AppResult<Redirect> {
+    viewer.check_csrf(form.csrf.as_deref())?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
+    let row = inspection::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    if !viewer.scope.can_manage_at(row.site_id) {
+        return Err(AppError::Forbidden);
+    }
+    inspections::void(&state.db, id, viewer.user.id, &form.reason).await?;
     Ok(Redirect::to(&format!("/inspections/{id}")))
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod error;
 pub mod home;
 pub mod inspections;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(quality::routes())
         .merge(plan::routes())
         .merge(api::routes())
+        .merge(audit::routes())
         .merge(admin::routes())
 }
 

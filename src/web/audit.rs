@@ -1,0 +1,73 @@
+//! The audit log, read-only: the quality department and admins browse who changed what.
+//! There is no route that edits or deletes it.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use entity::audit_log;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use super::error::{AppError, AppResult};
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::domain::access::Role;
+use crate::store::org;
+use crate::views::audit::{self as view, AuditRow};
+
+const PER_PAGE: u64 = 100;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/audit", get(list))
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditQuery {
+    entity: Option<String>,
+    page: Option<u64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    if !matches!(viewer.role(), Role::Admin | Role::Quality) {
+        return Err(AppError::Forbidden);
+    }
+    let entity = q.entity.filter(|e| !e.trim().is_empty());
+    let mut query = audit_log::Entity::find();
+    if let Some(e) = &entity {
+        query = query.filter(audit_log::Column::Entity.eq(e.as_str()));
+    }
+    let paginator = query
+        .order_by_desc(audit_log::Column::Id)
+        .paginate(&state.db, PER_PAGE);
+    let total = paginator.num_items().await?;
+    let page = q.page.unwrap_or(0);
+    let rows = paginator.fetch_page(page).await?;
+    let names = org::names(&state.db, rows.iter().filter_map(|r| r.actor_id).collect()).await?;
+    let rows: Vec<AuditRow> = rows
+        .into_iter()
+        .map(|r| AuditRow {
+            at: r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            actor: r
+                .actor_id
+                .map(|id| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))),
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: r.before.map(|v| v.to_string()),
+            after: r.after.map(|v| v.to_string()),
+        })
+        .collect();
+    Ok(view::list(
+        &viewer.chrome(),
+        &rows,
+        entity.as_deref(),
+        page,
+        total.div_ceil(PER_PAGE),
+    )
+    .into_response())
+}
