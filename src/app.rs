@@ -47,7 +47,15 @@ pub fn build(state: AppState) -> Router {
 /// 200 when the app can reach its database, 503 when it cannot (so a load balancer
 /// takes the instance out of rotation instead of sending it requests that would hang).
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.execute_unprepared("SELECT 1").await {
+    let probe = tokio::time::timeout(
+        Duration::from_secs(1),
+        state.db.execute_unprepared("SELECT 1"),
+    )
+    .await;
+    match probe
+        .map_err(|_| "timed out".to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+    {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");

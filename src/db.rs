@@ -32,7 +32,9 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
         });
     } else {
-        options.max_connections(16);
+        options
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(3));
     }
     Database::connect(options).await
 }

@@ -125,7 +125,33 @@ pub async fn submit(
         draft: Set(None),
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let row = match row {
+        Ok(row) => row,
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            // Another request stored this UUID at the same moment: a retry, not an error.
+            txn.rollback().await?;
+            return match inspection::Entity::find_by_id(submission.id)
+                .one(db)
+                .await?
+            {
+                Some(existing) if existing.status != "draft" => Ok(Submitted {
+                    inspection: existing,
+                    created: false,
+                    scorecard: None,
+                }),
+                _ => Err(StoreError::Conflict(
+                    "this spot-check is being saved; try again".into(),
+                )),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
 
     let responses: Vec<inspection_response::ActiveModel> = card
         .items

@@ -4,7 +4,28 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::DbErr;
+use sea_orm::{DbErr, RuntimeErr};
+
+/// The database is down or going away: its connection broke, the server is shutting down
+/// (SQLSTATE 57P0x) or refuses connections (class 08).
+fn unavailable(e: &DbErr) -> bool {
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(s)) | DbErr::Exec(RuntimeErr::SqlxError(s)) => {
+            match &**s {
+                sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::WorkerCrashed => true,
+                sea_orm::sqlx::Error::Database(d) => d
+                    .code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
 
 use crate::store::StoreError;
 use crate::views::layout;
@@ -69,7 +90,7 @@ impl AppError {
 impl From<DbErr> for AppError {
     fn from(e: DbErr) -> Self {
         match e {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+            e if unavailable(&e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 AppError::Unavailable
             }

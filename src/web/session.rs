@@ -279,10 +279,15 @@ pub async fn sign_in(
         .one(&state.db)
         .await?
         .filter(|u| u.active);
-    let ok = person
-        .as_ref()
-        .and_then(|u| u.password_hash.as_deref())
-        .is_some_and(|hash| verify_password(&form.password, hash));
+    // argon2 is deliberately slow: keep it off the async workers.
+    let hash = person.as_ref().and_then(|u| u.password_hash.clone());
+    let password = form.password.clone();
+    let ok = match hash {
+        Some(hash) => tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .unwrap_or(false),
+        None => false,
+    };
     login_attempt::ActiveModel {
         email: Set(email.clone()),
         succeeded: Set(ok),
