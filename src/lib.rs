@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod library_files;
+pub mod reports;
 pub mod store;
 pub mod views;
 pub mod web;

@@ -1,5 +1,5 @@
 //! The `decorum` command: serve the web app, run migrations, lint and import the
-//! checklist library, add users, load demo data.
+//! checklist library, add users, load demo data, write PDF reports.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use decorum::app::{self, AppState};
 use decorum::auth::Role;
 use decorum::config::Config;
+use decorum::domain::Lang;
 use decorum::domain::scoring::Gender;
 use decorum::store::users::NewUser;
 use decorum::{db, demo, library_files, store};
@@ -77,6 +78,73 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write a PDF report: a spot-check, a person's record, or a site's period.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// One spot-check: score, sections, failed items with clause, note and photo, and
+    /// the training it assigned.
+    Inspection {
+        /// The spot-check's id (a UUID).
+        id: uuid::Uuid,
+        #[command(flatten)]
+        out: ReportOutput,
+    },
+    /// A person's spot-checks in a period and their training history.
+    Staff {
+        /// The person's email or numeric id.
+        person: String,
+        #[command(flatten)]
+        period: ReportPeriod,
+        #[command(flatten)]
+        out: ReportOutput,
+    },
+    /// A site's period: figures, weekly trend, most failed items, sections, staff,
+    /// training, coverage and what to work on next.
+    Site {
+        /// Site code (default: all sites together).
+        #[arg(long)]
+        site: Option<String>,
+        #[command(flatten)]
+        period: ReportPeriod,
+        #[command(flatten)]
+        out: ReportOutput,
+    },
+}
+
+#[derive(clap::Args)]
+struct ReportPeriod {
+    /// First day, YYYY-MM-DD (default: the last full calendar month; with only --to,
+    /// the first of that month).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// Last day, YYYY-MM-DD (default: the last full calendar month; with only --from,
+    /// today).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+}
+
+#[derive(clap::Args)]
+struct ReportOutput {
+    /// Where to write the PDF.
+    #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+    output: PathBuf,
+    /// Language of the report: zh (繁體中文) or en.
+    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    lang: Lang,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    match s {
+        "zh" => Ok(Lang::Zh),
+        "en" => Ok(Lang::En),
+        _ => Err(format!("`{s}` is not zh or en")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -304,7 +372,86 @@ async fn run(config: Config, command: Command) -> anyhow::Result<()> {
             let token = store::tokens::create(&db, &email, &name).await?;
             println!("API token for {email} (shown once): {token}");
         }
+        Command::Report { command } => {
+            let db = open(&config).await?;
+            report(&config, &db, command).await?;
+        }
     }
+    Ok(())
+}
+
+/// Gather a report's data, build the PDF off the async workers, and write it.
+async fn report(
+    config: &Config,
+    db: &DatabaseConnection,
+    command: ReportCommand,
+) -> anyhow::Result<()> {
+    use decorum::domain::access::Scope;
+    use decorum::reports::{self, data};
+
+    let today = Local::now().date_naive();
+    let period = |p: &ReportPeriod| data::period(p.from, p.to, today).map_err(anyhow::Error::msg);
+    let (what, out, build): (String, ReportOutput, Box<dyn FnOnce() -> Vec<u8> + Send>) =
+        match command {
+            ReportCommand::Inspection { id, out } => {
+                let lang = out.lang;
+                let report = data::inspection(db, &config.data_dir, id, lang).await?;
+                (
+                    format!("spot-check {id}"),
+                    out,
+                    Box::new(move || reports::inspection::render(&report, lang)),
+                )
+            }
+            ReportCommand::Staff {
+                person,
+                period: p,
+                out,
+            } => {
+                let (from, to) = period(&p)?;
+                let lang = out.lang;
+                let who = data::find_person(db, &person).await?;
+                let report = data::staff(db, who.id, from, to, today, lang).await?;
+                (
+                    format!("{} <{}>, {from} – {to}", who.name, who.email),
+                    out,
+                    Box::new(move || reports::staff::render(&report, lang)),
+                )
+            }
+            ReportCommand::Site {
+                site,
+                period: p,
+                out,
+            } => {
+                let (from, to) = period(&p)?;
+                let lang = out.lang;
+                let site = match site {
+                    Some(code) => Some(data::find_site(db, &code).await?),
+                    None => None,
+                };
+                // The command line sees every site.
+                let scope = Scope {
+                    user_id: 0,
+                    role: Role::Admin,
+                    sites: Vec::new(),
+                };
+                let report =
+                    data::site(db, &scope, site.as_ref().map(|s| s.id), from, to, lang).await?;
+                let name = site.map_or_else(|| "all sites".to_string(), |s| s.code);
+                (
+                    format!("{name}, {from} – {to}"),
+                    out,
+                    Box::new(move || reports::site::render(&report, lang)),
+                )
+            }
+        };
+    let bytes = tokio::task::spawn_blocking(build).await?;
+    std::fs::write(&out.output, &bytes)
+        .with_context(|| format!("cannot write {}", out.output.display()))?;
+    println!(
+        "wrote the report on {what} to {} ({} KB)",
+        out.output.display(),
+        bytes.len().div_ceil(1024)
+    );
     Ok(())
 }
 

@@ -87,6 +87,7 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                     (v.subject) " · " (v.position.as_deref().unwrap_or("—")) " · " (v.site) " · " (v.shift)
                     br;
                     (l.pick("檢查人", "Inspector")) ": " (v.inspector) " · " (l.pick("版本", "version")) " " (v.version)
+                    " · " a href={ "/inspections/" (v.id) "/report.pdf" } { (l.pick("下載 PDF 報告", "PDF report")) }
                     @if let (Some(s), Some(m)) = (v.score, v.max_score) { " · " (format!("{s:.1} / {m:.1}")) }
                 }
                 @if let Some(reason) = &v.void_reason {

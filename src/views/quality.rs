@@ -168,6 +168,8 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 a href={ "/quality/inspections.csv?" (csv_query) } { (l.pick("匯出檢查 CSV", "Export inspections (CSV)")) }
                 " · "
                 a href={ "/quality/responses.csv?" (csv_query) } { (l.pick("匯出逐項結果 CSV", "Export item responses (CSV)")) }
+                " · "
+                a href={ "/reports/site.pdf?" (csv_query) } { (l.pick("場所期間報告 PDF", "Site period report (PDF)")) }
             }
             div.grid {
                 a.tile href=(d.drill(&[])) { span.muted { (l.pick("抽查次數", "Spot-checks")) } strong { (d.summary.inspections) } }

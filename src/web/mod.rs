@@ -9,6 +9,7 @@ pub mod home;
 pub mod inspections;
 pub mod plan;
 pub mod quality;
+pub mod reports;
 pub mod session;
 pub mod spotchecks;
 pub mod training;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(plan::routes())
         .merge(api::routes())
         .merge(audit::routes())
+        .merge(reports::routes())
         .merge(admin::routes())
 }
 

@@ -1,0 +1,689 @@
+//! The data behind the reports, read-only: database rows (and photo files) turned into
+//! the plain structs the report builders take, already in the report's language. The
+//! web routes and the CLI authorize first, then call these, then build the PDF in
+//! `spawn_blocking`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use entity::{inspection, inspection_response, site, training_assignment, user, user_site};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo, SectionScore};
+use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
+use super::staff::{StaffInspection, StaffReport, TrainingLine};
+use crate::domain::Lang;
+use crate::domain::access::Scope;
+use crate::domain::scoring::Answer;
+use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
+use crate::store::library::{self, StoredChecklist};
+use crate::store::quality::{self, QualityFilter};
+use crate::store::{StoreError, StoreResult, org, training};
+use crate::views::spotcheck::period_label;
+use crate::web::inspections::describe_answer;
+
+/// How many days before the end of a period a staff member must have been spot-checked
+/// in to count as covered.
+pub const COVERAGE_DAYS: i64 = 30;
+
+/// The last full calendar month before `today`: the default period of a report.
+pub fn last_full_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first_this = today.with_day(1).unwrap_or(today);
+    let to = first_this - Duration::days(1);
+    (to.with_day(1).unwrap_or(to), to)
+}
+
+/// The period asked for: both ends given, one end given (the other is the first of
+/// that month, or today), or neither (the last full calendar month).
+pub fn period(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), String> {
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) => (f, t),
+        (None, Some(t)) => (t.with_day(1).unwrap_or(t), t),
+        (Some(f), None) => (f, today.max(f)),
+        (None, None) => last_full_month(today),
+    };
+    if from > to {
+        return Err(format!("the period starts ({from}) after it ends ({to})"));
+    }
+    Ok((from, to))
+}
+
+fn assignment_status(l: Lang, status: &str) -> String {
+    match status {
+        "completed" => l.pick("已完成", "completed"),
+        "in_progress" => l.pick("進行中", "in progress"),
+        _ => l.pick("已指派", "assigned"),
+    }
+    .to_string()
+}
+
+fn reason_label(l: Lang, reason: &str) -> String {
+    match reason {
+        "failure" => l.pick("抽查不合格", "After a failed item"),
+        "curriculum" => l.pick("新員工課程", "New-hire curriculum"),
+        _ => l.pick("主管安排", "Assigned by a manager"),
+    }
+    .to_string()
+}
+
+fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A photo file name as stored on a response: a plain name, never a path.
+fn safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+async fn read_photo(data_dir: &Path, inspection: Uuid, file: &str) -> Photo {
+    if !safe_file_name(file) {
+        return Photo::Missing;
+    }
+    let path = data_dir
+        .join("photos")
+        .join(inspection.to_string())
+        .join(file);
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => Photo::File(bytes),
+        Err(_) => Photo::Missing,
+    }
+}
+
+/// The inspection row, or `NotFound`.
+pub async fn inspection_row(db: &DatabaseConnection, id: Uuid) -> StoreResult<inspection::Model> {
+    inspection::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))
+}
+
+/// The report of a submitted (or voided) spot-check. Drafts have none.
+pub async fn inspection(
+    db: &DatabaseConnection,
+    data_dir: &Path,
+    id: Uuid,
+    lang: Lang,
+) -> StoreResult<InspectionReport> {
+    let l = lang;
+    let row = inspection_row(db, id).await?;
+    if row.status == "draft" {
+        return Err(StoreError::Invalid(format!(
+            "spot-check {id} is still a draft; only submitted spot-checks have a report"
+        )));
+    }
+    let version = library::checklist_version(db, row.checklist_version_id).await?;
+    let checklist = &version.checklist;
+    let responses = inspection_response::Entity::find()
+        .filter(inspection_response::Column::InspectionId.eq(id))
+        .order_by_asc(inspection_response::Column::Id)
+        .all(db)
+        .await?;
+    let names = org::names(db, vec![row.subject_id, row.inspector_id]).await?;
+    let subject = user::Entity::find_by_id(row.subject_id).one(db).await?;
+    let position = match &subject {
+        Some(s) => org::position_of(db, s).await?,
+        None => None,
+    };
+    let sites = org::site_names(db).await?;
+
+    let mut sections = Vec::new();
+    let mut failed = Vec::new();
+    for section in &checklist.sections {
+        let mut sum = Points::default();
+        let mut any = false;
+        for item in &section.items {
+            let Some(r) = responses.iter().find(|r| r.item_key == item.key) else {
+                continue;
+            };
+            any = true;
+            sum.add(r.points, r.max_points);
+            if r.outcome != "failed" {
+                continue;
+            }
+            let answer: Option<Answer> = serde_json::from_value(r.value.clone()).ok();
+            let photo = match &r.photo {
+                Some(file) => Some(read_photo(data_dir, id, file).await),
+                None => None,
+            };
+            failed.push(FailedItem {
+                section: section.title.get(l).to_string(),
+                clause: item.clause.clone(),
+                text: item.text.get(l).to_string(),
+                answer: answer
+                    .map(|a| describe_answer(l, &item.kind, &a))
+                    .unwrap_or_default(),
+                critical: item.critical,
+                note: r.note.clone().filter(|n| !n.trim().is_empty()),
+                photo,
+            });
+        }
+        if any {
+            sections.push(SectionScore {
+                title: section.title.get(l).to_string(),
+                score: sum.score,
+                max: sum.max,
+            });
+        }
+    }
+
+    let assignments = training_assignment::Entity::find()
+        .filter(training_assignment::Column::InspectionId.eq(id))
+        .order_by_asc(training_assignment::Column::Id)
+        .all(db)
+        .await?;
+    let mut training_rows = Vec::with_capacity(assignments.len());
+    for a in assignments {
+        let module = training::module(db, a.module_id).await?;
+        training_rows.push(AssignedTraining {
+            module: module.module.title.get(l).to_string(),
+            due: a.due_date,
+            critical: a.critical,
+            status: assignment_status(l, &a.status),
+        });
+    }
+
+    Ok(InspectionReport {
+        id: id.to_string(),
+        site: sites.get(&row.site_id).cloned().unwrap_or_default(),
+        shift_date: row.shift_date,
+        shift_period: period_label(l, &row.shift_period).to_string(),
+        staff: names.get(&row.subject_id).cloned().unwrap_or_default(),
+        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
+        inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
+        checklist: checklist.title.get(l).to_string(),
+        checklist_version: version.version,
+        status: row.status.clone(),
+        void_reason: row.void_reason.clone(),
+        recheck: row.recheck_of.is_some(),
+        submitted_at: row.submitted_at.map(utc_text),
+        acknowledged_at: row.acknowledged_at.map(utc_text),
+        score: row.score,
+        max_score: row.max_score,
+        percent: row.percent,
+        pass_mark: checklist.pass_mark,
+        passed: row.passed,
+        sections,
+        failed,
+        training: training_rows,
+    })
+}
+
+/// A person by email (any case) or by numeric id.
+pub async fn find_person(db: &DatabaseConnection, who: &str) -> StoreResult<user::Model> {
+    let who = who.trim();
+    let found = match who.parse::<i32>() {
+        Ok(id) => user::Entity::find_by_id(id).one(db).await?,
+        Err(_) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(who.to_lowercase()))
+                .one(db)
+                .await?
+        }
+    };
+    found.ok_or_else(|| StoreError::NotFound(format!("person `{who}`")))
+}
+
+/// A site by its code (any case).
+pub async fn find_site(db: &DatabaseConnection, code: &str) -> StoreResult<site::Model> {
+    let code = code.trim();
+    let all = site::Entity::find().all(db).await?;
+    all.into_iter()
+        .find(|s| s.code.eq_ignore_ascii_case(code))
+        .ok_or_else(|| StoreError::NotFound(format!("site `{code}`")))
+}
+
+/// The sites a person belongs to.
+pub async fn sites_of(db: &DatabaseConnection, user_id: i32) -> StoreResult<Vec<i32>> {
+    Ok(user_site::Entity::find()
+        .filter(user_site::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.site_id)
+        .collect())
+}
+
+/// Checklist versions by id, parsed once each.
+async fn versions_of(
+    db: &DatabaseConnection,
+    ids: Vec<i32>,
+) -> StoreResult<HashMap<i32, StoredChecklist>> {
+    let mut out = HashMap::new();
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(id) {
+            slot.insert(library::checklist_version(db, id).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// A person's record over a period. `today` decides which training is overdue.
+pub async fn staff(
+    db: &DatabaseConnection,
+    user_id: i32,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+    lang: Lang,
+) -> StoreResult<StaffReport> {
+    let l = lang;
+    let person = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("person {user_id}")))?;
+    let position = org::position_of(db, &person).await?;
+    let site_names = org::site_names(db).await?;
+    let mut sites: Vec<String> = sites_of(db, user_id)
+        .await?
+        .into_iter()
+        .filter_map(|s| site_names.get(&s).cloned())
+        .collect();
+    sites.sort();
+
+    let rows = inspection::Entity::find()
+        .filter(inspection::Column::SubjectId.eq(user_id))
+        .filter(inspection::Column::Status.ne("draft"))
+        .filter(inspection::Column::ShiftDate.gte(from))
+        .filter(inspection::Column::ShiftDate.lte(to))
+        .order_by_asc(inspection::Column::ShiftDate)
+        .order_by_asc(inspection::Column::StartedAt)
+        .all(db)
+        .await?;
+    let version_ids: Vec<i32> = rows.iter().map(|r| r.checklist_version_id).collect();
+    let versions = versions_of(db, version_ids).await?;
+    let inspectors = org::names(db, rows.iter().map(|r| r.inspector_id).collect()).await?;
+    let samples: Vec<Sample> = rows
+        .iter()
+        .filter(|r| r.status == "submitted")
+        .map(sample)
+        .collect();
+    let inspections = rows
+        .iter()
+        .map(|r| StaffInspection {
+            date: r.shift_date,
+            period: period_label(l, &r.shift_period).to_string(),
+            site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
+            checklist: versions
+                .get(&r.checklist_version_id)
+                .map(|v| v.checklist.title.get(l).to_string())
+                .unwrap_or_default(),
+            inspector: inspectors.get(&r.inspector_id).cloned().unwrap_or_default(),
+            percent: r.percent,
+            passed: r.passed,
+            critical: r.critical_failure,
+            recheck: r.recheck_of.is_some(),
+            void: r.status == "void",
+        })
+        .collect();
+
+    let mut history: Vec<(training_assignment::Model, training::StoredModule)> =
+        training::for_person(db, user_id).await?;
+    history.sort_by_key(|(a, _)| (a.assigned_at, a.id));
+    let training = history
+        .into_iter()
+        .map(|(a, m)| TrainingLine {
+            module: m.module.title.get(l).to_string(),
+            reason: reason_label(l, &a.reason),
+            assigned: a.assigned_at.date_naive(),
+            due: a.due_date,
+            completed: a.completed_at.map(|t| t.date_naive()),
+            quiz: a.quiz_percent,
+            overdue: a.status != "completed" && a.due_date < today,
+        })
+        .collect();
+
+    Ok(StaffReport {
+        name: person.name.clone(),
+        email: person.email.clone(),
+        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
+        sites,
+        hire_date: person.hire_date,
+        from,
+        to,
+        summary: stats::summary(&samples),
+        inspections,
+        training,
+    })
+}
+
+fn sample(r: &inspection::Model) -> Sample {
+    Sample {
+        date: r.shift_date,
+        site: r.site_id,
+        subject: r.subject_id,
+        inspector: r.inspector_id,
+        percent: r.percent.unwrap_or(0.0),
+        passed: r.passed.unwrap_or(false),
+        critical: r.critical_failure,
+    }
+}
+
+/// A site's period, or every site in the scope together when `site` is `None`.
+/// Re-checks are left out of the figures (they are not a random sample), as on the
+/// quality dashboard.
+pub async fn site(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    site: Option<i32>,
+    from: NaiveDate,
+    to: NaiveDate,
+    lang: Lang,
+) -> StoreResult<SiteReport> {
+    let l = lang;
+    let filter = QualityFilter {
+        site,
+        checklist: None,
+        section: None,
+        position: None,
+        subject: None,
+        inspector: None,
+        from,
+        to,
+    };
+    let in_view = quality::in_view(db, scope, &filter).await?;
+    let samples = in_view.samples();
+    let responses = quality::responses(db, &in_view).await?;
+
+    // Failures per item and points per section, labelled from the checklist versions.
+    struct ItemLabel {
+        checklist: String,
+        clause: String,
+        text: String,
+        modules: Vec<String>,
+    }
+    let mut counts: BTreeMap<String, ItemFailures> = BTreeMap::new();
+    let mut labels: HashMap<String, ItemLabel> = HashMap::new();
+    // (checklist key, section index) → (checklist title, section title, points, failures)
+    let mut sections: BTreeMap<(String, usize), (String, String, Points, usize)> = BTreeMap::new();
+    for row in &in_view.rows {
+        let Some(version) = in_view.versions.get(&row.checklist_version_id) else {
+            continue;
+        };
+        let checklist = &version.checklist;
+        for r in responses.get(&row.id).into_iter().flatten() {
+            let Some((index, section, item)) =
+                checklist.sections.iter().enumerate().find_map(|(i, s)| {
+                    s.items
+                        .iter()
+                        .find(|it| it.key == r.item_key)
+                        .map(|it| (i, s, it))
+                })
+            else {
+                continue;
+            };
+            let failed = r.outcome == "failed";
+            let key = format!("{}/{}", checklist.key, item.key);
+            let entry = counts.entry(key.clone()).or_insert_with(|| ItemFailures {
+                item: key.clone(),
+                failures: 0,
+                checked: 0,
+            });
+            entry.checked += 1;
+            entry.failures += usize::from(failed);
+            labels.entry(key).or_insert_with(|| ItemLabel {
+                checklist: checklist.title.get(l).to_string(),
+                clause: item.clause.clone(),
+                text: item.text.get(l).to_string(),
+                modules: item.training.clone(),
+            });
+            let cell = sections
+                .entry((checklist.key.clone(), index))
+                .or_insert_with(|| {
+                    (
+                        checklist.title.get(l).to_string(),
+                        section.title.get(l).to_string(),
+                        Points::default(),
+                        0,
+                    )
+                });
+            cell.2.add(r.points, r.max_points);
+            cell.3 += usize::from(failed);
+        }
+    }
+    let counts: Vec<ItemFailures> = counts.into_values().collect();
+    let mut module_titles: HashMap<String, String> = HashMap::new();
+    let mut failed_items = Vec::new();
+    for bar in stats::pareto(&counts) {
+        let Some(label) = labels.get(&bar.item) else {
+            continue;
+        };
+        let mut titles = Vec::new();
+        for key in &label.modules {
+            if !module_titles.contains_key(key) {
+                let title = match training::module_by_key(db, key).await {
+                    Ok(m) => m.module.title.get(l).to_string(),
+                    Err(_) => key.clone(),
+                };
+                module_titles.insert(key.clone(), title);
+            }
+            titles.push(module_titles[key].clone());
+        }
+        failed_items.push(ItemFigure {
+            checklist: label.checklist.clone(),
+            clause: label.clause.clone(),
+            text: label.text.clone(),
+            failures: bar.failures,
+            checked: bar.checked,
+            failure_rate: bar.failure_rate,
+            share: bar.share,
+            cumulative: bar.cumulative,
+            training: titles,
+        });
+    }
+
+    // Staff figures, with an arrow comparing the two halves of the period.
+    let split = from + (to - from) / 2;
+    let groups = stats::by_group(&samples, |s| s.subject, split);
+    let names = org::names(db, groups.iter().map(|g| g.key).collect()).await?;
+    let staff = groups
+        .iter()
+        .map(|g| StaffFigure {
+            name: names.get(&g.key).cloned().unwrap_or_default(),
+            inspections: g.inspections,
+            mean: g.mean,
+            pass_rate: g.pass_rate,
+            arrow: g.arrow,
+        })
+        .collect();
+
+    // Coverage over the last COVERAGE_DAYS of the period, which may reach back before it.
+    let people = roster_people(db, scope, site, l).await?;
+    let ids: Vec<i32> = people.keys().copied().collect();
+    let since = to - Duration::days(COVERAGE_DAYS - 1);
+    let coverage_samples = if since < from {
+        quality::in_view(
+            db,
+            scope,
+            &QualityFilter {
+                from: since,
+                ..filter
+            },
+        )
+        .await?
+        .samples()
+    } else {
+        samples.clone()
+    };
+    let missing = stats::not_covered(&ids, &coverage_samples, to, COVERAGE_DAYS);
+    let last = last_checked(db, &missing, to).await?;
+    let mut uncovered: Vec<Uncovered> = missing
+        .iter()
+        .filter_map(|id| people.get(id))
+        .map(|(id, name, position)| Uncovered {
+            name: name.clone(),
+            position: position.clone(),
+            last_checked: last.get(id).copied(),
+        })
+        .collect();
+    uncovered.sort_by(|a, b| {
+        a.last_checked
+            .cmp(&b.last_checked)
+            .then(a.name.cmp(&b.name))
+    });
+
+    let training = training_counts(db, &ids, from, to).await?;
+    let scope_name = match site {
+        Some(id) => org::site_names(db)
+            .await?
+            .get(&id)
+            .cloned()
+            .unwrap_or_default(),
+        None if scope.all_sites() => l.pick("全部站點", "All sites").to_string(),
+        None => l.pick("我的全部站點", "All my sites").to_string(),
+    };
+
+    Ok(SiteReport {
+        scope: scope_name,
+        from,
+        to,
+        summary: stats::summary(&samples),
+        trend: stats::trend(&samples, Granularity::Week),
+        failed_items,
+        sections: sections
+            .into_values()
+            .map(|(checklist, section, points, failures)| SectionFigure {
+                checklist,
+                section,
+                score: points.score,
+                max: points.max,
+                failures,
+            })
+            .collect(),
+        staff,
+        training,
+        roster: ids.len(),
+        coverage_days: COVERAGE_DAYS,
+        uncovered,
+    })
+}
+
+/// Staff at the sites in view: id → (id, name, position in the language).
+async fn roster_people(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    site: Option<i32>,
+    lang: Lang,
+) -> StoreResult<BTreeMap<i32, (i32, String, Option<String>)>> {
+    let sites: Vec<i32> = match site {
+        Some(s) => vec![s],
+        None => org::visible_sites(db, scope)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+    };
+    let mut out = BTreeMap::new();
+    for s in sites {
+        for (person, position) in org::staff_at(db, s).await? {
+            let label = position.map(|p| lang.pick(&p.name_zh, &p.name_en).to_string());
+            out.entry(person.id)
+                .or_insert((person.id, person.name, label));
+        }
+    }
+    Ok(out)
+}
+
+/// Each person's last submitted spot-check on or before `to`.
+async fn last_checked(
+    db: &DatabaseConnection,
+    people: &[i32],
+    to: NaiveDate,
+) -> StoreResult<HashMap<i32, NaiveDate>> {
+    let mut out: HashMap<i32, NaiveDate> = HashMap::new();
+    for chunk in people.chunks(500) {
+        let rows = inspection::Entity::find()
+            .filter(inspection::Column::SubjectId.is_in(chunk.to_vec()))
+            .filter(inspection::Column::Status.eq("submitted"))
+            .filter(inspection::Column::ShiftDate.lte(to))
+            .all(db)
+            .await?;
+        for r in rows {
+            let slot = out.entry(r.subject_id).or_insert(r.shift_date);
+            *slot = (*slot).max(r.shift_date);
+        }
+    }
+    Ok(out)
+}
+
+/// Training of these people: assigned and completed during the period, and overdue at
+/// its end (due before the last day and not completed by then).
+async fn training_counts(
+    db: &DatabaseConnection,
+    people: &[i32],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<TrainingCounts> {
+    let mut counts = TrainingCounts::default();
+    let mut seen = BTreeSet::new();
+    for chunk in people.chunks(500) {
+        let rows = training_assignment::Entity::find()
+            .filter(training_assignment::Column::UserId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        for a in rows {
+            if !seen.insert(a.id) {
+                continue;
+            }
+            let assigned = a.assigned_at.date_naive();
+            let completed = a.completed_at.map(|t| t.date_naive());
+            if (from..=to).contains(&assigned) {
+                counts.assigned += 1;
+            }
+            if completed.is_some_and(|d| (from..=to).contains(&d)) {
+                counts.completed += 1;
+            }
+            if assigned <= to && a.due_date < to && completed.is_none_or(|d| d > to) {
+                counts.overdue += 1;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_default_period_is_the_last_full_month() {
+        assert_eq!(
+            last_full_month(d(2026, 3, 15)),
+            (d(2026, 2, 1), d(2026, 2, 28))
+        );
+        assert_eq!(
+            last_full_month(d(2026, 1, 1)),
+            (d(2025, 12, 1), d(2025, 12, 31))
+        );
+        assert_eq!(
+            period(None, None, d(2026, 3, 15)).unwrap(),
+            (d(2026, 2, 1), d(2026, 2, 28))
+        );
+        assert_eq!(
+            period(None, Some(d(2026, 5, 20)), d(2026, 6, 1)).unwrap(),
+            (d(2026, 5, 1), d(2026, 5, 20))
+        );
+        assert!(period(Some(d(2026, 5, 2)), Some(d(2026, 5, 1)), d(2026, 6, 1)).is_err());
+    }
+
+    #[test]
+    fn photo_names_are_never_paths() {
+        assert!(safe_file_name("greeting-bow.jpg"));
+        assert!(!safe_file_name("../decorum.db"));
+        assert!(!safe_file_name("a/b.png"));
+        assert!(!safe_file_name(""));
+    }
+}

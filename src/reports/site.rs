@@ -1,0 +1,417 @@
+//! A site's period (or every site's together): headline figures, the weekly trend, the
+//! Pareto of failed items, sections, staff, training, coverage and what to work on next.
+
+use chrono::NaiveDate;
+
+use super::{
+    Align, BODY, Bar, Cell, Column, Figure, LineChart, Pdf, Row, SMALL, Series, Table, Tone, pct,
+};
+use crate::domain::Lang;
+use crate::domain::stats::{Arrow, PeriodFigure, Summary};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteReport {
+    /// The site's name, or "all sites".
+    pub scope: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Over submitted spot-checks in the period (re-checks left out: not a random sample).
+    pub summary: Summary,
+    /// Per week, oldest first.
+    pub trend: Vec<PeriodFigure>,
+    /// Failed items, most failures first.
+    pub failed_items: Vec<ItemFigure>,
+    pub sections: Vec<SectionFigure>,
+    /// Lowest average first.
+    pub staff: Vec<StaffFigure>,
+    pub training: TrainingCounts,
+    /// Staff on the roster of the site(s).
+    pub roster: usize,
+    /// How many days before the end of the period count for coverage.
+    pub coverage_days: i64,
+    pub uncovered: Vec<Uncovered>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemFigure {
+    pub checklist: String,
+    pub clause: String,
+    pub text: String,
+    pub failures: usize,
+    pub checked: usize,
+    pub failure_rate: f64,
+    pub share: f64,
+    pub cumulative: f64,
+    /// Titles of the modules a failure assigns.
+    pub training: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionFigure {
+    pub checklist: String,
+    pub section: String,
+    pub score: f64,
+    pub max: f64,
+    pub failures: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffFigure {
+    pub name: String,
+    pub inspections: usize,
+    pub mean: f64,
+    pub pass_rate: f64,
+    /// First half of the period against the second.
+    pub arrow: Option<Arrow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TrainingCounts {
+    /// Assigned during the period.
+    pub assigned: usize,
+    /// Completed during the period.
+    pub completed: usize,
+    /// Past their due date and not completed at the end of the period.
+    pub overdue: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncovered {
+    pub name: String,
+    pub position: Option<String>,
+    /// Their last spot-check up to the end of the period, if any.
+    pub last_checked: Option<NaiveDate>,
+}
+
+/// How many items the Pareto chart and the "next period" list show.
+const PARETO_BARS: usize = 10;
+const NEXT_ITEMS: usize = 5;
+
+fn arrow_text(l: Lang, arrow: Option<Arrow>) -> (String, Tone) {
+    match arrow {
+        Some(Arrow::Up) => (format!("▲ {}", l.pick("進步", "up")), Tone::Good),
+        Some(Arrow::Down) => (format!("▼ {}", l.pick("退步", "down")), Tone::Bad),
+        Some(Arrow::Flat) => (format!("▶ {}", l.pick("持平", "flat")), Tone::Muted),
+        None => ("—".into(), Tone::Muted),
+    }
+}
+
+pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
+    let l = lang;
+    let period = format!("{} – {}", r.from, r.to);
+    let name = l.pick("站點期間報告", "Site period report");
+    let mut pdf = Pdf::new(
+        l,
+        &format!("{name} · {} · {period}", r.scope),
+        &format!("{name} · {} · {period}", r.scope),
+    );
+    pdf.title(
+        &format!("{name} · {}", r.scope),
+        &format!("{}{period}", l.pick("期間：", "Period: ")),
+    );
+    let s = &r.summary;
+    pdf.figures(&[
+        Figure::new(
+            l.pick("抽查次數", "Spot-checks"),
+            s.inspections.to_string(),
+            Tone::Accent,
+        ),
+        Figure::new(l.pick("平均分", "Average score"), pct(s.mean), Tone::Accent),
+        Figure::new(
+            l.pick("合格率", "Pass rate"),
+            pct(s.pass_rate),
+            match s.pass_rate {
+                Some(p) if p < 80.0 => Tone::Bad,
+                Some(_) => Tone::Good,
+                None => Tone::Muted,
+            },
+        ),
+        Figure::new(
+            l.pick("嚴重不合格", "Critical failures"),
+            s.critical.to_string(),
+            if s.critical > 0 {
+                Tone::Bad
+            } else {
+                Tone::Good
+            },
+        ),
+    ]);
+
+    pdf.heading(l.pick("每週趨勢", "Weekly trend"));
+    if r.trend.is_empty() {
+        pdf.paragraph(
+            l.pick("此期間沒有抽查。", "No spot-checks in this period."),
+            BODY,
+            Tone::Muted,
+        );
+    } else {
+        let min = r
+            .trend
+            .iter()
+            .map(|p| p.mean.min(p.pass_rate))
+            .fold(100.0, f64::min);
+        pdf.line_chart(
+            &LineChart {
+                labels: r
+                    .trend
+                    .iter()
+                    .map(|p| p.period.format("%m-%d").to_string())
+                    .collect(),
+                series: vec![
+                    Series {
+                        name: l.pick("平均分（週）", "Average score (week)").into(),
+                        values: r.trend.iter().map(|p| Some(p.mean)).collect(),
+                        tone: Tone::Accent,
+                        dashed: false,
+                    },
+                    Series {
+                        name: l.pick("合格率", "Pass rate").into(),
+                        values: r.trend.iter().map(|p| Some(p.pass_rate)).collect(),
+                        tone: Tone::Good,
+                        dashed: true,
+                    },
+                ],
+                // Start the axis at a round number under the lowest point.
+                min: ((min / 10.0).floor() * 10.0).clamp(0.0, 60.0),
+                max: 100.0,
+                unit: "%".into(),
+            },
+            150.0,
+        );
+        pdf.table(&Table {
+            columns: vec![
+                Column::new(l.pick("週（星期一）", "Week of"), 2.0, Align::Left),
+                Column::new(l.pick("抽查", "Checks"), 1.0, Align::Right),
+                Column::new(l.pick("平均分", "Average"), 1.2, Align::Right),
+                Column::new(l.pick("合格率", "Pass rate"), 1.2, Align::Right),
+            ],
+            rows: r
+                .trend
+                .iter()
+                .map(|p| {
+                    Row::new(vec![
+                        Cell::new(p.period.to_string()),
+                        Cell::new(p.inspections.to_string()),
+                        Cell::new(pct(Some(p.mean))),
+                        Cell::new(pct(Some(p.pass_rate))),
+                    ])
+                })
+                .collect(),
+        });
+    }
+
+    pdf.heading(l.pick("最常不合格的項目（柏拉圖）", "Most failed items (Pareto)"));
+    if r.failed_items.is_empty() {
+        pdf.paragraph(
+            l.pick("此期間沒有不合格項目。", "No item failed in this period."),
+            BODY,
+            Tone::Good,
+        );
+    } else {
+        let bars: Vec<Bar> = r
+            .failed_items
+            .iter()
+            .take(PARETO_BARS)
+            .map(|i| Bar {
+                label: format!("§{} {}", i.clause, i.text),
+                value: i.failures as f64,
+                note: format!("{} · {:.0}% · Σ {:.0}%", i.failures, i.share, i.cumulative),
+            })
+            .collect();
+        pdf.paragraph(
+            l.pick(
+                "每項：不合格次數 · 佔全部不合格的比例 · 累計比例",
+                "Each bar: failures · share of all failures · cumulative share",
+            ),
+            SMALL,
+            Tone::Muted,
+        );
+        pdf.bar_chart(&bars, Tone::Bad);
+    }
+
+    pdf.heading(l.pick("各部分", "Sections"));
+    if r.sections.is_empty() {
+        pdf.paragraph("—", BODY, Tone::Muted);
+    } else {
+        pdf.table(&Table {
+            columns: vec![
+                Column::new(l.pick("檢查表", "Checklist"), 3.0, Align::Left),
+                Column::new(l.pick("部分", "Section"), 3.6, Align::Left),
+                Column::new(l.pick("得分 / 滿分", "Score / max"), 1.9, Align::Right),
+                Column::new(l.pick("百分比", "Percent"), 1.3, Align::Right),
+                Column::new(l.pick("不合格", "Failures"), 1.2, Align::Right),
+            ],
+            rows: r
+                .sections
+                .iter()
+                .map(|s| {
+                    let percent = (s.max > 0.0).then(|| s.score / s.max * 100.0);
+                    Row::new(vec![
+                        Cell::new(&*s.checklist),
+                        Cell::new(&*s.section),
+                        Cell::new(format!("{:.0} / {:.0}", s.score, s.max)),
+                        Cell::tone(
+                            pct(percent),
+                            if percent.is_some_and(|p| p < 80.0) {
+                                Tone::Bad
+                            } else {
+                                Tone::Normal
+                            },
+                        ),
+                        Cell::new(s.failures.to_string()),
+                    ])
+                })
+                .collect(),
+        });
+    }
+
+    pdf.heading(&format!("{} ({})", l.pick("員工", "Staff"), r.staff.len()));
+    if r.staff.is_empty() {
+        pdf.paragraph("—", BODY, Tone::Muted);
+    } else {
+        pdf.paragraph(
+            l.pick(
+                "平均分最低者在前；趨勢比較期間前半與後半。",
+                "Lowest average first; the trend compares the first half of the period with the second.",
+            ),
+            SMALL,
+            Tone::Muted,
+        );
+        pdf.table(&Table {
+            columns: vec![
+                Column::new(l.pick("姓名", "Name"), 3.2, Align::Left),
+                Column::new(l.pick("抽查", "Checks"), 1.2, Align::Right),
+                Column::new(l.pick("平均分", "Average"), 1.4, Align::Right),
+                Column::new(l.pick("合格率", "Pass rate"), 1.4, Align::Right),
+                Column::new(l.pick("趨勢", "Trend"), 1.4, Align::Left),
+            ],
+            rows: r
+                .staff
+                .iter()
+                .map(|s| {
+                    let (arrow, tone) = arrow_text(l, s.arrow);
+                    Row::new(vec![
+                        Cell::new(&*s.name),
+                        Cell::new(s.inspections.to_string()),
+                        Cell::new(pct(Some(s.mean))),
+                        Cell::tone(
+                            pct(Some(s.pass_rate)),
+                            if s.pass_rate < 80.0 {
+                                Tone::Bad
+                            } else {
+                                Tone::Normal
+                            },
+                        ),
+                        Cell::tone(arrow, tone),
+                    ])
+                })
+                .collect(),
+        });
+    }
+
+    pdf.heading(l.pick("培訓", "Training"));
+    let t = r.training;
+    pdf.figures(&[
+        Figure::new(
+            l.pick("期間內指派", "Assigned in the period"),
+            t.assigned.to_string(),
+            Tone::Accent,
+        ),
+        Figure::new(
+            l.pick("期間內完成", "Completed in the period"),
+            t.completed.to_string(),
+            Tone::Good,
+        ),
+        Figure::new(
+            l.pick("期末逾期", "Overdue at the end"),
+            t.overdue.to_string(),
+            if t.overdue > 0 { Tone::Bad } else { Tone::Good },
+        ),
+    ]);
+
+    pdf.heading(l.pick("抽查覆蓋", "Coverage"));
+    pdf.paragraph(
+        &match l {
+            Lang::Zh => format!(
+                "{} 名員工中，有 {} 名在截至 {} 的 {} 天內沒有被抽查。",
+                r.roster,
+                r.uncovered.len(),
+                r.to,
+                r.coverage_days
+            ),
+            Lang::En => format!(
+                "{} of {} staff were not spot-checked in the {} days to {}.",
+                r.uncovered.len(),
+                r.roster,
+                r.coverage_days,
+                r.to
+            ),
+        },
+        BODY,
+        if r.uncovered.is_empty() {
+            Tone::Good
+        } else {
+            Tone::Warn
+        },
+    );
+    if !r.uncovered.is_empty() {
+        pdf.table(&Table {
+            columns: vec![
+                Column::new(l.pick("姓名", "Name"), 3.0, Align::Left),
+                Column::new(l.pick("職位", "Position"), 3.0, Align::Left),
+                Column::new(l.pick("上次抽查", "Last spot-check"), 2.0, Align::Left),
+            ],
+            rows: r
+                .uncovered
+                .iter()
+                .map(|u| {
+                    Row::new(vec![
+                        Cell::new(&*u.name),
+                        Cell::new(u.position.clone().unwrap_or_else(|| "—".into())),
+                        match u.last_checked {
+                            Some(d) => Cell::new(d.to_string()),
+                            None => Cell::tone(l.pick("從未", "never"), Tone::Bad),
+                        },
+                    ])
+                })
+                .collect(),
+        });
+    }
+
+    pdf.heading(l.pick("下一期重點改善項目", "Items to work on next period"));
+    if r.failed_items.is_empty() {
+        pdf.paragraph(
+            l.pick(
+                "沒有不合格項目：保持現有做法。",
+                "Nothing failed: keep doing what works.",
+            ),
+            BODY,
+            Tone::Good,
+        );
+    }
+    for (n, i) in r.failed_items.iter().take(NEXT_ITEMS).enumerate() {
+        pdf.ensure(34.0);
+        pdf.paragraph(
+            &format!("{}. §{}  {}", n + 1, i.clause, i.text),
+            BODY + 0.5,
+            Tone::Normal,
+        );
+        let mut detail = match l {
+            Lang::Zh => format!(
+                "{} · 檢查 {} 次，不合格 {} 次（{:.0}%）",
+                i.checklist, i.checked, i.failures, i.failure_rate
+            ),
+            Lang::En => format!(
+                "{} · failed {} of {} times ({:.0}%)",
+                i.checklist, i.failures, i.checked, i.failure_rate
+            ),
+        };
+        if !i.training.is_empty() {
+            detail.push_str(l.pick(" · 培訓：", " · training: "));
+            detail.push_str(&i.training.join(l.pick("、", ", ")));
+        }
+        pdf.indented(&detail, SMALL, Tone::Muted);
+        pdf.gap(3.0);
+    }
+    pdf.finish()
+}

@@ -1,0 +1,233 @@
+//! A person's record over a period: who they are, every spot-check (a table that runs
+//! over as many pages as it needs), and their training history.
+
+use chrono::NaiveDate;
+
+use super::{Align, BODY, Cell, Column, Figure, Pdf, Row, Table, Tone, pct, verdict};
+use crate::domain::Lang;
+use crate::domain::stats::Summary;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffReport {
+    pub name: String,
+    pub email: String,
+    pub position: Option<String>,
+    pub sites: Vec<String>,
+    pub hire_date: Option<NaiveDate>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Over the submitted (not void) inspections in the period.
+    pub summary: Summary,
+    pub inspections: Vec<StaffInspection>,
+    pub training: Vec<TrainingLine>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffInspection {
+    pub date: NaiveDate,
+    /// Labelled shift period.
+    pub period: String,
+    pub site: String,
+    pub checklist: String,
+    pub inspector: String,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub critical: bool,
+    pub recheck: bool,
+    pub void: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingLine {
+    pub module: String,
+    /// Why it was assigned, labelled.
+    pub reason: String,
+    pub assigned: NaiveDate,
+    pub due: NaiveDate,
+    pub completed: Option<NaiveDate>,
+    pub quiz: Option<f64>,
+    pub overdue: bool,
+}
+
+pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
+    let l = lang;
+    let period = format!("{} – {}", r.from, r.to);
+    let mut pdf = Pdf::new(
+        l,
+        &format!("{} · {}", l.pick("員工紀錄", "Staff record"), r.name),
+        &format!(
+            "{} · {} · {period}",
+            l.pick("員工紀錄", "Staff record"),
+            r.name
+        ),
+    );
+    pdf.title(
+        &format!("{} · {}", l.pick("員工紀錄", "Staff record"), r.name),
+        &format!("{}{period}", l.pick("期間：", "Period: ")),
+    );
+    pdf.fields(
+        &[
+            (l.pick("姓名", "Name").into(), r.name.clone()),
+            (l.pick("電郵", "Email").into(), r.email.clone()),
+            (
+                l.pick("職位", "Position").into(),
+                r.position.clone().unwrap_or_else(|| "—".into()),
+            ),
+            (
+                l.pick("站點", "Sites").into(),
+                if r.sites.is_empty() {
+                    "—".into()
+                } else {
+                    r.sites.join(l.pick("、", ", "))
+                },
+            ),
+            (
+                l.pick("入職日期", "Hired").into(),
+                r.hire_date.map_or_else(|| "—".into(), |d| d.to_string()),
+            ),
+            (l.pick("期間", "Period").into(), period.clone()),
+        ],
+        3,
+    );
+    let s = &r.summary;
+    pdf.figures(&[
+        Figure::new(
+            l.pick("抽查次數", "Spot-checks"),
+            s.inspections.to_string(),
+            Tone::Accent,
+        ),
+        Figure::new(l.pick("平均分", "Average score"), pct(s.mean), Tone::Accent),
+        Figure::new(
+            l.pick("合格率", "Pass rate"),
+            pct(s.pass_rate),
+            match s.pass_rate {
+                Some(p) if p < 80.0 => Tone::Bad,
+                Some(_) => Tone::Good,
+                None => Tone::Muted,
+            },
+        ),
+        Figure::new(
+            l.pick("嚴重不合格", "Critical failures"),
+            s.critical.to_string(),
+            if s.critical > 0 {
+                Tone::Bad
+            } else {
+                Tone::Good
+            },
+        ),
+    ]);
+
+    pdf.heading(&format!(
+        "{} ({})",
+        l.pick("期間內的抽查", "Spot-checks in the period"),
+        r.inspections.len()
+    ));
+    if r.inspections.is_empty() {
+        pdf.paragraph(
+            l.pick("此期間沒有抽查。", "No spot-checks in this period."),
+            BODY,
+            Tone::Muted,
+        );
+    } else {
+        // The site column only when the period spans more than one site; otherwise the
+        // site is in the fields above and the rows stay one line high.
+        let several_sites = r
+            .inspections
+            .iter()
+            .any(|i| i.site != r.inspections[0].site);
+        let mut columns = vec![
+            Column::new(l.pick("日期", "Date"), 2.0, Align::Left),
+            Column::new(l.pick("班次", "Shift"), 1.3, Align::Left),
+        ];
+        if several_sites {
+            columns.push(Column::new(l.pick("站點", "Site"), 2.6, Align::Left));
+        }
+        columns.extend([
+            Column::new(l.pick("檢查表", "Checklist"), 4.2, Align::Left),
+            Column::new(l.pick("檢查人", "Inspector"), 2.6, Align::Left),
+            Column::new(l.pick("得分", "Score"), 1.4, Align::Right),
+            Column::new(l.pick("結果", "Result"), 1.8, Align::Left),
+        ]);
+        let rows = r
+            .inspections
+            .iter()
+            .map(|i| {
+                let mut checklist = i.checklist.clone();
+                if i.recheck {
+                    checklist.push_str(l.pick("（複查）", " (re-check)"));
+                }
+                let (result, tone) = if i.void {
+                    (l.pick("已作廢", "void").to_string(), Tone::Muted)
+                } else {
+                    let (mut v, t) = verdict(l, i.passed);
+                    if i.critical {
+                        v.push_str(l.pick("・嚴重", " · critical"));
+                    }
+                    (v, t)
+                };
+                let mut cells = vec![Cell::new(i.date.to_string()), Cell::new(&*i.period)];
+                if several_sites {
+                    cells.push(Cell::new(&*i.site));
+                }
+                cells.extend([
+                    Cell::new(checklist),
+                    Cell::new(&*i.inspector),
+                    Cell::new(pct(i.percent)),
+                    Cell::tone(result, tone),
+                ]);
+                Row::shaded(cells, (i.critical && !i.void).then_some(Tone::Bad))
+            })
+            .collect();
+        pdf.table(&Table { columns, rows });
+    }
+
+    pdf.heading(&format!(
+        "{} ({})",
+        l.pick("培訓紀錄", "Training history"),
+        r.training.len()
+    ));
+    if r.training.is_empty() {
+        pdf.paragraph(
+            l.pick("沒有培訓紀錄。", "No training assigned."),
+            BODY,
+            Tone::Muted,
+        );
+    } else {
+        pdf.table(&Table {
+            columns: vec![
+                Column::new(l.pick("培訓單元", "Module"), 4.0, Align::Left),
+                Column::new(l.pick("原因", "Why"), 2.4, Align::Left),
+                Column::new(l.pick("指派", "Assigned"), 1.8, Align::Left),
+                Column::new(l.pick("到期", "Due"), 1.8, Align::Left),
+                Column::new(l.pick("完成", "Completed"), 1.9, Align::Left),
+                Column::new(l.pick("測驗", "Quiz"), 1.2, Align::Right),
+            ],
+            rows: r
+                .training
+                .iter()
+                .map(|t| {
+                    let completed = match (t.completed, t.overdue) {
+                        (Some(d), _) => Cell::tone(d.to_string(), Tone::Good),
+                        (None, true) => Cell::tone(l.pick("逾期", "overdue"), Tone::Bad),
+                        (None, false) => Cell::tone(l.pick("未完成", "open"), Tone::Muted),
+                    };
+                    Row::shaded(
+                        vec![
+                            Cell::new(&*t.module),
+                            Cell::new(&*t.reason),
+                            Cell::new(t.assigned.to_string()),
+                            Cell::tone(
+                                t.due.to_string(),
+                                if t.overdue { Tone::Bad } else { Tone::Normal },
+                            ),
+                            completed,
+                            Cell::new(pct(t.quiz)),
+                        ],
+                        t.overdue.then_some(Tone::Warn),
+                    )
+                })
+                .collect(),
+        });
+    }
+    pdf.finish()
+}

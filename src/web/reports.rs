@@ -1,0 +1,173 @@
+//! PDF downloads: a spot-check's report, a person's record, a site's period. Each
+//! handler authorizes first, gathers the data (`reports::data`), then builds the PDF on
+//! the blocking pool — it is CPU work that must not hold up the async workers.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{Local, NaiveDate};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::error::{AppError, AppResult};
+use super::session::Viewer;
+use crate::app::AppState;
+use crate::domain::Lang;
+use crate::domain::access::Role;
+use crate::reports::{self, data};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/inspections/{id}/report.pdf", get(inspection_pdf))
+        // `{user_id}.pdf`: the whole segment is matched and the suffix checked below.
+        .route("/reports/staff/{file}", get(staff_pdf))
+        .route("/reports/site.pdf", get(site_pdf))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ReportQuery {
+    lang: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    site: Option<String>,
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The viewer's language unless `?lang=` asks for the other.
+fn lang_of(viewer: &Viewer, q: &ReportQuery) -> Lang {
+    nonempty(&q.lang)
+        .and_then(Lang::parse)
+        .unwrap_or(viewer.lang)
+}
+
+fn date(v: &Option<String>) -> AppResult<Option<NaiveDate>> {
+    nonempty(v)
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)")))
+        })
+        .transpose()
+}
+
+/// `from` and `to`, defaulting to the last full calendar month.
+fn period(q: &ReportQuery) -> AppResult<(NaiveDate, NaiveDate)> {
+    data::period(date(&q.from)?, date(&q.to)?, Local::now().date_naive())
+        .map_err(AppError::BadRequest)
+}
+
+/// Build the PDF on the blocking pool and send it as a download.
+async fn pdf(
+    name: String,
+    build: impl FnOnce() -> Vec<u8> + Send + 'static,
+) -> AppResult<Response> {
+    let bytes = tokio::task::spawn_blocking(build)
+        .await
+        .map_err(|e| AppError::Internal(format!("building {name} failed: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Anyone who may see the spot-check may download its report; drafts have none.
+async fn inspection_pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
+    let row = data::inspection_row(&state.db, id).await?;
+    if row.status == "draft"
+        || !viewer
+            .scope
+            .can_view_inspection(row.site_id, row.subject_id)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let lang = lang_of(&viewer, &q);
+    let report = data::inspection(&state.db, &state.config.data_dir, id, lang).await?;
+    pdf(format!("inspection-{id}.pdf"), move || {
+        reports::inspection::render(&report, lang)
+    })
+    .await
+}
+
+/// The person themself, admins and the quality department, and the managers and
+/// supervisors of one of the person's sites.
+async fn staff_pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(file): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    let user_id: i32 = file
+        .strip_suffix(".pdf")
+        .and_then(|id| id.parse().ok())
+        .ok_or(AppError::NotFound)?;
+    let allowed = match viewer.role() {
+        Role::Admin | Role::Quality => true,
+        _ if viewer.user.id == user_id => true,
+        Role::Manager | Role::Supervisor => data::sites_of(&state.db, user_id)
+            .await?
+            .iter()
+            .any(|s| viewer.scope.sites.contains(s)),
+        Role::Staff => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let (from, to) = period(&q)?;
+    let lang = lang_of(&viewer, &q);
+    let today = Local::now().date_naive();
+    let report = data::staff(&state.db, user_id, from, to, today, lang).await?;
+    pdf(format!("staff-{user_id}-{from}-{to}.pdf"), move || {
+        reports::staff::render(&report, lang)
+    })
+    .await
+}
+
+/// Admins and the quality department for any site or all of them; managers for their
+/// own sites (all of them together when none is named).
+async fn site_pdf(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+        return Err(AppError::Forbidden);
+    }
+    let site = match nonempty(&q.site) {
+        None => None,
+        Some(s) => Some(match s.parse::<i32>() {
+            Ok(id) => id,
+            Err(_) => data::find_site(&state.db, s).await?.id,
+        }),
+    };
+    if let Some(site) = site
+        && !viewer.scope.can_view_site(site)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let (from, to) = period(&q)?;
+    let lang = lang_of(&viewer, &q);
+    let report = data::site(&state.db, &viewer.scope, site, from, to, lang).await?;
+    let name = match site {
+        Some(id) => format!("site-{id}-{from}-{to}.pdf"),
+        None => format!("sites-{from}-{to}.pdf"),
+    };
+    pdf(name, move || reports::site::render(&report, lang)).await
+}
