@@ -276,6 +276,62 @@ async fn every_route_allows_exactly_the_right_people() {
                 path: "/training/999999".into(),
                 expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
             },
+            Row {
+                method: "GET",
+                path: "/admin".into(),
+                expect: ["S", "200", "403", "403", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/quality".into(),
+                expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: format!("/quality?site={b}"),
+                expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/quality/inspections.csv".into(),
+                expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/plan".into(),
+                expect: ["S", "200", "200", "200", "200", "200", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/audit".into(),
+                expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: format!("/inspections/{ins_a}/report.pdf"),
+                expect: ["S", "200", "200", "200", "200", "403", "200", "403"],
+            },
+            Row {
+                method: "GET",
+                path: format!("/inspections/{ins_b}/report.pdf"),
+                expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: format!("/reports/site.pdf?site={a}"),
+                expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: format!("/reports/staff/{}.pdf", w.staff_a),
+                expect: ["S", "200", "200", "200", "200", "403", "200", "403"],
+            },
+            // The API takes a bearer token, never a browser session.
+            Row {
+                method: "GET",
+                path: "/api/v1/inspections".into(),
+                expect: ["401", "401", "401", "401", "401", "401", "401", "401"],
+            },
         ];
 
         let mut failures = Vec::new();

@@ -30,6 +30,8 @@ const SESSION_HOURS: i64 = 12;
 /// Failed sign-ins allowed per account in the throttle window.
 const MAX_FAILURES: u64 = 5;
 const THROTTLE_MINUTES: i64 = 15;
+/// Password checks running at once, per app instance.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 pub fn random_token() -> String {
     hex::encode(rand::rng().random::<[u8; 32]>())
@@ -279,13 +281,17 @@ pub async fn sign_in(
         .one(&state.db)
         .await?
         .filter(|u| u.active);
-    // argon2 is deliberately slow: keep it off the async workers.
+    // argon2 is deliberately slow and takes 19 MiB a check: run it off the async workers,
+    // a few at a time, so a burst of sign-ins neither stalls requests nor balloons memory.
     let hash = person.as_ref().and_then(|u| u.password_hash.clone());
     let password = form.password.clone();
     let ok = match hash {
-        Some(hash) => tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .unwrap_or(false),
+        Some(hash) => {
+            let _permit = PASSWORD_CHECKS.acquire().await.ok();
+            tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+                .await
+                .unwrap_or(false)
+        }
         None => false,
     };
     login_attempt::ActiveModel {
