@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+
+pub mod reliability;
 use std::sync::Arc;
 use std::time::Duration;
 
