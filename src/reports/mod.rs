@@ -21,6 +21,7 @@ use printpdf::{
 };
 
 use crate::domain::Lang;
+use crate::domain::stats::Summary;
 
 pub mod data;
 pub mod inspection;
@@ -357,6 +358,36 @@ impl Row {
 pub struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+}
+
+/// The four headline figures of a set of spot-checks, as the site and staff reports show them.
+pub fn summary_figures(l: Lang, s: &Summary) -> [Figure; 4] {
+    [
+        Figure::new(
+            l.pick("抽查次數", "Spot-checks"),
+            s.inspections.to_string(),
+            Tone::Accent,
+        ),
+        Figure::new(l.pick("平均分", "Average score"), pct(s.mean), Tone::Accent),
+        Figure::new(
+            l.pick("合格率", "Pass rate"),
+            pct(s.pass_rate),
+            match s.pass_rate {
+                Some(p) if p < 80.0 => Tone::Bad,
+                Some(_) => Tone::Good,
+                None => Tone::Muted,
+            },
+        ),
+        Figure::new(
+            l.pick("嚴重不合格", "Critical failures"),
+            s.critical.to_string(),
+            if s.critical > 0 {
+                Tone::Bad
+            } else {
+                Tone::Good
+            },
+        ),
+    ]
 }
 
 /// A headline number in a box.

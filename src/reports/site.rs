@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::{
     Align, BODY, Bar, Cell, Column, Figure, LineChart, Pdf, Row, SMALL, Series, Table, Tone, pct,
+    summary_figures,
 };
 use crate::domain::Lang;
 use crate::domain::stats::{Arrow, PeriodFigure, Summary};
@@ -110,32 +111,7 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
         &format!("{}{period}", l.pick("期間：", "Period: ")),
     );
     let s = &r.summary;
-    pdf.figures(&[
-        Figure::new(
-            l.pick("抽查次數", "Spot-checks"),
-            s.inspections.to_string(),
-            Tone::Accent,
-        ),
-        Figure::new(l.pick("平均分", "Average score"), pct(s.mean), Tone::Accent),
-        Figure::new(
-            l.pick("合格率", "Pass rate"),
-            pct(s.pass_rate),
-            match s.pass_rate {
-                Some(p) if p < 80.0 => Tone::Bad,
-                Some(_) => Tone::Good,
-                None => Tone::Muted,
-            },
-        ),
-        Figure::new(
-            l.pick("嚴重不合格", "Critical failures"),
-            s.critical.to_string(),
-            if s.critical > 0 {
-                Tone::Bad
-            } else {
-                Tone::Good
-            },
-        ),
-    ]);
+    pdf.figures(&summary_figures(l, s));
 
     pdf.heading(l.pick("每週趨勢", "Weekly trend"));
     if r.trend.is_empty() {

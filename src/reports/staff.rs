@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Align, BODY, Cell, Column, Figure, Pdf, Row, Table, Tone, pct, verdict};
+use super::{Align, BODY, Cell, Column, Pdf, Row, Table, Tone, pct, summary_figures, verdict};
 use crate::domain::Lang;
 use crate::domain::stats::Summary;
 
@@ -90,32 +90,7 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
         3,
     );
     let s = &r.summary;
-    pdf.figures(&[
-        Figure::new(
-            l.pick("抽查次數", "Spot-checks"),
-            s.inspections.to_string(),
-            Tone::Accent,
-        ),
-        Figure::new(l.pick("平均分", "Average score"), pct(s.mean), Tone::Accent),
-        Figure::new(
-            l.pick("合格率", "Pass rate"),
-            pct(s.pass_rate),
-            match s.pass_rate {
-                Some(p) if p < 80.0 => Tone::Bad,
-                Some(_) => Tone::Good,
-                None => Tone::Muted,
-            },
-        ),
-        Figure::new(
-            l.pick("嚴重不合格", "Critical failures"),
-            s.critical.to_string(),
-            if s.critical > 0 {
-                Tone::Bad
-            } else {
-                Tone::Good
-            },
-        ),
-    ]);
+    pdf.figures(&summary_figures(l, s));
 
     pdf.heading(&format!(
         "{} ({})",
