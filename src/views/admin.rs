@@ -4,8 +4,8 @@
 use entity::{position, site};
 use maud::{Markup, html};
 
-use super::Chrome;
 use super::layout::page;
+use super::{Chrome, urlencode};
 use crate::domain::access::Role;
 use crate::domain::diff::{Change, ChecklistDiff, ItemDiff, ItemField};
 use crate::domain::{Item, ItemKind, Lang, Text};
@@ -42,16 +42,6 @@ pub fn gender_label(l: Lang, gender: &str) -> &str {
 
 fn position_name(l: Lang, p: &position::Model) -> String {
     l.pick(&p.name_zh, &p.name_en).to_string()
-}
-
-/// Percent-encode a value for a URL path segment or query.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn back(l: Lang, href: &str, label_zh: &str, label_en: &str) -> Markup {

@@ -3,9 +3,9 @@
 use maud::{Markup, html};
 use uuid::Uuid;
 
-use super::Chrome;
 use super::layout::{page, percent};
 use super::spotcheck::period_label;
+use super::{Chrome, urlencode};
 use crate::domain::Lang;
 
 pub fn pass_badge(l: Lang, status: &str, passed: Option<bool>, critical: bool) -> Markup {
@@ -231,15 +231,6 @@ impl ListView {
         query.push(format!("page={page}"));
         format!("/inspections?{}", query.join("&"))
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn select(

@@ -24,3 +24,13 @@ pub struct Chrome {
     pub role: Role,
     pub csrf: String,
 }
+
+/// Percent-encode a value for a URL path segment or query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

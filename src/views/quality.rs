@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Duration};
 use maud::{Markup, html};
 
-use super::Chrome;
 use super::charts::{self, Bar, ControlPoint, Series};
 use super::layout::{page, percent};
+use super::{Chrome, urlencode};
 use crate::domain::Lang;
 use crate::domain::stats::{
     Calibration, Granularity, GroupFigure, PChart, ParetoBar, PeriodFigure, Summary,
@@ -44,15 +44,6 @@ pub struct Dashboard<'a> {
     pub site_names: &'a HashMap<i32, String>,
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 impl Dashboard<'_> {
     /// A link to the inspections behind a figure: the dashboard's filter, overridden.
     fn drill(&self, overrides: &[(&str, String)]) -> String {
@@ -67,7 +58,7 @@ impl Dashboard<'_> {
         pairs.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.clone())));
         let q: Vec<String> = pairs
             .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
             .collect();
         format!("/inspections?{}", q.join("&"))
     }
@@ -142,7 +133,7 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
     let csv_query: Vec<String> = d
         .query
         .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
         .collect();
     let csv_query = csv_query.join("&");
     page(

@@ -4,13 +4,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::NaiveDate;
 use entity::{inspection, inspection_response, training_assignment, training_module, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::{AppError, AppResult};
+use super::query::{optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
@@ -44,25 +44,6 @@ pub struct ListQuery {
     page: Option<String>,
 }
 
-fn opt_id(raw: &Option<String>, what: &str) -> AppResult<Option<i32>> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a valid {what}"))),
-    }
-}
-
-fn opt_date(raw: &Option<String>) -> AppResult<Option<NaiveDate>> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)"))),
-    }
-}
-
 async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -70,12 +51,12 @@ async fn list(
 ) -> AppResult<Response> {
     let l = viewer.lang;
     let filter = ListFilter {
-        site: opt_id(&q.site, "site")?,
-        subject: opt_id(&q.subject, "person")?,
-        inspector: opt_id(&q.inspector, "inspector")?,
+        site: optional_id(q.site.as_deref(), "site")?,
+        subject: optional_id(q.subject.as_deref(), "person")?,
+        inspector: optional_id(q.inspector.as_deref(), "inspector")?,
         checklist: q.checklist.clone().filter(|s| !s.trim().is_empty()),
-        from: opt_date(&q.from)?,
-        to: opt_date(&q.to)?,
+        from: optional_date(q.from.as_deref())?,
+        to: optional_date(q.to.as_deref())?,
         status: None,
         failed_item: q.failed_item.clone().filter(|s| !s.trim().is_empty()),
     };

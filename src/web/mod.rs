@@ -9,6 +9,7 @@ pub mod home;
 pub mod inspections;
 pub mod plan;
 pub mod quality;
+pub mod query;
 pub mod reports;
 pub mod session;
 pub mod spotchecks;

@@ -9,12 +9,13 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Duration, Local, NaiveDate};
+use chrono::{Duration, Local};
 use entity::position;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
+use super::query::{nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
@@ -49,48 +50,26 @@ pub struct FilterQuery {
     to: Option<String>,
 }
 
-fn nonempty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn id(v: &Option<String>, what: &str) -> AppResult<Option<i32>> {
-    nonempty(v)
-        .map(|s| {
-            s.parse()
-                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a valid {what}")))
-        })
-        .transpose()
-}
-
-fn date(v: &Option<String>) -> AppResult<Option<NaiveDate>> {
-    nonempty(v)
-        .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)")))
-        })
-        .transpose()
-}
-
 /// Read the filter; the default range is the last twelve weeks.
 pub async fn read_filter(
     state: &AppState,
     scope: &Scope,
     q: &FilterQuery,
 ) -> AppResult<QualityFilter> {
-    let to = date(&q.to)?.unwrap_or_else(|| Local::now().date_naive());
-    let from = date(&q.from)?.unwrap_or(to - Duration::weeks(12));
+    let to = optional_date(q.to.as_deref())?.unwrap_or_else(|| Local::now().date_naive());
+    let from = optional_date(q.from.as_deref())?.unwrap_or(to - Duration::weeks(12));
     if from > to {
         return Err(AppError::BadRequest(
             "the start date is after the end date".into(),
         ));
     }
-    let site = id(&q.site, "site")?;
+    let site = optional_id(q.site.as_deref(), "site")?;
     if let Some(site) = site
         && !scope.can_view_site(site)
     {
         return Err(AppError::Forbidden);
     }
-    let position = match nonempty(&q.position) {
+    let position = match nonempty(q.position.as_deref()) {
         None => None,
         Some(key) => Some(
             position::Entity::find()
@@ -104,11 +83,11 @@ pub async fn read_filter(
     };
     Ok(QualityFilter {
         site,
-        checklist: nonempty(&q.checklist).map(String::from),
-        section: nonempty(&q.section).map(String::from),
+        checklist: nonempty(q.checklist.as_deref()).map(String::from),
+        section: nonempty(q.section.as_deref()).map(String::from),
         position,
-        subject: id(&q.subject, "person")?,
-        inspector: id(&q.inspector, "inspector")?,
+        subject: optional_id(q.subject.as_deref(), "person")?,
+        inspector: optional_id(q.inspector.as_deref(), "inspector")?,
         from,
         to,
     })
@@ -128,7 +107,7 @@ fn query_of(q: &FilterQuery, filter: &QualityFilter) -> Vec<(String, String)> {
         ("subject", &q.subject),
         ("inspector", &q.inspector),
     ] {
-        if let Some(v) = nonempty(value) {
+        if let Some(v) = nonempty(value.as_deref()) {
             out.push((name.to_string(), v.to_string()));
         }
     }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::{AppError, AppResult};
+use super::query::{nonempty, optional_date};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::Lang;
@@ -34,30 +35,21 @@ pub struct ReportQuery {
     site: Option<String>,
 }
 
-fn nonempty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// The viewer's language unless `?lang=` asks for the other.
 fn lang_of(viewer: &Viewer, q: &ReportQuery) -> Lang {
-    nonempty(&q.lang)
+    nonempty(q.lang.as_deref())
         .and_then(Lang::parse)
         .unwrap_or(viewer.lang)
 }
 
-fn date(v: &Option<String>) -> AppResult<Option<NaiveDate>> {
-    nonempty(v)
-        .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)")))
-        })
-        .transpose()
-}
-
 /// `from` and `to`, defaulting to the last full calendar month.
 fn period(q: &ReportQuery) -> AppResult<(NaiveDate, NaiveDate)> {
-    data::period(date(&q.from)?, date(&q.to)?, Local::now().date_naive())
-        .map_err(AppError::BadRequest)
+    data::period(
+        optional_date(q.from.as_deref())?,
+        optional_date(q.to.as_deref())?,
+        Local::now().date_naive(),
+    )
+    .map_err(AppError::BadRequest)
 }
 
 /// Build the PDF on the blocking pool and send it as a download.
@@ -150,7 +142,7 @@ async fn site_pdf(
     if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
         return Err(AppError::Forbidden);
     }
-    let site = match nonempty(&q.site) {
+    let site = match nonempty(q.site.as_deref()) {
         None => None,
         Some(s) => Some(match s.parse::<i32>() {
             Ok(id) => id,

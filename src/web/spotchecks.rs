@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::error::{ApiError, ApiResult, AppError, AppResult};
+use super::query::optional_id;
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
 use crate::domain::access::Role;
@@ -67,16 +68,6 @@ pub struct StartQuery {
     subject: Option<String>,
     checklist: Option<String>,
     recheck: Option<String>,
-}
-
-fn parse_id(raw: Option<&str>, what: &str) -> AppResult<Option<i32>> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a valid {what}"))),
-    }
 }
 
 /// Who and what a spot-check is about, checked against the viewer's rights.
@@ -168,8 +159,9 @@ pub async fn start(
         return Err(AppError::Forbidden);
     }
     let l = viewer.lang;
-    let site_id = parse_id(q.site.as_deref(), "site")?;
-    if let (Some(site_id), Some(subject_id)) = (site_id, parse_id(q.subject.as_deref(), "person")?)
+    let site_id = optional_id(q.site.as_deref(), "site")?;
+    if let (Some(site_id), Some(subject_id)) =
+        (site_id, optional_id(q.subject.as_deref(), "person")?)
     {
         inspectable_site(&state, &viewer, site_id).await?;
         let subject = person_at(&state, site_id, subject_id).await?;
@@ -302,16 +294,16 @@ async fn begin(
     viewer: Viewer,
     Query(q): Query<StartQuery>,
 ) -> AppResult<Redirect> {
-    if let Some(recheck) = parse_id(q.recheck.as_deref(), "re-check")? {
+    if let Some(recheck) = optional_id(q.recheck.as_deref(), "re-check")? {
         recheck_target(&state, &viewer, recheck).await?;
         return Ok(Redirect::to(&format!(
             "/spotchecks/{}?recheck={recheck}",
             Uuid::new_v4()
         )));
     }
-    let site = parse_id(q.site.as_deref(), "site")?
+    let site = optional_id(q.site.as_deref(), "site")?
         .ok_or_else(|| AppError::BadRequest("choose a site".into()))?;
-    let subject = parse_id(q.subject.as_deref(), "person")?
+    let subject = optional_id(q.subject.as_deref(), "person")?
         .ok_or_else(|| AppError::BadRequest("choose a person".into()))?;
     let key = q
         .checklist
@@ -397,12 +389,14 @@ async fn form_page(
             }
         },
         None if q.recheck.is_some() => {
-            let recheck = parse_id(q.recheck.as_deref(), "re-check")?.ok_or(AppError::Forbidden)?;
+            let recheck =
+                optional_id(q.recheck.as_deref(), "re-check")?.ok_or(AppError::Forbidden)?;
             (recheck_target(&state, &viewer, recheck).await?.0, None)
         }
         None => {
-            let site = parse_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
-            let subject = parse_id(q.subject.as_deref(), "person")?.ok_or(AppError::Forbidden)?;
+            let site = optional_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
+            let subject =
+                optional_id(q.subject.as_deref(), "person")?.ok_or(AppError::Forbidden)?;
             let key = q.checklist.ok_or(AppError::Forbidden)?;
             let version = current_version(&state, &key).await?;
             (target(&state, &viewer, site, subject, version).await?, None)
@@ -410,7 +404,7 @@ async fn form_page(
     };
     let mut draft = row.as_ref().map(DraftState::of).unwrap_or_default();
     if row.is_none() {
-        draft.recheck = parse_id(q.recheck.as_deref(), "re-check")?;
+        draft.recheck = optional_id(q.recheck.as_deref(), "re-check")?;
     }
     let given_context = row
         .as_ref()
@@ -539,7 +533,7 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
     }
     Ok(Posted {
         csrf: get("_csrf"),
-        recheck: parse_id(get("recheck").as_deref(), "re-check")?,
+        recheck: optional_id(get("recheck").as_deref(), "re-check")?,
         version_id: number("version", "checklist version")?,
         site_id: number("site", "site")?,
         subject_id: number("subject", "person")?,
