@@ -39,9 +39,14 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Apply every pending migration.
+/// Apply every pending migration, then count existing inspections into the quality
+/// aggregates if this database predates them.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    crate::store::stats::ensure(db).await.map_err(|e| match e {
+        crate::store::StoreError::Db(e) => e,
+        other => DbErr::Custom(other.to_string()),
+    })
 }
 
 /// A consistent copy of a live SQLite database, taken while the app keeps serving

@@ -7,6 +7,7 @@ mod common;
 use chrono::{NaiveDate, Utc};
 use common::{BACKENDS, TestApp, World, seed_world};
 use decorum::store::library::current_checklists;
+use decorum::store::stats::{ItemResult, Tally};
 use entity::{inspection, inspection_response};
 use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
@@ -37,13 +38,14 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
         failed,
     } = c;
     let id = Uuid::new_v4();
-    inspection::ActiveModel {
+    let row = inspection::ActiveModel {
         id: Set(id),
         checklist_version_id: Set(version),
         site_id: Set(site),
         shift_date: Set(date),
         shift_period: Set("morning".into()),
         subject_id: Set(subject),
+        position_id: Set(None),
         inspector_id: Set(inspector),
         context: Set(serde_json::json!({})),
         status: Set("submitted".into()),
@@ -63,6 +65,14 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
     .insert(&app.test_db.db)
     .await
     .unwrap();
+    // Counted into the quality aggregates as a submission would be.
+    let results: Vec<ItemResult> = failed
+        .iter()
+        .filter_map(|key| ItemResult::of(key, "failed", 0.0, 1.0))
+        .collect();
+    let mut tally = Tally::default();
+    tally.add(&row, &results, 1);
+    tally.save(&app.test_db.db).await.unwrap();
     for key in &failed {
         inspection_response::ActiveModel {
             inspection_id: Set(id),
@@ -321,5 +331,128 @@ async fn csv_exports_open_in_excel_with_chinese_intact() {
         let failed: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(failed.len(), 3, "the three failed responses");
         assert!(failed.iter().all(|r| &r[7] == "failed"));
+    }
+}
+
+/// The kept aggregates, without rows a void brought back to zero.
+async fn kept_rows(
+    db: &sea_orm::DatabaseConnection,
+) -> (Vec<entity::stat_inspection::Model>, Vec<entity::stat_item::Model>) {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let mut inspections: Vec<_> = entity::stat_inspection::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.inspections != 0)
+        .collect();
+    inspections.sort_by_key(|r| {
+        (r.grain.clone(), r.period, r.site_id, r.position_id, r.subject_id, r.inspector_id)
+    });
+    let mut items: Vec<_> = entity::stat_item::Entity::find()
+        .order_by_asc(entity::stat_item::Column::ItemKey)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.checked != 0)
+        .collect();
+    items.sort_by_key(|r| {
+        (r.grain.clone(), r.period, r.site_id, r.position_id, r.item_key.clone())
+    });
+    (inspections, items)
+}
+
+#[tokio::test]
+async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
+    use decorum::domain::scoring::{Context, Gender, Subject};
+    use decorum::domain::stats::{Granularity, summary};
+    use decorum::store::inspections::{Submission, submit, void};
+    use decorum::store::quality::QualityFilter;
+    use decorum::store::stats::{rebuild, samples};
+
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_kept").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let w = seed_world(db).await;
+        fixture(&app, &w).await;
+        let lobby = current_checklists(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.checklist.key == "lobby-reception")
+            .unwrap();
+        let who = Subject {
+            gender: Some(Gender::Female),
+            position: Some("lobby-concierge".into()),
+        };
+        let answers = common::perfect_answers(&lobby.checklist, &who, &Context::new());
+        let id = Uuid::new_v4();
+        submit(
+            db,
+            &lobby,
+            &who,
+            Submission {
+                id,
+                site_id: w.site_a,
+                shift_date: d(10),
+                shift_period: "morning".into(),
+                subject_id: w.staff_a,
+                inspector_id: w.supervisor_a,
+                context: Context::new(),
+                answers: answers.clone(),
+                notes: Default::default(),
+                submitted_at: Utc::now(),
+                recheck_of: None,
+                photos: Default::default(),
+                recheck: None,
+            },
+        )
+        .await
+        .unwrap();
+
+        let scope = decorum::domain::access::Scope {
+            user_id: w.quality,
+            role: decorum::auth::Role::Quality,
+            sites: vec![],
+        };
+        let filter = QualityFilter {
+            site: None,
+            checklist: None,
+            section: None,
+            position: None,
+            subject: None,
+            inspector: None,
+            from: d(2),
+            to: d(15),
+        };
+        let counted = |g| samples(db, &scope, &filter, g);
+        for g in [Granularity::Week, Granularity::Month] {
+            let s = summary(&counted(g).await.unwrap());
+            assert_eq!((s.inspections, s.passed), (7, 5), "{backend:?} {g:?}");
+        }
+        // The submission counted each scored item once per grain.
+        let (_, items) = kept_rows(db).await;
+        let week_checked: i32 = items
+            .iter()
+            .filter(|r| r.grain == "week")
+            .map(|r| r.checked)
+            .sum();
+        assert_eq!(week_checked as usize, 3 + answers.len(), "{backend:?}");
+
+        // A rebuild from the inspections finds exactly what was kept on write.
+        let kept = kept_rows(db).await;
+        assert_eq!(rebuild(db).await.unwrap(), 7);
+        assert_eq!(kept_rows(db).await, kept, "{backend:?}");
+
+        // A void takes the inspection back out, and a rebuild agrees.
+        void(db, id, w.manager_a, "entered twice").await.unwrap();
+        let s = summary(&counted(Granularity::Week).await.unwrap());
+        assert_eq!((s.inspections, s.passed), (6, 4), "{backend:?}");
+        let kept = kept_rows(db).await;
+        assert_eq!(rebuild(db).await.unwrap(), 6);
+        assert_eq!(kept_rows(db).await, kept, "{backend:?}");
     }
 }

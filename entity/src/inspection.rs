@@ -14,6 +14,8 @@ pub struct Model {
     /// morning | afternoon | evening | night
     pub shift_period: String,
     pub subject_id: i32,
+    /// The subject's position when checked (kept so figures by position stay put).
+    pub position_id: Option<i32>,
     pub inspector_id: i32,
     /// The context values the inspector entered (JSON object).
     pub context: Json,

@@ -12,6 +12,8 @@ pub mod position;
 pub mod recheck;
 pub mod session;
 pub mod site;
+pub mod stat_inspection;
+pub mod stat_item;
 pub mod training_assignment;
 pub mod training_module;
 pub mod training_module_version;
@@ -31,6 +33,8 @@ pub mod prelude {
     pub use super::recheck::Entity as Recheck;
     pub use super::session::Entity as Session;
     pub use super::site::Entity as Site;
+    pub use super::stat_inspection::Entity as StatInspection;
+    pub use super::stat_item::Entity as StatItem;
     pub use super::training_assignment::Entity as TrainingAssignment;
     pub use super::training_module::Entity as TrainingModule;
     pub use super::training_module_version::Entity as TrainingModuleVersion;

@@ -9,16 +9,98 @@ use std::hash::Hash;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
-/// One submitted inspection, as the statistics need it.
+/// Submitted inspections, as the statistics need them: one inspection, or several of
+/// the same site, staff member and inspector in one period added together (the kept
+/// aggregates). Every figure here is a sum over samples, so both give the same answers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
+    /// The inspection's date, or the first day of the period it was added up over.
     pub date: NaiveDate,
     pub site: i32,
     pub subject: i32,
     pub inspector: i32,
-    pub percent: f64,
-    pub passed: bool,
-    pub critical: bool,
+    pub inspections: usize,
+    pub passed: usize,
+    pub critical: usize,
+    /// The sum of the inspections' percents.
+    pub percent_sum: f64,
+}
+
+impl Sample {
+    /// A single inspection.
+    pub fn one(
+        date: NaiveDate,
+        site: i32,
+        subject: i32,
+        inspector: i32,
+        percent: f64,
+        passed: bool,
+        critical: bool,
+    ) -> Sample {
+        Sample {
+            date,
+            site,
+            subject,
+            inspector,
+            inspections: 1,
+            passed: usize::from(passed),
+            critical: usize::from(critical),
+            percent_sum: percent,
+        }
+    }
+
+    fn add(&mut self, other: &Sample) {
+        self.inspections += other.inspections;
+        self.passed += other.passed;
+        self.critical += other.critical;
+        self.percent_sum += other.percent_sum;
+    }
+}
+
+/// Counts and sums over some samples.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Totals {
+    inspections: usize,
+    passed: usize,
+    critical: usize,
+    percent_sum: f64,
+}
+
+impl Totals {
+    fn of<'a>(samples: impl IntoIterator<Item = &'a Sample>) -> Totals {
+        let mut t = Totals::default();
+        for s in samples {
+            t.inspections += s.inspections;
+            t.passed += s.passed;
+            t.critical += s.critical;
+            t.percent_sum += s.percent_sum;
+        }
+        t
+    }
+
+    fn mean(self) -> Option<f64> {
+        (self.inspections > 0).then(|| self.percent_sum / self.inspections as f64)
+    }
+
+    fn pass_rate(self) -> Option<f64> {
+        (self.inspections > 0).then(|| self.passed as f64 * 100.0 / self.inspections as f64)
+    }
+}
+
+/// Add up samples per period of `granularity`, site, staff member and inspector: what
+/// the kept aggregates hold.
+pub fn roll_up(samples: &[Sample], granularity: Granularity) -> Vec<Sample> {
+    let mut out: BTreeMap<(NaiveDate, i32, i32, i32), Sample> = BTreeMap::new();
+    for s in samples {
+        let period = granularity.start(s.date);
+        out.entry((period, s.site, s.subject, s.inspector))
+            .and_modify(|t| t.add(s))
+            .or_insert_with(|| Sample {
+                date: period,
+                ..s.clone()
+            });
+    }
+    out.into_values().collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -62,14 +144,13 @@ pub struct Summary {
 }
 
 pub fn summary(samples: &[Sample]) -> Summary {
-    let n = samples.len();
-    let passed = samples.iter().filter(|s| s.passed).count();
+    let t = Totals::of(samples);
     Summary {
-        inspections: n,
-        passed,
-        critical: samples.iter().filter(|s| s.critical).count(),
-        mean: (n > 0).then(|| samples.iter().map(|s| s.percent).sum::<f64>() / n as f64),
-        pass_rate: (n > 0).then(|| passed as f64 * 100.0 / n as f64),
+        inspections: t.inspections,
+        passed: t.passed,
+        critical: t.critical,
+        mean: t.mean(),
+        pass_rate: t.pass_rate(),
     }
 }
 
@@ -94,16 +175,15 @@ pub fn trend(samples: &[Sample], granularity: Granularity) -> Vec<PeriodFigure> 
     }
     by_period
         .into_iter()
-        .map(|(period, list)| {
-            let n = list.len();
-            let passed = list.iter().filter(|s| s.passed).count();
-            PeriodFigure {
+        .filter_map(|(period, list)| {
+            let t = Totals::of(list);
+            Some(PeriodFigure {
                 period,
-                inspections: n,
-                passed,
-                mean: list.iter().map(|s| s.percent).sum::<f64>() / n as f64,
-                pass_rate: passed as f64 * 100.0 / n as f64,
-            }
+                inspections: t.inspections,
+                passed: t.passed,
+                mean: t.mean()?,
+                pass_rate: t.pass_rate()?,
+            })
         })
         .collect()
 }
@@ -295,38 +375,36 @@ pub fn by_group<K: Eq + Hash + Clone + Ord>(
     for s in samples {
         groups.entry(key(s)).or_default().push(s);
     }
-    let mean = |list: &[&Sample]| -> Option<f64> {
-        (!list.is_empty()).then(|| list.iter().map(|s| s.percent).sum::<f64>() / list.len() as f64)
-    };
     let mut out: Vec<GroupFigure<K>> = groups
         .into_iter()
-        .map(|(k, list)| {
-            let (before, after): (Vec<&Sample>, Vec<&Sample>) =
-                list.iter().partition(|s| s.date < split);
-            let earlier = mean(&before);
-            let later = mean(&after);
-            GroupFigure {
+        .filter_map(|(k, list)| {
+            let all = Totals::of(list.iter().copied());
+            let earlier = Totals::of(list.iter().copied().filter(|s| s.date < split)).mean();
+            let later = Totals::of(list.iter().copied().filter(|s| s.date >= split)).mean();
+            Some(GroupFigure {
                 key: k,
-                inspections: list.len(),
-                mean: mean(&list).unwrap_or(0.0),
-                pass_rate: list.iter().filter(|s| s.passed).count() as f64 * 100.0
-                    / list.len() as f64,
+                inspections: all.inspections,
+                mean: all.mean()?,
+                pass_rate: all.pass_rate()?,
                 earlier,
                 later,
                 arrow: Arrow::between(earlier, later, 2.0),
-            }
+            })
         })
         .collect();
     out.sort_by(|a, b| a.mean.total_cmp(&b.mean).then_with(|| a.key.cmp(&b.key)));
     out
 }
 
+/// Coverage looks back four whole weeks: the aggregates' finest grain.
+pub const COVERAGE_DAYS: i64 = 28;
+
 /// Staff not spot-checked in the `days` before `as_of` (inclusive).
 pub fn not_covered(staff: &[i32], samples: &[Sample], as_of: NaiveDate, days: i64) -> Vec<i32> {
     let since = as_of - Duration::days(days);
     let seen: BTreeSet<i32> = samples
         .iter()
-        .filter(|s| s.date > since && s.date <= as_of)
+        .filter(|s| s.date > since && s.date <= as_of && s.inspections > 0)
         .map(|s| s.subject)
         .collect();
     staff
@@ -353,15 +431,16 @@ pub struct Calibration {
 }
 
 pub fn calibration(samples: &[Sample]) -> Vec<Calibration> {
-    // Scores per (subject, inspector).
-    let mut by_subject: HashMap<i32, HashMap<i32, Vec<f64>>> = HashMap::new();
+    // Inspections and percent sums per (subject, inspector).
+    let mut by_subject: HashMap<i32, HashMap<i32, Totals>> = HashMap::new();
     for s in samples {
-        by_subject
+        let t = by_subject
             .entry(s.subject)
             .or_default()
             .entry(s.inspector)
-            .or_default()
-            .push(s.percent);
+            .or_default();
+        t.inspections += s.inspections;
+        t.percent_sum += s.percent_sum;
     }
     let mut inspectors: BTreeMap<i32, Vec<&Sample>> = BTreeMap::new();
     for s in samples {
@@ -369,31 +448,35 @@ pub fn calibration(samples: &[Sample]) -> Vec<Calibration> {
     }
     inspectors
         .into_iter()
-        .map(|(inspector, own)| {
-            let mut diffs = Vec::new();
-            let mut others_scores = Vec::new();
+        .filter_map(|(inspector, own)| {
+            // Each own inspection of a person counts once against the others' mean for
+            // that person: n inspections summing to S add S − n·others to the bias.
+            let (mut compared, mut diff_sum, mut others_sum) = (0usize, 0.0, 0.0);
             for s in &own {
-                let others: Vec<f64> = by_subject[&s.subject]
+                let mut others = Totals::default();
+                for (_, t) in by_subject[&s.subject]
                     .iter()
                     .filter(|(i, _)| **i != inspector)
-                    .flat_map(|(_, v)| v.iter().copied())
-                    .collect();
-                if others.is_empty() {
-                    continue;
+                {
+                    others.inspections += t.inspections;
+                    others.percent_sum += t.percent_sum;
                 }
-                let others_mean = others.iter().sum::<f64>() / others.len() as f64;
-                diffs.push(s.percent - others_mean);
-                others_scores.push(others_mean);
+                let Some(others_mean) = others.mean() else {
+                    continue;
+                };
+                compared += s.inspections;
+                diff_sum += s.percent_sum - s.inspections as f64 * others_mean;
+                others_sum += s.inspections as f64 * others_mean;
             }
-            let avg = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
-            Calibration {
+            let total = Totals::of(own.iter().copied());
+            Some(Calibration {
                 inspector,
-                inspections: own.len(),
-                mean: own.iter().map(|s| s.percent).sum::<f64>() / own.len() as f64,
-                compared: diffs.len(),
-                others_mean: avg(&others_scores),
-                bias: avg(&diffs),
-            }
+                inspections: total.inspections,
+                mean: total.mean()?,
+                compared,
+                others_mean: (compared > 0).then(|| others_sum / compared as f64),
+                bias: (compared > 0).then(|| diff_sum / compared as f64),
+            })
         })
         .collect()
 }
@@ -415,15 +498,7 @@ mod tests {
         percent: f64,
         passed: bool,
     ) -> Sample {
-        Sample {
-            date,
-            site,
-            subject,
-            inspector,
-            percent,
-            passed,
-            critical: false,
-        }
+        Sample::one(date, site, subject, inspector, percent, passed, false)
     }
 
     /// A small fixed data set, hand-computed below.
@@ -657,6 +732,61 @@ mod tests {
             for pt in &chart.points {
                 prop_assert!(pt.lcl <= chart.center + 1e-12 && chart.center <= pt.ucl + 1e-12);
                 prop_assert!((0.0..=1.0).contains(&pt.lcl) && (0.0..=1.0).contains(&pt.ucl));
+            }
+        }
+
+        #[test]
+        fn rolled_up_samples_give_the_same_figures(
+            samples in proptest::collection::vec(any_sample(), 1..120),
+            monthly in any::<bool>(),
+            split_day in 0i64..200,
+            end_week in 1i64..30,
+        ) {
+            let g = if monthly { Granularity::Month } else { Granularity::Week };
+            let rolled = roll_up(&samples, g);
+            prop_assert!(rolled.len() <= samples.len());
+            let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+            let close_opt = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                (Some(a), Some(b)) => close(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            };
+
+            let (raw, agg) = (summary(&samples), summary(&rolled));
+            prop_assert_eq!((raw.inspections, raw.passed, raw.critical), (agg.inspections, agg.passed, agg.critical));
+            prop_assert!(close_opt(raw.mean, agg.mean));
+
+            let (raw, agg) = (trend(&samples, g), trend(&rolled, g));
+            prop_assert_eq!(raw.len(), agg.len());
+            for (r, a) in raw.iter().zip(&agg) {
+                prop_assert_eq!((r.period, r.inspections, r.passed), (a.period, a.inspections, a.passed));
+                prop_assert!(close(r.mean, a.mean));
+            }
+
+            // Split on a period boundary, as the dashboard does.
+            let split = g.start(d(1, 1) + Duration::days(split_day));
+            let mut raw = by_group(&samples, |s| s.subject, split);
+            let mut agg = by_group(&rolled, |s| s.subject, split);
+            raw.sort_by_key(|r| r.key);
+            agg.sort_by_key(|r| r.key);
+            prop_assert_eq!(raw.len(), agg.len());
+            for (r, a) in raw.iter().zip(&agg) {
+                prop_assert_eq!((r.key, r.inspections, r.arrow), (a.key, a.inspections, a.arrow));
+                prop_assert!(close(r.mean, a.mean) && close(r.pass_rate, a.pass_rate));
+                prop_assert!(close_opt(r.earlier, a.earlier) && close_opt(r.later, a.later));
+            }
+
+            let (raw, agg) = (calibration(&samples), calibration(&rolled));
+            prop_assert_eq!(raw.len(), agg.len());
+            for (r, a) in raw.iter().zip(&agg) {
+                prop_assert_eq!((r.inspector, r.inspections, r.compared), (a.inspector, a.inspections, a.compared));
+                prop_assert!(close(r.mean, a.mean) && close_opt(r.bias, a.bias) && close_opt(r.others_mean, a.others_mean));
+            }
+
+            // Coverage over whole weeks ending on a Sunday.
+            if g == Granularity::Week {
+                let as_of = g.start(d(1, 1)) + Duration::days(7 * end_week - 1);
+                let staff: Vec<i32> = (1..8).collect();
+                prop_assert_eq!(not_covered(&staff, &samples, as_of, 28), not_covered(&staff, &rolled, as_of, 28));
             }
         }
 

@@ -20,13 +20,14 @@ use crate::domain::scoring::Answer;
 use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
 use crate::store::library::{self, StoredChecklist};
 use crate::store::quality::{self, QualityFilter};
+use crate::store::stats as kept;
 use crate::store::{StoreError, StoreResult, org, training};
 use crate::views::spotcheck::period_label;
 use crate::web::inspections::describe_answer;
 
 /// How many days before the end of a period a staff member must have been spot-checked
 /// in to count as covered.
-pub const COVERAGE_DAYS: i64 = 30;
+pub const COVERAGE_DAYS: i64 = stats::COVERAGE_DAYS;
 
 /// The last full calendar month before `today`: the default period of a report.
 pub fn last_full_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -305,7 +306,7 @@ pub async fn staff(
     let samples: Vec<Sample> = rows
         .iter()
         .filter(|r| r.status == "submitted")
-        .map(sample)
+        .map(quality::sample)
         .collect();
     let inspections = rows
         .iter()
@@ -356,18 +357,6 @@ pub async fn staff(
     })
 }
 
-fn sample(r: &inspection::Model) -> Sample {
-    Sample {
-        date: r.shift_date,
-        site: r.site_id,
-        subject: r.subject_id,
-        inspector: r.inspector_id,
-        percent: r.percent.unwrap_or(0.0),
-        passed: r.passed.unwrap_or(false),
-        critical: r.critical_failure,
-    }
-}
-
 /// A site's period, or every site in the scope together when `site` is `None`.
 /// Re-checks are left out of the figures (they are not a random sample), as on the
 /// quality dashboard.
@@ -390,9 +379,13 @@ pub async fn site(
         from,
         to,
     };
-    let in_view = quality::in_view(db, scope, &filter).await?;
-    let samples = in_view.samples();
-    let responses = quality::responses(db, &in_view).await?;
+    // From the kept aggregates: the period is widened to whole weeks or months.
+    let granularity = Granularity::for_range(from, to);
+    let (from, to) = kept::whole_periods(granularity, from, to);
+    let filter = QualityFilter { from, to, ..filter };
+    let samples = kept::samples(db, scope, &filter, granularity).await?;
+    let items = kept::items(db, scope, &filter, granularity).await?;
+    let versions = kept::versions_of(db, &items).await?;
 
     // Failures per item and points per section, labelled from the checklist versions.
     struct ItemLabel {
@@ -405,50 +398,47 @@ pub async fn site(
     let mut labels: HashMap<String, ItemLabel> = HashMap::new();
     // (checklist key, section index) → (checklist title, section title, points, failures)
     let mut sections: BTreeMap<(String, usize), (String, String, Points, usize)> = BTreeMap::new();
-    for row in &in_view.rows {
-        let Some(version) = in_view.versions.get(&row.checklist_version_id) else {
+    for r in &items {
+        let Some(version) = versions.get(&r.version) else {
             continue;
         };
         let checklist = &version.checklist;
-        for r in responses.get(&row.id).into_iter().flatten() {
-            let Some((index, section, item)) =
-                checklist.sections.iter().enumerate().find_map(|(i, s)| {
-                    s.items
-                        .iter()
-                        .find(|it| it.key == r.item_key)
-                        .map(|it| (i, s, it))
-                })
-            else {
-                continue;
-            };
-            let failed = r.outcome == "failed";
-            let key = format!("{}/{}", checklist.key, item.key);
-            let entry = counts.entry(key.clone()).or_insert_with(|| ItemFailures {
-                item: key.clone(),
-                failures: 0,
-                checked: 0,
+        let Some((index, section, item)) =
+            checklist.sections.iter().enumerate().find_map(|(i, s)| {
+                s.items
+                    .iter()
+                    .find(|it| it.key == r.item_key)
+                    .map(|it| (i, s, it))
+            })
+        else {
+            continue;
+        };
+        let key = format!("{}/{}", checklist.key, item.key);
+        let entry = counts.entry(key.clone()).or_insert_with(|| ItemFailures {
+            item: key.clone(),
+            failures: 0,
+            checked: 0,
+        });
+        entry.checked += r.checked;
+        entry.failures += r.failed;
+        labels.entry(key).or_insert_with(|| ItemLabel {
+            checklist: checklist.title.get(l).to_string(),
+            clause: item.clause.clone(),
+            text: item.text.get(l).to_string(),
+            modules: item.training.clone(),
+        });
+        let cell = sections
+            .entry((checklist.key.clone(), index))
+            .or_insert_with(|| {
+                (
+                    checklist.title.get(l).to_string(),
+                    section.title.get(l).to_string(),
+                    Points::default(),
+                    0,
+                )
             });
-            entry.checked += 1;
-            entry.failures += usize::from(failed);
-            labels.entry(key).or_insert_with(|| ItemLabel {
-                checklist: checklist.title.get(l).to_string(),
-                clause: item.clause.clone(),
-                text: item.text.get(l).to_string(),
-                modules: item.training.clone(),
-            });
-            let cell = sections
-                .entry((checklist.key.clone(), index))
-                .or_insert_with(|| {
-                    (
-                        checklist.title.get(l).to_string(),
-                        section.title.get(l).to_string(),
-                        Points::default(),
-                        0,
-                    )
-                });
-            cell.2.add(r.points, r.max_points);
-            cell.3 += usize::from(failed);
-        }
+        cell.2.add(r.points, r.max_points);
+        cell.3 += r.failed;
     }
     let counts: Vec<ItemFailures> = counts.into_values().collect();
     let mut module_titles: HashMap<String, String> = HashMap::new();
@@ -482,7 +472,7 @@ pub async fn site(
     }
 
     // Staff figures, with an arrow comparing the two halves of the period.
-    let split = from + (to - from) / 2;
+    let split = granularity.start(from + (to - from) / 2);
     let groups = stats::by_group(&samples, |s| s.subject, split);
     let names = org::names(db, groups.iter().map(|g| g.key).collect()).await?;
     let staff = groups
@@ -496,24 +486,10 @@ pub async fn site(
         })
         .collect();
 
-    // Coverage over the last COVERAGE_DAYS of the period, which may reach back before it.
+    // Coverage over the last four weeks of the period.
     let people = roster_people(db, scope, site, l).await?;
     let ids: Vec<i32> = people.keys().copied().collect();
-    let since = to - Duration::days(COVERAGE_DAYS - 1);
-    let coverage_samples = if since < from {
-        quality::in_view(
-            db,
-            scope,
-            &QualityFilter {
-                from: since,
-                ..filter
-            },
-        )
-        .await?
-        .samples()
-    } else {
-        samples.clone()
-    };
+    let coverage_samples = kept::recent(db, scope, &filter).await?;
     let missing = stats::not_covered(&ids, &coverage_samples, to, COVERAGE_DAYS);
     let last = last_checked(db, &missing, to).await?;
     let mut uncovered: Vec<Uncovered> = missing

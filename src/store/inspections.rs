@@ -16,6 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::library::StoredChecklist;
+use super::stats::{ItemResult, Tally, stored_results};
 use super::{StoreError, StoreResult, audit};
 use crate::domain::scoring::{
     Answers, Context, Outcome, Scorecard, Subject, resolve_context, score,
@@ -101,6 +102,10 @@ pub async fn submit(
             .exec(&txn)
             .await?;
     }
+    let position = entity::user::Entity::find_by_id(submission.subject_id)
+        .one(&txn)
+        .await?
+        .and_then(|u| u.position_id);
     let row = inspection::ActiveModel {
         id: Set(submission.id),
         checklist_version_id: Set(version.version_id),
@@ -108,6 +113,7 @@ pub async fn submit(
         shift_date: Set(submission.shift_date),
         shift_period: Set(submission.shift_period.clone()),
         subject_id: Set(submission.subject_id),
+        position_id: Set(position),
         inspector_id: Set(submission.inspector_id),
         context: Set(serde_json::to_value(&context).unwrap_or_default()),
         status: Set("submitted".into()),
@@ -179,11 +185,25 @@ pub async fn submit(
             })
         })
         .collect();
+    let results: Vec<ItemResult> = responses
+        .iter()
+        .filter_map(|r| {
+            ItemResult::of(
+                r.item_key.as_ref(),
+                r.outcome.as_ref(),
+                *r.points.as_ref(),
+                *r.max_points.as_ref(),
+            )
+        })
+        .collect();
     if !responses.is_empty() {
         inspection_response::Entity::insert_many(responses)
             .exec(&txn)
             .await?;
     }
+    let mut tally = Tally::default();
+    tally.add(&row, &results, 1);
+    tally.save(&txn).await?;
     assign_failure_training(&txn, &card, &row).await?;
     if let Some(recheck_id) = submission.recheck {
         let open = entity::recheck::Entity::find_by_id(recheck_id)
@@ -306,6 +326,7 @@ pub async fn save_draft(
         shift_date: Set(draft.shift_date),
         shift_period: Set(draft.shift_period),
         subject_id: Set(draft.subject_id),
+        position_id: Set(None),
         inspector_id: Set(draft.inspector_id),
         context: Set(serde_json::to_value(&draft.context).unwrap_or_default()),
         status: Set("draft".into()),
@@ -606,6 +627,9 @@ pub async fn void(
         )));
     }
     let before = json!({ "status": row.status, "percent": row.percent, "passed": row.passed });
+    let mut tally = Tally::default();
+    tally.add(&row, &stored_results(&txn, id).await?, -1);
+    tally.save(&txn).await?;
     let mut active: inspection::ActiveModel = row.into();
     active.status = Set("void".into());
     active.void_reason = Set(Some(reason.to_string()));

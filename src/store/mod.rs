@@ -8,6 +8,7 @@ pub mod library;
 pub mod org;
 pub mod plan;
 pub mod quality;
+pub mod stats;
 pub mod tokens;
 pub mod training;
 pub mod users;

@@ -37,19 +37,21 @@ pub struct InView {
 
 impl InView {
     pub fn samples(&self) -> Vec<Sample> {
-        self.rows
-            .iter()
-            .map(|r| Sample {
-                date: r.shift_date,
-                site: r.site_id,
-                subject: r.subject_id,
-                inspector: r.inspector_id,
-                percent: r.percent.unwrap_or(0.0),
-                passed: r.passed.unwrap_or(false),
-                critical: r.critical_failure,
-            })
-            .collect()
+        self.rows.iter().map(sample).collect()
     }
+}
+
+/// One submitted inspection as a statistics sample.
+pub fn sample(r: &inspection::Model) -> Sample {
+    Sample::one(
+        r.shift_date,
+        r.site_id,
+        r.subject_id,
+        r.inspector_id,
+        r.percent.unwrap_or(0.0),
+        r.passed.unwrap_or(false),
+        r.critical_failure,
+    )
 }
 
 /// Submitted, non-re-check inspections in the filter and the scope, oldest first.
@@ -77,7 +79,7 @@ pub async fn in_view(
     }
     let mut versions: HashMap<i32, StoredChecklist> = HashMap::new();
     if let Some(key) = &filter.checklist {
-        let ids = version_ids(db, key).await?;
+        let ids = super::stats::version_ids(db, key).await?;
         query = query.filter(inspection::Column::ChecklistVersionId.is_in(ids));
     }
     let mut rows = query
@@ -116,19 +118,6 @@ pub async fn in_view(
         versions,
         positions,
     })
-}
-
-async fn version_ids(db: &DatabaseConnection, key: &str) -> StoreResult<Vec<i32>> {
-    use entity::{checklist, checklist_version};
-    use sea_orm::QuerySelect;
-    Ok(checklist_version::Entity::find()
-        .select_only()
-        .column(checklist_version::Column::Id)
-        .inner_join(checklist::Entity)
-        .filter(checklist::Column::Key.eq(key))
-        .into_tuple()
-        .all(db)
-        .await?)
 }
 
 /// The scored responses of the inspections in view (not N/A, not left out), grouped by

@@ -156,6 +156,11 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 button.primary type="submit" { (l.pick("更新", "Update")) }
             }
             p.muted {
+                (match d.granularity {
+                    Granularity::Week => l.pick("圖表以整週計算（週一至週日）。", "Figures cover whole weeks (Monday to Sunday)."),
+                    Granularity::Month => l.pick("圖表以整月計算。", "Figures cover whole months."),
+                })
+                " "
                 a href={ "/quality/inspections.csv?" (csv_query) } { (l.pick("匯出檢查 CSV", "Export inspections (CSV)")) }
                 " · "
                 a href={ "/quality/responses.csv?" (csv_query) } { (l.pick("匯出逐項結果 CSV", "Export item responses (CSV)")) }
@@ -284,7 +289,7 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 }
             }
             section.card {
-                h2 { (l.pick("30 天內未被抽查的員工", "Staff not spot-checked in the last 30 days")) " (" (d.uncovered.len()) ")" }
+                h2 { (l.pick("最近四週未被抽查的員工", "Staff not spot-checked in the last four weeks")) " (" (d.uncovered.len()) ")" }
                 @if d.uncovered.is_empty() {
                     p.muted { (l.pick("每位員工都已抽查。", "Everyone has been spot-checked.")) }
                 } @else {

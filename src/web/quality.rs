@@ -21,6 +21,7 @@ use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
 use crate::store::quality::{self, QualityFilter};
+use crate::store::stats as kept;
 use crate::store::{library, org};
 use crate::views::quality::{self as view, Dashboard, FilterOptions};
 
@@ -121,64 +122,68 @@ async fn dashboard(
 ) -> AppResult<Response> {
     may_watch(&viewer)?;
     let l = viewer.lang;
-    let filter = read_filter(&state, &viewer.scope, &q).await?;
-    let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
-    let samples = in_view.samples();
-    let responses = quality::responses(&state.db, &in_view).await?;
+    let requested = read_filter(&state, &viewer.scope, &q).await?;
+    // The figures come from the kept weekly or monthly aggregates, so the range is
+    // widened to whole periods (and the form shows the range actually used).
+    let granularity = Granularity::for_range(requested.from, requested.to);
+    let (from, to) = kept::whole_periods(granularity, requested.from, requested.to);
+    let filter = QualityFilter {
+        from,
+        to,
+        ..requested
+    };
+    let samples = kept::samples(&state.db, &viewer.scope, &filter, granularity).await?;
+    let items = kept::items(&state.db, &viewer.scope, &filter, granularity).await?;
+    let versions = kept::versions_of(&state.db, &items).await?;
 
     // Item failures and section points, labelled from the checklist versions.
     let mut failures: BTreeMap<String, ItemFailures> = BTreeMap::new();
     let mut labels: HashMap<String, (String, String)> = HashMap::new();
     let mut cells: Vec<(i32, String, f64, f64)> = Vec::new();
     let mut column_titles: BTreeMap<String, String> = BTreeMap::new();
-    for row in &in_view.rows {
-        let Some(version) = in_view.versions.get(&row.checklist_version_id) else {
+    for row in &items {
+        let Some(version) = versions.get(&row.version) else {
             continue;
         };
         let checklist = &version.checklist;
-        for r in responses.get(&row.id).into_iter().flatten() {
-            let Some((section, item)) = checklist.items().find(|(_, i)| i.key == r.item_key) else {
-                continue;
-            };
-            if filter.section.as_ref().is_some_and(|s| *s != section.key) {
-                continue;
-            }
-            let key = format!("{}/{}", checklist.key, item.key);
-            let entry = failures.entry(key.clone()).or_insert_with(|| ItemFailures {
-                item: key.clone(),
-                failures: 0,
-                checked: 0,
-            });
-            entry.checked += 1;
-            if r.outcome == "failed" {
-                entry.failures += 1;
-            }
-            labels
-                .entry(key)
-                .or_insert_with(|| (item.text.get(l).to_string(), item.clause.clone()));
-            // The heat map's columns: sections of the chosen checklist, else checklists.
-            let (column, title) = if filter.checklist.is_some() {
-                (section.key.clone(), section.title.get(l).to_string())
-            } else {
-                (checklist.key.clone(), checklist.title.get(l).to_string())
-            };
-            column_titles.entry(column.clone()).or_insert(title);
-            cells.push((row.site_id, column, r.points, r.max_points));
+        let Some((section, item)) = checklist.items().find(|(_, i)| i.key == row.item_key) else {
+            continue;
+        };
+        if filter.section.as_ref().is_some_and(|s| *s != section.key) {
+            continue;
         }
+        let key = format!("{}/{}", checklist.key, item.key);
+        let entry = failures.entry(key.clone()).or_insert_with(|| ItemFailures {
+            item: key.clone(),
+            failures: 0,
+            checked: 0,
+        });
+        entry.checked += row.checked;
+        entry.failures += row.failed;
+        labels
+            .entry(key)
+            .or_insert_with(|| (item.text.get(l).to_string(), item.clause.clone()));
+        // The heat map's columns: sections of the chosen checklist, else checklists.
+        let (column, title) = if filter.checklist.is_some() {
+            (section.key.clone(), section.title.get(l).to_string())
+        } else {
+            (checklist.key.clone(), checklist.title.get(l).to_string())
+        };
+        column_titles.entry(column.clone()).or_insert(title);
+        cells.push((row.site, column, row.points, row.max_points));
     }
     let counts: Vec<ItemFailures> = failures.into_values().collect();
     let pareto = stats::pareto(&counts);
     let heat = stats::heat_map(&cells);
 
-    let granularity = Granularity::for_range(filter.from, filter.to);
     let trend = stats::trend(&samples, granularity);
     let chart = stats::p_chart(&trend);
-    let split = filter.from + (filter.to - filter.from) / 2;
+    let split = granularity.start(filter.from + (filter.to - filter.from) / 2);
     let staff = stats::by_group(&samples, |s| s.subject, split);
     let sites = stats::by_group(&samples, |s| s.site, split);
     let calibration = stats::calibration(&samples);
 
-    // Coverage: staff at the sites in view not spot-checked in the 30 days to the end date.
+    // Coverage: staff at the sites in view not spot-checked in the four weeks to the end.
     let visible = org::visible_sites(&state.db, &viewer.scope).await?;
     // With a checklist chosen, only the positions it is for.
     let for_positions: Option<Vec<String>> = match &filter.checklist {
@@ -207,7 +212,8 @@ async fn dashboard(
         }
     }
     let roster: Vec<i32> = roster.into_iter().collect();
-    let uncovered = stats::not_covered(&roster, &samples, filter.to, 30);
+    let recent = kept::recent(&state.db, &viewer.scope, &filter).await?;
+    let uncovered = stats::not_covered(&roster, &recent, filter.to, stats::COVERAGE_DAYS);
 
     let mut people: Vec<i32> = samples
         .iter()
