@@ -225,6 +225,7 @@ fn rows(
         shift_date: Set(date),
         shift_period: Set("morning".into()),
         subject_id: Set(person),
+        position_id: Set(None),
         inspector_id: Set(world.inspector),
         context: Set(serde_json::json!({})),
         status: Set("submitted".into()),
@@ -263,6 +264,34 @@ fn rows(
     (head, responses)
 }
 
+/// The stored row an insert will make (every field is set by `rows`).
+fn inspection_model(h: &inspection::ActiveModel) -> inspection::Model {
+    inspection::Model {
+        id: *h.id.as_ref(),
+        checklist_version_id: *h.checklist_version_id.as_ref(),
+        site_id: *h.site_id.as_ref(),
+        shift_date: *h.shift_date.as_ref(),
+        shift_period: h.shift_period.as_ref().clone(),
+        subject_id: *h.subject_id.as_ref(),
+        position_id: *h.position_id.as_ref(),
+        inspector_id: *h.inspector_id.as_ref(),
+        context: h.context.as_ref().clone(),
+        status: h.status.as_ref().clone(),
+        score: *h.score.as_ref(),
+        max_score: *h.max_score.as_ref(),
+        percent: *h.percent.as_ref(),
+        passed: *h.passed.as_ref(),
+        critical_failure: *h.critical_failure.as_ref(),
+        recheck_of: *h.recheck_of.as_ref(),
+        void_reason: h.void_reason.as_ref().clone(),
+        started_at: *h.started_at.as_ref(),
+        updated_at: *h.updated_at.as_ref(),
+        submitted_at: *h.submitted_at.as_ref(),
+        acknowledged_at: *h.acknowledged_at.as_ref(),
+        draft: h.draft.as_ref().clone(),
+    }
+}
+
 /// Bulk-load N spot-checks over the last year, in batches.
 async fn load(db: &DatabaseConnection, world: &World, n: usize) -> Duration {
     let mut rng = StdRng::seed_from_u64(42);
@@ -274,13 +303,32 @@ async fn load(db: &DatabaseConnection, world: &World, n: usize) -> Duration {
         let txn = db.begin().await.unwrap();
         let mut heads = Vec::new();
         let mut responses = Vec::new();
+        let mut results = Vec::new();
         for _ in 0..batch.min(n - done) {
             let date = today - Days::days(rng.random_range(1..365));
             let (h, r) = rows(world, &mut rng, date);
+            results.push(
+                r.iter()
+                    .filter_map(|m| {
+                        store::stats::ItemResult::of(
+                            m.item_key.as_ref(),
+                            m.outcome.as_ref(),
+                            *m.points.as_ref(),
+                            *m.max_points.as_ref(),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            );
             heads.push(h);
             responses.extend(r);
         }
         done += heads.len();
+        // Count the batch into the quality aggregates, as submissions do.
+        let mut tally = store::stats::Tally::default();
+        for (h, r) in heads.iter().zip(&results) {
+            tally.add(&inspection_model(h), r, 1);
+        }
+        tally.save(&txn).await.unwrap();
         inspection::Entity::insert_many(heads)
             .exec(&txn)
             .await

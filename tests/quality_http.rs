@@ -337,7 +337,10 @@ async fn csv_exports_open_in_excel_with_chinese_intact() {
 /// The kept aggregates, without rows a void brought back to zero.
 async fn kept_rows(
     db: &sea_orm::DatabaseConnection,
-) -> (Vec<entity::stat_inspection::Model>, Vec<entity::stat_item::Model>) {
+) -> (
+    Vec<entity::stat_inspection::Model>,
+    Vec<entity::stat_item::Model>,
+) {
     use sea_orm::{EntityTrait, QueryOrder};
     let mut inspections: Vec<_> = entity::stat_inspection::Entity::find()
         .all(db)
@@ -347,7 +350,14 @@ async fn kept_rows(
         .filter(|r| r.inspections != 0)
         .collect();
     inspections.sort_by_key(|r| {
-        (r.grain.clone(), r.period, r.site_id, r.position_id, r.subject_id, r.inspector_id)
+        (
+            r.grain.clone(),
+            r.period,
+            r.site_id,
+            r.position_id,
+            r.subject_id,
+            r.inspector_id,
+        )
     });
     let mut items: Vec<_> = entity::stat_item::Entity::find()
         .order_by_asc(entity::stat_item::Column::ItemKey)
@@ -358,7 +368,13 @@ async fn kept_rows(
         .filter(|r| r.checked != 0)
         .collect();
     items.sort_by_key(|r| {
-        (r.grain.clone(), r.period, r.site_id, r.position_id, r.item_key.clone())
+        (
+            r.grain.clone(),
+            r.period,
+            r.site_id,
+            r.position_id,
+            r.item_key.clone(),
+        )
     });
     (inspections, items)
 }

@@ -140,7 +140,12 @@ impl Tally {
         let add = |table: &str, columns: &[&str]| -> Vec<(String, Expr)> {
             columns
                 .iter()
-                .map(|c| (c.to_string(), Expr::cust(format!("{table}.{c} + excluded.{c}"))))
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        Expr::cust(format!("{table}.{c} + excluded.{c}")),
+                    )
+                })
                 .collect()
         };
         for chunk in inspections.chunks(400) {
@@ -191,10 +196,7 @@ impl Tally {
                 T::PositionId,
                 T::ItemKey,
             ]);
-            for (column, expr) in add(
-                "stat_item",
-                &["checked", "failed", "points", "max_points"],
-            ) {
+            for (column, expr) in add("stat_item", &["checked", "failed", "points", "max_points"]) {
                 on_conflict.value(sea_orm::sea_query::Alias::new(column), expr);
             }
             stat_item::Entity::insert_many(chunk.to_vec())
@@ -319,7 +321,7 @@ pub async fn samples(
     if let Some(key) = &filter.checklist {
         query = query.filter(C::ChecklistVersionId.is_in(version_ids(db, key).await?));
     }
-    let rows: Vec<(NaiveDate, i32, i32, i32, i64, i64, i64, f64)> = query
+    let rows: Vec<SampleTuple> = query
         .group_by(C::Period)
         .group_by(C::SiteId)
         .group_by(C::SubjectId)
@@ -372,6 +374,8 @@ pub struct ItemRow {
 }
 
 type ItemTuple = (i32, i32, String, i64, i64, f64, f64);
+/// period, site, subject, inspector, inspections, passed, critical, percent sum
+type SampleTuple = (NaiveDate, i32, i32, i32, i64, i64, i64, f64);
 
 fn item_rows(rows: Vec<ItemTuple>) -> Vec<ItemRow> {
     rows.into_iter()
