@@ -29,7 +29,8 @@ use entity::{inspection, inspection_response};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -205,10 +206,7 @@ fn rows(
     world: &World,
     rng: &mut StdRng,
     date: NaiveDate,
-) -> (
-    inspection::ActiveModel,
-    Vec<inspection_response::ActiveModel>,
-) {
+) -> (inspection::Model, Vec<inspection_response::ActiveModel>) {
     let (person, site, gender) = world.staff[rng.random_range(0..world.staff.len())];
     let who = subject(gender);
     let skill = rng.random_range(0.75..0.99);
@@ -218,29 +216,29 @@ fn rows(
     let card = score(&world.lobby.checklist, &who, &context, &answers);
     let id = Uuid::from_u128(rng.random());
     let now = Utc::now();
-    let head = inspection::ActiveModel {
-        id: Set(id),
-        checklist_version_id: Set(world.lobby.version_id),
-        site_id: Set(site),
-        shift_date: Set(date),
-        shift_period: Set("morning".into()),
-        subject_id: Set(person),
-        position_id: Set(None),
-        inspector_id: Set(world.inspector),
-        context: Set(serde_json::json!({})),
-        status: Set("submitted".into()),
-        score: Set(Some(card.score)),
-        max_score: Set(Some(card.max_score)),
-        percent: Set(Some(card.percent)),
-        passed: Set(Some(card.passed)),
-        critical_failure: Set(!card.critical_failures.is_empty()),
-        recheck_of: Set(None),
-        void_reason: Set(None),
-        started_at: Set(now),
-        updated_at: Set(now),
-        submitted_at: Set(Some(now)),
-        acknowledged_at: Set(None),
-        draft: Set(None),
+    let head = inspection::Model {
+        id,
+        checklist_version_id: world.lobby.version_id,
+        site_id: site,
+        shift_date: date,
+        shift_period: "morning".into(),
+        subject_id: person,
+        position_id: None,
+        inspector_id: world.inspector,
+        context: serde_json::json!({}),
+        status: "submitted".into(),
+        score: Some(card.score),
+        max_score: Some(card.max_score),
+        percent: Some(card.percent),
+        passed: Some(card.passed),
+        critical_failure: !card.critical_failures.is_empty(),
+        recheck_of: None,
+        void_reason: None,
+        started_at: now,
+        updated_at: now,
+        submitted_at: Some(now),
+        acknowledged_at: None,
+        draft: None,
     };
     let responses = card
         .items
@@ -264,32 +262,9 @@ fn rows(
     (head, responses)
 }
 
-/// The stored row an insert will make (every field is set by `rows`).
-fn inspection_model(h: &inspection::ActiveModel) -> inspection::Model {
-    inspection::Model {
-        id: *h.id.as_ref(),
-        checklist_version_id: *h.checklist_version_id.as_ref(),
-        site_id: *h.site_id.as_ref(),
-        shift_date: *h.shift_date.as_ref(),
-        shift_period: h.shift_period.as_ref().clone(),
-        subject_id: *h.subject_id.as_ref(),
-        position_id: *h.position_id.as_ref(),
-        inspector_id: *h.inspector_id.as_ref(),
-        context: h.context.as_ref().clone(),
-        status: h.status.as_ref().clone(),
-        score: *h.score.as_ref(),
-        max_score: *h.max_score.as_ref(),
-        percent: *h.percent.as_ref(),
-        passed: *h.passed.as_ref(),
-        critical_failure: *h.critical_failure.as_ref(),
-        recheck_of: *h.recheck_of.as_ref(),
-        void_reason: h.void_reason.as_ref().clone(),
-        started_at: *h.started_at.as_ref(),
-        updated_at: *h.updated_at.as_ref(),
-        submitted_at: *h.submitted_at.as_ref(),
-        acknowledged_at: *h.acknowledged_at.as_ref(),
-        draft: h.draft.as_ref().clone(),
-    }
+/// A row to insert with every field set.
+fn stored(row: inspection::Model) -> inspection::ActiveModel {
+    row.into_active_model().reset_all()
 }
 
 /// Bulk-load N spot-checks over the last year, in batches.
@@ -326,10 +301,10 @@ async fn load(db: &DatabaseConnection, world: &World, n: usize) -> Duration {
         // Count the batch into the quality aggregates, as submissions do.
         let mut tally = store::stats::Tally::default();
         for (h, r) in heads.iter().zip(&results) {
-            tally.add(&inspection_model(h), r, 1);
+            tally.add(h, r, 1);
         }
         tally.save(&txn).await.unwrap();
-        inspection::Entity::insert_many(heads)
+        inspection::Entity::insert_many(heads.into_iter().map(stored))
             .exec(&txn)
             .await
             .unwrap();
@@ -477,7 +452,7 @@ async fn raw_insert_rate(db: &DatabaseConnection, world: &World, count: usize) -
     for _ in 0..count {
         let (h, r) = rows(world, &mut rng, today);
         let txn = db.begin().await.unwrap();
-        h.insert(&txn).await.unwrap();
+        stored(h).insert(&txn).await.unwrap();
         inspection_response::Entity::insert_many(r)
             .exec(&txn)
             .await

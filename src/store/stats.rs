@@ -294,7 +294,7 @@ pub async fn samples(
     g: Granularity,
 ) -> StoreResult<Vec<Sample>> {
     use stat_inspection::Column as C;
-    let mut query = stat_inspection::Entity::find()
+    let query = stat_inspection::Entity::find()
         .select_only()
         .columns([C::Period, C::SiteId, C::SubjectId, C::InspectorId])
         .column_as(C::Inspections.sum(), "inspections")
@@ -303,24 +303,22 @@ pub async fn samples(
         .column_as(C::PercentSum.sum(), "percent_sum")
         .filter(C::Grain.eq(grain_name(g)))
         .filter(C::Period.between(g.start(filter.from), filter.to));
-    if let Some(sites) = scope.site_filter() {
-        query = query.filter(C::SiteId.is_in(sites.to_vec()));
-    }
-    if let Some(site) = filter.site {
-        query = query.filter(C::SiteId.eq(site));
-    }
-    if let Some(position) = filter.position {
-        query = query.filter(C::PositionId.eq(position));
-    }
-    if let Some(subject) = filter.subject {
-        query = query.filter(C::SubjectId.eq(subject));
-    }
-    if let Some(inspector) = filter.inspector {
-        query = query.filter(C::InspectorId.eq(inspector));
-    }
-    if let Some(key) = &filter.checklist {
-        query = query.filter(C::ChecklistVersionId.is_in(version_ids(db, key).await?));
-    }
+    let versions = match &filter.checklist {
+        Some(key) => Some(version_ids(db, key).await?),
+        None => None,
+    };
+    let query = narrow(
+        query,
+        scope,
+        filter,
+        versions,
+        Narrowing {
+            site: C::SiteId,
+            version: C::ChecklistVersionId,
+            position: C::PositionId,
+            person: Some((C::SubjectId, C::InspectorId)),
+        },
+    );
     let rows: Vec<SampleTuple> = query
         .group_by(C::Period)
         .group_by(C::SiteId)
@@ -411,7 +409,7 @@ pub async fn items(
         return items_from_responses(db, scope, filter, versions).await;
     }
     use stat_item::Column as C;
-    let mut query = stat_item::Entity::find()
+    let query = stat_item::Entity::find()
         .select_only()
         .columns([C::SiteId, C::ChecklistVersionId, C::ItemKey])
         .column_as(C::Checked.sum(), "checked")
@@ -420,18 +418,18 @@ pub async fn items(
         .column_as(C::MaxPoints.sum(), "max_points")
         .filter(C::Grain.eq(grain_name(g)))
         .filter(C::Period.between(g.start(filter.from), filter.to));
-    if let Some(sites) = scope.site_filter() {
-        query = query.filter(C::SiteId.is_in(sites.to_vec()));
-    }
-    if let Some(site) = filter.site {
-        query = query.filter(C::SiteId.eq(site));
-    }
-    if let Some(position) = filter.position {
-        query = query.filter(C::PositionId.eq(position));
-    }
-    if let Some(ids) = versions {
-        query = query.filter(C::ChecklistVersionId.is_in(ids));
-    }
+    let query = narrow(
+        query,
+        scope,
+        filter,
+        versions,
+        Narrowing {
+            site: C::SiteId,
+            version: C::ChecklistVersionId,
+            position: C::PositionId,
+            person: None,
+        },
+    );
     let rows: Vec<ItemTuple> = query
         .group_by(C::SiteId)
         .group_by(C::ChecklistVersionId)
@@ -451,7 +449,7 @@ pub async fn items_from_responses(
 ) -> StoreResult<Vec<ItemRow>> {
     use inspection::Column as I;
     use inspection_response::Column as R;
-    let mut query = inspection_response::Entity::find()
+    let query = inspection_response::Entity::find()
         .select_only()
         .inner_join(inspection::Entity)
         .column(I::SiteId)
@@ -468,24 +466,18 @@ pub async fn items_from_responses(
         .filter(I::RecheckOf.is_null())
         .filter(I::ShiftDate.between(filter.from, filter.to))
         .filter(R::Outcome.is_in(["passed", "failed"]));
-    if let Some(sites) = scope.site_filter() {
-        query = query.filter(I::SiteId.is_in(sites.to_vec()));
-    }
-    if let Some(site) = filter.site {
-        query = query.filter(I::SiteId.eq(site));
-    }
-    if let Some(position) = filter.position {
-        query = query.filter(I::PositionId.eq(position));
-    }
-    if let Some(subject) = filter.subject {
-        query = query.filter(I::SubjectId.eq(subject));
-    }
-    if let Some(inspector) = filter.inspector {
-        query = query.filter(I::InspectorId.eq(inspector));
-    }
-    if let Some(ids) = versions {
-        query = query.filter(I::ChecklistVersionId.is_in(ids));
-    }
+    let query = narrow(
+        query,
+        scope,
+        filter,
+        versions,
+        Narrowing {
+            site: I::SiteId,
+            version: I::ChecklistVersionId,
+            position: I::PositionId,
+            person: Some((I::SubjectId, I::InspectorId)),
+        },
+    );
     let rows: Vec<ItemTuple> = query
         .group_by(I::SiteId)
         .group_by(I::ChecklistVersionId)
@@ -494,6 +486,47 @@ pub async fn items_from_responses(
         .all(db)
         .await?;
     Ok(item_rows(rows))
+}
+
+/// The columns a query is narrowed by: the aggregates' own, or the inspection's.
+struct Narrowing<C> {
+    site: C,
+    version: C,
+    position: C,
+    /// Subject and inspector, where the rows have them.
+    person: Option<(C, C)>,
+}
+
+/// Narrow a query to the viewer's sites and the filter's site, position, people and
+/// checklist versions: one rule for the aggregates and the raw responses alike.
+fn narrow<E: EntityTrait, C: ColumnTrait>(
+    mut query: Select<E>,
+    scope: &Scope,
+    filter: &QualityFilter,
+    versions: Option<Vec<i32>>,
+    columns: Narrowing<C>,
+) -> Select<E> {
+    if let Some(sites) = scope.site_filter() {
+        query = query.filter(columns.site.is_in(sites.to_vec()));
+    }
+    if let Some(site) = filter.site {
+        query = query.filter(columns.site.eq(site));
+    }
+    if let Some(position) = filter.position {
+        query = query.filter(columns.position.eq(position));
+    }
+    if let Some((subject, inspector)) = columns.person {
+        if let Some(id) = filter.subject {
+            query = query.filter(subject.eq(id));
+        }
+        if let Some(id) = filter.inspector {
+            query = query.filter(inspector.eq(id));
+        }
+    }
+    if let Some(ids) = versions {
+        query = query.filter(columns.version.is_in(ids));
+    }
+    query
 }
 
 /// Every version id of a checklist.
