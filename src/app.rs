@@ -16,12 +16,27 @@ use axum::routing::get;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::config::Config;
+use crate::store::submit::GroupCommit;
 use crate::web;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    /// Stores finished spot-checks, batching those that arrive together.
+    pub submissions: GroupCommit,
+}
+
+impl AppState {
+    /// The state for a database and configuration; starts the submission writer, so it
+    /// must be called on a tokio runtime.
+    pub fn new(db: DatabaseConnection, config: Config) -> AppState {
+        AppState {
+            submissions: GroupCommit::start(db.clone()),
+            db,
+            config: Arc::new(config),
+        }
+    }
 }
 
 /// Largest request body accepted (a spot-check with long notes fits easily; photos

@@ -25,6 +25,9 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     if config.is_sqlite() {
         // WAL lets readers work beside the writer; FULL sync so an acknowledged
         // spot-check survives a power cut; foreign keys are off in SQLite unless asked.
+        // Several connections so reads run beside the one writer (writes take the lock
+        // at BEGIN, see store::begin_write).
+        options.max_connections(4);
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)

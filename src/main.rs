@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use chrono::{Local, NaiveDate};
@@ -206,7 +205,20 @@ fn parse_gender(s: &str) -> Result<Gender, String> {
     Gender::parse(s).ok_or_else(|| format!("`{s}` is not female or male"))
 }
 
+/// Return large blocks to the system when they are freed. Each password check takes a
+/// 19 MiB argon2 block; glibc otherwise raises its mmap threshold after the first one is
+/// freed and keeps the next ones in per-thread arenas, which held the server at ~180 MB
+/// after a burst of sign-ins instead of ~60 MB (docs/performance.md).
+fn release_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator settings; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 fn main() -> ExitCode {
+    release_large_blocks();
     let cli = Cli::parse();
     let config = Config::new(cli.database_url, cli.data_dir, cli.checklists);
     if let Command::Checklists {
@@ -506,10 +518,7 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("Decorum is serving on http://{local}");
-    let state = AppState {
-        db,
-        config: Arc::new(config),
-    };
+    let state = AppState::new(db, config);
     axum::serve(listener, app::build(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -11,7 +11,6 @@ mod common;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Backend, TestDb, seed_world};
@@ -130,10 +129,7 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
     let test_db = TestDb::new(Backend::Sqlite, "browser").await.unwrap();
     test_db.import_library().await;
     let world = seed_world(&test_db.db).await;
-    let state = AppState {
-        db: test_db.db.clone(),
-        config: Arc::new(test_db.config.clone()),
-    };
+    let state = AppState::new(test_db.db.clone(), test_db.config.clone());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

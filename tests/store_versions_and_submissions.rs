@@ -354,3 +354,80 @@ async fn an_incomplete_or_invalid_submission_stores_nothing() {
         assert!(failure_assignments(&t).await.is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_batch_stores_each_submission_as_if_alone() {
+    use decorum::store::submit::{prepare, store_batch};
+    for backend in BACKENDS {
+        let Some(t) = TestDb::new(backend, "batch_as_if_alone").await else {
+            continue;
+        };
+        let w = world(&t).await;
+        let failing = first_check_item(&w, false);
+        let a = answers(&w, &[(&failing, Answer::Fail)]);
+        let twice = Uuid::new_v4();
+        let scored = |s: Submission| prepare(&w.lobby, &w.subject, s).unwrap();
+        let mut closed_recheck = submission(&w, Uuid::new_v4(), a.clone());
+        closed_recheck.recheck = Some(987_654);
+        let mut nowhere = submission(&w, Uuid::new_v4(), a.clone());
+        nowhere.site_id = 987_654;
+        let results = store_batch(
+            &t.db,
+            vec![
+                scored(submission(&w, twice, a.clone())),
+                scored(submission(&w, twice, a.clone())),
+                scored(submission(&w, Uuid::new_v4(), a.clone())),
+                scored(closed_recheck),
+                scored(nowhere),
+            ],
+        )
+        .await;
+        assert_eq!(results.len(), 5);
+        let first = results[0].as_ref().expect("first stored");
+        assert!(first.created && first.inspection.id == twice);
+        let doubled = results[1].as_ref().expect("the double is acknowledged");
+        assert!(
+            !doubled.created && doubled.inspection.id == twice,
+            "{backend:?}: the same UUID twice in a batch is stored once"
+        );
+        assert!(results[2].as_ref().is_ok_and(|s| s.created));
+        assert!(
+            matches!(results[3], Err(StoreError::Conflict(_))),
+            "{backend:?}: a re-check that is not open is refused: {:?}",
+            results[3].as_ref().err()
+        );
+        assert!(
+            results[4].is_err(),
+            "{backend:?}: a spot-check at a site that does not exist is refused"
+        );
+
+        // The bad one failed alone: the others are stored, each once, with everything.
+        assert_eq!(inspection::Entity::find().count(&t.db).await.unwrap(), 2);
+        let responses = inspection_response::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(responses as usize, 2 * a.len());
+        let item = w.lobby.checklist.item(&failing).unwrap();
+        assert_eq!(
+            failure_assignments(&t).await.len(),
+            item.training.len(),
+            "{backend:?}: two failures in one batch make one assignment per module"
+        );
+        let counted: i64 = entity::stat_inspection::Entity::find()
+            .filter(entity::stat_inspection::Column::Grain.eq("month"))
+            .all(&t.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| i64::from(s.inspections))
+            .sum();
+        assert_eq!(counted, 2, "{backend:?}: the aggregates count each once");
+        let audited = entity::audit_log::Entity::find()
+            .filter(entity::audit_log::Column::Action.eq("submit"))
+            .count(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(audited, 2);
+    }
+}

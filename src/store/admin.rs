@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{checklist, checklist_version, position, session, site, user, user_site};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::{Value as Json, json};
 
@@ -174,7 +174,7 @@ pub async fn create_site(
     }
     check_site_fields(&new.name, &new.kind)?;
     let taken = || StoreError::Invalid(format!("the site code {code} is already used"));
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     if site_code_taken(&txn, &code).await? {
         return Err(taken());
     }
@@ -217,7 +217,7 @@ pub async fn update_site(
     edit: SiteEdit,
 ) -> StoreResult<site::Model> {
     check_site_fields(&edit.name, &edit.kind)?;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let before = site(&txn, id).await?;
     let mut row: site::ActiveModel = before.clone().into();
     row.name = Set(edit.name.trim().to_string());
@@ -357,7 +357,7 @@ pub async fn create_person(
         )));
     }
     let email = new.email.trim().to_lowercase();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = users::add(&txn, new, Some(actor))
         .await
         .map_err(|e| match e {
@@ -436,7 +436,7 @@ pub async fn update_person(
             "you cannot demote or deactivate yourself; ask another admin".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let (before, before_sites) = person(&txn, id).await?;
     let position_id = match &edit.position {
         None => None,

@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::{checklist, checklist_version, position, training_module, training_module_version};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -39,7 +39,7 @@ impl std::fmt::Display for ImportReport {
 
 /// Import everything in one transaction: either the whole library lands or none of it.
 pub async fn import(db: &DatabaseConnection, library: &Library) -> StoreResult<ImportReport> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let mut report = ImportReport::default();
     for p in &library.positions {
         let existing = position::Entity::find()

@@ -9,6 +9,7 @@ pub mod org;
 pub mod plan;
 pub mod quality;
 pub mod stats;
+pub mod submit;
 pub mod tokens;
 pub mod training;
 pub mod users;
@@ -27,3 +28,16 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Begin a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first could find another
+/// connection's commit in between and fail at its first write instead of waiting.
+pub async fn begin_write<C: sea_orm::TransactionTrait>(
+    db: &C,
+) -> Result<C::Transaction, sea_orm::DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

@@ -11,7 +11,7 @@ use entity::{inspection, inspection_response, stat_inspection, stat_item};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Select, Set,
 };
 
 use super::StoreResult;
@@ -225,7 +225,7 @@ pub async fn stored_results<C: ConnectionTrait>(
 /// Recount every aggregate from the inspections, in one transaction. Run once after the
 /// upgrade that introduced them (see [`ensure`]); afterwards they are kept on write.
 pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     stat_inspection::Entity::delete_many().exec(&txn).await?;
     stat_item::Entity::delete_many().exec(&txn).await?;
     let mut pages = counted()

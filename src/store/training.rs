@@ -10,7 +10,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -193,7 +193,7 @@ pub async fn assign_manual(
     people: &[i32],
     due: NaiveDate,
 ) -> StoreResult<usize> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let module = module_by_key(&txn, module_key).await?;
     let mut count = 0;
     for &person in people {
@@ -263,7 +263,7 @@ pub async fn record_attempt(
     user_id: i32,
     chosen: &[BTreeSet<usize>],
 ) -> StoreResult<Attempt> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = training_assignment::Entity::find_by_id(assignment_id)
         .one(&txn)
         .await?

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, Utc};
 use entity::{position, site, user, user_site};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 
@@ -32,7 +32,7 @@ pub async fn add_atomic(
     new: NewUser,
     actor: Option<i32>,
 ) -> StoreResult<user::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = add(&txn, new, actor).await?;
     txn.commit().await?;
     Ok(row)
@@ -134,14 +134,16 @@ pub async fn add<C: ConnectionTrait>(
 /// The attributes conditional checklist items test.
 pub async fn subject<C: ConnectionTrait>(db: &C, person: &user::Model) -> StoreResult<Subject> {
     let position = match person.position_id {
-        Some(id) => position::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|p| p.key),
+        Some(id) => position::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
-    Ok(Subject {
+    Ok(subject_of(person, position.as_ref()))
+}
+
+/// The scoring attributes of a person whose position is already loaded.
+pub fn subject_of(person: &user::Model, position: Option<&position::Model>) -> Subject {
+    Subject {
         gender: person.gender.as_deref().and_then(Gender::parse),
-        position,
-    })
+        position: position.map(|p| p.key.clone()),
+    }
 }

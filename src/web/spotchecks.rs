@@ -25,6 +25,7 @@ use crate::domain::scoring::{Problem, Scorecard, Subject, applies, resolve_conte
 use crate::domain::{Checklist, Field, Lang};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::{self, StoredChecklist};
+use crate::store::submit;
 use crate::store::{org, training, users};
 use crate::views::spotcheck::{
     self as view, ChecklistTile, DraftLink, FormView, OverdueRow, RecheckLink, SiteTab, StaffTile,
@@ -125,7 +126,7 @@ async fn target(
             version.checklist.key, p.key
         )));
     }
-    let attributes = users::subject(&state.db, &subject).await?;
+    let attributes = users::subject_of(&subject, position.as_ref());
     Ok(Target {
         site,
         subject,
@@ -547,12 +548,11 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
 async fn read_post(
     state: &AppState,
     viewer: &Viewer,
-    id: Uuid,
     pairs: Vec<(String, String)>,
+    row: Option<inspection::Model>,
 ) -> AppResult<(Posted, Target, Option<inspection::Model>, FormInput)> {
     let post = posted(pairs)?;
     viewer.check_csrf(post.csrf.as_deref())?;
-    let row = existing(state, viewer, id).await?;
     if let Some(row) = &row
         && row.status == "draft"
         && row.checklist_version_id != post.version_id
@@ -644,7 +644,8 @@ async fn save_draft(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> ApiResult<Json<LiveScore>> {
     let id = parse_uuid(&id).map_err(ApiError)?;
-    let (post, target, _, input) = read_post(&state, &viewer, id, pairs)
+    let stored = existing(&state, &viewer, id).await.map_err(ApiError)?;
+    let (post, target, _, input) = read_post(&state, &viewer, pairs, stored)
         .await
         .map_err(ApiError)?;
     let checklist = &target.version.checklist;
@@ -741,12 +742,13 @@ async fn submit_inner(
         }
     };
     // A retry of something already stored: acknowledge it again, store nothing.
-    if let Some(row) = existing(state, viewer, id).await?
+    let stored = existing(state, viewer, id).await?;
+    if let Some(row) = &stored
         && row.status != "draft"
     {
-        return Ok(reply(&row, false));
+        return Ok(reply(row, false));
     }
-    let (post, target, row, input) = read_post(state, viewer, id, pairs).await?;
+    let (post, target, row, input) = read_post(state, viewer, pairs, stored).await?;
     let checklist = &target.version.checklist;
     let (context, context_problems) = resolve_context(checklist, &input.context);
     let card = score(checklist, &target.attributes, &context, &input.answers);
@@ -796,8 +798,7 @@ async fn submit_inner(
         .as_ref()
         .map(|r| DraftState::of(r).photos)
         .unwrap_or_default();
-    let done = inspections::submit(
-        &state.db,
+    let scored = submit::prepare(
         &target.version,
         &target.attributes,
         Submission {
@@ -815,8 +816,8 @@ async fn submit_inner(
             photos,
             recheck: post.recheck,
         },
-    )
-    .await?;
+    )?;
+    let done = state.submissions.submit(scored).await?;
     Ok(reply(&done.inspection, done.created))
 }
 

@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 
 pub mod reliability;
-use std::sync::Arc;
 use std::time::Duration;
 
 use decorum::app::{self, AppState};
@@ -111,10 +110,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let state = AppState {
-            db: test_db.db.clone(),
-            config: Arc::new(test_db.config.clone()),
-        };
+        let state = AppState::new(test_db.db.clone(), test_db.config.clone());
         tokio::spawn(async move {
             axum::serve(listener, app::build(state))
                 .await

@@ -1,0 +1,637 @@
+//! Storing finished spot-checks, one at a time or many in one transaction.
+//!
+//! A submission writes the inspection, its responses, the quality aggregates, the training
+//! its failures call for and an audit row in one transaction, and is idempotent on the
+//! client-chosen UUID: a retried or doubled submission never stores a second inspection.
+//!
+//! Each transaction costs a disk flush (an acknowledged spot-check must survive a power
+//! cut), and each statement a round trip, so the web app hands submissions to a
+//! [`GroupCommit`] writer: submissions that arrive while a transaction is being written
+//! are stored together in the next one, with set-based statements (one insert of all
+//! their responses, one upsert of all their aggregates), and each is acknowledged only
+//! after that transaction commits. If a batch fails, its submissions are retried one by
+//! one, so one bad submission never fails the others.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entity::{
+    audit_log, inspection, inspection_response, recheck, training_assignment, training_module,
+    training_module_version, user,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use super::inspections::{PERIODS, outcome_name, photo_type, version_conflict};
+use super::library::StoredChecklist;
+use super::stats::{ItemResult, Tally};
+use super::{StoreError, StoreResult, begin_write};
+use crate::domain::scoring::{
+    Answers, Context, Outcome, Scorecard, Subject, resolve_context, score,
+};
+use crate::domain::training::Module;
+
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub id: Uuid,
+    pub site_id: i32,
+    pub shift_date: NaiveDate,
+    pub shift_period: String,
+    pub subject_id: i32,
+    pub inspector_id: i32,
+    pub context: Context,
+    pub answers: Answers,
+    pub notes: BTreeMap<String, String>,
+    pub submitted_at: DateTime<Utc>,
+    pub recheck_of: Option<Uuid>,
+    /// Photo file names by item key (stored under the data directory).
+    pub photos: BTreeMap<String, String>,
+    /// The re-check this spot-check does, if it is one.
+    pub recheck: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub inspection: inspection::Model,
+    /// False when this UUID was already submitted: nothing new was stored.
+    pub created: bool,
+    pub scorecard: Option<Scorecard>,
+}
+
+/// A submission that has been validated and scored, ready to be written.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    submission: Submission,
+    version_id: i32,
+    context: Context,
+    card: Scorecard,
+}
+
+/// Check and score a submission against its checklist version; nothing is written.
+pub fn prepare(
+    version: &StoredChecklist,
+    subject: &Subject,
+    submission: Submission,
+) -> StoreResult<Scored> {
+    if !PERIODS.contains(&submission.shift_period.as_str()) {
+        return Err(StoreError::Invalid(format!(
+            "unknown shift period `{}`",
+            submission.shift_period
+        )));
+    }
+    let checklist = &version.checklist;
+    let (context, mut problems) = resolve_context(checklist, &submission.context);
+    let card = score(checklist, subject, &context, &submission.answers);
+    problems.extend(card.problems.iter().cloned());
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        return Err(StoreError::Invalid(list.join("; ")));
+    }
+    if !card.unanswered.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "unanswered required items: {}",
+            card.unanswered.join(", ")
+        )));
+    }
+    Ok(Scored {
+        submission,
+        version_id: version.version_id,
+        context,
+        card,
+    })
+}
+
+/// Score and store one finished spot-check in its own transaction.
+pub async fn submit(
+    db: &DatabaseConnection,
+    version: &StoredChecklist,
+    subject: &Subject,
+    submission: Submission,
+) -> StoreResult<Submitted> {
+    let scored = prepare(version, subject, submission)?;
+    store_batch(db, vec![scored])
+        .await
+        .pop()
+        .expect("one result per submission")
+}
+
+/// Store scored submissions in one transaction; one result per submission, in order.
+/// When the batch cannot be written, each submission is tried again on its own.
+pub async fn store_batch(
+    db: &DatabaseConnection,
+    batch: Vec<Scored>,
+) -> Vec<StoreResult<Submitted>> {
+    match write_in_transaction(db, &batch).await {
+        Ok(results) => results,
+        Err(e) if batch.len() == 1 => vec![settle_race(db, &batch[0], e).await],
+        Err(_) => {
+            let mut out = Vec::with_capacity(batch.len());
+            for one in batch {
+                out.extend(Box::pin(store_batch(db, vec![one])).await);
+            }
+            out
+        }
+    }
+}
+
+/// After a failed single write: if another request stored the same UUID at the same
+/// moment, that is a retry, not an error.
+async fn settle_race(
+    db: &DatabaseConnection,
+    scored: &Scored,
+    error: StoreError,
+) -> StoreResult<Submitted> {
+    let unique = matches!(&error, StoreError::Db(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))));
+    if !unique {
+        return Err(error);
+    }
+    match inspection::Entity::find_by_id(scored.submission.id)
+        .one(db)
+        .await?
+    {
+        Some(existing) if existing.status != "draft" => Ok(Submitted {
+            inspection: existing,
+            created: false,
+            scorecard: None,
+        }),
+        _ => Err(StoreError::Conflict(
+            "this spot-check is being saved; try again".into(),
+        )),
+    }
+}
+
+async fn write_in_transaction(
+    db: &DatabaseConnection,
+    batch: &[Scored],
+) -> StoreResult<Vec<StoreResult<Submitted>>> {
+    let txn = begin_write(db).await?;
+    let results = write(&txn, batch).await?;
+    txn.commit().await?;
+    Ok(results)
+}
+
+/// What happens to one submission of a batch.
+enum Plan {
+    /// Stored now, replacing its draft if it had one.
+    Store {
+        started_at: DateTime<Utc>,
+        draft: bool,
+    },
+    /// Already stored (earlier, or by the same UUID earlier in this batch).
+    Stored(usize),
+    Known(Box<inspection::Model>),
+    Refused(StoreError),
+}
+
+/// Write a batch inside an open transaction. Rules a submission breaks are its own
+/// result; a database error fails the whole batch.
+async fn write<C: ConnectionTrait>(
+    db: &C,
+    batch: &[Scored],
+) -> StoreResult<Vec<StoreResult<Submitted>>> {
+    let ids: Vec<Uuid> = batch.iter().map(|s| s.submission.id).collect();
+    let mut existing: HashMap<Uuid, inspection::Model> = inspection::Entity::find()
+        .filter(inspection::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let recheck_ids: Vec<i32> = batch.iter().filter_map(|s| s.submission.recheck).collect();
+    let open_rechecks: HashMap<i32, recheck::Model> = if recheck_ids.is_empty() {
+        HashMap::new()
+    } else {
+        recheck::Entity::find()
+            .filter(recheck::Column::Id.is_in(recheck_ids))
+            .filter(recheck::Column::Status.eq("open"))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect()
+    };
+    let mut first_of: HashMap<Uuid, usize> = HashMap::new();
+    let mut rechecks_taken: HashSet<i32> = HashSet::new();
+    let mut plans = Vec::with_capacity(batch.len());
+    for (n, scored) in batch.iter().enumerate() {
+        let s = &scored.submission;
+        let plan = if let Some(&first) = first_of.get(&s.id) {
+            Plan::Stored(first)
+        } else {
+            match existing.remove(&s.id) {
+                Some(row) if row.status != "draft" => Plan::Known(Box::new(row)),
+                Some(row) if row.checklist_version_id != scored.version_id => Plan::Refused(
+                    StoreError::Conflict(version_conflict(&row, scored.version_id)),
+                ),
+                draft => {
+                    let recheck_open = s.recheck.is_none_or(|id| {
+                        open_rechecks
+                            .get(&id)
+                            .is_some_and(|r| r.subject_id == s.subject_id)
+                            && rechecks_taken.insert(id)
+                    });
+                    if recheck_open {
+                        first_of.insert(s.id, n);
+                        Plan::Store {
+                            started_at: draft.as_ref().map_or(s.submitted_at, |d| d.started_at),
+                            draft: draft.is_some(),
+                        }
+                    } else {
+                        Plan::Refused(StoreError::Conflict(
+                            "this re-check is no longer open".into(),
+                        ))
+                    }
+                }
+            }
+        };
+        plans.push(plan);
+    }
+
+    let to_store: Vec<(usize, &Scored, DateTime<Utc>)> = plans
+        .iter()
+        .enumerate()
+        .filter_map(|(n, p)| match p {
+            Plan::Store { started_at, .. } => Some((n, &batch[n], *started_at)),
+            _ => None,
+        })
+        .collect();
+    let mut rows: HashMap<usize, inspection::Model> = HashMap::new();
+    if !to_store.is_empty() {
+        let drafts: Vec<Uuid> = plans
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p, Plan::Store { draft: true, .. }))
+            .map(|(n, _)| batch[n].submission.id)
+            .collect();
+        if !drafts.is_empty() {
+            inspection::Entity::delete_many()
+                .filter(inspection::Column::Id.is_in(drafts))
+                .exec(db)
+                .await?;
+        }
+        let subjects: Vec<i32> = to_store
+            .iter()
+            .map(|(_, s, _)| s.submission.subject_id)
+            .collect();
+        let positions: HashMap<i32, Option<i32>> = user::Entity::find()
+            .filter(user::Column::Id.is_in(subjects))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.position_id))
+            .collect();
+        let mut responses = Vec::new();
+        let mut tally = Tally::default();
+        let mut audit = Vec::new();
+        for &(n, scored, started_at) in &to_store {
+            let s = &scored.submission;
+            let row = inspection_row(
+                scored,
+                started_at,
+                positions.get(&s.subject_id).copied().flatten(),
+            );
+            let (stored, results) = response_rows(scored);
+            tally.add(&row, &results, 1);
+            responses.extend(stored);
+            audit.push(audit_log::ActiveModel {
+                at: Set(Utc::now()),
+                actor_id: Set(Some(s.inspector_id)),
+                action: Set("submit".into()),
+                entity: Set("inspection".into()),
+                entity_id: Set(s.id.to_string()),
+                before: Set(None),
+                after: Set(Some(json!({
+                    "percent": scored.card.percent,
+                    "passed": scored.card.passed,
+                    "version": scored.version_id,
+                }))),
+                ..Default::default()
+            });
+            rows.insert(n, row);
+        }
+        let heads = to_store.iter().map(|(n, _, _)| fresh(rows[n].clone()));
+        inspection::Entity::insert_many(heads)
+            .exec_without_returning(db)
+            .await?;
+        // SQLite allows 32,766 bound values in a statement; a response row binds nine.
+        for chunk in responses.chunks(2_000) {
+            inspection_response::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        tally.save(db).await?;
+        let failures: Vec<(&Scored, &inspection::Model)> = to_store
+            .iter()
+            .map(|(n, scored, _)| (*scored, &rows[n]))
+            .collect();
+        assign_failure_training(db, &failures).await?;
+        for (_, scored, _) in &to_store {
+            if let Some(id) = scored.submission.recheck {
+                let mut done: recheck::ActiveModel = open_rechecks[&id].clone().into();
+                done.status = Set("done".into());
+                done.done_inspection_id = Set(Some(scored.submission.id));
+                done.update(db).await?;
+            }
+        }
+        audit_log::Entity::insert_many(audit)
+            .exec_without_returning(db)
+            .await?;
+    }
+
+    let mut out: Vec<StoreResult<Submitted>> = Vec::with_capacity(batch.len());
+    for (n, plan) in plans.into_iter().enumerate() {
+        out.push(match plan {
+            Plan::Store { .. } => Ok(Submitted {
+                inspection: rows[&n].clone(),
+                created: true,
+                scorecard: Some(batch[n].card.clone()),
+            }),
+            Plan::Stored(first) => Ok(Submitted {
+                inspection: rows[&first].clone(),
+                created: false,
+                scorecard: None,
+            }),
+            Plan::Known(row) => Ok(Submitted {
+                inspection: *row,
+                created: false,
+                scorecard: None,
+            }),
+            Plan::Refused(e) => Err(e),
+        });
+    }
+    Ok(out)
+}
+
+fn inspection_row(
+    scored: &Scored,
+    started_at: DateTime<Utc>,
+    position_id: Option<i32>,
+) -> inspection::Model {
+    let s = &scored.submission;
+    let card = &scored.card;
+    inspection::Model {
+        id: s.id,
+        checklist_version_id: scored.version_id,
+        site_id: s.site_id,
+        shift_date: s.shift_date,
+        shift_period: s.shift_period.clone(),
+        subject_id: s.subject_id,
+        position_id,
+        inspector_id: s.inspector_id,
+        context: serde_json::to_value(&scored.context).unwrap_or_default(),
+        status: "submitted".into(),
+        score: Some(card.score),
+        max_score: Some(card.max_score),
+        percent: Some(card.percent),
+        passed: Some(card.passed),
+        critical_failure: !card.critical_failures.is_empty(),
+        recheck_of: s.recheck_of,
+        void_reason: None,
+        started_at,
+        updated_at: s.submitted_at,
+        submitted_at: Some(s.submitted_at),
+        acknowledged_at: None,
+        draft: None,
+    }
+}
+
+/// A model as a row to insert, every column set.
+fn fresh<A: ActiveModelTrait, M: sea_orm::IntoActiveModel<A>>(row: M) -> A {
+    row.into_active_model().reset_all()
+}
+
+/// The response rows of a scored submission, and the results the aggregates count.
+fn response_rows(scored: &Scored) -> (Vec<inspection_response::ActiveModel>, Vec<ItemResult>) {
+    let s = &scored.submission;
+    let mut rows = Vec::new();
+    let mut results = Vec::new();
+    for result in &scored.card.items {
+        let Some(answer) = s.answers.get(&result.key) else {
+            continue;
+        };
+        if result.outcome == Outcome::Excluded {
+            continue;
+        }
+        let outcome = outcome_name(result.outcome);
+        results.extend(ItemResult::of(
+            &result.key,
+            outcome,
+            result.points,
+            result.max,
+        ));
+        let photo = s.photos.get(&result.key);
+        rows.push(inspection_response::ActiveModel {
+            inspection_id: Set(s.id),
+            item_key: Set(result.key.clone()),
+            value: Set(serde_json::to_value(answer).unwrap_or_default()),
+            outcome: Set(outcome.into()),
+            points: Set(result.points),
+            max_points: Set(result.max),
+            note: Set(s
+                .notes
+                .get(&result.key)
+                .filter(|n| !n.trim().is_empty())
+                .cloned()),
+            photo: Set(photo.cloned()),
+            photo_type: Set(photo.map(|f| photo_type(f).to_string())),
+            ..Default::default()
+        });
+    }
+    (rows, results)
+}
+
+/// Assign the modules the failures call for. A module already open for the person is
+/// not assigned twice: the new failures are added to its reasons, and its due date
+/// comes forward if the new one is sooner.
+async fn assign_failure_training<C: ConnectionTrait>(
+    db: &C,
+    stored: &[(&Scored, &inspection::Model)],
+) -> StoreResult<()> {
+    let keys: HashSet<&str> = stored
+        .iter()
+        .flat_map(|(s, _)| s.card.training.iter().map(|c| c.module.as_str()))
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let modules: HashMap<String, training_module::Model> = training_module::Entity::find()
+        .filter(training_module::Column::Key.is_in(keys.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.key.clone(), m))
+        .collect();
+    if let Some(missing) = keys.iter().find(|k| !modules.contains_key(**k)) {
+        return Err(StoreError::Invalid(format!(
+            "training module `{missing}` is not imported"
+        )));
+    }
+    let module_ids: Vec<i32> = modules.values().map(|m| m.id).collect();
+    let mut due_days: HashMap<i32, Module> = HashMap::new();
+    for row in training_module_version::Entity::find()
+        .filter(training_module_version::Column::ModuleId.is_in(module_ids.clone()))
+        .order_by_desc(training_module_version::Column::Version)
+        .all(db)
+        .await?
+    {
+        if due_days.contains_key(&row.module_id) {
+            continue;
+        }
+        let module: Module = serde_json::from_str(&row.definition).map_err(|e| {
+            StoreError::Invalid(format!(
+                "training module version {} is unreadable: {e}",
+                row.id
+            ))
+        })?;
+        due_days.insert(row.module_id, module);
+    }
+    let people: HashSet<i32> = stored.iter().map(|(_, r)| r.subject_id).collect();
+    let mut open: HashMap<(i32, i32), training_assignment::Model> = HashMap::new();
+    for a in training_assignment::Entity::find()
+        .filter(training_assignment::Column::UserId.is_in(people))
+        .filter(training_assignment::Column::ModuleId.is_in(module_ids))
+        .filter(training_assignment::Column::Status.ne("completed"))
+        .order_by_asc(training_assignment::Column::Id)
+        .all(db)
+        .await?
+    {
+        open.entry((a.user_id, a.module_id)).or_insert(a);
+    }
+    let before: HashMap<(i32, i32), training_assignment::Model> = open.clone();
+    let mut new: Vec<(i32, i32)> = Vec::new();
+    for (scored, row) in stored {
+        for call in &scored.card.training {
+            let module = &modules[&call.module];
+            let definition = due_days.get(&module.id).ok_or_else(|| {
+                StoreError::NotFound(format!("a version of training module {}", module.id))
+            })?;
+            let days = if call.critical {
+                definition.due_days_critical
+            } else {
+                definition.due_days
+            };
+            let assigned_at = row.submitted_at.unwrap_or(row.updated_at);
+            let due = assigned_at.date_naive() + Duration::days(days as i64);
+            let key = (row.subject_id, module.id);
+            match open.get_mut(&key) {
+                Some(a) => {
+                    let mut items: Vec<String> =
+                        serde_json::from_value(a.failed_items.clone()).unwrap_or_default();
+                    for k in &call.items {
+                        if !items.contains(k) {
+                            items.push(k.clone());
+                        }
+                    }
+                    a.failed_items = json!(items);
+                    a.critical = a.critical || call.critical;
+                    a.due_date = a.due_date.min(due);
+                    if a.inspection_id.is_none() {
+                        a.inspection_id = Some(row.id);
+                    }
+                }
+                None => {
+                    open.insert(
+                        key,
+                        training_assignment::Model {
+                            id: 0,
+                            user_id: row.subject_id,
+                            module_id: module.id,
+                            reason: "failure".into(),
+                            inspection_id: Some(row.id),
+                            failed_items: json!(call.items),
+                            critical: call.critical,
+                            status: "assigned".into(),
+                            due_date: due,
+                            assigned_by: None,
+                            completed_version_id: None,
+                            quiz_percent: None,
+                            attempts: 0,
+                            assigned_at,
+                            completed_at: None,
+                        },
+                    );
+                    new.push(key);
+                }
+            }
+        }
+    }
+    for (key, a) in &open {
+        // Only what changed is written: repeated failures of the same items change nothing.
+        if let Some(was) = before.get(key)
+            && was != a
+        {
+            let mut changed: training_assignment::ActiveModel = was.clone().into();
+            changed.failed_items = Set(a.failed_items.clone());
+            changed.critical = Set(a.critical);
+            changed.due_date = Set(a.due_date);
+            changed.inspection_id = Set(a.inspection_id);
+            changed.update(db).await?;
+        }
+    }
+    if !new.is_empty() {
+        let rows = new.iter().map(|key| {
+            let mut row = fresh(open[key].clone());
+            row.id = sea_orm::ActiveValue::NotSet;
+            row
+        });
+        training_assignment::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One job for the writer: a scored submission and where to send its result.
+type Job = (Scored, oneshot::Sender<StoreResult<Submitted>>);
+
+/// Largest batch written in one transaction.
+const MAX_BATCH: usize = 64;
+
+/// The group-commit writer: one task per app instance that stores the submissions
+/// waiting for it together. Dropping the last handle ends the task.
+#[derive(Clone)]
+pub struct GroupCommit {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl GroupCommit {
+    /// Start the writer on the current tokio runtime.
+    pub fn start(db: DatabaseConnection) -> GroupCommit {
+        let (jobs, mut queue) = mpsc::channel::<Job>(1024);
+        tokio::spawn(async move {
+            while let Some(first) = queue.recv().await {
+                let mut waiting = vec![first];
+                while waiting.len() < MAX_BATCH {
+                    match queue.try_recv() {
+                        Ok(job) => waiting.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let (batch, replies): (Vec<Scored>, Vec<_>) = waiting.into_iter().unzip();
+                let results = store_batch(&db, batch).await;
+                for (reply, result) in replies.into_iter().zip(results) {
+                    // A request that gave up waiting does not stop the others.
+                    let _ = reply.send(result);
+                }
+            }
+        });
+        GroupCommit { jobs }
+    }
+
+    /// Store a scored submission with whatever else is waiting; resolves once it is
+    /// committed (or refused).
+    pub async fn submit(&self, scored: Scored) -> StoreResult<Submitted> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || StoreError::Db(sea_orm::DbErr::Custom("the writer has stopped".into()));
+        self.jobs
+            .send((scored, reply))
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
