@@ -1,7 +1,8 @@
 //! Build the web application: shared state and the router. `main` and the tests both
 //! call `build`, so they serve exactly the same app.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -16,6 +17,8 @@ use axum::routing::get;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::config::Config;
+use crate::store::StoreResult;
+use crate::store::library::{self, StoredChecklist};
 use crate::store::submit::GroupCommit;
 use crate::web;
 
@@ -25,6 +28,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Stores finished spot-checks, batching those that arrive together.
     pub submissions: GroupCommit,
+    /// Checklist versions already read and parsed. A stored version never changes (an
+    /// edit makes a new version), so instances can keep them without invalidation.
+    versions: Arc<Mutex<HashMap<i32, StoredChecklist>>>,
 }
 
 impl AppState {
@@ -35,7 +41,21 @@ impl AppState {
             submissions: GroupCommit::start(db.clone()),
             db,
             config: Arc::new(config),
+            versions: Arc::default(),
         }
+    }
+
+    /// One stored checklist version by id, parsed once per instance.
+    pub async fn checklist_version(&self, id: i32) -> StoreResult<StoredChecklist> {
+        if let Some(v) = self.versions.lock().expect("version cache").get(&id) {
+            return Ok(v.clone());
+        }
+        let version = library::checklist_version(&self.db, id).await?;
+        self.versions
+            .lock()
+            .expect("version cache")
+            .insert(id, version.clone());
+        Ok(version)
     }
 }
 

@@ -434,16 +434,7 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
             role: decorum::auth::Role::Quality,
             sites: vec![],
         };
-        let filter = QualityFilter {
-            site: None,
-            checklist: None,
-            section: None,
-            position: None,
-            subject: None,
-            inspector: None,
-            from: d(2),
-            to: d(15),
-        };
+        let filter = QualityFilter::range(d(2), d(15));
         let counted = |g| samples(db, &scope, &filter, g);
         for g in [Granularity::Week, Granularity::Month] {
             let s = summary(&counted(g).await.unwrap());

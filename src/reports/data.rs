@@ -371,13 +371,7 @@ pub async fn site(
     let l = lang;
     let filter = QualityFilter {
         site,
-        checklist: None,
-        section: None,
-        position: None,
-        subject: None,
-        inspector: None,
-        from,
-        to,
+        ..QualityFilter::range(from, to)
     };
     // From the kept aggregates: the period is widened to whole weeks or months.
     let granularity = Granularity::for_range(from, to);
@@ -559,12 +553,10 @@ async fn roster_people(
             .collect(),
     };
     let mut out = BTreeMap::new();
-    for s in sites {
-        for (person, position) in org::staff_at(db, s).await? {
-            let label = position.map(|p| lang.pick(&p.name_zh, &p.name_en).to_string());
-            out.entry(person.id)
-                .or_insert((person.id, person.name, label));
-        }
+    for (person, position) in org::staff_at_sites(db, &sites).await? {
+        let label = position.map(|p| lang.pick(&p.name_zh, &p.name_en).to_string());
+        out.entry(person.id)
+            .or_insert((person.id, person.name, label));
     }
     Ok(out)
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use entity::{position, site, user, user_site};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::StoreResult;
@@ -25,15 +26,22 @@ pub async fn staff_at<C: ConnectionTrait>(
     db: &C,
     site_id: i32,
 ) -> StoreResult<Vec<(user::Model, Option<position::Model>)>> {
-    let ids: Vec<i32> = user_site::Entity::find()
-        .filter(user_site::Column::SiteId.eq(site_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
+    staff_at_sites(db, &[site_id]).await
+}
+
+/// Active staff at any of the sites, each once, by name: one query however many sites
+/// (the memberships are a subquery, not thousands of bound ids).
+pub async fn staff_at_sites<C: ConnectionTrait>(
+    db: &C,
+    site_ids: &[i32],
+) -> StoreResult<Vec<(user::Model, Option<position::Model>)>> {
+    let members = Query::select()
+        .column(user_site::Column::UserId)
+        .from(user_site::Entity)
+        .and_where(user_site::Column::SiteId.is_in(site_ids.iter().copied()))
+        .to_owned();
     let people = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::Id.in_subquery(members))
         .filter(user::Column::Role.eq("staff"))
         .filter(user::Column::Active.eq(true))
         .order_by_asc(user::Column::Name)

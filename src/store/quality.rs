@@ -26,6 +26,22 @@ pub struct QualityFilter {
     pub to: NaiveDate,
 }
 
+impl QualityFilter {
+    /// Everything in scope between two dates, narrowed by nothing else.
+    pub fn range(from: NaiveDate, to: NaiveDate) -> QualityFilter {
+        QualityFilter {
+            site: None,
+            checklist: None,
+            section: None,
+            position: None,
+            subject: None,
+            inspector: None,
+            from,
+            to,
+        }
+    }
+}
+
 /// The inspections in view, with what is needed to label and drill into them.
 pub struct InView {
     pub rows: Vec<inspection::Model>,

@@ -290,12 +290,8 @@ async fn write<C: ConnectionTrait>(
         let mut audit = Vec::new();
         for &(n, scored, started_at) in &to_store {
             let s = &scored.submission;
-            let row = inspection_row(
-                scored,
-                started_at,
-                positions.get(&s.subject_id).copied().flatten(),
-            );
-            let (stored, results) = response_rows(scored);
+            let position = positions.get(&s.subject_id).copied().flatten();
+            let (row, stored, results) = scored.rows(started_at, position);
             tally.add(&row, &results, 1);
             responses.extend(stored);
             audit.push(audit_log::ActiveModel {
@@ -367,82 +363,95 @@ async fn write<C: ConnectionTrait>(
     Ok(out)
 }
 
-fn inspection_row(
-    scored: &Scored,
-    started_at: DateTime<Utc>,
-    position_id: Option<i32>,
-) -> inspection::Model {
-    let s = &scored.submission;
-    let card = &scored.card;
-    inspection::Model {
-        id: s.id,
-        checklist_version_id: scored.version_id,
-        site_id: s.site_id,
-        shift_date: s.shift_date,
-        shift_period: s.shift_period.clone(),
-        subject_id: s.subject_id,
-        position_id,
-        inspector_id: s.inspector_id,
-        context: serde_json::to_value(&scored.context).unwrap_or_default(),
-        status: "submitted".into(),
-        score: Some(card.score),
-        max_score: Some(card.max_score),
-        percent: Some(card.percent),
-        passed: Some(card.passed),
-        critical_failure: !card.critical_failures.is_empty(),
-        recheck_of: s.recheck_of,
-        void_reason: None,
-        started_at,
-        updated_at: s.submitted_at,
-        submitted_at: Some(s.submitted_at),
-        acknowledged_at: None,
-        draft: None,
+impl Scored {
+    /// The rows this submission is stored as: the inspection (started at `started_at`,
+    /// for a person in position `position_id`), its responses, and the item results the
+    /// quality aggregates count.
+    pub fn rows(
+        &self,
+        started_at: DateTime<Utc>,
+        position_id: Option<i32>,
+    ) -> (
+        inspection::Model,
+        Vec<inspection_response::ActiveModel>,
+        Vec<ItemResult>,
+    ) {
+        let (responses, results) = self.responses();
+        (self.inspection(started_at, position_id), responses, results)
+    }
+
+    fn inspection(&self, started_at: DateTime<Utc>, position_id: Option<i32>) -> inspection::Model {
+        let s = &self.submission;
+        let card = &self.card;
+        inspection::Model {
+            id: s.id,
+            checklist_version_id: self.version_id,
+            site_id: s.site_id,
+            shift_date: s.shift_date,
+            shift_period: s.shift_period.clone(),
+            subject_id: s.subject_id,
+            position_id,
+            inspector_id: s.inspector_id,
+            context: serde_json::to_value(&self.context).unwrap_or_default(),
+            status: "submitted".into(),
+            score: Some(card.score),
+            max_score: Some(card.max_score),
+            percent: Some(card.percent),
+            passed: Some(card.passed),
+            critical_failure: !card.critical_failures.is_empty(),
+            recheck_of: s.recheck_of,
+            void_reason: None,
+            started_at,
+            updated_at: s.submitted_at,
+            submitted_at: Some(s.submitted_at),
+            acknowledged_at: None,
+            draft: None,
+        }
+    }
+
+    fn responses(&self) -> (Vec<inspection_response::ActiveModel>, Vec<ItemResult>) {
+        let s = &self.submission;
+        let mut rows = Vec::new();
+        let mut results = Vec::new();
+        for result in &self.card.items {
+            let Some(answer) = s.answers.get(&result.key) else {
+                continue;
+            };
+            if result.outcome == Outcome::Excluded {
+                continue;
+            }
+            let outcome = outcome_name(result.outcome);
+            results.extend(ItemResult::of(
+                &result.key,
+                outcome,
+                result.points,
+                result.max,
+            ));
+            let photo = s.photos.get(&result.key);
+            rows.push(inspection_response::ActiveModel {
+                inspection_id: Set(s.id),
+                item_key: Set(result.key.clone()),
+                value: Set(serde_json::to_value(answer).unwrap_or_default()),
+                outcome: Set(outcome.into()),
+                points: Set(result.points),
+                max_points: Set(result.max),
+                note: Set(s
+                    .notes
+                    .get(&result.key)
+                    .filter(|n| !n.trim().is_empty())
+                    .cloned()),
+                photo: Set(photo.cloned()),
+                photo_type: Set(photo.map(|f| photo_type(f).to_string())),
+                ..Default::default()
+            });
+        }
+        (rows, results)
     }
 }
 
 /// A model as a row to insert, every column set.
-fn fresh<A: ActiveModelTrait, M: sea_orm::IntoActiveModel<A>>(row: M) -> A {
+pub fn fresh<A: ActiveModelTrait, M: sea_orm::IntoActiveModel<A>>(row: M) -> A {
     row.into_active_model().reset_all()
-}
-
-/// The response rows of a scored submission, and the results the aggregates count.
-fn response_rows(scored: &Scored) -> (Vec<inspection_response::ActiveModel>, Vec<ItemResult>) {
-    let s = &scored.submission;
-    let mut rows = Vec::new();
-    let mut results = Vec::new();
-    for result in &scored.card.items {
-        let Some(answer) = s.answers.get(&result.key) else {
-            continue;
-        };
-        if result.outcome == Outcome::Excluded {
-            continue;
-        }
-        let outcome = outcome_name(result.outcome);
-        results.extend(ItemResult::of(
-            &result.key,
-            outcome,
-            result.points,
-            result.max,
-        ));
-        let photo = s.photos.get(&result.key);
-        rows.push(inspection_response::ActiveModel {
-            inspection_id: Set(s.id),
-            item_key: Set(result.key.clone()),
-            value: Set(serde_json::to_value(answer).unwrap_or_default()),
-            outcome: Set(outcome.into()),
-            points: Set(result.points),
-            max_points: Set(result.max),
-            note: Set(s
-                .notes
-                .get(&result.key)
-                .filter(|n| !n.trim().is_empty())
-                .cloned()),
-            photo: Set(photo.cloned()),
-            photo_type: Set(photo.map(|f| photo_type(f).to_string())),
-            ..Default::default()
-        });
-    }
-    (rows, results)
 }
 
 /// Assign the modules the failures call for. A module already open for the person is

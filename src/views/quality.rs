@@ -300,6 +300,10 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
     )
 }
 
+/// Rows a staff or site table shows: the lowest means, where attention is needed. A
+/// group of thousands is read through its filters and the CSV export, not one long table.
+pub const GROUP_ROWS: usize = 30;
+
 fn group_table(
     l: Lang,
     rows: &[GroupFigure<i32>],
@@ -307,9 +311,17 @@ fn group_table(
     link: impl Fn(&i32) -> String,
 ) -> Markup {
     html! {
+        @if rows.len() > GROUP_ROWS {
+            p.muted {
+                (l.pick(
+                    &format!("平均最低的 {GROUP_ROWS} 個（共 {} 個）；用篩選或 CSV 匯出查看其餘。", rows.len()),
+                    &format!("The {GROUP_ROWS} lowest means of {}; filter or export the CSV for the rest.", rows.len()),
+                ))
+            }
+        }
         table {
             tr { th { (l.pick("名稱", "Name")) } th.num { (l.pick("次數", "Checks")) } th.num { (l.pick("平均", "Mean")) } th.num { (l.pick("合格率", "Pass")) } th { (l.pick("趨勢", "Trend")) } }
-            @for r in rows {
+            @for r in rows.iter().take(GROUP_ROWS) {
                 tr {
                     td { a href=(link(&r.key)) { (name(&r.key)) } }
                     td.num { (r.inspections) }

@@ -11,7 +11,7 @@ use super::session::Viewer;
 use super::spotchecks::{self, StartQuery};
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::store::{inspections, library};
+use crate::store::inspections;
 use crate::views::home::{self as view, MyResult, MyTraining};
 
 pub async fn home(
@@ -32,7 +32,7 @@ pub async fn home(
         .await?;
     let mut results = Vec::new();
     for r in rows {
-        let version = library::checklist_version(&state.db, r.checklist_version_id).await?;
+        let version = state.checklist_version(r.checklist_version_id).await?;
         results.push(MyResult {
             id: r.id,
             date: r.shift_date.to_string(),

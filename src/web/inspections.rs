@@ -80,7 +80,7 @@ async fn list(
     let mut titles = std::collections::HashMap::new();
     for r in &rows {
         if let std::collections::hash_map::Entry::Vacant(e) = titles.entry(r.checklist_version_id) {
-            let v = library::checklist_version(&state.db, r.checklist_version_id).await?;
+            let v = state.checklist_version(r.checklist_version_id).await?;
             e.insert(v.checklist.title.get(l).to_string());
         }
     }
@@ -233,7 +233,7 @@ async fn result(
     if row.status == "draft" {
         return Ok(Redirect::to(&format!("/spotchecks/{id}")).into_response());
     }
-    let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
+    let version = state.checklist_version(row.checklist_version_id).await?;
     let checklist = &version.checklist;
     let responses = inspection_response::Entity::find()
         .filter(inspection_response::Column::InspectionId.eq(id))

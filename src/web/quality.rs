@@ -2,7 +2,7 @@
 //! the site × section heat map, staff and site tables, coverage and inspector
 //! calibration — all under one filter with a shareable URL — and CSV exports of the same.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -194,24 +194,35 @@ async fn dashboard(
             .map(|c| c.checklist.positions),
         None => None,
     };
-    let mut roster = BTreeSet::new();
-    for s in visible
+    // Everyone at the visible sites fills the filter's staff list; the roster is those
+    // at the chosen site, if one is.
+    let visible_ids: Vec<i32> = visible.iter().map(|s| s.id).collect();
+    let everyone = org::staff_at_sites(&state.db, &visible_ids).await?;
+    let at_site = match filter.site {
+        Some(site) if visible_ids.contains(&site) => {
+            org::staff_at_sites(&state.db, &[site]).await?
+        }
+        _ => Vec::new(),
+    };
+    let in_view = if filter.site.is_some() {
+        &at_site
+    } else {
+        &everyone
+    };
+    let mut roster: Vec<i32> = in_view
         .iter()
-        .filter(|s| filter.site.is_none_or(|f| f == s.id))
-    {
-        for (person, position) in org::staff_at(&state.db, s.id).await? {
+        .filter(|(person, position)| {
             let position_ok = filter
                 .position
                 .is_none_or(|p| person.position_id == Some(p));
             let checklist_ok = for_positions
                 .as_ref()
                 .is_none_or(|keys| position.as_ref().is_some_and(|p| keys.contains(&p.key)));
-            if position_ok && checklist_ok {
-                roster.insert(person.id);
-            }
-        }
-    }
-    let roster: Vec<i32> = roster.into_iter().collect();
+            position_ok && checklist_ok
+        })
+        .map(|(person, _)| person.id)
+        .collect();
+    roster.sort_unstable();
     let recent = kept::recent(&state.db, &viewer.scope, &filter).await?;
     let uncovered = stats::not_covered(&roster, &recent, filter.to, stats::COVERAGE_DAYS);
 
@@ -222,10 +233,20 @@ async fn dashboard(
     people.extend(&uncovered);
     people.sort_unstable();
     people.dedup();
-    let names = org::names(&state.db, people).await?;
+    // Staff names are already loaded; only the others (inspectors) are looked up.
+    let mut names: HashMap<i32, String> = everyone
+        .iter()
+        .map(|(person, _)| (person.id, person.name.clone()))
+        .collect();
+    people.retain(|id| !names.contains_key(id));
+    names.extend(org::names(&state.db, people).await?);
     let site_names = org::site_names(&state.db).await?;
 
-    let options = filter_options(&state, &viewer, &filter).await?;
+    let staff_options = everyone
+        .into_iter()
+        .map(|(person, _)| (person.id, person.name))
+        .collect();
+    let options = filter_options(&state, &viewer, &filter, visible, staff_options).await?;
     let query = query_of(&q, &filter);
     let page = view::dashboard(
         &viewer.chrome(),
@@ -256,9 +277,10 @@ async fn filter_options(
     state: &AppState,
     viewer: &Viewer,
     filter: &QualityFilter,
+    sites: Vec<entity::site::Model>,
+    staff: Vec<(i32, String)>,
 ) -> AppResult<FilterOptions> {
     let l = viewer.lang;
-    let sites = org::visible_sites(&state.db, &viewer.scope).await?;
     let checklists = library::current_checklists(&state.db).await?;
     let sections = filter
         .checklist
@@ -279,15 +301,6 @@ async fn filter_options(
         .into_iter()
         .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
         .collect();
-    let mut staff = Vec::new();
-    for s in &sites {
-        for (person, _) in org::staff_at(&state.db, s.id).await? {
-            if !staff.iter().any(|(id, _): &(i32, String)| *id == person.id) {
-                staff.push((person.id, person.name));
-            }
-        }
-    }
-    staff.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(FilterOptions {
         sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),
         checklists: checklists

@@ -274,7 +274,7 @@ async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink
     let names = org::names(&state.db, rows.iter().map(|r| r.subject_id).collect()).await?;
     let mut links = Vec::new();
     for row in rows {
-        let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
+        let version = state.checklist_version(row.checklist_version_id).await?;
         links.push(DraftLink {
             href: format!("/spotchecks/{}", row.id),
             subject: names.get(&row.subject_id).cloned().unwrap_or_default(),
@@ -333,7 +333,9 @@ async fn recheck_target(
         .one(&state.db)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let mut version = library::checklist_version(&state.db, original.checklist_version_id).await?;
+    let mut version = state
+        .checklist_version(original.checklist_version_id)
+        .await?;
     version.checklist = version.checklist.subset(&training::recheck_items(&row));
     let mut target = target(state, viewer, row.site_id, row.subject_id, version).await?;
     target.recheck_of = Some(row.inspection_id);
@@ -381,8 +383,7 @@ async fn form_page(
         Some(row) => match DraftState::of(&row).recheck {
             Some(recheck) => (recheck_target(&state, &viewer, recheck).await?.0, Some(row)),
             None => {
-                let version =
-                    library::checklist_version(&state.db, row.checklist_version_id).await?;
+                let version = state.checklist_version(row.checklist_version_id).await?;
                 (
                     target(&state, &viewer, row.site_id, row.subject_id, version).await?,
                     Some(row),
@@ -562,7 +563,8 @@ async fn read_post(
             row.checklist_version_id, post.version_id
         )));
     }
-    let version = library::checklist_version(&state.db, post.version_id)
+    let version = state
+        .checklist_version(post.version_id)
         .await
         .map_err(|_| {
             AppError::BadRequest(format!("there is no checklist version {}", post.version_id))
@@ -858,7 +860,7 @@ async fn upload_photo(
         )
         .into());
     }
-    let version = library::checklist_version(&state.db, row.checklist_version_id).await?;
+    let version = state.checklist_version(row.checklist_version_id).await?;
     if version.checklist.item(&item).is_none() {
         return Err(
             AppError::BadRequest(format!("`{item}` is not an item of this checklist")).into(),
