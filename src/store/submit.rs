@@ -159,9 +159,11 @@ async fn settle_race(
             created: false,
             scorecard: None,
         }),
-        _ => Err(StoreError::Conflict(
+        Some(_) => Err(StoreError::Conflict(
             "this spot-check is being saved; try again".into(),
         )),
+        // Not a race on this UUID: a retry would fail the same way.
+        None => Err(error),
     }
 }
 
@@ -220,9 +222,16 @@ async fn write<C: ConnectionTrait>(
     let mut plans = Vec::with_capacity(batch.len());
     for (n, scored) in batch.iter().enumerate() {
         let s = &scored.submission;
+        // A UUID seen earlier in the batch gets what its first copy got.
         let plan = if let Some(&first) = first_of.get(&s.id) {
-            Plan::Stored(first)
+            match &plans[first] {
+                Plan::Store { .. } => Plan::Stored(first),
+                Plan::Known(row) => Plan::Known(row.clone()),
+                Plan::Refused(e) => Plan::Refused(StoreError::Conflict(e.to_string())),
+                Plan::Stored(original) => Plan::Stored(*original),
+            }
         } else {
+            first_of.insert(s.id, n);
             match existing.remove(&s.id) {
                 Some(row) if row.status != "draft" => Plan::Known(Box::new(row)),
                 Some(row) if row.checklist_version_id != scored.version_id => Plan::Refused(
@@ -236,7 +245,6 @@ async fn write<C: ConnectionTrait>(
                             && rechecks_taken.insert(id)
                     });
                     if recheck_open {
-                        first_of.insert(s.id, n);
                         Plan::Store {
                             started_at: draft.as_ref().map_or(s.submitted_at, |d| d.started_at),
                             draft: draft.is_some(),
@@ -622,7 +630,18 @@ impl GroupCommit {
                     }
                 }
                 let (batch, replies): (Vec<Scored>, Vec<_>) = waiting.into_iter().unzip();
-                let results = store_batch(&db, batch).await;
+                // Its own task, so a panic fails this batch's requests, not the writer.
+                let db = db.clone();
+                let written = tokio::spawn(async move { store_batch(&db, batch).await }).await;
+                let results = written.unwrap_or_else(|_| {
+                    (0..replies.len())
+                        .map(|_| {
+                            Err(StoreError::Db(sea_orm::DbErr::Custom(
+                                "the spot-check could not be stored; try again".into(),
+                            )))
+                        })
+                        .collect()
+                });
                 for (reply, result) in replies.into_iter().zip(results) {
                     // A request that gave up waiting does not stop the others.
                     let _ = reply.send(result);
