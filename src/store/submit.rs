@@ -32,7 +32,7 @@ use super::library::StoredChecklist;
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
 use crate::domain::scoring::{
-    Answers, Context, Outcome, Scorecard, Subject, resolve_context, score,
+    Answers, Context, Outcome, Problem, Scorecard, Subject, resolve_context, score,
 };
 use crate::domain::training::Module;
 
@@ -78,19 +78,35 @@ pub fn prepare(
     subject: &Subject,
     submission: Submission,
 ) -> StoreResult<Scored> {
+    let checklist = &version.checklist;
+    let (context, problems) = resolve_context(checklist, &submission.context);
+    let card = score(checklist, subject, &context, &submission.answers);
+    prepare_scored(version, submission, context, &problems, card)
+}
+
+/// [`prepare`] for a caller that has already resolved the context (with its `problems`)
+/// and scored the answers, as the web form does to explain what is missing: the same
+/// checks, without scoring twice.
+pub fn prepare_scored(
+    version: &StoredChecklist,
+    submission: Submission,
+    context: Context,
+    context_problems: &[Problem],
+    card: Scorecard,
+) -> StoreResult<Scored> {
     if !PERIODS.contains(&submission.shift_period.as_str()) {
         return Err(StoreError::Invalid(format!(
             "unknown shift period `{}`",
             submission.shift_period
         )));
     }
-    let checklist = &version.checklist;
-    let (context, mut problems) = resolve_context(checklist, &submission.context);
-    let card = score(checklist, subject, &context, &submission.answers);
-    problems.extend(card.problems.iter().cloned());
+    let problems: Vec<String> = context_problems
+        .iter()
+        .chain(&card.problems)
+        .map(|p| p.to_string())
+        .collect();
     if !problems.is_empty() {
-        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        return Err(StoreError::Invalid(list.join("; ")));
+        return Err(StoreError::Invalid(problems.join("; ")));
     }
     if !card.unanswered.is_empty() {
         return Err(StoreError::Invalid(format!(

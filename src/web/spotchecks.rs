@@ -800,9 +800,8 @@ async fn submit_inner(
         .as_ref()
         .map(|r| DraftState::of(r).photos)
         .unwrap_or_default();
-    let scored = submit::prepare(
+    let scored = submit::prepare_scored(
         &target.version,
-        &target.attributes,
         Submission {
             id,
             site_id: post.site_id,
@@ -818,6 +817,9 @@ async fn submit_inner(
             photos,
             recheck: post.recheck,
         },
+        context,
+        &context_problems,
+        card,
     )?;
     let done = state.submissions.submit(scored).await?;
     Ok(reply(&done.inspection, done.created))
