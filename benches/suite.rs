@@ -1,4 +1,5 @@
-//! Decorum's benchmark suite: `cargo bench --bench suite -- [--inspections N] [--postgres URL] [--json FILE]`.
+//! Decorum's benchmark suite:
+//! `cargo bench --bench suite -- [--inspections N] [--postgres URL] [--json FILE] [--keep DIR]`.
 //!
 //! It builds a data set of N spot-checks with a fixed seed over the group (200
 //! sites, 5,000 staff, a supervisor per site, a year of dates), starts the real
@@ -13,7 +14,9 @@
 //! 4. the spot-check form page: time and compressed bytes;
 //! 5. the server's resident memory, idle and under the 32-client load.
 //!
-//! It prints a table and writes it as JSON so runs can be compared. Built without
+//! It prints a table and writes it as JSON so runs can be compared. `--keep DIR` keeps the
+//! data set (SQLite in DIR, or a PostgreSQL schema named after N) and reuses it on the
+//! next run with the same N, so a change can be measured again without reloading. Built without
 //! optimisations (`cargo test --bench suite`, as CI does) it is a smoke run, not a
 //! measurement, and says so.
 
@@ -39,7 +42,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -50,6 +53,7 @@ struct Args {
     inspections: usize,
     postgres: Option<String>,
     json: Option<String>,
+    keep: Option<std::path::PathBuf>,
 }
 
 fn args() -> Args {
@@ -57,6 +61,7 @@ fn args() -> Args {
         inspections: 10_000,
         postgres: None,
         json: None,
+        keep: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -69,6 +74,7 @@ fn args() -> Args {
             }
             "--postgres" => out.postgres = it.next(),
             "--json" => out.json = it.next(),
+            "--keep" => out.keep = it.next().map(Into::into),
             _ => {} // cargo passes --bench
         }
     }
@@ -222,6 +228,64 @@ async fn seed(db: &DatabaseConnection, config: &Config) -> World {
             eprintln!("  {} staff added", n + 1);
         }
     }
+    let (position, lobby) = fixtures(db).await;
+    World {
+        sites,
+        staff,
+        supervisors,
+        position,
+        lobby,
+    }
+}
+
+/// The world of a data set loaded by an earlier run (`--keep`), read back from it.
+async fn world_of(db: &DatabaseConnection) -> World {
+    use entity::{user, user_site};
+    let sites: Vec<i32> = entity::site::Entity::find()
+        .order_by_asc(entity::site::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let site_of: std::collections::HashMap<i32, i32> = user_site::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.user_id, m.site_id))
+        .collect();
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let staff = users
+        .iter()
+        .filter(|u| u.email.starts_with("staff"))
+        .map(|u| {
+            let gender = u.gender.as_deref().and_then(Gender::parse);
+            (u.id, site_of[&u.id], gender.unwrap_or(Gender::Female))
+        })
+        .collect();
+    let supervisors = users
+        .iter()
+        .filter(|u| u.email.starts_with("sup"))
+        .map(|u| u.id)
+        .collect();
+    let (position, lobby) = fixtures(db).await;
+    World {
+        sites,
+        staff,
+        supervisors,
+        position,
+        lobby,
+    }
+}
+
+/// The position the staff hold and the checklist they are spot-checked with.
+async fn fixtures(db: &DatabaseConnection) -> (i32, StoredChecklist) {
     let position = entity::position::Entity::find()
         .filter(entity::position::Column::Key.eq("lobby-concierge"))
         .one(db)
@@ -235,13 +299,7 @@ async fn seed(db: &DatabaseConnection, config: &Config) -> World {
         .into_iter()
         .find(|c| c.checklist.key == "lobby-reception")
         .unwrap();
-    World {
-        sites,
-        staff,
-        supervisors,
-        position,
-        lobby,
-    }
+    (position, lobby)
 }
 
 fn subject(g: Gender) -> Subject {
@@ -451,7 +509,8 @@ async fn submit_rate(
 /// The limit for submissions: the same rows (inspection, responses, aggregate counts)
 /// inserted directly with the same driver, one transaction each.
 async fn raw_insert_rate(db: &DatabaseConnection, world: &World, count: usize) -> f64 {
-    let mut rng = StdRng::seed_from_u64(7);
+    // Fresh ids each run: a kept data set already holds the last run's.
+    let mut rng = StdRng::seed_from_u64(rand::random());
     let today = Utc::now().date_naive();
     let start = Instant::now();
     for _ in 0..count {
@@ -489,38 +548,70 @@ async fn timed_get(client: &reqwest::Client, url: &str, times: usize) -> (Vec<f6
     (ms, bytes)
 }
 
-/// The dashboard's two aggregate queries for 12 months, timed on their own: the slower
-/// one's name and p95 in milliseconds.
+/// The dashboard's queries for 12 months over every site, each timed on its own: the
+/// slowest one's name and p95 in milliseconds.
 async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate) -> (String, f64) {
     use decorum::domain::access::Scope;
     use decorum::domain::stats::Granularity;
     use decorum::store::quality::QualityFilter;
+    use decorum::store::stats as kept;
     let scope = Scope {
         user_id: 0,
         role: Role::Quality,
         sites: Vec::new(),
     };
     let g = Granularity::for_range(from, to);
-    let (from, to) = store::stats::whole_periods(g, from, to);
+    let (from, to) = kept::whole_periods(g, from, to);
     let filter = QualityFilter::range(from, to);
-    let mut samples = Vec::new();
-    let mut items = Vec::new();
+    let split = g.start(from + (to - from) / 2);
+    let sites: Vec<i32> = entity::site::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let mut times: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for _ in 0..9 {
+        let mut time = |name, start: Instant| {
+            times
+                .entry(name)
+                .or_default()
+                .push(start.elapsed().as_secs_f64() * 1000.0)
+        };
         let start = Instant::now();
-        store::stats::samples(db, &scope, &filter, g).await.unwrap();
-        samples.push(start.elapsed().as_secs_f64() * 1000.0);
+        kept::site_rows(db, &scope, &filter, g).await.unwrap();
+        time("site roll-up per period", start);
         let start = Instant::now();
-        store::stats::items(db, &scope, &filter, g).await.unwrap();
-        items.push(start.elapsed().as_secs_f64() * 1000.0);
+        kept::items(db, &scope, &filter, g, false).await.unwrap();
+        time("item results", start);
+        let start = Instant::now();
+        kept::lowest_staff(db, &scope, &filter, g, split, 30)
+            .await
+            .unwrap();
+        time("lowest-scoring staff", start);
+        let start = Instant::now();
+        kept::calibration_samples(db, &scope, &filter, g)
+            .await
+            .unwrap();
+        time("inspector calibration", start);
+        let start = Instant::now();
+        let roster = decorum::store::org::roster(&sites, None);
+        kept::not_checked_recently(db, &scope, &filter, roster)
+            .await
+            .unwrap();
+        time("coverage", start);
     }
-    samples.sort_by(f64::total_cmp);
-    items.sort_by(f64::total_cmp);
-    let (s, i) = (percentile(&samples, 0.95), percentile(&items, 0.95));
-    if s >= i {
-        ("spot-checks per period, site, person".into(), s)
-    } else {
-        ("item results per period and site".into(), i)
-    }
+    times
+        .into_iter()
+        .map(|(name, mut ms)| {
+            ms.sort_by(f64::total_cmp);
+            let p95 = percentile(&ms, 0.95);
+            eprintln!("  dashboard query {name}: p95 {p95:.1} ms");
+            (name.to_string(), p95)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
 }
 
 /// The same figures computed from the raw rows, as the dashboard would without its
@@ -614,8 +705,11 @@ async fn chromium_print_ms(client: &reqwest::Client, base: &str, path: &str) -> 
 }
 
 async fn run(args: Args) {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let scratch = tempfile::tempdir().unwrap();
+    let data = match &args.keep {
+        Some(dir) => dir.join(format!("data-{}", args.inspections)),
+        None => scratch.path().join("data"),
+    };
     let checklists = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("checklists");
     let url = match &args.postgres {
         None => None,
@@ -623,16 +717,27 @@ async fn run(args: Args) {
             let admin = sea_orm::Database::connect(base.as_str())
                 .await
                 .expect("PostgreSQL for --postgres");
-            let schema = format!("bench_{}", Uuid::new_v4().simple());
+            let schema = match &args.keep {
+                Some(_) => format!("bench_keep_{}", args.inspections),
+                None => format!("bench_{}", Uuid::new_v4().simple()),
+            };
             admin
-                .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
                 .await
                 .unwrap();
             let sep = if base.contains('?') { '&' } else { '?' };
-            Some(format!("{base}{sep}options[search_path]={schema}"))
+            Some((
+                format!("{base}{sep}options[search_path]={schema}"),
+                admin,
+                schema,
+            ))
         }
     };
-    let config = Config::new(url.clone(), data.clone(), checklists.clone());
+    let config = Config::new(
+        url.as_ref().map(|u| u.0.clone()),
+        data.clone(),
+        checklists.clone(),
+    );
     let backend = if config.is_sqlite() {
         "SQLite"
     } else {
@@ -642,16 +747,26 @@ async fn run(args: Args) {
         "decorum bench: {} spot-checks on {backend}",
         args.inspections
     );
+    std::fs::create_dir_all(&data).unwrap();
+    // A kept data set is marked loaded only once it is whole.
+    let marker = data.join(format!("loaded-{}", backend.to_lowercase()));
     let db = db::connect(&config).await.unwrap();
     db::migrate(&db).await.unwrap();
-    let world = Arc::new(seed(&db, &config).await);
-    let loaded = load(&db, &world, args.inspections).await;
-    if !config.is_sqlite() {
-        // The statistics autovacuum would have gathered by now in a live deployment; without
-        // them PostgreSQL plans the bulk-loaded tables as if they were empty.
-        db.execute_unprepared("ANALYZE").await.unwrap();
-    }
-    eprintln!("  data set ready in {:.1} s", loaded.as_secs_f64());
+    let (world, loaded) = if args.keep.is_some() && marker.exists() {
+        eprintln!("  reusing the data set kept in {}", data.display());
+        (Arc::new(world_of(&db).await), Duration::ZERO)
+    } else {
+        let world = Arc::new(seed(&db, &config).await);
+        let loaded = load(&db, &world, args.inspections).await;
+        if !config.is_sqlite() {
+            // The statistics autovacuum would have gathered by now in a live deployment;
+            // without them PostgreSQL plans the bulk-loaded tables as if they were empty.
+            db.execute_unprepared("ANALYZE").await.unwrap();
+        }
+        std::fs::write(&marker, "").unwrap();
+        eprintln!("  data set ready in {:.1} s", loaded.as_secs_f64());
+        (world, loaded)
+    };
 
     let mut command = Command::new(env!("CARGO_BIN_EXE_decorum"));
     command
@@ -662,7 +777,7 @@ async fn run(args: Args) {
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     match &url {
-        Some(u) => command.env("DATABASE_URL", u),
+        Some((u, _, _)) => command.env("DATABASE_URL", u),
         None => command.env_remove("DATABASE_URL"),
     };
     let mut child = command.spawn().expect("start decorum serve");
@@ -827,6 +942,13 @@ async fn run(args: Args) {
         target: "≤ 150 MB".into(),
     });
     drop(server);
+    if let (Some((_, admin, schema)), None) = (&url, &args.keep) {
+        db.close().await.unwrap();
+        admin
+            .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await
+            .unwrap();
+    }
 
     println!(
         "\nDecorum benchmark — {} spot-checks on {backend}",

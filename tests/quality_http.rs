@@ -340,6 +340,7 @@ async fn kept_rows(
 ) -> (
     Vec<entity::stat_inspection::Model>,
     Vec<entity::stat_item::Model>,
+    Vec<entity::stat_site::Model>,
 ) {
     use sea_orm::{EntityTrait, QueryOrder};
     let mut inspections: Vec<_> = entity::stat_inspection::Entity::find()
@@ -376,7 +377,111 @@ async fn kept_rows(
             r.item_key.clone(),
         )
     });
-    (inspections, items)
+    let mut sites: Vec<_> = entity::stat_site::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.inspections != 0)
+        .collect();
+    sites.sort_by_key(|r| (r.grain.clone(), r.period, r.site_id, r.position_id));
+    (inspections, items, sites)
+}
+
+/// A site roll-up key (grain, period, site, version, position) and its counts.
+type SiteKey = (String, NaiveDate, i32, i32, i32);
+type SiteCounts = (i32, i32, i32, f64, f64, f64);
+
+/// The site roll-up holds what the person and item rows add up to, key by key.
+fn assert_site_rollup(
+    (inspections, items, sites): &(
+        Vec<entity::stat_inspection::Model>,
+        Vec<entity::stat_item::Model>,
+        Vec<entity::stat_site::Model>,
+    ),
+) {
+    use std::collections::BTreeMap;
+    let mut expected: BTreeMap<SiteKey, SiteCounts> = BTreeMap::new();
+    for r in inspections {
+        let t = expected
+            .entry((
+                r.grain.clone(),
+                r.period,
+                r.site_id,
+                r.checklist_version_id,
+                r.position_id,
+            ))
+            .or_default();
+        t.0 += r.inspections;
+        t.1 += r.passed;
+        t.2 += r.critical;
+        t.3 += r.percent_sum;
+    }
+    for r in items
+        .iter()
+        .filter(|r| r.site_id != decorum::store::stats::GROUP)
+    {
+        if let Some(t) = expected.get_mut(&(
+            r.grain.clone(),
+            r.period,
+            r.site_id,
+            r.checklist_version_id,
+            r.position_id,
+        )) {
+            t.4 += r.points;
+            t.5 += r.max_points;
+        }
+    }
+    // Item results of every site together are what the sites' item rows add up to.
+    type ItemKey = (String, NaiveDate, i32, i32, String);
+    let mut group: BTreeMap<ItemKey, (i32, i32, f64, f64)> = BTreeMap::new();
+    let mut per_site: BTreeMap<ItemKey, (i32, i32, f64, f64)> = BTreeMap::new();
+    for r in items {
+        let key = (
+            r.grain.clone(),
+            r.period,
+            r.checklist_version_id,
+            r.position_id,
+            r.item_key.clone(),
+        );
+        let t = if r.site_id == decorum::store::stats::GROUP {
+            group.entry(key).or_default()
+        } else {
+            per_site.entry(key).or_default()
+        };
+        *t = (
+            t.0 + r.checked,
+            t.1 + r.failed,
+            t.2 + r.points,
+            t.3 + r.max_points,
+        );
+    }
+    assert!(!group.is_empty());
+    assert_eq!(group, per_site, "the group's item rows");
+
+    let kept: BTreeMap<_, _> = sites
+        .iter()
+        .map(|r| {
+            (
+                (
+                    r.grain.clone(),
+                    r.period,
+                    r.site_id,
+                    r.checklist_version_id,
+                    r.position_id,
+                ),
+                (
+                    r.inspections,
+                    r.passed,
+                    r.critical,
+                    r.percent_sum,
+                    r.points,
+                    r.max_points,
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(kept, expected);
 }
 
 #[tokio::test]
@@ -441,16 +546,17 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
             assert_eq!((s.inspections, s.passed), (7, 5), "{backend:?} {g:?}");
         }
         // The submission counted each scored item once per grain.
-        let (_, items) = kept_rows(db).await;
+        let (_, items, _) = kept_rows(db).await;
         let week_checked: i32 = items
             .iter()
-            .filter(|r| r.grain == "week")
+            .filter(|r| r.grain == "week" && r.site_id != decorum::store::stats::GROUP)
             .map(|r| r.checked)
             .sum();
         assert_eq!(week_checked as usize, 3 + answers.len(), "{backend:?}");
 
         // A rebuild from the inspections finds exactly what was kept on write.
         let kept = kept_rows(db).await;
+        assert_site_rollup(&kept);
         assert_eq!(rebuild(db).await.unwrap(), 7);
         assert_eq!(kept_rows(db).await, kept, "{backend:?}");
 
@@ -459,7 +565,125 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
         let s = summary(&counted(Granularity::Week).await.unwrap());
         assert_eq!((s.inspections, s.passed), (6, 4), "{backend:?}");
         let kept = kept_rows(db).await;
+        assert_site_rollup(&kept);
         assert_eq!(rebuild(db).await.unwrap(), 6);
         assert_eq!(kept_rows(db).await, kept, "{backend:?}");
+    }
+}
+
+/// The dashboard reads the site roll-up, ranks staff and reduces calibration in the
+/// database, and compares coverage there: each must give what the statistics give over
+/// every person row, for all sites and for a manager's one.
+#[tokio::test]
+async fn the_dashboards_reduced_reads_agree_with_every_row() {
+    use decorum::auth::Role;
+    use decorum::domain::access::Scope;
+    use decorum::domain::stats::{Granularity, by_group, calibration, not_covered, summary, trend};
+    use decorum::store::org::roster;
+    use decorum::store::quality::QualityFilter;
+    use decorum::store::stats::{
+        calibration_samples, lowest_staff, not_checked_recently, recent, samples, site_rows,
+    };
+
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_reduced").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let w = seed_world(db).await;
+        let version = current_checklists(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.checklist.key == "lobby-reception")
+            .unwrap()
+            .version_id;
+        // staff.a is checked by two inspectors, staff.b by one, staff.a2 not at all in
+        // the last four weeks. Whole-number scores keep every sum exact.
+        let checks = [
+            (w.site_a, w.staff_a, w.supervisor_a, 2, 90.0),
+            (w.site_a, w.staff_a, w.manager_a, 5, 70.0),
+            (w.site_a, w.staff_a, w.supervisor_a, 11, 60.0),
+            (w.site_a, w.staff_a, w.manager_a, 19, 85.0),
+            (w.site_a, w.staff_a, w.supervisor_a, 26, 95.0),
+            (w.site_b, w.staff_b, w.supervisor_b, 3, 80.0),
+            (w.site_b, w.staff_b, w.supervisor_b, 17, 100.0),
+            (w.site_b, w.staff_b, w.supervisor_b, 24, 75.0),
+        ];
+        for (site, subject, inspector, day, percent) in checks {
+            let c = Check {
+                site,
+                subject,
+                inspector,
+                date: d(day),
+                percent,
+                passed: percent >= 80.0,
+                failed: vec![],
+            };
+            insert(&app, version, c).await;
+        }
+        let g = Granularity::Week;
+        // 2 November 2026 is a Monday: four whole weeks.
+        let filter = QualityFilter::range(d(2), d(29));
+        let split = g.start(filter.from + (filter.to - filter.from) / 2);
+        let everyone = Scope {
+            user_id: w.quality,
+            role: Role::Quality,
+            sites: vec![],
+        };
+        let manager = Scope {
+            user_id: w.manager_a,
+            role: Role::Manager,
+            sites: vec![w.site_a],
+        };
+        for (scope, staff_in_view) in [(&everyone, 2), (&manager, 1)] {
+            let all = samples(db, scope, &filter, g).await.unwrap();
+            let rolled: Vec<_> = site_rows(db, scope, &filter, g)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.sample)
+                .collect();
+            assert_eq!(summary(&rolled), summary(&all), "{backend:?}");
+            assert_eq!(trend(&rolled, g), trend(&all, g), "{backend:?}");
+            assert_eq!(
+                by_group(&rolled, |s| s.site, split),
+                by_group(&all, |s| s.site, split),
+                "{backend:?}"
+            );
+
+            let every_staff = by_group(&all, |s| s.subject, split);
+            assert_eq!(every_staff.len(), staff_in_view);
+            let (lowest, total) = lowest_staff(db, scope, &filter, g, split, 1).await.unwrap();
+            assert_eq!(total, staff_in_view, "{backend:?}");
+            assert_eq!(
+                by_group(&lowest, |s| s.subject, split),
+                every_staff[..1],
+                "{backend:?}: the lowest mean, with its halves for the arrow"
+            );
+
+            let reduced = calibration_samples(db, scope, &filter, g).await.unwrap();
+            assert!(reduced.len() < all.len(), "fewer rows than person rows");
+            assert_eq!(calibration(&reduced), calibration(&all), "{backend:?}");
+
+            let sites = scope
+                .site_filter()
+                .map_or(vec![w.site_a, w.site_b], <[i32]>::to_vec);
+            let ids = [w.staff_a, w.staff_a2, w.staff_b]
+                .into_iter()
+                .filter(|id| *id != w.staff_b || sites.contains(&w.site_b))
+                .collect::<Vec<_>>();
+            let expected = not_covered(
+                &ids,
+                &recent(db, scope, &filter).await.unwrap(),
+                filter.to,
+                decorum::domain::stats::COVERAGE_DAYS,
+            );
+            assert_eq!(expected, vec![w.staff_a2]);
+            let found = not_checked_recently(db, scope, &filter, roster(&sites, None))
+                .await
+                .unwrap();
+            assert_eq!(found, expected, "{backend:?}");
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod session;
 pub mod site;
 pub mod stat_inspection;
 pub mod stat_item;
+pub mod stat_site;
 pub mod training_assignment;
 pub mod training_module;
 pub mod training_module_version;
@@ -35,6 +36,7 @@ pub mod prelude {
     pub use super::site::Entity as Site;
     pub use super::stat_inspection::Entity as StatInspection;
     pub use super::stat_item::Entity as StatItem;
+    pub use super::stat_site::Entity as StatSite;
     pub use super::training_assignment::Entity as TrainingAssignment;
     pub use super::training_module::Entity as TrainingModule;
     pub use super::training_module_version::Entity as TrainingModuleVersion;

@@ -1,5 +1,6 @@
-//! Item results per week or month, kept on write (see migration 000005): one row per
-//! period, site, checklist version, position and item.
+//! Item results per week or month, kept on write (see migrations 000005 and 000006): one
+//! row per period, site, checklist version, position and item, and the same for every
+//! site together under site 0.
 
 use sea_orm::entity::prelude::*;
 
@@ -11,6 +12,7 @@ pub struct Model {
     pub grain: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub period: Date,
+    /// The site, or 0 for every site together.
     #[sea_orm(primary_key, auto_increment = false)]
     pub site_id: i32,
     #[sea_orm(primary_key, auto_increment = false)]

@@ -7,6 +7,7 @@ mod m20261129_000002_sessions_drafts;
 mod m20261129_000003_rechecks;
 mod m20261129_000004_api_tokens_and_plans;
 mod m20261129_000005_quality_stats;
+mod m20261129_000006_rollups;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_rechecks::Migration),
             Box::new(m20261129_000004_api_tokens_and_plans::Migration),
             Box::new(m20261129_000005_quality_stats::Migration),
+            Box::new(m20261129_000006_rollups::Migration),
         ]
     }
 }

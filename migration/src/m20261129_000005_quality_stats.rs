@@ -101,7 +101,7 @@ impl MigrationTrait for Migration {
 /// Create a table stored in primary-key order. On SQLite that is `WITHOUT ROWID`, so a
 /// range of periods is one sequential read instead of an index walk plus row look-ups;
 /// PostgreSQL reads the primary-key index the same way.
-async fn create_clustered(
+pub(crate) async fn create_clustered(
     manager: &SchemaManager<'_>,
     table: &TableCreateStatement,
 ) -> Result<(), DbErr> {

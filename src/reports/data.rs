@@ -378,8 +378,8 @@ pub async fn site(
     let (from, to) = kept::whole_periods(granularity, from, to);
     let filter = QualityFilter { from, to, ..filter };
     let samples = kept::samples(db, scope, &filter, granularity).await?;
-    let items = kept::items(db, scope, &filter, granularity).await?;
-    let versions = kept::versions_of(db, &items).await?;
+    let items = kept::items(db, scope, &filter, granularity, true).await?;
+    let versions = kept::versions_of(db, items.iter().map(|r| r.version).collect()).await?;
 
     // Failures per item and points per section, labelled from the checklist versions.
     struct ItemLabel {

@@ -51,6 +51,27 @@ pub async fn staff_at_sites<C: ConnectionTrait>(
     Ok(people)
 }
 
+/// The ids of active staff at any of the sites, in any of `positions` if given: a
+/// subquery, for the database to compare with other sets of people.
+pub fn roster(site_ids: &[i32], positions: Option<&[i32]>) -> sea_orm::sea_query::SelectStatement {
+    let members = Query::select()
+        .column(user_site::Column::UserId)
+        .from(user_site::Entity)
+        .and_where(user_site::Column::SiteId.is_in(site_ids.iter().copied()))
+        .to_owned();
+    let mut query = Query::select();
+    query
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::Id.in_subquery(members))
+        .and_where(user::Column::Role.eq("staff"))
+        .and_where(user::Column::Active.eq(true));
+    if let Some(ids) = positions {
+        query.and_where(user::Column::PositionId.is_in(ids.iter().copied()));
+    }
+    query
+}
+
 pub async fn is_member<C: ConnectionTrait>(
     db: &C,
     user_id: i32,

@@ -7,17 +7,22 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use entity::{inspection, inspection_response, stat_inspection, stat_item};
-use sea_orm::sea_query::{Expr, OnConflict};
+use entity::{inspection, inspection_response, stat_inspection, stat_item, stat_site};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
 };
 
 use super::StoreResult;
 use super::quality::QualityFilter;
 use crate::domain::access::Scope;
 use crate::domain::stats::{Granularity, Sample};
+
+/// The site id under which item results are also kept for every site together, so the
+/// group's Pareto reads a few hundred rows instead of one set per site. Site ids start
+/// at 1.
+pub const GROUP: i32 = 0;
 
 /// The grains kept: weeks for ranges up to about four months, months beyond.
 const GRAINS: [Granularity; 2] = [Granularity::Week, Granularity::Month];
@@ -52,12 +57,26 @@ impl ItemResult {
 
 type InspectionKey = (&'static str, NaiveDate, i32, i32, i32, i32, i32);
 type ItemKey = (&'static str, NaiveDate, i32, i32, i32, String);
+type SiteKey = (&'static str, NaiveDate, i32, i32, i32);
+
+/// A site roll-up row's counts: inspections, passed, critical, percent sum, points,
+/// maximum points.
+#[derive(Debug, Default)]
+struct SiteCounts {
+    inspections: i32,
+    passed: i32,
+    critical: i32,
+    percent_sum: f64,
+    points: f64,
+    max_points: f64,
+}
 
 /// Changes to the aggregates, added up in memory and written in a few statements.
 #[derive(Debug, Default)]
 pub struct Tally {
     inspections: HashMap<InspectionKey, (i32, i32, i32, f64)>,
     items: HashMap<ItemKey, (i32, i32, f64, f64)>,
+    sites: HashMap<SiteKey, SiteCounts>,
 }
 
 impl Tally {
@@ -88,34 +107,56 @@ impl Tally {
             t.1 += sign * i32::from(row.passed.unwrap_or(false));
             t.2 += sign * i32::from(row.critical_failure);
             t.3 += s * row.percent.unwrap_or(0.0);
+            let site = self
+                .sites
+                .entry((
+                    grain,
+                    period,
+                    row.site_id,
+                    row.checklist_version_id,
+                    position,
+                ))
+                .or_default();
+            site.inspections += sign;
+            site.passed += sign * i32::from(row.passed.unwrap_or(false));
+            site.critical += sign * i32::from(row.critical_failure);
+            site.percent_sum += s * row.percent.unwrap_or(0.0);
             for r in responses {
-                let t = self
-                    .items
-                    .entry((
-                        grain,
-                        period,
-                        row.site_id,
-                        row.checklist_version_id,
-                        position,
-                        r.item_key.clone(),
-                    ))
-                    .or_default();
-                t.0 += sign;
-                t.1 += sign * i32::from(r.failed);
-                t.2 += s * r.points;
-                t.3 += s * r.max_points;
+                site.points += s * r.points;
+                site.max_points += s * r.max_points;
+            }
+            // Each item is counted for its site and again for the whole group (site 0).
+            for r in responses {
+                for site in [row.site_id, GROUP] {
+                    let t = self
+                        .items
+                        .entry((
+                            grain,
+                            period,
+                            site,
+                            row.checklist_version_id,
+                            position,
+                            r.item_key.clone(),
+                        ))
+                        .or_default();
+                    t.0 += sign;
+                    t.1 += sign * i32::from(r.failed);
+                    t.2 += s * r.points;
+                    t.3 += s * r.max_points;
+                }
             }
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.inspections.is_empty() && self.items.is_empty()
+        self.inspections.is_empty() && self.items.is_empty() && self.sites.is_empty()
     }
 
     /// Write the changes: insert new rows, add to existing ones.
     pub async fn save<C: ConnectionTrait>(self, db: &C) -> StoreResult<()> {
         use stat_inspection::Column as I;
         use stat_item::Column as T;
+        use stat_site::Column as S;
         let inspections: Vec<stat_inspection::ActiveModel> = self
             .inspections
             .into_iter()
@@ -204,6 +245,51 @@ impl Tally {
                 .exec_without_returning(db)
                 .await?;
         }
+        let sites: Vec<stat_site::ActiveModel> = self
+            .sites
+            .into_iter()
+            .map(
+                |((grain, period, site, version, position), t)| stat_site::ActiveModel {
+                    grain: Set(grain.into()),
+                    period: Set(period),
+                    site_id: Set(site),
+                    checklist_version_id: Set(version),
+                    position_id: Set(position),
+                    inspections: Set(t.inspections),
+                    passed: Set(t.passed),
+                    critical: Set(t.critical),
+                    percent_sum: Set(t.percent_sum),
+                    points: Set(t.points),
+                    max_points: Set(t.max_points),
+                },
+            )
+            .collect();
+        for chunk in sites.chunks(400) {
+            let mut on_conflict = OnConflict::columns([
+                S::Grain,
+                S::Period,
+                S::SiteId,
+                S::ChecklistVersionId,
+                S::PositionId,
+            ]);
+            for (column, expr) in add(
+                "stat_site",
+                &[
+                    "inspections",
+                    "passed",
+                    "critical",
+                    "percent_sum",
+                    "points",
+                    "max_points",
+                ],
+            ) {
+                on_conflict.value(sea_orm::sea_query::Alias::new(column), expr);
+            }
+            stat_site::Entity::insert_many(chunk.to_vec())
+                .on_conflict(on_conflict)
+                .exec_without_returning(db)
+                .await?;
+        }
         Ok(())
     }
 }
@@ -228,6 +314,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
     let txn = crate::store::begin_write(db).await?;
     stat_inspection::Entity::delete_many().exec(&txn).await?;
     stat_item::Entity::delete_many().exec(&txn).await?;
+    stat_site::Entity::delete_many().exec(&txn).await?;
     let mut pages = counted()
         .order_by_asc(inspection::Column::Id)
         .paginate(&txn, 500);
@@ -294,31 +381,14 @@ pub async fn samples(
     g: Granularity,
 ) -> StoreResult<Vec<Sample>> {
     use stat_inspection::Column as C;
-    let query = stat_inspection::Entity::find()
+    let query = person_rows(db, scope, filter, g)
+        .await?
         .select_only()
         .columns([C::Period, C::SiteId, C::SubjectId, C::InspectorId])
         .column_as(C::Inspections.sum(), "inspections")
         .column_as(C::Passed.sum(), "passed")
         .column_as(C::Critical.sum(), "critical")
-        .column_as(C::PercentSum.sum(), "percent_sum")
-        .filter(C::Grain.eq(grain_name(g)))
-        .filter(C::Period.between(g.start(filter.from), filter.to));
-    let versions = match &filter.checklist {
-        Some(key) => Some(version_ids(db, key).await?),
-        None => None,
-    };
-    let query = narrow(
-        query,
-        scope,
-        filter,
-        versions,
-        Narrowing {
-            site: C::SiteId,
-            version: C::ChecklistVersionId,
-            position: C::PositionId,
-            person: Some((C::SubjectId, C::InspectorId)),
-        },
-    );
+        .column_as(C::PercentSum.sum(), "percent_sum");
     let rows: Vec<SampleTuple> = query
         .group_by(C::Period)
         .group_by(C::SiteId)
@@ -392,32 +462,44 @@ fn item_rows(rows: Vec<ItemTuple>) -> Vec<ItemRow> {
         .collect()
 }
 
-/// The filter's item results per site, checklist version and item. Item aggregates are
-/// not kept per person, so a filter on a staff member or an inspector adds up their
-/// responses instead (a person's year is a few hundred spot-checks).
+/// The filter's item results per checklist version and item, and per site if
+/// `per_site` (else every row's site is 0). Item aggregates are not kept per person, so
+/// a filter on a staff member or an inspector adds up their responses instead (a
+/// person's year is a few hundred spot-checks), always per site.
 pub async fn items(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &QualityFilter,
     g: Granularity,
+    per_site: bool,
 ) -> StoreResult<Vec<ItemRow>> {
-    let versions = match &filter.checklist {
-        Some(key) => Some(version_ids(db, key).await?),
-        None => None,
-    };
+    let versions = versions_filter(db, filter).await?;
     if filter.subject.is_some() || filter.inspector.is_some() {
         return items_from_responses(db, scope, filter, versions).await;
     }
     use stat_item::Column as C;
+    let site = if per_site {
+        Expr::col(C::SiteId)
+    } else {
+        Expr::val(0)
+    };
     let query = stat_item::Entity::find()
         .select_only()
-        .columns([C::SiteId, C::ChecklistVersionId, C::ItemKey])
+        .column_as(site, "site_id")
+        .columns([C::ChecklistVersionId, C::ItemKey])
         .column_as(C::Checked.sum(), "checked")
         .column_as(C::Failed.sum(), "failed")
         .column_as(C::Points.sum(), "points")
         .column_as(C::MaxPoints.sum(), "max_points")
         .filter(C::Grain.eq(grain_name(g)))
         .filter(C::Period.between(g.start(filter.from), filter.to));
+    // Every site together is kept as one site, for those who see every site.
+    let whole_group = !per_site && scope.all_sites() && filter.site.is_none();
+    let query = query.filter(if whole_group {
+        C::SiteId.eq(GROUP)
+    } else {
+        C::SiteId.ne(GROUP)
+    });
     let query = narrow(
         query,
         scope,
@@ -430,8 +512,12 @@ pub async fn items(
             person: None,
         },
     );
+    let query = if per_site {
+        query.group_by(C::SiteId)
+    } else {
+        query
+    };
     let rows: Vec<ItemTuple> = query
-        .group_by(C::SiteId)
         .group_by(C::ChecklistVersionId)
         .group_by(C::ItemKey)
         .into_tuple()
@@ -542,16 +628,336 @@ pub async fn version_ids(db: &DatabaseConnection, key: &str) -> StoreResult<Vec<
         .await?)
 }
 
-/// Item rows keyed for labelling: every version they mention, parsed.
+/// The checklist versions with these ids (repeats are read once), parsed.
 pub async fn versions_of(
     db: &DatabaseConnection,
-    rows: &[ItemRow],
+    ids: Vec<i32>,
 ) -> StoreResult<BTreeMap<i32, super::library::StoredChecklist>> {
     let mut out = BTreeMap::new();
-    for r in rows {
-        if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(r.version) {
-            slot.insert(super::library::checklist_version(db, r.version).await?);
+    for id in ids {
+        if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(id) {
+            slot.insert(super::library::checklist_version(db, id).await?);
         }
     }
     Ok(out)
+}
+
+/// One period of one site and checklist version, from the site roll-up: its spot-check
+/// figures (as a sample with no staff member or inspector) and its item points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteRow {
+    pub sample: Sample,
+    pub version: i32,
+    pub points: f64,
+    pub max_points: f64,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct SiteTotals {
+    period: NaiveDate,
+    site_id: i32,
+    checklist_version_id: i32,
+    inspections: i64,
+    passed: i64,
+    critical: i64,
+    percent_sum: f64,
+    points: f64,
+    max_points: f64,
+}
+
+/// The filter's spot-checks per period, site and checklist version, from the site
+/// roll-up: a year of 200 sites is a few thousand rows. It cannot narrow to a staff
+/// member or an inspector; use [`samples`] for those filters.
+pub async fn site_rows(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+) -> StoreResult<Vec<SiteRow>> {
+    use stat_site::Column as C;
+    let query = stat_site::Entity::find()
+        .select_only()
+        .columns([C::Period, C::SiteId, C::ChecklistVersionId])
+        .column_as(C::Inspections.sum(), "inspections")
+        .column_as(C::Passed.sum(), "passed")
+        .column_as(C::Critical.sum(), "critical")
+        .column_as(C::PercentSum.sum(), "percent_sum")
+        .column_as(C::Points.sum(), "points")
+        .column_as(C::MaxPoints.sum(), "max_points")
+        .filter(C::Grain.eq(grain_name(g)))
+        .filter(C::Period.between(g.start(filter.from), filter.to));
+    let query = narrow(
+        query,
+        scope,
+        filter,
+        versions_filter(db, filter).await?,
+        Narrowing {
+            site: C::SiteId,
+            version: C::ChecklistVersionId,
+            position: C::PositionId,
+            person: None,
+        },
+    );
+    let rows = query
+        .group_by(C::Period)
+        .group_by(C::SiteId)
+        .group_by(C::ChecklistVersionId)
+        .into_model::<SiteTotals>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.inspections > 0)
+        .map(|r| SiteRow {
+            sample: Sample {
+                date: r.period,
+                site: r.site_id,
+                subject: 0,
+                inspector: 0,
+                inspections: r.inspections as usize,
+                passed: r.passed as usize,
+                critical: r.critical as usize,
+                percent_sum: r.percent_sum,
+            },
+            version: r.checklist_version_id,
+            points: r.points,
+            max_points: r.max_points,
+        })
+        .collect())
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct HalvedTotals {
+    subject_id: i32,
+    inspections: i64,
+    passed: i64,
+    critical: i64,
+    percent_sum: f64,
+    earlier_inspections: i64,
+    earlier_passed: i64,
+    earlier_critical: i64,
+    earlier_percent_sum: f64,
+    staff: i64,
+}
+
+/// The `limit` staff members with the lowest mean score in the filter, as at most two
+/// samples each (before `split` and from it on, what [`stats::by_group`] compares), and
+/// how many staff members the filter holds in all. The database adds up and ranks the
+/// person rows, so the page reads a few dozen rows however many staff the group has.
+///
+/// [`stats::by_group`]: crate::domain::stats::by_group
+pub async fn lowest_staff(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+    split: NaiveDate,
+    limit: u64,
+) -> StoreResult<(Vec<Sample>, usize)> {
+    use stat_inspection::Column as C;
+    // The zero is of the column's type: SQLite adds up integer zeros to an integer.
+    let earlier = |column: C, zero: Expr| -> Expr {
+        let case: Expr = Expr::case(Expr::col(C::Period).lt(split), Expr::col(column))
+            .finally(zero)
+            .into();
+        sea_orm::sea_query::Func::sum(case).into()
+    };
+    let query = person_rows(db, scope, filter, g)
+        .await?
+        .select_only()
+        .column(C::SubjectId)
+        .column_as(C::Inspections.sum(), "inspections")
+        .column_as(C::Passed.sum(), "passed")
+        .column_as(C::Critical.sum(), "critical")
+        .column_as(C::PercentSum.sum(), "percent_sum")
+        .column_as(earlier(C::Inspections, Expr::val(0)), "earlier_inspections")
+        .column_as(earlier(C::Passed, Expr::val(0)), "earlier_passed")
+        .column_as(earlier(C::Critical, Expr::val(0)), "earlier_critical")
+        .column_as(
+            earlier(C::PercentSum, Expr::val(0.0)),
+            "earlier_percent_sum",
+        )
+        // Counted over the groups before the limit applies.
+        .column_as(Expr::cust("count(*) OVER ()"), "staff")
+        .group_by(C::SubjectId)
+        .order_by_asc(Expr::cust("sum(percent_sum) / sum(inspections)"))
+        .order_by_asc(C::SubjectId)
+        .limit(limit);
+    let rows = query.into_model::<HalvedTotals>().all(db).await?;
+    let staff = rows.first().map_or(0, |r| r.staff as usize);
+    let mut out = Vec::with_capacity(rows.len() * 2);
+    for r in rows {
+        let before = Sample {
+            date: split - chrono::Duration::days(1),
+            site: 0,
+            subject: r.subject_id,
+            inspector: 0,
+            inspections: r.earlier_inspections as usize,
+            passed: r.earlier_passed as usize,
+            critical: r.earlier_critical as usize,
+            percent_sum: r.earlier_percent_sum,
+        };
+        let after = Sample {
+            date: split,
+            inspections: (r.inspections - r.earlier_inspections) as usize,
+            passed: (r.passed - r.earlier_passed) as usize,
+            critical: (r.critical - r.earlier_critical) as usize,
+            percent_sum: r.percent_sum - r.earlier_percent_sum,
+            ..before.clone()
+        };
+        out.extend([before, after].into_iter().filter(|s| s.inspections > 0));
+    }
+    Ok((out, staff))
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct PairTotals {
+    inspector_id: i32,
+    subject: i32,
+    inspections: i64,
+    passed: i64,
+    critical: i64,
+    percent_sum: f64,
+}
+
+/// Samples that give [`stats::calibration`] the same answer as every person row of the
+/// filter, in far fewer rows: staff members checked by more than one inspector keep a
+/// row per inspector; everyone else, who offers no comparison, is added up per inspector
+/// under a stand-in subject (the inspector's id, negated) that no other inspector shares.
+/// One pass over the person rows: pairs, then how many inspectors each person had.
+///
+/// [`stats::calibration`]: crate::domain::stats::calibration
+pub async fn calibration_samples(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+) -> StoreResult<Vec<Sample>> {
+    use sea_orm::sea_query::{Alias, Query};
+    use stat_inspection::Column as C;
+    let pairs = person_rows(db, scope, filter, g)
+        .await?
+        .select_only()
+        .columns([C::SubjectId, C::InspectorId])
+        .column_as(C::Inspections.sum(), "inspections")
+        .column_as(C::Passed.sum(), "passed")
+        .column_as(C::Critical.sum(), "critical")
+        .column_as(C::PercentSum.sum(), "percent_sum")
+        .group_by(C::SubjectId)
+        .group_by(C::InspectorId)
+        .into_query();
+    let marked = Query::select()
+        .expr(Expr::cust("*"))
+        .expr_as(
+            Expr::cust("count(*) OVER (PARTITION BY subject_id)"),
+            Alias::new("inspectors"),
+        )
+        .from_subquery(pairs, Alias::new("pairs"))
+        .to_owned();
+    // PostgreSQL adds up bigints to numeric: cast back.
+    let reduced = Query::select()
+        .column(Alias::new("inspector_id"))
+        .expr_as(
+            Expr::cust("CASE WHEN inspectors > 1 THEN subject_id ELSE -inspector_id END"),
+            Alias::new("subject"),
+        )
+        .expr_as(
+            Expr::cust("CAST(sum(inspections) AS BIGINT)"),
+            Alias::new("inspections"),
+        )
+        .expr_as(
+            Expr::cust("CAST(sum(passed) AS BIGINT)"),
+            Alias::new("passed"),
+        )
+        .expr_as(
+            Expr::cust("CAST(sum(critical) AS BIGINT)"),
+            Alias::new("critical"),
+        )
+        .expr_as(Expr::cust("sum(percent_sum)"), Alias::new("percent_sum"))
+        .from_subquery(marked, Alias::new("marked"))
+        .group_by_columns([Alias::new("inspector_id"), Alias::new("subject")])
+        .to_owned();
+    let rows = PairTotals::find_by_statement(db.get_database_backend().build(&reduced))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Sample {
+            date: filter.from,
+            site: 0,
+            subject: r.subject,
+            inspector: r.inspector_id,
+            inspections: r.inspections as usize,
+            passed: r.passed as usize,
+            critical: r.critical as usize,
+            percent_sum: r.percent_sum,
+        })
+        .collect())
+}
+
+/// Staff among `roster` (a subquery of user ids) not spot-checked in the four weeks to
+/// the filter's end, by id: the database compares the two sets.
+pub async fn not_checked_recently(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    roster: sea_orm::sea_query::SelectStatement,
+) -> StoreResult<Vec<i32>> {
+    use entity::user;
+    let weeks = QualityFilter {
+        from: filter.to - chrono::Duration::days(crate::domain::stats::COVERAGE_DAYS - 1),
+        ..filter.clone()
+    };
+    let checked = person_rows(db, scope, &weeks, Granularity::Week)
+        .await?
+        .select_only()
+        .column(stat_inspection::Column::SubjectId)
+        .into_query();
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.in_subquery(roster))
+        .filter(user::Column::Id.not_in_subquery(checked))
+        .order_by_asc(user::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The person rows of the filter, narrowed, with spot-checks in them (a void can leave
+/// a row at zero).
+async fn person_rows(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+) -> StoreResult<Select<stat_inspection::Entity>> {
+    use stat_inspection::Column as C;
+    let query = stat_inspection::Entity::find()
+        .filter(C::Grain.eq(grain_name(g)))
+        .filter(C::Period.between(g.start(filter.from), filter.to))
+        .filter(C::Inspections.gt(0));
+    Ok(narrow(
+        query,
+        scope,
+        filter,
+        versions_filter(db, filter).await?,
+        Narrowing {
+            site: C::SiteId,
+            version: C::ChecklistVersionId,
+            position: C::PositionId,
+            person: Some((C::SubjectId, C::InspectorId)),
+        },
+    ))
+}
+
+/// The checklist versions the filter narrows to, if it names a checklist.
+async fn versions_filter(
+    db: &DatabaseConnection,
+    filter: &QualityFilter,
+) -> StoreResult<Option<Vec<i32>>> {
+    Ok(match &filter.checklist {
+        Some(key) => Some(version_ids(db, key).await?),
+        None => None,
+    })
 }

@@ -36,7 +36,9 @@ pub struct Dashboard<'a> {
     pub labels: &'a HashMap<String, (String, String)>,
     pub heat: &'a BTreeMap<(i32, String), f64>,
     pub columns: &'a BTreeMap<String, String>,
+    /// The lowest [`GROUP_ROWS`] staff members, and how many the filter holds.
     pub staff: &'a [GroupFigure<i32>],
+    pub staff_total: usize,
     pub sites: &'a [GroupFigure<i32>],
     pub uncovered: &'a [i32],
     pub calibration: &'a [Calibration],
@@ -257,11 +259,11 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 div.columns {
                     section.card {
                         h2 { (l.pick("員工", "Staff")) }
-                        (group_table(l, d.staff, |k| d.name(*k), |k| d.drill(&[("subject", k.to_string())])))
+                        (group_table(l, d.staff, d.staff_total, |k| d.name(*k), |k| d.drill(&[("subject", k.to_string())])))
                     }
                     section.card {
                         h2 { (l.pick("場所", "Sites")) }
-                        (group_table(l, d.sites, |k| d.site(*k), |k| d.drill(&[("site", k.to_string())])))
+                        (group_table(l, d.sites, d.sites.len(), |k| d.site(*k), |k| d.drill(&[("site", k.to_string())])))
                     }
                 }
                 section.card {
@@ -304,18 +306,20 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
 /// group of thousands is read through its filters and the CSV export, not one long table.
 pub const GROUP_ROWS: usize = 30;
 
+/// A staff or site table: its first [`GROUP_ROWS`] rows, of `total` in the filter.
 fn group_table(
     l: Lang,
     rows: &[GroupFigure<i32>],
+    total: usize,
     name: impl Fn(&i32) -> String,
     link: impl Fn(&i32) -> String,
 ) -> Markup {
     html! {
-        @if rows.len() > GROUP_ROWS {
+        @if total > GROUP_ROWS {
             p.muted {
                 (l.pick(
-                    &format!("平均最低的 {GROUP_ROWS} 個（共 {} 個）；用篩選或 CSV 匯出查看其餘。", rows.len()),
-                    &format!("The {GROUP_ROWS} lowest means of {}; filter or export the CSV for the rest.", rows.len()),
+                    &format!("平均最低的 {GROUP_ROWS} 個（共 {total} 個）；用篩選或 CSV 匯出查看其餘。"),
+                    &format!("The {GROUP_ROWS} lowest means of {total}; filter or export the CSV for the rest."),
                 ))
             }
         }

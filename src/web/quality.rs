@@ -22,7 +22,7 @@ use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
 use crate::store::quality::{self, QualityFilter};
 use crate::store::stats as kept;
-use crate::store::{library, org};
+use crate::store::{StoreResult, library, org};
 use crate::views::quality::{self as view, Dashboard, FilterOptions};
 
 pub fn routes() -> Router<AppState> {
@@ -132,9 +132,47 @@ async fn dashboard(
         to,
         ..requested
     };
-    let samples = kept::samples(&state.db, &viewer.scope, &filter, granularity).await?;
-    let items = kept::items(&state.db, &viewer.scope, &filter, granularity).await?;
-    let versions = kept::versions_of(&state.db, &items).await?;
+    let (db, scope) = (&state.db, &viewer.scope);
+    // Group-wide panels read the site roll-up; a filter on a person reads their rows.
+    let person_filter = filter.subject.is_some() || filter.inspector.is_some();
+    // Items per site only where the heat map needs them: by section of a chosen
+    // checklist, or for a person (whose rows have no site roll-up).
+    let per_site = filter.checklist.is_some() || person_filter;
+    let split = granularity.start(filter.from + (filter.to - filter.from) / 2);
+    let site_panel = async {
+        if person_filter {
+            let samples = kept::samples(db, scope, &filter, granularity).await?;
+            StoreResult::Ok((Vec::new(), samples))
+        } else {
+            let rows = kept::site_rows(db, scope, &filter, granularity).await?;
+            let samples = rows.iter().map(|r| r.sample.clone()).collect();
+            Ok((rows, samples))
+        }
+    };
+    // The panels' queries do not depend on each other: they run side by side, on
+    // SQLite's reader connections as on PostgreSQL's pool.
+    let (
+        (site_rows, samples),
+        items,
+        (lowest, staff_total),
+        calibration_input,
+        (visible, uncovered),
+    ) = tokio::try_join!(
+        site_panel,
+        kept::items(db, scope, &filter, granularity, per_site),
+        kept::lowest_staff(
+            db,
+            scope,
+            &filter,
+            granularity,
+            split,
+            view::GROUP_ROWS as u64
+        ),
+        kept::calibration_samples(db, scope, &filter, granularity),
+        coverage(db, scope, &filter),
+    )?;
+    let mut versions = kept::versions_of(db, items.iter().map(|r| r.version).collect()).await?;
+    versions.extend(kept::versions_of(db, site_rows.iter().map(|r| r.version).collect()).await?);
 
     // Item failures and section points, labelled from the checklist versions.
     let mut failures: BTreeMap<String, ItemFailures> = BTreeMap::new();
@@ -163,14 +201,31 @@ async fn dashboard(
         labels
             .entry(key)
             .or_insert_with(|| (item.text.get(l).to_string(), item.clause.clone()));
-        // The heat map's columns: sections of the chosen checklist, else checklists.
-        let (column, title) = if filter.checklist.is_some() {
-            (section.key.clone(), section.title.get(l).to_string())
-        } else {
-            (checklist.key.clone(), checklist.title.get(l).to_string())
+        if per_site {
+            // The heat map's columns: sections of the chosen checklist, else checklists.
+            let (column, title) = if filter.checklist.is_some() {
+                (section.key.clone(), section.title.get(l).to_string())
+            } else {
+                (checklist.key.clone(), checklist.title.get(l).to_string())
+            };
+            column_titles.entry(column.clone()).or_insert(title);
+            cells.push((row.site, column, row.points, row.max_points));
+        }
+    }
+    for row in &site_rows {
+        let Some(version) = versions.get(&row.version) else {
+            continue;
         };
-        column_titles.entry(column.clone()).or_insert(title);
-        cells.push((row.site, column, row.points, row.max_points));
+        let checklist = &version.checklist;
+        column_titles
+            .entry(checklist.key.clone())
+            .or_insert_with(|| checklist.title.get(l).to_string());
+        cells.push((
+            row.sample.site,
+            checklist.key.clone(),
+            row.points,
+            row.max_points,
+        ));
     }
     let counts: Vec<ItemFailures> = failures.into_values().collect();
     let pareto = stats::pareto(&counts);
@@ -178,74 +233,31 @@ async fn dashboard(
 
     let trend = stats::trend(&samples, granularity);
     let chart = stats::p_chart(&trend);
-    let split = granularity.start(filter.from + (filter.to - filter.from) / 2);
-    let staff = stats::by_group(&samples, |s| s.subject, split);
     let sites = stats::by_group(&samples, |s| s.site, split);
-    let calibration = stats::calibration(&samples);
+    let staff = stats::by_group(&lowest, |s| s.subject, split);
+    let calibration = stats::calibration(&calibration_input);
 
-    // Coverage: staff at the sites in view not spot-checked in the four weeks to the end.
-    let visible = org::visible_sites(&state.db, &viewer.scope).await?;
-    // With a checklist chosen, only the positions it is for.
-    let for_positions: Option<Vec<String>> = match &filter.checklist {
-        Some(key) => library::current_checklists(&state.db)
+    let mut people: Vec<i32> = staff.iter().map(|g| g.key).collect();
+    people.extend(calibration.iter().map(|c| c.inspector));
+    people.extend(&uncovered);
+    people.extend(filter.subject);
+    let names = org::names(db, people).await?;
+    let site_names = org::site_names(db).await?;
+
+    // The staff list is the chosen site's; without a site only the chosen person (a
+    // group's thousands of names are found through a site, not one long list).
+    let staff_options = match filter.site {
+        Some(site) => org::staff_at(db, site)
             .await?
             .into_iter()
-            .find(|c| c.checklist.key == *key)
-            .map(|c| c.checklist.positions),
-        None => None,
+            .map(|(person, _)| (person.id, person.name))
+            .collect(),
+        None => filter
+            .subject
+            .and_then(|id| names.get(&id).map(|name| (id, name.clone())))
+            .into_iter()
+            .collect(),
     };
-    // Everyone at the visible sites fills the filter's staff list; the roster is those
-    // at the chosen site, if one is.
-    let visible_ids: Vec<i32> = visible.iter().map(|s| s.id).collect();
-    let everyone = org::staff_at_sites(&state.db, &visible_ids).await?;
-    let at_site = match filter.site {
-        Some(site) if visible_ids.contains(&site) => {
-            org::staff_at_sites(&state.db, &[site]).await?
-        }
-        _ => Vec::new(),
-    };
-    let in_view = if filter.site.is_some() {
-        &at_site
-    } else {
-        &everyone
-    };
-    let mut roster: Vec<i32> = in_view
-        .iter()
-        .filter(|(person, position)| {
-            let position_ok = filter
-                .position
-                .is_none_or(|p| person.position_id == Some(p));
-            let checklist_ok = for_positions
-                .as_ref()
-                .is_none_or(|keys| position.as_ref().is_some_and(|p| keys.contains(&p.key)));
-            position_ok && checklist_ok
-        })
-        .map(|(person, _)| person.id)
-        .collect();
-    roster.sort_unstable();
-    let recent = kept::recent(&state.db, &viewer.scope, &filter).await?;
-    let uncovered = stats::not_covered(&roster, &recent, filter.to, stats::COVERAGE_DAYS);
-
-    let mut people: Vec<i32> = samples
-        .iter()
-        .flat_map(|s| [s.subject, s.inspector])
-        .collect();
-    people.extend(&uncovered);
-    people.sort_unstable();
-    people.dedup();
-    // Staff names are already loaded; only the others (inspectors) are looked up.
-    let mut names: HashMap<i32, String> = everyone
-        .iter()
-        .map(|(person, _)| (person.id, person.name.clone()))
-        .collect();
-    people.retain(|id| !names.contains_key(id));
-    names.extend(org::names(&state.db, people).await?);
-    let site_names = org::site_names(&state.db).await?;
-
-    let staff_options = everyone
-        .into_iter()
-        .map(|(person, _)| (person.id, person.name))
-        .collect();
     let options = filter_options(&state, &viewer, &filter, visible, staff_options).await?;
     let query = query_of(&q, &filter);
     let page = view::dashboard(
@@ -263,6 +275,7 @@ async fn dashboard(
             heat: &heat,
             columns: &column_titles,
             staff: &staff,
+            staff_total,
             sites: &sites,
             uncovered: &uncovered,
             calibration: &calibration,
@@ -271,6 +284,42 @@ async fn dashboard(
         },
     );
     Ok(page.into_response())
+}
+
+/// The sites the viewer sees, and the staff at those in view not spot-checked in the
+/// four weeks to the filter's end; with a checklist chosen, only those in the positions
+/// it is for.
+async fn coverage(
+    db: &sea_orm::DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+) -> StoreResult<(Vec<entity::site::Model>, Vec<i32>)> {
+    let visible = org::visible_sites(db, scope).await?;
+    let in_view: Vec<i32> = match filter.site {
+        Some(site) => vec![site],
+        None => visible.iter().map(|s| s.id).collect(),
+    };
+    let mut positions: Option<Vec<i32>> = filter.position.map(|p| vec![p]);
+    if let Some(key) = &filter.checklist {
+        let for_checklist = library::current_checklists(db)
+            .await?
+            .into_iter()
+            .find(|c| c.checklist.key == *key)
+            .map(|c| c.checklist.positions)
+            .unwrap_or_default();
+        let ids: Vec<i32> = position::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|p| for_checklist.contains(&p.key))
+            .map(|p| p.id)
+            .filter(|id| positions.as_ref().is_none_or(|only| only.contains(id)))
+            .collect();
+        positions = Some(ids);
+    }
+    let roster = org::roster(&in_view, positions.as_deref());
+    let uncovered = kept::not_checked_recently(db, scope, filter, roster).await?;
+    Ok((visible, uncovered))
 }
 
 async fn filter_options(
