@@ -35,15 +35,8 @@ pub async fn staff_at_sites<C: ConnectionTrait>(
     db: &C,
     site_ids: &[i32],
 ) -> StoreResult<Vec<(user::Model, Option<position::Model>)>> {
-    let members = Query::select()
-        .column(user_site::Column::UserId)
-        .from(user_site::Entity)
-        .and_where(user_site::Column::SiteId.is_in(site_ids.iter().copied()))
-        .to_owned();
     let people = user::Entity::find()
-        .filter(user::Column::Id.in_subquery(members))
-        .filter(user::Column::Role.eq("staff"))
-        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Id.in_subquery(roster(site_ids, None)))
         .order_by_asc(user::Column::Name)
         .find_also_related(position::Entity)
         .all(db)

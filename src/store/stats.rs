@@ -121,12 +121,10 @@ impl Tally {
             site.passed += sign * i32::from(row.passed.unwrap_or(false));
             site.critical += sign * i32::from(row.critical_failure);
             site.percent_sum += s * row.percent.unwrap_or(0.0);
+            // Each item is counted for its site and again for the whole group (site 0).
             for r in responses {
                 site.points += s * r.points;
                 site.max_points += s * r.max_points;
-            }
-            // Each item is counted for its site and again for the whole group (site 0).
-            for r in responses {
                 for site in [row.site_id, GROUP] {
                     let t = self
                         .items
@@ -463,7 +461,7 @@ fn item_rows(rows: Vec<ItemTuple>) -> Vec<ItemRow> {
 }
 
 /// The filter's item results per checklist version and item, and per site if
-/// `per_site` (else every row's site is 0). Item aggregates are not kept per person, so
+/// `per_site` (else every row's site is [`GROUP`]). Item aggregates are not kept per person, so
 /// a filter on a staff member or an inspector adds up their responses instead (a
 /// person's year is a few hundred spot-checks), always per site.
 pub async fn items(
@@ -481,7 +479,7 @@ pub async fn items(
     let site = if per_site {
         Expr::col(C::SiteId)
     } else {
-        Expr::val(0)
+        Expr::val(GROUP)
     };
     let query = stat_item::Entity::find()
         .select_only()

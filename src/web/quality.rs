@@ -171,8 +171,9 @@ async fn dashboard(
         kept::calibration_samples(db, scope, &filter, granularity),
         coverage(db, scope, &filter),
     )?;
-    let mut versions = kept::versions_of(db, items.iter().map(|r| r.version).collect()).await?;
-    versions.extend(kept::versions_of(db, site_rows.iter().map(|r| r.version).collect()).await?);
+    let version_ids = items.iter().map(|r| r.version);
+    let version_ids = version_ids.chain(site_rows.iter().map(|r| r.version));
+    let versions = kept::versions_of(db, version_ids.collect()).await?;
 
     // Item failures and section points, labelled from the checklist versions.
     let mut failures: BTreeMap<String, ItemFailures> = BTreeMap::new();
@@ -295,8 +296,13 @@ async fn coverage(
     filter: &QualityFilter,
 ) -> StoreResult<(Vec<entity::site::Model>, Vec<i32>)> {
     let visible = org::visible_sites(db, scope).await?;
+    // A chosen site that is not active has nobody to cover.
     let in_view: Vec<i32> = match filter.site {
-        Some(site) => vec![site],
+        Some(site) => visible
+            .iter()
+            .map(|s| s.id)
+            .filter(|id| *id == site)
+            .collect(),
         None => visible.iter().map(|s| s.id).collect(),
     };
     let mut positions: Option<Vec<i32>> = filter.position.map(|p| vec![p]);
