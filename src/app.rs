@@ -45,6 +45,17 @@ impl AppState {
         }
     }
 
+    /// The latest version of every active checklist, ordered by key: one query for
+    /// which versions are current, each parsed once per instance.
+    pub async fn current_checklists(&self) -> StoreResult<Vec<StoredChecklist>> {
+        let ids = library::current_version_ids(&self.db).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.checklist_version(id).await?);
+        }
+        Ok(out)
+    }
+
     /// One stored checklist version by id, parsed once per instance.
     pub async fn checklist_version(&self, id: i32) -> StoreResult<StoredChecklist> {
         if let Some(v) = self.versions.lock().expect("version cache").get(&id) {

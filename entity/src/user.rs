@@ -33,11 +33,19 @@ pub enum Relation {
         to = "super::position::Column::Id"
     )]
     Position,
+    #[sea_orm(has_many = "super::user_site::Entity")]
+    Memberships,
 }
 
 impl Related<super::position::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Position.def()
+    }
+}
+
+impl Related<super::user_site::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Memberships.def()
     }
 }
 

@@ -3,9 +3,10 @@
 
 use chrono::Utc;
 use entity::{checklist, checklist_version, position, training_module, training_module_version};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -223,23 +224,29 @@ fn parse_version(row: checklist_version::Model) -> StoreResult<StoredChecklist> 
 
 /// The latest version of every active checklist, ordered by key.
 pub async fn current_checklists<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<StoredChecklist>> {
-    let parents = checklist::Entity::find()
-        .filter(checklist::Column::Active.eq(true))
-        .order_by_asc(checklist::Column::Key)
-        .all(db)
-        .await?;
-    let mut out = Vec::with_capacity(parents.len());
-    for parent in parents {
-        if let Some(row) = checklist_version::Entity::find()
-            .filter(checklist_version::Column::ChecklistId.eq(parent.id))
-            .order_by_desc(checklist_version::Column::Version)
-            .one(db)
-            .await?
-        {
-            out.push(parse_version(row)?);
-        }
+    let mut out = Vec::new();
+    for id in current_version_ids(db).await? {
+        out.push(checklist_version(db, id).await?);
     }
     Ok(out)
+}
+
+/// The ids of the latest version of every active checklist, ordered by checklist key:
+/// one query, for callers that keep parsed versions (see `AppState::checklist_version`).
+pub async fn current_version_ids<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<i32>> {
+    Ok(checklist_version::Entity::find()
+        .select_only()
+        .column(checklist_version::Column::Id)
+        .inner_join(checklist::Entity)
+        .filter(checklist::Column::Active.eq(true))
+        .filter(Expr::cust(
+            "checklist_version.version = (SELECT max(newest.version) FROM checklist_version newest \
+             WHERE newest.checklist_id = checklist_version.checklist_id)",
+        ))
+        .order_by_asc(checklist::Column::Key)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// One stored version by id.

@@ -65,15 +65,18 @@ pub fn roster(site_ids: &[i32], positions: Option<&[i32]>) -> sea_orm::sea_query
     query
 }
 
-pub async fn is_member<C: ConnectionTrait>(
+/// An active staff member who belongs to the site, with their position, in one query;
+/// `None` for anyone else.
+pub async fn staff_member_at<C: ConnectionTrait>(
     db: &C,
-    user_id: i32,
     site_id: i32,
-) -> StoreResult<bool> {
-    Ok(user_site::Entity::find_by_id((user_id, site_id))
+    user_id: i32,
+) -> StoreResult<Option<(user::Model, Option<position::Model>)>> {
+    Ok(user::Entity::find_by_id(user_id)
+        .filter(user::Column::Id.in_subquery(roster(&[site_id], None)))
+        .find_also_related(position::Entity)
         .one(db)
-        .await?
-        .is_some())
+        .await?)
 }
 
 pub async fn position_of<C: ConnectionTrait>(

@@ -17,7 +17,7 @@ use crate::domain::access::Role;
 use crate::domain::scoring::Answer;
 use crate::domain::{ItemKind, Lang};
 use crate::store::inspections::{self, ListFilter};
-use crate::store::{library, org};
+use crate::store::org;
 use crate::views::inspections::{
     self as view, ListRow, ListView, ResultItem, ResultView, SectionRow, SelectOption, TrainingRow,
 };
@@ -90,7 +90,8 @@ async fn list(
     } else {
         filter_people(&state, &viewer).await?
     };
-    let checklists = library::current_checklists(&state.db)
+    let checklists = state
+        .current_checklists()
         .await?
         .into_iter()
         .map(|c| SelectOption {

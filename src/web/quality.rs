@@ -336,7 +336,7 @@ async fn filter_options(
     staff: Vec<(i32, String)>,
 ) -> AppResult<FilterOptions> {
     let l = viewer.lang;
-    let checklists = library::current_checklists(&state.db).await?;
+    let checklists = state.current_checklists().await?;
     let sections = filter
         .checklist
         .as_ref()

@@ -134,15 +134,22 @@ impl FromRequestParts<AppState> for Viewer {
             .value()
             .to_string();
         let now = Utc::now();
-        let session = session::Entity::find_by_id(token_hash(&token))
-            .one(&state.db)
-            .await?
-            .filter(|s| s.expires_at > now)
-            .ok_or(AppError::SignIn)?;
-        let person = user::Entity::find_by_id(session.user_id)
-            .one(&state.db)
-            .await?
-            .filter(|u| u.active)
+        // The session, its person and their site memberships in one query: a row per
+        // membership (one with no site for someone who belongs to none).
+        let rows = session::Entity::find_by_id(token_hash(&token))
+            .find_also_related(user::Entity)
+            .find_also(user::Entity, user_site::Entity)
+            .all(&state.db)
+            .await?;
+        let sites = rows
+            .iter()
+            .filter_map(|(_, _, membership)| membership.as_ref().map(|m| m.site_id))
+            .collect();
+        let (session, person) = rows
+            .into_iter()
+            .next()
+            .and_then(|(session, person, _)| Some((session, person?)))
+            .filter(|(s, u)| s.expires_at > now && u.active)
             .ok_or(AppError::SignIn)?;
         // Slide the expiry, at most once a minute so reads stay reads.
         if now - session.last_seen_at > Duration::minutes(1) {
@@ -151,13 +158,6 @@ impl FromRequestParts<AppState> for Viewer {
             active.expires_at = Set(now + Duration::hours(SESSION_HOURS));
             active.update(&state.db).await?;
         }
-        let sites = user_site::Entity::find()
-            .filter(user_site::Column::UserId.eq(person.id))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|m| m.site_id)
-            .collect();
         let role = Role::parse(&person.role).ok_or(AppError::SignIn)?;
         Ok(Viewer {
             lang: request_lang(&parts.headers, person.locale.as_deref()),

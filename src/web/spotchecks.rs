@@ -24,7 +24,7 @@ use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{Problem, Scorecard, Subject, applies, resolve_context, score};
 use crate::domain::{Checklist, Field, Lang};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
-use crate::store::library::{self, StoredChecklist};
+use crate::store::library::StoredChecklist;
 use crate::store::submit;
 use crate::store::{org, training, users};
 use crate::views::spotcheck::{
@@ -97,15 +97,30 @@ async fn inspectable_site(
         .ok_or(AppError::Forbidden)
 }
 
-async fn person_at(state: &AppState, site_id: i32, subject_id: i32) -> AppResult<user::Model> {
-    if !org::is_member(&state.db, subject_id, site_id).await? {
-        return Err(AppError::Forbidden);
-    }
-    user::Entity::find_by_id(subject_id)
-        .one(&state.db)
+/// An active staff member of the site, with their position.
+async fn person_at(
+    state: &AppState,
+    site_id: i32,
+    subject_id: i32,
+) -> AppResult<(user::Model, Option<position::Model>)> {
+    org::staff_member_at(&state.db, site_id, subject_id)
         .await?
-        .filter(|u| u.active && u.role == "staff")
         .ok_or(AppError::Forbidden)
+}
+
+/// The site and the staff member a spot-check is for, both checked against the viewer's
+/// rights (read side by side).
+async fn site_and_person(
+    state: &AppState,
+    viewer: &Viewer,
+    site_id: i32,
+    subject_id: i32,
+) -> AppResult<(site::Model, user::Model, Option<position::Model>)> {
+    let (site, (subject, position)) = tokio::try_join!(
+        inspectable_site(state, viewer, site_id),
+        person_at(state, site_id, subject_id),
+    )?;
+    Ok((site, subject, position))
 }
 
 async fn target(
@@ -115,9 +130,7 @@ async fn target(
     subject_id: i32,
     version: StoredChecklist,
 ) -> AppResult<Target> {
-    let site = inspectable_site(state, viewer, site_id).await?;
-    let subject = person_at(state, site_id, subject_id).await?;
-    let position = org::position_of(&state.db, &subject).await?;
+    let (site, subject, position) = site_and_person(state, viewer, site_id, subject_id).await?;
     if let Some(p) = &position
         && !version.checklist.positions.contains(&p.key)
     {
@@ -138,7 +151,8 @@ async fn target(
 }
 
 async fn current_version(state: &AppState, key: &str) -> AppResult<StoredChecklist> {
-    library::current_checklists(&state.db)
+    state
+        .current_checklists()
         .await?
         .into_iter()
         .find(|c| c.checklist.key == key)
@@ -164,10 +178,9 @@ pub async fn start(
     if let (Some(site_id), Some(subject_id)) =
         (site_id, optional_id(q.subject.as_deref(), "person")?)
     {
-        inspectable_site(&state, &viewer, site_id).await?;
-        let subject = person_at(&state, site_id, subject_id).await?;
-        let position = org::position_of(&state.db, &subject).await?;
-        let checklists: Vec<ChecklistTile> = library::current_checklists(&state.db)
+        let (_, subject, position) = site_and_person(&state, &viewer, site_id, subject_id).await?;
+        let checklists: Vec<ChecklistTile> = state
+            .current_checklists()
             .await?
             .into_iter()
             .filter(|c| {
