@@ -580,7 +580,12 @@ async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate)
                 .push(start.elapsed().as_secs_f64() * 1000.0)
         };
         let start = Instant::now();
-        kept::site_rows(db, &scope, &filter, g).await.unwrap();
+        kept::site_rows(db, &scope, &filter, g, split)
+            .await
+            .unwrap();
+        time("site roll-up per site and half", start);
+        let start = Instant::now();
+        kept::period_samples(db, &scope, &filter, g).await.unwrap();
         time("site roll-up per period", start);
         let start = Instant::now();
         kept::items(db, &scope, &filter, g, false).await.unwrap();

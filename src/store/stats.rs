@@ -640,8 +640,9 @@ pub async fn versions_of(
     Ok(out)
 }
 
-/// One period of one site and checklist version, from the site roll-up: its spot-check
-/// figures (as a sample with no staff member or inspector) and its item points.
+/// One site and checklist version over half of the filter's range, from the site
+/// roll-up: its spot-check figures (as a sample dated in its half, with no staff member
+/// or inspector) and its item points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteRow {
     pub sample: Sample,
@@ -663,19 +664,36 @@ struct SiteTotals {
     max_points: f64,
 }
 
-/// The filter's spot-checks per period, site and checklist version, from the site
-/// roll-up: a year of 200 sites is a few thousand rows. It cannot narrow to a staff
-/// member or an inspector; use [`samples`] for those filters.
-pub async fn site_rows(
+impl SiteTotals {
+    fn into_row(self) -> SiteRow {
+        SiteRow {
+            sample: Sample {
+                date: self.period,
+                site: self.site_id,
+                subject: 0,
+                inspector: 0,
+                inspections: self.inspections as usize,
+                passed: self.passed as usize,
+                critical: self.critical as usize,
+                percent_sum: self.percent_sum,
+            },
+            version: self.checklist_version_id,
+            points: self.points,
+            max_points: self.max_points,
+        }
+    }
+}
+
+/// The filter's site roll-up rows with their sums, narrowed, not yet grouped.
+async fn site_totals(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &QualityFilter,
     g: Granularity,
-) -> StoreResult<Vec<SiteRow>> {
+) -> StoreResult<Select<stat_site::Entity>> {
     use stat_site::Column as C;
     let query = stat_site::Entity::find()
         .select_only()
-        .columns([C::Period, C::SiteId, C::ChecklistVersionId])
         .column_as(C::Inspections.sum(), "inspections")
         .column_as(C::Passed.sum(), "passed")
         .column_as(C::Critical.sum(), "critical")
@@ -684,7 +702,7 @@ pub async fn site_rows(
         .column_as(C::MaxPoints.sum(), "max_points")
         .filter(C::Grain.eq(grain_name(g)))
         .filter(C::Period.between(g.start(filter.from), filter.to));
-    let query = narrow(
+    Ok(narrow(
         query,
         scope,
         filter,
@@ -695,32 +713,62 @@ pub async fn site_rows(
             position: C::PositionId,
             person: None,
         },
-    );
-    let rows = query
-        .group_by(C::Period)
+    ))
+}
+
+/// The filter's spot-checks per site and checklist version in each half of the range
+/// (before `split`, and from it on), from the site roll-up: what the sites table, the
+/// heat map and the headline figures need, in a few hundred rows for 200 sites. It
+/// cannot narrow to a staff member or an inspector; use [`samples`] for those filters.
+pub async fn site_rows(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+    split: NaiveDate,
+) -> StoreResult<Vec<SiteRow>> {
+    use stat_site::Column as C;
+    let half: Expr = Expr::col(C::Period).lt(split);
+    let rows = site_totals(db, scope, filter, g)
+        .await?
+        // Dated by the half's first period, which falls on its side of the split.
+        .column_as(C::Period.min(), "period")
+        .columns([C::SiteId, C::ChecklistVersionId])
         .group_by(C::SiteId)
         .group_by(C::ChecklistVersionId)
+        .group_by(half)
         .into_model::<SiteTotals>()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
         .filter(|r| r.inspections > 0)
-        .map(|r| SiteRow {
-            sample: Sample {
-                date: r.period,
-                site: r.site_id,
-                subject: 0,
-                inspector: 0,
-                inspections: r.inspections as usize,
-                passed: r.passed as usize,
-                critical: r.critical as usize,
-                percent_sum: r.percent_sum,
-            },
-            version: r.checklist_version_id,
-            points: r.points,
-            max_points: r.max_points,
-        })
+        .map(SiteTotals::into_row)
+        .collect())
+}
+
+/// The filter's spot-checks per period over all its sites together, from the site
+/// roll-up: the trend and the p-chart, one row per period.
+pub async fn period_samples(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+) -> StoreResult<Vec<Sample>> {
+    use stat_site::Column as C;
+    let rows = site_totals(db, scope, filter, g)
+        .await?
+        .column(C::Period)
+        .column_as(Expr::val(0), "site_id")
+        .column_as(Expr::val(0), "checklist_version_id")
+        .group_by(C::Period)
+        .into_model::<SiteTotals>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.inspections > 0)
+        .map(|r| r.into_row().sample)
         .collect())
 }
 
@@ -740,8 +788,10 @@ struct HalvedTotals {
 
 /// The `limit` staff members with the lowest mean score in the filter, as at most two
 /// samples each (before `split` and from it on, what [`stats::by_group`] compares), and
-/// how many staff members the filter holds in all. The database adds up and ranks the
-/// person rows, so the page reads a few dozen rows however many staff the group has.
+/// how many staff members the filter holds in all. The database ranks the person rows
+/// by two sums only (each summed column costs the sort that groups them), then adds up
+/// the few ranked people's rows in full, so the page reads a few dozen rows however many
+/// staff the group has.
 ///
 /// [`stats::by_group`]: crate::domain::stats::by_group
 pub async fn lowest_staff(
@@ -752,7 +802,20 @@ pub async fn lowest_staff(
     split: NaiveDate,
     limit: u64,
 ) -> StoreResult<(Vec<Sample>, usize)> {
+    use sea_orm::sea_query::{Alias, CommonTableExpression, Query, WithClause};
     use stat_inspection::Column as C;
+    let rows = person_rows(db, scope, filter, g).await?;
+    let lowest = rows
+        .clone()
+        .select_only()
+        .column(C::SubjectId)
+        // Counted over the groups before the limit applies.
+        .column_as(Expr::cust("count(*) OVER ()"), "staff")
+        .group_by(C::SubjectId)
+        .order_by_asc(Expr::cust("sum(percent_sum) / sum(inspections)"))
+        .order_by_asc(C::SubjectId)
+        .limit(limit)
+        .into_query();
     // The zero is of the column's type: SQLite adds up integer zeros to an integer.
     let earlier = |column: C, zero: Expr| -> Expr {
         let case: Expr = Expr::case(Expr::col(C::Period).lt(split), Expr::col(column))
@@ -760,8 +823,11 @@ pub async fn lowest_staff(
             .into();
         sea_orm::sea_query::Func::sum(case).into()
     };
-    let query = person_rows(db, scope, filter, g)
-        .await?
+    let ranked = Query::select()
+        .column(Alias::new("subject_id"))
+        .from(Alias::new("lowest"))
+        .to_owned();
+    let totals = rows
         .select_only()
         .column(C::SubjectId)
         .column_as(C::Inspections.sum(), "inspections")
@@ -775,13 +841,21 @@ pub async fn lowest_staff(
             earlier(C::PercentSum, Expr::val(0.0)),
             "earlier_percent_sum",
         )
-        // Counted over the groups before the limit applies.
-        .column_as(Expr::cust("count(*) OVER ()"), "staff")
+        .column_as(Expr::cust("(SELECT min(staff) FROM lowest)"), "staff")
+        .filter(C::SubjectId.in_subquery(ranked))
         .group_by(C::SubjectId)
-        .order_by_asc(Expr::cust("sum(percent_sum) / sum(inspections)"))
-        .order_by_asc(C::SubjectId)
-        .limit(limit);
-    let rows = query.into_model::<HalvedTotals>().all(db).await?;
+        .into_query();
+    // Named by the select's own column names (`from_select` would prefix the table's).
+    let query = WithClause::from(
+        CommonTableExpression::new()
+            .query(lowest)
+            .table_name(Alias::new("lowest"))
+            .to_owned(),
+    )
+    .query(totals);
+    let rows = HalvedTotals::find_by_statement(db.get_database_backend().build(&query))
+        .all(db)
+        .await?;
     let staff = rows.first().map_or(0, |r| r.staff as usize);
     let mut out = Vec::with_capacity(rows.len() * 2);
     for r in rows {
@@ -813,8 +887,6 @@ struct PairTotals {
     inspector_id: i32,
     subject: i32,
     inspections: i64,
-    passed: i64,
-    critical: i64,
     percent_sum: f64,
 }
 
@@ -822,7 +894,9 @@ struct PairTotals {
 /// filter, in far fewer rows: staff members checked by more than one inspector keep a
 /// row per inspector; everyone else, who offers no comparison, is added up per inspector
 /// under a stand-in subject (the inspector's id, negated) that no other inspector shares.
-/// One pass over the person rows: pairs, then how many inspectors each person had.
+/// One pass over the person rows: pairs, then how many inspectors each person had. Only
+/// the two sums calibration compares are carried (each summed column costs the sort that
+/// groups the rows); the samples' pass and critical counts are zero.
 ///
 /// [`stats::calibration`]: crate::domain::stats::calibration
 pub async fn calibration_samples(
@@ -838,8 +912,6 @@ pub async fn calibration_samples(
         .select_only()
         .columns([C::SubjectId, C::InspectorId])
         .column_as(C::Inspections.sum(), "inspections")
-        .column_as(C::Passed.sum(), "passed")
-        .column_as(C::Critical.sum(), "critical")
         .column_as(C::PercentSum.sum(), "percent_sum")
         .group_by(C::SubjectId)
         .group_by(C::InspectorId)
@@ -863,14 +935,6 @@ pub async fn calibration_samples(
             Expr::cust("CAST(sum(inspections) AS BIGINT)"),
             Alias::new("inspections"),
         )
-        .expr_as(
-            Expr::cust("CAST(sum(passed) AS BIGINT)"),
-            Alias::new("passed"),
-        )
-        .expr_as(
-            Expr::cust("CAST(sum(critical) AS BIGINT)"),
-            Alias::new("critical"),
-        )
         .expr_as(Expr::cust("sum(percent_sum)"), Alias::new("percent_sum"))
         .from_subquery(marked, Alias::new("marked"))
         .group_by_columns([Alias::new("inspector_id"), Alias::new("subject")])
@@ -886,8 +950,8 @@ pub async fn calibration_samples(
             subject: r.subject,
             inspector: r.inspector_id,
             inspections: r.inspections as usize,
-            passed: r.passed as usize,
-            critical: r.critical as usize,
+            passed: 0,
+            critical: 0,
             percent_sum: r.percent_sum,
         })
         .collect())

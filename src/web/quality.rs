@@ -142,17 +142,22 @@ async fn dashboard(
     let site_panel = async {
         if person_filter {
             let samples = kept::samples(db, scope, &filter, granularity).await?;
-            StoreResult::Ok((Vec::new(), samples))
+            StoreResult::Ok((Vec::new(), samples.clone(), samples))
         } else {
-            let rows = kept::site_rows(db, scope, &filter, granularity).await?;
+            // Sites in two halves and the whole group per period: a few hundred rows,
+            // not every period of every site.
+            let (rows, periods) = tokio::try_join!(
+                kept::site_rows(db, scope, &filter, granularity, split),
+                kept::period_samples(db, scope, &filter, granularity),
+            )?;
             let samples = rows.iter().map(|r| r.sample.clone()).collect();
-            Ok((rows, samples))
+            Ok((rows, samples, periods))
         }
     };
     // The panels' queries do not depend on each other: they run side by side, on
     // SQLite's reader connections as on PostgreSQL's pool.
     let (
-        (site_rows, samples),
+        (site_rows, samples, period_samples),
         items,
         (lowest, staff_total),
         calibration_input,
@@ -232,7 +237,7 @@ async fn dashboard(
     let pareto = stats::pareto(&counts);
     let heat = stats::heat_map(&cells);
 
-    let trend = stats::trend(&samples, granularity);
+    let trend = stats::trend(&period_samples, granularity);
     let chart = stats::p_chart(&trend);
     let sites = stats::by_group(&samples, |s| s.site, split);
     let staff = stats::by_group(&lowest, |s| s.subject, split);
