@@ -20,9 +20,9 @@ use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_
 use crate::domain::{Checklist, ContextKind, ItemKind, Value};
 use crate::store::inspections::{self, PERIODS, Submission};
 use crate::store::library::{self, StoredChecklist, current_checklists};
-use crate::store::training;
 use crate::store::users::{self, NewUser};
 use crate::store::{StoreError, StoreResult};
+use crate::store::{submit, training};
 
 /// Everyone in the demo signs in with this password.
 pub const DEMO_PASSWORD: &str = "decorum-demo";
@@ -312,10 +312,14 @@ pub async fn load(
     let total = planned.len();
     let people = staff_subjects(&staff);
     let mut last_week = start;
+    // A week's spot-checks are stored together, in one transaction: the history loads in
+    // a few dozen disk flushes instead of one per spot-check.
+    let mut week: Vec<submit::Scored> = Vec::new();
     for (done, (date, who)) in planned.into_iter().enumerate() {
         // Once a week, people take the training their failures assigned.
         if date - last_week >= Duration::days(7) {
             last_week = date;
+            report.inspections += store_week(db, &mut week).await?;
             report.rechecks += close_the_loop(db, date, today, false, &people, &mut rng).await?;
         }
         let person = &staff[who];
@@ -368,8 +372,7 @@ pub async fn load(
             )
             .single()
             .unwrap_or_else(Utc::now);
-        inspections::submit(
-            db,
+        week.push(submit::prepare(
             version,
             &person.subject,
             Submission {
@@ -387,13 +390,22 @@ pub async fn load(
                 photos: Default::default(),
                 recheck: None,
             },
-        )
-        .await?;
-        report.inspections += 1;
+        )?);
         progress(done + 1, total);
     }
+    report.inspections += store_week(db, &mut week).await?;
     report.rechecks += close_the_loop(db, today, today, true, &people, &mut rng).await?;
     Ok(report)
+}
+
+/// Store the week's scored spot-checks in one transaction; how many were stored.
+async fn store_week(db: &DatabaseConnection, week: &mut Vec<submit::Scored>) -> StoreResult<usize> {
+    let stored = submit::store_batch(db, std::mem::take(week)).await;
+    let count = stored.len();
+    for result in stored {
+        result?;
+    }
+    Ok(count)
 }
 
 /// Mark the first `share` of a person's curriculum completed, in their first weeks.
