@@ -48,12 +48,23 @@ impl AppState {
     /// The latest version of every active checklist, ordered by key: one query for
     /// which versions are current, each parsed once per instance.
     pub async fn current_checklists(&self) -> StoreResult<Vec<StoredChecklist>> {
-        let ids = library::current_version_ids(&self.db).await?;
+        let ids = library::current_version_ids(&self.db, None).await?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.checklist_version(id).await?);
         }
         Ok(out)
+    }
+
+    /// The latest version of the active checklist `key`, if there is one.
+    pub async fn current_checklist(&self, key: &str) -> StoreResult<Option<StoredChecklist>> {
+        match library::current_version_ids(&self.db, Some(key))
+            .await?
+            .first()
+        {
+            Some(&id) => Ok(Some(self.checklist_version(id).await?)),
+            None => Ok(None),
+        }
     }
 
     /// One stored checklist version by id, parsed once per instance.

@@ -756,3 +756,67 @@ async fn the_diff_shows_what_changed_between_two_versions() {
         assert_eq!(status, 403);
     }
 }
+
+/// A session is read with its person and their sites in one query: it must still carry
+/// every site of a person who has several, and end when it expires or when the person
+/// is deactivated.
+#[tokio::test]
+async fn a_session_carries_every_site_and_ends_on_expiry_or_deactivation() {
+    use decorum::auth::Role;
+    use decorum::store::users::{NewUser, add_atomic};
+    use entity::session;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    for backend in BACKENDS {
+        let Some((app, w)) = admin_app(backend, "session_sites").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let both = add_atomic(
+            db,
+            NewUser {
+                email: "manager.ab@t.test".into(),
+                name: "manager.ab".into(),
+                role: Role::Manager,
+                password: Some(common::PASSWORD.into()),
+                position: None,
+                gender: None,
+                hire_date: None,
+                sites: vec!["A".into(), "B".into()],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let (client, _) = app.sign_in("manager.ab@t.test").await;
+        for site in [w.site_a, w.site_b] {
+            let (status, page) = get(&client, &app, &format!("/spotchecks/new?site={site}")).await;
+            assert_eq!(status, 200, "{backend:?}: site {site}: {page}");
+        }
+        let (status, _) = get(&client, &app, "/spotchecks/new?site=999999").await;
+        assert_eq!(status, 403, "{backend:?}: a site the person is not at");
+
+        // Expired: the next request is sent to sign in.
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::ExpiresAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)),
+            )
+            .filter(session::Column::UserId.eq(both.id))
+            .exec(db)
+            .await
+            .unwrap();
+        let (status, _) = get(&client, &app, "/spotchecks/new").await;
+        assert_eq!(status, 303, "{backend:?}: an expired session");
+
+        // Deactivated while signed in: the session no longer opens anything.
+        let (client, _) = app.sign_in("manager.ab@t.test").await;
+        let (status, _) = get(&client, &app, "/spotchecks/new").await;
+        assert_eq!(status, 200, "{backend:?}");
+        let mut off: user::ActiveModel = both.clone().into();
+        off.active = Set(false);
+        off.update(db).await.unwrap();
+        let (status, _) = get(&client, &app, "/spotchecks/new").await;
+        assert_eq!(status, 303, "{backend:?}: a deactivated person's session");
+    }
+}

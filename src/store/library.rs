@@ -225,20 +225,28 @@ fn parse_version(row: checklist_version::Model) -> StoreResult<StoredChecklist> 
 /// The latest version of every active checklist, ordered by key.
 pub async fn current_checklists<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<StoredChecklist>> {
     let mut out = Vec::new();
-    for id in current_version_ids(db).await? {
+    for id in current_version_ids(db, None).await? {
         out.push(checklist_version(db, id).await?);
     }
     Ok(out)
 }
 
-/// The ids of the latest version of every active checklist, ordered by checklist key:
-/// one query, for callers that keep parsed versions (see `AppState::checklist_version`).
-pub async fn current_version_ids<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<i32>> {
-    Ok(checklist_version::Entity::find()
+/// The ids of the latest version of every active checklist (or of the one with `key`),
+/// ordered by checklist key: one query, for callers that keep parsed versions (see
+/// `AppState::checklist_version`).
+pub async fn current_version_ids<C: ConnectionTrait>(
+    db: &C,
+    key: Option<&str>,
+) -> StoreResult<Vec<i32>> {
+    let mut query = checklist_version::Entity::find()
         .select_only()
         .column(checklist_version::Column::Id)
         .inner_join(checklist::Entity)
-        .filter(checklist::Column::Active.eq(true))
+        .filter(checklist::Column::Active.eq(true));
+    if let Some(key) = key {
+        query = query.filter(checklist::Column::Key.eq(key));
+    }
+    Ok(query
         .filter(Expr::cust(
             "checklist_version.version = (SELECT max(newest.version) FROM checklist_version newest \
              WHERE newest.checklist_id = checklist_version.checklist_id)",

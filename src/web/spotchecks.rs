@@ -152,10 +152,8 @@ async fn target(
 
 async fn current_version(state: &AppState, key: &str) -> AppResult<StoredChecklist> {
     state
-        .current_checklists()
+        .current_checklist(key)
         .await?
-        .into_iter()
-        .find(|c| c.checklist.key == key)
         .ok_or_else(|| AppError::BadRequest(format!("there is no checklist `{key}`")))
 }
 
