@@ -66,14 +66,18 @@ pub fn roster(site_ids: &[i32], positions: Option<&[i32]>) -> sea_orm::sea_query
 }
 
 /// An active staff member who belongs to the site, with their position, in one query;
-/// `None` for anyone else.
+/// `None` for anyone else. The membership is joined on its key (person, site): going
+/// through [`roster`] would read every membership of the site on each spot-check.
 pub async fn staff_member_at<C: ConnectionTrait>(
     db: &C,
     site_id: i32,
     user_id: i32,
 ) -> StoreResult<Option<(user::Model, Option<position::Model>)>> {
     Ok(user::Entity::find_by_id(user_id)
-        .filter(user::Column::Id.in_subquery(roster(&[site_id], None)))
+        .inner_join(user_site::Entity)
+        .filter(user_site::Column::SiteId.eq(site_id))
+        .filter(user::Column::Role.eq("staff"))
+        .filter(user::Column::Active.eq(true))
         .find_also_related(position::Entity)
         .one(db)
         .await?)

@@ -109,17 +109,16 @@ async fn person_at(
 }
 
 /// The site and the staff member a spot-check is for, both checked against the viewer's
-/// rights (read side by side).
+/// rights. One after the other: read side by side, each request would hold two of
+/// SQLite's four connections, and under a burst of submissions the writer waited for one.
 async fn site_and_person(
     state: &AppState,
     viewer: &Viewer,
     site_id: i32,
     subject_id: i32,
 ) -> AppResult<(site::Model, user::Model, Option<position::Model>)> {
-    let (site, (subject, position)) = tokio::try_join!(
-        inspectable_site(state, viewer, site_id),
-        person_at(state, site_id, subject_id),
-    )?;
+    let site = inspectable_site(state, viewer, site_id).await?;
+    let (subject, position) = person_at(state, site_id, subject_id).await?;
     Ok((site, subject, position))
 }
 
