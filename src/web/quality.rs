@@ -22,7 +22,7 @@ use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
 use crate::store::quality::{self, QualityFilter};
 use crate::store::stats as kept;
-use crate::store::{StoreResult, library, org};
+use crate::store::{StoreResult, org};
 use crate::views::quality::{self as view, Dashboard, FilterOptions};
 
 pub fn routes() -> Router<AppState> {
@@ -174,7 +174,7 @@ async fn dashboard(
             view::GROUP_ROWS as u64
         ),
         kept::calibration_samples(db, scope, &filter, granularity),
-        coverage(db, scope, &filter),
+        coverage(&state, scope, &filter),
     )?;
     let version_ids = items.iter().map(|r| r.version);
     let version_ids = version_ids.chain(site_rows.iter().map(|r| r.version));
@@ -296,10 +296,11 @@ async fn dashboard(
 /// four weeks to the filter's end; with a checklist chosen, only those in the positions
 /// it is for.
 async fn coverage(
-    db: &sea_orm::DatabaseConnection,
+    state: &AppState,
     scope: &Scope,
     filter: &QualityFilter,
 ) -> StoreResult<(Vec<entity::site::Model>, Vec<i32>)> {
+    let db = &state.db;
     let visible = org::visible_sites(db, scope).await?;
     // A chosen site that is not active has nobody to cover.
     let in_view: Vec<i32> = match filter.site {
@@ -312,10 +313,9 @@ async fn coverage(
     };
     let mut positions: Option<Vec<i32>> = filter.position.map(|p| vec![p]);
     if let Some(key) = &filter.checklist {
-        let for_checklist = library::current_checklists(db)
+        let for_checklist = state
+            .current_checklist(key)
             .await?
-            .into_iter()
-            .find(|c| c.checklist.key == *key)
             .map(|c| c.checklist.positions)
             .unwrap_or_default();
         let ids: Vec<i32> = position::Entity::find()
