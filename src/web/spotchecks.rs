@@ -109,8 +109,8 @@ async fn person_at(
 }
 
 /// The site and the staff member a spot-check is for, both checked against the viewer's
-/// rights. One after the other: read side by side, each request would hold two of
-/// SQLite's four connections, and under a burst of submissions the writer waited for one.
+/// rights. One after the other, so a request holds one of SQLite's four connections at a
+/// time and leaves the others to the writer and the other tablets.
 async fn site_and_person(
     state: &AppState,
     viewer: &Viewer,
