@@ -561,9 +561,16 @@ async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate)
         sites: Vec::new(),
     };
     let g = Granularity::for_range(from, to);
-    let (from, to) = kept::whole_periods(g, from, to);
+    let (from, to) = g.whole_periods(from, to);
     let filter = QualityFilter::range(from, to);
-    let split = g.start(from + (to - from) / 2);
+    let split = g.halfway(from, to);
+    // The range is the dashboard's "last 12 months": its person rows are kept per half.
+    let today = Utc::now().date_naive();
+    let per_period = kept::PersonRows::Periods(g);
+    let people = kept::window_for(db, today, g, from, to)
+        .await
+        .unwrap()
+        .map_or(per_period, kept::PersonRows::Window);
     let sites: Vec<i32> = entity::site::Entity::find()
         .all(db)
         .await
@@ -590,16 +597,27 @@ async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate)
         let start = Instant::now();
         kept::items(db, &scope, &filter, g, false).await.unwrap();
         time("item results", start);
-        let start = Instant::now();
-        kept::lowest_staff(db, &scope, &filter, g, split, 30)
-            .await
-            .unwrap();
-        time("lowest-scoring staff", start);
-        let start = Instant::now();
-        kept::calibration_samples(db, &scope, &filter, g)
-            .await
-            .unwrap();
-        time("inspector calibration", start);
+        // The people panels over the kept window, then as for a range that is not kept
+        // (any other dates): per period.
+        for (rows, staff, calibration) in [
+            (people, "lowest-scoring staff", "inspector calibration"),
+            (
+                per_period,
+                "lowest-scoring staff (other ranges)",
+                "inspector calibration (other ranges)",
+            ),
+        ] {
+            let start = Instant::now();
+            kept::lowest_staff(db, &scope, &filter, rows, split, 30)
+                .await
+                .unwrap();
+            time(staff, start);
+            let start = Instant::now();
+            kept::calibration_samples(db, &scope, &filter, rows)
+                .await
+                .unwrap();
+            time(calibration, start);
+        }
         let start = Instant::now();
         let roster = decorum::store::org::roster(&sites, None);
         kept::not_checked_recently(db, &scope, &filter, roster)
@@ -615,6 +633,8 @@ async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate)
             eprintln!("  dashboard query {name}: p95 {p95:.1} ms");
             (name.to_string(), p95)
         })
+        // The heaviest of what this range's dashboard runs.
+        .filter(|(name, _)| !name.ends_with("(other ranges)"))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap()
 }

@@ -513,6 +513,8 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
             println!("  {email:<26} {what}");
         }
     }
+    // The dashboard's one-tap ranges, filled for today before the first visit.
+    store::stats::roll_windows(&db, Local::now().date_naive()).await?;
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -402,7 +402,11 @@ fn assert_site_rollup(
 ) {
     use std::collections::BTreeMap;
     let mut expected: BTreeMap<SiteKey, SiteCounts> = BTreeMap::new();
-    for r in inspections {
+    // Kept windows' rows are per half, not per period: the site roll-up has none.
+    for r in inspections
+        .iter()
+        .filter(|r| r.grain == "week" || r.grain == "month")
+    {
         let t = expected
             .entry((
                 r.grain.clone(),
@@ -490,7 +494,7 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
     use decorum::domain::stats::{Granularity, summary};
     use decorum::store::inspections::{Submission, submit, void};
     use decorum::store::quality::QualityFilter;
-    use decorum::store::stats::{rebuild, samples};
+    use decorum::store::stats::{rebuild, roll_windows, samples};
 
     for backend in BACKENDS {
         let Some(app) = TestApp::spawn(backend, "quality_kept").await else {
@@ -498,6 +502,9 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
         };
         let db = &app.test_db.db;
         let w = seed_world(db).await;
+        // The windows kept on 20 November, filled before the fixture's checks and
+        // kept up to date by them, the submission, the void and the rebuild.
+        roll_windows(db, d(20)).await.unwrap();
         fixture(&app, &w).await;
         let lobby = current_checklists(db)
             .await
@@ -568,6 +575,56 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
         assert_site_rollup(&kept);
         assert_eq!(rebuild(db).await.unwrap(), 6);
         assert_eq!(kept_rows(db).await, kept, "{backend:?}");
+        let window_rows = |rows: &[entity::stat_inspection::Model]| -> Vec<_> {
+            rows.iter()
+                .filter(|r| r.grain.starts_with("last"))
+                .map(|r| (r.grain.clone(), r.period, r.subject_id, r.inspections))
+                .collect()
+        };
+        let in_windows = window_rows(&kept.0);
+        // Both windows, each a row per staff member, inspector and site in its second half.
+        assert_eq!(in_windows.len(), 12, "{backend:?}: {in_windows:?}");
+        assert_eq!(
+            in_windows.iter().map(|r| r.3).sum::<i32>(),
+            12,
+            "{backend:?}: six checks in each window"
+        );
+
+        // Filled again from scratch after the calendar moves a day (same windows: no
+        // change) and a week (the weeks' window moves: refilled, and what it holds is
+        // what the periods add up to).
+        roll_windows(db, d(21)).await.unwrap();
+        assert_eq!(kept_rows(db).await, kept, "{backend:?}");
+        roll_windows(db, d(27)).await.unwrap();
+        let moved = kept_rows(db).await;
+        let weeks = decorum::domain::stats::Window::for_today(d(27))[0];
+        assert_eq!(weeks.from, NaiveDate::from_ymd_opt(2026, 8, 31).unwrap());
+        assert_ne!(moved, kept, "{backend:?}: the weeks' window moved");
+        let halves = window_rows(&moved.0);
+        let first_half: i32 = halves
+            .iter()
+            .filter(|r| r.0 == "last12w" && r.1 == weeks.from)
+            .map(|r| r.3)
+            .sum();
+        let second_half: i32 = halves
+            .iter()
+            .filter(|r| r.0 == "last12w" && r.1 == weeks.split)
+            .map(|r| r.3)
+            .sum();
+        let week_rows = |from: NaiveDate, to: NaiveDate| -> i32 {
+            moved
+                .0
+                .iter()
+                .filter(|r| r.grain == "week" && r.period >= from && r.period <= to)
+                .map(|r| r.inspections)
+                .sum()
+        };
+        assert_eq!(
+            first_half,
+            week_rows(weeks.from, weeks.split - chrono::Duration::days(1))
+        );
+        assert_eq!(second_half, week_rows(weeks.split, weeks.to));
+        assert_eq!(first_half + second_half, 6, "{backend:?}");
     }
 }
 
@@ -582,8 +639,8 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
     use decorum::store::org::roster;
     use decorum::store::quality::QualityFilter;
     use decorum::store::stats::{
-        calibration_samples, lowest_staff, not_checked_recently, period_samples, recent, samples,
-        site_rows,
+        PersonRows, calibration_samples, lowest_staff, not_checked_recently, period_samples,
+        recent, samples, site_rows, window_for,
     };
 
     for backend in BACKENDS {
@@ -611,7 +668,16 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
             (w.site_b, w.staff_b, w.supervisor_b, 17, 100.0),
             (w.site_b, w.staff_b, w.supervisor_b, 24, 75.0),
         ];
-        for (site, subject, inspector, day, percent) in checks {
+        // The last twelve weeks to 29 November, a kept window: filled part-way through,
+        // then kept up to date by the writes after.
+        let today = d(29);
+        let g = Granularity::Week;
+        let (from, to) = g.whole_periods(today - chrono::Duration::weeks(12), today);
+        for (n, (site, subject, inspector, day, percent)) in checks.into_iter().enumerate() {
+            if n == 4 {
+                let window = window_for(db, today, g, from, to).await.unwrap();
+                assert!(window.is_some(), "the dashboard's default range is kept");
+            }
             let c = Check {
                 site,
                 subject,
@@ -623,10 +689,9 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
             };
             insert(&app, version, c).await;
         }
-        let g = Granularity::Week;
         // 2 November 2026 is a Monday: four whole weeks.
         let filter = QualityFilter::range(d(2), d(29));
-        let split = g.start(filter.from + (filter.to - filter.from) / 2);
+        let split = g.halfway(filter.from, filter.to);
         let everyone = Scope {
             user_id: w.quality,
             role: Role::Quality,
@@ -658,7 +723,10 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
 
             let every_staff = by_group(&all, |s| s.subject, split);
             assert_eq!(every_staff.len(), staff_in_view);
-            let (lowest, total) = lowest_staff(db, scope, &filter, g, split, 1).await.unwrap();
+            let per_period = PersonRows::Periods(g);
+            let (lowest, total) = lowest_staff(db, scope, &filter, per_period, split, 1)
+                .await
+                .unwrap();
             assert_eq!(total, staff_in_view, "{backend:?}");
             assert_eq!(
                 by_group(&lowest, |s| s.subject, split),
@@ -666,9 +734,37 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
                 "{backend:?}: the lowest mean, with its halves for the arrow"
             );
 
-            let reduced = calibration_samples(db, scope, &filter, g).await.unwrap();
+            let reduced = calibration_samples(db, scope, &filter, per_period)
+                .await
+                .unwrap();
             assert!(reduced.len() < all.len(), "fewer rows than person rows");
             assert_eq!(calibration(&reduced), calibration(&all), "{backend:?}");
+
+            // Over the kept window, its rows per half give what every period's give.
+            let window = window_for(db, today, g, from, to).await.unwrap().unwrap();
+            let twelve_weeks = QualityFilter::range(from, to);
+            let all = samples(db, scope, &twelve_weeks, g).await.unwrap();
+            let every_staff = by_group(&all, |s| s.subject, window.split);
+            let (lowest, total) = lowest_staff(
+                db,
+                scope,
+                &twelve_weeks,
+                PersonRows::Window(window),
+                window.split,
+                2,
+            )
+            .await
+            .unwrap();
+            assert_eq!(total, staff_in_view, "{backend:?}");
+            assert_eq!(
+                by_group(&lowest, |s| s.subject, window.split),
+                every_staff,
+                "{backend:?}: the window's halves"
+            );
+            let halves = calibration_samples(db, scope, &twelve_weeks, PersonRows::Window(window))
+                .await
+                .unwrap();
+            assert_eq!(calibration(&halves), calibration(&all), "{backend:?}");
 
             let sites = scope
                 .site_filter()

@@ -15,6 +15,7 @@ pub mod site;
 pub mod stat_inspection;
 pub mod stat_item;
 pub mod stat_site;
+pub mod stat_window;
 pub mod training_assignment;
 pub mod training_module;
 pub mod training_module_version;
@@ -37,6 +38,7 @@ pub mod prelude {
     pub use super::stat_inspection::Entity as StatInspection;
     pub use super::stat_item::Entity as StatItem;
     pub use super::stat_site::Entity as StatSite;
+    pub use super::stat_window::Entity as StatWindow;
     pub use super::training_assignment::Entity as TrainingAssignment;
     pub use super::training_module::Entity as TrainingModule;
     pub use super::training_module_version::Entity as TrainingModuleVersion;

@@ -1,15 +1,16 @@
 //! Spot-check counts per week or month, kept on write (see migration 000005): one row per
-//! period, site, checklist version, position, staff member and inspector.
+//! period, site, checklist version, position, staff member and inspector. Rows of a kept
+//! window (see `stat_window`) hold the same counts per half of the window.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "stat_inspection")]
 pub struct Model {
-    /// week | month
+    /// week | month, or a kept window's name
     #[sea_orm(primary_key, auto_increment = false)]
     pub grain: String,
-    /// The first day of the period (a Monday, or the 1st).
+    /// The first day of the period (a Monday, or the 1st), or of the window's half.
     #[sea_orm(primary_key, auto_increment = false)]
     pub period: Date,
     #[sea_orm(primary_key, auto_increment = false)]

@@ -8,6 +8,7 @@ mod m20261129_000003_rechecks;
 mod m20261129_000004_api_tokens_and_plans;
 mod m20261129_000005_quality_stats;
 mod m20261129_000006_rollups;
+mod m20261129_000007_windows;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_api_tokens_and_plans::Migration),
             Box::new(m20261129_000005_quality_stats::Migration),
             Box::new(m20261129_000006_rollups::Migration),
+            Box::new(m20261129_000007_windows::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate};
 use serde::Serialize;
 
 /// Submitted inspections, as the statistics need them: one inspection, or several of
@@ -127,6 +127,104 @@ impl Granularity {
             Granularity::Week
         } else {
             Granularity::Month
+        }
+    }
+
+    /// Dates widened to whole periods: the kept aggregates' unit.
+    pub fn whole_periods(self, from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let last = self.start(to);
+        let end = match self {
+            Granularity::Week => last + Duration::days(6),
+            Granularity::Month => last
+                .checked_add_months(Months::new(1))
+                .map_or(last, |next| next - Duration::days(1)),
+        };
+        (self.start(from), end)
+    }
+
+    /// The first period of a range's second half, for the arrows that compare the two.
+    pub fn halfway(self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        self.start(from + (to - from) / 2)
+    }
+}
+
+/// The dashboard's default range: the twelve weeks to `today`.
+pub fn last_twelve_weeks(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (today - Duration::weeks(12), today)
+}
+
+/// The other range offered with one tap: the twelve months to `today`.
+pub fn last_twelve_months(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let from = today
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(today - Duration::days(365));
+    (from, today)
+}
+
+/// A range whose per-person figures are also kept on write, added up per half: the
+/// staff and calibration panels then read two rows per person and inspector instead of
+/// one per period. Ranges move with the calendar, so what is kept is checked against
+/// [`Window::for_today`] and rebuilt when a new week or month begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The aggregates' name for it (their `grain` column, at most eight characters).
+    pub name: &'static str,
+    /// The grain of the periods it is made of.
+    pub granularity: Granularity,
+    /// The first day of its first period.
+    pub from: NaiveDate,
+    /// The first day of its second half.
+    pub split: NaiveDate,
+    /// The last day of its last period.
+    pub to: NaiveDate,
+}
+
+impl Window {
+    /// The kept windows' names: the last twelve weeks, the last twelve months.
+    pub const NAMES: [&'static str; 2] = ["last12w", "last12m"];
+
+    /// The windows kept, as they are on `today`: the ranges the dashboard opens with
+    /// one tap, widened to whole periods as the dashboard widens them.
+    pub fn for_today(today: NaiveDate) -> [Window; 2] {
+        let window = |name, (from, to)| {
+            let granularity = Granularity::for_range(from, to);
+            let (from, to) = granularity.whole_periods(from, to);
+            Window {
+                name,
+                granularity,
+                from,
+                split: granularity.halfway(from, to),
+                to,
+            }
+        };
+        let [weeks, months] = Window::NAMES;
+        [
+            window(weeks, last_twelve_weeks(today)),
+            window(months, last_twelve_months(today)),
+        ]
+    }
+
+    /// The window a dashboard range is, if it is one of those kept on `today`.
+    pub fn matching(
+        today: NaiveDate,
+        granularity: Granularity,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Option<Window> {
+        Window::for_today(today)
+            .into_iter()
+            .find(|w| (w.granularity, w.from, w.to) == (granularity, from, to))
+    }
+
+    /// The half (named by its first day) a period of the window's grain is added to,
+    /// or `None` outside the window.
+    pub fn half_of(&self, period: NaiveDate) -> Option<NaiveDate> {
+        if period < self.from || period > self.to {
+            None
+        } else if period < self.split {
+            Some(self.from)
+        } else {
+            Some(self.split)
         }
     }
 }
@@ -809,6 +907,35 @@ mod tests {
                 prop_assert!(c.compared <= c.inspections);
                 prop_assert!(c.bias.is_none_or(|b| (-100.0..=100.0).contains(&b)));
             }
+        }
+
+        #[test]
+        fn kept_windows_are_the_ranges_the_dashboard_asks_for(day in 0i64..2_000) {
+            let today = d(1, 1) + Duration::days(day);
+            let [weeks, months] = Window::for_today(today);
+            for (w, (from, to), g) in [
+                (weeks, last_twelve_weeks(today), Granularity::Week),
+                (months, last_twelve_months(today), Granularity::Month),
+            ] {
+                // What the dashboard computes for the same dates finds this window.
+                prop_assert_eq!(Granularity::for_range(from, to), g);
+                let (from, to) = g.whole_periods(from, to);
+                prop_assert_eq!(Window::matching(today, g, from, to), Some(w));
+                prop_assert_eq!(w.split, g.halfway(from, to));
+                prop_assert!(w.from < w.split && w.split <= g.start(w.to));
+                prop_assert!(w.name.len() <= 8);
+                // Every period in the window goes to one half, by the same test the
+                // staff panel's arrow uses; periods outside go nowhere.
+                let mut period = w.from;
+                while period <= w.to {
+                    let expected = if period < w.split { w.from } else { w.split };
+                    prop_assert_eq!(w.half_of(period), Some(expected));
+                    period = g.whole_periods(period, period).1 + Duration::days(1);
+                }
+                prop_assert_eq!(w.half_of(w.from - Duration::days(1)), None);
+                prop_assert_eq!(w.half_of(period), None);
+            }
+            prop_assert!((12..=13).contains(&((weeks.to - weeks.from).num_days() / 7)));
         }
     }
 }

@@ -375,7 +375,7 @@ pub async fn site(
     };
     // From the kept aggregates: the period is widened to whole weeks or months.
     let granularity = Granularity::for_range(from, to);
-    let (from, to) = kept::whole_periods(granularity, from, to);
+    let (from, to) = granularity.whole_periods(from, to);
     let filter = QualityFilter { from, to, ..filter };
     let samples = kept::samples(db, scope, &filter, granularity).await?;
     let items = kept::items(db, scope, &filter, granularity, true).await?;
@@ -466,7 +466,7 @@ pub async fn site(
     }
 
     // Staff figures, with an arrow comparing the two halves of the period.
-    let split = granularity.start(from + (to - from) / 2);
+    let split = granularity.halfway(from, to);
     let groups = stats::by_group(&samples, |s| s.subject, split);
     let names = org::names(db, groups.iter().map(|g| g.key).collect()).await?;
     let staff = groups

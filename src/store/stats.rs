@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use entity::{inspection, inspection_response, stat_inspection, stat_item, stat_site};
+use entity::{inspection, inspection_response, stat_inspection, stat_item, stat_site, stat_window};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait,
@@ -17,7 +17,7 @@ use sea_orm::{
 use super::StoreResult;
 use super::quality::QualityFilter;
 use crate::domain::access::Scope;
-use crate::domain::stats::{Granularity, Sample};
+use crate::domain::stats::{Granularity, Sample, Window};
 
 /// The site id under which item results are also kept for every site together, so the
 /// group's Pareto reads a few hundred rows instead of one set per site. Site ids start
@@ -151,10 +151,28 @@ impl Tally {
     }
 
     /// Write the changes: insert new rows, add to existing ones.
-    pub async fn save<C: ConnectionTrait>(self, db: &C) -> StoreResult<()> {
+    pub async fn save<C: ConnectionTrait>(mut self, db: &C) -> StoreResult<()> {
         use stat_inspection::Column as I;
         use stat_item::Column as T;
         use stat_site::Column as S;
+        // The person counts also go to the halves of the kept windows they fall in. The
+        // windows are read with a shared lock, so a window being rebuilt is waited for.
+        let windows = kept_windows(db, true).await?;
+        let mut halves: Vec<(InspectionKey, (i32, i32, i32, f64))> = Vec::new();
+        for (key, t) in &self.inspections {
+            for w in &windows {
+                if grain_name(w.granularity) != key.0 {
+                    continue;
+                }
+                if let Some(half) = w.half_of(key.1) {
+                    halves.push(((w.name, half, key.2, key.3, key.4, key.5, key.6), *t));
+                }
+            }
+        }
+        for (key, t) in halves {
+            let sum = self.inspections.entry(key).or_default();
+            *sum = (sum.0 + t.0, sum.1 + t.1, sum.2 + t.2, sum.3 + t.3);
+        }
         let inspections: Vec<stat_inspection::ActiveModel> = self
             .inspections
             .into_iter()
@@ -357,21 +375,134 @@ pub async fn ensure(db: &DatabaseConnection) -> StoreResult<()> {
     Ok(())
 }
 
-/// Dates widened to whole periods of `granularity`: the aggregates' unit.
-pub fn whole_periods(g: Granularity, from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let start = g.start(from);
-    let last = g.start(to);
-    let end = match g {
-        Granularity::Week => last + chrono::Duration::days(6),
-        Granularity::Month => last
-            .checked_add_months(chrono::Months::new(1))
-            .map_or(last, |next| next - chrono::Duration::days(1)),
+/// The kept windows as their rows now cover them (see [`Window`]); `lock` holds them
+/// until the transaction ends, so a rebuild waits for the writers counting into them
+/// and they for it (PostgreSQL; SQLite writes one transaction at a time anyway).
+async fn kept_windows<C: ConnectionTrait>(db: &C, lock: bool) -> StoreResult<Vec<Window>> {
+    let query = stat_window::Entity::find();
+    let query = if lock { query.lock_shared() } else { query };
+    Ok(query
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            Some(Window {
+                name: Window::NAMES.into_iter().find(|n| *n == row.name)?,
+                granularity: GRAINS.into_iter().find(|g| grain_name(*g) == row.grain)?,
+                from: row.period_from,
+                split: row.split,
+                to: row.period_to,
+            })
+        })
+        .collect())
+}
+
+/// The kept window a dashboard range is on `today`, made current first if the calendar
+/// has moved it since it was last filled; `None` for any other range.
+pub async fn window_for(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    g: Granularity,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Option<Window>> {
+    let Some(wanted) = Window::matching(today, g, from, to) else {
+        return Ok(None);
     };
-    (start, end)
+    if !kept_windows(db, false).await?.contains(&wanted) {
+        roll_window(db, wanted).await?;
+    }
+    Ok(Some(wanted))
+}
+
+/// Fill the windows kept on `today` that the calendar has moved (at start-up, so the
+/// first dashboard of the day does not wait for it).
+pub async fn roll_windows(db: &DatabaseConnection, today: NaiveDate) -> StoreResult<()> {
+    let kept = kept_windows(db, false).await?;
+    for wanted in Window::for_today(today) {
+        if !kept.contains(&wanted) {
+            roll_window(db, wanted).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Refill a window's rows from the per-period rows of its grain, in one transaction
+/// that first takes the window's row (another instance rolling it too finds it done).
+async fn roll_window(db: &DatabaseConnection, w: Window) -> StoreResult<()> {
+    use sea_orm::sea_query::Query;
+    use stat_inspection::Column as C;
+    use stat_window::Column as W;
+    let txn = crate::store::begin_write(db).await?;
+    let moved = stat_window::Entity::update_many()
+        .col_expr(W::Grain, Expr::value(grain_name(w.granularity)))
+        .col_expr(W::PeriodFrom, Expr::value(w.from))
+        .col_expr(W::Split, Expr::value(w.split))
+        .col_expr(W::PeriodTo, Expr::value(w.to))
+        .filter(W::Name.eq(w.name))
+        .filter(
+            W::PeriodFrom
+                .ne(w.from)
+                .or(W::Split.ne(w.split))
+                .or(W::PeriodTo.ne(w.to))
+                .or(W::Grain.ne(grain_name(w.granularity))),
+        )
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        // Already current, or not a window this database has (it is created by a
+        // migration): nothing to fill.
+        return Ok(txn.commit().await?);
+    }
+    stat_inspection::Entity::delete_many()
+        .filter(C::Grain.eq(w.name))
+        .exec(&txn)
+        .await?;
+    let key = [
+        C::SiteId,
+        C::ChecklistVersionId,
+        C::PositionId,
+        C::SubjectId,
+        C::InspectorId,
+    ];
+    // One statement per half, so each groups by plain columns (PostgreSQL does not see
+    // two bound CASE expressions as the same grouping).
+    for (first, last) in [
+        (w.from, w.split - chrono::Duration::days(1)),
+        (w.split, w.to),
+    ] {
+        let totals = Query::select()
+            .expr(Expr::value(w.name))
+            .expr(Expr::value(first))
+            .columns(key)
+            .expr(C::Inspections.sum())
+            .expr(C::Passed.sum())
+            .expr(C::Critical.sum())
+            .expr(C::PercentSum.sum())
+            .from(stat_inspection::Entity)
+            .and_where(C::Grain.eq(grain_name(w.granularity)))
+            .and_where(C::Period.between(first, last))
+            .group_by_columns(key)
+            .to_owned();
+        let insert = Query::insert()
+            .into_table(stat_inspection::Entity)
+            .columns([C::Grain, C::Period].into_iter().chain(key).chain([
+                C::Inspections,
+                C::Passed,
+                C::Critical,
+                C::PercentSum,
+            ]))
+            .select_from(totals)
+            .map_err(|e| crate::store::StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?
+            .to_owned();
+        txn.execute(&insert).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The filter's spot-checks per period of `g`, site, staff member and inspector. The
-/// filter's dates should already be whole periods ([`whole_periods`]).
+/// filter's dates should already be whole periods ([`Granularity::whole_periods`]).
 pub async fn samples(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -379,7 +510,7 @@ pub async fn samples(
     g: Granularity,
 ) -> StoreResult<Vec<Sample>> {
     use stat_inspection::Column as C;
-    let query = person_rows(db, scope, filter, g)
+    let query = person_rows(db, scope, filter, PersonRows::Periods(g))
         .await?
         .select_only()
         .columns([C::Period, C::SiteId, C::SubjectId, C::InspectorId])
@@ -798,13 +929,13 @@ pub async fn lowest_staff(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &QualityFilter,
-    g: Granularity,
+    rows: PersonRows,
     split: NaiveDate,
     limit: u64,
 ) -> StoreResult<(Vec<Sample>, usize)> {
     use sea_orm::sea_query::{Alias, CommonTableExpression, Query, WithClause};
     use stat_inspection::Column as C;
-    let rows = person_rows(db, scope, filter, g).await?;
+    let rows = person_rows(db, scope, filter, rows).await?;
     let lowest = rows
         .clone()
         .select_only()
@@ -903,11 +1034,11 @@ pub async fn calibration_samples(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &QualityFilter,
-    g: Granularity,
+    rows: PersonRows,
 ) -> StoreResult<Vec<Sample>> {
     use sea_orm::sea_query::{Alias, Query};
     use stat_inspection::Column as C;
-    let pairs = person_rows(db, scope, filter, g)
+    let pairs = person_rows(db, scope, filter, rows)
         .await?
         .select_only()
         .columns([C::SubjectId, C::InspectorId])
@@ -970,7 +1101,7 @@ pub async fn not_checked_recently(
         from: filter.to - chrono::Duration::days(crate::domain::stats::COVERAGE_DAYS - 1),
         ..filter.clone()
     };
-    let checked = person_rows(db, scope, &weeks, Granularity::Week)
+    let checked = person_rows(db, scope, &weeks, PersonRows::Periods(Granularity::Week))
         .await?
         .select_only()
         .column(stat_inspection::Column::SubjectId)
@@ -986,17 +1117,35 @@ pub async fn not_checked_recently(
         .await?)
 }
 
+/// Which person rows a panel adds up: one per period of a grain, or, when the filter's
+/// range is a kept window, that window's two per person (the same sums, fewer rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonRows {
+    Periods(Granularity),
+    Window(Window),
+}
+
+impl PersonRows {
+    fn grain(self) -> (&'static str, Granularity) {
+        match self {
+            PersonRows::Periods(g) => (grain_name(g), g),
+            PersonRows::Window(w) => (w.name, w.granularity),
+        }
+    }
+}
+
 /// The person rows of the filter, narrowed, with spot-checks in them (a void can leave
 /// a row at zero).
 async fn person_rows(
     db: &DatabaseConnection,
     scope: &Scope,
     filter: &QualityFilter,
-    g: Granularity,
+    rows: PersonRows,
 ) -> StoreResult<Select<stat_inspection::Entity>> {
     use stat_inspection::Column as C;
+    let (grain, g) = rows.grain();
     let query = stat_inspection::Entity::find()
-        .filter(C::Grain.eq(grain_name(g)))
+        .filter(C::Grain.eq(grain))
         .filter(C::Period.between(g.start(filter.from), filter.to))
         .filter(C::Inspections.gt(0));
     Ok(narrow(

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration};
+use chrono::{Datelike, Duration, NaiveDate};
 use maud::{Markup, html};
 
 use super::charts::{self, Bar, ControlPoint, Series};
@@ -11,6 +11,7 @@ use super::{Chrome, urlencode};
 use crate::domain::Lang;
 use crate::domain::stats::{
     Calibration, Granularity, GroupFigure, PChart, ParetoBar, PeriodFigure, Summary,
+    last_twelve_months, last_twelve_weeks,
 };
 use crate::store::quality::QualityFilter;
 
@@ -44,6 +45,8 @@ pub struct Dashboard<'a> {
     pub calibration: &'a [Calibration],
     pub names: &'a HashMap<i32, String>,
     pub site_names: &'a HashMap<i32, String>,
+    /// For the one-tap ranges, which end today.
+    pub today: NaiveDate,
 }
 
 impl Dashboard<'_> {
@@ -63,6 +66,18 @@ impl Dashboard<'_> {
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
             .collect();
         format!("/inspections?{}", q.join("&"))
+    }
+
+    /// The dashboard itself over other dates, every other choice kept.
+    fn over(&self, (from, to): (NaiveDate, NaiveDate)) -> String {
+        let mut q: Vec<String> = self
+            .query
+            .iter()
+            .filter(|(k, _)| k != "from" && k != "to")
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect();
+        q.extend([format!("from={from}"), format!("to={to}")]);
+        format!("/quality?{}", q.join("&"))
     }
 
     fn name(&self, id: i32) -> String {
@@ -156,6 +171,11 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 label { (l.pick("至", "To")) input type="date" name="to" value=(f.to); }
                 @if let Some(i) = get("inspector") { input type="hidden" name="inspector" value=(i); }
                 button.primary type="submit" { (l.pick("更新", "Update")) }
+            }
+            nav.quick-ranges aria-label=(l.pick("常用期間", "Quick ranges")) {
+                a href=(d.over(last_twelve_weeks(d.today))) { (l.pick("最近 12 週", "Last 12 weeks")) }
+                " · "
+                a href=(d.over(last_twelve_months(d.today))) { (l.pick("最近 12 個月", "Last 12 months")) }
             }
             p.muted {
                 (match d.granularity {

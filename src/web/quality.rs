@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Duration, Local};
+use chrono::Local;
 use entity::position;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
 use crate::store::quality::{self, QualityFilter};
-use crate::store::stats as kept;
+use crate::store::stats::{self as kept, PersonRows};
 use crate::store::{StoreResult, org};
 use crate::views::quality::{self as view, Dashboard, FilterOptions};
 
@@ -57,8 +57,9 @@ pub async fn read_filter(
     scope: &Scope,
     q: &FilterQuery,
 ) -> AppResult<QualityFilter> {
-    let to = optional_date(q.to.as_deref())?.unwrap_or_else(|| Local::now().date_naive());
-    let from = optional_date(q.from.as_deref())?.unwrap_or(to - Duration::weeks(12));
+    let today = Local::now().date_naive();
+    let to = optional_date(q.to.as_deref())?.unwrap_or(today);
+    let from = optional_date(q.from.as_deref())?.unwrap_or(stats::last_twelve_weeks(to).0);
     if from > to {
         return Err(AppError::BadRequest(
             "the start date is after the end date".into(),
@@ -126,7 +127,7 @@ async fn dashboard(
     // The figures come from the kept weekly or monthly aggregates, so the range is
     // widened to whole periods (and the form shows the range actually used).
     let granularity = Granularity::for_range(requested.from, requested.to);
-    let (from, to) = kept::whole_periods(granularity, requested.from, requested.to);
+    let (from, to) = granularity.whole_periods(requested.from, requested.to);
     let filter = QualityFilter {
         from,
         to,
@@ -138,7 +139,16 @@ async fn dashboard(
     // Items per site only where the heat map needs them: by section of a chosen
     // checklist, or for a person (whose rows have no site roll-up).
     let per_site = filter.checklist.is_some() || person_filter;
-    let split = granularity.start(filter.from + (filter.to - filter.from) / 2);
+    let split = granularity.halfway(filter.from, filter.to);
+    // The one-tap ranges are also kept per person and half: the staff and calibration
+    // panels then read two rows per person instead of one per period.
+    let today = Local::now().date_naive();
+    let window = if person_filter {
+        None
+    } else {
+        kept::window_for(db, today, granularity, filter.from, filter.to).await?
+    };
+    let person_rows = window.map_or(PersonRows::Periods(granularity), PersonRows::Window);
     let site_panel = async {
         if person_filter {
             let samples = kept::samples(db, scope, &filter, granularity).await?;
@@ -169,11 +179,11 @@ async fn dashboard(
             db,
             scope,
             &filter,
-            granularity,
+            person_rows,
             split,
             view::GROUP_ROWS as u64
         ),
-        kept::calibration_samples(db, scope, &filter, granularity),
+        kept::calibration_samples(db, scope, &filter, person_rows),
         coverage(&state, scope, &filter),
     )?;
     let version_ids = items.iter().map(|r| r.version);
@@ -287,6 +297,7 @@ async fn dashboard(
             calibration: &calibration,
             names: &names,
             site_names: &site_names,
+            today,
         },
     );
     Ok(page.into_response())
