@@ -787,3 +787,193 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
         }
     }
 }
+
+/// Exports go out a page at a time: more spot-checks than three pages hold all arrive,
+/// once each, oldest first, in the CSV and in the API's JSON, within each viewer's sites;
+/// an empty range is a header or an empty array.
+#[tokio::test]
+async fn exports_stream_every_page_once_in_order() {
+    use decorum::store::quality::PAGE;
+    use decorum::store::tokens;
+    use sea_orm::EntityTrait;
+
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_export_pages").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let w = seed_world(db).await;
+        let lobby = current_checklists(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.checklist.key == "lobby-reception")
+            .unwrap();
+        let keys: Vec<String> = lobby
+            .checklist
+            .items()
+            .map(|(_, i)| i.key.clone())
+            .take(3)
+            .collect();
+        let count = 3 * PAGE as usize + 17;
+        let mut heads = Vec::new();
+        let mut responses = Vec::new();
+        for n in 0..count {
+            let id = Uuid::new_v4();
+            let site = if n % 3 == 0 { w.site_b } else { w.site_a };
+            heads.push(inspection::ActiveModel {
+                id: Set(id),
+                checklist_version_id: Set(lobby.version_id),
+                site_id: Set(site),
+                // Many on each day, so pages end part-way through a day.
+                shift_date: Set(d(1 + (n % 28) as u32)),
+                shift_period: Set("morning".into()),
+                subject_id: Set(if site == w.site_a {
+                    w.staff_a
+                } else {
+                    w.staff_b
+                }),
+                position_id: Set(None),
+                inspector_id: Set(w.supervisor_a),
+                context: Set(serde_json::json!({})),
+                status: Set("submitted".into()),
+                score: Set(Some(1.0)),
+                max_score: Set(Some(2.0)),
+                percent: Set(Some(50.0)),
+                passed: Set(Some(false)),
+                critical_failure: Set(false),
+                recheck_of: Set(None),
+                void_reason: Set(None),
+                started_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                submitted_at: Set(Some(Utc::now())),
+                acknowledged_at: Set(None),
+                draft: Set(None),
+            });
+            // A pass and a failure are exported; N/A is not scored and is left out.
+            for (key, outcome) in keys.iter().zip(["passed", "failed", "na"]) {
+                responses.push(inspection_response::ActiveModel {
+                    inspection_id: Set(id),
+                    item_key: Set(key.clone()),
+                    value: Set(serde_json::json!(outcome)),
+                    outcome: Set(outcome.into()),
+                    points: Set(1.0),
+                    max_points: Set(1.0),
+                    note: Set(None),
+                    photo: Set(None),
+                    photo_type: Set(None),
+                    ..Default::default()
+                });
+            }
+        }
+        for chunk in heads.chunks(200) {
+            inspection::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+        }
+        for chunk in responses.chunks(500) {
+            inspection_response::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+        }
+        let mut expected: Vec<(NaiveDate, String)> = heads
+            .iter()
+            .map(|h| (*h.shift_date.as_ref(), h.id.as_ref().to_string()))
+            .collect();
+        expected.sort();
+        let at_site_a = heads
+            .iter()
+            .filter(|h| *h.site_id.as_ref() == w.site_a)
+            .count();
+
+        let (quality, _) = app.sign_in("quality@t.test").await;
+        let csv_of = |path: &'static str| {
+            let quality = quality.clone();
+            let url = app.url(path);
+            async move {
+                let bytes = quality
+                    .get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+                let mut reader = csv::Reader::from_reader(&bytes[3..]);
+                let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+                (
+                    bytes
+                        .windows(3)
+                        .filter(|b| *b == [0xEF, 0xBB, 0xBF])
+                        .count(),
+                    rows,
+                )
+            }
+        };
+        let (marks, rows) = csv_of("/quality/inspections.csv?from=2026-11-01&to=2026-11-30").await;
+        assert_eq!(marks, 1, "{backend:?}: one byte-order mark, one header");
+        let got: Vec<(NaiveDate, String)> = rows
+            .iter()
+            .map(|r| (r[1].parse().unwrap(), r[0].to_string()))
+            .collect();
+        assert_eq!(
+            got, expected,
+            "{backend:?}: every spot-check once, oldest first"
+        );
+        let (_, rows) = csv_of("/quality/responses.csv?from=2026-11-01&to=2026-11-30").await;
+        assert_eq!(rows.len(), 2 * count, "{backend:?}");
+        assert_eq!(rows.iter().filter(|r| &r[7] == "failed").count(), count);
+        let (_, rows) = csv_of("/quality/inspections.csv?from=2025-01-01&to=2025-01-31").await;
+        assert!(
+            rows.is_empty(),
+            "{backend:?}: an empty range is the header alone"
+        );
+
+        let client = app.new_client();
+        let json_of = |token: String, path: &'static str| {
+            let client = client.clone();
+            let url = app.url(path);
+            async move {
+                let r = client.get(url).bearer_auth(token).send().await.unwrap();
+                assert_eq!(r.status(), 200);
+                r.json::<Vec<serde_json::Value>>().await.unwrap()
+            }
+        };
+        let bi = tokens::create(db, "quality@t.test", "BI").await.unwrap();
+        let all = json_of(
+            bi.clone(),
+            "/api/v1/inspections?from=2026-11-01&to=2026-11-30",
+        )
+        .await;
+        let ids: Vec<(NaiveDate, String)> = all
+            .iter()
+            .map(|i| {
+                (
+                    i["shift_date"].as_str().unwrap().parse().unwrap(),
+                    i["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(ids, expected, "{backend:?}");
+        let scored = json_of(
+            bi.clone(),
+            "/api/v1/responses?from=2026-11-01&to=2026-11-30",
+        )
+        .await;
+        assert_eq!(scored.len(), 2 * count, "{backend:?}");
+        let none = json_of(bi, "/api/v1/inspections?from=2025-01-01&to=2025-01-31").await;
+        assert!(none.is_empty(), "{backend:?}: an empty array");
+        let manager = tokens::create(db, "manager.a@t.test", "site A")
+            .await
+            .unwrap();
+        let mine = json_of(manager, "/api/v1/inspections?from=2026-11-01&to=2026-11-30").await;
+        assert_eq!(
+            mine.len(),
+            at_site_a,
+            "{backend:?}: only the manager's site"
+        );
+    }
+}

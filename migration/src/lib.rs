@@ -9,6 +9,7 @@ mod m20261129_000004_api_tokens_and_plans;
 mod m20261129_000005_quality_stats;
 mod m20261129_000006_rollups;
 mod m20261129_000007_windows;
+mod m20261129_000008_export_order;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_quality_stats::Migration),
             Box::new(m20261129_000006_rollups::Migration),
             Box::new(m20261129_000007_windows::Migration),
+            Box::new(m20261129_000008_export_order::Migration),
         ]
     }
 }

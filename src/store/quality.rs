@@ -2,11 +2,13 @@
 //! left out, they are not a random sample) matching a filter and the viewer's scope, with
 //! their item responses when a view needs them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{inspection, inspection_response, user};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use entity::{inspection, inspection_response};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::StoreResult;
 use super::library::{self, StoredChecklist};
@@ -42,21 +44,6 @@ impl QualityFilter {
     }
 }
 
-/// The inspections in view, with what is needed to label and drill into them.
-pub struct InView {
-    pub rows: Vec<inspection::Model>,
-    /// Checklist versions by id, parsed.
-    pub versions: HashMap<i32, StoredChecklist>,
-    /// Each subject's position id.
-    pub positions: HashMap<i32, Option<i32>>,
-}
-
-impl InView {
-    pub fn samples(&self) -> Vec<Sample> {
-        self.rows.iter().map(sample).collect()
-    }
-}
-
 /// One submitted inspection as a statistics sample.
 pub fn sample(r: &inspection::Model) -> Sample {
     Sample::one(
@@ -70,88 +57,118 @@ pub fn sample(r: &inspection::Model) -> Sample {
     )
 }
 
-/// Submitted, non-re-check inspections in the filter and the scope, oldest first.
-pub async fn in_view(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    filter: &QualityFilter,
-) -> StoreResult<InView> {
-    let mut query = inspection::Entity::find()
-        .filter(inspection::Column::Status.eq("submitted"))
-        .filter(inspection::Column::RecheckOf.is_null())
-        .filter(inspection::Column::ShiftDate.gte(filter.from))
-        .filter(inspection::Column::ShiftDate.lte(filter.to));
-    if let Some(sites) = scope.site_filter() {
-        query = query.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
-    }
-    if let Some(site) = filter.site {
-        query = query.filter(inspection::Column::SiteId.eq(site));
-    }
-    if let Some(subject) = filter.subject {
-        query = query.filter(inspection::Column::SubjectId.eq(subject));
-    }
-    if let Some(inspector) = filter.inspector {
-        query = query.filter(inspection::Column::InspectorId.eq(inspector));
-    }
-    let mut versions: HashMap<i32, StoredChecklist> = HashMap::new();
-    if let Some(key) = &filter.checklist {
-        let ids = super::stats::version_ids(db, key).await?;
-        query = query.filter(inspection::Column::ChecklistVersionId.is_in(ids));
-    }
-    let mut rows = query
-        .order_by_asc(inspection::Column::ShiftDate)
-        .all(db)
-        .await?;
+/// How many inspections an export reads at a time: with their forty responses each, a
+/// few megabytes, however long the range.
+pub const PAGE: u64 = 500;
 
-    let subjects: Vec<i32> = {
-        let mut v: Vec<i32> = rows.iter().map(|r| r.subject_id).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let mut positions = HashMap::new();
-    for chunk in subjects.chunks(500) {
-        for u in user::Entity::find()
-            .filter(user::Column::Id.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            positions.insert(u.id, u.position_id);
-        }
-    }
-    if let Some(position) = filter.position {
-        rows.retain(|r| positions.get(&r.subject_id).copied().flatten() == Some(position));
-    }
-    for r in &rows {
-        if let std::collections::hash_map::Entry::Vacant(slot) =
-            versions.entry(r.checklist_version_id)
-        {
-            slot.insert(library::checklist_version(db, r.checklist_version_id).await?);
-        }
-    }
-    Ok(InView {
-        rows,
-        versions,
-        positions,
-    })
+/// The submitted, non-re-check inspections in the filter and the scope, read a page at a
+/// time, oldest first (by shift date, then id, so a page ends where the next begins), with
+/// their checklist versions parsed once.
+pub struct InView {
+    query: sea_orm::Select<inspection::Entity>,
+    after: Option<(NaiveDate, uuid::Uuid)>,
+    done: bool,
+    versions: HashMap<i32, StoredChecklist>,
 }
 
-/// The scored responses of the inspections in view (not N/A, not left out), grouped by
-/// inspection.
+impl InView {
+    pub async fn open(
+        db: &DatabaseConnection,
+        scope: &Scope,
+        filter: &QualityFilter,
+    ) -> StoreResult<InView> {
+        let mut query = inspection::Entity::find()
+            .filter(inspection::Column::Status.eq("submitted"))
+            .filter(inspection::Column::RecheckOf.is_null())
+            .filter(inspection::Column::ShiftDate.gte(filter.from))
+            .filter(inspection::Column::ShiftDate.lte(filter.to));
+        if let Some(sites) = scope.site_filter() {
+            query = query.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
+        }
+        if let Some(site) = filter.site {
+            query = query.filter(inspection::Column::SiteId.eq(site));
+        }
+        if let Some(subject) = filter.subject {
+            query = query.filter(inspection::Column::SubjectId.eq(subject));
+        }
+        if let Some(inspector) = filter.inspector {
+            query = query.filter(inspection::Column::InspectorId.eq(inspector));
+        }
+        // The position the person held at the check, as the dashboard's figures count it.
+        if let Some(position) = filter.position {
+            query = query.filter(inspection::Column::PositionId.eq(position));
+        }
+        if let Some(key) = &filter.checklist {
+            let ids = super::stats::version_ids(db, key).await?;
+            query = query.filter(inspection::Column::ChecklistVersionId.is_in(ids));
+        }
+        Ok(InView {
+            query,
+            after: None,
+            done: false,
+            versions: HashMap::new(),
+        })
+    }
+
+    /// The next page of inspections; `None` once all have been read.
+    pub async fn next_page(
+        &mut self,
+        db: &DatabaseConnection,
+    ) -> StoreResult<Option<Vec<inspection::Model>>> {
+        use inspection::Column as C;
+        if self.done {
+            return Ok(None);
+        }
+        let mut query = self.query.clone();
+        if let Some((date, id)) = self.after {
+            query = query.filter(
+                Condition::any().add(C::ShiftDate.gt(date)).add(
+                    Condition::all()
+                        .add(C::ShiftDate.eq(date))
+                        .add(C::Id.gt(id)),
+                ),
+            );
+        }
+        let rows = query
+            .order_by_asc(C::ShiftDate)
+            .order_by_asc(C::Id)
+            .limit(PAGE)
+            .all(db)
+            .await?;
+        self.done = (rows.len() as u64) < PAGE;
+        self.after = rows.last().map(|r| (r.shift_date, r.id));
+        for r in &rows {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                self.versions.entry(r.checklist_version_id)
+            {
+                slot.insert(library::checklist_version(db, r.checklist_version_id).await?);
+            }
+        }
+        Ok((!rows.is_empty()).then_some(rows))
+    }
+
+    /// A checklist version of an inspection already read.
+    pub fn version(&self, id: i32) -> Option<&StoredChecklist> {
+        self.versions.get(&id)
+    }
+}
+
+/// The scored responses (not N/A, not left out) of some inspections, grouped by
+/// inspection, each in the order it was stored.
 pub async fn responses(
     db: &DatabaseConnection,
-    view: &InView,
-) -> StoreResult<BTreeMap<uuid::Uuid, Vec<inspection_response::Model>>> {
-    let ids: Vec<uuid::Uuid> = view.rows.iter().map(|r| r.id).collect();
-    let mut out: BTreeMap<uuid::Uuid, Vec<inspection_response::Model>> = BTreeMap::new();
-    for chunk in ids.chunks(500) {
+    inspections: &[inspection::Model],
+) -> StoreResult<HashMap<uuid::Uuid, Vec<inspection_response::Model>>> {
+    let mut out: HashMap<uuid::Uuid, Vec<inspection_response::Model>> = HashMap::new();
+    for chunk in inspections.chunks(500) {
         let rows = inspection_response::Entity::find()
-            .filter(inspection_response::Column::InspectionId.is_in(chunk.to_vec()))
+            .filter(inspection_response::Column::InspectionId.is_in(chunk.iter().map(|r| r.id)))
             .filter(
                 Condition::any()
                     .add(inspection_response::Column::Outcome.eq("passed"))
                     .add(inspection_response::Column::Outcome.eq("failed")),
             )
+            .order_by_asc(inspection_response::Column::Id)
             .all(db)
             .await?;
         for r in rows {

@@ -1,21 +1,21 @@
 //! The read-only JSON API for BI tools (`/api/v1/…`), authenticated by a bearer token
 //! made with `decorum token create`. A token acts with its owner's role and sites.
 
+use axum::Router;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde::Serialize;
-use uuid::Uuid;
 
 use super::error::{ApiError, ApiResult, AppError};
+use super::export::Export;
 use super::quality::{FilterQuery, read_filter};
 use crate::app::AppState;
+use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};
-use crate::store::{org, quality, tokens};
+use crate::store::tokens;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -65,120 +65,33 @@ impl FromRequestParts<AppState> for TokenScope {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct InspectionOut {
-    id: Uuid,
-    shift_date: String,
-    shift_period: String,
-    site_id: i32,
-    site: String,
-    subject_id: i32,
-    subject: String,
-    inspector_id: i32,
-    inspector: String,
-    checklist: String,
-    checklist_version: i32,
-    score: Option<f64>,
-    max_score: Option<f64>,
-    percent: Option<f64>,
-    passed: Option<bool>,
-    critical_failure: bool,
-    submitted_at: Option<String>,
-}
-
+/// The spot-checks in view, as a JSON array (streamed: a year of a large group does
+/// not have to fit in memory).
 async fn inspections(
     State(state): State<AppState>,
     TokenScope(scope): TokenScope,
     Query(q): Query<FilterQuery>,
-) -> ApiResult<Json<Vec<InspectionOut>>> {
-    let filter = read_filter(&state, &scope, &q).await?;
-    let view = quality::in_view(&state.db, &scope, &filter).await?;
-    let names = org::names(
-        &state.db,
-        view.rows
-            .iter()
-            .flat_map(|r| [r.subject_id, r.inspector_id])
-            .collect(),
-    )
-    .await?;
-    let sites = org::site_names(&state.db).await?;
-    Ok(Json(
-        view.rows
-            .iter()
-            .map(|r| {
-                let version = view.versions.get(&r.checklist_version_id);
-                InspectionOut {
-                    id: r.id,
-                    shift_date: r.shift_date.to_string(),
-                    shift_period: r.shift_period.clone(),
-                    site_id: r.site_id,
-                    site: sites.get(&r.site_id).cloned().unwrap_or_default(),
-                    subject_id: r.subject_id,
-                    subject: names.get(&r.subject_id).cloned().unwrap_or_default(),
-                    inspector_id: r.inspector_id,
-                    inspector: names.get(&r.inspector_id).cloned().unwrap_or_default(),
-                    checklist: version.map(|v| v.checklist.key.clone()).unwrap_or_default(),
-                    checklist_version: version.map(|v| v.version).unwrap_or_default(),
-                    score: r.score,
-                    max_score: r.max_score,
-                    percent: r.percent,
-                    passed: r.passed,
-                    critical_failure: r.critical_failure,
-                    submitted_at: r.submitted_at.map(|t| t.to_rfc3339()),
-                }
-            })
-            .collect(),
-    ))
+) -> ApiResult<Response> {
+    export_json(state, scope, q, Export::InspectionsJson).await
 }
 
-#[derive(Debug, Serialize)]
-struct ResponseOut {
-    inspection_id: Uuid,
-    checklist: String,
-    section: String,
-    item: String,
-    clause: String,
-    outcome: String,
-    points: f64,
-    max_points: f64,
-    note: Option<String>,
-}
-
+/// The scored item responses of the spot-checks in view, as a JSON array.
 async fn responses(
     State(state): State<AppState>,
     TokenScope(scope): TokenScope,
     Query(q): Query<FilterQuery>,
-) -> ApiResult<Json<Vec<ResponseOut>>> {
+) -> ApiResult<Response> {
+    export_json(state, scope, q, Export::ResponsesJson).await
+}
+
+async fn export_json(
+    state: AppState,
+    scope: Scope,
+    q: FilterQuery,
+    export: Export,
+) -> ApiResult<Response> {
     let filter = read_filter(&state, &scope, &q).await?;
-    let view = quality::in_view(&state.db, &scope, &filter).await?;
-    let by_inspection = quality::responses(&state.db, &view).await?;
-    let mut out = Vec::new();
-    for r in &view.rows {
-        let Some(version) = view.versions.get(&r.checklist_version_id) else {
-            continue;
-        };
-        for resp in by_inspection.get(&r.id).into_iter().flatten() {
-            let Some((section, item)) = version
-                .checklist
-                .items()
-                .find(|(_, i)| i.key == resp.item_key)
-            else {
-                continue;
-            };
-            out.push(ResponseOut {
-                inspection_id: r.id,
-                checklist: version.checklist.key.clone(),
-                section: section.key.clone(),
-                item: item.key.clone(),
-                clause: item.clause.clone(),
-                outcome: resp.outcome.clone(),
-                points: resp.points,
-                max_points: resp.max_points,
-                note: resp.note.clone(),
-            });
-        }
-    }
-    Ok(Json(out))
+    Ok(super::export::respond(&state, &scope, &filter, Lang::En, export, "").await?)
 }
 
 /// The OpenAPI 3.1 description of the API, for BI tools and schema checkers.

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod audit;
 pub mod error;
+pub mod export;
 pub mod home;
 pub mod inspections;
 pub mod plan;

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Local;
@@ -15,12 +14,13 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
+use super::export::Export;
 use super::query::{nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
-use crate::store::quality::{self, QualityFilter};
+use crate::store::quality::QualityFilter;
 use crate::store::stats::{self as kept, PersonRows};
 use crate::store::{StoreResult, org};
 use crate::views::quality::{self as view, Dashboard, FilterOptions};
@@ -389,88 +389,12 @@ async fn filter_options(
     })
 }
 
-/// CSV that Excel opens with Chinese intact: UTF-8 with a byte-order mark.
-fn csv_response(name: &str, table: Vec<Vec<String>>) -> AppResult<Response> {
-    let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    for row in table {
-        writer
-            .write_record(&row)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 async fn inspections_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<FilterQuery>,
 ) -> AppResult<Response> {
-    may_watch(&viewer)?;
-    let l = viewer.lang;
-    let filter = read_filter(&state, &viewer.scope, &q).await?;
-    let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
-    let ids: Vec<i32> = in_view
-        .rows
-        .iter()
-        .flat_map(|r| [r.subject_id, r.inspector_id])
-        .collect();
-    let names = org::names(&state.db, ids).await?;
-    let sites = org::site_names(&state.db).await?;
-    let mut table = vec![
-        [
-            "inspection_id",
-            "shift_date",
-            "shift_period",
-            "site",
-            "staff",
-            "inspector",
-            "checklist",
-            "checklist_version",
-            "score",
-            "max_score",
-            "percent",
-            "passed",
-            "critical_failure",
-            "submitted_at",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    for r in &in_view.rows {
-        let version = in_view.versions.get(&r.checklist_version_id);
-        table.push(vec![
-            r.id.to_string(),
-            r.shift_date.to_string(),
-            r.shift_period.clone(),
-            sites.get(&r.site_id).cloned().unwrap_or_default(),
-            names.get(&r.subject_id).cloned().unwrap_or_default(),
-            names.get(&r.inspector_id).cloned().unwrap_or_default(),
-            version
-                .map(|v| v.checklist.title.get(l).to_string())
-                .unwrap_or_default(),
-            version.map(|v| v.version.to_string()).unwrap_or_default(),
-            r.score.map(|v| format!("{v:.2}")).unwrap_or_default(),
-            r.max_score.map(|v| format!("{v:.2}")).unwrap_or_default(),
-            r.percent.map(|v| format!("{v:.1}")).unwrap_or_default(),
-            r.passed.map(|v| v.to_string()).unwrap_or_default(),
-            r.critical_failure.to_string(),
-            r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-        ]);
-    }
-    csv_response("inspections.csv", table)
+    export_csv(state, viewer, q, Export::InspectionsCsv, "inspections.csv").await
 }
 
 async fn responses_csv(
@@ -478,54 +402,25 @@ async fn responses_csv(
     viewer: Viewer,
     Query(q): Query<FilterQuery>,
 ) -> AppResult<Response> {
+    export_csv(state, viewer, q, Export::ResponsesCsv, "responses.csv").await
+}
+
+async fn export_csv(
+    state: AppState,
+    viewer: Viewer,
+    q: FilterQuery,
+    export: Export,
+    file_name: &str,
+) -> AppResult<Response> {
     may_watch(&viewer)?;
-    let l = viewer.lang;
     let filter = read_filter(&state, &viewer.scope, &q).await?;
-    let in_view = quality::in_view(&state.db, &viewer.scope, &filter).await?;
-    let responses = quality::responses(&state.db, &in_view).await?;
-    let mut table = vec![
-        [
-            "inspection_id",
-            "shift_date",
-            "checklist",
-            "section",
-            "item",
-            "clause",
-            "text",
-            "outcome",
-            "points",
-            "max_points",
-            "note",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    for r in &in_view.rows {
-        let Some(version) = in_view.versions.get(&r.checklist_version_id) else {
-            continue;
-        };
-        for resp in responses.get(&r.id).into_iter().flatten() {
-            let Some((section, item)) = version
-                .checklist
-                .items()
-                .find(|(_, i)| i.key == resp.item_key)
-            else {
-                continue;
-            };
-            table.push(vec![
-                r.id.to_string(),
-                r.shift_date.to_string(),
-                version.checklist.key.clone(),
-                section.key.clone(),
-                item.key.clone(),
-                item.clause.clone(),
-                item.text.get(l).to_string(),
-                resp.outcome.clone(),
-                format!("{:.2}", resp.points),
-                format!("{:.2}", resp.max_points),
-                resp.note.clone().unwrap_or_default(),
-            ]);
-        }
-    }
-    csv_response("responses.csv", table)
+    super::export::respond(
+        &state,
+        &viewer.scope,
+        &filter,
+        viewer.lang,
+        export,
+        file_name,
+    )
+    .await
 }
