@@ -246,6 +246,14 @@ async fn a_supervisor_scores_a_spot_check_from_home_to_result() {
         assert_eq!(stored.status, "submitted");
         assert_eq!(stored.inspector_id, w.supervisor_a);
         assert!(stored.percent.unwrap() < 100.0);
+        // Stored with the position the person holds (the quality figures count by it).
+        let subject = entity::user::Entity::find_by_id(stored.subject_id)
+            .one(&f.app.test_db.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(subject.position_id.is_some());
+        assert_eq!(stored.position_id, subject.position_id, "{backend:?}");
         let for_failure = training_assignment::Entity::find()
             .all(&f.app.test_db.db)
             .await

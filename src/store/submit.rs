@@ -70,6 +70,17 @@ pub struct Scored {
     version_id: i32,
     context: Context,
     card: Scorecard,
+    /// The subject's position id, if the caller has already read it.
+    position: Option<Option<i32>>,
+}
+
+impl Scored {
+    /// The subject's position as the caller read it (to check the checklist is for it),
+    /// so the writer does not read it again inside the write transaction.
+    pub fn with_position(mut self, position_id: Option<i32>) -> Scored {
+        self.position = Some(position_id);
+        self
+    }
 }
 
 /// Check and score a submission against its checklist version; nothing is written.
@@ -119,6 +130,7 @@ pub fn prepare_scored(
         version_id: version.version_id,
         context,
         card,
+        position: None,
     })
 }
 
@@ -298,23 +310,30 @@ async fn write<C: ConnectionTrait>(
                 .exec(db)
                 .await?;
         }
-        let subjects: Vec<i32> = to_store
+        let unread: Vec<i32> = to_store
             .iter()
+            .filter(|(_, s, _)| s.position.is_none())
             .map(|(_, s, _)| s.submission.subject_id)
             .collect();
-        let positions: HashMap<i32, Option<i32>> = user::Entity::find()
-            .filter(user::Column::Id.is_in(subjects))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.position_id))
-            .collect();
+        let positions: HashMap<i32, Option<i32>> = if unread.is_empty() {
+            HashMap::new()
+        } else {
+            user::Entity::find()
+                .filter(user::Column::Id.is_in(unread))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.position_id))
+                .collect()
+        };
         let mut responses = Vec::new();
         let mut tally = Tally::default();
         let mut audit = Vec::new();
         for &(n, scored, started_at) in &to_store {
             let s = &scored.submission;
-            let position = positions.get(&s.subject_id).copied().flatten();
+            let position = scored
+                .position
+                .unwrap_or_else(|| positions.get(&s.subject_id).copied().flatten());
             let (row, stored, results) = scored.rows(started_at, position);
             tally.add(&row, &results, 1);
             responses.extend(stored);

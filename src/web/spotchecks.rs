@@ -830,7 +830,8 @@ async fn submit_inner(
         context,
         &context_problems,
         card,
-    )?;
+    )?
+    .with_position(target.position.as_ref().map(|p| p.id));
     let done = state.submissions.submit(scored).await?;
     Ok(reply(&done.inspection, done.created))
 }
