@@ -339,6 +339,13 @@ async fn managers_assign_by_hand_within_their_sites() {
         let (status, page) = get(&manager, &app, "/training/assign").await;
         assert_eq!(status, 200);
         assert!(page.contains("visit-planning"));
+        // The people to choose from: the manager's site's staff, each once, with the site.
+        let option = |id: i32| format!("<option value=\"{id}\">");
+        for id in [w.staff_a, w.staff_a2] {
+            assert_eq!(page.matches(&option(id)).count(), 1, "{backend:?}: {page}");
+        }
+        assert!(page.contains("· 大堂 A Lobby"), "{backend:?}");
+        assert!(!page.contains(&option(w.staff_b)), "{backend:?}: not site B's staff");
         let due = (chrono::Local::now().date_naive() + chrono::Duration::days(5)).to_string();
         // Everyone at site A gets a module nobody has yet.
         let form = [

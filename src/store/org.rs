@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use entity::{position, site, user, user_site};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::StoreResult;
 use crate::domain::access::Scope;
@@ -42,6 +42,21 @@ pub async fn staff_at_sites<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok(people)
+}
+
+/// Who belongs to which of the sites, as (person, site) pairs in site order.
+pub async fn memberships_at<C: ConnectionTrait>(
+    db: &C,
+    site_ids: &[i32],
+) -> StoreResult<Vec<(i32, i32)>> {
+    Ok(user_site::Entity::find()
+        .select_only()
+        .columns([user_site::Column::UserId, user_site::Column::SiteId])
+        .filter(user_site::Column::SiteId.is_in(site_ids.iter().copied()))
+        .order_by_asc(user_site::Column::SiteId)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// The ids of active staff at any of the sites, in any of `positions` if given: a
