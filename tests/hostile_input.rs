@@ -8,8 +8,11 @@ use common::{BACKENDS, TestApp, seed_world};
 use entity::{audit_log, inspection, site, user};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-const HOSTILE: [&str; 9] = [
+const HOSTILE: [&str; 11] = [
     "<script>alert(1)</script>",
+    // The ends of the calendar: a date that parses but cannot be widened to its week.
+    "+262142-12-31",
+    "-262143-01-01",
     "' OR 1=1 --",
     "1; DROP TABLE inspection;",
     "99999999999999999999999",
@@ -21,7 +24,7 @@ const HOSTILE: [&str; 9] = [
 ];
 
 /// GET routes with the query parameter or path segment to poison (`{}` is replaced).
-const GETS: [&str; 24] = [
+const GETS: [&str; 26] = [
     "/?site={}",
     "/spotchecks/new?site={}",
     "/spotchecks/new?site=1&subject={}",
@@ -34,6 +37,8 @@ const GETS: [&str; 24] = [
     "/training/{}",
     "/training?x={}",
     "/quality?site={}&checklist={}&section={}&position={}&subject={}&inspector={}&from={}&to={}",
+    "/quality?from={}",
+    "/quality?to={}",
     "/quality/inspections.csv?from={}",
     "/quality/responses.csv?site={}",
     "/plan?week={}",
@@ -132,16 +137,24 @@ async fn hostile_input_never_gets_a_5xx_or_changes_data() {
             continue;
         };
         seed_world(&app.test_db.db).await;
-        let (admin, csrf) = app.sign_in("admin@t.test").await;
         let before = counts(&app).await;
         let mut tried = 0;
         let mut failures = Vec::new();
 
         for value in HOSTILE {
+            // Signed in afresh for each value: signing out is among the posts below.
+            let (admin, csrf) = app.sign_in("admin@t.test").await;
             for route in GETS {
                 let path = route.replace("{}", &encode(value));
                 let r = admin.get(app.url(&path)).send().await.unwrap();
                 let status = r.status().as_u16();
+                let to_sign_in = r
+                    .headers()
+                    .get("location")
+                    .is_some_and(|l| l.to_str().unwrap_or_default().starts_with("/signin"));
+                if to_sign_in {
+                    failures.push(format!("GET {path} was not signed in: probed nothing"));
+                }
                 let body = r.text().await.unwrap_or_default();
                 tried += 1;
                 if status >= 500 {
@@ -173,6 +186,7 @@ async fn hostile_input_never_gets_a_5xx_or_changes_data() {
             }
         }
         // Invalid UTF-8 in a form body and in a path.
+        let (admin, _) = app.sign_in("admin@t.test").await;
         for path in ["/admin/sites", "/training/assign", "/signin"] {
             let r = admin
                 .post(app.url(path))

@@ -640,7 +640,7 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
     use decorum::store::quality::QualityFilter;
     use decorum::store::stats::{
         PersonRows, calibration_samples, lowest_staff, not_checked_recently, period_samples,
-        recent, samples, site_rows, window_for,
+        recent, roll_windows, samples, site_rows, window_for,
     };
 
     for backend in BACKENDS {
@@ -658,31 +658,41 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
             .version_id;
         // staff.a is checked by two inspectors, staff.b by one, staff.a2 not at all in
         // the last four weeks. Whole-number scores keep every sum exact.
+        // Two more in September and October fall in the first half of the last twelve
+        // weeks (which splits on 12 October), one counted by the refill, one after it.
+        let autumn = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
         let checks = [
-            (w.site_a, w.staff_a, w.supervisor_a, 2, 90.0),
-            (w.site_a, w.staff_a, w.manager_a, 5, 70.0),
-            (w.site_a, w.staff_a, w.supervisor_a, 11, 60.0),
-            (w.site_a, w.staff_a, w.manager_a, 19, 85.0),
-            (w.site_a, w.staff_a, w.supervisor_a, 26, 95.0),
-            (w.site_b, w.staff_b, w.supervisor_b, 3, 80.0),
-            (w.site_b, w.staff_b, w.supervisor_b, 17, 100.0),
-            (w.site_b, w.staff_b, w.supervisor_b, 24, 75.0),
+            (w.site_a, w.staff_a, w.supervisor_a, autumn(9, 15), 50.0),
+            (w.site_a, w.staff_a, w.supervisor_a, d(2), 90.0),
+            (w.site_a, w.staff_a, w.manager_a, d(5), 70.0),
+            (w.site_a, w.staff_a, w.supervisor_a, d(11), 60.0),
+            (w.site_a, w.staff_a, w.manager_a, d(19), 85.0),
+            (w.site_a, w.staff_a, w.supervisor_a, d(26), 95.0),
+            (w.site_b, w.staff_b, w.supervisor_b, d(3), 80.0),
+            (w.site_b, w.staff_b, w.supervisor_b, autumn(10, 5), 65.0),
+            (w.site_b, w.staff_b, w.supervisor_b, d(17), 100.0),
+            (w.site_b, w.staff_b, w.supervisor_b, d(24), 75.0),
         ];
         // The last twelve weeks to 29 November, a kept window: filled part-way through,
         // then kept up to date by the writes after.
         let today = d(29);
         let g = Granularity::Week;
         let (from, to) = g.whole_periods(today - chrono::Duration::weeks(12), today);
-        for (n, (site, subject, inspector, day, percent)) in checks.into_iter().enumerate() {
-            if n == 4 {
+        assert_eq!(window_for(db, today, g, from, to).await.unwrap(), None);
+        for (n, (site, subject, inspector, date, percent)) in checks.into_iter().enumerate() {
+            if n == 5 {
+                roll_windows(db, today).await.unwrap();
                 let window = window_for(db, today, g, from, to).await.unwrap();
-                assert!(window.is_some(), "the dashboard's default range is kept");
+                assert!(
+                    window.is_some(),
+                    "{backend:?}: the default range is kept, and current"
+                );
             }
             let c = Check {
                 site,
                 subject,
                 inspector,
-                date: d(day),
+                date,
                 percent,
                 passed: percent >= 80.0,
                 failed: vec![],
@@ -760,6 +770,10 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
                 by_group(&lowest, |s| s.subject, window.split),
                 every_staff,
                 "{backend:?}: the window's halves"
+            );
+            assert!(
+                lowest.iter().any(|s| s.date < window.split),
+                "{backend:?}: the first half has checks"
             );
             let halves = calibration_samples(db, scope, &twelve_weeks, PersonRows::Window(window))
                 .await
@@ -974,6 +988,99 @@ async fn exports_stream_every_page_once_in_order() {
             mine.len(),
             at_site_a,
             "{backend:?}: only the manager's site"
+        );
+    }
+}
+
+/// The dashboard's default view (the last twelve weeks to today) reads the kept window
+/// once it is current: its staff table shows each half's mean in the trend arrow.
+#[tokio::test]
+async fn the_default_view_reads_the_kept_window() {
+    use decorum::domain::stats::Window;
+    use decorum::store::stats::roll_windows;
+    use sea_orm::EntityTrait;
+
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_window").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let w = seed_world(db).await;
+        let version = current_checklists(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.checklist.key == "lobby-reception")
+            .unwrap()
+            .version_id;
+        let today = chrono::Local::now().date_naive();
+        roll_windows(db, today).await.unwrap();
+        let weeks = Window::for_today(today)[0];
+        let kept = entity::stat_window::Entity::find_by_id(weeks.name)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((kept.period_from, kept.split), (weeks.from, weeks.split));
+        // staff.a: 60 in the first half, 90 in the second; staff.b: 80 in the second.
+        let ago = |days| today - chrono::Duration::days(days);
+        for (subject, site, inspector, date, percent) in [
+            (w.staff_a, w.site_a, w.supervisor_a, ago(70), 60.0),
+            (w.staff_a, w.site_a, w.supervisor_a, ago(3), 90.0),
+            (w.staff_b, w.site_b, w.supervisor_b, ago(3), 80.0),
+        ] {
+            let c = Check {
+                site,
+                subject,
+                inspector,
+                date,
+                percent,
+                passed: percent >= 80.0,
+                failed: vec![],
+            };
+            insert(&app, version, c).await;
+        }
+        let halves: i32 = entity::stat_inspection::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.grain == weeks.name)
+            .map(|r| r.inspections)
+            .sum();
+        assert_eq!(halves, 3, "{backend:?}: counted into the window on write");
+
+        let (quality, csrf) = app.sign_in("quality@t.test").await;
+        quality
+            .post(app.url("/settings/lang"))
+            .form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        let (status, html) = page(&quality, &app, "/quality").await;
+        assert_eq!(status, 200, "{backend:?}");
+        assert!(
+            html.contains("<strong>3</strong>"),
+            "{backend:?}: three spot-checks"
+        );
+        assert!(
+            html.contains("60.0 → 90.0"),
+            "{backend:?}: staff.a's halves"
+        );
+        assert!(html.contains("Last 12 months"), "the other one-tap range");
+
+        // It is the window's rows the staff table reads: nudged by hand, they show.
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared(
+            "UPDATE stat_inspection SET percent_sum = percent_sum + 5 * inspections \
+             WHERE grain = 'last12w'",
+        )
+        .await
+        .unwrap();
+        let (_, html) = page(&quality, &app, "/quality").await;
+        assert!(
+            html.contains("65.0 → 95.0"),
+            "{backend:?}: read from the window"
         );
     }
 }

@@ -345,7 +345,10 @@ async fn managers_assign_by_hand_within_their_sites() {
             assert_eq!(page.matches(&option(id)).count(), 1, "{backend:?}: {page}");
         }
         assert!(page.contains("· 大堂 A Lobby"), "{backend:?}");
-        assert!(!page.contains(&option(w.staff_b)), "{backend:?}: not site B's staff");
+        assert!(
+            !page.contains(&option(w.staff_b)),
+            "{backend:?}: not site B's staff"
+        );
         let due = (chrono::Local::now().date_naive() + chrono::Duration::days(5)).to_string();
         // Everyone at site A gets a module nobody has yet.
         let form = [

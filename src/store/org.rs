@@ -44,7 +44,7 @@ pub async fn staff_at_sites<C: ConnectionTrait>(
     Ok(people)
 }
 
-/// Who belongs to which of the sites, as (person, site) pairs in site order.
+/// Who belongs to which of the sites, as (person, site) pairs.
 pub async fn memberships_at<C: ConnectionTrait>(
     db: &C,
     site_ids: &[i32],
@@ -53,7 +53,6 @@ pub async fn memberships_at<C: ConnectionTrait>(
         .select_only()
         .columns([user_site::Column::UserId, user_site::Column::SiteId])
         .filter(user_site::Column::SiteId.is_in(site_ids.iter().copied()))
-        .order_by_asc(user_site::Column::SiteId)
         .into_tuple()
         .all(db)
         .await?)

@@ -157,7 +157,11 @@ impl Tally {
         use stat_site::Column as S;
         // The person counts also go to the halves of the kept windows they fall in. The
         // windows are read with a shared lock, so a window being rebuilt is waited for.
-        let windows = kept_windows(db, true).await?;
+        let windows = if self.inspections.is_empty() {
+            Vec::new()
+        } else {
+            kept_windows(db, true).await?
+        };
         let mut halves: Vec<(InspectionKey, (i32, i32, i32, f64))> = Vec::new();
         for (key, t) in &self.inspections {
             for w in &windows {
@@ -328,6 +332,11 @@ pub async fn stored_results<C: ConnectionTrait>(
 /// upgrade that introduced them (see [`ensure`]); afterwards they are kept on write.
 pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
     let txn = crate::store::begin_write(db).await?;
+    // The windows first, so a refill running beside the rebuild waits for it.
+    stat_window::Entity::find()
+        .lock_exclusive()
+        .all(&txn)
+        .await?;
     stat_inspection::Entity::delete_many().exec(&txn).await?;
     stat_item::Entity::delete_many().exec(&txn).await?;
     stat_site::Entity::delete_many().exec(&txn).await?;
@@ -375,9 +384,10 @@ pub async fn ensure(db: &DatabaseConnection) -> StoreResult<()> {
     Ok(())
 }
 
-/// The kept windows as their rows now cover them (see [`Window`]); `lock` holds them
-/// until the transaction ends, so a rebuild waits for the writers counting into them
-/// and they for it (PostgreSQL; SQLite writes one transaction at a time anyway).
+/// The kept windows as their rows now cover them (see [`Window`]). With `lock` they are
+/// held until the transaction ends: writers counting into them take them shared, and a
+/// refill or a rebuild exclusively, so neither misses the other's counts (PostgreSQL;
+/// SQLite writes one transaction at a time anyway).
 async fn kept_windows<C: ConnectionTrait>(db: &C, lock: bool) -> StoreResult<Vec<Window>> {
     let query = stat_window::Entity::find();
     let query = if lock { query.lock_shared() } else { query };
@@ -397,8 +407,10 @@ async fn kept_windows<C: ConnectionTrait>(db: &C, lock: bool) -> StoreResult<Vec
         .collect())
 }
 
-/// The kept window a dashboard range is on `today`, made current first if the calendar
-/// has moved it since it was last filled; `None` for any other range.
+/// The kept window a dashboard range is on `today`, if its rows cover it now; `None` for
+/// any other range. A window the calendar has moved is refilled in the background while
+/// this request reads the per-period rows, so no page waits on the refill and no writer
+/// on a page.
 pub async fn window_for(
     db: &DatabaseConnection,
     today: NaiveDate,
@@ -409,10 +421,17 @@ pub async fn window_for(
     let Some(wanted) = Window::matching(today, g, from, to) else {
         return Ok(None);
     };
-    if !kept_windows(db, false).await?.contains(&wanted) {
-        roll_window(db, wanted).await?;
+    let kept = kept_windows(db, false).await?;
+    if kept.contains(&wanted) {
+        return Ok(Some(wanted));
     }
-    Ok(Some(wanted))
+    let db = db.clone();
+    tokio::spawn(async move {
+        if let Err(e) = roll_window(&db, wanted).await {
+            tracing::warn!("could not refill the kept window {}: {e}", wanted.name);
+        }
+    });
+    Ok(None)
 }
 
 /// Fill the windows kept on `today` that the calendar has moved (at start-up, so the
@@ -429,6 +448,8 @@ pub async fn roll_windows(db: &DatabaseConnection, today: NaiveDate) -> StoreRes
 
 /// Refill a window's rows from the per-period rows of its grain, in one transaction
 /// that first takes the window's row (another instance rolling it too finds it done).
+/// Windows only move forward: an instance whose clock is behind another's leaves them
+/// be instead of moving them back and forth.
 async fn roll_window(db: &DatabaseConnection, w: Window) -> StoreResult<()> {
     use sea_orm::sea_query::Query;
     use stat_inspection::Column as C;
@@ -442,16 +463,14 @@ async fn roll_window(db: &DatabaseConnection, w: Window) -> StoreResult<()> {
         .filter(W::Name.eq(w.name))
         .filter(
             W::PeriodFrom
-                .ne(w.from)
-                .or(W::Split.ne(w.split))
-                .or(W::PeriodTo.ne(w.to))
-                .or(W::Grain.ne(grain_name(w.granularity))),
+                .lt(w.from)
+                .or(W::PeriodFrom.eq(w.from).and(W::PeriodTo.lt(w.to))),
         )
         .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
-        // Already current, or not a window this database has (it is created by a
-        // migration): nothing to fill.
+        // Already current (or ahead), or not a window this database has (they are
+        // created by a migration): nothing to fill.
         return Ok(txn.commit().await?);
     }
     stat_inspection::Entity::delete_many()

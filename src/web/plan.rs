@@ -9,6 +9,7 @@ use chrono::{Datelike, Duration, Local, NaiveDate};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
+use super::query::optional_date;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::store::{org, plan};
@@ -36,11 +37,8 @@ async fn week(
         return Err(AppError::Forbidden);
     }
     let l = viewer.lang;
-    let date = match q.week.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Local::now().date_naive(),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)")))?,
-    };
+    let week = q.week.as_deref().map(str::trim);
+    let date = optional_date(week)?.unwrap_or_else(|| Local::now().date_naive());
     let monday = monday_of(date);
     let items = plan::week(&state.db, &viewer.scope, monday).await?;
     let names = org::names(&state.db, items.iter().map(|(p, _)| p.subject_id).collect()).await?;

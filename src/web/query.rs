@@ -1,7 +1,7 @@
 //! Reading optional query and form values: a blank value counts as absent, and one that
 //! does not parse is a 400 that names it.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::error::{AppError, AppResult};
 
@@ -21,11 +21,21 @@ pub fn optional_id(raw: Option<&str>, what: &str) -> AppResult<Option<i32>> {
 }
 
 /// An optional `YYYY-MM-DD` date.
+/// A date as people type it (YYYY-MM-DD), within the years 1900 to 9999: dates are
+/// widened to whole weeks and months and compared with ranges around them, which
+/// chrono cannot do at the ends of its calendar. The error says why, for the person.
+pub fn date(s: &str) -> Result<NaiveDate, String> {
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"))?;
+    if !(1900..=9999).contains(&date.year()) {
+        return Err(format!("`{s}` is outside the years 1900 to 9999"));
+    }
+    Ok(date)
+}
+
+/// An optional [`date`] from a query string.
 pub fn optional_date(raw: Option<&str>) -> AppResult<Option<NaiveDate>> {
     nonempty(raw)
-        .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a date (YYYY-MM-DD)")))
-        })
+        .map(|s| date(s).map_err(AppError::BadRequest))
         .transpose()
 }

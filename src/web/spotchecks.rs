@@ -532,11 +532,7 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
             .map_err(|_| AppError::BadRequest(format!("`{raw}` is not a valid {what}")))
     };
     let shift_date_raw = get("shift_date").unwrap_or_default();
-    let shift_date = NaiveDate::parse_from_str(&shift_date_raw, "%Y-%m-%d").map_err(|_| {
-        AppError::Invalid(vec![format!(
-            "`{shift_date_raw}` is not a date (YYYY-MM-DD)"
-        )])
-    })?;
+    let shift_date = super::query::date(&shift_date_raw).map_err(|e| AppError::Invalid(vec![e]))?;
     let shift_period = get("shift_period").unwrap_or_default();
     if !inspections::PERIODS.contains(&shift_period.as_str()) {
         return Err(AppError::Invalid(vec![format!(

@@ -186,20 +186,27 @@ async fn assign_form(
         .filter(|s| viewer.scope.can_manage_at(s.id))
         .collect::<Vec<_>>();
     // Everyone at the sites in two queries (a group's 200 sites were 200 queries), each
-    // labelled with the first of their sites the viewer manages.
+    // labelled with the first of their sites the viewer manages, in the sites' order.
     let site_ids: Vec<i32> = sites.iter().map(|s| s.id).collect();
-    let site_names: HashMap<i32, &str> = sites.iter().map(|s| (s.id, s.name.as_str())).collect();
-    let mut first_site: HashMap<i32, &str> = HashMap::new();
+    let rank: HashMap<i32, usize> = site_ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (*id, n))
+        .collect();
+    let mut first_site: HashMap<i32, usize> = HashMap::new();
     for (person, site) in org::memberships_at(&state.db, &site_ids).await? {
-        if let Some(name) = site_names.get(&site) {
-            first_site.entry(person).or_insert(name);
+        if let Some(&n) = rank.get(&site) {
+            let first = first_site.entry(person).or_insert(n);
+            *first = (*first).min(n);
         }
     }
     let people = org::staff_at_sites(&state.db, &site_ids)
         .await?
         .into_iter()
         .map(|(person, _)| {
-            let site = first_site.get(&person.id).copied().unwrap_or_default();
+            let site = first_site
+                .get(&person.id)
+                .map_or("", |n| sites[*n].name.as_str());
             (person.id, format!("{} · {site}", person.name))
         })
         .collect();
@@ -257,7 +264,7 @@ async fn assign(
     viewer.check_csrf(input.csrf.as_deref())?;
     let l = viewer.lang;
     let mut errors = Vec::new();
-    let due = NaiveDate::parse_from_str(input.due.trim(), "%Y-%m-%d").ok();
+    let due = super::query::date(input.due.trim()).ok();
     match due {
         None => errors.push(l.pick("請選擇到期日。", "Choose a due date.").to_string()),
         Some(d) if d < today() => errors.push(
