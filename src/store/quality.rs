@@ -121,13 +121,25 @@ impl InView {
         }
         let mut query = self.query.clone();
         if let Some((date, id)) = self.after {
-            query = query.filter(
-                Condition::any().add(C::ShiftDate.gt(date)).add(
+            // Each database starts its index scan where the last page ended only for
+            // one spelling: PostgreSQL for a row comparison (the other form scanned the
+            // range from its start on every page: 330 ms a page at 1M, against 0.5),
+            // SQLite for the two branches of an OR (the row comparison: 35 ms, against 2.5).
+            use sea_orm::sea_query::{Expr, ExprTrait};
+            query = query.filter(match db.get_database_backend() {
+                sea_orm::DbBackend::Postgres => Condition::all().add(
+                    Expr::tuple([
+                        Expr::col((inspection::Entity, C::ShiftDate)),
+                        Expr::col((inspection::Entity, C::Id)),
+                    ])
+                    .gt(Expr::tuple([Expr::val(date), Expr::val(id)])),
+                ),
+                _ => Condition::any().add(C::ShiftDate.gt(date)).add(
                     Condition::all()
                         .add(C::ShiftDate.eq(date))
                         .add(C::Id.gt(id)),
                 ),
-            );
+            });
         }
         let rows = query
             .order_by_asc(C::ShiftDate)
