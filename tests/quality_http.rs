@@ -38,6 +38,8 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
         failed,
     } = c;
     let id = Uuid::new_v4();
+    // Stored and counted in one write transaction, as a submission is.
+    let txn = decorum::store::begin_write(&app.test_db.db).await.unwrap();
     let row = inspection::ActiveModel {
         id: Set(id),
         checklist_version_id: Set(version),
@@ -62,7 +64,7 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
         acknowledged_at: Set(None),
         draft: Set(None),
     }
-    .insert(&app.test_db.db)
+    .insert(&txn)
     .await
     .unwrap();
     // Counted into the quality aggregates as a submission would be.
@@ -72,7 +74,8 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
         .collect();
     let mut tally = Tally::default();
     tally.add(&row, &results, 1);
-    tally.save(&app.test_db.db).await.unwrap();
+    tally.save(&txn).await.unwrap();
+    txn.commit().await.unwrap();
     for key in &failed {
         inspection_response::ActiveModel {
             inspection_id: Set(id),

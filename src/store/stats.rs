@@ -150,8 +150,12 @@ impl Tally {
         self.inspections.is_empty() && self.items.is_empty() && self.sites.is_empty()
     }
 
-    /// Write the changes: insert new rows, add to existing ones.
-    pub async fn save<C: ConnectionTrait>(mut self, db: &C) -> StoreResult<()> {
+    /// Write the changes: insert new rows, add to existing ones. Inside a write
+    /// transaction (on SQLite begun with [`begin_write`]), where the kept windows it
+    /// reads cannot move until it commits.
+    ///
+    /// [`begin_write`]: crate::store::begin_write
+    pub async fn save(mut self, db: &sea_orm::DatabaseTransaction) -> StoreResult<()> {
         use stat_inspection::Column as I;
         use stat_item::Column as T;
         use stat_site::Column as S;

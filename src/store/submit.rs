@@ -220,8 +220,8 @@ enum Plan {
 
 /// Write a batch inside an open transaction. Rules a submission breaks are its own
 /// result; a database error fails the whole batch.
-async fn write<C: ConnectionTrait>(
-    db: &C,
+async fn write(
+    db: &sea_orm::DatabaseTransaction,
     batch: &[Scored],
 ) -> StoreResult<Vec<StoreResult<Submitted>>> {
     let ids: Vec<Uuid> = batch.iter().map(|s| s.submission.id).collect();
