@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::body::{Body, Bytes};
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use entity::{inspection, inspection_response};
 use serde::Serialize;
@@ -88,7 +88,11 @@ pub async fn respond(
     file_name: &str,
 ) -> AppResult<Response> {
     let view = InView::open(&state.db, scope, filter).await?;
-    let sites = org::site_names(&state.db).await?;
+    let sites = if export.needs_responses() {
+        HashMap::new()
+    } else {
+        org::site_names(&state.db).await?
+    };
     let pages = Pages {
         db: state.db.clone(),
         view,
@@ -107,22 +111,20 @@ pub async fn respond(
             }
         }
     });
-    let content_type = if export.is_json() {
-        "application/json"
-    } else {
-        "text/csv; charset=utf-8"
-    };
-    let mut headers = vec![(header::CONTENT_TYPE, content_type.to_string())];
-    if !export.is_json() {
-        headers.push((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_name}\""),
-        ));
-    }
     let mut response = Body::from_stream(stream).into_response();
-    for (name, value) in headers {
-        if let Ok(value) = value.parse() {
-            response.headers_mut().insert(name, value);
+    let headers = response.headers_mut();
+    if export.is_json() {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    } else {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
+        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
         }
     }
     Ok(response)
@@ -173,11 +175,16 @@ impl Pages {
         } else {
             HashMap::new()
         };
-        let people = rows.iter().flat_map(|r| [r.subject_id, r.inspector_id]);
-        let mut people: Vec<i32> = people.collect();
-        people.sort_unstable();
-        people.dedup();
-        let names = org::names(&self.db, people).await?;
+        // Only the spot-check rows name people; the response rows go by ids.
+        let names = if self.export.needs_responses() {
+            HashMap::new()
+        } else {
+            let people = rows.iter().flat_map(|r| [r.subject_id, r.inspector_id]);
+            let mut people: Vec<i32> = people.collect();
+            people.sort_unstable();
+            people.dedup();
+            org::names(&self.db, people).await?
+        };
         let page = Page {
             view: &self.view,
             rows: &rows,
