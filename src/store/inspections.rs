@@ -8,7 +8,7 @@ use chrono::{NaiveDate, Utc};
 use entity::{inspection, inspection_response, training_module_version};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -209,6 +209,32 @@ pub struct ListFilter {
     pub failed_item: Option<String>,
 }
 
+/// Inspections at a site, of a staff member, by an inspector and on any version of a
+/// checklist, each when given: the narrowing the inspection list and the exports share.
+pub async fn narrowed(
+    db: &DatabaseConnection,
+    mut query: Select<inspection::Entity>,
+    site: Option<i32>,
+    subject: Option<i32>,
+    inspector: Option<i32>,
+    checklist: Option<&str>,
+) -> StoreResult<Select<inspection::Entity>> {
+    if let Some(site) = site {
+        query = query.filter(inspection::Column::SiteId.eq(site));
+    }
+    if let Some(subject) = subject {
+        query = query.filter(inspection::Column::SubjectId.eq(subject));
+    }
+    if let Some(inspector) = inspector {
+        query = query.filter(inspection::Column::InspectorId.eq(inspector));
+    }
+    if let Some(key) = checklist {
+        let versions = super::stats::version_ids(db, key).await?;
+        query = query.filter(inspection::Column::ChecklistVersionId.is_in(versions));
+    }
+    Ok(query)
+}
+
 /// One page of inspections the scope may see, newest first, with the total count.
 pub async fn list(
     db: &DatabaseConnection,
@@ -218,7 +244,6 @@ pub async fn list(
     per_page: u64,
 ) -> StoreResult<(Vec<inspection::Model>, u64)> {
     use crate::domain::access::Role;
-    use entity::{checklist, checklist_version};
     use sea_orm::{PaginatorTrait, QuerySelect};
 
     let mut query = inspection::Entity::find();
@@ -229,26 +254,15 @@ pub async fn list(
     } else if let Some(sites) = scope.site_filter() {
         query = query.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
     }
-    if let Some(site) = filter.site {
-        query = query.filter(inspection::Column::SiteId.eq(site));
-    }
-    if let Some(subject) = filter.subject {
-        query = query.filter(inspection::Column::SubjectId.eq(subject));
-    }
-    if let Some(inspector) = filter.inspector {
-        query = query.filter(inspection::Column::InspectorId.eq(inspector));
-    }
-    if let Some(key) = &filter.checklist {
-        let versions: Vec<i32> = checklist_version::Entity::find()
-            .select_only()
-            .column(checklist_version::Column::Id)
-            .inner_join(checklist::Entity)
-            .filter(checklist::Column::Key.eq(key))
-            .into_tuple()
-            .all(db)
-            .await?;
-        query = query.filter(inspection::Column::ChecklistVersionId.is_in(versions));
-    }
+    let mut query = narrowed(
+        db,
+        query,
+        filter.site,
+        filter.subject,
+        filter.inspector,
+        filter.checklist.as_deref(),
+    )
+    .await?;
     if let Some(from) = filter.from {
         query = query.filter(inspection::Column::ShiftDate.gte(from));
     }

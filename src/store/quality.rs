@@ -85,23 +85,19 @@ impl InView {
         if let Some(sites) = scope.site_filter() {
             query = query.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
         }
-        if let Some(site) = filter.site {
-            query = query.filter(inspection::Column::SiteId.eq(site));
-        }
-        if let Some(subject) = filter.subject {
-            query = query.filter(inspection::Column::SubjectId.eq(subject));
-        }
-        if let Some(inspector) = filter.inspector {
-            query = query.filter(inspection::Column::InspectorId.eq(inspector));
-        }
         // The position the person held at the check, as the dashboard's figures count it.
         if let Some(position) = filter.position {
             query = query.filter(inspection::Column::PositionId.eq(position));
         }
-        if let Some(key) = &filter.checklist {
-            let ids = super::stats::version_ids(db, key).await?;
-            query = query.filter(inspection::Column::ChecklistVersionId.is_in(ids));
-        }
+        let query = super::inspections::narrowed(
+            db,
+            query,
+            filter.site,
+            filter.subject,
+            filter.inspector,
+            filter.checklist.as_deref(),
+        )
+        .await?;
         Ok(InView {
             query,
             after: None,
