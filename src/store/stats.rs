@@ -426,15 +426,20 @@ pub async fn window_for(
         return Ok(None);
     };
     let kept = kept_windows(db, false).await?;
-    if kept.contains(&wanted) {
-        return Ok(Some(wanted));
-    }
-    let db = db.clone();
-    tokio::spawn(async move {
-        if let Err(e) = roll_window(&db, wanted).await {
-            tracing::warn!("could not refill the kept window {}: {e}", wanted.name);
+    match kept.iter().find(|k| k.name == wanted.name) {
+        Some(k) if *k == wanted => return Ok(Some(wanted)),
+        // Behind the calendar. One ahead of this instance's clock is left as it is, as
+        // roll_window would (no write transaction on every page of a lagging instance).
+        Some(k) if (k.from, k.to) < (wanted.from, wanted.to) => {
+            let db = db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = roll_window(&db, wanted).await {
+                    tracing::warn!("could not refill the kept window {}: {e}", wanted.name);
+                }
+            });
         }
-    });
+        _ => {}
+    }
     Ok(None)
 }
 
