@@ -6,7 +6,6 @@ mod common;
 
 use chrono::{NaiveDate, Utc};
 use common::{BACKENDS, TestApp, World, seed_world};
-use decorum::store::library::current_checklists;
 use decorum::store::stats::{ItemResult, Tally};
 use entity::{inspection, inspection_response};
 use sea_orm::{ActiveModelTrait, Set};
@@ -98,12 +97,7 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
 /// The fixture of the statistics unit tests, over the test world's people:
 /// site A: 90 ✓, 70 ✗, 60 ✗, 85 ✓ · site B: 80 ✓, 100 ✓.
 async fn fixture(app: &TestApp, w: &World) -> (String, String) {
-    let lobby = current_checklists(&app.test_db.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.checklist.key == "lobby-reception")
-        .unwrap();
+    let lobby = common::lobby(&app.test_db.db).await;
     let items: Vec<(String, String)> = lobby
         .checklist
         .items()
@@ -509,12 +503,7 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
         // kept up to date by them, the submission, the void and the rebuild.
         roll_windows(db, d(20)).await.unwrap();
         fixture(&app, &w).await;
-        let lobby = current_checklists(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.checklist.key == "lobby-reception")
-            .unwrap();
+        let lobby = common::lobby(db).await;
         let who = Subject {
             gender: Some(Gender::Female),
             position: Some("lobby-concierge".into()),
@@ -652,13 +641,7 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
         };
         let db = &app.test_db.db;
         let w = seed_world(db).await;
-        let version = current_checklists(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.checklist.key == "lobby-reception")
-            .unwrap()
-            .version_id;
+        let version = common::lobby(db).await.version_id;
         // staff.a is checked by two inspectors, staff.b by one, staff.a2 not at all in
         // the last four weeks. Whole-number scores keep every sum exact.
         // Two more in September and October fall in the first half of the last twelve
@@ -820,12 +803,7 @@ async fn exports_stream_every_page_once_in_order() {
         };
         let db = &app.test_db.db;
         let w = seed_world(db).await;
-        let lobby = current_checklists(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.checklist.key == "lobby-reception")
-            .unwrap();
+        let lobby = common::lobby(db).await;
         let keys: Vec<String> = lobby
             .checklist
             .items()
@@ -1009,13 +987,7 @@ async fn the_default_view_reads_the_kept_window() {
         };
         let db = &app.test_db.db;
         let w = seed_world(db).await;
-        let version = current_checklists(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.checklist.key == "lobby-reception")
-            .unwrap()
-            .version_id;
+        let version = common::lobby(db).await.version_id;
         let today = chrono::Local::now().date_naive();
         roll_windows(db, today).await.unwrap();
         let weeks = Window::for_today(today)[0];

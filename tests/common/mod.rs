@@ -336,3 +336,13 @@ pub fn perfect_answers(
         .map(|item| (item.key.clone(), perfect_answer(&item.kind)))
         .collect()
 }
+
+/// The lobby checklist's current version, which the test library always has.
+pub async fn lobby(db: &DatabaseConnection) -> store::library::StoredChecklist {
+    store::library::current_checklists(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.checklist.key == "lobby-reception")
+        .expect("the lobby checklist is imported")
+}
