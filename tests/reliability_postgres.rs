@@ -1,5 +1,5 @@
 //! Reliability on PostgreSQL, the multi-instance backend (runs only where PostgreSQL
-//! answers; otherwise it prints SKIP lines):
+//! answers; otherwise it prints SKIP lines, or fails under CI):
 //!
 //! - two `decorum serve` instances on one database: a session signed in on one works on
 //!   the other (sessions live in the database), and the same spot-check sent to both at
@@ -8,7 +8,7 @@
 //!   load, `/healthz` answers 503 at once and submissions are answered 503 (never a hang
 //!   or a dropped connection); once it is back the app reconnects by itself and the
 //!   retried submissions are stored exactly once. This needs control of the local server
-//!   (`pg_ctlcluster`, as root) and prints a SKIP line without it. PostgreSQL is always
+//!   (`pg_ctlcluster`, as root) and prints a SKIP line without it (fails under CI). PostgreSQL is always
 //!   started again, even when the test fails.
 //!
 //! The outage stops the whole server, so it lives in this test binary alone (cargo runs
@@ -301,8 +301,9 @@ async fn a_database_outage_answers_503_and_the_app_reconnects() {
     let cluster = match Cluster::controllable() {
         Ok(c) => Arc::new(c),
         Err(why) => {
-            eprintln!(
-                "SKIP database outage on PostgreSQL: cannot stop and start the server ({why})"
+            common::skip_or_fail(
+                "database outage on PostgreSQL",
+                &format!("cannot stop and start the server ({why})"),
             );
             return;
         }

@@ -1,14 +1,12 @@
 //! PDF reports. The builders are rendered from plain data (no database) and read back:
-//! lopdf for the page count and the A4 page size, `pdftotext` for the text — Chinese
-//! and English, page numbers, table headers repeated on every page — and `pdffonts` for
-//! a subset, Unicode-mapped font. Then the downloads over HTTP on both backends with
+//! with lopdf: the page count, the A4 page size, the text — Chinese and English, page
+//! numbers, table headers repeated on every page — and the fonts (embedded subsets with
+//! a Unicode map, so the text can be copied). Then the downloads over HTTP on both backends with
 //! their access rules, and the command line once.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::Command;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -35,43 +33,56 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-/// Whether a poppler tool runs here; prints a SKIP line when it does not.
-fn have(tool: &str, test: &str) -> bool {
-    let ok = Command::new(tool).arg("-v").output().is_ok();
-    if !ok {
-        eprintln!("SKIP {test}: `{tool}` (poppler-utils) is not installed");
-    }
-    ok
+/// The text of the whole document, or of one page (numbered from 1), read back with
+/// lopdf through each font's ToUnicode map: what a reader who copies the text gets.
+fn pdf_text(pdf: &[u8], page: Option<usize>) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF");
+    let pages: Vec<u32> = match page {
+        Some(p) => vec![p as u32],
+        None => doc.get_pages().keys().copied().collect(),
+    };
+    doc.extract_text(&pages).expect("lopdf extracts the text")
 }
 
-fn write_temp(pdf: &[u8]) -> tempfile::NamedTempFile {
-    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
-    file.write_all(pdf).unwrap();
-    file.flush().unwrap();
-    file
-}
-
-/// The text of the whole document, or of one page.
-fn pdftotext(pdf: &[u8], page: Option<usize>) -> String {
-    let file = write_temp(pdf);
-    let mut command = Command::new("pdftotext");
-    command.arg("-enc").arg("UTF-8");
-    if let Some(p) = page {
-        command.args(["-f", &p.to_string(), "-l", &p.to_string()]);
-    }
-    let out = command.arg(file.path()).arg("-").output().unwrap();
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn pdffonts(pdf: &[u8]) -> String {
-    let file = write_temp(pdf);
-    let out = Command::new("pdffonts").arg(file.path()).output().unwrap();
-    String::from_utf8(out.stdout).unwrap()
+/// Each top-level font of the document as (name, embedded, has a ToUnicode map): what
+/// `pdffonts` shows as name, emb and uni.
+fn pdf_fonts(pdf: &[u8]) -> Vec<(String, bool, bool)> {
+    let doc = lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF");
+    let name_of = |dict: &lopdf::Dictionary, key: &[u8]| {
+        dict.get(key)
+            .and_then(|o| o.as_name())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default()
+    };
+    let embedded = |font: &lopdf::Dictionary| {
+        let descriptor = if name_of(font, b"Subtype") == "Type0" {
+            font.get(b"DescendantFonts")
+                .and_then(|o| doc.dereference(o))
+                .and_then(|(_, o)| o.as_array())
+                .ok()
+                .and_then(|fonts| fonts.first())
+                .and_then(|o| doc.dereference(o).ok())
+                .and_then(|(_, o)| o.as_dict().ok())
+                .and_then(|d| d.get(b"FontDescriptor").ok())
+        } else {
+            font.get(b"FontDescriptor").ok()
+        };
+        descriptor
+            .and_then(|o| doc.dereference(o).ok())
+            .and_then(|(_, o)| o.as_dict().ok())
+            .is_some_and(|d| {
+                [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                    .iter()
+                    .any(|k| d.has(k))
+            })
+    };
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| name_of(d, b"Type") == "Font")
+        .filter(|d| !name_of(d, b"Subtype").starts_with("CIDFontType"))
+        .map(|d| (name_of(d, b"BaseFont"), embedded(d), d.has(b"ToUnicode")))
+        .collect()
 }
 
 /// Page sizes in points, in page order.
@@ -104,7 +115,7 @@ fn assert_a4(pdf: &[u8], pages: std::ops::RangeInclusive<usize>) -> usize {
     sizes.len()
 }
 
-/// pdftotext puts spaces and line breaks where the layout has gaps; compare without them.
+/// Text extraction puts spaces and line breaks where the layout has gaps; compare without them.
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -265,10 +276,7 @@ fn inspection_report_in_chinese_is_one_small_subset_a4_page() {
         "inspection report (zh, no photo): {:.1} KB",
         pdf.len() as f64 / 1024.0
     );
-    if !have("pdftotext", "inspection_report_in_chinese") {
-        return;
-    }
-    let text = pdftotext(&pdf, None);
+    let text = pdf_text(&pdf, None);
     assert_has(
         &text,
         &[
@@ -292,24 +300,17 @@ fn inspection_report_in_chinese_is_one_small_subset_a4_page() {
         ],
     );
     assert!(!text.contains('?'), "a character fell back to `?`:\n{text}");
-    if have("pdffonts", "inspection_report_in_chinese") {
-        let fonts = pdffonts(&pdf);
-        let rows: Vec<&str> = fonts.lines().skip(2).collect();
-        assert!(!rows.is_empty(), "{fonts}");
-        for row in rows {
-            let cols: Vec<&str> = row.split_whitespace().collect();
-            // name type… emb sub uni object ID
-            let n = cols.len();
-            assert_eq!(
-                (cols[n - 5], cols[n - 4], cols[n - 3]),
-                ("yes", "yes", "yes"),
-                "font not embedded, subset and Unicode-mapped: {row}"
-            );
-            assert!(
-                cols[0].contains('+'),
-                "subset fonts are named XXXXXX+…: {row}"
-            );
-        }
+    let fonts = pdf_fonts(&pdf);
+    assert!(!fonts.is_empty(), "no font in the PDF");
+    for (name, embedded, unicode) in fonts {
+        assert!(
+            embedded && unicode,
+            "font {name} not embedded ({embedded}) or not Unicode-mapped ({unicode})"
+        );
+        assert!(
+            name.contains('+'),
+            "subset fonts are named XXXXXX+…: {name}"
+        );
     }
 }
 
@@ -345,10 +346,7 @@ fn inspection_report_in_english_embeds_a_photo_thumbnail() {
         })
         .collect();
     assert_eq!(images, vec![(360, 270)], "one thumbnail, shrunk to 360 px");
-    if !have("pdftotext", "inspection_report_in_english") {
-        return;
-    }
-    let text = pdftotext(&pdf, None);
+    let text = pdf_text(&pdf, None);
     assert_has(
         &text,
         &[
@@ -372,11 +370,8 @@ fn a_voided_inspection_says_so_and_a_missing_photo_is_named() {
     report.status = "void".into();
     report.void_reason = Some("Scored the wrong person".into());
     let pdf = reports::inspection::render(&report, Lang::En);
-    if !have("pdftotext", "a_voided_inspection") {
-        return;
-    }
     assert_has(
-        &pdftotext(&pdf, None),
+        &pdf_text(&pdf, None),
         &[
             "This spot-check was voided: Scored the wrong person",
             "Photo not found in the data directory.",
@@ -452,11 +447,8 @@ fn a_long_staff_record_runs_over_pages_repeating_the_table_header() {
         "staff record, 90 spot-checks: {pages} pages, {:.1} KB",
         pdf.len() as f64 / 1024.0
     );
-    if !have("pdftotext", "a_long_staff_record") {
-        return;
-    }
     assert_has(
-        &pdftotext(&pdf, None),
+        &pdf_text(&pdf, None),
         &[
             "員工紀錄 · 陳美玲",
             "mei@decorum.demo",
@@ -472,7 +464,7 @@ fn a_long_staff_record_runs_over_pages_repeating_the_table_header() {
     // Every page that carries spot-check rows starts them with the header row.
     let mut pages_with_rows = 0;
     for p in 1..=pages {
-        let text = pdftotext(&pdf, Some(p));
+        let text = pdf_text(&pdf, Some(p));
         assert_has(&text, &[&format!("第 {p} / {pages} 頁")]);
         if text.contains("2026-0") && text.contains("王主管") {
             pages_with_rows += 1;
@@ -599,11 +591,8 @@ fn site_period_report_has_figures_charts_and_the_items_to_work_on() {
         "site report (12 staff): {pages} pages, {:.1} KB",
         pdf.len() as f64 / 1024.0
     );
-    if !have("pdftotext", "site_period_report") {
-        return;
-    }
     assert_has(
-        &pdftotext(&pdf, None),
+        &pdf_text(&pdf, None),
         &[
             "站點期間報告 · 大堂 A Lobby",
             "2026-10-01 – 2026-10-31",
@@ -630,12 +619,9 @@ fn site_period_report_has_figures_charts_and_the_items_to_work_on() {
 fn a_site_report_with_many_staff_repeats_the_staff_table_header() {
     let pdf = reports::site::render(&site_report(Lang::En, 120), Lang::En);
     let pages = assert_a4(&pdf, 3..=10);
-    if !have("pdftotext", "a_site_report_with_many_staff") {
-        return;
-    }
     let mut with_staff_rows = 0;
     for p in 1..=pages {
-        let text = pdftotext(&pdf, Some(p));
+        let text = pdf_text(&pdf, Some(p));
         assert_has(&text, &[&format!("Page {p} / {pages}")]);
         if text.contains("員工0") {
             with_staff_rows += 1;
@@ -644,7 +630,7 @@ fn a_site_report_with_many_staff_repeats_the_staff_table_header() {
     }
     assert!(with_staff_rows >= 2, "the staff table spans pages");
     assert_has(
-        &pdftotext(&pdf, None),
+        &pdf_text(&pdf, None),
         &["Items to work on next period", "failed 9 of 40 times (22%)"],
     );
 }
@@ -670,12 +656,10 @@ fn empty_periods_still_make_a_report() {
     staff.training.clear();
     let pdf = reports::staff::render(&staff, Lang::En);
     assert_a4(&pdf, 1..=1);
-    if have("pdftotext", "empty_periods") {
-        assert_has(
-            &pdftotext(&pdf, None),
-            &["No spot-checks in this period.", "No training assigned."],
-        );
-    }
+    assert_has(
+        &pdf_text(&pdf, None),
+        &["No spot-checks in this period.", "No training assigned."],
+    );
 }
 
 /// Timing of the builders (the figures in the hand-over notes come from a release
@@ -808,8 +792,8 @@ async fn reports_download_over_http_for_those_who_may_see_them() {
             assert_eq!(kind, "application/pdf");
             assert!(body.starts_with(b"%PDF-") && body.len() < 200 * 1024);
             assert_a4(&body, 1..=2);
-            if who.starts_with("supervisor") && have("pdftotext", "reports over HTTP") {
-                let text = pdftotext(&body, None);
+            if who.starts_with("supervisor") {
+                let text = pdf_text(&body, None);
                 assert_has(
                     &text,
                     &[
@@ -832,12 +816,10 @@ async fn reports_download_over_http_for_those_who_may_see_them() {
         )
         .await;
         assert_eq!(status, 200);
-        if have("pdftotext", "reports over HTTP") {
-            assert_has(
-                &pdftotext(&body, None),
-                &["Lobby reception procedure", "Page 1 /"],
-            );
-        }
+        assert_has(
+            &pdf_text(&body, None),
+            &["Lobby reception procedure", "Page 1 /"],
+        );
         // Another staff member, another site's supervisor, no one signed in, no such id.
         for who in ["staff.a2@t.test", "supervisor.b@t.test"] {
             let (client, _) = app.sign_in(who).await;
@@ -876,9 +858,9 @@ async fn reports_download_over_http_for_those_who_may_see_them() {
             assert_eq!(status, expected, "staff record for {who} on {backend:?}");
             if status == 200 {
                 assert_eq!(kind, "application/pdf");
-                if who == "staff.a@t.test" && have("pdftotext", "reports over HTTP") {
+                if who == "staff.a@t.test" {
                     assert_has(
-                        &pdftotext(&body, None),
+                        &pdf_text(&body, None),
                         &[
                             "員工紀錄 · staff.a",
                             "大堂接待程序",
@@ -914,9 +896,9 @@ async fn reports_download_over_http_for_those_who_may_see_them() {
             if status == 200 {
                 assert_eq!(kind, "application/pdf");
                 assert_a4(&body, 1..=6);
-                if who == "admin@t.test" && have("pdftotext", "reports over HTTP") {
+                if who == "admin@t.test" {
                     assert_has(
-                        &pdftotext(&body, None),
+                        &pdf_text(&body, None),
                         &[
                             "站點期間報告 · 大堂 A Lobby",
                             "§4.3.2 迎客時禮節性鞠躬30度",
@@ -975,12 +957,10 @@ async fn the_command_line_writes_reports() {
     );
     let pdf = std::fs::read(&file).unwrap();
     assert_a4(&pdf, 1..=2);
-    if have("pdftotext", "the command line") {
-        assert_has(
-            &pdftotext(&pdf, None),
-            &["Lobby reception procedure", "§4.3.2", "staff.a"],
-        );
-    }
+    assert_has(
+        &pdf_text(&pdf, None),
+        &["Lobby reception procedure", "§4.3.2", "staff.a"],
+    );
 
     let site_file = out.path().join("site.pdf");
     let today = Utc::now().date_naive();

@@ -31,7 +31,17 @@ pub fn postgres_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
-/// Connect to the PostgreSQL test server, or print why the test is skipped.
+/// A test cannot run because a service it needs (PostgreSQL, Chromium…) is missing.
+/// Locally that is a SKIP line; under CI (`CI=true`, as `.ci/run` runs) it fails the
+/// test, so a run without the service can never be green by accident.
+pub fn skip_or_fail(test: &str, why: &str) {
+    let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(!in_ci, "{test} cannot run under CI: {why}");
+    eprintln!("SKIP {test}: {why}");
+}
+
+/// Connect to the PostgreSQL test server, or say why the test cannot run (see
+/// `skip_or_fail`).
 pub async fn postgres_admin(test: &str) -> Option<DatabaseConnection> {
     let mut options = sea_orm::ConnectOptions::new(postgres_url());
     options
@@ -41,9 +51,9 @@ pub async fn postgres_admin(test: &str) -> Option<DatabaseConnection> {
     match Database::connect(options).await {
         Ok(db) => Some(db),
         Err(e) => {
-            eprintln!(
-                "SKIP {test} on PostgreSQL: no server answers at {} ({e})",
-                postgres_url()
+            skip_or_fail(
+                &format!("{test} on PostgreSQL"),
+                &format!("no server answers at {} ({e})", postgres_url()),
             );
             None
         }
@@ -59,7 +69,8 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    /// `None` (with a printed SKIP line) when the backend is PostgreSQL and none answers.
+    /// `None` (with a printed SKIP line; a failure under CI) when the backend is PostgreSQL
+    /// and none answers.
     pub async fn new(backend: Backend, test: &str) -> Option<TestDb> {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = match backend {
