@@ -4,7 +4,6 @@
 "use strict";
 
 (function () {
-  var OUTBOX = "decorum:outbox";
   var lang = (document.documentElement.lang || "zh").indexOf("zh") === 0 ? "zh" : "en";
   function say(zh, en) { return lang === "zh" ? zh : en; }
 
@@ -15,57 +14,285 @@
     try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage full or disabled */ }
   }
 
-  // ---- The outbox: submissions kept on the device until the server has them. ----
-  function outbox() { return readJSON(OUTBOX, []); }
+  // Who this page was rendered for (the body's data-user; none on the sign-in page), and
+  // the freshest CSRF token known: the page's, replaced by /session.json's after each check.
+  var pageUser = document.body && document.body.dataset.user ? Number(document.body.dataset.user) : null;
+  var session = null;
+  function csrfToken() {
+    if (session) return session.csrf;
+    var input = document.querySelector("input[name=_csrf]");
+    return input ? input.value : "";
+  }
+
+  // ---- Kept spot-checks: IndexedDB (photos need blobs; localStorage holds 5 MB of
+  // strings), with localStorage only where IndexedDB cannot open. An entry leaves the
+  // store when the server acknowledges it, and for no other reason. ----
+  var Kept = (function () {
+    var STORE = "outbox", LEGACY = "decorum:outbox", FALLBACK = "decorum:kept";
+    var opening = null;
+    function open() {
+      if (!opening) {
+        opening = new Promise(function (resolve, reject) {
+          if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+          var request = indexedDB.open("decorum", 1);
+          request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "id" }); };
+          request.onsuccess = function () { resolve(request.result); };
+          request.onerror = function () { reject(request.error); };
+        });
+      }
+      return opening;
+    }
+    // One transaction; resolves with `fn`'s request result once the transaction has
+    // committed, so "kept" is only said of what is on the device.
+    function run(mode, fn) {
+      return open().then(function (db) {
+        return new Promise(function (resolve, reject) {
+          var tx = db.transaction(STORE, mode);
+          var request = fn(tx.objectStore(STORE));
+          tx.oncomplete = function () { resolve(request ? request.result : undefined); };
+          tx.onerror = function () { reject(tx.error); };
+          tx.onabort = function () { reject(tx.error || new Error("aborted")); };
+        });
+      }, function () {
+        // No IndexedDB (a locked-down browser): the same operations over localStorage.
+        var all = readJSON(FALLBACK, []);
+        var store = {
+          getAll: function () { return { result: all }; },
+          put: function (e) { all = all.filter(function (x) { return x.id !== e.id; }).concat([e]); },
+          delete: function (id) { all = all.filter(function (x) { return x.id !== id; }); }
+        };
+        var request = fn(store);
+        if (mode === "readwrite") localStorage.setItem(FALLBACK, JSON.stringify(all));
+        return request ? request.result : undefined;
+      });
+    }
+    var api = {
+      all: function () { return run("readonly", function (s) { return s.getAll(); }).then(function (r) { return r || []; }); },
+      put: function (entry) { return run("readwrite", function (s) { s.put(entry); }); },
+      remove: function (id) { return run("readwrite", function (s) { s.delete(id); }); }
+    };
+    // Checks kept by an earlier version of this page (localStorage) move over, and only
+    // leave localStorage once IndexedDB has them.
+    var legacy = readJSON(LEGACY, []);
+    if (legacy.length) {
+      legacy.reduce(function (done, e) {
+        return done.then(function () {
+          e.inspector = e.inspector || pageUser;
+          e.state = e.state || "waiting";
+          e.body = stripCsrf(e.body);
+          return api.put(e);
+        });
+      }, Promise.resolve()).then(function () { localStorage.removeItem(LEGACY); }, function () { /* try again next page */ });
+    }
+    return api;
+  })();
+
+  function stripCsrf(body) {
+    var params = new URLSearchParams(body || "");
+    params.delete("_csrf");
+    return params.toString();
+  }
+  function withCsrf(body, token) {
+    var params = new URLSearchParams(body);
+    params.set("_csrf", token);
+    return params.toString();
+  }
+
+  // ---- What the device holds, said at the bottom of every page. ----
+  var known = [];
   function banner() {
     var el = document.getElementById("net-status");
     if (!el) return;
-    var pending = outbox().length;
-    if (pending > 0) {
-      el.hidden = false;
-      el.className = "net-status";
-      el.textContent = say("有 " + pending + " 份抽查保存在此裝置，恢復連線後會自動送出。",
-        pending + " spot-check(s) kept on this device; they will be sent when the connection returns.");
-    } else if (!navigator.onLine) {
-      el.hidden = false;
-      el.className = "net-status";
-      el.textContent = say("目前離線：答案會保存在此裝置。", "Offline: answers are kept on this device.");
-    } else {
-      el.hidden = true;
+    var me = session ? session.user : pageUser;
+    var mine = known.filter(function (e) { return e.state !== "sent" && (me === null || e.inspector === me); });
+    var others = known.filter(function (e) { return e.state !== "sent" && me !== null && e.inspector !== me; });
+    var count = function (state) { return mine.filter(function (e) { return e.state === state; }).length; };
+    var parts = [];
+    var signInNeeded = count("needs-sign-in") + (session === false ? count("waiting") : 0);
+    if (signInNeeded > 0) {
+      parts.push([say("已登出：請登入以送出 " + signInNeeded + " 份保存在此裝置的抽查。",
+        "Signed out: sign in to send " + signInNeeded + " kept spot-check(s)."),
+        "/signin?next=%2Fkept", say("登入", "Sign in")]);
     }
+    if (count("needs-fixing") > 0) {
+      parts.push([say(count("needs-fixing") + " 份抽查被伺服器退回，需要修改。",
+        count("needs-fixing") + " kept spot-check(s) need fixing."), "/kept", say("查看", "Open")]);
+    }
+    var pending = count("waiting") + count("sending") - (session === false ? count("waiting") : 0);
+    if (pending > 0) {
+      parts.push([say("有 " + pending + " 份抽查保存在此裝置，恢復連線後會自動送出。",
+        pending + " spot-check(s) kept on this device; they will be sent when the connection returns."),
+        "/kept", say("查看", "Open")]);
+    }
+    if (others.length > 0) {
+      parts.push([say("此裝置還保存了另一位主管的 " + others.length + " 份抽查，待其登入後送出。",
+        "This tablet also holds " + others.length + " spot-check(s) of another person; they are sent when that person signs in."), null, null]);
+    }
+    if (parts.length === 0 && !navigator.onLine) {
+      parts.push([say("目前離線：答案會保存在此裝置。", "Offline: answers are kept on this device."), null, null]);
+    }
+    el.textContent = "";
+    el.hidden = parts.length === 0;
+    el.className = "net-status";
+    parts.forEach(function (p) {
+      var line = document.createElement("p");
+      line.textContent = p[0] + " ";
+      if (p[1] && location.pathname !== p[1].split("?")[0]) {
+        var a = document.createElement("a");
+        a.href = p[1];
+        a.textContent = p[2];
+        line.appendChild(a);
+      }
+      el.appendChild(line);
+    });
+    renderKeptPage(mine, others);
   }
 
-  var flushing = false;
+  var RECEIPT_DAYS = 1;
+  function refreshKnown() {
+    return Kept.all().then(function (all) {
+      // Receipts of sent checks are shown for a day, then let go.
+      var old = Date.now() - RECEIPT_DAYS * 86400000;
+      all.forEach(function (e) { if (e.state === "sent" && e.sentAt < old) Kept.remove(e.id); });
+      known = all.filter(function (e) { return !(e.state === "sent" && e.sentAt < old); });
+      banner();
+      return known;
+    }, function () { return known; });
+  }
+
+  // ---- Sending: only the signed-in inspector's own checks, with a fresh token. ----
+  var flushing = false, retryTimer = null;
   function flush() {
-    var queue = outbox();
-    if (flushing || queue.length === 0) { banner(); return; }
+    if (flushing) return Promise.resolve();
     flushing = true;
-    var entry = queue[0];
-    fetch(entry.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
-      body: entry.body,
-      credentials: "same-origin"
+    return refreshKnown().then(function (entries) {
+      var waiting = entries.filter(function (e) { return e.state !== "needs-fixing" && e.state !== "sent"; });
+      if (!waiting.length) return;
+      return fetch("/session.json", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+        .then(function (res) {
+          if (res.status === 401) { session = false; return; }
+          if (!res.ok) throw new Error("session " + res.status);
+          return res.json().then(function (s) {
+            session = s;
+            var mine = waiting.filter(function (e) { return e.inspector === s.user; });
+            return mine.reduce(function (done, e) { return done.then(function () { return send(e, true); }); }, Promise.resolve());
+          });
+        });
+    }).catch(function () { /* offline, or the server is down: try again later */ })
+      .then(function () {
+        flushing = false;
+        return refreshKnown();
+      }).then(function (entries) {
+        clearTimeout(retryTimer);
+        var again = entries.some(function (e) { return e.state === "waiting" || e.state === "sending"; });
+        if (again && session !== false) retryTimer = setTimeout(flush, navigator.onLine ? 5000 : 15000);
+      });
+  }
+
+  function send(entry, retryCsrf) {
+    entry.state = "sending";
+    return Kept.put(entry).then(function () {
+      return fetch(entry.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
+        body: withCsrf(entry.body, session.csrf),
+        credentials: "same-origin"
+      });
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
-        var rest = outbox().filter(function (e) { return e.id !== entry.id; });
         if (res.ok) {
-          writeJSON(OUTBOX, rest);
-          try { localStorage.removeItem("decorum:draft:" + entry.id); } catch (e) { /* ignore */ }
-          var form = document.getElementById("spotcheck");
-          if (form && form.dataset.id === entry.id && data.url) { window.location.assign(data.url); }
-        } else if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-          // The server read it and refused it: keep it out of the queue, show why.
-          writeJSON(OUTBOX, rest);
-          showErrors((data.messages || [say("提交被拒絕。", "The submission was refused.")]), data.missing || []);
+          // Acknowledged: the only way a kept check leaves the device. A receipt stays.
+          return Kept.put({ id: entry.id, inspector: entry.inspector, label: entry.label, at: entry.at,
+            state: "sent", sentAt: Date.now(), result: data.url || null }).then(function () {
+            try { localStorage.removeItem("decorum:draft:" + entry.id); } catch (e) { /* ignore */ }
+            var form = document.getElementById("spotcheck");
+            if (form && form.dataset.id === entry.id && data.url) window.location.assign(data.url);
+          });
         }
+        if (res.status === 401) { session = false; entry.state = "needs-sign-in"; return Kept.put(entry); }
+        if (res.status === 400 && retryCsrf) {
+          // Perhaps a token from before a new sign-in: fetch the session again, retry once.
+          return fetch("/session.json", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+            .then(function (r) { return r.ok ? r.json() : null; })
+            .then(function (s) {
+              if (!s || s.user !== entry.inspector) { entry.state = "needs-sign-in"; return Kept.put(entry); }
+              session = s;
+              return send(entry, false);
+            });
+        }
+        if (res.status === 403) { entry.state = "needs-sign-in"; entry.messages = data.messages || []; return Kept.put(entry); }
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+          // The server read it and refused the content: back to an editable draft here.
+          entry.state = "needs-fixing";
+          entry.messages = data.messages || [say("提交被拒絕。", "The submission was refused.")];
+          entry.missing = data.missing || [];
+          return Kept.put(entry).then(function () {
+            var form = document.getElementById("spotcheck");
+            if (form && form.dataset.id === entry.id) showErrors(entry.messages, entry.missing);
+          });
+        }
+        entry.state = "waiting";
+        return Kept.put(entry);
       });
-    }).catch(function () { /* still offline: try again later */ })
-      .then(function () { flushing = false; banner(); if (outbox().length && navigator.onLine) { setTimeout(flush, 3000); } });
+    }, function (error) {
+      entry.state = "waiting";
+      return Kept.put(entry).then(function () { throw error; });
+    });
   }
+
   window.addEventListener("online", flush);
   window.addEventListener("offline", banner);
-  setInterval(flush, 10000);
+  setInterval(function () { if (!flushing) flush(); }, 20000);
+
+  // ---- The "kept on this device" page. ----
+  function renderKeptPage(mine, others) {
+    var list = document.getElementById("kept-list");
+    if (!list) return;
+    var names = {
+      "waiting": say("等待送出", "Waiting"), "sending": say("送出中", "Sending"),
+      "needs-sign-in": say("需要登入", "Needs sign-in"), "needs-fixing": say("需要修改", "Needs fixing"),
+      "sent": say("已送出", "Sent")
+    };
+    list.textContent = "";
+    mine.concat(known.filter(function (e) { return e.state === "sent" && mine.indexOf(e) < 0 && (session ? session.user : pageUser) === e.inspector; }))
+      .sort(function (a, b) { return (b.at || 0) - (a.at || 0); })
+      .forEach(function (e) {
+        var row = document.createElement("li");
+        row.className = "kept kept-" + e.state;
+        row.dataset.id = e.id;
+        var title = document.createElement("strong");
+        title.textContent = (e.label && e.label.person ? e.label.person : "") + " · " + (e.label && e.label.checklist ? e.label.checklist : "");
+        row.appendChild(title);
+        var meta = document.createElement("span");
+        meta.className = "muted";
+        meta.textContent = " " + new Date(e.at || Date.now()).toLocaleString() + " · ";
+        row.appendChild(meta);
+        var state = document.createElement("span");
+        state.className = "kept-state";
+        state.textContent = names[e.state] || e.state;
+        row.appendChild(state);
+        (e.messages || []).forEach(function (m) {
+          var p = document.createElement("p"); p.className = "error"; p.textContent = m; row.appendChild(p);
+        });
+        if (e.state === "needs-fixing" && e.page) {
+          var fix = document.createElement("a"); fix.className = "button"; fix.href = e.page; fix.textContent = say("打開修改", "Open and fix");
+          row.appendChild(fix);
+        }
+        if (e.state === "sent" && e.result) {
+          var open = document.createElement("a"); open.href = e.result; open.textContent = say("查看結果", "See the result");
+          row.appendChild(open);
+        }
+        list.appendChild(row);
+      });
+    var empty = document.getElementById("kept-empty");
+    if (empty) empty.hidden = list.children.length > 0;
+    var other = document.getElementById("kept-others");
+    if (other) {
+      other.hidden = others.length === 0;
+      other.textContent = say("此裝置還保存了另一位主管的 " + others.length + " 份抽查（內容不顯示），待其登入後送出。",
+        "This tablet also holds " + others.length + " spot-check(s) of another person (not shown); they are sent when that person signs in.");
+    }
+  }
 
   function showErrors(messages, missing) {
     var box = document.getElementById("form-errors");
@@ -87,7 +314,6 @@
     var id = form.dataset.id;
     var draftKey = "decorum:draft:" + id;
     var saveState = document.getElementById("save-state");
-    var csrf = form.querySelector("input[name=_csrf]").value;
 
     function pairs() {
       var out = [];
@@ -96,7 +322,8 @@
       });
       return out;
     }
-    function body() { return new URLSearchParams(pairs()).toString(); }
+    // The answers as a form body, without a token: one is added when it is sent.
+    function body() { return stripCsrf(new URLSearchParams(pairs()).toString()); }
 
     function restore(saved) {
       // Put back what was kept on this device (newer than what the page was rendered with).
@@ -203,7 +430,7 @@
       fetch(form.dataset.draftUrl, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
-        body: body(),
+        body: withCsrf(body(), csrfToken()),
         credentials: "same-origin"
       }).then(function (res) {
         return res.json().then(function (data) {
@@ -244,18 +471,24 @@
       }
       var button = document.getElementById("submit-button");
       if (button) button.disabled = true;
-      var entry = { id: id, url: form.action, body: body(), at: Date.now() };
-      var queue = outbox().filter(function (e) { return e.id !== id; });
-      queue.push(entry);
-      writeJSON(OUTBOX, queue);
+      var entry = {
+        id: id, inspector: pageUser, url: form.action, body: body(), at: Date.now(), state: "waiting",
+        page: location.pathname + location.search,
+        label: { person: form.dataset.person || "", checklist: form.dataset.checklist || "" }
+      };
       var note = document.getElementById("outbox-note");
-      if (note) {
-        note.hidden = false;
-        note.textContent = say("正在送出…如果網絡中斷，抽查會保存在此裝置並在恢復連線後自動送出。",
-          "Sending… If the connection is down, the spot-check stays on this device and is sent when it returns.");
-      }
-      flush();
-      setTimeout(function () { if (button) button.disabled = false; }, 4000);
+      Kept.put(entry).then(function () {
+        if (note) {
+          note.hidden = false;
+          note.textContent = say("正在送出…如果網絡中斷，抽查會保存在此裝置並在恢復連線後自動送出。",
+            "Sending… If the connection is down, the spot-check stays on this device and is sent when it returns.");
+        }
+        return flush();
+      }, function () {
+        // Not kept (storage refused): say so, and leave the page as it is to try again.
+        showErrors([say("無法保存在此裝置（儲存空間已滿或被停用）。請勿關閉此頁，連線後再按提交。",
+          "Could not keep this on the device (storage full or disabled). Keep this page open and submit again when connected.")], []);
+      }).then(function () { if (button) button.disabled = false; });
     });
 
     // Photos: shrink on the tablet, then upload.
@@ -267,10 +500,10 @@
           var data = new FormData();
           data.append("photo", blob, "photo.jpg");
           // Make sure the draft exists before attaching to it.
-          fetch(form.dataset.draftUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" }, body: body(), credentials: "same-origin" })
+          fetch(form.dataset.draftUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" }, body: withCsrf(body(), csrfToken()), credentials: "same-origin" })
             .then(function () {
               return fetch(form.dataset.photoUrl + encodeURIComponent(input.dataset.photo), {
-                method: "POST", headers: { "X-CSRF-Token": csrf, "Accept": "application/json" }, body: data, credentials: "same-origin"
+                method: "POST", headers: { "X-CSRF-Token": csrfToken(), "Accept": "application/json" }, body: data, credentials: "same-origin"
               });
             })
             .then(function (res) { return res.json().then(function (d) { return [res, d]; }); })
@@ -288,6 +521,12 @@
 
     refresh();
     if (local && local.pairs) saveDraft();
+    // A kept check the server sent back: show its messages on the form to fix.
+    Kept.all().then(function (all) {
+      all.forEach(function (e) {
+        if (e.id === id && e.state === "needs-fixing") showErrors(e.messages || [], e.missing || []);
+      });
+    }, function () { /* nothing kept */ });
   }
 
   function shrink(file, max, done) {
@@ -309,7 +548,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("spotcheck");
     if (form) setupForm(form);
-    banner();
-    flush();
+    var sendNow = document.getElementById("kept-send");
+    if (sendNow) sendNow.addEventListener("click", function () { flush(); });
+    refreshKnown().then(flush);
   });
 })();

@@ -63,7 +63,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
         (DOCTYPE)
         html lang=(html_lang(l)) {
             (head(l, title))
-            body {
+            body data-user=(chrome.user_id) {
                 header.topbar {
                     a.brand href="/" { "Decorum" }
                     nav.mainnav {
@@ -101,7 +101,10 @@ pub fn bare_page(lang: Lang, title: &str, body: Markup) -> Markup {
         (DOCTYPE)
         html lang=(html_lang(lang)) {
             (head(lang, title))
-            body.bare { main.content.narrow { (body) } }
+            body.bare {
+                main.content.narrow { (body) }
+                div.net-status id="net-status" hidden {}
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod home;
 pub mod inspections;
 pub mod layout;
+pub mod offline;
 pub mod plan;
 pub mod quality;
 pub mod spotcheck;
@@ -19,6 +20,9 @@ use crate::domain::access::Role;
 /// What every signed-in page shows around its content.
 #[derive(Debug, Clone)]
 pub struct Chrome {
+    /// The signed-in person: the page's `data-user`, so the tablet's outbox knows whose
+    /// kept spot-checks it may send under this session.
+    pub user_id: i32,
     pub lang: Lang,
     pub name: String,
     pub role: Role,

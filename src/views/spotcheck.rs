@@ -249,7 +249,8 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
         html! {
             form.spotcheck id="spotcheck" method="post" action={ "/spotchecks/" (view.id) "/submit" }
                 data-id=(view.id) data-draft-url={ "/spotchecks/" (view.id) "/draft" }
-                data-photo-url={ "/spotchecks/" (view.id) "/photos/" } novalidate {
+                data-photo-url={ "/spotchecks/" (view.id) "/photos/" }
+                data-person=(view.subject_name) data-checklist=(t(l, &c.title)) novalidate {
                 input type="hidden" name="_csrf" value=(chrome.csrf);
                 input type="hidden" name="version" value=(view.version_id);
                 input type="hidden" name="site" value=(view.site_id);

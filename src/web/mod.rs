@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod home;
 pub mod inspections;
+pub mod offline;
 pub mod plan;
 pub mod quality;
 pub mod query;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/{file}", get(static_file))
         .route("/", get(home::home))
         .merge(spotchecks::routes())
+        .merge(offline::routes())
         .merge(inspections::routes())
         .merge(training::routes())
         .merge(quality::routes())

@@ -114,6 +114,7 @@ impl Viewer {
 
     pub fn chrome(&self) -> views::Chrome {
         views::Chrome {
+            user_id: self.user.id,
             lang: self.lang,
             name: self.user.name.clone(),
             role: self.scope.role,
