@@ -520,13 +520,15 @@
     });
 
     refresh();
-    if (local && local.pairs) saveDraft();
-    // A kept check the server sent back: show its messages on the form to fix.
+    // A kept check the server sent back: show its messages on the form to fix (and leave
+    // the server's draft alone until something changes). Otherwise bring the server's
+    // draft up to what this device kept.
     Kept.all().then(function (all) {
-      all.forEach(function (e) {
-        if (e.id === id && e.state === "needs-fixing") showErrors(e.messages || [], e.missing || []);
-      });
-    }, function () { /* nothing kept */ });
+      return all.filter(function (e) { return e.id === id && e.state === "needs-fixing"; })[0];
+    }, function () { return null; }).then(function (fixing) {
+      if (fixing) showErrors(fixing.messages || [], fixing.missing || []);
+      else if (local && local.pairs) saveDraft();
+    });
   }
 
   function shrink(file, max, done) {

@@ -1,26 +1,33 @@
-//! A supervisor's tablet in a real headless Chromium (768×1024): sign in, tap through a
-//! whole lobby-reception spot-check, lose the connection half-way, keep scoring, submit
-//! while offline, get the connection back — and exactly one inspection is stored, with
-//! the score the engine gives those answers.
+//! A supervisor's tablet in a real headless Chromium (768×1024):
+//! - sign in, tap through a whole lobby-reception spot-check, lose the connection
+//!   half-way, keep scoring, submit while offline, get the connection back — and exactly
+//!   one inspection is stored, with the score the engine gives those answers;
+//! - the session ends while the check is kept offline: it stays, the banner asks to sign
+//!   in, and after signing in it is stored exactly once;
+//! - a shared tablet: a check kept by one supervisor is neither sent under another's
+//!   session nor shown to them, and is sent when its inspector signs in again;
+//! - a kept check the server refuses comes back as a draft to fix, with the messages.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's packages, installed by .ci/run); where
 //! they are missing the test prints a SKIP line (and fails under CI).
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Backend, TestDb, seed_world};
+use common::{Backend, TestDb, World, seed_world};
 use decorum::app::{self, AppState};
 use decorum::domain::ItemKind;
 use decorum::domain::scoring::{Answer, Context, Gender, Subject, resolve_context, score};
 use decorum::store::library::current_checklists;
-use entity::inspection;
+use entity::{inspection, session};
 use fantoccini::{Client, ClientBuilder, Locator};
 use sea_orm::EntityTrait;
+use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
 fn find_program(names: &[&str]) -> Option<PathBuf> {
@@ -113,122 +120,313 @@ async fn screenshot(browser: &Client, name: &str) {
     }
 }
 
-#[tokio::test]
-async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
-    let (Some(driver_bin), Some(chrome)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        common::skip_or_fail(
-            "browser test",
-            "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
+/// The browser tests take turns: each runs a Chromium, and two at once on a small
+/// machine make the timings they wait on flaky.
+static TURN: Mutex<()> = Mutex::const_new(());
+
+/// A tablet: the app (which the test can take down and bring back) and a Chromium on it.
+struct Tablet {
+    server: Server,
+    browser: Client,
+    base: String,
+    test_db: TestDb,
+    world: World,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+impl Tablet {
+    /// `None` (a SKIP line; a failure under CI) without chromedriver and Chromium.
+    async fn open() -> Option<Tablet> {
+        let (Some(driver_bin), Some(chrome)) = (
+            find_program(&["chromedriver"]),
+            find_program(&["chromium", "chromium-browser", "google-chrome"]),
+        ) else {
+            common::skip_or_fail(
+                "browser test",
+                "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
+            );
+            return None;
+        };
+
+        // The app on SQLite, with sites, people and the shipped library.
+        let test_db = TestDb::new(Backend::Sqlite, "browser").await.unwrap();
+        test_db.import_library().await;
+        let world = seed_world(&test_db.db).await;
+        let state = AppState::new(test_db.db.clone(), test_db.config.clone());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let server = Server::start(addr, state).await;
+
+        // chromedriver and a headless Chromium with a tablet-sized window.
+        let driver_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Driver(
+            Command::new(driver_bin)
+                .arg(format!("--port={driver_port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
         );
-        return;
-    };
-
-    // The app on SQLite, with sites, people and the shipped library.
-    let test_db = TestDb::new(Backend::Sqlite, "browser").await.unwrap();
-    test_db.import_library().await;
-    let world = seed_world(&test_db.db).await;
-    let state = AppState::new(test_db.db.clone(), test_db.config.clone());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let mut server = Server::start(addr, state).await;
-    let base = format!("http://{addr}");
-
-    // chromedriver and a headless Chromium with a tablet-sized window.
-    let driver_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=768,1024",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "mobileEmulation": { "deviceMetrics": { "width": 768, "height": 1024, "pixelRatio": 2.0, "touch": true } }
-        }
-    });
-    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    builder.capabilities(capabilities.as_object().unwrap().clone());
-    let started = Instant::now();
-    let browser = loop {
-        match builder
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-        {
-            Ok(client) => break client,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                eprintln!("waiting for chromedriver: {e}");
-                tokio::time::sleep(Duration::from_millis(300)).await;
+        let profile = tempfile::tempdir().unwrap();
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=768,1024", "--lang=en-US",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "prefs": { "intl.accept_languages": "en-US,en" },
+                "mobileEmulation": { "deviceMetrics": { "width": 768, "height": 1024, "pixelRatio": 2.0, "touch": true } }
             }
-            Err(e) => panic!("cannot start a browser session: {e}"),
+        });
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(capabilities.as_object().unwrap().clone());
+        let started = Instant::now();
+        let browser = loop {
+            match builder
+                .connect(&format!("http://127.0.0.1:{driver_port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                    eprintln!("waiting for chromedriver: {e}");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => panic!("cannot start a browser session: {e}"),
+            }
+        };
+        Some(Tablet {
+            server,
+            browser,
+            base: format!("http://{addr}"),
+            test_db,
+            world,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Fill in the sign-in form the browser is on (or open it) and wait for a page.
+    async fn sign_in(&self, email: &str) {
+        let on_sign_in = self
+            .browser
+            .current_url()
+            .await
+            .is_ok_and(|u| u.path() == "/signin");
+        if !on_sign_in {
+            self.browser.goto(&self.url("/signin")).await.unwrap();
         }
-    };
+        let field = |name: &'static str| async move {
+            self.browser
+                .wait()
+                .for_element(Locator::Css(&format!("input[name={name}]")))
+                .await
+                .unwrap()
+        };
+        field("email").await.send_keys(email).await.unwrap();
+        field("password")
+            .await
+            .send_keys(common::PASSWORD)
+            .await
+            .unwrap();
+        click(&self.browser, "//button[@type='submit']").await;
+        self.browser
+            .wait()
+            .for_element(Locator::Css("body[data-user]"))
+            .await
+            .unwrap();
+    }
 
-    // Sign in as the supervisor.
-    browser.goto(&format!("{base}/signin")).await.unwrap();
-    browser
-        .find(Locator::Css("input[name=email]"))
-        .await
-        .unwrap()
-        .send_keys("supervisor.a@t.test")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(common::PASSWORD)
-        .await
-        .unwrap();
-    click(&browser, "//button[@type='submit']").await;
-    browser
-        .wait()
-        .for_element(Locator::Css("a.tile"))
-        .await
-        .unwrap();
-    screenshot(&browser, "1-home").await;
+    async fn sign_out(&self) {
+        self.browser.goto(&self.url("/")).await.unwrap();
+        click(&self.browser, "//form[@action='/signout']/button").await;
+        self.browser
+            .wait()
+            .for_element(Locator::Css("input[name=email]"))
+            .await
+            .unwrap();
+    }
 
-    // Two taps: the person, then the checklist.
-    click(
-        &browser,
-        &format!("//a[contains(@href, 'subject={}')]", world.staff_a),
-    )
-    .await;
-    click(
-        &browser,
-        "//a[contains(@href, 'checklist=lobby-reception')]",
-    )
-    .await;
-    browser
-        .wait()
-        .for_element(Locator::Id("spotcheck"))
-        .await
-        .unwrap();
-    let url = browser.current_url().await.unwrap();
-    let id = url.path().trim_start_matches("/spotchecks/").to_string();
-    let id = uuid::Uuid::parse_str(&id).expect("the form's URL carries the spot-check UUID");
+    /// Two taps from the spot-check page: the person, then the lobby checklist. Returns
+    /// the form's spot-check id.
+    async fn start_lobby_check(&self, subject: i32) -> uuid::Uuid {
+        self.browser
+            .goto(&self.url("/spotchecks/new"))
+            .await
+            .unwrap();
+        click(
+            &self.browser,
+            &format!("//a[contains(@href, 'subject={subject}')]"),
+        )
+        .await;
+        click(
+            &self.browser,
+            "//a[contains(@href, 'checklist=lobby-reception')]",
+        )
+        .await;
+        self.browser
+            .wait()
+            .for_element(Locator::Id("spotcheck"))
+            .await
+            .unwrap();
+        let url = self.browser.current_url().await.unwrap();
+        let id = url.path().trim_start_matches("/spotchecks/").to_string();
+        uuid::Uuid::parse_str(&id).expect("the form's URL carries the spot-check UUID")
+    }
 
-    let lobby = current_checklists(&test_db.db)
+    /// Tap or type every answer, in the checklist's order.
+    async fn answer(&self, keys: &[String], answers: &BTreeMap<String, Answer>) {
+        for key in keys {
+            answer_item(&self.browser, key, &answers[key]).await;
+        }
+    }
+
+    async fn submit(&self) {
+        click(&self.browser, "//button[@id='submit-button']").await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+
+    async fn text_of(&self, id: &str) -> String {
+        self.browser
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Wait until the banner at the bottom says `wanted`.
+    async fn banner_says(&self, wanted: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text_of("net-status").await;
+            if text.contains(wanted) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(45),
+                "the banner never said {wanted:?}; it says {text:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    async fn row(&self, id: uuid::Uuid) -> Option<inspection::Model> {
+        inspection::Entity::find_by_id(id)
+            .one(&self.test_db.db)
+            .await
+            .unwrap()
+    }
+
+    /// Wait until spot-check `id` is stored as submitted.
+    async fn stored(&self, id: uuid::Uuid) -> inspection::Model {
+        let started = Instant::now();
+        loop {
+            if let Some(row) = self.row(id).await.filter(|r| r.status == "submitted") {
+                return row;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(45),
+                "the kept submission was not sent"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    async fn submitted_count(&self) -> usize {
+        inspection::Entity::find()
+            .all(&self.test_db.db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.status == "submitted")
+            .count()
+    }
+
+    /// Every session ends, as when the 12 hours run out or someone signs out elsewhere.
+    async fn end_sessions(&self) {
+        session::Entity::delete_many()
+            .exec(&self.test_db.db)
+            .await
+            .unwrap();
+    }
+
+    async fn close(mut self) {
+        self.browser.clone().close().await.unwrap();
+        self.server.down().await;
+    }
+}
+
+async fn answer_item(browser: &Client, key: &str, answer: &Answer) {
+    let item = format!("//div[@id='item-{key}']");
+    match answer {
+        Answer::Pass => click(browser, &format!("{item}//input[@value='pass']/..")).await,
+        Answer::Fail => click(browser, &format!("{item}//input[@value='fail']/..")).await,
+        Answer::Scale(v) => {
+            click(
+                browser,
+                &format!("{item}//input[@name='a.{key}' and @value='{v}']/.."),
+            )
+            .await
+        }
+        Answer::Measure(v) => {
+            let input = browser
+                .find(Locator::XPath(&format!("{item}//input[@type='number']")))
+                .await
+                .unwrap();
+            input.send_keys(&v.to_string()).await.unwrap();
+        }
+        Answer::Heard(list) => {
+            for i in list {
+                click(
+                    browser,
+                    &format!("{item}//input[@name='h.{key}' and @value='{i}']/.."),
+                )
+                .await;
+            }
+        }
+        Answer::Done(list) => {
+            for i in list {
+                click(
+                    browser,
+                    &format!("{item}//input[@name='s.{key}' and @value='{i}']/.."),
+                )
+                .await;
+            }
+        }
+        other => panic!("the lobby checklist has no item answered {other:?}"),
+    }
+}
+
+/// The lobby checklist's perfect answers for staff A (a female lobby concierge), with
+/// one ordinary check failed so the score is not simply 100; and the answered keys in
+/// the checklist's order.
+async fn lobby_answers(
+    tablet: &Tablet,
+) -> (
+    decorum::store::library::StoredChecklist,
+    Subject,
+    BTreeMap<String, Answer>,
+    Vec<String>,
+) {
+    let lobby = current_checklists(&tablet.test_db.db)
         .await
         .unwrap()
         .into_iter()
@@ -239,7 +437,6 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
         position: Some("lobby-concierge".into()),
     };
     let mut answers = common::perfect_answers(&lobby.checklist, &subject, &Context::new());
-    // One check fails, so the expected score is not simply 100.
     let failing = lobby
         .checklist
         .items()
@@ -248,111 +445,63 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
         .unwrap()
         .key
         .clone();
-    answers.insert(failing.clone(), Answer::Fail);
+    answers.insert(failing, Answer::Fail);
     let keys: Vec<String> = lobby
         .checklist
         .items()
         .map(|(_, i)| i.key.clone())
         .filter(|k| answers.contains_key(k))
         .collect();
+    (lobby, subject, answers, keys)
+}
+
+#[tokio::test]
+async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open().await else {
+        return;
+    };
+    tablet.sign_in("supervisor.a@t.test").await;
+    screenshot(&tablet.browser, "1-home").await;
+    let id = tablet.start_lobby_check(tablet.world.staff_a).await;
+    let (lobby, subject, answers, keys) = lobby_answers(&tablet).await;
     let half = keys.len() / 2;
 
-    for (n, key) in keys.iter().enumerate() {
-        if n == half {
-            // Let the autosave reach the server, then drop the connection.
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            screenshot(&browser, "2-half-way").await;
-            server.down().await;
-        }
-        let item = format!("//div[@id='item-{key}']");
-        match &answers[key] {
-            Answer::Pass => click(&browser, &format!("{item}//input[@value='pass']/..")).await,
-            Answer::Fail => click(&browser, &format!("{item}//input[@value='fail']/..")).await,
-            Answer::Scale(v) => {
-                click(
-                    &browser,
-                    &format!("{item}//input[@name='a.{key}' and @value='{v}']/.."),
-                )
-                .await
-            }
-            Answer::Measure(v) => {
-                let input = browser
-                    .find(Locator::XPath(&format!("{item}//input[@type='number']")))
-                    .await
-                    .unwrap();
-                input.send_keys(&v.to_string()).await.unwrap();
-            }
-            Answer::Heard(list) => {
-                for i in list {
-                    click(
-                        &browser,
-                        &format!("{item}//input[@name='h.{key}' and @value='{i}']/.."),
-                    )
-                    .await;
-                }
-            }
-            Answer::Done(list) => {
-                for i in list {
-                    click(
-                        &browser,
-                        &format!("{item}//input[@name='s.{key}' and @value='{i}']/.."),
-                    )
-                    .await;
-                }
-            }
-            other => panic!("the lobby checklist has no item answered {other:?}"),
-        }
-    }
-    screenshot(&browser, "3-offline-answered").await;
-    click(&browser, "//button[@id='submit-button']").await;
+    tablet.answer(&keys[..half], &answers).await;
+    // Let the autosave reach the server, then drop the connection.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    screenshot(&browser, "4-offline-submitted").await;
-    let banner = browser
-        .find(Locator::Id("net-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    screenshot(&tablet.browser, "2-half-way").await;
+    tablet.server.down().await;
+    tablet.answer(&keys[half..], &answers).await;
+    screenshot(&tablet.browser, "3-offline-answered").await;
+    tablet.submit().await;
+    screenshot(&tablet.browser, "4-offline-submitted").await;
+    let banner = tablet.banner_says("kept on this device").await;
     assert!(
-        banner.contains("1"),
+        banner.contains('1'),
         "the page says one spot-check is kept on the device: {banner:?}"
     );
-    let stored = inspection::Entity::find_by_id(id)
-        .one(&test_db.db)
-        .await
-        .unwrap();
     assert!(
-        stored.as_ref().is_none_or(|s| s.status == "draft"),
+        tablet.row(id).await.is_none_or(|s| s.status == "draft"),
         "nothing is submitted while offline"
     );
 
     // The connection returns; the outbox sends the spot-check by itself.
-    server.up().await;
-    let started = Instant::now();
-    let submitted = loop {
-        let row = inspection::Entity::find_by_id(id)
-            .one(&test_db.db)
-            .await
-            .unwrap();
-        if let Some(row) = row.filter(|r| r.status == "submitted") {
-            break row;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(45),
-            "the kept submission was not sent after reconnecting"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
-    browser
+    tablet.server.up().await;
+    let submitted = tablet.stored(id).await;
+    tablet
+        .browser
         .wait()
-        .for_url(&url::Url::parse(&format!("{base}/inspections/{id}")).unwrap())
+        .for_url(&url::Url::parse(&tablet.url(&format!("/inspections/{id}"))).unwrap())
         .await
         .unwrap();
-    screenshot(&browser, "5-result").await;
+    screenshot(&tablet.browser, "5-result").await;
 
-    let all = inspection::Entity::find().all(&test_db.db).await.unwrap();
-    assert_eq!(all.len(), 1, "exactly one inspection is stored");
+    assert_eq!(
+        tablet.submitted_count().await,
+        1,
+        "exactly one inspection is stored"
+    );
     let (context, _) = resolve_context(&lobby.checklist, &Context::new());
     let expected = score(&lobby.checklist, &subject, &context, &answers);
     assert!(expected.problems.is_empty() && expected.unanswered.is_empty());
@@ -363,12 +512,181 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
         expected.percent
     );
     assert_eq!(submitted.passed, Some(expected.passed));
-    let page = browser.source().await.unwrap();
+    let page = tablet.browser.source().await.unwrap();
     assert!(
         page.contains(&format!("{:.1}%", expected.percent)),
         "the result page shows the score"
     );
+    tablet.close().await;
+}
 
-    browser.close().await.unwrap();
-    server.down().await;
+/// Score a whole lobby check, lose the connection, submit: the check is kept offline.
+async fn keep_a_check_offline(tablet: &mut Tablet, inspector: &str) -> uuid::Uuid {
+    tablet.sign_in(inspector).await;
+    let id = tablet.start_lobby_check(tablet.world.staff_a).await;
+    let (_, _, answers, keys) = lobby_answers(tablet).await;
+    tablet.answer(&keys, &answers).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tablet.server.down().await;
+    tablet.submit().await;
+    tablet.banner_says("kept on this device").await;
+    id
+}
+
+#[tokio::test]
+async fn a_kept_check_survives_the_session_ending_and_is_sent_after_signing_in() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open().await else {
+        return;
+    };
+    let id = keep_a_check_offline(&mut tablet, "supervisor.a@t.test").await;
+
+    // The session ends while the tablet is offline; then the connection returns.
+    tablet.end_sessions().await;
+    tablet.server.up().await;
+    let banner = tablet.banner_says("Signed out: sign in to send 1").await;
+    screenshot(&tablet.browser, "6-signed-out").await;
+    assert!(!banner.contains("will be sent when"), "{banner}");
+    assert_eq!(tablet.submitted_count().await, 0);
+
+    // The banner's link signs in and the kept check goes out, once, as its inspector's.
+    click(&tablet.browser, "//div[@id='net-status']//a").await;
+    tablet.sign_in("supervisor.a@t.test").await;
+    let stored = tablet.stored(id).await;
+    assert_eq!(stored.inspector_id, tablet.world.supervisor_a);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(tablet.submitted_count().await, 1, "stored exactly once");
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    let started = Instant::now();
+    while !tablet.text_of("kept-list").await.contains("Sent") {
+        assert!(started.elapsed() < Duration::from_secs(10), "no receipt");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    screenshot(&tablet.browser, "7-kept-sent").await;
+    tablet.close().await;
+}
+
+#[tokio::test]
+async fn on_a_shared_tablet_a_kept_check_waits_for_its_inspector() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open().await else {
+        return;
+    };
+    let id = keep_a_check_offline(&mut tablet, "supervisor.a@t.test").await;
+    tablet.end_sessions().await;
+    tablet.server.up().await;
+    tablet.banner_says("Signed out").await;
+
+    // Someone else signs in on the same tablet: nothing is sent under their session,
+    // and they see only that the tablet holds another person's check.
+    tablet.sign_in("manager.a@t.test").await;
+    let banner = tablet
+        .banner_says("holds 1 spot-check(s) of another person")
+        .await;
+    assert!(!banner.contains("staff.a"), "{banner}");
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    tablet.banner_says("another person").await;
+    tokio::time::sleep(Duration::from_millis(6000)).await;
+    assert_eq!(
+        tablet.text_of("kept-list").await,
+        "",
+        "no content of A's check"
+    );
+    assert!(tablet.text_of("kept-others").await.contains('1'));
+    screenshot(&tablet.browser, "8-shared-tablet").await;
+    assert!(
+        tablet.row(id).await.is_none_or(|r| r.status == "draft"),
+        "nothing is sent under the other person's session"
+    );
+
+    // The inspector signs in again: sent, as theirs.
+    tablet.sign_out().await;
+    tablet.sign_in("supervisor.a@t.test").await;
+    let stored = tablet.stored(id).await;
+    assert_eq!(stored.inspector_id, tablet.world.supervisor_a);
+    assert_eq!(tablet.submitted_count().await, 1);
+    tablet.close().await;
+}
+
+#[tokio::test]
+async fn a_kept_check_the_server_refuses_comes_back_as_a_draft_to_fix() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open().await else {
+        return;
+    };
+    tablet.sign_in("supervisor.a@t.test").await;
+    let id = tablet.start_lobby_check(tablet.world.staff_a).await;
+    let (_, _, answers, keys) = lobby_answers(&tablet).await;
+    tablet.answer(&keys, &answers).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tablet.server.down().await;
+    // A shift the server does not know: it will refuse the content (422).
+    tablet
+        .browser
+        .execute(
+            "var s = document.querySelector('select[name=shift_period]'); \
+             s.add(new Option('brunch', 'brunch')); s.value = 'brunch';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tablet.submit().await;
+    tablet.banner_says("kept on this device").await;
+
+    tablet.server.up().await;
+    tablet.banner_says("need fixing").await;
+    assert!(tablet.row(id).await.is_none_or(|r| r.status == "draft"));
+
+    // The kept page offers it back; the form opens with the answers and the message.
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    let started = Instant::now();
+    while !tablet.text_of("kept-list").await.contains("Needs fixing") {
+        assert!(started.elapsed() < Duration::from_secs(10), "not listed");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(tablet.text_of("kept-list").await.contains("brunch"));
+    screenshot(&tablet.browser, "9-needs-fixing").await;
+    click(&tablet.browser, "//ul[@id='kept-list']//a[@class='button']").await;
+    tablet
+        .browser
+        .wait()
+        .for_element(Locator::Id("spotcheck"))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !tablet.text_of("form-errors").await.contains("brunch") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no message on the form"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let checked: bool = tablet
+        .browser
+        .execute(
+            &format!(
+                "return document.querySelectorAll('#spotcheck input[type=radio]:checked').length >= {};",
+                keys.len() / 2
+            ),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(checked, "the answers came back from the device");
+
+    // Fixed and submitted again: stored once.
+    tablet
+        .browser
+        .execute(
+            "document.querySelector('select[name=shift_period]').value = 'morning';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tablet.submit().await;
+    tablet.stored(id).await;
+    assert_eq!(tablet.submitted_count().await, 1);
+    tablet.close().await;
 }
