@@ -309,8 +309,63 @@
     (first || box).scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
+  // ---- Offline use: the service worker, and the pages it keeps for this inspector. ----
+  var KIT_MINUTES = 10;
+  function prepareOffline() {
+    if (!("serviceWorker" in navigator) || pageUser === null) return;
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* not over plain HTTP off localhost */ });
+    if (!navigator.onLine) return;
+    var stamp = readJSON("decorum:kit", null);
+    if (stamp && stamp.user === pageUser && Date.now() - stamp.at < KIT_MINUTES * 60000) {
+      document.documentElement.dataset.offlineReady = String(stamp.kept);
+      return;
+    }
+    navigator.serviceWorker.ready.then(function (registration) {
+      return fetch("/offline/urls.json", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+        .then(function (res) { if (!res.ok) throw new Error("kit " + res.status); return res.json(); })
+        .then(function (urls) {
+          return new Promise(function (resolve) {
+            var channel = new MessageChannel();
+            channel.port1.onmessage = function (event) { resolve(event.data); };
+            registration.active.postMessage({ type: "precache", urls: urls }, [channel.port2]);
+          });
+        });
+    }).then(function (reply) {
+      writeJSON("decorum:kit", { user: pageUser, at: Date.now(), kept: reply.kept });
+      document.documentElement.dataset.offlineReady = String(reply.kept);
+    }).catch(function () { /* try again on the next page */ });
+  }
+
+  // A form opened from the offline template takes the id of its URL (made on the device
+  // by the service worker) and the shift of the device's clock.
+  function adoptTemplate(form) {
+    if (form.dataset.template !== "true") return;
+    var match = /^\/spotchecks\/([0-9a-f-]{36})$/.exec(location.pathname);
+    var id = match ? match[1] : (window.crypto && crypto.randomUUID ? crypto.randomUUID() : null);
+    if (!id) return;
+    form.dataset.id = id;
+    form.action = "/spotchecks/" + id + "/submit";
+    form.dataset.draftUrl = "/spotchecks/" + id + "/draft";
+    form.dataset.photoUrl = "/spotchecks/" + id + "/photos/";
+    if (!match) history.replaceState(null, "", "/spotchecks/" + id + location.search);
+    var now = new Date();
+    var date = form.querySelector("input[name=shift_date]");
+    if (date) {
+      date.value = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+    }
+    var period = form.querySelector("select[name=shift_period]");
+    var starts = (form.dataset.shiftStarts || "").split(",").map(function (p) { var kv = p.split(":"); return [kv[0], Number(kv[1])]; });
+    if (period && starts.length) {
+      // The last shift to have started by this hour; before the first, the night's.
+      var current = starts[starts.length - 1][0];
+      starts.forEach(function (s) { if (now.getHours() >= s[1]) current = s[0]; });
+      period.value = current;
+    }
+  }
+
   // ---- The spot-check form. ----
   function setupForm(form) {
+    adoptTemplate(form);
     var id = form.dataset.id;
     var draftKey = "decorum:draft:" + id;
     var saveState = document.getElementById("save-state");
@@ -550,6 +605,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("spotcheck");
     if (form) setupForm(form);
+    prepareOffline();
     var sendNow = document.getElementById("kept-send");
     if (sendNow) sendNow.addEventListener("click", function () { flush(); });
     refreshKnown().then(flush);

@@ -6,7 +6,10 @@
 //!   in, and after signing in it is stored exactly once;
 //! - a shared tablet: a check kept by one supervisor is neither sent under another's
 //!   session nor shown to them, and is sent when its inspector signs in again;
-//! - a kept check the server refuses comes back as a draft to fix, with the messages.
+//! - a kept check the server refuses comes back as a draft to fix, with the messages;
+//! - with the server gone before the tab opens (after one online visit), the app opens
+//!   from the service worker, a spot-check is started and scored, and after the tab is
+//!   closed and the connection is back it is stored exactly once.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's packages, installed by .ci/run); where
 //! they are missing the test prints a SKIP line (and fails under CI).
@@ -312,20 +315,25 @@ impl Tablet {
             .unwrap()
     }
 
-    /// Wait until the banner at the bottom says `wanted`.
-    async fn banner_says(&self, wanted: &str) -> String {
+    /// Wait until the element `id` says `wanted`; returns all it says.
+    async fn says(&self, id: &str, wanted: &str) -> String {
         let started = Instant::now();
         loop {
-            let text = self.text_of("net-status").await;
+            let text = self.text_of(id).await;
             if text.contains(wanted) {
                 return text;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(45),
-                "the banner never said {wanted:?}; it says {text:?}"
+                "#{id} never said {wanted:?}; it says {text:?}"
             );
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
+    }
+
+    /// Wait until the banner at the bottom says `wanted`.
+    async fn banner_says(&self, wanted: &str) -> String {
+        self.says("net-status", wanted).await
     }
 
     async fn row(&self, id: uuid::Uuid) -> Option<inspection::Model> {
@@ -366,6 +374,31 @@ impl Tablet {
             .exec(&self.test_db.db)
             .await
             .unwrap();
+    }
+
+    /// Wait until the service worker has kept the pages for offline use.
+    async fn wait_offline_ready(&self) -> u64 {
+        let started = Instant::now();
+        loop {
+            let kept = self
+                .browser
+                .execute(
+                    "return Number(document.documentElement.dataset.offlineReady || 0);",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_u64()
+                .unwrap_or(0);
+            if kept > 0 {
+                return kept;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the pages for offline use were never kept"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
     }
 
     async fn close(mut self) {
@@ -557,11 +590,7 @@ async fn a_kept_check_survives_the_session_ending_and_is_sent_after_signing_in()
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(tablet.submitted_count().await, 1, "stored exactly once");
     tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
-    let started = Instant::now();
-    while !tablet.text_of("kept-list").await.contains("Sent") {
-        assert!(started.elapsed() < Duration::from_secs(10), "no receipt");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    tablet.says("kept-list", "Sent").await;
     screenshot(&tablet.browser, "7-kept-sent").await;
     tablet.close().await;
 }
@@ -639,11 +668,7 @@ async fn a_kept_check_the_server_refuses_comes_back_as_a_draft_to_fix() {
 
     // The kept page offers it back; the form opens with the answers and the message.
     tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
-    let started = Instant::now();
-    while !tablet.text_of("kept-list").await.contains("Needs fixing") {
-        assert!(started.elapsed() < Duration::from_secs(10), "not listed");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    tablet.says("kept-list", "Needs fixing").await;
     assert!(tablet.text_of("kept-list").await.contains("brunch"));
     screenshot(&tablet.browser, "9-needs-fixing").await;
     click(&tablet.browser, "//ul[@id='kept-list']//a[@class='button']").await;
@@ -653,14 +678,7 @@ async fn a_kept_check_the_server_refuses_comes_back_as_a_draft_to_fix() {
         .for_element(Locator::Id("spotcheck"))
         .await
         .unwrap();
-    let started = Instant::now();
-    while !tablet.text_of("form-errors").await.contains("brunch") {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "no message on the form"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    tablet.says("form-errors", "brunch").await;
     let checked: bool = tablet
         .browser
         .execute(
@@ -688,5 +706,61 @@ async fn a_kept_check_the_server_refuses_comes_back_as_a_draft_to_fix() {
     tablet.submit().await;
     tablet.stored(id).await;
     assert_eq!(tablet.submitted_count().await, 1);
+    tablet.close().await;
+}
+
+#[tokio::test]
+async fn the_app_opens_and_scores_a_new_spot_check_with_the_server_gone_before_the_tab() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open().await else {
+        return;
+    };
+    // One online visit: sign in; the service worker keeps the pages for offline use.
+    tablet.sign_in("supervisor.a@t.test").await;
+    let kept = tablet.wait_offline_ready().await;
+    assert!(kept >= 5, "only {kept} pages kept");
+
+    // The connection is gone before the app is opened again.
+    tablet.browser.goto("about:blank").await.unwrap();
+    tablet.server.down().await;
+    let opened = Instant::now();
+    tablet.browser.goto(&tablet.url("/")).await.unwrap();
+    tablet
+        .browser
+        .wait()
+        .for_element(Locator::Css("body[data-user]"))
+        .await
+        .unwrap();
+    eprintln!("home opened offline in {:?}", opened.elapsed());
+    screenshot(&tablet.browser, "10-offline-home").await;
+
+    let id = tablet.start_lobby_check(tablet.world.staff_a).await;
+    let form_url = tablet.browser.current_url().await.unwrap();
+    assert!(
+        form_url
+            .query()
+            .is_some_and(|q| q.contains("checklist=lobby-reception")),
+        "{form_url}"
+    );
+    let (lobby, subject, answers, keys) = lobby_answers(&tablet).await;
+    tablet.answer(&keys, &answers).await;
+    screenshot(&tablet.browser, "11-offline-new-check").await;
+    tablet.submit().await;
+    tablet.banner_says("kept on this device").await;
+    assert!(tablet.row(id).await.is_none(), "nothing reached the server");
+
+    // The tab is closed; later the connection is back and the app is opened again.
+    tablet.browser.goto("about:blank").await.unwrap();
+    tablet.server.up().await;
+    tablet.browser.goto(&tablet.url("/")).await.unwrap();
+    let stored = tablet.stored(id).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(tablet.submitted_count().await, 1, "stored exactly once");
+    assert_eq!(stored.inspector_id, tablet.world.supervisor_a);
+    assert_eq!(stored.subject_id, tablet.world.staff_a);
+    assert_eq!(stored.checklist_version_id, lobby.version_id);
+    let (context, _) = resolve_context(&lobby.checklist, &Context::new());
+    let expected = score(&lobby.checklist, &subject, &context, &answers);
+    assert!((stored.percent.unwrap() - expected.percent).abs() < 1e-9);
     tablet.close().await;
 }

@@ -12,12 +12,18 @@ use crate::domain::access::Role;
 
 pub const APP_CSS: &str = include_str!("../../static/app.css");
 pub const APP_JS: &str = include_str!("../../static/app.js");
+pub const SERVICE_WORKER_JS: &str = include_str!("../../static/sw.js");
+pub const MANIFEST: &str = include_str!("../../static/manifest.webmanifest");
+pub const ICON_SVG: &str = include_str!("../../static/icon.svg");
 
 /// A short content hash, appended to asset URLs so browsers cache them until they change.
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hasher = Sha256::new();
     hasher.update(APP_CSS);
     hasher.update(APP_JS);
+    hasher.update(SERVICE_WORKER_JS);
+    hasher.update(MANIFEST);
+    hasher.update(ICON_SVG);
     hex::encode(&hasher.finalize()[..6])
 });
 
@@ -27,6 +33,8 @@ fn head(lang: Lang, title: &str) -> Markup {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
             meta name="theme-color" content="#1f3a5f";
+            link rel="manifest" href="/manifest.webmanifest";
+            link rel="icon" type="image/svg+xml" href="/static/icon.svg";
             title { (title) " · Decorum" }
             link rel="stylesheet" href={ "/static/app.css?v=" (*ASSET_VERSION) };
             script src={ "/static/app.js?v=" (*ASSET_VERSION) } defer {}

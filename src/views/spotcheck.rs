@@ -12,6 +12,15 @@ use super::layout::{page, percent};
 use crate::domain::scoring::{Context, Outcome, Scorecard};
 use crate::domain::{Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
 
+/// The hour each shift starts, for the tablet to date a spot-check it starts offline
+/// by its own clock (the server's rule in `current_shift`).
+pub const SHIFT_STARTS: [(&str, u32); 4] = [
+    ("morning", 5),
+    ("afternoon", 12),
+    ("evening", 17),
+    ("night", 22),
+];
+
 pub const PERIODS: [(&str, &str, &str); 4] = [
     ("morning", "早班", "Morning"),
     ("afternoon", "午班", "Afternoon"),
@@ -250,7 +259,10 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
             form.spotcheck id="spotcheck" method="post" action={ "/spotchecks/" (view.id) "/submit" }
                 data-id=(view.id) data-draft-url={ "/spotchecks/" (view.id) "/draft" }
                 data-photo-url={ "/spotchecks/" (view.id) "/photos/" }
-                data-person=(view.subject_name) data-checklist=(t(l, &c.title)) novalidate {
+                data-person=(view.subject_name) data-checklist=(t(l, &c.title))
+                data-template=[view.id.is_nil().then_some("true")]
+                data-shift-starts=(SHIFT_STARTS.iter().map(|(p, h)| format!("{p}:{h}")).collect::<Vec<_>>().join(","))
+                novalidate {
                 input type="hidden" name="_csrf" value=(chrome.csrf);
                 input type="hidden" name="version" value=(view.version_id);
                 input type="hidden" name="site" value=(view.site_id);

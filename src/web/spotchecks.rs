@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/spotchecks/new", get(start))
         .route("/spotchecks/start", get(begin))
+        .route("/spotchecks/template", get(template_page))
         .route("/spotchecks/{id}", get(form_page))
         .route("/spotchecks/{id}/draft", post(save_draft))
         .route("/spotchecks/{id}/submit", post(submit))
@@ -180,11 +181,7 @@ pub async fn start(
             .current_checklists()
             .await?
             .into_iter()
-            .filter(|c| {
-                position
-                    .as_ref()
-                    .is_none_or(|p| c.checklist.positions.contains(&p.key))
-            })
+            .filter(|c| offered_to(c, position.as_ref()))
             .map(|c| ChecklistTile {
                 key: c.checklist.key.clone(),
                 title: c.checklist.title.get(l).to_string(),
@@ -230,6 +227,12 @@ pub async fn start(
     };
     let work = worklist(&state, &viewer).await?;
     Ok(view::start(&viewer.chrome(), &sites, chosen, &staff, &work).into_response())
+}
+
+/// Whether a checklist is offered for a person in `position` (anyone without one may be
+/// checked on every checklist).
+pub fn offered_to(checklist: &StoredChecklist, position: Option<&position::Model>) -> bool {
+    position.is_none_or(|p| checklist.checklist.positions.contains(&p.key))
 }
 
 /// The inspector's open work: drafts, re-checks due, and overdue training for those
@@ -352,8 +355,13 @@ async fn recheck_target(
     Ok((target, row))
 }
 
+/// A spot-check id from a path; the nil id belongs to the offline form template and is
+/// never a spot-check's.
 fn parse_uuid(raw: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| AppError::Forbidden)
+    Uuid::parse_str(raw)
+        .ok()
+        .filter(|id| !id.is_nil())
+        .ok_or(AppError::Forbidden)
 }
 
 /// A stored spot-check the viewer may continue, or `None` for a new one.
@@ -405,14 +413,7 @@ async fn form_page(
                 optional_id(q.recheck.as_deref(), "re-check")?.ok_or(AppError::Forbidden)?;
             (recheck_target(&state, &viewer, recheck).await?.0, None)
         }
-        None => {
-            let site = optional_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
-            let subject =
-                optional_id(q.subject.as_deref(), "person")?.ok_or(AppError::Forbidden)?;
-            let key = q.checklist.ok_or(AppError::Forbidden)?;
-            let version = current_version(&state, &key).await?;
-            (target(&state, &viewer, site, subject, version).await?, None)
-        }
+        None => (fresh_target(&state, &viewer, &q).await?, None),
     };
     let mut draft = row.as_ref().map(DraftState::of).unwrap_or_default();
     if row.is_none() {
@@ -440,6 +441,37 @@ async fn form_page(
         recheck: draft.recheck,
     };
     Ok(render_form(&viewer, id, &target, &state, &[], &[]).into_response())
+}
+
+/// The person and checklist of a new spot-check, from the form's query.
+async fn fresh_target(state: &AppState, viewer: &Viewer, q: &StartQuery) -> AppResult<Target> {
+    let site = optional_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
+    let subject = optional_id(q.subject.as_deref(), "person")?.ok_or(AppError::Forbidden)?;
+    let key = q.checklist.as_deref().ok_or(AppError::Forbidden)?;
+    let version = current_version(state, key).await?;
+    target(state, viewer, site, subject, version).await
+}
+
+/// A new spot-check's form without an id, which the tablet keeps for offline use
+/// (`/offline/urls.json` lists it): opened from the cache under
+/// `/spotchecks/{id}?site=…`, the page takes the id of its URL, made on the device.
+async fn template_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<StartQuery>,
+) -> AppResult<Response> {
+    let target = fresh_target(&state, &viewer, &q).await?;
+    let (shift_date, shift_period) = current_shift();
+    let form = FormState {
+        shift_date,
+        shift_period: shift_period.to_string(),
+        context: Default::default(),
+        answers: Default::default(),
+        fields: Vec::new(),
+        photos: BTreeMap::new(),
+        recheck: None,
+    };
+    Ok(render_form(&viewer, Uuid::nil(), &target, &form, &[], &[]).into_response())
 }
 
 /// What the form shows besides the checklist: the shift, context, answers so far.
