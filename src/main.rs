@@ -520,12 +520,12 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("Decorum is serving on http://{local}");
+    let header_read_timeout = config.header_read_timeout;
     let state = AppState::new(db, config);
-    axum::serve(listener, app::build(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    app::serve(listener, app::build(state), header_read_timeout, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
     Ok(())
 }
 

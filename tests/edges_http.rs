@@ -1,16 +1,21 @@
-//! Exports and the server's edges over HTTP, on SQLite and PostgreSQL: spreadsheet
-//! formulas in CSV exports are neutralised.
+//! Exports and the server's edges over HTTP, on SQLite and PostgreSQL where a database
+//! is involved: spreadsheet formulas in CSV exports are neutralised, a client trickling
+//! its headers is cut off, a panicking handler answers 500 with a request id, and page
+//! numbers or quiz indexes near the integer limits answer 400.
 
 mod common;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-use common::{BACKENDS, TestApp, World, seed_world};
+use common::{BACKENDS, Backend, TestApp, World, seed_world};
 use decorum::domain::ItemKind;
 use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Context, Gender, Subject};
 use reqwest::Client;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// What the probe typed into notes and names: each would run as a formula in Excel.
 const PAYLOADS: [&str; 6] = [
@@ -177,6 +182,263 @@ async fn csv_exports_neutralise_spreadsheet_formulas() {
                     );
                 }
             }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_trickling_headers_is_cut_off() {
+    let timeout = Duration::from_secs(2);
+    let Some(app) = TestApp::spawn_with(
+        Backend::Sqlite,
+        "header_timeout",
+        |config| config.header_read_timeout = timeout,
+        axum::Router::new(),
+    )
+    .await
+    else {
+        return;
+    };
+    let address = app.base.trim_start_matches("http://").to_string();
+    let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    let started = Instant::now();
+    let closed = tokio::spawn(async move {
+        let mut answer = Vec::new();
+        let _ = read.read_to_end(&mut answer).await;
+        (
+            started.elapsed(),
+            String::from_utf8_lossy(&answer).into_owned(),
+        )
+    });
+    // One header byte a second, for up to 15 s: never a complete request.
+    let request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz";
+    for byte in request.iter() {
+        if closed.is_finished() || write.write_all(&[*byte]).await.is_err() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(if *byte == b'\n' { 0 } else { 1000 })).await;
+    }
+    let (elapsed, answer) = tokio::time::timeout(Duration::from_secs(5), closed)
+        .await
+        .expect("the server closed the connection")
+        .unwrap();
+    assert!(
+        elapsed < timeout + Duration::from_secs(2),
+        "closed after {elapsed:?}, the timeout is {timeout:?}"
+    );
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    // A prompt client is served as usual.
+    let reply = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(reply.status(), 200);
+}
+
+/// Log lines written while the tests run, to check what requests log and what they never do.
+fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let sink = logs.clone();
+        tracing_subscriber::fmt()
+            .with_env_filter("info,sqlx=warn,sea_orm=warn")
+            .with_ansi(false)
+            .with_writer(move || LogSink(sink.clone()))
+            .try_init()
+            .ok();
+        logs
+    })
+    .clone()
+}
+
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn requests_are_traced_and_a_panic_answers_500() {
+    let logs = captured_logs();
+    for backend in BACKENDS {
+        let boom = axum::Router::new().route(
+            "/boom",
+            axum::routing::get(|| async {
+                std::hint::black_box(None::<&'static str>).expect("a handler bug")
+            }),
+        );
+        let Some(app) = TestApp::spawn_with(backend, "panic_guard", |_| {}, boom).await else {
+            continue;
+        };
+        seed_world(&app.test_db.db).await;
+        // One connection (reqwest keeps it alive): the panic does not reset it.
+        let client = app.new_client();
+        let reply = client.get(app.url("/boom")).send().await.unwrap();
+        assert_eq!(reply.status(), 500, "{backend:?}");
+        let id = reply.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            uuid::Uuid::parse_str(&id).is_ok(),
+            "a generated request id: {id}"
+        );
+        assert!(
+            reply.text().await.unwrap().contains("Something went wrong"),
+            "the app's error page"
+        );
+        let reply = client
+            .get(app.url("/boom"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 500, "{backend:?}");
+        let body: serde_json::Value = reply.json().await.unwrap();
+        assert_eq!(
+            body["messages"][0], "something went wrong",
+            "the API's error"
+        );
+        let reply = client
+            .get(app.url("/healthz"))
+            .header("x-request-id", "from-the-proxy-1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 200);
+        assert_eq!(reply.headers()["x-request-id"], "from-the-proxy-1");
+
+        // A sign-in with secrets in the query, a cookie and the body.
+        let page = client
+            .get(app.url("/signin?next=/training&token=QUERY-SECRET"))
+            .header("cookie", "decorum_session=COOKIE-SECRET")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        client
+            .post(app.url("/signin"))
+            .form(&[
+                ("email", "staff.a@t.test"),
+                ("password", "PASSWORD-SECRET"),
+                ("_csrf", &common::csrf_in(&page)),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+        assert!(text.contains("a handler bug"), "the panic is logged");
+        let line = text
+            .lines()
+            .find(|l| l.contains(&id) && l.contains("status=500"))
+            .unwrap_or_else(|| panic!("a log line for request {id}:\n{text}"));
+        assert!(
+            line.contains("path=/boom") && line.contains("method=GET") && line.contains("latency="),
+            "{line}"
+        );
+        assert!(text.contains("path=/signin") && text.contains("status=401"));
+        for secret in ["QUERY-SECRET", "COOKIE-SECRET", "PASSWORD-SECRET"] {
+            assert!(!text.contains(secret), "{secret} is logged:\n{text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn numbers_near_the_integer_limits_answer_400() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "integer_limits").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let (quality, _) = app.sign_in("quality@t.test").await;
+        let (admin, _) = app.sign_in("admin@t.test").await;
+        let huge = [
+            u64::MAX.to_string(),
+            (u64::MAX / 50 + 1).to_string(),
+            "1000001".into(),
+        ];
+        for page in &huge {
+            for (client, path) in [
+                (&quality, "/inspections"),
+                (&quality, "/audit"),
+                (&admin, "/admin/people"),
+            ] {
+                let status = client
+                    .get(app.url(&format!("{path}?page={page}")))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                assert_eq!(status, 400, "{backend:?} {path}?page={page}");
+            }
+        }
+        for path in [
+            "/inspections?page=1000000",
+            "/audit?page=1000000",
+            "/admin/people?page=3",
+        ] {
+            let client = if path.starts_with("/admin") {
+                &admin
+            } else {
+                &quality
+            };
+            let status = client.get(app.url(path)).send().await.unwrap().status();
+            assert_eq!(
+                status, 200,
+                "{backend:?} {path}: past the end is an empty page"
+            );
+        }
+
+        // A failed check assigns training; its quiz with indexes at the limit is a 400.
+        let (sup, sup_csrf) = app.sign_in("supervisor.a@t.test").await;
+        let failed = check_items(&app, 1).await;
+        let inspection = submit(
+            &app,
+            &sup,
+            &sup_csrf,
+            &w,
+            w.staff_a,
+            &failed,
+            &BTreeMap::new(),
+        )
+        .await;
+        let assignment = entity::training_assignment::Entity::find()
+            .filter(entity::training_assignment::Column::InspectionId.eq(inspection))
+            .one(&app.test_db.db)
+            .await
+            .unwrap()
+            .expect("the failure assigned training");
+        let (staff, staff_csrf) = app.sign_in("staff.a@t.test").await;
+        let max = usize::MAX.to_string();
+        for (question, option) in [
+            (max.as_str(), "0"),
+            ("0", max.as_str()),
+            (max.as_str(), max.as_str()),
+        ] {
+            let status = staff
+                .post(app.url(&format!("/training/{}/quiz", assignment.id)))
+                .form(&[
+                    ("_csrf", staff_csrf.as_str()),
+                    (&format!("q.{question}"), option),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, 400, "{backend:?} q.{question}={option}");
         }
     }
 }
