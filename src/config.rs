@@ -16,6 +16,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The checklist library (checklists, modules, positions, the standard).
     pub checklists_dir: PathBuf,
+    /// The header a trusted reverse proxy puts the client's address in (e.g.
+    /// `X-Forwarded-For`); without it, the address is the connection's peer and such
+    /// headers are ignored (any client could write them).
+    pub trusted_proxy_header: Option<String>,
     /// See [`HEADER_READ_TIMEOUT`].
     pub header_read_timeout: Duration,
 }
@@ -29,6 +33,7 @@ impl Config {
             database_url,
             data_dir,
             checklists_dir,
+            trusted_proxy_header: None,
             header_read_timeout: HEADER_READ_TIMEOUT,
         }
     }

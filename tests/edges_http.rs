@@ -1,7 +1,9 @@
-//! Exports and the server's edges over HTTP, on SQLite and PostgreSQL where a database
-//! is involved: spreadsheet formulas in CSV exports are neutralised, a client trickling
-//! its headers is cut off, a panicking handler answers 500 with a request id, and page
-//! numbers or quiz indexes near the integer limits answer 400.
+//! Exports, redirects and the server's edges over HTTP, on SQLite and PostgreSQL where a
+//! database is involved: spreadsheet formulas in CSV exports are neutralised, redirects
+//! after sign-in and language choice stay on the site, sign-in throttling is per account
+//! and address, a client trickling its headers is cut off, a panicking handler answers
+//! 500 with a request id, and page numbers or quiz indexes near the integer limits
+//! answer 400.
 
 mod common;
 
@@ -183,6 +185,179 @@ async fn csv_exports_neutralise_spreadsheet_formulas() {
                 }
             }
         }
+    }
+}
+
+/// The sign-in page's hidden `next` field.
+fn next_in(html: &str) -> String {
+    let at = html.find("name=\"next\" value=\"").expect("a next field") + 19;
+    html[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn redirects_after_sign_in_and_language_stay_on_the_site() {
+    // As typed in the address bar (percent-encoded), and as the value a form posts.
+    let hostile: [(&str, &str); 7] = [
+        ("%2F%09%2Fevil.example", "/\t/evil.example"),
+        ("%2Fx%0D%0ASet-Cookie:%20a=b", "/x\r\nSet-Cookie: a=b"),
+        ("%2F%0A%2Fevil.example", "/\n/evil.example"),
+        ("%2F%2Fevil.example", "//evil.example"),
+        ("%2F%5Cevil.example", "/\\evil.example"),
+        ("https%3A%2F%2Fevil.example", "https://evil.example"),
+        ("%2F%252F%2Fevil.example", "/%2F/evil.example"),
+    ];
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "redirects").await else {
+            continue;
+        };
+        seed_world(&app.test_db.db).await;
+        let sign_in = async |query: &str, posted: &str| {
+            let client = app.new_client();
+            let page = client
+                .get(app.url(&format!("/signin?next={query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status(), 200, "{query}");
+            let page = page.text().await.unwrap();
+            let reply = client
+                .post(app.url("/signin"))
+                .form(&[
+                    ("email", "staff.a@t.test"),
+                    ("password", common::PASSWORD),
+                    ("_csrf", &common::csrf_in(&page)),
+                    ("next", posted),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(reply.status(), 303, "{backend:?} {posted:?}");
+            let location = reply.headers()["location"].to_str().unwrap().to_string();
+            (next_in(&page), location, client)
+        };
+        for (query, posted) in hostile {
+            let (field, location, _) = sign_in(query, posted).await;
+            assert_eq!(
+                field, "/",
+                "{backend:?}: the form does not carry {posted:?}"
+            );
+            assert_eq!(location, "/", "{backend:?}: {posted:?} goes home");
+        }
+        let (field, location, client) = sign_in("%2Ftraining%3Fdone%3D1", "/training?done=1").await;
+        assert_eq!(
+            (field.as_str(), location.as_str()),
+            ("/training?done=1", "/training?done=1")
+        );
+
+        let home = client.get(app.url("/")).send().await.unwrap();
+        let csrf = common::csrf_in(&home.text().await.unwrap());
+        for (_, posted) in hostile {
+            let reply = client
+                .post(app.url("/settings/lang"))
+                .form(&[("_csrf", csrf.as_str()), ("lang", "en"), ("next", posted)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(reply.status(), 303, "{backend:?} {posted:?}");
+            assert_eq!(reply.headers()["location"], "/", "{backend:?} {posted:?}");
+        }
+    }
+}
+
+/// A sign-in from `address` (as the trusted proxy reports it): the status.
+async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> u16 {
+    let client = app.new_client();
+    let page = client
+        .get(app.url("/signin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    client
+        .post(app.url("/signin"))
+        .header("x-forwarded-for", format!("6.6.6.6, {address}"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("_csrf", &common::csrf_in(&page)),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_password_guesser_locks_out_only_their_own_address() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn_with(
+            backend,
+            "throttle_per_address",
+            |config| config.trusted_proxy_header = Some("X-Forwarded-For".into()),
+            axum::Router::new(),
+        )
+        .await
+        else {
+            continue;
+        };
+        seed_world(&app.test_db.db).await;
+        let (attacker, owner) = ("203.0.113.1", "198.51.100.2");
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in_from(&app, attacker, "staff.a@t.test", "wrong").await,
+                401
+            );
+        }
+        assert_eq!(
+            sign_in_from(&app, attacker, "staff.a@t.test", common::PASSWORD).await,
+            429,
+            "{backend:?}: the guesser's address is throttled for the account"
+        );
+        assert_eq!(
+            sign_in_from(&app, owner, "staff.a@t.test", common::PASSWORD).await,
+            303,
+            "{backend:?}: the owner, elsewhere, signs in"
+        );
+        // One address trying many accounts is throttled across them.
+        let sprayer = "203.0.113.9";
+        for n in 0..20 {
+            let email = format!("nobody{n}@t.test");
+            assert_eq!(sign_in_from(&app, sprayer, &email, "wrong").await, 401);
+        }
+        assert_eq!(
+            sign_in_from(&app, sprayer, "staff.b@t.test", common::PASSWORD).await,
+            429,
+            "{backend:?}: an address with 20 failures is throttled for every account"
+        );
+        assert_eq!(
+            sign_in_from(&app, owner, "staff.b@t.test", common::PASSWORD).await,
+            303
+        );
+    }
+}
+
+#[tokio::test]
+async fn forwarding_headers_are_ignored_unless_a_proxy_is_trusted() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "throttle_untrusted_header").await else {
+            continue;
+        };
+        seed_world(&app.test_db.db).await;
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in_from(&app, "203.0.113.1", "staff.a@t.test", "wrong").await,
+                401
+            );
+        }
+        // Same connection peer: a forged header does not buy new attempts.
+        assert_eq!(
+            sign_in_from(&app, "198.51.100.2", "staff.a@t.test", common::PASSWORD).await,
+            429,
+            "{backend:?}"
+        );
     }
 }
 
