@@ -213,13 +213,7 @@ async fn redirects_after_sign_in_and_language_stay_on_the_site() {
         seed_world(&app.test_db.db).await;
         let sign_in = async |query: &str, posted: &str| {
             let client = app.new_client();
-            let page = client
-                .get(app.url(&format!("/signin?next={query}")))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(page.status(), 200, "{query}");
-            let page = page.text().await.unwrap();
+            let page = app.sign_in_page(&client, &format!("?next={query}")).await;
             let reply = client
                 .post(app.url("/signin"))
                 .form(&[
@@ -267,14 +261,7 @@ async fn redirects_after_sign_in_and_language_stay_on_the_site() {
 /// A sign-in from `address` (as the trusted proxy reports it): the status.
 async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str) -> u16 {
     let client = app.new_client();
-    let page = client
-        .get(app.url("/signin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.sign_in_page(&client, "").await;
     client
         .post(app.url("/signin"))
         .header("x-forwarded-for", format!("6.6.6.6, {address}"))

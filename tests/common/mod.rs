@@ -282,18 +282,22 @@ impl TestApp {
             .expect("client")
     }
 
+    /// The sign-in page as `client` gets it (with its form's CSRF token in a cookie);
+    /// `query` follows `/signin`.
+    pub async fn sign_in_page(&self, client: &reqwest::Client, query: &str) -> String {
+        let page = client
+            .get(self.url(&format!("/signin{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "GET /signin{query}");
+        page.text().await.unwrap()
+    }
+
     /// Sign in through the form; returns the client and the session's CSRF token.
     pub async fn sign_in(&self, email: &str) -> (reqwest::Client, String) {
         let client = self.new_client();
-        let page = client
-            .get(self.url("/signin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = csrf_in(&page);
+        let token = csrf_in(&self.sign_in_page(&client, "").await);
         let response = client
             .post(self.url("/signin"))
             .form(&[
