@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -88,9 +89,18 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn build(state: AppState) -> Router {
+    build_with(state, Router::new())
+}
+
+/// The app with `extra` routes served like its own, inside every layer (the tests add
+/// a route that panics, to see the panic guard answer).
+pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .merge(web::routes())
+        .merge(extra)
+        .layer(CatchPanicLayer::custom(web::requests::panicked))
+        .layer(axum::middleware::from_fn(web::requests::panics_in_json))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
@@ -98,7 +108,54 @@ pub fn build(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .with_state(state);
-    web::security_headers(app)
+    web::traced(web::security_headers(app))
+}
+
+/// Serve `app` on `listener` until `shutdown` completes, then let open requests finish.
+/// HTTP/1 through hyper directly (not `axum::serve`) for the header read timeout: a
+/// client that trickles its headers is cut off after `header_read_timeout`. Each
+/// request carries its connection's peer address (`ConnectInfo<SocketAddr>`).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_read_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::Service as _;
+
+    let mut connections = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: pause instead of spinning.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(service) = connections.call(peer).await;
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_read_timeout)
+            .serve_connection(
+                TokioIo::new(stream),
+                hyper_util::service::TowerToHyperService::new(service),
+            );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    graceful.shutdown().await;
 }
 
 /// 200 when the app can reach its database, 503 when it cannot (so a load balancer

@@ -2,6 +2,11 @@
 //! start-up and shared by the server, the CLI and the tests.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a client may take to send a request's headers before the connection is
+/// closed (slow-loris clients would otherwise hold connections open indefinitely).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -11,6 +16,12 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The checklist library (checklists, modules, positions, the standard).
     pub checklists_dir: PathBuf,
+    /// The header a trusted reverse proxy puts the client's address in (e.g.
+    /// `X-Forwarded-For`); without it, the address is the connection's peer and such
+    /// headers are ignored (any client could write them).
+    pub trusted_proxy_header: Option<String>,
+    /// See [`HEADER_READ_TIMEOUT`].
+    pub header_read_timeout: Duration,
 }
 
 impl Config {
@@ -22,6 +33,8 @@ impl Config {
             database_url,
             data_dir,
             checklists_dir,
+            trusted_proxy_header: None,
+            header_read_timeout: HEADER_READ_TIMEOUT,
         }
     }
 

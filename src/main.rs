@@ -52,6 +52,11 @@ enum Command {
         /// Load the demo data into an empty database and print the demo accounts.
         #[arg(long)]
         demo: bool,
+        /// The header your reverse proxy puts the client's address in (e.g.
+        /// X-Forwarded-For; the last address in it is used). Only set this behind a
+        /// proxy that writes it: without it, the header is ignored.
+        #[arg(long, env = "DECORUM_TRUSTED_PROXY_HEADER")]
+        trusted_proxy_header: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -371,7 +376,17 @@ async fn run(config: Config, command: Command) -> anyhow::Result<()> {
                 println!("password (shown once): {p}");
             }
         }
-        Command::Serve { addr, demo } => serve(config, addr, demo).await?,
+        Command::Serve {
+            addr,
+            demo,
+            trusted_proxy_header,
+        } => {
+            let config = Config {
+                trusted_proxy_header: trusted_proxy_header.filter(|h| !h.trim().is_empty()),
+                ..config
+            };
+            serve(config, addr, demo).await?
+        }
         Command::Backup { file } => {
             let db = open(&config).await?;
             let bytes = db::backup(&db, &config, &file).await?;
@@ -520,12 +535,12 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("Decorum is serving on http://{local}");
+    let header_read_timeout = config.header_read_timeout;
     let state = AppState::new(db, config);
-    axum::serve(listener, app::build(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    app::serve(listener, app::build(state), header_read_timeout, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
     Ok(())
 }
 

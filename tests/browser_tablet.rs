@@ -83,9 +83,13 @@ impl Server {
             }
         };
         let router = app::build(self.state.clone());
-        self.task = Some(tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        }));
+        let header_read_timeout = self.state.config.header_read_timeout;
+        self.task = Some(tokio::spawn(app::serve(
+            listener,
+            router,
+            header_read_timeout,
+            std::future::pending(),
+        )));
     }
 
     /// Drop the listener and every open connection at once.

@@ -10,6 +10,8 @@ pub struct Model {
     pub email: String,
     pub succeeded: bool,
     pub at: DateTimeUtc,
+    /// The client's address (IP, no port); `None` for attempts recorded before it was kept.
+    pub client: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub mod form;
 pub mod library;
 pub mod sampling;
 pub mod scoring;
+pub mod spreadsheet;
 pub mod stats;
 pub mod text;
 pub mod training;

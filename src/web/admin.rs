@@ -302,7 +302,7 @@ async fn people(
             ))
         })?),
     };
-    let page: u64 = q.text("page").parse().unwrap_or(0);
+    let page = super::query::page_number(Some(&q.text("page")))?;
     let filter = PeopleFilter { site, role };
     let (rows, total) = store::people(&state.db, &filter, page, PER_PAGE).await?;
     let view = PeopleView {

@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize)]
 struct AuditQuery {
     entity: Option<String>,
-    page: Option<u64>,
+    page: Option<String>,
 }
 
 async fn list(
@@ -45,7 +45,7 @@ async fn list(
         .order_by_desc(audit_log::Column::Id)
         .paginate(&state.db, PER_PAGE);
     let total = paginator.num_items().await?;
-    let page = q.page.unwrap_or(0);
+    let page = super::query::page_number(q.page.as_deref())?;
     let rows = paginator.fetch_page(page).await?;
     let names = org::names(&state.db, rows.iter().filter_map(|r| r.actor_id).collect()).await?;
     let rows: Vec<AuditRow> = rows

@@ -15,6 +15,7 @@ use super::error::AppResult;
 use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::access::Scope;
+use crate::domain::spreadsheet::csv_cell;
 use crate::store::quality::{self, InView, QualityFilter};
 use crate::store::{StoreResult, org};
 
@@ -216,13 +217,19 @@ struct Page<'a> {
     lang: Lang,
 }
 
+/// Write one CSV row, every cell through [`csv_cell`]: notes and names are typed by
+/// people, and a spreadsheet must show them, never run them as formulas.
 fn write_csv<I, T>(out: &mut csv::Writer<Vec<u8>>, record: I) -> StoreResult<()>
 where
     I: IntoIterator<Item = T>,
-    T: AsRef<[u8]>,
+    T: AsRef<str>,
 {
-    out.write_record(record)
-        .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))
+    let invalid = |e: csv::Error| crate::store::StoreError::Invalid(e.to_string());
+    for cell in record {
+        out.write_field(csv_cell(cell.as_ref()).as_bytes())
+            .map_err(invalid)?;
+    }
+    out.write_record(None::<&[u8]>).map_err(invalid)
 }
 
 fn finish_csv(out: csv::Writer<Vec<u8>>) -> StoreResult<Vec<u8>> {

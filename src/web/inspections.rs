@@ -65,7 +65,7 @@ async fn list(
     {
         return Err(AppError::Forbidden);
     }
-    let page: u64 = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let page = super::query::page_number(q.page.as_deref())?;
     let (rows, total) =
         inspections::list(&state.db, &viewer.scope, &filter, page, PER_PAGE).await?;
     let sites = org::visible_sites(&state.db, &viewer.scope).await?;

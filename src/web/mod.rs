@@ -13,6 +13,7 @@ pub mod plan;
 pub mod quality;
 pub mod query;
 pub mod reports;
+pub mod requests;
 pub mod session;
 pub mod spotchecks;
 pub mod training;
@@ -26,6 +27,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
 use crate::views::layout::{APP_CSS, APP_JS, ICON_SVG};
+pub use requests::traced;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -20,7 +20,24 @@ pub fn optional_id(raw: Option<&str>, what: &str) -> AppResult<Option<i32>> {
         .transpose()
 }
 
-/// An optional `YYYY-MM-DD` date.
+/// The largest page number a list accepts. No list has a million pages, and the row
+/// offset computed from a page number (page × rows per page) must not overflow.
+pub const MAX_PAGE: u64 = 1_000_000;
+
+/// A list's page number (0 is the first): blank is the first page; anything else must
+/// be a whole number up to [`MAX_PAGE`], or it is a 400 that names it.
+pub fn page_number(raw: Option<&str>) -> AppResult<u64> {
+    let Some(s) = nonempty(raw) else {
+        return Ok(0);
+    };
+    s.parse::<u64>()
+        .ok()
+        .filter(|page| *page <= MAX_PAGE)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!("`{s}` is not a page number (0 to {MAX_PAGE})"))
+        })
+}
+
 /// A date as people type it (YYYY-MM-DD), within the years 1900 to 9999: dates are
 /// widened to whole weeks and months and compared with ranges around them, which
 /// chrono cannot do at the ends of its calendar. The error says why, for the person.

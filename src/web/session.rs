@@ -2,10 +2,13 @@
 //! the cookie holds a random token, the database its SHA-256. Also CSRF tokens (one per
 //! session, checked on every form that changes data) and sign-in throttling.
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::Form;
-use axum::extract::{FromRequestParts, State};
-use axum::http::HeaderMap;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
+use axum::http::uri::PathAndQuery;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
@@ -29,8 +32,12 @@ pub const SESSION_COOKIE: &str = "decorum_session";
 const LOGIN_COOKIE: &str = "decorum_login";
 /// A session lasts a long shift without activity before it expires.
 const SESSION_HOURS: i64 = 12;
-/// Failed sign-ins allowed per account in the throttle window.
+/// Failed sign-ins allowed per account from one address in the throttle window. Counted
+/// per address so that someone guessing at an account locks out only themselves: its
+/// owner, elsewhere, still signs in.
 const MAX_FAILURES: u64 = 5;
+/// Failed sign-ins allowed from one address, whatever the accounts, in the window.
+const MAX_ADDRESS_FAILURES: u64 = 20;
 const THROTTLE_MINUTES: i64 = 15;
 /// Password checks running at once, per app instance.
 static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
@@ -197,11 +204,78 @@ pub struct SignInQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths may be redirected to after sign-in.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+/// The client's IP address: from the trusted proxy's header when one is configured,
+/// else the connection's peer. Throttling counts sign-in failures by it.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip());
+        let trusted = state.config.trusted_proxy_header.as_deref();
+        Ok(ClientAddress(client_address(&parts.headers, trusted, peer)))
+    }
+}
+
+/// The address in the `trusted` header (the last one in it: a proxy appends the address
+/// it saw, and anything before that the client may have written), else the peer's.
+/// Without a trusted header, forwarding headers are ignored: any client can send them.
+fn client_address(headers: &HeaderMap, trusted: Option<&str>, peer: Option<IpAddr>) -> String {
+    let forwarded = trusted
+        .and_then(|name| headers.get_all(name).iter().next_back())
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .map(str::trim)
+        .and_then(|last| {
+            last.parse::<IpAddr>()
+                .ok()
+                .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        });
+    forwarded
+        .or(peer)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+}
+
+/// Where to go after signing in or choosing a language: `next` when it is a path on
+/// this site, else home. Parsed, not pattern-matched: it must be an absolute path (one
+/// leading `/`, not `//` or `/\`, which browsers read as another host), contain no
+/// backslash, whitespace or control character even once percent-decoded (browsers drop
+/// tabs and newlines, so `/%09/evil.example` would become `//evil.example`), and parse as
+/// a URI path and as a header value, so the redirect that carries it cannot fail.
+pub fn local_path(next: Option<&str>) -> String {
+    const HOME: &str = "/";
+    let Some(next) = next else {
+        return HOME.into();
+    };
+    let Ok(decoded) = percent_encoding::percent_decode_str(next).decode_utf8() else {
+        return HOME.into();
+    };
+    let plain = |s: &str| {
+        !s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    };
+    let one_slash = |s: &str| s.starts_with('/') && !s.starts_with("//");
+    let parses = next
+        .parse::<PathAndQuery>()
+        .is_ok_and(|p| p.as_str() == next)
+        && HeaderValue::from_str(next).is_ok();
+    if next.len() <= 2048
+        && one_slash(next)
+        && one_slash(&decoded)
+        && plain(next)
+        && plain(&decoded)
+        && parses
+    {
+        next.to_string()
+    } else {
+        HOME.into()
     }
 }
 
@@ -220,7 +294,7 @@ pub async fn sign_in_page(
     ));
     (
         jar,
-        views::auth::sign_in(lang, &token, &safe_next(q.next.as_deref()), "", None),
+        views::auth::sign_in(lang, &token, &local_path(q.next.as_deref()), "", None),
     )
 }
 
@@ -237,12 +311,13 @@ pub struct SignInForm {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<SignInForm>,
 ) -> AppResult<Response> {
     let lang = request_lang(&headers, None);
-    let next = safe_next(form.next.as_deref());
+    let next = local_path(form.next.as_deref());
     let expected = jar
         .get(LOGIN_COOKIE)
         .map(|c| c.value().to_string())
@@ -263,18 +338,23 @@ pub async fn sign_in(
         ));
     }
     let now = Utc::now();
-    let failures = login_attempt::Entity::find()
+    let failures_here = || {
+        login_attempt::Entity::find()
+            .filter(login_attempt::Column::Client.eq(&client))
+            .filter(login_attempt::Column::Succeeded.eq(false))
+            .filter(login_attempt::Column::At.gt(now - Duration::minutes(THROTTLE_MINUTES)))
+    };
+    let for_account = failures_here()
         .filter(login_attempt::Column::Email.eq(&email))
-        .filter(login_attempt::Column::Succeeded.eq(false))
-        .filter(login_attempt::Column::At.gt(now - Duration::minutes(THROTTLE_MINUTES)))
         .count(&state.db)
         .await?;
-    if failures >= MAX_FAILURES {
-        tracing::warn!(email = %email, "sign-in throttled");
+    let for_address = failures_here().count(&state.db).await?;
+    if for_account >= MAX_FAILURES || for_address >= MAX_ADDRESS_FAILURES {
+        tracing::warn!(email = %email, client = %client, "sign-in throttled");
         return Err(AppError::TooMany(
             lang.pick(
-                "此帳戶登入失敗次數過多，請15分鐘後再試。",
-                "Too many failed sign-ins for this account. Try again in 15 minutes.",
+                "此處登入失敗次數過多，請15分鐘後再試。",
+                "Too many failed sign-ins from here. Try again in 15 minutes.",
             )
             .into(),
         ));
@@ -301,6 +381,7 @@ pub async fn sign_in(
         email: Set(email.clone()),
         succeeded: Set(ok),
         at: Set(now),
+        client: Set(Some(client)),
         ..Default::default()
     }
     .insert(&state.db)
@@ -377,20 +458,77 @@ pub async fn set_lang(
     let mut person: user::ActiveModel = viewer.user.clone().into();
     person.locale = Set(Some(lang.code().to_string()));
     person.update(&state.db).await?;
-    Ok(Redirect::to(&safe_next(form.next.as_deref())))
+    Ok(Redirect::to(&local_path(form.next.as_deref())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/spotchecks")), "/spotchecks");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil")), "/");
-        assert_eq!(safe_next(None), "/");
+        for local in [
+            "/",
+            "/spotchecks",
+            "/quality?site=1&from=2026-11-01",
+            "/%E5%A4%A7",
+        ] {
+            assert_eq!(local_path(Some(local)), local);
+        }
+        for hostile in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/\\/evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/x%0d%0aSet-Cookie:%20a=b",
+            "/%ff",
+            " /evil",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_proxy_header_is_trusted() {
+        let peer: IpAddr = "10.0.0.9".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", "6.6.6.6, 192.0.2.7".parse().unwrap());
+        assert_eq!(client_address(&headers, None, Some(peer)), "10.0.0.9");
+        assert_eq!(
+            client_address(&headers, Some("X-Forwarded-For"), Some(peer)),
+            "192.0.2.7",
+            "the address the proxy appended, not one the client wrote"
+        );
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(
+            client_address(&headers, Some("x-forwarded-for"), Some(peer)),
+            "10.0.0.9"
+        );
+        assert_eq!(client_address(&HeaderMap::new(), None, None), "unknown");
+    }
+
+    proptest! {
+        /// Whatever `next` is, the redirect stays on this site: resolved against the
+        /// app's own URL the way a browser does, it keeps the app's host.
+        #[test]
+        fn redirects_never_leave_the_site(next in "\\PC{0,12}|[/\\\\%09aAfF:.\t\r\n ]{0,8}") {
+            let path = local_path(Some(&next));
+            prop_assert!(HeaderValue::from_str(&path).is_ok());
+            let base = url::Url::parse("https://decorum.test/inspections").unwrap();
+            let resolved = base.join(&path).unwrap();
+            prop_assert_eq!(resolved.host_str(), Some("decorum.test"));
+            prop_assert!(path == "/" || path == next);
+        }
     }
 
     #[test]

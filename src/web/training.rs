@@ -115,8 +115,8 @@ async fn quiz(
         if q >= questions || option >= options {
             return Err(AppError::BadRequest(format!(
                 "question {} has no option {}",
-                q + 1,
-                option + 1
+                q.saturating_add(1),
+                option.saturating_add(1)
             )));
         }
         chosen[q].insert(option);

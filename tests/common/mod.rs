@@ -115,18 +115,32 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend, test: &str) -> Option<TestApp> {
-        let test_db = TestDb::new(backend, test).await?;
+        Self::spawn_with(backend, test, |_| {}, axum::Router::new()).await
+    }
+
+    /// The app with its configuration adjusted and `extra` routes added, served by the
+    /// same function as `decorum serve`.
+    pub async fn spawn_with(
+        backend: Backend,
+        test: &str,
+        configure: impl FnOnce(&mut Config),
+        extra: axum::Router<AppState>,
+    ) -> Option<TestApp> {
+        let mut test_db = TestDb::new(backend, test).await?;
+        configure(&mut test_db.config);
         test_db.import_library().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let state = AppState::new(test_db.db.clone(), test_db.config.clone());
-        tokio::spawn(async move {
-            axum::serve(listener, app::build(state))
-                .await
-                .expect("serve");
-        });
+        let header_read_timeout = test_db.config.header_read_timeout;
+        tokio::spawn(app::serve(
+            listener,
+            app::build_with(state, extra),
+            header_read_timeout,
+            std::future::pending(),
+        ));
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -279,18 +293,22 @@ impl TestApp {
             .expect("client")
     }
 
+    /// The sign-in page as `client` gets it (with its form's CSRF token in a cookie);
+    /// `query` follows `/signin`.
+    pub async fn sign_in_page(&self, client: &reqwest::Client, query: &str) -> String {
+        let page = client
+            .get(self.url(&format!("/signin{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "GET /signin{query}");
+        page.text().await.unwrap()
+    }
+
     /// Sign in through the form; returns the client and the session's CSRF token.
     pub async fn sign_in(&self, email: &str) -> (reqwest::Client, String) {
         let client = self.new_client();
-        let page = client
-            .get(self.url("/signin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = csrf_in(&page);
+        let token = csrf_in(&self.sign_in_page(&client, "").await);
         let response = client
             .post(self.url("/signin"))
             .form(&[
