@@ -437,7 +437,8 @@ async fn report(
                 let (from, to) = period(&p)?;
                 let lang = out.lang;
                 let who = data::find_person(db, &person).await?;
-                let report = data::staff(db, who.id, from, to, today, lang).await?;
+                // The command line sees every site.
+                let report = data::staff(db, who.id, None, from, to, today, lang).await?;
                 (
                     format!("{} <{}>, {from} – {to}", who.name, who.email),
                     out,

@@ -40,6 +40,18 @@ async fn stored_inspection(
     inspector: i32,
     gender: Gender,
 ) -> Uuid {
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    stored_inspection_on(app, date, site, subject, inspector, gender).await
+}
+
+async fn stored_inspection_on(
+    app: &TestApp,
+    date: chrono::NaiveDate,
+    site: i32,
+    subject: i32,
+    inspector: i32,
+    gender: Gender,
+) -> Uuid {
     let lobby = current_checklists(&app.test_db.db)
         .await
         .unwrap()
@@ -59,7 +71,7 @@ async fn stored_inspection(
         Submission {
             id,
             site_id: site,
-            shift_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            shift_date: date,
             shift_period: "morning".into(),
             subject_id: subject,
             inspector_id: inspector,
@@ -190,10 +202,11 @@ async fn every_route_allows_exactly_the_right_people() {
                 ),
                 expect: ["S", "F", "F", "403", "403", "F", "403", "403"],
             },
+            // A draft is its inspector's alone: an admin neither opens nor saves it.
             Row {
                 method: "GET",
                 path: format!("/spotchecks/{draft_a}"),
-                expect: ["S", "200", "403", "403", "200", "403", "403", "403"],
+                expect: ["S", "403", "403", "403", "200", "403", "403", "403"],
             },
             Row {
                 method: "GET",
@@ -326,6 +339,28 @@ async fn every_route_allows_exactly_the_right_people() {
                 path: format!("/reports/staff/{}.pdf", w.staff_a),
                 expect: ["S", "200", "200", "200", "200", "403", "200", "403"],
             },
+            // A record is for those above the person at their sites: a supervisor
+            // does not read their manager's, nor a colleague at another site theirs.
+            Row {
+                method: "GET",
+                path: format!("/reports/staff/{}.pdf", w.manager_a),
+                expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: format!("/reports/staff/{}.pdf", w.supervisor_a),
+                expect: ["S", "200", "200", "200", "200", "403", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: format!("/reports/staff/{}.pdf", w.supervisor_b),
+                expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+            },
+            Row {
+                method: "GET",
+                path: "/reports/staff/999999.pdf".into(),
+                expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+            },
             // The API takes a bearer token, never a browser session.
             Row {
                 method: "GET",
@@ -397,5 +432,391 @@ async fn every_route_allows_exactly_the_right_people() {
             }
         }
         assert!(failures.is_empty(), "{backend:?}:\n{}", failures.join("\n"));
+    }
+}
+
+// ---- rows, not only routes ------------------------------------------------------------
+
+/// A GET's status and body.
+async fn fetch(client: &Client, app: &TestApp, path: &str) -> (u16, Vec<u8>) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+async fn page(client: &Client, app: &TestApp, path: &str) -> String {
+    let (status, body) = fetch(client, app, path).await;
+    assert_eq!(status, 200, "GET {path}");
+    String::from_utf8(body).unwrap()
+}
+
+async fn pdf_text(client: &Client, app: &TestApp, path: &str) -> String {
+    let (status, body) = fetch(client, app, path).await;
+    assert_eq!(status, 200, "GET {path}");
+    common::pdf::text(&body, None)
+}
+
+/// What a read model shows one viewer: `shows` must all be in it, `hides` none.
+#[track_caller]
+fn sees(what: &str, who: &str, body: &str, shows: &[&str], hides: &[&str]) {
+    for s in shows {
+        assert!(body.contains(s), "{what} as {who} lacks {s:?}:\n{body}");
+    }
+    for h in hides {
+        assert!(!body.contains(h), "{what} as {who} shows {h:?}:\n{body}");
+    }
+}
+
+/// A person at both sites, checked at site B three days ago and at site A forty days
+/// ago; a colleague of another role at site A, a staff member beside them, and a
+/// supervisor at site B. Every read model shows each viewer the rows they may open and
+/// nothing else: the dates, inspectors and site names of the other site's checks are
+/// absent, the coverage's "last spot-check" is the one the viewer may open, and a
+/// record or a filter on a person out of reach answers as if the person did not exist.
+#[tokio::test]
+async fn every_read_model_shows_only_rows_the_viewer_may_open() {
+    use decorum::auth::Role;
+    use decorum::store::{tokens, users};
+
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "authorization_rows").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let w = seed_world(db).await;
+        let both = users::add_atomic(
+            db,
+            users::NewUser {
+                email: "staff.ab@t.test".into(),
+                name: "staff.ab".into(),
+                role: Role::Staff,
+                password: Some(common::PASSWORD.into()),
+                position: Some("lobby-concierge".into()),
+                gender: Some(Gender::Female),
+                hire_date: None,
+                sites: vec!["A".into(), "B".into()],
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+        let today = chrono::Local::now().date_naive();
+        // Not a Monday, so no week label of a chart can spell it.
+        let mut at_b = today - chrono::Duration::days(3);
+        if chrono::Datelike::weekday(&at_b) == chrono::Weekday::Mon {
+            at_b -= chrono::Duration::days(1);
+        }
+        let at_a = today - chrono::Duration::days(40);
+        let staff_a_day = today - chrono::Duration::days(5);
+        let (b_day, a_day) = (at_b.to_string(), at_a.to_string());
+        let b_id =
+            stored_inspection_on(&app, at_b, w.site_b, both, w.supervisor_b, Gender::Female).await;
+        let a_id =
+            stored_inspection_on(&app, at_a, w.site_a, both, w.supervisor_a, Gender::Female).await;
+        let (b_id, a_id) = (b_id.to_string(), a_id.to_string());
+        stored_inspection_on(
+            &app,
+            staff_a_day,
+            w.site_a,
+            w.staff_a,
+            w.manager_a,
+            Gender::Female,
+        )
+        .await;
+        let range = format!("from={}&to={today}", today - chrono::Duration::days(60));
+
+        let (manager, _) = app.sign_in("manager.a@t.test").await;
+        let (sup_a, _) = app.sign_in("supervisor.a@t.test").await;
+        let (sup_b, _) = app.sign_in("supervisor.b@t.test").await;
+        let (quality, _) = app.sign_in("quality@t.test").await;
+        let (staff_a2, _) = app.sign_in("staff.a2@t.test").await;
+        let (themself, _) = app.sign_in("staff.ab@t.test").await;
+
+        // The staff record: each viewer the checks at their sites, the person all.
+        let record = format!("/reports/staff/{both}.pdf?{range}&lang=en");
+        let text = pdf_text(&sup_a, &app, &record).await;
+        sees(
+            "record",
+            "supervisor.a",
+            &text,
+            &[&a_day, "supervisor.a", "A Lobby"],
+            &[&b_day, "supervisor.b", "B Lobby"],
+        );
+        let text = pdf_text(&manager, &app, &record).await;
+        sees(
+            "record",
+            "manager.a",
+            &text,
+            &[&a_day],
+            &[&b_day, "supervisor.b", "B Lobby"],
+        );
+        let text = pdf_text(&sup_b, &app, &record).await;
+        sees(
+            "record",
+            "supervisor.b",
+            &text,
+            &[&b_day, "supervisor.b"],
+            &[&a_day, "supervisor.a", "A Lobby"],
+        );
+        for (who, client) in [("staff.ab", &themself), ("quality", &quality)] {
+            let text = pdf_text(client, &app, &record).await;
+            sees(
+                "record",
+                who,
+                &text,
+                &[&a_day, &b_day, "supervisor.a", "supervisor.b"],
+                &[],
+            );
+        }
+        assert_eq!(fetch(&staff_a2, &app, &record).await.0, 403);
+
+        // The site report: staff.ab has not been checked at A for forty days, and that
+        // is the date beside their name, not the site B check manager.a cannot open.
+        for path in [
+            format!("/reports/site.pdf?site={}&{range}&lang=en", w.site_a),
+            format!("/reports/site.pdf?{range}&lang=en"),
+        ] {
+            let text = pdf_text(&manager, &app, &path).await;
+            sees(
+                &path,
+                "manager.a",
+                &text,
+                &["staff.ab", &a_day, "not spot-checked"],
+                &[&b_day, "B Lobby"],
+            );
+        }
+        let site_a_report = format!("/reports/site.pdf?site={}&{range}&lang=en", w.site_a);
+        let text = pdf_text(&quality, &app, &site_a_report).await;
+        sees(
+            "site A report",
+            "quality",
+            &text,
+            &["staff.ab", &a_day],
+            &[&b_day],
+        );
+        // The dashboard's coverage panel names the same people as the report.
+        let text = pdf_text(&manager, &app, &site_a_report).await;
+        let coverage = text
+            .split("Coverage")
+            .nth(1)
+            .and_then(|rest| rest.split("Items to work on").next())
+            .expect("a coverage section");
+        let in_report = ["2 of 3 staff were not spot-checked", "staff.a2", "staff.ab"];
+        sees("site A coverage", "manager.a", coverage, &in_report, &[]);
+        let board = page(
+            &manager,
+            &app,
+            &format!("/quality?site={}&{range}", w.site_a),
+        )
+        .await;
+        let panel = board
+            .split("最近四週未被抽查的員工")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .expect("the dashboard's coverage panel");
+        assert!(
+            panel.contains("(2)") && panel.contains("staff.a2、staff.ab"),
+            "{panel}"
+        );
+
+        // The inspection list, its filter lists, and the dashboard's drill-down to it.
+        let list = page(&sup_a, &app, "/inspections").await;
+        sees(
+            "/inspections",
+            "supervisor.a",
+            &list,
+            &[&a_day, "staff.ab", "staff.a2"],
+            &[&b_day, "supervisor.b", "staff.b<"],
+        );
+        let list = page(&sup_b, &app, "/inspections").await;
+        sees(
+            "/inspections",
+            "supervisor.b",
+            &list,
+            &[&b_day, "staff.ab"],
+            &[&a_day, "supervisor.a", "staff.a2"],
+        );
+        let drill = page(&manager, &app, &format!("/inspections?subject={both}")).await;
+        sees(
+            "drill-down",
+            "manager.a",
+            &drill,
+            &[&a_day],
+            &[&b_day, "supervisor.b"],
+        );
+        let list = page(&themself, &app, "/inspections").await;
+        sees("/inspections", "staff.ab", &list, &[&a_day, &b_day], &[]);
+
+        // The dashboard's panels (staff, calibration) and its person filter.
+        let board = page(&manager, &app, &format!("/quality?{range}")).await;
+        sees(
+            "/quality",
+            "manager.a",
+            &board,
+            &["staff.ab", "supervisor.a"],
+            &["supervisor.b", "staff.b<"],
+        );
+        let chosen = page(&manager, &app, &format!("/quality?subject={both}")).await;
+        sees(
+            "/quality?subject=staff.ab",
+            "manager.a",
+            &chosen,
+            &["staff.ab"],
+            &[],
+        );
+        let unknown = 999_999;
+        let (status, nobody) = fetch(&manager, &app, &format!("/quality?subject={unknown}")).await;
+        let nobody = String::from_utf8(nobody).unwrap();
+        for (filter, id, name) in [
+            ("subject", w.staff_b, "staff.b"),
+            ("subject", w.supervisor_b, "supervisor.b"),
+            ("inspector", w.supervisor_b, "supervisor.b"),
+        ] {
+            let (foreign_status, body) =
+                fetch(&manager, &app, &format!("/quality?{filter}={id}")).await;
+            let body = String::from_utf8(body).unwrap();
+            assert_eq!(foreign_status, status, "{filter}={id}");
+            sees(
+                &format!("/quality?{filter}={id}"),
+                "manager.a",
+                &body,
+                &[],
+                &[name],
+            );
+            if filter == "subject" {
+                // The same page as for nobody at all, but for the id typed.
+                assert_eq!(
+                    body.replace(&format!("subject={id}"), "subject=ID"),
+                    nobody.replace(&format!("subject={unknown}"), "subject=ID"),
+                    "{filter}={id}"
+                );
+            }
+        }
+
+        // The exports: CSV and the API's JSON.
+        for path in [
+            format!("/quality/inspections.csv?{range}"),
+            format!("/quality/responses.csv?{range}"),
+        ] {
+            let csv = page(&manager, &app, &path).await;
+            sees(
+                &path,
+                "manager.a",
+                &csv,
+                &[&a_id],
+                &[&b_id, &b_day, "supervisor.b"],
+            );
+        }
+        let token = tokens::create(db, "manager.a@t.test", "rows")
+            .await
+            .unwrap();
+        for api in ["inspections", "responses"] {
+            let json = app
+                .client
+                .get(app.url(&format!("/api/v1/{api}?{range}")))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            sees(api, "manager.a's token", &json, &[&a_id], &[&b_id, &b_day]);
+        }
+
+        // Training: a supervisor follows their staff's, not their manager's; the
+        // manager their supervisor's, and quality everyone's.
+        let staff_training = entity::training_assignment::Entity::find()
+            .filter(entity::training_assignment::Column::UserId.eq(w.staff_a))
+            .one(db)
+            .await
+            .unwrap()
+            .expect("staff.a has the new-hire curriculum");
+        for person in [w.manager_a, w.supervisor_a] {
+            use sea_orm::{ActiveModelTrait, Set};
+            let mut theirs: entity::training_assignment::ActiveModel =
+                staff_training.clone().into();
+            theirs.id = sea_orm::ActiveValue::NotSet;
+            theirs.user_id = Set(person);
+            theirs.insert(db).await.unwrap();
+        }
+        let team = page(&sup_a, &app, "/training").await;
+        sees(
+            "/training",
+            "supervisor.a",
+            &team,
+            &["staff.ab", "staff.a2"],
+            &["manager.a", "staff.b<"],
+        );
+        let team = page(&manager, &app, "/training").await;
+        sees(
+            "/training",
+            "manager.a",
+            &team,
+            &["staff.ab", "supervisor.a"],
+            &["staff.b<"],
+        );
+        let team = page(&quality, &app, "/training").await;
+        sees(
+            "/training",
+            "quality",
+            &team,
+            &["manager.a", "supervisor.a", "staff.b<"],
+            &[],
+        );
+    }
+}
+
+/// Only the inspector who started a draft saves or submits it: an admin's autosave or
+/// submission is refused, the draft stays the supervisor's, and they carry on with it.
+#[tokio::test]
+async fn a_draft_is_its_inspectors_alone() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "authorization_drafts").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let (sup_a, sup_csrf) = app.sign_in("supervisor.a@t.test").await;
+        let (admin, admin_csrf) = app.sign_in("admin@t.test").await;
+        let draft = Uuid::new_v4();
+        let post = async |client: &Client, csrf: &str, action: &str| {
+            let body = spot_check_body(&app, csrf, w.site_a, w.staff_a, Gender::Female).await;
+            client
+                .post(app.url(&format!("/spotchecks/{draft}/{action}")))
+                .header("accept", "application/json")
+                .form(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        let stored = async || {
+            entity::inspection::Entity::find_by_id(draft)
+                .one(&app.test_db.db)
+                .await
+                .unwrap()
+                .expect("the draft")
+        };
+        assert_eq!(post(&sup_a, &sup_csrf, "draft").await, 200);
+        assert_eq!(post(&admin, &admin_csrf, "draft").await, 403, "{backend:?}");
+        assert_eq!(
+            post(&admin, &admin_csrf, "submit").await,
+            403,
+            "{backend:?}"
+        );
+        let row = stored().await;
+        assert_eq!(
+            (row.inspector_id, row.status.as_str()),
+            (w.supervisor_a, "draft")
+        );
+        assert_eq!(post(&sup_a, &sup_csrf, "draft").await, 200, "{backend:?}");
+        assert_eq!(post(&sup_a, &sup_csrf, "submit").await, 200, "{backend:?}");
+        let row = stored().await;
+        assert_eq!(
+            (row.inspector_id, row.status.as_str()),
+            (w.supervisor_a, "submitted")
+        );
     }
 }

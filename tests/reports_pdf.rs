@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
+use common::pdf::text as pdf_text;
 use common::{BACKENDS, TestApp, World, seed_world};
 use decorum::domain::Lang;
 use decorum::domain::scoring::{Answer, Context};
@@ -31,17 +32,6 @@ use uuid::Uuid;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-/// The text of the whole document, or of one page (numbered from 1), read back with
-/// lopdf through each font's ToUnicode map: what a reader who copies the text gets.
-fn pdf_text(pdf: &[u8], page: Option<usize>) -> String {
-    let doc = lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF");
-    let pages: Vec<u32> = match page {
-        Some(p) => vec![p as u32],
-        None => doc.get_pages().keys().copied().collect(),
-    };
-    doc.extract_text(&pages).expect("lopdf extracts the text")
 }
 
 /// Each top-level font of the document as (name, embedded, has a ToUnicode map): what

@@ -431,3 +431,69 @@ async fn a_batch_stores_each_submission_as_if_alone() {
         assert_eq!(audited, 2);
     }
 }
+
+/// No write changes who inspected a stored row: saving or submitting someone else's
+/// draft is refused in the store itself, whatever the handler let through, and the
+/// draft stays as its inspector left it.
+#[tokio::test]
+async fn a_draft_keeps_its_inspector() {
+    use decorum::store::inspections::{Draft, save_draft};
+    for backend in BACKENDS {
+        let Some(t) = TestDb::new(backend, "draft_keeps_inspector").await else {
+            continue;
+        };
+        let w = world(&t).await;
+        let id = Uuid::new_v4();
+        let draft = |inspector: i32| Draft {
+            id,
+            site_id: w.site,
+            shift_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            shift_period: "morning".into(),
+            subject_id: w.subject_id,
+            inspector_id: inspector,
+            context: Context::new(),
+            answers: answers(&w, &[]),
+            notes: Default::default(),
+            recheck_of: None,
+            recheck: None,
+        };
+        save_draft(&t.db, &w.lobby, draft(w.inspector))
+            .await
+            .unwrap();
+        let someone_else = w.subject_id;
+        let saved = save_draft(&t.db, &w.lobby, draft(someone_else)).await;
+        assert!(
+            matches!(saved, Err(StoreError::Forbidden(_))),
+            "{backend:?}: {saved:?}"
+        );
+        let taken = Submission {
+            inspector_id: someone_else,
+            ..submission(&w, id, answers(&w, &[]))
+        };
+        let submitted = submit(&t.db, &w.lobby, &w.subject, taken).await;
+        assert!(
+            matches!(submitted, Err(StoreError::Forbidden(_))),
+            "{backend:?}: {:?}",
+            submitted.map(|s| s.created)
+        );
+        let row = inspection::Entity::find_by_id(id)
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.inspector_id, row.status.as_str()),
+            (w.inspector, "draft")
+        );
+        let mine = submit(
+            &t.db,
+            &w.lobby,
+            &w.subject,
+            submission(&w, id, answers(&w, &[])),
+        )
+        .await
+        .unwrap();
+        assert!(mine.created);
+        assert_eq!(mine.inspection.inspector_id, w.inspector);
+    }
+}

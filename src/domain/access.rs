@@ -115,6 +115,43 @@ impl Scope {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// The roles below the viewer in a site's line of responsibility (staff, then
+    /// supervisors, then managers): the people whose records a manager or supervisor
+    /// reads at their sites. Peers are not in it: a supervisor answers for the staff,
+    /// not for a fellow supervisor, whose record is for the manager above them both.
+    pub fn roles_below(&self) -> &'static [Role] {
+        match self.role {
+            Role::Manager => &[Role::Supervisor, Role::Staff],
+            Role::Supervisor => &[Role::Staff],
+            Role::Admin | Role::Quality | Role::Staff => &[],
+        }
+    }
+
+    /// Whether the viewer may read a person's record (contact details, sites, training
+    /// and quiz results, spot-check history): the person themself, admins and the
+    /// quality department, and the managers and supervisors of one of the person's
+    /// sites who are above the person's role there. So a staff member's record is for
+    /// their sites' supervisors and managers; a supervisor's for their sites' managers;
+    /// a manager's for nobody at the sites (nor a fellow manager's, nor an admin's or
+    /// the quality department's).
+    pub fn can_read_record_of(&self, person: i32, role: Role, sites: &[i32]) -> bool {
+        person == self.user_id
+            || self.all_sites()
+            || (self.roles_below().contains(&role) && sites.iter().any(|s| self.sites.contains(s)))
+    }
+
+    /// The sites whose spot-checks a person's record shows this viewer; `None` means
+    /// all of them. Their own record shows a person everything; anyone else's only what
+    /// the viewer may open (`can_view_inspection`), so a record never lists a check
+    /// that would answer 403.
+    pub fn record_sites(&self, person: i32) -> Option<&[i32]> {
+        if person == self.user_id {
+            None
+        } else {
+            self.site_filter()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +195,63 @@ mod tests {
         assert!(!staff.can_view_inspection(1, 8));
         assert!(scope(Role::Supervisor).can_view_inspection(1, 8));
         assert!(!scope(Role::Supervisor).can_view_inspection(2, 8));
+    }
+
+    fn at(role: Role, user_id: i32, sites: &[i32]) -> Scope {
+        Scope {
+            user_id,
+            role,
+            sites: sites.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_staff_record_is_for_its_sites_supervisors_and_managers() {
+        let staff_sites = [1, 2];
+        for role in [Role::Supervisor, Role::Manager] {
+            assert!(at(role, 1, &[2, 5]).can_read_record_of(9, Role::Staff, &staff_sites));
+            assert!(!at(role, 1, &[3]).can_read_record_of(9, Role::Staff, &staff_sites));
+        }
+        for role in [Role::Admin, Role::Quality] {
+            assert!(at(role, 1, &[]).can_read_record_of(9, Role::Staff, &staff_sites));
+        }
+        // A colleague at the same site is not responsible for them.
+        assert!(!at(Role::Staff, 1, &[1]).can_read_record_of(9, Role::Staff, &staff_sites));
+        assert!(at(Role::Staff, 9, &[1]).can_read_record_of(9, Role::Staff, &staff_sites));
+    }
+
+    #[test]
+    fn nobody_reads_the_record_of_someone_above_or_beside_them() {
+        let site = [1];
+        let supervisor = at(Role::Supervisor, 2, &site);
+        let manager = at(Role::Manager, 3, &site);
+        assert!(!supervisor.can_read_record_of(3, Role::Manager, &site));
+        assert!(!supervisor.can_read_record_of(4, Role::Supervisor, &site));
+        assert!(manager.can_read_record_of(2, Role::Supervisor, &site));
+        assert!(!manager.can_read_record_of(5, Role::Manager, &site));
+        for role in [Role::Admin, Role::Quality] {
+            assert!(!manager.can_read_record_of(6, role, &site));
+            assert!(!supervisor.can_read_record_of(6, role, &site));
+        }
+        // Everyone reads their own, whatever their role.
+        assert!(supervisor.can_read_record_of(2, Role::Supervisor, &site));
+        assert!(manager.can_read_record_of(3, Role::Manager, &[]));
+        // Admins and quality read everyone's, at every site.
+        assert!(at(Role::Quality, 1, &[]).can_read_record_of(3, Role::Manager, &[7]));
+        assert!(at(Role::Admin, 1, &[]).can_read_record_of(8, Role::Quality, &[]));
+    }
+
+    #[test]
+    fn a_record_shows_others_only_the_checks_they_may_open() {
+        let supervisor = at(Role::Supervisor, 2, &[1, 3]);
+        assert_eq!(supervisor.record_sites(9), Some(&[1, 3][..]));
+        assert_eq!(supervisor.record_sites(2), None);
+        assert_eq!(at(Role::Quality, 1, &[]).record_sites(9), None);
+        // Whatever the list lets through, can_view_inspection lets through too.
+        for site in 0..5 {
+            let shown = supervisor.record_sites(9).is_none_or(|s| s.contains(&site));
+            assert_eq!(shown, supervisor.can_view_inspection(site, 9));
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo, S
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
 use super::staff::{StaffInspection, StaffReport, TrainingLine};
 use crate::domain::Lang;
-use crate::domain::access::Scope;
+use crate::domain::access::{Role, Scope};
 use crate::domain::scoring::Answer;
 use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
 use crate::store::library::{self, StoredChecklist};
@@ -254,6 +254,21 @@ pub async fn sites_of(db: &DatabaseConnection, user_id: i32) -> StoreResult<Vec<
         .collect())
 }
 
+/// A person's role and sites, what `Scope::can_read_record_of` decides on; `None` for
+/// nobody (or a role this build does not know).
+pub async fn record_holder(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> StoreResult<Option<(Role, Vec<i32>)>> {
+    let Some(person) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(role) = Role::parse(&person.role) else {
+        return Ok(None);
+    };
+    Ok(Some((role, sites_of(db, user_id).await?)))
+}
+
 /// Checklist versions by id, parsed once each.
 async fn versions_of(
     db: &DatabaseConnection,
@@ -268,10 +283,13 @@ async fn versions_of(
     Ok(out)
 }
 
-/// A person's record over a period. `today` decides which training is overdue.
+/// A person's record over a period. `today` decides which training is overdue. With
+/// `shown_sites` (`Scope::record_sites`) the record keeps to those sites: their
+/// spot-checks, and those of the person's sites.
 pub async fn staff(
     db: &DatabaseConnection,
     user_id: i32,
+    shown_sites: Option<&[i32]>,
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
@@ -287,11 +305,16 @@ pub async fn staff(
     let mut sites: Vec<String> = sites_of(db, user_id)
         .await?
         .into_iter()
+        .filter(|s| shown_sites.is_none_or(|shown| shown.contains(s)))
         .filter_map(|s| site_names.get(&s).cloned())
         .collect();
     sites.sort();
 
-    let rows = inspection::Entity::find()
+    let mut rows = inspection::Entity::find();
+    if let Some(shown) = shown_sites {
+        rows = rows.filter(inspection::Column::SiteId.is_in(shown.to_vec()));
+    }
+    let rows = rows
         .filter(inspection::Column::SubjectId.eq(user_id))
         .filter(inspection::Column::Status.ne("draft"))
         .filter(inspection::Column::ShiftDate.gte(from))
@@ -480,12 +503,12 @@ pub async fn site(
         })
         .collect();
 
-    // Coverage over the last four weeks of the period.
-    let people = roster_people(db, scope, site, l).await?;
+    // Coverage over the last four weeks of the period: who is uncovered, and when each
+    // was last checked, both as the dashboard's coverage panel counts them.
+    let (sites, people) = roster_people(db, scope, site, l).await?;
     let ids: Vec<i32> = people.keys().copied().collect();
-    let coverage_samples = kept::recent(db, scope, &filter).await?;
-    let missing = stats::not_covered(&ids, &coverage_samples, to, COVERAGE_DAYS);
-    let last = last_checked(db, &missing, to).await?;
+    let missing = kept::not_checked_recently(db, scope, &filter, org::roster(&sites, None)).await?;
+    let last = kept::last_counted_checks(db, scope, &filter, &missing).await?;
     let mut uncovered: Vec<Uncovered> = missing
         .iter()
         .filter_map(|id| people.get(id))
@@ -537,13 +560,14 @@ pub async fn site(
     })
 }
 
-/// Staff at the sites in view: id → (id, name, position in the language).
+/// The sites in view (the one asked for, or the scope's active sites, as on the
+/// dashboard) and their staff: id → (id, name, position in the language).
 async fn roster_people(
     db: &DatabaseConnection,
     scope: &Scope,
     site: Option<i32>,
     lang: Lang,
-) -> StoreResult<BTreeMap<i32, (i32, String, Option<String>)>> {
+) -> StoreResult<(Vec<i32>, BTreeMap<i32, (i32, String, Option<String>)>)> {
     let sites: Vec<i32> = match site {
         Some(s) => vec![s],
         None => org::visible_sites(db, scope)
@@ -558,29 +582,7 @@ async fn roster_people(
         out.entry(person.id)
             .or_insert((person.id, person.name, label));
     }
-    Ok(out)
-}
-
-/// Each person's last submitted spot-check on or before `to`.
-async fn last_checked(
-    db: &DatabaseConnection,
-    people: &[i32],
-    to: NaiveDate,
-) -> StoreResult<HashMap<i32, NaiveDate>> {
-    let mut out: HashMap<i32, NaiveDate> = HashMap::new();
-    for chunk in people.chunks(500) {
-        let rows = inspection::Entity::find()
-            .filter(inspection::Column::SubjectId.is_in(chunk.to_vec()))
-            .filter(inspection::Column::Status.eq("submitted"))
-            .filter(inspection::Column::ShiftDate.lte(to))
-            .all(db)
-            .await?;
-        for r in rows {
-            let slot = out.entry(r.subject_id).or_insert(r.shift_date);
-            *slot = (*slot).max(r.shift_date);
-        }
-    }
-    Ok(out)
+    Ok((sites, out))
 }
 
 /// Training of these people: assigned and completed during the period, and overdue at

@@ -30,6 +30,12 @@ pub(super) fn version_conflict(existing: &inspection::Model, version_id: i32) ->
     )
 }
 
+/// Only the inspector who started a draft saves or submits it: a row's inspector is
+/// never rewritten.
+pub(super) fn not_their_draft() -> StoreError {
+    StoreError::Forbidden("this spot-check was started by another inspector".into())
+}
+
 /// The MIME type of a stored photo, from the extension we gave it.
 pub fn photo_type(file: &str) -> &'static str {
     match file.rsplit('.').next() {
@@ -99,6 +105,9 @@ pub async fn save_draft(
             return Err(StoreError::Conflict(
                 "this spot-check has already been submitted".into(),
             ));
+        }
+        if existing.inspector_id != draft.inspector_id {
+            return Err(not_their_draft());
         }
         if existing.checklist_version_id != version.version_id {
             return Err(StoreError::Conflict(version_conflict(

@@ -25,6 +25,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A rule about who may do it, not about what was asked.
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

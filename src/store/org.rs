@@ -97,6 +97,37 @@ pub async fn staff_member_at<C: ConnectionTrait>(
         .await?)
 }
 
+/// A person's name if the viewer may know of them: anyone's for admins and the quality
+/// department; for others, someone who belongs to one of their sites or was
+/// spot-checked at one (whose name their lists show anyway). `None` answers an unknown
+/// id and a person out of view alike, so a filter on an id learns nothing more.
+pub async fn name_in_view<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    person: i32,
+) -> StoreResult<Option<String>> {
+    let mut query = user::Entity::find_by_id(person);
+    if let Some(sites) = scope.site_filter() {
+        let members = Query::select()
+            .column(user_site::Column::UserId)
+            .from(user_site::Entity)
+            .and_where(user_site::Column::SiteId.is_in(sites.iter().copied()))
+            .to_owned();
+        let checked = Query::select()
+            .column(entity::inspection::Column::SubjectId)
+            .from(entity::inspection::Entity)
+            .and_where(entity::inspection::Column::SiteId.is_in(sites.iter().copied()))
+            .and_where(entity::inspection::Column::SubjectId.eq(person))
+            .to_owned();
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(user::Column::Id.in_subquery(members))
+                .add(user::Column::Id.in_subquery(checked)),
+        );
+    }
+    Ok(query.one(db).await?.map(|u| u.name))
+}
+
 pub async fn position_of<C: ConnectionTrait>(
     db: &C,
     person: &user::Model,

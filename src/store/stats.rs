@@ -578,8 +578,8 @@ pub async fn samples(
         .collect())
 }
 
-/// Week samples for the four weeks up to the filter's end: who was checked lately, for
-/// coverage (`stats::not_covered` with `COVERAGE_DAYS`).
+/// Week samples for the four weeks up to the filter's end: who was checked lately (the
+/// tests' reference for [`not_checked_recently`], through `stats::not_covered`).
 pub async fn recent(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -1167,6 +1167,50 @@ pub async fn not_checked_recently(
         .into_tuple()
         .all(db)
         .await?)
+}
+
+/// When each of `people` was last spot-checked up to the filter's end, counting what
+/// [`not_checked_recently`] counts (submitted, not a re-check, in the viewer's scope and
+/// the filter): so a person it lists is never shown a check inside the four weeks, nor
+/// one at a site the viewer cannot open.
+pub async fn last_counted_checks(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    people: &[i32],
+) -> StoreResult<HashMap<i32, NaiveDate>> {
+    use inspection::Column as C;
+    let versions = versions_filter(db, filter).await?;
+    let mut out = HashMap::new();
+    for chunk in people.chunks(500) {
+        let query = inspection::Entity::find()
+            .filter(C::Status.eq("submitted"))
+            .filter(C::RecheckOf.is_null())
+            .filter(C::ShiftDate.lte(filter.to))
+            .filter(C::SubjectId.is_in(chunk.iter().copied()));
+        let rows: Vec<(i32, NaiveDate)> = narrow(
+            query,
+            scope,
+            filter,
+            versions.clone(),
+            Narrowing {
+                site: C::SiteId,
+                version: C::ChecklistVersionId,
+                position: C::PositionId,
+                person: Some((C::SubjectId, C::InspectorId)),
+            },
+        )
+        .select_only()
+        .column(C::SubjectId)
+        .column(C::ShiftDate)
+        .order_by_asc(C::ShiftDate)
+        .into_tuple()
+        .all(db)
+        .await?;
+        // Oldest first: each person's last row is the one kept.
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// Which person rows a panel adds up: one per period of a grain, or, when the filter's

@@ -262,6 +262,9 @@ async fn write(
             first_of.insert(s.id, n);
             match existing.remove(&s.id) {
                 Some(row) if row.status != "draft" => Plan::Known(Box::new(row)),
+                Some(row) if row.inspector_id != s.inspector_id => {
+                    Plan::Refused(super::inspections::not_their_draft())
+                }
                 Some(row) if row.checklist_version_id != scored.version_id => Plan::Refused(
                     StoreError::Conflict(version_conflict(&row, scored.version_id)),
                 ),

@@ -375,20 +375,25 @@ async fn with_modules(
     Ok(out)
 }
 
-/// People at the scope's sites (everyone for admins and quality).
+/// The people whose training the scope follows (everyone for admins and quality): the
+/// viewer and those at their sites whose record they may read
+/// (`Scope::can_read_record_of`), so a supervisor does not see their manager's quizzes.
 async fn people_in_scope(db: &DatabaseConnection, scope: &Scope) -> StoreResult<Option<Vec<i32>>> {
     let Some(sites) = scope.site_filter() else {
         return Ok(None);
     };
-    Ok(Some(
-        entity::user_site::Entity::find()
-            .filter(entity::user_site::Column::SiteId.is_in(sites.to_vec()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| m.user_id)
-            .collect(),
-    ))
+    let below: Vec<&str> = scope.roles_below().iter().map(|r| r.as_str()).collect();
+    let mut people: Vec<i32> = entity::user_site::Entity::find()
+        .inner_join(entity::user::Entity)
+        .filter(entity::user_site::Column::SiteId.is_in(sites.to_vec()))
+        .filter(entity::user::Column::Role.is_in(below))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    people.push(scope.user_id);
+    Ok(Some(people))
 }
 
 /// Open assignments past their due date, for the people the scope covers.

@@ -107,7 +107,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Db(db) => db.into(),
             StoreError::Invalid(message) => AppError::Invalid(vec![message]),
-            StoreError::NotFound(_) => AppError::Forbidden,
+            StoreError::NotFound(_) | StoreError::Forbidden(_) => AppError::Forbidden,
             StoreError::Conflict(message) => AppError::Conflict(message),
         }
     }

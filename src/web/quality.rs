@@ -256,8 +256,15 @@ async fn dashboard(
     let mut people: Vec<i32> = staff.iter().map(|g| g.key).collect();
     people.extend(calibration.iter().map(|c| c.inspector));
     people.extend(&uncovered);
-    people.extend(filter.subject);
     let names = org::names(db, people).await?;
+    // The chosen person by name only if the viewer may know of them: a foreign id
+    // answers as an unknown one.
+    let chosen = match filter.subject {
+        Some(id) => org::name_in_view(db, scope, id)
+            .await?
+            .map(|name| (id, name)),
+        None => None,
+    };
     let site_names = org::site_names(db).await?;
 
     // The staff list is the chosen site's; without a site only the chosen person (a
@@ -268,11 +275,7 @@ async fn dashboard(
             .into_iter()
             .map(|(person, _)| (person.id, person.name))
             .collect(),
-        None => filter
-            .subject
-            .and_then(|id| names.get(&id).map(|name| (id, name.clone())))
-            .into_iter()
-            .collect(),
+        None => chosen.into_iter().collect(),
     };
     let options = filter_options(&state, &viewer, &filter, visible, staff_options).await?;
     let query = query_of(&q, &filter);

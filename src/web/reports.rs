@@ -98,8 +98,8 @@ async fn inspection_pdf(
     .await
 }
 
-/// The person themself, admins and the quality department, and the managers and
-/// supervisors of one of the person's sites.
+/// Whoever may read the person's record (`Scope::can_read_record_of`); it lists only
+/// the spot-checks the viewer may open. An unknown person answers as a forbidden one.
 async fn staff_pdf(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -110,22 +110,17 @@ async fn staff_pdf(
         .strip_suffix(".pdf")
         .and_then(|id| id.parse().ok())
         .ok_or(AppError::NotFound)?;
-    let allowed = match viewer.role() {
-        Role::Admin | Role::Quality => true,
-        _ if viewer.user.id == user_id => true,
-        Role::Manager | Role::Supervisor => data::sites_of(&state.db, user_id)
-            .await?
-            .iter()
-            .any(|s| viewer.scope.sites.contains(s)),
-        Role::Staff => false,
-    };
-    if !allowed {
+    let (role, sites) = data::record_holder(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    if !viewer.scope.can_read_record_of(user_id, role, &sites) {
         return Err(AppError::Forbidden);
     }
     let (from, to) = period(&q)?;
     let lang = lang_of(&viewer, &q);
     let today = Local::now().date_naive();
-    let report = data::staff(&state.db, user_id, from, to, today, lang).await?;
+    let shown = viewer.scope.record_sites(user_id).map(<[i32]>::to_vec);
+    let report = data::staff(&state.db, user_id, shown.as_deref(), from, to, today, lang).await?;
     pdf(format!("staff-{user_id}-{from}-{to}.pdf"), move || {
         reports::staff::render(&report, lang)
     })

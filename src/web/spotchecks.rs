@@ -373,7 +373,9 @@ async fn existing(
     let Some(row) = inspection::Entity::find_by_id(id).one(&state.db).await? else {
         return Ok(None);
     };
-    let own = row.inspector_id == viewer.user.id || viewer.scope.is_admin();
+    // A draft is its inspector's work in progress: nobody else, an admin neither, may
+    // open, save or submit it (saving would make it theirs).
+    let own = row.inspector_id == viewer.user.id;
     if row.status == "draft" && !own {
         return Err(AppError::Forbidden);
     }
@@ -846,7 +848,7 @@ async fn submit_inner(
             shift_date: post.shift_date,
             shift_period: post.shift_period,
             subject_id: post.subject_id,
-            inspector_id: row.as_ref().map_or(viewer.user.id, |r| r.inspector_id),
+            inspector_id: viewer.user.id,
             context: input.context,
             answers: input.answers,
             notes: input.notes,
