@@ -3,6 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
+
+use crate::domain::clock::{DEFAULT_TIME_ZONE, SiteClock, Tz, zone_or};
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `sqlite://…` (the default, under the data directory) or `postgres://…`.
@@ -11,6 +15,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The checklist library (checklists, modules, positions, the standard).
     pub checklists_dir: PathBuf,
+    /// The zone of new sites, and of sites whose stored zone is empty or unknown.
+    pub time_zone: Tz,
+    /// "Now" for everything dated: the system clock, unless a test pins it.
+    pub fixed_now: Option<DateTime<Utc>>,
 }
 
 impl Config {
@@ -22,7 +30,29 @@ impl Config {
             database_url,
             data_dir,
             checklists_dir,
+            time_zone: DEFAULT_TIME_ZONE,
+            fixed_now: None,
         }
+    }
+
+    pub fn with_time_zone(mut self, time_zone: Tz) -> Self {
+        self.time_zone = time_zone;
+        self
+    }
+
+    /// The current instant (never the machine's local zone: see domain::clock).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// The clock of a site whose stored zone is `stored` (empty: the default zone).
+    pub fn clock_for(&self, stored: &str) -> SiteClock {
+        SiteClock::new(zone_or(stored, self.time_zone), self.now())
+    }
+
+    /// The clock in the default zone: the CLI, and people with no site.
+    pub fn default_clock(&self) -> SiteClock {
+        SiteClock::new(self.time_zone, self.now())
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -133,6 +133,16 @@ pub fn error_page(status: StatusCode, messages: &[String]) -> Markup {
     }
 }
 
+/// Which clock a page spanning several sites shows its times and "today" in.
+pub fn zone_note(lang: Lang, zone: &str) -> Markup {
+    html! {
+        p.muted.zone-note {
+            (lang.pick("日期及時間以你主要場所的時區計算：", "Dates and times are in your primary site's time zone: "))
+            strong { (zone) }
+        }
+    }
+}
+
 /// Format a percent for display.
 pub fn percent(p: f64) -> String {
     format!("{:.1}%", p)

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Datelike, Duration, Local, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
@@ -38,8 +38,8 @@ async fn week(
     }
     let l = viewer.lang;
     let week = q.week.as_deref().map(str::trim);
-    let date = optional_date(week)?.unwrap_or_else(|| Local::now().date_naive());
-    let monday = monday_of(date);
+    let today = state.viewer_clock(&viewer.scope).await?.today();
+    let monday = monday_of(optional_date(week)?.unwrap_or(today));
     let items = plan::week(&state.db, &viewer.scope, monday).await?;
     let names = org::names(&state.db, items.iter().map(|(p, _)| p.subject_id).collect()).await?;
     let sites = org::site_names(&state.db).await?;

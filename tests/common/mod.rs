@@ -104,7 +104,17 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend, test: &str) -> Option<TestApp> {
-        let test_db = TestDb::new(backend, test).await?;
+        Self::spawn_with(backend, test, |_| {}).await
+    }
+
+    /// The same, with the configuration adjusted first (a pinned clock, a time zone…).
+    pub async fn spawn_with(
+        backend: Backend,
+        test: &str,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<TestApp> {
+        let mut test_db = TestDb::new(backend, test).await?;
+        configure(&mut test_db.config);
         test_db.import_library().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -345,4 +355,36 @@ pub async fn lobby(db: &DatabaseConnection) -> store::library::StoredChecklist {
         .into_iter()
         .find(|c| c.checklist.key == "lobby-reception")
         .expect("the lobby checklist is imported")
+}
+
+/// The fields of a spot-check form with perfect answers to the lobby checklist for a
+/// lobby concierge of this gender, on the given shift.
+pub async fn perfect_lobby_form(
+    db: &DatabaseConnection,
+    csrf: &str,
+    (site, subject): (i32, i32),
+    gender: decorum::domain::scoring::Gender,
+    (shift_date, shift_period): (&str, &str),
+) -> Vec<(String, String)> {
+    use decorum::domain::scoring::{Context, Subject};
+    let lobby = lobby(db).await;
+    let who = Subject {
+        gender: Some(gender),
+        position: Some("lobby-concierge".into()),
+    };
+    let answers = perfect_answers(&lobby.checklist, &who, &Context::new());
+    let mut body = vec![
+        ("_csrf".to_string(), csrf.to_string()),
+        ("version".into(), lobby.version_id.to_string()),
+        ("site".into(), site.to_string()),
+        ("subject".into(), subject.to_string()),
+        ("shift_date".into(), shift_date.into()),
+        ("shift_period".into(), shift_period.into()),
+    ];
+    body.extend(decorum::domain::form::to_fields(
+        &answers,
+        &Default::default(),
+        &Context::new(),
+    ));
+    body
 }
