@@ -49,6 +49,51 @@ pub fn local_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&tz).date_naive()
 }
 
+/// Hours on post, in the site's local time: a span of the working day in which staff
+/// are at their post and can be spot-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnPost {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl OnPost {
+    /// The shift period the span is recorded under (the one it starts in).
+    pub fn period(&self) -> &'static str {
+        shift_period_at(self.start)
+    }
+
+    pub fn contains(&self, time: NaiveTime) -> bool {
+        self.start <= time && time < self.end
+    }
+}
+
+const fn hm(hour: u32, minute: u32) -> NaiveTime {
+    match NaiveTime::from_hms_opt(hour, minute, 0) {
+        Some(t) => t,
+        None => panic!("a valid time of day"),
+    }
+}
+
+/// The standard's working hours (前臺接待 2, 上班時間): on post 8:30–12:00 and
+/// 14:30–18:00. People have no rosters in Decorum, so these are the shifts everyone
+/// works: the morning one and the afternoon one.
+pub const ON_POST_HOURS: [OnPost; 2] = [
+    OnPost {
+        start: hm(8, 30),
+        end: hm(12, 0),
+    },
+    OnPost {
+        start: hm(14, 30),
+        end: hm(18, 0),
+    },
+];
+
+/// The on-post hours recorded under a shift period, if staff work in it.
+pub fn on_post_in(period: &str) -> Option<OnPost> {
+    ON_POST_HOURS.into_iter().find(|h| h.period() == period)
+}
+
 /// One site's clock: a zone and the instant "now".
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SiteClock {
@@ -200,6 +245,17 @@ mod tests {
         assert_eq!(zone_or("nonsense", chrono_tz::UTC), chrono_tz::UTC);
         assert!(zone_names().any(|n| n == "America/New_York"));
         assert!(zone_names().all(|n| parse_time_zone(n).is_some()));
+    }
+
+    #[test]
+    fn the_on_post_hours_are_the_morning_and_afternoon_shifts() {
+        let periods: Vec<&str> = ON_POST_HOURS.iter().map(OnPost::period).collect();
+        assert_eq!(periods, ["morning", "afternoon"]);
+        assert_eq!(on_post_in("afternoon").unwrap().start, hm(14, 30));
+        assert_eq!(on_post_in("night"), None);
+        let morning = on_post_in("morning").unwrap();
+        assert!(morning.contains(hm(8, 30)) && morning.contains(hm(11, 59)));
+        assert!(!morning.contains(hm(12, 0)) && !morning.contains(hm(8, 29)));
     }
 
     proptest! {
