@@ -201,6 +201,15 @@ async fn an_admin_sets_a_sites_time_zone_and_a_bad_one_is_refused() {
         let (_, list) = text(admin.get(app.url("/admin/sites")).send().await.unwrap()).await;
         assert!(list.contains("Asia/Hong_Kong"));
 
+        // The audit log spans sites: an admin with none sees the configured zone, named.
+        let (_, audit) = text(admin.get(app.url("/audit")).send().await.unwrap()).await;
+        assert!(
+            audit.contains("<strong>Europe/London</strong>"),
+            "{backend:?}"
+        );
+        assert!(audit.contains("Asia/Hong_Kong"), "the change is logged");
+        assert!(!audit.contains(" UTC<"), "no UTC times");
+
         // A new site keeps the zone chosen; left empty, it gets the configured default.
         let create_with = |zone: &str| {
             vec![
