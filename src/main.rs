@@ -291,6 +291,14 @@ async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
     db::migrate(&db)
         .await
         .context("cannot migrate the database")?;
+    let zoned = store::org::record_default_time_zone(&db, config.time_zone).await?;
+    if zoned > 0 {
+        tracing::info!(
+            sites = zoned,
+            zone = config.time_zone.name(),
+            "sites without a time zone get the default"
+        );
+    }
     Ok(db)
 }
 

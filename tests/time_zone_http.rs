@@ -245,3 +245,52 @@ async fn an_admin_sets_a_sites_time_zone_and_a_bad_one_is_refused() {
         assert_eq!(zone_of("LDN").await, "Europe/London");
     }
 }
+
+/// Sites from before zones existed get the configured zone when the app next starts (so
+/// a later change of the default does not move them); a zone that is not one is refused.
+#[tokio::test]
+async fn existing_sites_get_the_configured_zone_and_a_bad_one_stops_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (code, _, err) = common::run_decorum(Some(&data), &["migrate"]);
+    assert_eq!(code, 0, "{err}");
+    let config = decorum::config::Config::new(None, data.clone(), common::repo_path("checklists"));
+    let db = decorum::db::connect(&config).await.unwrap();
+    let old = site::ActiveModel {
+        code: Set("OLD".into()),
+        name: Set("Before zones".into()),
+        kind: Set("lobby".into()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    assert_eq!(old.time_zone, "", "what the migration gives existing rows");
+
+    let (code, _, err) =
+        common::run_decorum(Some(&data), &["migrate", "--time-zone", "Mars/Olympus"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("`Mars/Olympus` is not an IANA time zone"),
+        "{err}"
+    );
+
+    let (code, _, err) =
+        common::run_decorum(Some(&data), &["migrate", "--time-zone", "Asia/Hong_Kong"]);
+    assert_eq!(code, 0, "{err}");
+    let zone = |db: sea_orm::DatabaseConnection| async move {
+        site::Entity::find_by_id(old.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .time_zone
+    };
+    assert_eq!(zone(db.clone()).await, "Asia/Hong_Kong");
+    // The default changing later leaves it where it is.
+    let (code, _, _) = common::run_decorum(Some(&data), &["migrate", "--time-zone", "UTC"]);
+    assert_eq!(code, 0);
+    assert_eq!(zone(db).await, "Asia/Hong_Kong");
+}

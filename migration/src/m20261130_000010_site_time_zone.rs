@@ -1,6 +1,6 @@
 //! Each site keeps its IANA time zone, so "today", the shift and displayed times are
-//! the site's local ones. Existing sites get an empty zone, which the app reads as the
-//! configured default (Asia/Shanghai when none is configured).
+//! the site's local ones. Existing sites get an empty zone: the app records the
+//! configured default (Asia/Shanghai when none is configured) in it when it starts.
 
 use sea_orm_migration::prelude::*;
 

@@ -147,6 +147,20 @@ pub async fn time_zones<C: ConnectionTrait>(
         .collect())
 }
 
+/// Give every site with no zone recorded (those from before sites had zones) the
+/// configured default, so it stays put if the default changes later. How many changed.
+pub async fn record_default_time_zone<C: ConnectionTrait>(
+    db: &C,
+    zone: clock::Tz,
+) -> StoreResult<u64> {
+    Ok(site::Entity::update_many()
+        .col_expr(site::Column::TimeZone, zone.name().into())
+        .filter(site::Column::TimeZone.eq(""))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// The zone of the first of these sites. The store cannot see the configured default,
 /// so a site with no zone recorded (or no site) counts as the built-in default
 /// (Asia/Shanghai); sites made since zones exist always record one.
