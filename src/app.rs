@@ -18,9 +18,11 @@ use axum::routing::get;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::config::Config;
-use crate::store::StoreResult;
+use crate::domain::access::Scope;
+use crate::domain::clock::SiteClock;
 use crate::store::library::{self, StoredChecklist};
 use crate::store::submit::GroupCommit;
+use crate::store::{StoreResult, org};
 use crate::web;
 
 #[derive(Clone)]
@@ -43,6 +45,23 @@ impl AppState {
             db,
             config: Arc::new(config),
             versions: Arc::default(),
+        }
+    }
+
+    /// The clock of one site (its zone, or the configured default).
+    pub async fn site_clock(&self, site_id: i32) -> StoreResult<SiteClock> {
+        let zones = org::time_zones(&self.db, &[site_id]).await?;
+        Ok(self
+            .config
+            .clock_for(zones.get(&site_id).map_or("", String::as_str)))
+    }
+
+    /// The clock pages that span sites are shown in: the viewer's primary site (the
+    /// first they belong to), or the configured default for people with no site.
+    pub async fn viewer_clock(&self, scope: &Scope) -> StoreResult<SiteClock> {
+        match scope.sites.iter().min() {
+            Some(&primary) => self.site_clock(primary).await,
+            None => Ok(self.config.default_clock()),
         }
     }
 

@@ -8,6 +8,10 @@ use std::time::Duration;
 /// closed (slow-loris clients would otherwise hold connections open indefinitely).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+use chrono::{DateTime, Utc};
+
+use crate::domain::clock::{DEFAULT_TIME_ZONE, SiteClock, Tz, zone_or};
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `sqlite://…` (the default, under the data directory) or `postgres://…`.
@@ -22,6 +26,10 @@ pub struct Config {
     pub trusted_proxy_header: Option<String>,
     /// See [`HEADER_READ_TIMEOUT`].
     pub header_read_timeout: Duration,
+    /// The zone of new sites, and of sites whose stored zone is empty or unknown.
+    pub time_zone: Tz,
+    /// "Now" for everything dated: the system clock, unless a test pins it.
+    pub fixed_now: Option<DateTime<Utc>>,
 }
 
 impl Config {
@@ -35,7 +43,29 @@ impl Config {
             checklists_dir,
             trusted_proxy_header: None,
             header_read_timeout: HEADER_READ_TIMEOUT,
+            time_zone: DEFAULT_TIME_ZONE,
+            fixed_now: None,
         }
+    }
+
+    pub fn with_time_zone(mut self, time_zone: Tz) -> Self {
+        self.time_zone = time_zone;
+        self
+    }
+
+    /// The current instant (never the machine's local zone: see domain::clock).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// The clock of a site whose stored zone is `stored` (empty: the default zone).
+    pub fn clock_for(&self, stored: &str) -> SiteClock {
+        SiteClock::new(zone_or(stored, self.time_zone), self.now())
+    }
+
+    /// The clock in the default zone: the CLI, and people with no site.
+    pub fn default_clock(&self) -> SiteClock {
+        SiteClock::new(self.time_zone, self.now())
     }
 
     pub fn is_sqlite(&self) -> bool {

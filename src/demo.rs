@@ -16,6 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Role;
+use crate::domain::clock::Tz;
 use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_context};
 use crate::domain::{Checklist, ContextKind, ItemKind, Value};
 use crate::store::inspections::{self, PERIODS, Submission};
@@ -106,10 +107,12 @@ pub struct DemoReport {
     pub rechecks: usize,
 }
 
-/// Load the demo into an empty database. `progress` is told how many inspections are done.
+/// Load the demo into an empty database, its sites in `zone`. `progress` is told how
+/// many inspections are done.
 pub async fn load(
     db: &DatabaseConnection,
     today: NaiveDate,
+    zone: Tz,
     mut progress: impl FnMut(usize, usize),
 ) -> StoreResult<DemoReport> {
     if !is_empty(db).await? {
@@ -132,6 +135,7 @@ pub async fn load(
             name: Set(name.into()),
             kind: Set(kind.into()),
             active: Set(true),
+            time_zone: Set(zone.name().into()),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -364,14 +368,15 @@ pub async fn load(
             "afternoon" => 15,
             _ => 19,
         };
-        let at = Utc
+        // The hour is the site's wall clock, so the shift and the time agree.
+        let at = zone
             .from_local_datetime(
                 &date
                     .and_hms_opt(hour, rng.random_range(0..60), 0)
                     .unwrap_or_default(),
             )
-            .single()
-            .unwrap_or_else(Utc::now);
+            .earliest()
+            .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
         week.push(submit::prepare(
             version,
             &person.subject,

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use decorum::app::{self, AppState};
 use decorum::auth::Role;
 use decorum::config::Config;
 use decorum::domain::Lang;
+use decorum::domain::clock::{self, Tz};
 use decorum::domain::scoring::Gender;
 use decorum::store::users::NewUser;
 use decorum::{db, demo, library_files, store};
@@ -38,6 +39,9 @@ struct Cli {
         global = true
     )]
     checklists: PathBuf,
+    /// IANA time zone of new sites and of sites with none recorded (default Asia/Shanghai).
+    #[arg(long, env = "DECORUM_TIME_ZONE", global = true, value_parser = parse_time_zone)]
+    time_zone: Option<Tz>,
     #[command(subcommand)]
     command: Command,
 }
@@ -206,6 +210,11 @@ enum UserCommand {
     },
 }
 
+fn parse_time_zone(s: &str) -> Result<Tz, String> {
+    clock::parse_time_zone(s)
+        .ok_or_else(|| format!("`{s}` is not an IANA time zone such as Asia/Hong_Kong"))
+}
+
 fn parse_gender(s: &str) -> Result<Gender, String> {
     Gender::parse(s).ok_or_else(|| format!("`{s}` is not female or male"))
 }
@@ -225,7 +234,10 @@ fn release_large_blocks() {
 fn main() -> ExitCode {
     release_large_blocks();
     let cli = Cli::parse();
-    let config = Config::new(cli.database_url, cli.data_dir, cli.checklists);
+    let mut config = Config::new(cli.database_url, cli.data_dir, cli.checklists);
+    if let Some(zone) = cli.time_zone {
+        config = config.with_time_zone(zone);
+    }
     if let Command::Checklists {
         command: ChecklistsCommand::Lint { paths },
     } = cli.command
@@ -284,6 +296,14 @@ async fn open(config: &Config) -> anyhow::Result<DatabaseConnection> {
     db::migrate(&db)
         .await
         .context("cannot migrate the database")?;
+    let zoned = store::org::record_default_time_zone(&db, config.time_zone).await?;
+    if zoned > 0 {
+        tracing::info!(
+            sites = zoned,
+            zone = config.time_zone.name(),
+            "sites without a time zone get the default"
+        );
+    }
     Ok(db)
 }
 
@@ -336,7 +356,7 @@ async fn run(config: Config, command: Command) -> anyhow::Result<()> {
         Command::Demo => {
             let db = open(&config).await?;
             import(&config, &db).await?;
-            load_demo(&db).await?;
+            load_demo(&config, &db).await?;
         }
         Command::User {
             command:
@@ -416,13 +436,15 @@ async fn report(
     use decorum::domain::access::Scope;
     use decorum::reports::{self, data};
 
-    let today = Local::now().date_naive();
+    // The command line has no site of its own: the configured zone's today.
+    let today = config.default_clock().today();
     let period = |p: &ReportPeriod| data::period(p.from, p.to, today).map_err(anyhow::Error::msg);
     let (what, out, build): (String, ReportOutput, Box<dyn FnOnce() -> Vec<u8> + Send>) =
         match command {
             ReportCommand::Inspection { id, out } => {
                 let lang = out.lang;
-                let report = data::inspection(db, &config.data_dir, id, lang).await?;
+                let report =
+                    data::inspection(db, &config.data_dir, id, lang, config.time_zone).await?;
                 (
                     format!("spot-check {id}"),
                     out,
@@ -492,10 +514,10 @@ fn generate_password() -> String {
         .collect()
 }
 
-async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let today = Local::now().date_naive();
+async fn load_demo(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {
+    let today = config.default_clock().today();
     let mut last_shown = 0;
-    let report = demo::load(db, today, |done, total| {
+    let report = demo::load(db, today, config.time_zone, |done, total| {
         let percent = done * 100 / total.max(1);
         if percent >= last_shown + 10 || done == total {
             last_shown = percent;
@@ -520,7 +542,7 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
     import(&config, &db).await?;
     if with_demo {
         if demo::is_empty(&db).await? {
-            load_demo(&db).await?;
+            load_demo(&config, &db).await?;
         } else {
             tracing::info!("database already has data: demo not loaded again");
         }
@@ -530,7 +552,7 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
         }
     }
     // The dashboard's one-tap ranges, filled for today before the first visit.
-    store::stats::roll_windows(&db, Local::now().date_naive()).await?;
+    store::stats::roll_windows(&db, config.default_clock().today()).await?;
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

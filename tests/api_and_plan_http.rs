@@ -287,3 +287,70 @@ async fn the_weekly_plan_covers_everyone_due_and_ticks_off_done_checks() {
         );
     }
 }
+
+/// The probe's week had all ten checks on one Friday afternoon and evening: a site's
+/// checks are dealt over the working days and the on-post hours instead.
+#[tokio::test]
+async fn the_weekly_plan_spreads_a_sites_checks_over_the_days_and_shifts() {
+    use decorum::auth::Role;
+    use decorum::store::users::{NewUser, add_atomic};
+    for backend in BACKENDS {
+        // Pinned to the Monday morning the week starts, in the site's (default) zone.
+        let Some(app) = TestApp::spawn_with(backend, "plan_spread", |config| {
+            config.fixed_now = Some("2026-11-30T01:31:00Z".parse().unwrap());
+        })
+        .await
+        else {
+            continue;
+        };
+        seed_world(&app.test_db.db).await;
+        for i in 0..8 {
+            add_atomic(
+                &app.test_db.db,
+                NewUser {
+                    email: format!("desk{i}@t.test"),
+                    name: format!("desk{i}"),
+                    role: Role::Staff,
+                    password: None,
+                    position: Some("lobby-concierge".into()),
+                    gender: Some(Gender::Female),
+                    hire_date: None,
+                    sites: vec!["A".into()],
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        }
+        let (sup, _) = app.sign_in("supervisor.a@t.test").await;
+        let html = sup
+            .get(app.url("/plan"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        // Ten people never checked at site A: ten checks, Monday to Saturday, at most
+        // two a day, half in each of the on-post spans.
+        let days: Vec<usize> = (0..6)
+            .map(|d| {
+                let date =
+                    NaiveDate::from_ymd_opt(2026, 11, 30).unwrap() + chrono::Duration::days(d);
+                html.matches(&format!("<td>{date}</td>")).count()
+            })
+            .collect();
+        assert_eq!(days.iter().sum::<usize>(), 10, "{backend:?}: {days:?}");
+        assert!(
+            days.iter().all(|&n| (1..=2).contains(&n)),
+            "{backend:?}: {days:?}"
+        );
+        assert!(!html.contains("<td>2026-12-06</td>"), "nothing on Sunday");
+        let in_hours = |hours: &str| {
+            html.matches(&format!(r#"<span class="muted">{hours}</span>"#))
+                .count()
+        };
+        assert_eq!(in_hours("08:30–12:00"), 5, "{backend:?}");
+        assert_eq!(in_hours("14:30–18:00"), 5, "{backend:?}");
+    }
+}

@@ -284,7 +284,6 @@ async fn a_password_guesser_locks_out_only_their_own_address() {
             backend,
             "throttle_per_address",
             |config| config.trusted_proxy_header = Some("X-Forwarded-For".into()),
-            axum::Router::new(),
         )
         .await
         else {
@@ -355,7 +354,6 @@ async fn a_client_trickling_headers_is_cut_off() {
         Backend::Sqlite,
         "header_timeout",
         |config| config.header_read_timeout = timeout,
-        axum::Router::new(),
     )
     .await
     else {
@@ -440,7 +438,7 @@ async fn requests_are_traced_and_a_panic_answers_500() {
                 std::hint::black_box(None::<&'static str>).expect("a handler bug")
             }),
         );
-        let Some(app) = TestApp::spawn_with(backend, "panic_guard", |_| {}, boom).await else {
+        let Some(app) = TestApp::spawn_with_routes(backend, "panic_guard", |_| {}, boom).await else {
             continue;
         };
         seed_world(&app.test_db.db).await;

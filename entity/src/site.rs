@@ -13,6 +13,8 @@ pub struct Model {
     /// service_centre | lobby | sales_hall | show_flat | office
     pub kind: String,
     pub active: bool,
+    /// IANA zone (`Asia/Hong_Kong`); empty means the configured default.
+    pub time_zone: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod checklist;
+pub mod clock;
 pub mod diff;
 pub mod form;
 pub mod library;

@@ -1,12 +1,18 @@
 //! The weekly spot-check sampling plan (抽查): which staff to check at which site and
 //! shift. Everyone not checked for three weeks is planned this week, so nobody goes a
 //! month unchecked; the remaining slots are drawn at random, weighted towards low recent
-//! scores. The same inputs and week always give the same plan.
+//! scores. A site's checks are dealt out over the week's working days (at most one more
+//! on a day than on any other) and over the on-post hours staff work, so supervisors
+//! see staff on different days and shifts. The same inputs and week always give the
+//! same plan.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
+
+use super::clock::ON_POST_HOURS;
 
 /// What the plan knows about one staff member at one site.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,9 +51,21 @@ pub struct Planned {
     pub reason: Reason,
 }
 
-const PERIODS: [&str; 3] = ["morning", "afternoon", "evening"];
 /// Someone unchecked for this long is planned this week, whatever the draw.
 pub const DUE_AFTER_DAYS: i64 = 21;
+/// Checks are planned Monday to Saturday (front-of-house works Saturdays).
+pub const WORKING_DAYS: i64 = 6;
+
+/// The working days of the week starting `monday` still to come on `today` (all of them
+/// for a week ahead; all of them again when the week has none left, so a late plan still
+/// has days).
+pub fn planning_days(monday: NaiveDate, today: NaiveDate) -> Vec<NaiveDate> {
+    let week: Vec<NaiveDate> = (0..WORKING_DAYS)
+        .map(|d| monday + Duration::days(d))
+        .collect();
+    let ahead: Vec<NaiveDate> = week.iter().copied().filter(|d| *d >= today).collect();
+    if ahead.is_empty() { week } else { ahead }
+}
 
 /// How heavily a candidate is drawn: 1, plus one for every 5 points under 100.
 pub fn weight(recent_mean: Option<f64>) -> f64 {
@@ -55,8 +73,15 @@ pub fn weight(recent_mean: Option<f64>) -> f64 {
 }
 
 /// Plan the week starting `monday` with at least `per_site` checks at each site (more
-/// when more people are due). Each person is planned at most once a week per site.
-pub fn plan_week(candidates: &[Candidate], monday: NaiveDate, per_site: usize) -> Vec<Planned> {
+/// when more people are due), on the working days still ahead on `today`. Each person
+/// is planned at most once a week per site.
+pub fn plan_week(
+    candidates: &[Candidate],
+    monday: NaiveDate,
+    today: NaiveDate,
+    per_site: usize,
+) -> Vec<Planned> {
+    let days = planning_days(monday, today);
     let seed = monday.num_days_from_ce() as u64;
     let mut rng = StdRng::seed_from_u64(seed);
     let mut sites: Vec<i32> = candidates.iter().map(|c| c.site).collect();
@@ -85,13 +110,24 @@ pub fn plan_week(candidates: &[Candidate], monday: NaiveDate, per_site: usize) -
             }
             chosen.push((rest.remove(index), Reason::Drawn));
         }
-        for (c, reason) in chosen {
+        // Deal the checks out: the k-th goes to the k-th day (from a drawn first day),
+        // round and round, so no day has more than one above another. The on-post hours
+        // take turns from check to check; when the days divide evenly into them, a round
+        // shifts the turn too, so a day's second check is not in its first one's hours.
+        chosen.shuffle(&mut rng);
+        let first_day = rng.random_range(0..days.len());
+        let first_hours = rng.random_range(0..ON_POST_HOURS.len());
+        let shift_per_round = usize::from(days.len().is_multiple_of(ON_POST_HOURS.len()));
+        for (k, (c, reason)) in chosen.into_iter().enumerate() {
+            let day = (first_day + k) % days.len();
+            let round = k / days.len();
+            let turn = first_hours + k + round * shift_per_round;
+            let hours = ON_POST_HOURS[turn % ON_POST_HOURS.len()];
             plan.push(Planned {
                 subject: c.subject,
                 site,
-                // Monday to Saturday.
-                date: monday + Duration::days(rng.random_range(0..6)),
-                period: PERIODS[rng.random_range(0..PERIODS.len())],
+                date: days[day],
+                period: hours.period(),
                 reason,
             });
         }
@@ -127,7 +163,7 @@ mod tests {
             c(4, 1, Some(5), Some(60.0)),
             c(5, 2, Some(2), Some(90.0)),
         ];
-        let plan = plan_week(&candidates, monday(), 3);
+        let plan = plan_week(&candidates, monday(), monday(), 3);
         let site1: Vec<&Planned> = plan.iter().filter(|p| p.site == 1).collect();
         assert_eq!(site1.len(), 3);
         assert!(
@@ -154,12 +190,12 @@ mod tests {
             .map(|i| c(i, 1 + i % 3, Some(i as i64), Some(70.0 + i as f64)))
             .collect();
         assert_eq!(
-            plan_week(&candidates, monday(), 4),
-            plan_week(&candidates, monday(), 4)
+            plan_week(&candidates, monday(), monday(), 4),
+            plan_week(&candidates, monday(), monday(), 4)
         );
         assert_ne!(
-            plan_week(&candidates, monday(), 4),
-            plan_week(&candidates, monday() + Duration::days(7), 4)
+            plan_week(&candidates, monday(), monday(), 4),
+            plan_week(&candidates, monday() + Duration::days(7), monday(), 4)
         );
     }
 
@@ -171,20 +207,101 @@ mod tests {
         let candidates = vec![c(1, 1, Some(1), Some(50.0)), c(2, 1, Some(1), Some(100.0))];
         let mut weak = 0;
         for week in 0..200 {
-            let plan = plan_week(&candidates, monday() + Duration::days(7 * week), 1);
+            let plan = plan_week(
+                &candidates,
+                monday() + Duration::days(7 * week),
+                monday(),
+                1,
+            );
             weak += plan.iter().filter(|p| p.subject == 1).count();
         }
         assert!(weak > 150, "drawn {weak} of 200 weeks");
     }
 
+    #[test]
+    fn ten_checks_are_spread_over_the_week_and_both_shifts() {
+        // The probe's week: ten checks at one site, all on one Friday afternoon/evening.
+        let candidates: Vec<Candidate> = (1..=10).map(|i| c(i, 1, None, None)).collect();
+        let plan = plan_week(&candidates, monday(), monday(), 10);
+        assert_eq!(plan.len(), 10);
+        let mut per_day = std::collections::BTreeMap::new();
+        for p in &plan {
+            *per_day.entry(p.date).or_insert(0) += 1;
+        }
+        assert_eq!(per_day.len(), 6, "every working day: {per_day:?}");
+        assert!(per_day.values().all(|&n| n <= 2));
+        let mornings = plan.iter().filter(|p| p.period == "morning").count();
+        assert_eq!(mornings, 5, "half in the morning on-post hours");
+        assert!(
+            plan.iter()
+                .all(|p| p.period == "morning" || p.period == "afternoon")
+        );
+    }
+
+    #[test]
+    fn a_plan_made_late_in_the_week_uses_the_days_left() {
+        let candidates: Vec<Candidate> = (1..=6).map(|i| c(i, 1, None, None)).collect();
+        let thursday = monday() + Duration::days(3);
+        let plan = plan_week(&candidates, monday(), thursday, 6);
+        assert!(plan.iter().all(|p| p.date >= thursday), "{plan:?}");
+        assert_eq!(plan.iter().filter(|p| p.date == thursday).count(), 2);
+        // On Sunday the week has no days left: the whole week is used, as for a report.
+        let sunday = monday() + Duration::days(6);
+        assert_eq!(planning_days(monday(), sunday).len(), 6);
+    }
+
     proptest! {
+        #[test]
+        fn checks_are_dealt_evenly_over_the_days_and_within_on_post_hours(
+            people in proptest::collection::vec((1i32..4, proptest::option::of(0i64..60)), 1..60),
+            per_site in 0usize..20,
+            week in 0i64..100,
+            today_offset in -3i64..9,
+        ) {
+            let monday = monday() + Duration::days(7 * week);
+            let today = monday + Duration::days(today_offset);
+            let candidates: Vec<Candidate> = people.iter().enumerate().map(|(i, (site, ago))| Candidate {
+                subject: i as i32,
+                site: *site,
+                last_checked: ago.map(|d| monday - Duration::days(d)),
+                recent_mean: None,
+            }).collect();
+            let plan = plan_week(&candidates, monday, today, per_site);
+            let days = planning_days(monday, today);
+            for site in 1..4 {
+                let at_site: Vec<&Planned> = plan.iter().filter(|p| p.site == site).collect();
+                let most = at_site.len().div_ceil(days.len());
+                for day in &days {
+                    let n = at_site.iter().filter(|p| p.date == *day).count();
+                    prop_assert!(n <= most, "{n} checks on {day}, at most {most}");
+                }
+                // Evenly over the on-post hours too: at most one apart, and a day with
+                // two checks has one in each.
+                let mornings = at_site.iter().filter(|p| p.period == "morning").count();
+                let afternoons = at_site.len() - mornings;
+                prop_assert!(mornings.abs_diff(afternoons) <= 1);
+                for day in &days {
+                    let on_day: Vec<&str> = at_site.iter().filter(|p| p.date == *day).map(|p| p.period).collect();
+                    if on_day.len() == 2 {
+                        prop_assert_ne!(on_day[0], on_day[1]);
+                    }
+                }
+            }
+            for p in &plan {
+                prop_assert!(days.contains(&p.date));
+                let hours = crate::domain::clock::on_post_in(p.period);
+                prop_assert!(hours.is_some(), "{} is not a shift staff work", p.period);
+                prop_assert_eq!(crate::domain::clock::shift_period_at(hours.unwrap().start), p.period);
+            }
+        }
+
         #[test]
         fn nobody_due_is_left_out_and_nobody_twice(
             people in proptest::collection::vec((1i32..4, proptest::option::of(0i64..60), proptest::option::of(0.0..=100.0f64)), 1..30),
             per_site in 0usize..6,
         ) {
             let candidates: Vec<Candidate> = people.iter().enumerate().map(|(i, (site, ago, mean))| c(i as i32, *site, *ago, *mean)).collect();
-            let plan = plan_week(&candidates, monday(), per_site);
+            let plan = plan_week(&candidates, monday(), monday(), per_site);
             for cand in &candidates {
                 let due = cand.last_checked.is_none_or(|d| (monday() - d).num_days() >= DUE_AFTER_DAYS);
                 let times = plan.iter().filter(|p| p.subject == cand.subject && p.site == cand.site).count();

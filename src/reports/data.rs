@@ -16,6 +16,7 @@ use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCo
 use super::staff::{StaffInspection, StaffReport, TrainingLine};
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};
+use crate::domain::clock::{Tz, format_local, local_date, zone_or};
 use crate::domain::scoring::Answer;
 use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
 use crate::store::library::{self, StoredChecklist};
@@ -73,10 +74,6 @@ fn reason_label(l: Lang, reason: &str) -> String {
     .to_string()
 }
 
-fn utc_text(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 /// A photo file name as stored on a response: a plain name, never a path.
 fn safe_file_name(name: &str) -> bool {
     !name.is_empty()
@@ -114,9 +111,17 @@ pub async fn inspection(
     data_dir: &Path,
     id: Uuid,
     lang: Lang,
+    default_zone: Tz,
 ) -> StoreResult<InspectionReport> {
     let l = lang;
     let row = inspection_row(db, id).await?;
+    // Times as the site's wall clock showed them; `default_zone` for a site with none.
+    let zones = org::time_zones(db, &[row.site_id]).await?;
+    let zone = zone_or(
+        zones.get(&row.site_id).map_or("", String::as_str),
+        default_zone,
+    );
+    let local_text = |t| format_local(zone, t);
     if row.status == "draft" {
         return Err(StoreError::Invalid(format!(
             "spot-check {id} is still a draft; only submitted spot-checks have a report"
@@ -206,8 +211,8 @@ pub async fn inspection(
         status: row.status.clone(),
         void_reason: row.void_reason.clone(),
         recheck: row.recheck_of.is_some(),
-        submitted_at: row.submitted_at.map(utc_text),
-        acknowledged_at: row.acknowledged_at.map(utc_text),
+        submitted_at: row.submitted_at.map(local_text),
+        acknowledged_at: row.acknowledged_at.map(local_text),
         score: row.score,
         max_score: row.max_score,
         percent: row.percent,
@@ -302,6 +307,8 @@ pub async fn staff(
         .ok_or_else(|| StoreError::NotFound(format!("person {user_id}")))?;
     let position = org::position_of(db, &person).await?;
     let site_names = org::site_names(db).await?;
+    // Training dates as the day at the person's (first) site.
+    let zone = org::zone_at(db, &sites_of(db, user_id).await?).await?;
     let mut sites: Vec<String> = sites_of(db, user_id)
         .await?
         .into_iter()
@@ -358,9 +365,9 @@ pub async fn staff(
         .map(|(a, m)| TrainingLine {
             module: m.module.title.get(l).to_string(),
             reason: reason_label(l, &a.reason),
-            assigned: a.assigned_at.date_naive(),
+            assigned: local_date(zone, a.assigned_at),
             due: a.due_date,
-            completed: a.completed_at.map(|t| t.date_naive()),
+            completed: a.completed_at.map(|t| local_date(zone, t)),
             quiz: a.quiz_percent,
             overdue: a.status != "completed" && a.due_date < today,
         })
@@ -524,7 +531,8 @@ pub async fn site(
             .then(a.name.cmp(&b.name))
     });
 
-    let training = training_counts(db, &ids, from, to).await?;
+    let zone = org::zone_at(db, site.as_slice()).await?;
+    let training = training_counts(db, &ids, from, to, zone).await?;
     let scope_name = match site {
         Some(id) => org::site_names(db)
             .await?
@@ -592,6 +600,7 @@ async fn training_counts(
     people: &[i32],
     from: NaiveDate,
     to: NaiveDate,
+    zone: Tz,
 ) -> StoreResult<TrainingCounts> {
     let mut counts = TrainingCounts::default();
     let mut seen = BTreeSet::new();
@@ -604,8 +613,8 @@ async fn training_counts(
             if !seen.insert(a.id) {
                 continue;
             }
-            let assigned = a.assigned_at.date_naive();
-            let completed = a.completed_at.map(|t| t.date_naive());
+            let assigned = local_date(zone, a.assigned_at);
+            let completed = a.completed_at.map(|t| local_date(zone, t));
             if (from..=to).contains(&assigned) {
                 counts.assigned += 1;
             }

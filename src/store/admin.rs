@@ -18,6 +18,7 @@ use super::users::{self, NewUser};
 use super::{StoreError, StoreResult, audit};
 use crate::domain::Text;
 use crate::domain::access::Role;
+use crate::domain::clock::Tz;
 use crate::domain::scoring::Gender;
 
 /// The kinds of site there are.
@@ -133,6 +134,7 @@ pub struct NewSite {
     pub code: String,
     pub name: String,
     pub kind: String,
+    pub time_zone: Tz,
 }
 
 #[derive(Debug, Clone)]
@@ -140,6 +142,7 @@ pub struct SiteEdit {
     pub name: String,
     pub kind: String,
     pub active: bool,
+    pub time_zone: Tz,
 }
 
 fn check_site_fields(name: &str, kind: &str) -> StoreResult<()> {
@@ -157,7 +160,7 @@ fn check_site_fields(name: &str, kind: &str) -> StoreResult<()> {
 }
 
 fn site_json(s: &site::Model) -> Json {
-    json!({ "code": s.code, "name": s.name, "kind": s.kind, "active": s.active })
+    json!({ "code": s.code, "name": s.name, "kind": s.kind, "active": s.active, "time_zone": s.time_zone })
 }
 
 /// Create a site, recorded in the audit log as done by `actor`.
@@ -183,6 +186,7 @@ pub async fn create_site(
         name: Set(new.name.trim().to_string()),
         kind: Set(new.kind),
         active: Set(true),
+        time_zone: Set(new.time_zone.name().to_string()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -223,6 +227,7 @@ pub async fn update_site(
     row.name = Set(edit.name.trim().to_string());
     row.kind = Set(edit.kind);
     row.active = Set(edit.active);
+    row.time_zone = Set(edit.time_zone.name().to_string());
     let after = row.update(&txn).await?;
     if after != before {
         audit::record(
@@ -507,13 +512,8 @@ pub async fn update_person(
         && after.position_id.is_some()
         && after.position_id != before.position_id
     {
-        super::training::assign_curriculum(
-            &txn,
-            &after,
-            chrono::Local::now().date_naive(),
-            Some(actor),
-        )
-        .await?;
+        let today = super::org::today_at(&txn, &sites).await?;
+        super::training::assign_curriculum(&txn, &after, today, Some(actor)).await?;
     }
     txn.commit().await?;
     Ok(after)

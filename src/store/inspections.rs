@@ -21,7 +21,7 @@ use crate::domain::training::Module;
 
 pub use super::submit::{Submission, Submitted, submit};
 
-pub const PERIODS: [&str; 4] = ["morning", "afternoon", "evening", "night"];
+pub use crate::domain::clock::PERIODS;
 
 pub(super) fn version_conflict(existing: &inspection::Model, version_id: i32) -> String {
     format!(

@@ -2,12 +2,15 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use entity::{position, site, user, user_site};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::StoreResult;
 use crate::domain::access::Scope;
+use crate::domain::clock;
 
 /// Active sites the person may see, by name.
 pub async fn visible_sites<C: ConnectionTrait>(
@@ -156,4 +159,55 @@ pub async fn site_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<i32, 
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect())
+}
+
+/// The stored time zone of each of these sites (empty where none was recorded).
+pub async fn time_zones<C: ConnectionTrait>(
+    db: &C,
+    site_ids: &[i32],
+) -> StoreResult<HashMap<i32, String>> {
+    Ok(site::Entity::find()
+        .select_only()
+        .column(site::Column::Id)
+        .column(site::Column::TimeZone)
+        .filter(site::Column::Id.is_in(site_ids.iter().copied()))
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Give every site with no zone recorded (those from before sites had zones) the
+/// configured default, so it stays put if the default changes later. How many changed.
+pub async fn record_default_time_zone<C: ConnectionTrait>(
+    db: &C,
+    zone: clock::Tz,
+) -> StoreResult<u64> {
+    Ok(site::Entity::update_many()
+        .col_expr(site::Column::TimeZone, zone.name().into())
+        .filter(site::Column::TimeZone.eq(""))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// The zone of the first of these sites. The store cannot see the configured default,
+/// so a site with no zone recorded (or no site) counts as the built-in default
+/// (Asia/Shanghai); sites made since zones exist always record one.
+pub async fn zone_at<C: ConnectionTrait>(db: &C, site_ids: &[i32]) -> StoreResult<clock::Tz> {
+    let stored = match site_ids.iter().min() {
+        Some(&first) => time_zones(db, &[first]).await?.remove(&first),
+        None => None,
+    };
+    Ok(clock::zone_or(
+        stored.as_deref().unwrap_or(""),
+        clock::DEFAULT_TIME_ZONE,
+    ))
+}
+
+/// Today at the first of these sites (see [`zone_at`]).
+pub async fn today_at<C: ConnectionTrait>(db: &C, site_ids: &[i32]) -> StoreResult<NaiveDate> {
+    let zone = zone_at(db, site_ids).await?;
+    Ok(clock::local_date(zone, chrono::Utc::now()))
 }

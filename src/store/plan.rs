@@ -11,12 +11,13 @@ use super::{StoreResult, org};
 use crate::domain::access::Scope;
 use crate::domain::sampling::{Candidate, plan_week};
 
-/// The week's plan for the scope's sites, made on first view; with the spot-check that
-/// ticked each item off, if any.
+/// The week's plan for the scope's sites, made on first view (on the working days still
+/// ahead on `today`); with the spot-check that ticked each item off, if any.
 pub async fn week(
     db: &DatabaseConnection,
     scope: &Scope,
     monday: NaiveDate,
+    today: NaiveDate,
 ) -> StoreResult<Vec<(planned_check::Model, Option<Uuid>)>> {
     let sites = org::visible_sites(db, scope).await?;
     for site in &sites {
@@ -27,7 +28,7 @@ pub async fn week(
             .await?
             .is_some();
         if !exists {
-            make(db, site.id, monday).await?;
+            make(db, site.id, monday, today).await?;
         }
     }
     let site_ids: Vec<i32> = sites.iter().map(|s| s.id).collect();
@@ -54,7 +55,12 @@ pub async fn week(
 }
 
 /// Plan one site's week from its staff's recent history.
-async fn make(db: &DatabaseConnection, site: i32, monday: NaiveDate) -> StoreResult<()> {
+async fn make(
+    db: &DatabaseConnection,
+    site: i32,
+    monday: NaiveDate,
+    today: NaiveDate,
+) -> StoreResult<()> {
     let staff = org::staff_at(db, site).await?;
     let mut candidates = Vec::with_capacity(staff.len());
     for (person, _) in &staff {
@@ -79,7 +85,7 @@ async fn make(db: &DatabaseConnection, site: i32, monday: NaiveDate) -> StoreRes
     // Enough checks that everyone is seen at least once in four weeks.
     let per_site = staff.len().div_ceil(4).max(2);
     let now = Utc::now();
-    let rows: Vec<planned_check::ActiveModel> = plan_week(&candidates, monday, per_site)
+    let rows: Vec<planned_check::ActiveModel> = plan_week(&candidates, monday, today, per_site)
         .into_iter()
         .map(|p| planned_check::ActiveModel {
             week_start: Set(monday),

@@ -31,6 +31,7 @@ use super::inspections::{PERIODS, outcome_name, photo_type, version_conflict};
 use super::library::StoredChecklist;
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
+use crate::domain::clock;
 use crate::domain::scoring::{
     Answers, Context, Outcome, Problem, Scorecard, Subject, resolve_context, score,
 };
@@ -546,6 +547,9 @@ async fn assign_failure_training<C: ConnectionTrait>(
         due_days.insert(row.module_id, module);
     }
     let people: HashSet<i32> = stored.iter().map(|(_, r)| r.subject_id).collect();
+    // Due dates count from the day at the site, not the UTC date.
+    let site_ids: Vec<i32> = stored.iter().map(|(_, r)| r.site_id).collect();
+    let zones = super::org::time_zones(db, &site_ids).await?;
     let mut open: HashMap<(i32, i32), training_assignment::Model> = HashMap::new();
     for a in training_assignment::Entity::find()
         .filter(training_assignment::Column::UserId.is_in(people))
@@ -571,7 +575,11 @@ async fn assign_failure_training<C: ConnectionTrait>(
                 definition.due_days
             };
             let assigned_at = row.submitted_at.unwrap_or(row.updated_at);
-            let due = assigned_at.date_naive() + Duration::days(days as i64);
+            let zone = clock::zone_or(
+                zones.get(&row.site_id).map_or("", String::as_str),
+                clock::DEFAULT_TIME_ZONE,
+            );
+            let due = clock::local_date(zone, assigned_at) + Duration::days(days as i64);
             let key = (row.subject_id, module.id);
             match open.get_mut(&key) {
                 Some(a) => {

@@ -313,7 +313,8 @@ pub async fn record_attempt(
                 site_id: Set(original.site_id),
                 items: Set(assignment.failed_items.clone()),
                 status: Set("open".into()),
-                due_date: Set(now.date_naive() + Duration::days(RECHECK_DAYS)),
+                due_date: Set(super::org::today_at(&txn, &[original.site_id]).await?
+                    + Duration::days(RECHECK_DAYS)),
                 done_inspection_id: Set(None),
                 created_at: Set(now),
                 ..Default::default()

@@ -106,6 +106,7 @@ pub async fn add<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    let site_ids_of_row = site_ids.clone();
     for site_id in site_ids {
         user_site::ActiveModel {
             user_id: Set(row.id),
@@ -125,8 +126,8 @@ pub async fn add<C: ConnectionTrait>(
     )
     .await?;
     if new.role == Role::Staff {
-        super::training::assign_curriculum(db, &row, chrono::Local::now().date_naive(), actor)
-            .await?;
+        let today = super::org::today_at(db, &site_ids_of_row).await?;
+        super::training::assign_curriculum(db, &row, today, actor).await?;
     }
     Ok(row)
 }

@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use super::layout::page;
 use super::{Chrome, urlencode};
 use crate::domain::access::Role;
+use crate::domain::clock::{self, SiteClock};
 use crate::domain::diff::{Change, ChecklistDiff, ItemDiff, ItemField};
 use crate::domain::{Item, ItemKind, Lang, Text};
 use crate::store::admin::{ChecklistSummary, Counts, PersonRow, SITE_KINDS, SiteRow};
@@ -134,6 +135,7 @@ pub fn sites(chrome: &Chrome, rows: &[SiteRow]) -> Markup {
                         th { (l.pick("代碼", "Code")) }
                         th { (l.pick("名稱", "Name")) }
                         th { (l.pick("類型", "Kind")) }
+                        th { (l.pick("時區", "Time zone")) }
                         th { (l.pick("狀態", "Status")) }
                         th.num { (l.pick("人數", "People")) }
                     }
@@ -142,6 +144,7 @@ pub fn sites(chrome: &Chrome, rows: &[SiteRow]) -> Markup {
                             td { a href={ "/admin/sites/" (r.site.id) } { (r.site.code) } }
                             td { (r.site.name) }
                             td { (site_kind_label(l, &r.site.kind)) }
+                            td { @if r.site.time_zone.is_empty() { span.muted { (l.pick("預設", "default")) } } @else { (r.site.time_zone) } }
                             td { (active_badge(l, r.site.active)) }
                             td.num { a href={ "/admin/people?site=" (r.site.id) } { (r.people) } }
                         }
@@ -161,6 +164,8 @@ pub struct SiteForm {
     pub name: String,
     pub kind: String,
     pub active: bool,
+    /// IANA zone name, as typed or stored.
+    pub time_zone: String,
     pub errors: Vec<String>,
 }
 
@@ -207,6 +212,16 @@ pub fn site_form(chrome: &Chrome, f: &SiteForm) -> Markup {
                             option value=(k) selected[f.kind == k] { (site_kind_label(l, k)) }
                         }
                     }
+                }
+                label {
+                    (l.pick("時區", "Time zone"))
+                    input type="text" name="time_zone" value=(f.time_zone) required list="time-zones"
+                        autocomplete="off" spellcheck="false";
+                    datalist #time-zones {
+                        @for zone in clock::zone_names() { option value=(zone) {} }
+                    }
+                    span.muted { (l.pick("IANA 時區名稱，例如 Asia/Hong_Kong；「今天」、班次及顯示的時間都以此計算。",
+                                        "IANA name, e.g. Asia/Hong_Kong: the site's today, shifts and the times shown are in this zone.")) }
                 }
                 @if f.id.is_some() {
                     label {
@@ -523,8 +538,9 @@ pub fn positions(chrome: &Chrome, rows: &[PositionRow], library_readable: bool) 
 
 // ── Checklists ──────────────────────────────────────────────────────────────
 
-fn date(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
+/// The library spans sites: dates in the admin's primary site's zone.
+fn date(clock: &SiteClock, t: &chrono::DateTime<chrono::Utc>) -> String {
+    clock.date_of(*t).to_string()
 }
 
 /// `names` maps position keys to display names.
@@ -532,6 +548,7 @@ pub fn checklists(
     chrome: &Chrome,
     rows: &[ChecklistSummary],
     names: &dyn Fn(&str) -> String,
+    clock: &SiteClock,
 ) -> Markup {
     let l = chrome.lang;
     page(
@@ -563,7 +580,7 @@ pub fn checklists(
                             td { @if let Some(v) = c.latest() { (v.title.get(l)) } }
                             td.num { (c.versions.len()) }
                             td { @match c.latest() {
-                                Some(v) => { "v" (v.version) " · " (date(&v.created_at)) },
+                                Some(v) => { "v" (v.version) " · " (date(clock, &v.created_at)) },
                                 None => span.muted { "—" },
                             } }
                             td {
@@ -581,7 +598,12 @@ pub fn checklists(
     )
 }
 
-pub fn checklist(chrome: &Chrome, c: &ChecklistSummary, names: &dyn Fn(&str) -> String) -> Markup {
+pub fn checklist(
+    chrome: &Chrome,
+    c: &ChecklistSummary,
+    names: &dyn Fn(&str) -> String,
+    clock: &SiteClock,
+) -> Markup {
     let l = chrome.lang;
     let title = c
         .latest()
@@ -618,7 +640,7 @@ pub fn checklist(chrome: &Chrome, c: &ChecklistSummary, names: &dyn Fn(&str) -> 
                         @for v in &c.versions {
                             tr {
                                 td { "v" (v.version) }
-                                td { (v.created_at.format("%Y-%m-%d %H:%M UTC")) }
+                                td { (clock.format(v.created_at)) }
                                 td { (v.title.get(l)) }
                                 td { code title=(v.content_hash) { (v.content_hash.chars().take(12).collect::<String>()) } }
                             }
@@ -634,12 +656,12 @@ pub fn checklist(chrome: &Chrome, c: &ChecklistSummary, names: &dyn Fn(&str) -> 
                     form.filters method="get" action={ "/admin/checklists/" (urlencode(&c.key)) "/diff" } {
                         label { (l.pick("舊版本", "From"))
                             select name="from" {
-                                @for v in &c.versions { option value=(v.version) selected[v.version == earlier] { "v" (v.version) " · " (date(&v.created_at)) } }
+                                @for v in &c.versions { option value=(v.version) selected[v.version == earlier] { "v" (v.version) " · " (date(clock, &v.created_at)) } }
                             }
                         }
                         label { (l.pick("新版本", "To"))
                             select name="to" {
-                                @for v in &c.versions { option value=(v.version) selected[v.version == latest] { "v" (v.version) " · " (date(&v.created_at)) } }
+                                @for v in &c.versions { option value=(v.version) selected[v.version == latest] { "v" (v.version) " · " (date(clock, &v.created_at)) } }
                             }
                         }
                         button.primary type="submit" { (l.pick("比較", "Compare")) }

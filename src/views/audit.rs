@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::Chrome;
-use super::layout::page;
+use super::layout::{page, zone_note};
 
 pub struct AuditRow {
     pub at: String,
@@ -32,6 +32,7 @@ pub fn list(
     entity: Option<&str>,
     page_no: u64,
     pages: u64,
+    zone: &str,
 ) -> Markup {
     let l = chrome.lang;
     let link = |p: u64| match entity {
@@ -44,6 +45,7 @@ pub fn list(
         "/audit",
         html! {
             h1 { (l.pick("稽核紀錄", "Audit log")) }
+            (zone_note(l, zone))
             p.muted { (l.pick("每一項對人員、角色、檢查表及檢查的更改都記錄在此，不能修改或刪除。", "Every change to people, roles, checklists and inspections is recorded here; it cannot be edited or deleted.")) }
             form.filters method="get" action="/audit" {
                 label { (l.pick("對象", "What"))

@@ -64,6 +64,8 @@ pub struct ResultView {
     pub items: Vec<ResultItem>,
     pub training: Vec<TrainingRow>,
     pub can_acknowledge: bool,
+    /// When it was submitted, in the site's time zone.
+    pub submitted: Option<String>,
     pub acknowledged: Option<String>,
     pub can_void: bool,
     pub void_reason: Option<String>,
@@ -87,6 +89,7 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                     (v.subject) " · " (v.position.as_deref().unwrap_or("—")) " · " (v.site) " · " (v.shift)
                     br;
                     (l.pick("檢查人", "Inspector")) ": " (v.inspector) " · " (l.pick("版本", "version")) " " (v.version)
+                    @if let Some(at) = &v.submitted { " · " (l.pick("提交於", "submitted")) " " span.submitted-at { (at) } }
                     " · " a href={ "/inspections/" (v.id) "/report.pdf" } { (l.pick("下載 PDF 報告", "PDF report")) }
                     @if let (Some(s), Some(m)) = (v.score, v.max_score) { " · " (format!("{s:.1} / {m:.1}")) }
                 }

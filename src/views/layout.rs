@@ -144,6 +144,18 @@ pub fn error_page(status: StatusCode, messages: &[String]) -> Markup {
     }
 }
 
+/// Which clock a page spanning several sites shows its times and "today" in.
+pub fn zone_note(lang: Lang, zone: &str) -> Markup {
+    html! {
+        p.muted.zone-note {
+            (lang.pick("日期及時間以此時區計算：", "Dates and times are in "))
+            strong { (zone) }
+            (lang.pick("（你主要場所的時區；未屬任何場所則為系統預設）。",
+                       " (your primary site's time zone, or the configured default if you belong to no site)."))
+        }
+    }
+}
+
 /// Format a percent for display.
 pub fn percent(p: f64) -> String {
     format!("{:.1}%", p)

@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use maud::{Markup, html};
 
 use super::charts::{self, Bar, ControlPoint, Series};
-use super::layout::{page, percent};
+use super::layout::{page, percent, zone_note};
 use super::{Chrome, urlencode};
 use crate::domain::Lang;
 use crate::domain::stats::{
@@ -47,6 +47,8 @@ pub struct Dashboard<'a> {
     pub site_names: &'a HashMap<i32, String>,
     /// For the one-tap ranges, which end today.
     pub today: NaiveDate,
+    /// The zone "today" is in: the viewer's primary site's.
+    pub zone: &'a str,
 }
 
 impl Dashboard<'_> {
@@ -189,6 +191,7 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 " · "
                 a href={ "/reports/site.pdf?" (csv_query) } { (l.pick("場所期間報告 PDF", "Site period report (PDF)")) }
             }
+            (zone_note(l, d.zone))
             div.grid {
                 a.tile href=(d.drill(&[])) { span.muted { (l.pick("抽查次數", "Spot-checks")) } strong { (d.summary.inspections) } }
                 div.tile { span.muted { (l.pick("平均得分", "Average score")) } strong { (d.summary.mean.map(percent).unwrap_or_else(|| "—".into())) } }

@@ -12,15 +12,6 @@ use super::layout::{page, percent};
 use crate::domain::scoring::{Context, Outcome, Scorecard};
 use crate::domain::{Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
 
-/// The hour each shift starts, for the tablet to date a spot-check it starts offline
-/// by its own clock (the server's rule in `current_shift`).
-pub const SHIFT_STARTS: [(&str, u32); 4] = [
-    ("morning", 5),
-    ("afternoon", 12),
-    ("evening", 17),
-    ("night", 22),
-];
-
 pub const PERIODS: [(&str, &str, &str); 4] = [
     ("morning", "早班", "Morning"),
     ("afternoon", "午班", "Afternoon"),
@@ -261,7 +252,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                 data-photo-url={ "/spotchecks/" (view.id) "/photos/" }
                 data-person=(view.subject_name) data-checklist=(t(l, &c.title))
                 data-template=[view.id.is_nil().then_some("true")]
-                data-shift-starts=(SHIFT_STARTS.iter().map(|(p, h)| format!("{p}:{h}")).collect::<Vec<_>>().join(","))
+                data-shift-starts=(crate::domain::clock::SHIFT_STARTS.iter().map(|(p, h)| format!("{p}:{h}")).collect::<Vec<_>>().join(","))
                 novalidate {
                 input type="hidden" name="_csrf" value=(chrome.csrf);
                 input type="hidden" name="version" value=(view.version_id);

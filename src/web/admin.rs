@@ -21,6 +21,7 @@ use super::error::{AppError, AppResult};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
+use crate::domain::clock::{self, Tz};
 use crate::domain::scoring::Gender;
 use crate::domain::{Lang, diff as checklist_diff};
 use crate::store::StoreError;
@@ -120,10 +121,11 @@ async fn sites(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
     Ok(view::sites(&viewer.chrome(), &rows).into_response())
 }
 
-async fn new_site(viewer: Viewer) -> AppResult<Response> {
+async fn new_site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     admin_only(&viewer)?;
     let form = SiteForm {
         active: true,
+        time_zone: state.config.time_zone.name().to_string(),
         ..Default::default()
     };
     Ok(view::site_form(&viewer.chrome(), &form).into_response())
@@ -155,6 +157,26 @@ fn site_problems(l: Lang, form: &SiteForm) -> Vec<String> {
     problems
 }
 
+/// The site's time zone from the form (left empty: the configured default), or a
+/// problem naming what was typed.
+fn site_zone(l: Lang, form: &SiteForm, default: Tz, problems: &mut Vec<String>) -> Option<Tz> {
+    if form.time_zone.is_empty() {
+        return Some(default);
+    }
+    let zone = clock::parse_time_zone(&form.time_zone);
+    if zone.is_none() {
+        problems.push(format!(
+            "`{}` {}",
+            form.time_zone,
+            l.pick(
+                "不是時區名稱；請從清單選擇，例如 Asia/Hong_Kong。",
+                "is not a time zone; choose one from the list, e.g. Asia/Hong_Kong."
+            )
+        ));
+    }
+    zone
+}
+
 async fn create_site(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -170,6 +192,7 @@ async fn create_site(
         name: f.text("name"),
         kind: f.text("kind"),
         active: true,
+        time_zone: f.text("time_zone"),
         errors: Vec::new(),
     };
     let mut problems = Vec::new();
@@ -195,14 +218,16 @@ async fn create_site(
         ));
     }
     problems.extend(site_problems(l, &form));
-    if !problems.is_empty() {
+    let zone = site_zone(l, &form, state.config.time_zone, &mut problems);
+    let Some(time_zone) = zone.filter(|_| problems.is_empty()) else {
         form.errors = problems;
         return Ok(invalid(view::site_form(&viewer.chrome(), &form)));
-    }
+    };
     let new = NewSite {
         code: form.code.clone(),
         name: form.name.clone(),
         kind: form.kind.clone(),
+        time_zone,
     };
     match store::create_site(&state.db, viewer.user.id, new).await {
         Ok(site) => {
@@ -230,6 +255,13 @@ async fn edit_site(
         name: site.name,
         kind: site.kind,
         active: site.active,
+        // A site with none recorded shows the zone it is in: the configured default.
+        time_zone: state
+            .config
+            .clock_for(&site.time_zone)
+            .tz
+            .name()
+            .to_string(),
         errors: Vec::new(),
     };
     Ok(view::site_form(&viewer.chrome(), &form).into_response())
@@ -252,17 +284,20 @@ async fn update_site(
         name: f.text("name"),
         kind: f.text("kind"),
         active: f.checked("active"),
+        time_zone: f.text("time_zone"),
         errors: Vec::new(),
     };
-    let problems = site_problems(l, &form);
-    if !problems.is_empty() {
+    let mut problems = site_problems(l, &form);
+    let zone = site_zone(l, &form, state.config.time_zone, &mut problems);
+    let Some(time_zone) = zone.filter(|_| problems.is_empty()) else {
         form.errors = problems;
         return Ok(invalid(view::site_form(&viewer.chrome(), &form)));
-    }
+    };
     let edit = SiteEdit {
         name: form.name.clone(),
         kind: form.kind.clone(),
         active: form.active,
+        time_zone,
     };
     match store::update_site(&state.db, viewer.user.id, site.id, edit).await {
         Ok(_) => Ok(Redirect::to("/admin/sites").into_response()),
@@ -422,7 +457,8 @@ fn read_person(
     let hire_date = match form.hire_date.as_str() {
         "" => Some(None),
         raw => {
-            let this_year = chrono::Local::now().year();
+            // A plausibility bound a year wide: the zone does not matter.
+            let this_year = chrono::Utc::now().year();
             match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
                 Ok(d) if (1950..=this_year + 1).contains(&d.year()) => Some(Some(d)),
                 Ok(_) => {
@@ -701,7 +737,8 @@ async fn checklists(State(state): State<AppState>, viewer: Viewer) -> AppResult<
     let rows = store::checklists(&state.db).await?;
     let names = position_names(&state, viewer.lang).await?;
     let name = |key: &str| names.get(key).cloned().unwrap_or_else(|| key.to_string());
-    Ok(view::checklists(&viewer.chrome(), &rows, &name).into_response())
+    let clock = state.viewer_clock(&viewer.scope).await?;
+    Ok(view::checklists(&viewer.chrome(), &rows, &name, &clock).into_response())
 }
 
 async fn checklist(
@@ -713,7 +750,8 @@ async fn checklist(
     let summary = store::checklist(&state.db, &key).await?;
     let names = position_names(&state, viewer.lang).await?;
     let name = |key: &str| names.get(key).cloned().unwrap_or_else(|| key.to_string());
-    Ok(view::checklist(&viewer.chrome(), &summary, &name).into_response())
+    let clock = state.viewer_clock(&viewer.scope).await?;
+    Ok(view::checklist(&viewer.chrome(), &summary, &name, &clock).into_response())
 }
 
 async fn diff(

@@ -48,10 +48,12 @@ async fn list(
     let page = super::query::page_number(q.page.as_deref())?;
     let rows = paginator.fetch_page(page).await?;
     let names = org::names(&state.db, rows.iter().filter_map(|r| r.actor_id).collect()).await?;
+    // The log spans sites: times in the viewer's primary site's zone (said on the page).
+    let clock = state.viewer_clock(&viewer.scope).await?;
     let rows: Vec<AuditRow> = rows
         .into_iter()
         .map(|r| AuditRow {
-            at: r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            at: clock.format_seconds(r.at),
             actor: r
                 .actor_id
                 .map(|id| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))),
@@ -68,6 +70,7 @@ async fn list(
         entity.as_deref(),
         page,
         total.div_ceil(PER_PAGE),
+        clock.tz.name(),
     )
     .into_response())
 }

@@ -50,7 +50,7 @@ pub async fn home(
         .find_also_related(training_module::Entity)
         .all(&state.db)
         .await?;
-    let today = chrono::Local::now().date_naive();
+    let today = state.viewer_clock(&viewer.scope).await?.today();
     let mut training = Vec::new();
     for (a, module) in open {
         let Some(module) = module else { continue };

@@ -249,6 +249,8 @@ async fn result(
         None => None,
     };
     let site_names = org::site_names(&state.db).await?;
+    // Times as the site's wall clock showed them.
+    let clock = state.site_clock(row.site_id).await?;
     let mut items = Vec::new();
     let mut sections = Vec::new();
     for section in &checklist.sections {
@@ -333,9 +335,8 @@ async fn result(
         can_acknowledge: row.subject_id == viewer.user.id && row.status == "submitted",
         can_void: row.status == "submitted" && viewer.scope.can_manage_at(row.site_id),
         void_reason: row.void_reason.clone(),
-        acknowledged: row
-            .acknowledged_at
-            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        submitted: row.submitted_at.map(|t| clock.format(t)),
+        acknowledged: row.acknowledged_at.map(|t| clock.format(t)),
     };
     Ok(view::result(&viewer.chrome(), &view).into_response())
 }

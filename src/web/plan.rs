@@ -5,13 +5,14 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Datelike, Duration, Local, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
 use super::query::optional_date;
 use super::session::Viewer;
 use crate::app::AppState;
+use crate::domain::clock::on_post_in;
 use crate::store::{org, plan};
 use crate::views::plan::{self as view, PlanRow};
 
@@ -38,9 +39,9 @@ async fn week(
     }
     let l = viewer.lang;
     let week = q.week.as_deref().map(str::trim);
-    let date = optional_date(week)?.unwrap_or_else(|| Local::now().date_naive());
-    let monday = monday_of(date);
-    let items = plan::week(&state.db, &viewer.scope, monday).await?;
+    let today = state.viewer_clock(&viewer.scope).await?.today();
+    let monday = monday_of(optional_date(week)?.unwrap_or(today));
+    let items = plan::week(&state.db, &viewer.scope, monday, today).await?;
     let names = org::names(&state.db, items.iter().map(|(p, _)| p.subject_id).collect()).await?;
     let sites = org::site_names(&state.db).await?;
     let rows: Vec<PlanRow> = items
@@ -48,6 +49,7 @@ async fn week(
         .map(|(p, done)| PlanRow {
             date: p.planned_date,
             period: crate::views::spotcheck::period_label(l, &p.shift_period).to_string(),
+            hours: on_post_in(&p.shift_period),
             site_id: p.site_id,
             site: sites.get(&p.site_id).cloned().unwrap_or_default(),
             subject_id: p.subject_id,

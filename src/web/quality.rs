@@ -8,7 +8,6 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::Local;
 use entity::position;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
@@ -57,7 +56,8 @@ pub async fn read_filter(
     scope: &Scope,
     q: &FilterQuery,
 ) -> AppResult<QualityFilter> {
-    let today = Local::now().date_naive();
+    // Spans sites: the viewer's primary site's date (said under the filter).
+    let today = state.viewer_clock(scope).await?.today();
     let to = optional_date(q.to.as_deref())?.unwrap_or(today);
     let from = optional_date(q.from.as_deref())?.unwrap_or(stats::last_twelve_weeks(to).0);
     if from > to {
@@ -142,7 +142,8 @@ async fn dashboard(
     let split = granularity.halfway(filter.from, filter.to);
     // The one-tap ranges are also kept per person and half: the staff and calibration
     // panels then read two rows per person instead of one per period.
-    let today = Local::now().date_naive();
+    let clock = state.viewer_clock(scope).await?;
+    let today = clock.today();
     let window = if person_filter {
         None
     } else {
@@ -301,6 +302,7 @@ async fn dashboard(
             names: &names,
             site_names: &site_names,
             today,
+            zone: clock.tz.name(),
         },
     );
     Ok(page.into_response())

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -42,12 +42,12 @@ fn lang_of(viewer: &Viewer, q: &ReportQuery) -> Lang {
         .unwrap_or(viewer.lang)
 }
 
-/// `from` and `to`, defaulting to the last full calendar month.
-fn period(q: &ReportQuery) -> AppResult<(NaiveDate, NaiveDate)> {
+/// `from` and `to`, defaulting to the last full calendar month before `today`.
+fn period(q: &ReportQuery, today: NaiveDate) -> AppResult<(NaiveDate, NaiveDate)> {
     data::period(
         optional_date(q.from.as_deref())?,
         optional_date(q.to.as_deref())?,
-        Local::now().date_naive(),
+        today,
     )
     .map_err(AppError::BadRequest)
 }
@@ -91,7 +91,14 @@ async fn inspection_pdf(
         return Err(AppError::Forbidden);
     }
     let lang = lang_of(&viewer, &q);
-    let report = data::inspection(&state.db, &state.config.data_dir, id, lang).await?;
+    let report = data::inspection(
+        &state.db,
+        &state.config.data_dir,
+        id,
+        lang,
+        state.config.time_zone,
+    )
+    .await?;
     pdf(format!("inspection-{id}.pdf"), move || {
         reports::inspection::render(&report, lang)
     })
@@ -116,9 +123,10 @@ async fn staff_pdf(
     if !viewer.scope.can_read_record_of(user_id, role, &sites) {
         return Err(AppError::Forbidden);
     }
-    let (from, to) = period(&q)?;
+    // A person's record spans their sites: the viewer's primary site's today.
+    let today = state.viewer_clock(&viewer.scope).await?.today();
+    let (from, to) = period(&q, today)?;
     let lang = lang_of(&viewer, &q);
-    let today = Local::now().date_naive();
     let shown = viewer.scope.record_sites(user_id).map(<[i32]>::to_vec);
     let report = data::staff(&state.db, user_id, shown.as_deref(), from, to, today, lang).await?;
     pdf(format!("staff-{user_id}-{from}-{to}.pdf"), move || {
@@ -149,7 +157,11 @@ async fn site_pdf(
     {
         return Err(AppError::Forbidden);
     }
-    let (from, to) = period(&q)?;
+    let clock = match site {
+        Some(id) => state.site_clock(id).await?,
+        None => state.viewer_clock(&viewer.scope).await?,
+    };
+    let (from, to) = period(&q, clock.today())?;
     let lang = lang_of(&viewer, &q);
     let report = data::site(&state.db, &viewer.scope, site, from, to, lang).await?;
     let name = match site {

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use chrono::{Local, NaiveDate, Timelike};
+use chrono::NaiveDate;
 use entity::{inspection, position, recheck, site, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -50,18 +50,6 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/photos/{id}/{file}", get(photo))
-}
-
-/// The shift happening now, by the server's clock.
-pub fn current_shift() -> (NaiveDate, &'static str) {
-    let now = Local::now();
-    let period = match now.hour() {
-        5..=11 => "morning",
-        12..=16 => "afternoon",
-        17..=21 => "evening",
-        _ => "night",
-    };
-    (now.date_naive(), period)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -239,7 +227,7 @@ pub fn offered_to(checklist: &StoredChecklist, position: Option<&position::Model
 /// who watch it (managers, the quality department, admins).
 async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
     let l = viewer.lang;
-    let today = Local::now().date_naive();
+    let today = state.viewer_clock(&viewer.scope).await?.today();
     let rechecks = training::open_rechecks(&state.db, &viewer.scope).await?;
     let mut ids: Vec<i32> = rechecks.iter().map(|r| r.subject_id).collect();
     let overdue = if matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
@@ -428,7 +416,11 @@ async fn form_page(
     let (shift_date, shift_period) = match &row {
         Some(r) => (r.shift_date, r.shift_period.clone()),
         None => {
-            let (d, p) = current_shift();
+            // The shift under way at the site, by its own clock.
+            let (d, p) = state
+                .config
+                .clock_for(&target.site.time_zone)
+                .current_shift();
             (d, p.to_string())
         }
     };
@@ -463,7 +455,10 @@ async fn template_page(
     Query(q): Query<StartQuery>,
 ) -> AppResult<Response> {
     let target = fresh_target(&state, &viewer, &q).await?;
-    let (shift_date, shift_period) = current_shift();
+    let (shift_date, shift_period) = state
+        .config
+        .clock_for(&target.site.time_zone)
+        .current_shift();
     let form = FormState {
         shift_date,
         shift_period: shift_period.to_string(),
@@ -852,7 +847,7 @@ async fn submit_inner(
             context: input.context,
             answers: input.answers,
             notes: input.notes,
-            submitted_at: chrono::Utc::now(),
+            submitted_at: state.config.now(),
             recheck_of: target.recheck_of,
             photos,
             recheck: post.recheck,

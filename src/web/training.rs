@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::{Duration, Local, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use entity::{position, user_site};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
@@ -30,13 +30,14 @@ pub fn routes() -> Router<AppState> {
         .route("/training/{id}/quiz", post(quiz))
 }
 
-fn today() -> NaiveDate {
-    Local::now().date_naive()
+/// Today where the viewer works (their primary site's zone): due dates are local dates.
+async fn today(state: &AppState, viewer: &Viewer) -> AppResult<NaiveDate> {
+    Ok(state.viewer_clock(&viewer.scope).await?.today())
 }
 
 async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     let l = viewer.lang;
-    let today = today();
+    let today = today(&state, &viewer).await?;
     let mine: Vec<MyAssignment> = training::for_person(&state.db, viewer.user.id)
         .await?
         .into_iter()
@@ -79,7 +80,11 @@ async fn take(
 ) -> AppResult<Response> {
     let id: i32 = id.parse().map_err(|_| AppError::Forbidden)?;
     let (assignment, module) = training::open_for(&state.db, id, viewer.user.id).await?;
-    let state_now = AssignmentState::derive(&assignment.status, assignment.due_date, today());
+    let state_now = AssignmentState::derive(
+        &assignment.status,
+        assignment.due_date,
+        today(&state, &viewer).await?,
+    );
     Ok(view::take(&viewer.chrome(), &assignment, &module, state_now, None).into_response())
 }
 
@@ -127,7 +132,11 @@ async fn quiz(
         .filter(|(_, c)| c.is_empty())
         .map(|(i, _)| (i + 1).to_string())
         .collect();
-    let state_now = AssignmentState::derive(&assignment.status, assignment.due_date, today());
+    let state_now = AssignmentState::derive(
+        &assignment.status,
+        assignment.due_date,
+        today(&state, &viewer).await?,
+    );
     if !unanswered.is_empty() {
         let message = format!(
             "{} {}",
@@ -147,7 +156,7 @@ async fn quiz(
     let state_after = AssignmentState::derive(
         &attempt.assignment.status,
         attempt.assignment.due_date,
-        today(),
+        today(&state, &viewer).await?,
     );
     let feedback = view::QuizFeedback::Graded {
         result: attempt.result,
@@ -227,7 +236,7 @@ async fn assign_form(
         people,
         sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),
         positions,
-        default_due: (today() + Duration::days(7)).to_string(),
+        default_due: (today(state, viewer).await? + Duration::days(7)).to_string(),
         errors,
         done,
     })
@@ -264,10 +273,11 @@ async fn assign(
     viewer.check_csrf(input.csrf.as_deref())?;
     let l = viewer.lang;
     let mut errors = Vec::new();
+    let today = today(&state, &viewer).await?;
     let due = super::query::date(input.due.trim()).ok();
     match due {
         None => errors.push(l.pick("請選擇到期日。", "Choose a due date.").to_string()),
-        Some(d) if d < today() => errors.push(
+        Some(d) if d < today => errors.push(
             l.pick(
                 "到期日不能早於今天。",
                 "The due date cannot be in the past.",
@@ -360,7 +370,7 @@ async fn assign(
         viewer.user.id,
         input.module.trim(),
         &people,
-        due.unwrap_or_else(today),
+        due.unwrap_or(today),
     )
     .await?;
     let form = assign_form(&state, &viewer, Vec::new(), Some(count)).await?;

@@ -116,12 +116,21 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend, test: &str) -> Option<TestApp> {
-        Self::spawn_with(backend, test, |_| {}, axum::Router::new()).await
+        Self::spawn_with(backend, test, |_| {}).await
+    }
+
+    /// The app with its configuration adjusted first (a pinned clock, a time zone…).
+    pub async fn spawn_with(
+        backend: Backend,
+        test: &str,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<TestApp> {
+        Self::spawn_with_routes(backend, test, configure, axum::Router::new()).await
     }
 
     /// The app with its configuration adjusted and `extra` routes added, served by the
     /// same function as `decorum serve`.
-    pub async fn spawn_with(
+    pub async fn spawn_with_routes(
         backend: Backend,
         test: &str,
         configure: impl FnOnce(&mut Config),
@@ -375,4 +384,36 @@ pub async fn lobby(db: &DatabaseConnection) -> store::library::StoredChecklist {
         .into_iter()
         .find(|c| c.checklist.key == "lobby-reception")
         .expect("the lobby checklist is imported")
+}
+
+/// The fields of a spot-check form with perfect answers to the lobby checklist for a
+/// lobby concierge of this gender, on the given shift.
+pub async fn perfect_lobby_form(
+    db: &DatabaseConnection,
+    csrf: &str,
+    (site, subject): (i32, i32),
+    gender: decorum::domain::scoring::Gender,
+    (shift_date, shift_period): (&str, &str),
+) -> Vec<(String, String)> {
+    use decorum::domain::scoring::{Context, Subject};
+    let lobby = lobby(db).await;
+    let who = Subject {
+        gender: Some(gender),
+        position: Some("lobby-concierge".into()),
+    };
+    let answers = perfect_answers(&lobby.checklist, &who, &Context::new());
+    let mut body = vec![
+        ("_csrf".to_string(), csrf.to_string()),
+        ("version".into(), lobby.version_id.to_string()),
+        ("site".into(), site.to_string()),
+        ("subject".into(), subject.to_string()),
+        ("shift_date".into(), shift_date.into()),
+        ("shift_period".into(), shift_period.into()),
+    ];
+    body.extend(decorum::domain::form::to_fields(
+        &answers,
+        &Default::default(),
+        &Context::new(),
+    ));
+    body
 }

@@ -1,0 +1,280 @@
+//! Local time at a site. Every "today", shift, week and displayed time a user sees is
+//! worked out in the site's IANA time zone from one UTC instant, never from the server's
+//! own zone: a supervisor in Hong Kong at 09:31 is on the morning shift whatever the
+//! machine's clock says.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+pub use chrono_tz::Tz;
+
+/// The zone when configuration names none.
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Shanghai;
+
+/// The shift periods a spot-check is recorded against, in order through the day.
+pub const PERIODS: [&str; 4] = ["morning", "afternoon", "evening", "night"];
+
+/// An IANA zone name (`Asia/Hong_Kong`), or `None` for anything chrono-tz does not list.
+pub fn parse_time_zone(name: &str) -> Option<Tz> {
+    name.trim().parse().ok()
+}
+
+/// A stored zone, or `fallback` when it is empty or not a zone (rows from before sites
+/// had zones, or a zone database that dropped a name).
+pub fn zone_or(stored: &str, fallback: Tz) -> Tz {
+    parse_time_zone(stored).unwrap_or(fallback)
+}
+
+/// Every zone name an admin may choose from, alphabetically.
+pub fn zone_names() -> impl Iterator<Item = &'static str> {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+}
+
+/// The hour each shift starts, through the day. The tablet reads them from the form to
+/// date a spot-check it starts offline by its own clock, by the same rule as below.
+pub const SHIFT_STARTS: [(&str, u32); 4] =
+    [("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22)];
+
+/// The shift a local time of day falls in: the last to have started by that hour, and
+/// before the first, the night's (morning 05:00–11:59, afternoon 12:00–16:59, evening
+/// 17:00–21:59, night otherwise).
+pub fn shift_period_at(time: NaiveTime) -> &'static str {
+    let hour = time.hour();
+    SHIFT_STARTS
+        .iter()
+        .rev()
+        .find(|(_, start)| hour >= *start)
+        .map_or(SHIFT_STARTS[SHIFT_STARTS.len() - 1].0, |(period, _)| period)
+}
+
+/// An instant in a zone, for people to read: `2026-11-30 09:31 HKT`.
+pub fn format_local(tz: Tz, t: DateTime<Utc>) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+/// The date an instant falls on in a zone.
+pub fn local_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
+/// Hours on post, in the site's local time: a span of the working day in which staff
+/// are at their post and can be spot-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnPost {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl OnPost {
+    /// The shift period the span is recorded under (the one it starts in).
+    pub fn period(&self) -> &'static str {
+        shift_period_at(self.start)
+    }
+
+    pub fn contains(&self, time: NaiveTime) -> bool {
+        self.start <= time && time < self.end
+    }
+}
+
+const fn hm(hour: u32, minute: u32) -> NaiveTime {
+    match NaiveTime::from_hms_opt(hour, minute, 0) {
+        Some(t) => t,
+        None => panic!("a valid time of day"),
+    }
+}
+
+/// The standard's working hours (前臺接待 2, 上班時間): on post 8:30–12:00 and
+/// 14:30–18:00. People have no rosters in Decorum, so these are the shifts everyone
+/// works: the morning one and the afternoon one.
+pub const ON_POST_HOURS: [OnPost; 2] = [
+    OnPost {
+        start: hm(8, 30),
+        end: hm(12, 0),
+    },
+    OnPost {
+        start: hm(14, 30),
+        end: hm(18, 0),
+    },
+];
+
+/// The on-post hours recorded under a shift period, if staff work in it.
+pub fn on_post_in(period: &str) -> Option<OnPost> {
+    ON_POST_HOURS.into_iter().find(|h| h.period() == period)
+}
+
+/// One site's clock: a zone and the instant "now".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SiteClock {
+    pub tz: Tz,
+    pub now: DateTime<Utc>,
+}
+
+impl SiteClock {
+    pub fn new(tz: Tz, now: DateTime<Utc>) -> SiteClock {
+        SiteClock { tz, now }
+    }
+
+    /// The wall-clock date and time at the site now.
+    pub fn local_now(&self) -> NaiveDateTime {
+        self.local(self.now)
+    }
+
+    /// The date at the site now.
+    pub fn today(&self) -> NaiveDate {
+        self.local_now().date()
+    }
+
+    /// The shift under way at the site: its date and period.
+    pub fn current_shift(&self) -> (NaiveDate, &'static str) {
+        let now = self.local_now();
+        (now.date(), shift_period_at(now.time()))
+    }
+
+    /// An instant as the site's wall clock shows it.
+    pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        t.with_timezone(&self.tz).naive_local()
+    }
+
+    /// The local date of an instant.
+    pub fn date_of(&self, t: DateTime<Utc>) -> NaiveDate {
+        local_date(self.tz, t)
+    }
+
+    /// An instant for people to read: local date and time with the zone's abbreviation
+    /// (`2026-11-30 09:31 HKT`), so nobody has to guess which clock it is.
+    pub fn format(&self, t: DateTime<Utc>) -> String {
+        format_local(self.tz, t)
+    }
+
+    /// The same, to the second (the audit log).
+    pub fn format_seconds(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.tz)
+            .format("%Y-%m-%d %H:%M:%S %Z")
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn hong_kong_at_half_past_nine_is_the_morning_shift() {
+        // 01:31 UTC is 09:31 in Hong Kong: the server's UTC clock said "night".
+        let clock = SiteClock::new(chrono_tz::Asia::Hong_Kong, utc(2026, 11, 30, 1, 31));
+        assert_eq!(clock.current_shift(), (date(2026, 11, 30), "morning"));
+        assert_eq!(clock.format(clock.now), "2026-11-30 09:31 HKT");
+        assert_eq!(shift_period_at(clock.now.time()), "night", "what UTC said");
+    }
+
+    #[test]
+    fn the_local_date_turns_at_local_midnight() {
+        let shanghai = chrono_tz::Asia::Shanghai;
+        // 15:59 UTC is 23:59 in Shanghai, still the 30th; a minute later it is the 1st.
+        let before = SiteClock::new(shanghai, utc(2026, 11, 30, 15, 59));
+        let after = SiteClock::new(shanghai, utc(2026, 11, 30, 16, 0));
+        assert_eq!(before.current_shift(), (date(2026, 11, 30), "night"));
+        assert_eq!(after.today(), date(2026, 12, 1));
+        // In New York the same instants are still the morning of the 30th.
+        let new_york = SiteClock::new(chrono_tz::America::New_York, utc(2026, 11, 30, 16, 0));
+        assert_eq!(new_york.current_shift(), (date(2026, 11, 30), "morning"));
+    }
+
+    #[test]
+    fn daylight_saving_moves_the_local_hour_not_the_rules() {
+        let ny = chrono_tz::America::New_York;
+        // 12:30 UTC: 07:30 EST in winter (morning), 08:30 EDT in summer (morning); 16:30
+        // UTC: 11:30 EST (morning) but 12:30 EDT (afternoon).
+        assert_eq!(
+            SiteClock::new(ny, utc(2026, 1, 15, 16, 30))
+                .current_shift()
+                .1,
+            "morning"
+        );
+        assert_eq!(
+            SiteClock::new(ny, utc(2026, 7, 15, 16, 30))
+                .current_shift()
+                .1,
+            "afternoon"
+        );
+        assert_eq!(
+            SiteClock::new(ny, utc(2026, 7, 15, 16, 30)).format(utc(2026, 7, 15, 16, 30)),
+            "2026-07-15 12:30 EDT"
+        );
+        // The spring-forward night (8 March 2026, 02:00 EST → 03:00 EDT): 06:59 UTC is
+        // 01:59 EST, 07:00 UTC is 03:00 EDT; both the 8th and both night.
+        let before = SiteClock::new(ny, utc(2026, 3, 8, 6, 59));
+        let after = SiteClock::new(ny, utc(2026, 3, 8, 7, 0));
+        assert_eq!(before.local_now().time().hour(), 1);
+        assert_eq!(after.local_now().time().hour(), 3);
+        assert_eq!(before.current_shift(), (date(2026, 3, 8), "night"));
+        assert_eq!(after.current_shift(), (date(2026, 3, 8), "night"));
+        // Fall back (1 November 2026): local midnight comes at 04:00 UTC before the
+        // change; the date still turns exactly once.
+        assert_eq!(
+            SiteClock::new(ny, utc(2026, 11, 1, 3, 59)).today(),
+            date(2026, 10, 31)
+        );
+        assert_eq!(
+            SiteClock::new(ny, utc(2026, 11, 1, 4, 0)).today(),
+            date(2026, 11, 1)
+        );
+    }
+
+    #[test]
+    fn zones_without_daylight_saving_keep_one_offset() {
+        for tz in [chrono_tz::Asia::Shanghai, chrono_tz::Asia::Hong_Kong] {
+            let winter = SiteClock::new(tz, utc(2026, 1, 15, 1, 0)).local_now();
+            let summer = SiteClock::new(tz, utc(2026, 7, 15, 1, 0)).local_now();
+            assert_eq!(winter.time(), summer.time());
+            assert_eq!(winter.time().hour(), 9);
+        }
+    }
+
+    #[test]
+    fn zone_names_parse_and_anything_else_falls_back() {
+        assert_eq!(
+            parse_time_zone(" Asia/Hong_Kong "),
+            Some(chrono_tz::Asia::Hong_Kong)
+        );
+        assert_eq!(parse_time_zone("Mars/Olympus"), None);
+        assert_eq!(parse_time_zone(""), None);
+        assert_eq!(zone_or("", DEFAULT_TIME_ZONE), chrono_tz::Asia::Shanghai);
+        assert_eq!(zone_or("nonsense", chrono_tz::UTC), chrono_tz::UTC);
+        assert!(zone_names().any(|n| n == "America/New_York"));
+        assert!(zone_names().all(|n| parse_time_zone(n).is_some()));
+    }
+
+    #[test]
+    fn the_on_post_hours_are_the_morning_and_afternoon_shifts() {
+        let periods: Vec<&str> = ON_POST_HOURS.iter().map(OnPost::period).collect();
+        assert_eq!(periods, ["morning", "afternoon"]);
+        assert_eq!(on_post_in("afternoon").unwrap().start, hm(14, 30));
+        assert_eq!(on_post_in("night"), None);
+        let morning = on_post_in("morning").unwrap();
+        assert!(morning.contains(hm(8, 30)) && morning.contains(hm(11, 59)));
+        assert!(!morning.contains(hm(12, 0)) && !morning.contains(hm(8, 29)));
+    }
+
+    proptest! {
+        #[test]
+        fn every_instant_has_one_shift_and_a_local_date_within_a_day(
+            secs in 0i64..4_102_444_800,
+            zone in 0usize..chrono_tz::TZ_VARIANTS.len(),
+        ) {
+            let now = DateTime::from_timestamp(secs, 0).unwrap();
+            let clock = SiteClock::new(chrono_tz::TZ_VARIANTS[zone], now);
+            let (day, period) = clock.current_shift();
+            prop_assert!(PERIODS.contains(&period));
+            prop_assert!((day - now.date_naive()).num_days().abs() <= 1);
+        }
+    }
+}
