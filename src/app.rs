@@ -91,6 +91,9 @@ pub fn build(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .merge(web::routes())
+        .layer(axum::middleware::from_fn(
+            web::form_text::refuse_unstorable_text,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
