@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::domain::form::ShiftWindow;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `sqlite://…` (the default, under the data directory) or `postgres://…`.
@@ -11,6 +13,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The checklist library (checklists, modules, positions, the standard).
     pub checklists_dir: PathBuf,
+    /// The shift dates a spot-check may carry, around today.
+    pub shift_window: ShiftWindow,
 }
 
 impl Config {
@@ -22,6 +26,7 @@ impl Config {
             database_url,
             data_dir,
             checklists_dir,
+            shift_window: ShiftWindow::default(),
         }
     }
 

@@ -12,6 +12,7 @@ use decorum::app::{self, AppState};
 use decorum::auth::Role;
 use decorum::config::Config;
 use decorum::domain::Lang;
+use decorum::domain::form::ShiftWindow;
 use decorum::domain::scoring::Gender;
 use decorum::store::users::NewUser;
 use decorum::{db, demo, library_files, store};
@@ -38,6 +39,22 @@ struct Cli {
         global = true
     )]
     checklists: PathBuf,
+    /// How many days before today a spot-check's shift date may be.
+    #[arg(
+        long,
+        env = "DECORUM_SHIFT_DAYS_BACK",
+        default_value_t = 60,
+        global = true
+    )]
+    shift_days_back: u32,
+    /// How many days after today a spot-check's shift date may be.
+    #[arg(
+        long,
+        env = "DECORUM_SHIFT_DAYS_AHEAD",
+        default_value_t = 1,
+        global = true
+    )]
+    shift_days_ahead: u32,
     #[command(subcommand)]
     command: Command,
 }
@@ -220,7 +237,11 @@ fn release_large_blocks() {
 fn main() -> ExitCode {
     release_large_blocks();
     let cli = Cli::parse();
-    let config = Config::new(cli.database_url, cli.data_dir, cli.checklists);
+    let mut config = Config::new(cli.database_url, cli.data_dir, cli.checklists);
+    config.shift_window = ShiftWindow {
+        days_back: cli.shift_days_back,
+        days_ahead: cli.shift_days_ahead,
+    };
     if let Command::Checklists {
         command: ChecklistsCommand::Lint { paths },
     } = cli.command

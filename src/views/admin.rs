@@ -673,7 +673,7 @@ fn kind_detail(l: Lang, kind: &ItemKind) -> String {
         ItemKind::Scale { max, pass_at, .. } => {
             format!("0–{max}, {} ≥ {pass_at}", l.pick("合格", "pass"))
         }
-        ItemKind::Measure { unit, allowed } => match (allowed.target, allowed.tolerance) {
+        ItemKind::Measure { unit, allowed, .. } => match (allowed.target, allowed.tolerance) {
             (Some(t), Some(tol)) => format!("{}{unit} ± {}{unit}", num(t), num(tol)),
             _ => {
                 let (lo, hi) = allowed.bounds();

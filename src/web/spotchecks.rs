@@ -21,7 +21,9 @@ use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
 use crate::domain::access::Role;
 use crate::domain::form::{self, FormInput};
-use crate::domain::scoring::{Problem, Scorecard, Subject, applies, resolve_context, score};
+use crate::domain::scoring::{
+    Problem, Scorecard, Subject, applies, missing_attributes, resolve_context, score,
+};
 use crate::domain::{Checklist, Field, Lang};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
@@ -139,6 +141,14 @@ async fn target(
         )));
     }
     let attributes = users::subject_of(&subject, position.as_ref());
+    let missing = missing_attributes(&version.checklist, &attributes);
+    if !missing.is_empty() {
+        return Err(AppError::Conflict(missing_attributes_message(
+            viewer.lang,
+            &subject.name,
+            &missing,
+        )));
+    }
     Ok(Target {
         site,
         subject,
@@ -147,6 +157,31 @@ async fn target(
         version,
         recheck_of: None,
     })
+}
+
+/// The name of a person's attribute that checklist conditions test.
+fn attribute_name(lang: Lang, field: &Field) -> &'static str {
+    match field {
+        Field::SubjectGender => lang.pick("性別", "gender"),
+        Field::SubjectPosition => lang.pick("崗位", "position"),
+        Field::Context(_) => lang.pick("情境", "context"),
+    }
+}
+
+/// Why a person cannot be checked with a checklist yet: items depend on what their
+/// record lacks, and would otherwise drop out of the score unseen.
+fn missing_attributes_message(lang: Lang, person: &str, missing: &[Field]) -> String {
+    let names: Vec<&str> = missing.iter().map(|f| attribute_name(lang, f)).collect();
+    match lang {
+        Lang::Zh => format!(
+            "{person}的紀錄沒有{}，而這份檢查表有項目取決於它；請管理員先在「管理 → 人員」補上，才可抽查。",
+            names.join("、")
+        ),
+        Lang::En => format!(
+            "{person}'s record has no {}, which items of this checklist depend on; an admin must record it (Admin → People) before this person can be checked with it.",
+            names.join(" or ")
+        ),
+    }
 }
 
 async fn current_version(state: &AppState, key: &str) -> AppResult<StoredChecklist> {
@@ -176,6 +211,7 @@ pub async fn start(
         (site_id, optional_id(q.subject.as_deref(), "person")?)
     {
         let (_, subject, position) = site_and_person(&state, &viewer, site_id, subject_id).await?;
+        let attributes = users::subject_of(&subject, position.as_ref());
         let checklists: Vec<ChecklistTile> = state
             .current_checklists()
             .await?
@@ -185,10 +221,15 @@ pub async fn start(
                     .as_ref()
                     .is_none_or(|p| c.checklist.positions.contains(&p.key))
             })
-            .map(|c| ChecklistTile {
-                key: c.checklist.key.clone(),
-                title: c.checklist.title.get(l).to_string(),
-                items: c.checklist.items().count(),
+            .map(|c| {
+                let missing = missing_attributes(&c.checklist, &attributes);
+                ChecklistTile {
+                    key: c.checklist.key.clone(),
+                    title: c.checklist.title.get(l).to_string(),
+                    items: c.checklist.items().count(),
+                    blocked: (!missing.is_empty())
+                        .then(|| missing_attributes_message(l, &subject.name, &missing)),
+                }
             })
             .collect();
         let tile = StaffTile {
@@ -196,9 +237,19 @@ pub async fn start(
             name: subject.name.clone(),
             position: position_name(l, &position),
         };
-        return Ok(
-            view::choose_checklist(&viewer.chrome(), site_id, &tile, &checklists).into_response(),
-        );
+        // Only admins edit people; others are told whom to ask.
+        let record_link = viewer
+            .scope
+            .is_admin()
+            .then(|| format!("/admin/people/{}", subject.id));
+        return Ok(view::choose_checklist(
+            &viewer.chrome(),
+            site_id,
+            &tile,
+            &checklists,
+            record_link.as_deref(),
+        )
+        .into_response());
     }
 
     let sites: Vec<SiteTab> = org::visible_sites(&state.db, &viewer.scope)
@@ -560,6 +611,22 @@ async fn read_post(
 ) -> AppResult<(Posted, Target, Option<inspection::Model>, FormInput)> {
     let post = posted(pairs)?;
     viewer.check_csrf(post.csrf.as_deref())?;
+    if let Err((first, last)) = state
+        .config
+        .shift_window
+        .check(post.shift_date, current_shift().0)
+    {
+        return Err(AppError::Invalid(vec![match viewer.lang {
+            Lang::Zh => format!(
+                "班次日期 {} 不在可接受的範圍（{first} 至 {last}）。",
+                post.shift_date
+            ),
+            Lang::En => format!(
+                "The shift date {} is outside the accepted range ({first} to {last}).",
+                post.shift_date
+            ),
+        }]));
+    }
     if let Some(row) = &row
         && row.status == "draft"
         && row.checklist_version_id != post.version_id
@@ -598,7 +665,8 @@ async fn read_post(
 #[derive(Debug, Serialize)]
 pub struct LiveScore {
     pub saved: bool,
-    pub percent: f64,
+    /// `null` until an answer counts: the form shows "—", never 100 % on nothing.
+    pub percent: Option<f64>,
     pub score: f64,
     pub max_score: f64,
     pub passed: bool,
@@ -776,6 +844,15 @@ async fn submit_inner(
             l.pick("尚未回答：", "Not answered yet:"),
             names.join(l.pick("、", ", "))
         ));
+    }
+    if card.percent.is_none() && card.unanswered.is_empty() {
+        errors.push(
+            l.pick(
+                "這次抽查沒有任何計分的答案：適用的項目全部標為不適用。請至少評核一項。",
+                "Nothing on this spot-check counts toward a score: every item that applies is marked not applicable. Score at least one item.",
+            )
+            .to_string(),
+        );
     }
     if !errors.is_empty() {
         if json {
