@@ -255,11 +255,30 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
         .filter(|k| answers.contains_key(k))
         .collect();
     let half = keys.len() / 2;
+    let live_percent = async || {
+        browser
+            .find(Locator::Id("live-percent"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        live_percent().await,
+        "—",
+        "no score before an answer counts, not 100 %"
+    );
 
     for (n, key) in keys.iter().enumerate() {
         if n == half {
             // Let the autosave reach the server, then drop the connection.
             tokio::time::sleep(Duration::from_millis(1500)).await;
+            let shown = live_percent().await;
+            assert!(
+                shown.ends_with('%'),
+                "the autosave's percent replaces the dash: {shown}"
+            );
             screenshot(&browser, "2-half-way").await;
             server.down().await;
         }
