@@ -211,6 +211,24 @@ async fn a_shift_date_far_from_today_is_refused() {
             }
         }
         assert_eq!(p.inspections().await, 0, "{backend:?}: nothing stored");
+        // The form's date field offers only the window.
+        let (_, form) = p
+            .get(
+                &sup,
+                &format!(
+                    "/spotchecks/{}?site={}&subject={}&checklist=lobby-reception",
+                    Uuid::new_v4(),
+                    p.world.site_a,
+                    p.world.staff_a
+                ),
+            )
+            .await;
+        let window = format!(
+            "min=\"{}\" max=\"{}\"",
+            today() - Duration::days(60),
+            today() + Duration::days(1)
+        );
+        assert!(form.contains(&window), "{backend:?}: {window}");
         // Inside the window (yesterday, today, tomorrow) is accepted.
         let body = p.body(
             &csrf,

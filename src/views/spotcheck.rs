@@ -224,6 +224,8 @@ pub struct FormView<'a> {
     pub subject_name: String,
     pub position_name: Option<String>,
     pub shift_date: NaiveDate,
+    /// The first and last accepted shift dates.
+    pub shift_dates: (NaiveDate, NaiveDate),
     pub shift_period: String,
     /// Items that apply to this person (their subject conditions hold).
     pub items_for_subject: Vec<String>,
@@ -282,7 +284,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                     }
                     div.context-fields {
                         label { (l.pick("日期", "Shift date"))
-                            input type="date" name="shift_date" value=(view.shift_date) required;
+                            input type="date" name="shift_date" value=(view.shift_date) min=(view.shift_dates.0) max=(view.shift_dates.1) required;
                         }
                         label { (l.pick("班次", "Shift"))
                             select name="shift_period" {

@@ -481,8 +481,10 @@ async fn form_page(
         }
     };
     let fields = form::to_fields(&draft.answers, &draft.notes, &given_context);
+    let shift_dates = shift_dates(&state);
     let state = FormState {
         shift_date,
+        shift_dates,
         shift_period,
         context: given_context,
         answers: draft.answers,
@@ -493,9 +495,16 @@ async fn form_page(
     Ok(render_form(&viewer, id, &target, &state, &[], &[]).into_response())
 }
 
+/// The first and last shift date a spot-check may carry today.
+fn shift_dates(state: &AppState) -> (NaiveDate, NaiveDate) {
+    state.config.shift_window.bounds(current_shift().0)
+}
+
 /// What the form shows besides the checklist: the shift, context, answers so far.
 struct FormState {
     shift_date: NaiveDate,
+    /// The accepted shift dates, for the date field's min and max.
+    shift_dates: (NaiveDate, NaiveDate),
     shift_period: String,
     context: crate::domain::scoring::Context,
     answers: crate::domain::scoring::Answers,
@@ -527,6 +536,7 @@ fn render_form(
         subject_name: target.subject.name.clone(),
         position_name: position_name(viewer.lang, &target.position),
         shift_date: form.shift_date,
+        shift_dates: form.shift_dates,
         shift_period: form.shift_period.clone(),
         items_for_subject: items_for_subject(checklist, &target.attributes),
         context: &context,
@@ -869,6 +879,7 @@ async fn submit_inner(
             .unwrap_or_default();
         let form = FormState {
             shift_date: post.shift_date,
+            shift_dates: shift_dates(state),
             shift_period: post.shift_period.clone(),
             context: input.context.clone(),
             answers: input.answers.clone(),
