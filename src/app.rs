@@ -120,6 +120,9 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(extra)
         .layer(CatchPanicLayer::custom(web::requests::panicked))
         .layer(axum::middleware::from_fn(web::requests::panics_in_json))
+        .layer(axum::middleware::from_fn(
+            web::form_text::refuse_unstorable_text,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::clock::{DEFAULT_TIME_ZONE, SiteClock, Tz, zone_or};
 
+use crate::domain::form::ShiftWindow;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `sqlite://…` (the default, under the data directory) or `postgres://…`.
@@ -30,6 +32,8 @@ pub struct Config {
     pub time_zone: Tz,
     /// "Now" for everything dated: the system clock, unless a test pins it.
     pub fixed_now: Option<DateTime<Utc>>,
+    /// The shift dates a spot-check may carry, around today.
+    pub shift_window: ShiftWindow,
 }
 
 impl Config {
@@ -45,6 +49,7 @@ impl Config {
             header_read_timeout: HEADER_READ_TIMEOUT,
             time_zone: DEFAULT_TIME_ZONE,
             fixed_now: None,
+            shift_window: ShiftWindow::default(),
         }
     }
 

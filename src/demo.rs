@@ -599,14 +599,14 @@ pub fn simulate_answers(
 ) -> Answers {
     let (context, _) = resolve_context(checklist, context);
     let mut answers = Answers::new();
+    // The first real answer, kept for when every other item came out N/A: a spot-check
+    // on nothing is refused, and an inspector scores at least one thing.
+    let mut first_real: Option<(String, Answer)> = None;
     for (_, item) in checklist.items() {
         if !crate::domain::scoring::applies(item, subject, &context) {
             continue;
         }
-        if item.na && rng.random_bool(0.02) {
-            answers.insert(item.key.clone(), Answer::Na);
-            continue;
-        }
+        let not_applicable = item.na && rng.random_bool(0.02);
         // Heavier items are the harder habits.
         // Critical lapses (an empty desk, smoking on duty) are rare in a real team.
         let p = if item.critical {
@@ -647,6 +647,10 @@ pub fn simulate_answers(
                 } else {
                     lo - rng.random_range(0.1..span)
                 };
+                let v = match item.kind.input_range() {
+                    Some((lo, hi)) => v.clamp(lo, hi),
+                    None => v,
+                };
                 Answer::Measure((v * 10.0).round() / 10.0)
             }
             ItemKind::Script { phrases, .. } => Answer::Heard(
@@ -676,7 +680,17 @@ pub fn simulate_answers(
                 Answer::Amount(spent.round())
             }
         };
-        answers.insert(item.key.clone(), answer);
+        if not_applicable {
+            first_real.get_or_insert((item.key.clone(), answer));
+            answers.insert(item.key.clone(), Answer::Na);
+        } else {
+            answers.insert(item.key.clone(), answer);
+        }
+    }
+    if answers.values().all(|a| *a == Answer::Na)
+        && let Some((key, answer)) = first_real
+    {
+        answers.insert(key, answer);
     }
     answers
 }

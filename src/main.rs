@@ -13,6 +13,7 @@ use decorum::auth::Role;
 use decorum::config::Config;
 use decorum::domain::Lang;
 use decorum::domain::clock::{self, Tz};
+use decorum::domain::form::ShiftWindow;
 use decorum::domain::scoring::Gender;
 use decorum::store::users::NewUser;
 use decorum::{db, demo, library_files, store};
@@ -42,6 +43,22 @@ struct Cli {
     /// IANA time zone of new sites and of sites with none recorded (default Asia/Shanghai).
     #[arg(long, env = "DECORUM_TIME_ZONE", global = true, value_parser = parse_time_zone)]
     time_zone: Option<Tz>,
+    /// How many days before today a spot-check's shift date may be.
+    #[arg(
+        long,
+        env = "DECORUM_SHIFT_DAYS_BACK",
+        default_value_t = 60,
+        global = true
+    )]
+    shift_days_back: u32,
+    /// How many days after today a spot-check's shift date may be.
+    #[arg(
+        long,
+        env = "DECORUM_SHIFT_DAYS_AHEAD",
+        default_value_t = 1,
+        global = true
+    )]
+    shift_days_ahead: u32,
     #[command(subcommand)]
     command: Command,
 }
@@ -238,6 +255,10 @@ fn main() -> ExitCode {
     if let Some(zone) = cli.time_zone {
         config = config.with_time_zone(zone);
     }
+    config.shift_window = ShiftWindow {
+        days_back: cli.shift_days_back,
+        days_ahead: cli.shift_days_ahead,
+    };
     if let Command::Checklists {
         command: ChecklistsCommand::Lint { paths },
     } = cli.command

@@ -497,7 +497,8 @@
           var box = document.getElementById("form-errors");
           if (box) box.hidden = true;
           var pct = document.getElementById("live-percent");
-          if (pct) pct.textContent = data.percent.toFixed(1) + "%";
+          // No percent until an answer counts: "—", never 100 % on nothing.
+          if (pct) pct.textContent = typeof data.percent === "number" ? data.percent.toFixed(1) + "%" : "—";
           Object.keys(data.caps || {}).forEach(function (key) {
             var cap = form.querySelector('[data-cap="' + key + '"]');
             if (cap) cap.textContent = say("上限 ", "Limit ") + data.caps[key];

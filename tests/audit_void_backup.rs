@@ -216,7 +216,7 @@ async fn a_backup_restores_every_record() {
     for (email, role) in [
         ("a@t.test", "admin"),
         ("b@t.test", "quality"),
-        ("c@t.test", "staff"),
+        ("c@t.test", "supervisor"),
     ] {
         let (code, _, err) = run(&[
             "user",

@@ -112,7 +112,7 @@ async fn spot_check_body(
         ("version".into(), lobby.version_id.to_string()),
         ("site".into(), site.to_string()),
         ("subject".into(), subject.to_string()),
-        ("shift_date".into(), "2026-11-28".into()),
+        ("shift_date".into(), common::recent_shift_date()),
         ("shift_period".into(), "morning".into()),
     ];
     body.extend(to_fields(&answers, &Default::default(), &Context::new()));

@@ -214,7 +214,7 @@ async fn seed(db: &DatabaseConnection) -> Fixture {
         ("version".to_string(), lobby.version_id.to_string()),
         ("site".into(), world.site_a.to_string()),
         ("subject".into(), world.staff_a.to_string()),
-        ("shift_date".into(), "2026-11-27".into()),
+        ("shift_date".into(), common::recent_shift_date()),
         ("shift_period".into(), "afternoon".into()),
     ];
     fields.extend(to_fields(&answers, &BTreeMap::new(), &Context::new()));

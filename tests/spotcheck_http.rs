@@ -67,7 +67,7 @@ impl Flow {
             ("version".into(), self.lobby.version_id.to_string()),
             ("site".into(), w.site_a.to_string()),
             ("subject".into(), w.staff_a.to_string()),
-            ("shift_date".into(), "2026-11-27".into()),
+            ("shift_date".into(), common::recent_shift_date()),
             ("shift_period".into(), "afternoon".into()),
         ];
         let notes = notes
@@ -321,7 +321,8 @@ fn fail(version: &StoredChecklist, key: &str) -> Answer {
         ItemKind::Check => Answer::Fail,
         ItemKind::Scale { .. } => Answer::Scale(0),
         ItemKind::Measure { allowed, .. } => {
-            Answer::Measure(allowed.bounds().1.unwrap_or(0.0) + 100.0)
+            // Just past the allowed range: a failure, still inside the input range.
+            Answer::Measure(allowed.bounds().1.unwrap_or(0.0) + 1.0)
         }
         ItemKind::Script { .. } => Answer::Heard(vec![]),
         ItemKind::Steps { .. } => Answer::Done(vec![]),
@@ -350,7 +351,10 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
 
         let with = |extra: &[(&str, &str)], drop: &[&str]| {
             let mut body = f.body(&csrf, &perfect, &[]);
-            body.retain(|(n, _)| !drop.contains(&n.as_str()));
+            // A field given replaces the perfect answer (two answers to an item are refused).
+            body.retain(|(n, _)| {
+                !drop.contains(&n.as_str()) && !extra.iter().any(|(name, _)| name == n)
+            });
             body.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
             body
         };
@@ -373,7 +377,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "huge number",
                 with(&[(&format!("a.{measure_key}"), "1e300")], &[]),
                 422,
-                "is not a number".into(),
+                "is out of range".into(),
             ),
             (
                 "bad shift",

@@ -186,7 +186,7 @@ async fn a_submission_is_stored_once_with_responses_and_training() {
             .unwrap();
         assert_eq!(stored.status, "submitted");
         assert_eq!(stored.checklist_version_id, w.lobby.version_id);
-        assert!((stored.percent.unwrap() - card.percent).abs() < 1e-9);
+        assert!((stored.percent.unwrap() - card.percent.unwrap()).abs() < 1e-9);
         let responses = inspection_response::Entity::find()
             .filter(inspection_response::Column::InspectionId.eq(id))
             .all(&t.db)
@@ -299,7 +299,7 @@ fn fail_for(w: &World, key: &str) -> Answer {
         ItemKind::Check => Answer::Fail,
         ItemKind::Scale { .. } => Answer::Scale(0),
         ItemKind::Measure { allowed, .. } => {
-            Answer::Measure(allowed.bounds().1.unwrap_or(0.0) + 1000.0)
+            Answer::Measure(allowed.bounds().1.unwrap_or(0.0) + 1.0)
         }
         ItemKind::Script { .. } => Answer::Heard(vec![]),
         ItemKind::Steps { .. } => Answer::Done(vec![]),

@@ -169,6 +169,11 @@ pub enum ItemKind {
     Measure {
         unit: String,
         allowed: Allowed,
+        /// The values the form accepts, when the file gives them; otherwise the unit's
+        /// default ([`default_input_range`]). Kept out of the snapshot when not given, so
+        /// versions stored before input ranges existed keep their content hash.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        range: Option<(f64, f64)>,
     },
     Script {
         script: Text,
@@ -187,6 +192,16 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// The values a `measure` item accepts as input, inclusive: the file's `range`, else
+    /// the unit's default. `None` for other kinds, and for a measure in a unit with no
+    /// default stored before ranges existed (the lint now asks for a `range` there).
+    pub fn input_range(&self) -> Option<(f64, f64)> {
+        match self {
+            ItemKind::Measure { unit, range, .. } => range.or_else(|| default_input_range(unit)),
+            _ => None,
+        }
+    }
+
     pub const NAMES: [&'static str; 6] = ["check", "scale", "measure", "script", "steps", "limit"];
 
     pub fn name(&self) -> &'static str {
@@ -198,6 +213,76 @@ impl ItemKind {
             ItemKind::Steps { .. } => "steps",
             ItemKind::Limit { .. } => "limit",
         }
+    }
+}
+
+/// What a measure in this unit can plausibly read, so a typo (−5°, 999999999°) is refused
+/// at input instead of being scored as a failure:
+/// - degrees 0–180: a bow or a gesture is an angle from upright or from the body; more
+///   than a half turn is no posture, and a negative angle is a slip of the finger;
+/// - centimetres 0–300 and metres 0–100: a length on a person or a desk, and a distance
+///   across a lobby or a sales hall (signed measures, such as a hem above or below the
+///   knee, give their own `range`);
+/// - percent 0–100; minutes 0–1440 (a day); seconds 0–3600 (longer waits are timed in
+///   minutes).
+///
+/// Money and other units have no natural bound: their items must give a `range`.
+pub fn default_input_range(unit: &str) -> Option<(f64, f64)> {
+    match unit.trim() {
+        "°" | "度" | "deg" | "degrees" => Some((0.0, 180.0)),
+        "cm" | "公分" | "厘米" => Some((0.0, 300.0)),
+        "m" | "米" | "公尺" => Some((0.0, 100.0)),
+        "%" => Some((0.0, 100.0)),
+        "min" | "minutes" | "分鐘" | "分钟" => Some((0.0, 1440.0)),
+        "s" | "sec" | "seconds" | "秒" => Some((0.0, 3600.0)),
+        _ => None,
+    }
+}
+
+/// Why a measured value cannot be used, for a message that names the item; `None` when
+/// it is a finite number inside the item's input range.
+pub fn measure_input_problem(kind: &ItemKind, value: f64) -> Option<String> {
+    let unit = match kind {
+        ItemKind::Measure { unit, .. } => unit.as_str(),
+        _ => "",
+    };
+    if !value.is_finite() {
+        return Some("the number is not a usable value".into());
+    }
+    let (lo, hi) = kind.input_range()?;
+    (value < lo || value > hi).then(|| {
+        format!(
+            "{} {unit} is out of range: this item accepts {} to {} {unit}",
+            number(value),
+            number(lo),
+            number(hi)
+        )
+    })
+}
+
+/// Why a count (a context number such as guests) cannot be used: counts are whole
+/// numbers between the field's `min` and `max`.
+pub fn count_problem(value: f64, min: f64, max: f64) -> Option<String> {
+    if !value.is_finite() || value < min || value > max {
+        Some(format!(
+            "{} is out of range: give a whole number from {} to {}",
+            number(value),
+            number(min),
+            number(max)
+        ))
+    } else if value.fract() != 0.0 {
+        Some(format!("{} is not a whole number", number(value)))
+    } else {
+        None
+    }
+}
+
+/// A number as people write it: `30`, `2.5`, `1000000000000`, never `1e12` or `30.0`.
+fn number(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
     }
 }
 
@@ -382,6 +467,55 @@ mod tests {
         assert!(!bow.contains(24.9) && !bow.contains(35.1));
         let hem = Allowed::range(None, Some(3.0));
         assert!(hem.contains(-10.0) && hem.contains(3.0) && !hem.contains(3.5));
+    }
+
+    #[test]
+    fn measures_outside_their_input_range_are_named_and_refused() {
+        let bow = ItemKind::Measure {
+            unit: "°".into(),
+            allowed: Allowed::target(30.0, 5.0),
+            range: None,
+        };
+        assert_eq!(bow.input_range(), Some((0.0, 180.0)));
+        assert!(measure_input_problem(&bow, 0.0).is_none());
+        assert!(measure_input_problem(&bow, 180.0).is_none());
+        let low = measure_input_problem(&bow, -5.0).unwrap();
+        assert!(
+            low.contains("-5 ° is out of range") && low.contains("0 to 180"),
+            "{low}"
+        );
+        assert!(measure_input_problem(&bow, 999_999_999.0).is_some());
+        assert!(measure_input_problem(&bow, f64::NAN).is_some());
+        let hem = ItemKind::Measure {
+            unit: "cm".into(),
+            allowed: Allowed::range(None, Some(3.0)),
+            range: Some((-60.0, 60.0)),
+        };
+        assert!(measure_input_problem(&hem, -10.0).is_none());
+        assert!(measure_input_problem(&hem, 61.0).is_some());
+        let money = ItemKind::Measure {
+            unit: "元".into(),
+            allowed: Allowed::range(Some(400.0), Some(700.0)),
+            range: None,
+        };
+        assert_eq!(money.input_range(), None);
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_in_range() {
+        assert_eq!(count_problem(3.0, 1.0, 20.0), None);
+        let huge = count_problem(1e12, 1.0, 20.0).unwrap();
+        assert!(huge.contains("1000000000000 is out of range"), "{huge}");
+        assert!(
+            count_problem(0.0, 1.0, 20.0)
+                .unwrap()
+                .contains("out of range")
+        );
+        assert!(
+            count_problem(2.5, 1.0, 20.0)
+                .unwrap()
+                .contains("not a whole number")
+        );
     }
 
     #[test]

@@ -448,11 +448,13 @@ mod tests {
         a.kind = ItemKind::Measure {
             unit: "°".into(),
             allowed: Allowed::target(30.0, 5.0),
+            range: None,
         };
         let mut b = a.clone();
         b.kind = ItemKind::Measure {
             unit: "°".into(),
             allowed: Allowed::target(30.0, 3.0),
+            range: None,
         };
         assert_eq!(item_fields(&a, &b), vec![ItemField::Scoring]);
         b.kind = ItemKind::Check;

@@ -10,14 +10,60 @@
 //! - `s.K`: a step index done (repeated), and `o.K`: the order seen, as `2,0,1`
 //! - `n.K`: the inspector's note
 //! - `ctx.C`: context field `C`
+//!
+//! Only `h.K` and `s.K` may repeat; any other field given twice (`a.K=pass&a.K=fail`) is
+//! refused rather than one of the values silently winning.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::checklist::{Checklist, ContextKind, ItemKind, Value};
+use chrono::{Days, NaiveDate};
+
+use super::checklist::{Checklist, ContextKind, ItemKind, Value, count_problem};
 use super::scoring::{Answer, Answers, Context};
 
 /// Longest note kept, in characters.
 pub const MAX_NOTE: usize = 2000;
+
+/// The shift dates a spot-check may carry, in days around today: a spot-check records
+/// what was seen on a recent shift, so a date years away is a typo, not a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShiftWindow {
+    pub days_back: u32,
+    pub days_ahead: u32,
+}
+
+impl Default for ShiftWindow {
+    /// Two months back (a draft finished late, a paper note typed in), one day ahead (a
+    /// night shift that started before midnight, a tablet whose clock runs ahead).
+    fn default() -> Self {
+        ShiftWindow {
+            days_back: 60,
+            days_ahead: 1,
+        }
+    }
+}
+
+impl ShiftWindow {
+    /// The first and last accepted dates, inclusive.
+    pub fn bounds(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let back = today.checked_sub_days(Days::new(self.days_back.into()));
+        let ahead = today.checked_add_days(Days::new(self.days_ahead.into()));
+        (
+            back.unwrap_or(NaiveDate::MIN),
+            ahead.unwrap_or(NaiveDate::MAX),
+        )
+    }
+
+    /// `Err` with the accepted bounds when `date` lies outside them.
+    pub fn check(&self, date: NaiveDate, today: NaiveDate) -> Result<(), (NaiveDate, NaiveDate)> {
+        let (first, last) = self.bounds(today);
+        if (first..=last).contains(&date) {
+            Ok(())
+        } else {
+            Err((first, last))
+        }
+    }
+}
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct FormInput {
@@ -59,9 +105,24 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
             .or_default()
             .push(value.as_str());
     }
+    for ((prefix, key), values) in &fields {
+        if values.len() > 1 && !matches!(*prefix, "h" | "s") {
+            let what = if *prefix == "ctx" {
+                "context field"
+            } else {
+                "item"
+            };
+            input.problems.push(format!(
+                "{what} `{key}`: answered {} times ({}); give one answer",
+                values.len(),
+                values.join(", ")
+            ));
+        }
+    }
     let one = |prefix: &str, key: &str| -> Option<&str> {
         fields
             .get(&(prefix, key))
+            .filter(|v| v.len() == 1 || matches!(prefix, "h" | "s"))
             .and_then(|v| v.last())
             .map(|s| s.trim())
             .filter(|s| !s.is_empty())
@@ -77,10 +138,15 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
                     .context
                     .insert(field.key.clone(), Value::Text(raw.to_string()));
             }
-            ContextKind::Number { .. } => match parse_number(raw) {
-                Some(n) => {
-                    input.context.insert(field.key.clone(), Value::Number(n));
-                }
+            ContextKind::Number { min, max, .. } => match parse_number(raw) {
+                Some(n) => match count_problem(n, *min, *max) {
+                    None => {
+                        input.context.insert(field.key.clone(), Value::Number(n));
+                    }
+                    Some(message) => input
+                        .problems
+                        .push(format!("context `{}`: {message}", field.key)),
+                },
                 None => input
                     .problems
                     .push(format!("context `{}`: `{raw}` is not a number", field.key)),
@@ -148,9 +214,11 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
 }
 
 /// A number as typed on a tablet: `30`, `2.5`, `-1`, with a comma decimal accepted.
+/// How big it may be is the item's or the field's business (so `1e12` guests is "out of
+/// range", not "not a number"); only what is no number at all is refused here.
 fn parse_number(raw: &str) -> Option<f64> {
     let n: f64 = raw.replace(',', ".").parse().ok()?;
-    (n.is_finite() && n.abs() < 1e9).then_some(n)
+    n.is_finite().then_some(n)
 }
 
 fn indexes(values: Option<&Vec<&str>>) -> Result<Vec<usize>, String> {
@@ -396,6 +464,63 @@ training = ["m"]
             &to_fields(&first.answers, &first.notes, &first.context),
         );
         assert_eq!(first, again);
+    }
+
+    #[test]
+    fn an_item_or_context_given_twice_is_refused_not_last_wins() {
+        let input = parse(
+            &checklist(),
+            &pairs(&[
+                ("a.smile", "pass"),
+                ("a.smile", "fail"),
+                ("ctx.guests", "2"),
+                ("ctx.guests", "3"),
+                ("h.hello", "0"),
+                ("h.hello", "1"),
+            ]),
+        );
+        let all = input.problems.join("\n");
+        assert!(
+            all.contains("item `smile`: answered 2 times (pass, fail)"),
+            "{all}"
+        );
+        assert!(
+            all.contains("context field `guests`: answered 2 times"),
+            "{all}"
+        );
+        assert!(!input.answers.contains_key("smile") && !input.context.contains_key("guests"));
+        assert_eq!(input.answers["hello"], Answer::Heard(vec![0, 1]));
+    }
+
+    #[test]
+    fn counts_out_of_range_say_so() {
+        let input = parse(&checklist(), &pairs(&[("ctx.guests", "1e12")]));
+        assert_eq!(
+            input.problems,
+            vec![
+                "context `guests`: 1000000000000 is out of range: give a whole number from 1 to 9"
+            ]
+        );
+        let input = parse(&checklist(), &pairs(&[("ctx.guests", "2.5")]));
+        assert!(input.problems[0].contains("not a whole number"));
+    }
+
+    #[test]
+    fn shift_dates_are_accepted_only_near_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let window = ShiftWindow::default();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(window.check(today, today).is_ok());
+        assert!(window.check(day(2026, 10, 1), today).is_ok());
+        assert!(window.check(day(2026, 12, 1), today).is_ok());
+        let bounds = (day(2026, 10, 1), day(2026, 12, 1));
+        assert_eq!(window.check(day(2026, 9, 30), today), Err(bounds));
+        assert_eq!(window.check(day(2099, 11, 30), today), Err(bounds));
+        let wide = ShiftWindow {
+            days_back: u32::MAX,
+            days_ahead: u32::MAX,
+        };
+        assert!(wide.check(day(1900, 1, 1), today).is_ok());
     }
 
     #[test]

@@ -257,6 +257,7 @@ struct RawItem {
     unit: Option<Spanned<String>>,
     target: Option<Spanned<f64>>,
     tolerance: Option<Spanned<f64>>,
+    range: Option<Spanned<Vec<f64>>>,
     script: Option<RawText>,
     phrases: Option<Spanned<Vec<RawText>>>,
     steps: Option<Spanned<Vec<RawText>>>,
@@ -508,6 +509,11 @@ impl<'a> Parser<'a> {
         let s = value.into_inner();
         if s.trim().is_empty() {
             self.error(&span, format!("{what}: the {lang} text is empty"));
+        } else if s.contains('\0') {
+            self.error(
+                &span,
+                format!("{what}: the {lang} text contains a NUL character"),
+            );
         } else if lang == "zh" && !s.chars().any(is_cjk) {
             self.error(
                 &span,
@@ -794,7 +800,7 @@ impl<'a> Parser<'a> {
 
         let kind_span = raw.kind.span();
         let kind_name = raw.kind.get_ref().clone();
-        let fields: [(&str, Option<Range<usize>>); 12] = [
+        let fields: [(&str, Option<Range<usize>>); 13] = [
             ("max", raw.max.as_ref().map(|v| v.span())),
             ("min", raw.min.as_ref().map(|v| v.span())),
             ("pass_at", raw.pass_at.as_ref().map(|v| v.span())),
@@ -802,6 +808,7 @@ impl<'a> Parser<'a> {
             ("unit", raw.unit.as_ref().map(|v| v.span())),
             ("target", raw.target.as_ref().map(|v| v.span())),
             ("tolerance", raw.tolerance.as_ref().map(|v| v.span())),
+            ("range", raw.range.as_ref().map(|v| v.span())),
             ("script", raw.script.as_ref().map(|v| v.zh.span())),
             ("phrases", raw.phrases.as_ref().map(|v| v.span())),
             ("steps", raw.steps.as_ref().map(|v| v.span())),
@@ -811,7 +818,7 @@ impl<'a> Parser<'a> {
         let allowed: &[&str] = match kind_name.as_str() {
             "check" => &[],
             "scale" => &["max", "pass_at", "labels"],
-            "measure" => &["unit", "target", "tolerance", "min", "max"],
+            "measure" => &["unit", "target", "tolerance", "min", "max", "range"],
             "script" => &["script", "phrases", "pass_at"],
             "steps" => &["steps", "in_order", "pass_at"],
             "limit" => &["unit", "limit"],
@@ -840,14 +847,16 @@ impl<'a> Parser<'a> {
         let kind = match kind_name.as_str() {
             "check" => Some(ItemKind::Check),
             "scale" => self.scale_kind(&raw.key, raw.max, raw.pass_at, raw.labels),
-            "measure" => self.measure_kind(
-                &raw.key,
-                raw.unit,
-                raw.target,
-                raw.tolerance,
-                raw.min,
-                raw.max,
-            ),
+            "measure" => self
+                .measure_kind(
+                    &raw.key,
+                    raw.unit,
+                    raw.target,
+                    raw.tolerance,
+                    raw.min,
+                    raw.max,
+                )
+                .and_then(|measure| self.with_input_range(&raw.key, measure, raw.range)),
             "script" => self.script_kind(&raw.key, raw.script, raw.phrases, raw.pass_at),
             "steps" => self.steps_kind(&raw.key, raw.steps, raw.in_order, raw.pass_at),
             "limit" => self.limit_kind(&raw.key, raw.unit, raw.limit, context, &when),
@@ -976,7 +985,80 @@ impl<'a> Parser<'a> {
                 Allowed::range(min.map(|v| *v.get_ref()), max.map(|v| *v.get_ref()))
             }
         };
-        Some(ItemKind::Measure { unit, allowed })
+        Some(ItemKind::Measure {
+            unit,
+            allowed,
+            range: None,
+        })
+    }
+
+    /// A measure with its `range` checked and set (see [`Self::input_range`]).
+    fn with_input_range(
+        &mut self,
+        key: &Spanned<String>,
+        measure: ItemKind,
+        range: Option<Spanned<Vec<f64>>>,
+    ) -> Option<ItemKind> {
+        let ItemKind::Measure { unit, allowed, .. } = measure else {
+            return Some(measure);
+        };
+        let range = self.input_range(key, &unit, &allowed, range)?;
+        Some(ItemKind::Measure {
+            unit,
+            allowed,
+            range,
+        })
+    }
+
+    /// A measure's `range = [min, max]`: the values the form accepts. It must hold every
+    /// passing value; without it the unit needs a default (see `default_input_range`).
+    fn input_range(
+        &mut self,
+        key: &Spanned<String>,
+        unit: &str,
+        allowed: &Allowed,
+        range: Option<Spanned<Vec<f64>>>,
+    ) -> Option<Option<(f64, f64)>> {
+        let (span, given) = match &range {
+            Some(r) => match r.get_ref()[..] {
+                [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => {
+                    (r.span(), Some((lo, hi)))
+                }
+                _ => {
+                    self.error(
+                        &r.span(),
+                        "`range` is two numbers, the lowest and the highest value the form accepts: `range = [0, 180]`",
+                    );
+                    return None;
+                }
+            },
+            None => (key.span(), None),
+        };
+        let Some((lo, hi)) = given.or_else(|| default_input_range(unit)) else {
+            self.error(
+                &key.span(),
+                format!(
+                    "`{unit}` has no default input range: give the values the form accepts, such as `range = [0, 5000]`"
+                ),
+            );
+            return None;
+        };
+        let (pass_lo, pass_hi) = allowed.bounds();
+        let outside =
+            pass_lo.is_some_and(|v| v < lo || v > hi) || pass_hi.is_some_and(|v| v < lo || v > hi);
+        if outside {
+            let whose = if given.is_some() {
+                "`range`"
+            } else {
+                "the unit's default input range"
+            };
+            self.error(
+                &span,
+                format!("{whose} {lo}–{hi} {unit} does not hold the passing values of this item"),
+            );
+            return None;
+        }
+        Some(given)
     }
 
     fn unit(

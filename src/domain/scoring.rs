@@ -124,10 +124,13 @@ pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<
                 }
             }
             (ContextKind::Number { min, max, .. }, Some(v)) => match v.as_number() {
-                Some(n) if n.is_finite() && n >= *min && n <= *max => {
-                    resolved.insert(key, v.clone());
-                }
-                _ => problems.push(bad(format!("must be a number from {min} to {max}"))),
+                Some(n) => match count_problem(n, *min, *max) {
+                    None => {
+                        resolved.insert(key, v.clone());
+                    }
+                    Some(message) => problems.push(bad(message)),
+                },
+                None => problems.push(bad(format!("`{v}` is not a number"))),
             },
             (
                 ContextKind::Choice {
@@ -149,6 +152,27 @@ pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<
         }
     }
     (resolved, problems)
+}
+
+/// The attributes of the person that the conditions of these items test and the record
+/// lacks, each once, in checklist order. Without them those items would silently drop
+/// out of the score (a condition on an unknown value never holds), so a spot-check
+/// cannot start until they are recorded.
+pub fn missing_attributes(checklist: &Checklist, subject: &Subject) -> Vec<Field> {
+    let mut missing = Vec::new();
+    for (_, item) in checklist.items() {
+        for condition in &item.when {
+            let lacks = match condition.field {
+                Field::SubjectGender => subject.gender.is_none(),
+                Field::SubjectPosition => subject.position.is_none(),
+                Field::Context(_) => false,
+            };
+            if lacks && !missing.contains(&condition.field) {
+                missing.push(condition.field.clone());
+            }
+        }
+    }
+    missing
 }
 
 /// Whether an item applies to this subject and context.
@@ -212,7 +236,9 @@ pub struct Scorecard {
     pub sections: Vec<SectionResult>,
     pub score: f64,
     pub max_score: f64,
-    pub percent: f64,
+    /// `None` until an answer counts (every item that applies is excluded, N/A or
+    /// unanswered): a card with nothing scored has no percent and never passes.
+    pub percent: Option<f64>,
     pub passed: bool,
     pub critical_failures: Vec<String>,
     pub failed: Vec<String>,
@@ -303,11 +329,7 @@ pub fn score(
 
     let score: f64 = items.iter().map(|i| i.points).sum();
     let max_score: f64 = items.iter().map(|i| i.max).sum();
-    let percent = if max_score > 0.0 {
-        percent_of(score, max_score)
-    } else {
-        100.0
-    };
+    let percent = (max_score > 0.0).then(|| percent_of(score, max_score));
     let failed: Vec<String> = items
         .iter()
         .filter(|i| i.outcome == Outcome::Failed)
@@ -319,7 +341,7 @@ pub fn score(
         .cloned()
         .collect();
     Scorecard {
-        passed: percent >= checklist.pass_mark && critical_failures.is_empty(),
+        passed: percent.is_some_and(|p| p >= checklist.pass_mark) && critical_failures.is_empty(),
         answered: sections.iter().map(|s| s.answered).sum(),
         applicable: sections.iter().map(|s| s.applicable).sum(),
         items,
@@ -399,8 +421,10 @@ fn judge(item: &Item, cap: Option<f64>, answer: &Answer) -> Result<Option<(f64, 
             }
             Ok(Some((*v as f64 / *max as f64, v >= pass_at)))
         }
-        (ItemKind::Measure { allowed, .. }, Answer::Measure(v)) => {
-            finite(*v)?;
+        (kind @ ItemKind::Measure { allowed, .. }, Answer::Measure(v)) => {
+            if let Some(problem) = measure_input_problem(kind, *v) {
+                return Err(problem);
+            }
             all_or_nothing(allowed.contains(*v))
         }
         (
@@ -461,11 +485,14 @@ fn expected_answer(kind: &ItemKind) -> &'static str {
     }
 }
 
+/// An amount spent: finite and below a billion (no spend on a visit comes near).
 fn finite(v: f64) -> Result<(), String> {
-    if v.is_finite() && v.abs() < 1e9 {
-        Ok(())
-    } else {
+    if !v.is_finite() {
         Err("the number is not a usable value".into())
+    } else if v.abs() >= 1e9 {
+        Err("the amount is out of range (it must be below 1000000000)".into())
+    } else {
+        Ok(())
     }
 }
 

@@ -150,6 +150,16 @@ impl AssignmentState {
     }
 }
 
+/// The due dates a manager may set by hand: from today to two years ahead. A date in the
+/// past is overdue on arrival; one further off is a typo (2062 for 2026), and would keep
+/// the assignment out of every overdue list for decades.
+pub fn manual_due_range(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let latest = today
+        .checked_add_months(chrono::Months::new(24))
+        .unwrap_or(NaiveDate::MAX);
+    (today, latest)
+}
+
 /// When a new hire's curriculum is due: within their first weeks, counted from the hire
 /// date — or from today for someone hired long ago who moves to a new position.
 pub fn curriculum_due(
@@ -245,6 +255,15 @@ mod tests {
             curriculum: vec!["a".into(), "b".into(), "c".into()],
             curriculum_due_days: days,
         }
+    }
+
+    #[test]
+    fn manual_due_dates_run_from_today_to_two_years_ahead() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(
+            manual_due_range(today),
+            (today, NaiveDate::from_ymd_opt(2028, 11, 30).unwrap())
+        );
     }
 
     #[test]

@@ -436,6 +436,9 @@ pub async fn update_person(
             "a person needs a name of at most {MAX_NAME_CHARS} characters"
         )));
     }
+    if edit.active {
+        users::check_staff_site(edit.role, edit.sites.len())?;
+    }
     if id == actor && (edit.role != Role::Admin || !edit.active) {
         return Err(StoreError::Invalid(
             "you cannot demote or deactivate yourself; ask another admin".into(),

@@ -84,6 +84,10 @@ impl Scored {
     }
 }
 
+/// Why a spot-check with no answer that counts (everything excluded, N/A or unanswered)
+/// is refused: it would otherwise be stored as a pass at 100 % on nothing.
+pub const NOTHING_SCORED: &str = "nothing on this spot-check counts toward a score: every item that applies is marked not applicable";
+
 /// Check and score a submission against its checklist version; nothing is written.
 pub fn prepare(
     version: &StoredChecklist,
@@ -125,6 +129,9 @@ pub fn prepare_scored(
             "unanswered required items: {}",
             card.unanswered.join(", ")
         )));
+    }
+    if card.percent.is_none() {
+        return Err(StoreError::Invalid(NOTHING_SCORED.into()));
     }
     Ok(Scored {
         submission,
@@ -443,7 +450,7 @@ impl Scored {
             status: "submitted".into(),
             score: Some(card.score),
             max_score: Some(card.max_score),
-            percent: Some(card.percent),
+            percent: card.percent,
             passed: Some(card.passed),
             critical_failure: !card.critical_failures.is_empty(),
             recheck_of: s.recheck_of,

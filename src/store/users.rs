@@ -25,6 +25,17 @@ pub struct NewUser {
     pub sites: Vec<String>,
 }
 
+/// A staff member is inspected and trained at their sites: without one nobody may check
+/// them and no report counts them, so they are refused instead of stored invisible.
+pub fn check_staff_site(role: Role, site_count: usize) -> StoreResult<()> {
+    if role == Role::Staff && site_count == 0 {
+        return Err(StoreError::Invalid(STAFF_NEEDS_A_SITE.into()));
+    }
+    Ok(())
+}
+
+pub const STAFF_NEEDS_A_SITE: &str = "a staff member needs at least one site";
+
 /// Create a user with their site memberships, and assign a new hire their position's
 /// curriculum — all in one transaction. `actor` is who did it (None: the command line).
 pub async fn add_atomic(
@@ -87,6 +98,7 @@ pub async fn add<C: ConnectionTrait>(
             .ok_or_else(|| StoreError::Invalid(format!("unknown site `{code}`")))?;
         site_ids.push(site.id);
     }
+    check_staff_site(new.role, site_ids.len())?;
     let password_hash = match &new.password {
         Some(p) => Some(hash_password(p).map_err(StoreError::Invalid)?),
         None => None,

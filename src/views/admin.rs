@@ -695,17 +695,28 @@ fn kind_detail(l: Lang, kind: &ItemKind) -> String {
         ItemKind::Scale { max, pass_at, .. } => {
             format!("0–{max}, {} ≥ {pass_at}", l.pick("合格", "pass"))
         }
-        ItemKind::Measure { unit, allowed } => match (allowed.target, allowed.tolerance) {
-            (Some(t), Some(tol)) => format!("{}{unit} ± {}{unit}", num(t), num(tol)),
-            _ => {
-                let (lo, hi) = allowed.bounds();
-                format!(
-                    "{}–{} {unit}",
-                    lo.map(num).unwrap_or_default(),
-                    hi.map(num).unwrap_or_default()
-                )
+        ItemKind::Measure { unit, allowed, .. } => {
+            let passing = match (allowed.target, allowed.tolerance) {
+                (Some(t), Some(tol)) => format!("{}{unit} ± {}{unit}", num(t), num(tol)),
+                _ => {
+                    let (lo, hi) = allowed.bounds();
+                    format!(
+                        "{}–{} {unit}",
+                        lo.map(num).unwrap_or_default(),
+                        hi.map(num).unwrap_or_default()
+                    )
+                }
+            };
+            match kind.input_range() {
+                Some((lo, hi)) => format!(
+                    "{passing} ({} {}–{} {unit})",
+                    l.pick("可輸入", "accepts"),
+                    num(lo),
+                    num(hi)
+                ),
+                None => passing,
             }
-        },
+        }
         ItemKind::Script {
             phrases, pass_at, ..
         } => format!(

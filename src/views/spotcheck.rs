@@ -165,6 +165,9 @@ pub struct ChecklistTile {
     pub key: String,
     pub title: String,
     pub items: usize,
+    /// Why this person cannot be checked with it yet (their record lacks what its
+    /// conditions test).
+    pub blocked: Option<String>,
 }
 
 /// Second tap: which checklist for this person.
@@ -173,6 +176,7 @@ pub fn choose_checklist(
     site: i32,
     subject: &StaffTile,
     checklists: &[ChecklistTile],
+    record_link: Option<&str>,
 ) -> Markup {
     let l = chrome.lang;
     page(
@@ -187,9 +191,19 @@ pub fn choose_checklist(
             } @else {
                 div.grid {
                     @for c in checklists {
-                        a.tile href={ "/spotchecks/start?site=" (site) "&subject=" (subject.id) "&checklist=" (c.key) } {
-                            strong { (c.title) }
-                            span.muted { (c.items) " " (l.pick("項", "items")) }
+                        @if let Some(reason) = &c.blocked {
+                            div.tile.blocked data-checklist=(c.key) {
+                                strong { (c.title) }
+                                span.muted { (reason) }
+                                @if let Some(href) = record_link {
+                                    a href=(href) { (l.pick("補上紀錄", "Complete the record")) " →" }
+                                }
+                            }
+                        } @else {
+                            a.tile href={ "/spotchecks/start?site=" (site) "&subject=" (subject.id) "&checklist=" (c.key) } {
+                                strong { (c.title) }
+                                span.muted { (c.items) " " (l.pick("項", "items")) }
+                            }
                         }
                     }
                 }
@@ -210,6 +224,8 @@ pub struct FormView<'a> {
     pub subject_name: String,
     pub position_name: Option<String>,
     pub shift_date: NaiveDate,
+    /// The first and last accepted shift dates.
+    pub shift_dates: (NaiveDate, NaiveDate),
     pub shift_period: String,
     /// Items that apply to this person (their subject conditions hold).
     pub items_for_subject: Vec<String>,
@@ -272,7 +288,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                     }
                     div.context-fields {
                         label { (l.pick("日期", "Shift date"))
-                            input type="date" name="shift_date" value=(view.shift_date) required;
+                            input type="date" name="shift_date" value=(view.shift_date) min=(view.shift_dates.0) max=(view.shift_dates.1) required;
                         }
                         label { (l.pick("班次", "Shift"))
                             select name="shift_period" {
@@ -302,7 +318,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                     }
                 }
                 div.scorebar aria-live="polite" {
-                    span.big id="live-percent" { (percent(card.percent)) }
+                    span.big id="live-percent" { (card.percent.map(percent).unwrap_or_else(|| "—".into())) }
                     span id="live-progress" { (card.answered) " / " (card.applicable) " " (l.pick("已答", "answered")) }
                     span.save-state id="save-state" { (l.pick("草稿會自動儲存", "Drafts save as you go")) }
                 }
@@ -387,9 +403,11 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                         @if item.na { (choice(&a, "na", l.pick("不適用", "N/A"), "na", view.has(&a, "na"))) }
                     }
                 }
-                ItemKind::Measure { unit, allowed } => {
+                ItemKind::Measure { unit, allowed, .. } => {
+                    @let range = item.kind.input_range();
                     div.measure {
                         input type="number" inputmode="decimal" step="any" name=(a) value=[view.value(&a).filter(|v| *v != "na")]
+                            min=[range.map(|r| r.0)] max=[range.map(|r| r.1)]
                             aria-label=(t(l, &item.text));
                         span { (unit) }
                         span.target {

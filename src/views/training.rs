@@ -259,6 +259,8 @@ pub struct AssignForm {
     pub sites: Vec<(i32, String)>,
     pub positions: Vec<(String, String)>,
     pub default_due: String,
+    /// The earliest and latest due date accepted.
+    pub due_range: (chrono::NaiveDate, chrono::NaiveDate),
     pub errors: Vec<String>,
     pub done: Option<usize>,
 }
@@ -309,7 +311,7 @@ pub fn assign(chrome: &Chrome, f: &AssignForm) -> Markup {
                             @for (key, name) in &f.positions { option value=(key) { (name) } }
                         }
                     }
-                    label { (l.pick("到期日", "Due date")) input type="date" name="due" value=(f.default_due) required; }
+                    label { (l.pick("到期日", "Due date")) input type="date" name="due" value=(f.default_due) min=(f.due_range.0) max=(f.due_range.1) required; }
                     button.primary.big type="submit" { (l.pick("安排", "Assign")) }
                 }
             }

@@ -430,6 +430,15 @@ fn read_person(
     if role.is_none() {
         problems.push(l.pick("請選擇角色。", "Choose a role.").to_string());
     }
+    if form.active && role == Some(Role::Staff) && form.sites.is_empty() {
+        problems.push(
+            l.pick(
+                "員工至少要屬於一個場所。",
+                "A staff member needs at least one site.",
+            )
+            .to_string(),
+        );
+    }
     let position = match form.position.as_str() {
         "" => Some(None),
         key if choices.positions.iter().any(|p| p.key == key) => Some(Some(key.to_string())),

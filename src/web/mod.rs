@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit;
 pub mod error;
 pub mod export;
+pub mod form_text;
 pub mod home;
 pub mod inspections;
 pub mod offline;

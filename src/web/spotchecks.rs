@@ -21,7 +21,9 @@ use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
 use crate::domain::access::Role;
 use crate::domain::form::{self, FormInput};
-use crate::domain::scoring::{Problem, Scorecard, Subject, applies, resolve_context, score};
+use crate::domain::scoring::{
+    Problem, Scorecard, Subject, applies, missing_attributes, resolve_context, score,
+};
 use crate::domain::{Checklist, Field, Lang};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
@@ -128,6 +130,14 @@ async fn target(
         )));
     }
     let attributes = users::subject_of(&subject, position.as_ref());
+    let missing = missing_attributes(&version.checklist, &attributes);
+    if !missing.is_empty() {
+        return Err(AppError::Conflict(missing_attributes_message(
+            viewer.lang,
+            &subject.name,
+            &missing,
+        )));
+    }
     Ok(Target {
         site,
         subject,
@@ -136,6 +146,31 @@ async fn target(
         version,
         recheck_of: None,
     })
+}
+
+/// The name of a person's attribute that checklist conditions test.
+fn attribute_name(lang: Lang, field: &Field) -> &'static str {
+    match field {
+        Field::SubjectGender => lang.pick("性別", "gender"),
+        Field::SubjectPosition => lang.pick("崗位", "position"),
+        Field::Context(_) => lang.pick("情境", "context"),
+    }
+}
+
+/// Why a person cannot be checked with a checklist yet: items depend on what their
+/// record lacks, and would otherwise drop out of the score unseen.
+fn missing_attributes_message(lang: Lang, person: &str, missing: &[Field]) -> String {
+    let names: Vec<&str> = missing.iter().map(|f| attribute_name(lang, f)).collect();
+    match lang {
+        Lang::Zh => format!(
+            "{person}的紀錄沒有{}，而這份檢查表有項目取決於它；請管理員先在「管理 → 人員」補上，才可抽查。",
+            names.join("、")
+        ),
+        Lang::En => format!(
+            "{person}'s record has no {}, which items of this checklist depend on; an admin must record it (Admin → People) before this person can be checked with it.",
+            names.join(" or ")
+        ),
+    }
 }
 
 async fn current_version(state: &AppState, key: &str) -> AppResult<StoredChecklist> {
@@ -165,15 +200,21 @@ pub async fn start(
         (site_id, optional_id(q.subject.as_deref(), "person")?)
     {
         let (_, subject, position) = site_and_person(&state, &viewer, site_id, subject_id).await?;
+        let attributes = users::subject_of(&subject, position.as_ref());
         let checklists: Vec<ChecklistTile> = state
             .current_checklists()
             .await?
             .into_iter()
             .filter(|c| offered_to(c, position.as_ref()))
-            .map(|c| ChecklistTile {
-                key: c.checklist.key.clone(),
-                title: c.checklist.title.get(l).to_string(),
-                items: c.checklist.items().count(),
+            .map(|c| {
+                let missing = missing_attributes(&c.checklist, &attributes);
+                ChecklistTile {
+                    key: c.checklist.key.clone(),
+                    title: c.checklist.title.get(l).to_string(),
+                    items: c.checklist.items().count(),
+                    blocked: (!missing.is_empty())
+                        .then(|| missing_attributes_message(l, &subject.name, &missing)),
+                }
             })
             .collect();
         let tile = StaffTile {
@@ -181,9 +222,19 @@ pub async fn start(
             name: subject.name.clone(),
             position: position_name(l, &position),
         };
-        return Ok(
-            view::choose_checklist(&viewer.chrome(), site_id, &tile, &checklists).into_response(),
-        );
+        // Only admins edit people; others are told whom to ask.
+        let record_link = viewer
+            .scope
+            .is_admin()
+            .then(|| format!("/admin/people/{}", subject.id));
+        return Ok(view::choose_checklist(
+            &viewer.chrome(),
+            site_id,
+            &tile,
+            &checklists,
+            record_link.as_deref(),
+        )
+        .into_response());
     }
 
     let sites: Vec<SiteTab> = org::visible_sites(&state.db, &viewer.scope)
@@ -425,8 +476,10 @@ async fn form_page(
         }
     };
     let fields = form::to_fields(&draft.answers, &draft.notes, &given_context);
+    let shift_dates = shift_dates(&state, &target.site);
     let state = FormState {
         shift_date,
+        shift_dates,
         shift_period,
         context: given_context,
         answers: draft.answers,
@@ -461,6 +514,7 @@ async fn template_page(
         .current_shift();
     let form = FormState {
         shift_date,
+        shift_dates: shift_dates(&state, &target.site),
         shift_period: shift_period.to_string(),
         context: Default::default(),
         answers: Default::default(),
@@ -471,9 +525,18 @@ async fn template_page(
     Ok(render_form(&viewer, Uuid::nil(), &target, &form, &[], &[]).into_response())
 }
 
+/// The first and last shift date a spot-check at `site` may carry today, by the site's
+/// clock.
+fn shift_dates(state: &AppState, site: &site::Model) -> (NaiveDate, NaiveDate) {
+    let today = state.config.clock_for(&site.time_zone).today();
+    state.config.shift_window.bounds(today)
+}
+
 /// What the form shows besides the checklist: the shift, context, answers so far.
 struct FormState {
     shift_date: NaiveDate,
+    /// The accepted shift dates, for the date field's min and max.
+    shift_dates: (NaiveDate, NaiveDate),
     shift_period: String,
     context: crate::domain::scoring::Context,
     answers: crate::domain::scoring::Answers,
@@ -505,6 +568,7 @@ fn render_form(
         subject_name: target.subject.name.clone(),
         position_name: position_name(viewer.lang, &target.position),
         shift_date: form.shift_date,
+        shift_dates: form.shift_dates,
         shift_period: form.shift_period.clone(),
         items_for_subject: items_for_subject(checklist, &target.attributes),
         context: &context,
@@ -619,6 +683,21 @@ async fn read_post(
         }
         None => target(state, viewer, post.site_id, post.subject_id, version).await?,
     };
+    // Shift dates near the site's today only: a typo is not a spot-check 73 years ahead.
+    let today = state.config.clock_for(&target.site.time_zone).today();
+    if let Err((first, last)) = state.config.shift_window.check(post.shift_date, today)
+    {
+        return Err(AppError::Invalid(vec![match viewer.lang {
+            Lang::Zh => format!(
+                "班次日期 {} 不在可接受的範圍（{first} 至 {last}）。",
+                post.shift_date
+            ),
+            Lang::En => format!(
+                "The shift date {} is outside the accepted range ({first} to {last}).",
+                post.shift_date
+            ),
+        }]));
+    }
     let input = form::parse(&target.version.checklist, &post.pairs);
     Ok((post, target, row, input))
 }
@@ -627,7 +706,8 @@ async fn read_post(
 #[derive(Debug, Serialize)]
 pub struct LiveScore {
     pub saved: bool,
-    pub percent: f64,
+    /// `null` until an answer counts: the form shows "—", never 100 % on nothing.
+    pub percent: Option<f64>,
     pub score: f64,
     pub max_score: f64,
     pub passed: bool,
@@ -806,6 +886,15 @@ async fn submit_inner(
             names.join(l.pick("、", ", "))
         ));
     }
+    if card.percent.is_none() && card.unanswered.is_empty() {
+        errors.push(
+            l.pick(
+                "這次抽查沒有任何計分的答案：適用的項目全部標為不適用。請至少評核一項。",
+                "Nothing on this spot-check counts toward a score: every item that applies is marked not applicable. Score at least one item.",
+            )
+            .to_string(),
+        );
+    }
     if !errors.is_empty() {
         if json {
             let body = serde_json::json!({
@@ -821,6 +910,7 @@ async fn submit_inner(
             .unwrap_or_default();
         let form = FormState {
             shift_date: post.shift_date,
+            shift_dates: shift_dates(state, &target.site),
             shift_period: post.shift_period.clone(),
             context: input.context.clone(),
             answers: input.answers.clone(),

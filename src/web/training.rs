@@ -16,8 +16,9 @@ use serde::Deserialize;
 use super::error::{AppError, AppResult};
 use super::session::Viewer;
 use crate::app::AppState;
+use crate::domain::Lang;
 use crate::domain::access::Role;
-use crate::domain::training::{AssignmentState, effectiveness};
+use crate::domain::training::{AssignmentState, effectiveness, manual_due_range};
 use crate::store::{org, training};
 use crate::views::training::{self as view, AssignForm, EffectRow, MyAssignment, TeamRow};
 
@@ -189,6 +190,7 @@ async fn assign_form(
     done: Option<usize>,
 ) -> AppResult<AssignForm> {
     let l = viewer.lang;
+    let today = today(state, viewer).await?;
     let sites = org::visible_sites(&state.db, &viewer.scope)
         .await?
         .into_iter()
@@ -236,7 +238,8 @@ async fn assign_form(
         people,
         sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),
         positions,
-        default_due: (today(state, viewer).await? + Duration::days(7)).to_string(),
+        default_due: (today + Duration::days(7)).to_string(),
+        due_range: manual_due_range(today),
         errors,
         done,
     })
@@ -275,15 +278,20 @@ async fn assign(
     let mut errors = Vec::new();
     let today = today(&state, &viewer).await?;
     let due = super::query::date(input.due.trim()).ok();
+    let (earliest, latest) = manual_due_range(today);
     match due {
         None => errors.push(l.pick("請選擇到期日。", "Choose a due date.").to_string()),
-        Some(d) if d < today => errors.push(
+        Some(d) if d < earliest => errors.push(
             l.pick(
                 "到期日不能早於今天。",
                 "The due date cannot be in the past.",
             )
             .to_string(),
         ),
+        Some(d) if d > latest => errors.push(match l {
+            Lang::Zh => format!("到期日最遲為 {latest}（兩年內）。"),
+            Lang::En => format!("The due date can be at most two years ahead ({latest})."),
+        }),
         _ => {}
     }
     let id = |raw: &Option<String>| raw.as_deref().and_then(|s| s.trim().parse::<i32>().ok());

@@ -417,3 +417,9 @@ pub async fn perfect_lobby_form(
     ));
     body
 }
+
+/// A shift date the server accepts (its window runs from 60 days back to 1 day ahead of
+/// today): three days ago, so fixed dates in tests do not age out of the window.
+pub fn recent_shift_date() -> String {
+    (chrono::Local::now().date_naive() - chrono::Duration::days(3)).to_string()
+}

@@ -198,7 +198,7 @@ fn perfect_answers_score_full_marks() {
         1.0 + 2.0 + 1.0 + 1.0 + 2.0 + 1.0 + 1.0 + 1.0
     );
     assert_eq!(card.score, card.max_score);
-    assert_eq!(card.percent, 100.0);
+    assert_eq!(card.percent, Some(100.0));
     assert!(card.passed && card.is_complete());
     assert!(card.training.is_empty() && card.failed.is_empty());
     assert_eq!((card.answered, card.applicable), (8, 8));
@@ -250,7 +250,7 @@ fn check_fail_scores_zero_and_calls_its_training() {
     assert_eq!(card.item("smile").unwrap().points, 0.0);
     assert_eq!(card.failed, vec!["smile"]);
     assert_eq!(card.score, 9.0);
-    assert!((card.percent - 90.0).abs() < 1e-9);
+    assert!((card.percent.unwrap() - 90.0).abs() < 1e-9);
     assert!(card.passed, "90% is above the 80% pass mark");
     assert_eq!(
         card.training,
@@ -365,7 +365,7 @@ fn critical_failure_fails_whatever_the_percent() {
     let mut a = perfect();
     a.insert("no-smoking".into(), Answer::Fail);
     let card = score(&fixture(), &woman(), &context("ordinary", 2.0), &a);
-    assert!(card.percent >= 80.0);
+    assert!(card.percent.unwrap() >= 80.0);
     assert!(!card.passed);
     assert_eq!(card.critical_failures, vec!["no-smoking"]);
     assert!(
@@ -431,11 +431,47 @@ fn context_is_checked_and_defaults_fill_in() {
 }
 
 #[test]
-fn nothing_scorable_is_a_full_percent() {
+fn nothing_scorable_has_no_percent_and_does_not_pass() {
     let all_na: Answers = perfect().into_keys().map(|k| (k, Answer::Na)).collect();
     let card = score(&fixture(), &woman(), &context("ordinary", 2.0), &all_na);
     assert_eq!(card.max_score, 0.0);
-    assert_eq!(card.percent, 100.0);
+    assert_eq!(card.percent, None);
+    assert!(!card.passed);
+    let nothing = score(
+        &fixture(),
+        &woman(),
+        &context("ordinary", 2.0),
+        &Answers::new(),
+    );
+    assert_eq!((nothing.percent, nothing.passed), (None, false));
+}
+
+#[test]
+fn missing_attributes_are_the_subject_fields_conditions_test() {
+    let checklist = fixture();
+    assert_eq!(
+        missing_attributes(&checklist, &woman()),
+        Vec::<Field>::new()
+    );
+    let unknown = Subject::default();
+    assert_eq!(
+        missing_attributes(&checklist, &unknown),
+        vec![Field::SubjectGender]
+    );
+}
+
+#[test]
+fn a_measure_outside_its_input_range_is_a_problem_not_a_failure() {
+    for typo in [-5.0, 999_999_999.0] {
+        let mut a = perfect();
+        a.insert("bow".into(), Answer::Measure(typo));
+        let card = score(&fixture(), &woman(), &context("ordinary", 2.0), &a);
+        assert_eq!(card.item("bow").unwrap().outcome, Outcome::Unanswered);
+        assert!(card.failed.is_empty() && card.training.is_empty());
+        assert!(
+            matches!(&card.problems[..], [Problem::BadAnswer { key, message }] if key == "bow" && message.contains("out of range"))
+        );
+    }
 }
 
 #[test]
@@ -518,11 +554,29 @@ proptest! {
     #[test]
     fn percent_is_always_within_0_and_100(subject in any_subject(), ctx in any_context(), a in any_answers()) {
         let card = score(&fixture(), &subject, &ctx, &a);
-        prop_assert!((0.0..=100.0).contains(&card.percent));
+        prop_assert!(card.percent.is_none_or(|p| (0.0..=100.0).contains(&p)));
         prop_assert!(card.score <= card.max_score + 1e-9);
         for s in &card.sections {
             prop_assert!(s.percent.is_none_or(|p| (0.0..=100.0).contains(&p)));
         }
+    }
+
+    #[test]
+    fn a_card_with_no_counted_answer_never_passes(subject in any_subject(), ctx in any_context(), a in any_answers()) {
+        // Keep only what cannot count: N/A answers and answers to excluded items.
+        let checklist = fixture();
+        let (ctx, _) = resolve_context(&checklist, &ctx);
+        let uncounted: Answers = a
+            .into_iter()
+            .filter(|(k, answer)| {
+                *answer == Answer::Na
+                    || checklist.item(k).is_some_and(|i| !applies(i, &subject, &ctx))
+            })
+            .collect();
+        let card = score(&checklist, &subject, &ctx, &uncounted);
+        prop_assert_eq!(card.max_score, 0.0);
+        prop_assert!(card.percent.is_none());
+        prop_assert!(!card.passed);
     }
 
     #[test]
