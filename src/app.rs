@@ -97,6 +97,10 @@ pub fn build(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::error::in_requested_form,
+        ))
         .with_state(state);
     web::security_headers(app)
 }

@@ -77,13 +77,13 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
                     .context
                     .insert(field.key.clone(), Value::Text(raw.to_string()));
             }
-            ContextKind::Number { .. } => match parse_number(raw) {
-                Some(n) => {
+            ContextKind::Number { .. } => match parse_number(raw, "a number") {
+                Ok(n) => {
                     input.context.insert(field.key.clone(), Value::Number(n));
                 }
-                None => input
+                Err(e) => input
                     .problems
-                    .push(format!("context `{}`: `{raw}` is not a number", field.key)),
+                    .push(format!("context `{}`: {e}", field.key)),
             },
         }
     }
@@ -113,16 +113,8 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
                     .map(Answer::Scale)
                     .map_err(|_| format!("`{v}` is not a point on the scale"))
             }),
-            ItemKind::Measure { .. } => a.map(|v| {
-                parse_number(v)
-                    .map(Answer::Measure)
-                    .ok_or(format!("`{v}` is not a number"))
-            }),
-            ItemKind::Limit { .. } => a.map(|v| {
-                parse_number(v)
-                    .map(Answer::Amount)
-                    .ok_or(format!("`{v}` is not an amount"))
-            }),
+            ItemKind::Measure { .. } => a.map(|v| parse_number(v, "a number").map(Answer::Measure)),
+            ItemKind::Limit { .. } => a.map(|v| parse_number(v, "an amount").map(Answer::Amount)),
             ItemKind::Script { .. } => match indexes(fields.get(&("h", key))) {
                 Err(e) => Some(Err(e)),
                 Ok(heard) if !heard.is_empty() => Some(Ok(Answer::Heard(heard))),
@@ -148,9 +140,21 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
 }
 
 /// A number as typed on a tablet: `30`, `2.5`, `-1`, with a comma decimal accepted.
-fn parse_number(raw: &str) -> Option<f64> {
-    let n: f64 = raw.replace(',', ".").parse().ok()?;
-    (n.is_finite() && n.abs() < 1e9).then_some(n)
+/// Largest magnitude a number answer may have (far beyond any real count or amount).
+const MAX_NUMBER: f64 = 1e9;
+
+/// A number as typed (a decimal comma allowed). One that parses but is too large — `1e12`
+/// guests — is out of range, not "not a number"; `what` names the kind expected.
+fn parse_number(raw: &str, what: &str) -> Result<f64, String> {
+    let n: f64 = raw
+        .replace(',', ".")
+        .parse()
+        .map_err(|_| format!("`{raw}` is not {what}"))?;
+    if n.is_finite() && n.abs() < MAX_NUMBER {
+        Ok(n)
+    } else {
+        Err(format!("`{raw}` is out of range (it must be below 1,000,000,000)"))
+    }
 }
 
 fn indexes(values: Option<&Vec<&str>>) -> Result<Vec<usize>, String> {
@@ -351,6 +355,11 @@ training = ["m"]
                 ("ctx.weather", "rain"),
                 ("h.hello", "x"),
             ]),
+        );
+        let too_many = parse(&checklist(), &pairs(&[("ctx.guests", "1e12")]));
+        assert_eq!(
+            too_many.problems,
+            ["context `guests`: `1e12` is out of range (it must be below 1,000,000,000)"]
         );
         let all = input.problems.join("\n");
         for fragment in [

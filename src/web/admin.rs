@@ -7,17 +7,18 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use chrono::{Datelike, NaiveDate};
 use entity::{position, site};
 use maud::Markup;
 use validator::ValidateEmail;
 
 use super::error::{AppError, AppResult};
+use super::query::{Form, Query};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;

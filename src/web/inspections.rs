@@ -1,16 +1,16 @@
 //! Inspection results, the history list with filters and paging, and acknowledgement.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use entity::{inspection, inspection_response, training_assignment, training_module, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::{AppError, AppResult};
-use super::query::{optional_date, optional_id};
+use super::query::{Form, Query, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;

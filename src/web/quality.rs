@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Local;
@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
 use super::export::Export;
-use super::query::{nonempty, optional_date, optional_id};
+use super::query::{Query, nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
