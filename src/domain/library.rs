@@ -76,6 +76,38 @@ impl Library {
 
 /// Parse and check a set of files together.
 pub fn parse_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
+    let (library, refs, mut diagnostics) = parse_and_resolve(files);
+    refs.check_coverage(&library, &mut diagnostics);
+    diagnostics.sort();
+    diagnostics.dedup();
+    (library, diagnostics)
+}
+
+/// The part of a library that can be used while some of its files are broken, with every
+/// problem found. A file with a problem is left out, then any file that leaving it out
+/// breaks (a checklist naming a module whose file is broken), until the rest is clean.
+/// A clause no item traces is reported but leaves nothing out: it is a gap in the
+/// library, not a fault in the standard's file, and would otherwise take every checklist
+/// with it whenever one checklist file is broken.
+pub fn usable_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
+    let (_, mut problems) = parse_library(files);
+    let mut kept: Vec<&SourceFile> = files.iter().collect();
+    loop {
+        let (library, _, diagnostics) = parse_and_resolve(kept.iter().copied());
+        if diagnostics.is_empty() {
+            problems.sort();
+            problems.dedup();
+            return (library, problems);
+        }
+        kept.retain(|f| !diagnostics.iter().any(|d| d.file == f.path));
+        problems.extend(diagnostics);
+    }
+}
+
+/// Parse the files and check their references to each other (all but clause coverage).
+fn parse_and_resolve<'a>(
+    files: impl IntoIterator<Item = &'a SourceFile>,
+) -> (Library, References, Vec<Diagnostic>) {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
     let mut refs = References::default();
@@ -83,10 +115,8 @@ pub fn parse_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
         let mut parser = Parser::new(file, &mut diagnostics, &mut refs);
         parser.parse_file(&mut library);
     }
-    refs.check(&library, &mut diagnostics);
-    diagnostics.sort();
-    diagnostics.dedup();
-    (library, diagnostics)
+    refs.check(&mut diagnostics);
+    (library, refs, diagnostics)
 }
 
 /// Where a key is defined or used, for the cross-file checks.
@@ -136,7 +166,8 @@ struct References {
 }
 
 impl References {
-    fn check(&self, library: &Library, out: &mut Vec<Diagnostic>) {
+    /// Duplicate definitions and references to nothing.
+    fn check(&self, out: &mut Vec<Diagnostic>) {
         let mut first: HashMap<(Namespace, &str), &Site> = HashMap::new();
         for (ns, key, site) in &self.defined {
             if let Some(earlier) = first.get(&(*ns, key.as_str())) {
@@ -156,6 +187,10 @@ impl References {
                 out.push(site.diagnostic(format!("unknown {} `{key}`", ns.noun())));
             }
         }
+    }
+
+    /// Every clause to inspect is traced by some checklist item.
+    fn check_coverage(&self, library: &Library, out: &mut Vec<Diagnostic>) {
         for clause in library.clauses.iter().filter(|c| c.inspect) {
             if !self.traced.contains(&clause.id) {
                 let site = self

@@ -133,6 +133,20 @@ impl TestApp {
     }
 }
 
+/// Copy a directory tree (a checklist library to edit in a test).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for entry in std::fs::read_dir(from).expect("read directory") {
+        let path = entry.expect("directory entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy file");
+        }
+    }
+}
+
 /// Run the `decorum` binary from the repository root: (exit code, stdout, stderr).
 /// The database is the default SQLite file under `data_dir` unless `envs` says otherwise.
 pub fn run_decorum(data_dir: Option<&std::path::Path>, args: &[&str]) -> (i32, String, String) {
