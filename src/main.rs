@@ -216,7 +216,9 @@ fn main() -> ExitCode {
     release_large_blocks();
     let cli = Cli::parse();
     let named_library = cli.checklists.is_some();
-    let library = cli.checklists.unwrap_or_else(|| PathBuf::from("checklists"));
+    let library = cli
+        .checklists
+        .unwrap_or_else(|| PathBuf::from("checklists"));
     let config = Config::new(cli.database_url, cli.data_dir, library);
     if let Command::Checklists {
         command: ChecklistsCommand::Lint { paths },

@@ -114,7 +114,11 @@ fn lint_checks_exactly_the_paths_given() {
     // Broken in one place, the copy gets exactly that file's problem.
     let broken = copy.join("lobby-reception.toml");
     let text = std::fs::read_to_string(&broken).unwrap();
-    std::fs::write(&broken, text.replacen("pass_mark = 80", "pass_mark = 180", 1)).unwrap();
+    std::fs::write(
+        &broken,
+        text.replacen("pass_mark = 80", "pass_mark = 180", 1),
+    )
+    .unwrap();
     let (code, stdout, _) = common::run_decorum(None, &["checklists", "lint", copy_arg]);
     assert_eq!(code, 1);
     let lines: Vec<&str> = stdout.lines().collect();

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::reliability::Server;
-use common::{BACKENDS, PASSWORD, TestDb, copy_dir, csrf_in, repo_path, seed_world};
+use common::{BACKENDS, TestDb, copy_dir, repo_path, seed_world, sign_in_at};
 use decorum::store::library::{StoredChecklist, current_checklists};
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -24,35 +24,6 @@ async fn current(db: &sea_orm::DatabaseConnection, key: &str) -> StoredChecklist
         .into_iter()
         .find(|c| c.checklist.key == key)
         .unwrap()
-}
-
-async fn signed_in(base: &str, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = client
-        .get(format!("{base}/signin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let r = client
-        .post(format!("{base}/signin"))
-        .form(&[
-            ("email", email),
-            ("password", PASSWORD),
-            ("_csrf", &csrf_in(&page)),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "sign-in as {email}");
-    client
 }
 
 fn html_escaped(s: &str) -> String {
@@ -111,13 +82,22 @@ async fn a_broken_checklist_file_leaves_the_service_up_and_is_shown_to_admins() 
         // Each problem is logged as file:line:column: message.
         let logged = std::fs::read_to_string(&log).unwrap();
         for p in &problems {
-            let located = format!("{}:{}:{}: {}", p.file.display(), p.line, p.column, p.message);
+            let located = format!(
+                "{}:{}:{}: {}",
+                p.file.display(),
+                p.line,
+                p.column,
+                p.message
+            );
             assert_eq!(p.to_string(), located);
-            assert!(logged.contains(&located), "{located} not in the log:\n{logged}");
+            assert!(
+                logged.contains(&located),
+                "{located} not in the log:\n{logged}"
+            );
         }
 
         // Spot-checks go on, on the broken file's last good version too.
-        let supervisor = signed_in(&base, "supervisor.a@t.test").await;
+        let (supervisor, _) = sign_in_at(&base, "supervisor.a@t.test").await;
         let r = supervisor
             .get(format!(
                 "{base}/spotchecks/start?site={}&subject={}&checklist=lobby-reception",
@@ -128,14 +108,17 @@ async fn a_broken_checklist_file_leaves_the_service_up_and_is_shown_to_admins() 
             .unwrap();
         assert_eq!(r.status(), 303, "{backend:?}");
         let form = supervisor
-            .get(format!("{base}{}", r.headers()["location"].to_str().unwrap()))
+            .get(format!(
+                "{base}{}",
+                r.headers()["location"].to_str().unwrap()
+            ))
             .send()
             .await
             .unwrap();
         assert_eq!(form.status(), 200);
 
         // Admins see the problems on the checklist page; no one else sees the page.
-        let admin = signed_in(&base, "admin@t.test").await;
+        let (admin, _) = sign_in_at(&base, "admin@t.test").await;
         let page = admin
             .get(format!("{base}/admin/checklists"))
             .send()
@@ -151,7 +134,7 @@ async fn a_broken_checklist_file_leaves_the_service_up_and_is_shown_to_admins() 
                 "{p} not on the page"
             );
         }
-        let quality = signed_in(&base, "quality@t.test").await;
+        let (quality, _) = sign_in_at(&base, "quality@t.test").await;
         let r = quality
             .get(format!("{base}/admin/checklists"))
             .send()

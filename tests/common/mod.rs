@@ -272,50 +272,61 @@ pub fn csrf_in(html: &str) -> String {
     html[at..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// A fresh browser-like client (own cookie jar, redirects not followed), not signed in.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Sign in through the form of the app at `base`; returns the client and the session's
+/// CSRF token.
+pub async fn sign_in_at(base: &str, email: &str) -> (reqwest::Client, String) {
+    let client = browser();
+    let page = client
+        .get(format!("{base}/signin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf_in(&page);
+    let response = client
+        .post(format!("{base}/signin"))
+        .form(&[
+            ("email", email),
+            ("password", PASSWORD),
+            ("_csrf", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "sign-in as {email} failed");
+    let home = client
+        .get(format!("{base}/inspections"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&home);
+    (client, csrf)
+}
+
 impl TestApp {
     /// A fresh browser-like client (own cookie jar), not signed in.
     pub fn new_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        browser()
     }
 
     /// Sign in through the form; returns the client and the session's CSRF token.
     pub async fn sign_in(&self, email: &str) -> (reqwest::Client, String) {
-        let client = self.new_client();
-        let page = client
-            .get(self.url("/signin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = csrf_in(&page);
-        let response = client
-            .post(self.url("/signin"))
-            .form(&[
-                ("email", email),
-                ("password", PASSWORD),
-                ("_csrf", &token),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303, "sign-in as {email} failed");
-        let home = client
-            .get(self.url("/inspections"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = csrf_in(&home);
-        (client, csrf)
+        sign_in_at(&self.base, email).await
     }
 }
 
