@@ -56,7 +56,10 @@ async fn errors_are_the_apps_own_sentences_in_the_format_and_language_asked_for(
             &[("accept-language", "en-GB,en;q=0.9")],
         )
         .await;
-        assert!(body.contains("`-1` is not a valid value for `page`."), "{body}");
+        assert!(
+            body.contains("`-1` is not a valid value for `page`."),
+            "{body}"
+        );
         let (status, kind, body) = get(
             &admin,
             app.url("/audit?page=-1"),
@@ -84,7 +87,10 @@ async fn errors_are_the_apps_own_sentences_in_the_format_and_language_asked_for(
             &[("accept-language", "zh-TW")],
         )
         .await;
-        assert!(body.contains("`x` is not a valid value for `page`."), "{body}");
+        assert!(
+            body.contains("`x` is not a valid value for `page`."),
+            "{body}"
+        );
 
         // A form without a field it needs names the field.
         let r = admin

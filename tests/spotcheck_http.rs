@@ -488,7 +488,11 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "not a JPEG, PNG or WebP",
             ),
             (vec![0xFF; 5 * 1024 * 1024], 413, "相片超過 4 MB 的上限。"),
-            (vec![0xFF; 4 * 1024 * 1024 + 1], 413, "相片超過 4 MB 的上限。"),
+            (
+                vec![0xFF; 4 * 1024 * 1024 + 1],
+                413,
+                "相片超過 4 MB 的上限。",
+            ),
         ] {
             let part = reqwest::multipart::Part::bytes(bytes).file_name("x.jpg");
             let response = sup

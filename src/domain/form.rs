@@ -81,9 +81,7 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
                 Ok(n) => {
                     input.context.insert(field.key.clone(), Value::Number(n));
                 }
-                Err(e) => input
-                    .problems
-                    .push(format!("context `{}`: {e}", field.key)),
+                Err(e) => input.problems.push(format!("context `{}`: {e}", field.key)),
             },
         }
     }
@@ -153,7 +151,9 @@ fn parse_number(raw: &str, what: &str) -> Result<f64, String> {
     if n.is_finite() && n.abs() < MAX_NUMBER {
         Ok(n)
     } else {
-        Err(format!("`{raw}` is out of range (it must be below 1,000,000,000)"))
+        Err(format!(
+            "`{raw}` is out of range (it must be below 1,000,000,000)"
+        ))
     }
 }
 

@@ -7,11 +7,11 @@
 
 use std::collections::HashMap;
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use chrono::{Datelike, NaiveDate};
 use entity::{position, site};
 use maud::Markup;

@@ -10,9 +10,9 @@ use axum::routing::get;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::error::{ApiError, ApiResult, AppError};
-use super::query::Query;
 use super::export::Export;
 use super::quality::{FilterQuery, read_filter};
+use super::query::Query;
 use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};

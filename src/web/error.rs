@@ -195,7 +195,8 @@ fn wants_json(path: &str, headers: &HeaderMap) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    path.starts_with("/api/") || (accept.contains("application/json") && !accept.contains("text/html"))
+    path.starts_with("/api/")
+        || (accept.contains("application/json") && !accept.contains("text/html"))
 }
 
 /// Rewrites every error answer in the format the request asked for (JSON for the API and

@@ -31,15 +31,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> AppResult<Self> {
-        let RawForm(bytes) = RawForm::from_request(request, state)
-            .await
-            .map_err(|e| match e.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(body_too_large()),
-                _ => AppError::Unreadable(Text::new(
-                    "無法讀取表單內容。",
-                    "The form's content could not be read.",
-                )),
-            })?;
+        let RawForm(bytes) =
+            RawForm::from_request(request, state)
+                .await
+                .map_err(|e| match e.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(body_too_large()),
+                    _ => AppError::Unreadable(Text::new(
+                        "無法讀取表單內容。",
+                        "The form's content could not be read.",
+                    )),
+                })?;
         deserialize(&bytes).map(Form)
     }
 }

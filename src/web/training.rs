@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use chrono::{Duration, Local, NaiveDate};
 use entity::{position, user_site};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
