@@ -1610,7 +1610,7 @@ mod usable_tests {
     fn broken(files: &mut [SourceFile], path: &str, from: &str, to: &str) {
         let file = files
             .iter_mut()
-            .find(|f| f.path == PathBuf::from(path))
+            .find(|f| f.path == Path::new(path))
             .unwrap();
         assert!(file.text.contains(from));
         file.text = file.text.replacen(from, to, 1);
@@ -1642,7 +1642,10 @@ mod usable_tests {
             library.checklist("good").is_none(),
             "it trains with the broken module"
         );
-        assert!(!library.clauses.is_empty(), "the standard is not the module's");
+        assert!(
+            !library.clauses.is_empty(),
+            "the standard is not the module's"
+        );
         let files_with_problems: BTreeSet<&Path> =
             problems.iter().map(|p| p.file.as_path()).collect();
         assert!(files_with_problems.contains(Path::new("training/greeting.toml")));
@@ -1656,7 +1659,12 @@ mod usable_tests {
     #[test]
     fn a_broken_checklist_leaves_the_standard_it_traces_in_use() {
         let mut files = fixture_library();
-        broken(&mut files, "good.toml", "pass_mark = 80", "pass_mark = = 80");
+        broken(
+            &mut files,
+            "good.toml",
+            "pass_mark = 80",
+            "pass_mark = = 80",
+        );
         let (library, problems) = usable_library(&files);
         assert!(library.checklist("good").is_none());
         // Its clauses are now traced by nothing: reported, but the standard stays.
