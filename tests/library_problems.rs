@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::reliability::Server;
-use common::{BACKENDS, TestDb, copy_dir, repo_path, seed_world, sign_in_at};
+use common::{BACKENDS, TestDb, copy_dir, page_text, repo_path, seed_world, sign_in_at};
 use decorum::store::library::{StoredChecklist, current_checklists};
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -119,14 +119,7 @@ async fn a_broken_checklist_file_leaves_the_service_up_and_is_shown_to_admins() 
 
         // Admins see the problems on the checklist page; no one else sees the page.
         let (admin, _) = sign_in_at(&base, "admin@t.test").await;
-        let page = admin
-            .get(format!("{base}/admin/checklists"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&admin, &format!("{base}/admin/checklists")).await;
         assert!(page.contains("lobby-reception"));
         for p in &problems {
             assert!(
@@ -145,14 +138,7 @@ async fn a_broken_checklist_file_leaves_the_service_up_and_is_shown_to_admins() 
 
         // Fixed on disk, the page stops listing it (read at each visit, on every instance).
         edit(&broken, "pass_mark = 180", "pass_mark = 80");
-        let page = admin
-            .get(format!("{base}/admin/checklists"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&admin, &format!("{base}/admin/checklists")).await;
         assert!(!page.contains("lobby-reception.toml:"), "{page}");
         drop(server);
     }

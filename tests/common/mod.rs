@@ -281,18 +281,17 @@ pub fn browser() -> reqwest::Client {
         .expect("client")
 }
 
+/// The body of a GET, whatever its status.
+pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
+    let response = client.get(url).send().await.expect("GET");
+    response.text().await.expect("body")
+}
+
 /// Sign in through the form of the app at `base`; returns the client and the session's
 /// CSRF token.
 pub async fn sign_in_at(base: &str, email: &str) -> (reqwest::Client, String) {
     let client = browser();
-    let page = client
-        .get(format!("{base}/signin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&client, &format!("{base}/signin")).await;
     let token = csrf_in(&page);
     let response = client
         .post(format!("{base}/signin"))
@@ -306,14 +305,7 @@ pub async fn sign_in_at(base: &str, email: &str) -> (reqwest::Client, String) {
         .await
         .unwrap();
     assert_eq!(response.status(), 303, "sign-in as {email} failed");
-    let home = client
-        .get(format!("{base}/inspections"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = page_text(&client, &format!("{base}/inspections")).await;
     let csrf = csrf_in(&home);
     (client, csrf)
 }
