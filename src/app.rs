@@ -129,6 +129,10 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::error::in_requested_form,
+        ))
         .with_state(state);
     web::traced(web::security_headers(app))
 }

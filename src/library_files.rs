@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::domain::library::{Diagnostic, Library, SourceFile, parse_library};
+use crate::domain::library::{Diagnostic, Library, SourceFile, parse_library, usable_library};
 
 /// Every `.toml` file under the given paths (files as given, directories walked),
 /// sorted so diagnostics come out in a stable order.
@@ -80,15 +80,35 @@ fn read(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     (files, problems)
 }
 
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The library the linted `paths` are checked against: the one named on the command line,
+/// else the default one only when every path is inside it (a file of it being edited).
+/// Linting another directory — a copy, another branch's checklists — lints exactly that,
+/// instead of finding every key in it again in ./checklists.
+pub fn lint_reference<'a>(
+    paths: &[PathBuf],
+    library_dir: &'a Path,
+    named: bool,
+) -> Option<&'a Path> {
+    let library = canonical(library_dir);
+    let inside = !paths.is_empty() && paths.iter().all(|p| canonical(p).starts_with(&library));
+    (named || inside).then_some(library_dir)
+}
+
 /// Lint the files under `paths`. References they make to things they do not define
-/// themselves are resolved against the library in `library_dir` (when it exists), so a
-/// single checklist file can be linted on its own. Only problems in the linted files
-/// are reported.
-pub fn lint(paths: &[PathBuf], library_dir: &Path) -> Vec<Diagnostic> {
+/// themselves are resolved against the library in `library_dir` (when given and it
+/// exists), so a single checklist file can be linted on its own. Only problems in the
+/// linted files are reported.
+pub fn lint(paths: &[PathBuf], library_dir: Option<&Path>) -> Vec<Diagnostic> {
     let (targets, mut problems) = toml_files(paths);
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let target_set: Vec<PathBuf> = targets.iter().map(|p| canonical(p)).collect();
-    let (mut others, _) = toml_files(&[library_dir.to_path_buf()]);
+    let (mut others, _) = match library_dir {
+        Some(dir) => toml_files(&[dir.to_path_buf()]),
+        None => Default::default(),
+    };
     others.retain(|p| !target_set.contains(&canonical(p)));
 
     // The library's other files come first, so a duplicate is reported at the linted file.
@@ -106,11 +126,17 @@ pub fn lint(paths: &[PathBuf], library_dir: &Path) -> Vec<Diagnostic> {
     problems
 }
 
-/// Load the whole library for use; any problem makes it unusable.
-pub fn load(library_dir: &Path) -> Result<Library, Vec<Diagnostic>> {
+/// Every library file that can be read, and the problems of those that cannot.
+fn read_library(library_dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let (paths, mut problems) = toml_files(&[library_dir.to_path_buf()]);
     let (files, unreadable) = read(&paths);
     problems.extend(unreadable);
+    (files, problems)
+}
+
+/// Load the whole library for use; any problem makes it unusable.
+pub fn load(library_dir: &Path) -> Result<Library, Vec<Diagnostic>> {
+    let (files, mut problems) = read_library(library_dir);
     let (library, diagnostics) = parse_library(&files);
     problems.extend(diagnostics);
     if problems.is_empty() {
@@ -118,4 +144,15 @@ pub fn load(library_dir: &Path) -> Result<Library, Vec<Diagnostic>> {
     } else {
         Err(problems)
     }
+}
+
+/// Load what can be used of the library — every file that lints clean, and those that
+/// depend only on them — with every problem found, so a bad edit to one file does not
+/// take the others (or the service) down.
+pub fn load_usable(library_dir: &Path) -> (Library, Vec<Diagnostic>) {
+    let (files, mut problems) = read_library(library_dir);
+    let (library, diagnostics) = usable_library(&files);
+    problems.extend(diagnostics);
+    problems.sort();
+    (library, problems)
 }

@@ -32,14 +32,9 @@ struct Cli {
     /// Where photos and the default SQLite database are kept.
     #[arg(long, env = "DECORUM_DATA_DIR", default_value = "data", global = true)]
     data_dir: PathBuf,
-    /// The checklist library directory.
-    #[arg(
-        long,
-        env = "DECORUM_CHECKLISTS",
-        default_value = "checklists",
-        global = true
-    )]
-    checklists: PathBuf,
+    /// The checklist library directory [default: checklists].
+    #[arg(long, env = "DECORUM_CHECKLISTS", global = true)]
+    checklists: Option<PathBuf>,
     /// IANA time zone of new sites and of sites with none recorded (default Asia/Shanghai).
     #[arg(long, env = "DECORUM_TIME_ZONE", global = true, value_parser = parse_time_zone)]
     time_zone: Option<Tz>,
@@ -251,7 +246,11 @@ fn release_large_blocks() {
 fn main() -> ExitCode {
     release_large_blocks();
     let cli = Cli::parse();
-    let mut config = Config::new(cli.database_url, cli.data_dir, cli.checklists);
+    let named_library = cli.checklists.is_some();
+    let library = cli
+        .checklists
+        .unwrap_or_else(|| PathBuf::from("checklists"));
+    let mut config = Config::new(cli.database_url, cli.data_dir, library);
     if let Some(zone) = cli.time_zone {
         config = config.with_time_zone(zone);
     }
@@ -263,7 +262,7 @@ fn main() -> ExitCode {
         command: ChecklistsCommand::Lint { paths },
     } = cli.command
     {
-        return lint(&config, paths);
+        return lint(&config, paths, named_library);
     }
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -288,13 +287,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn lint(config: &Config, paths: Vec<PathBuf>) -> ExitCode {
+/// Lint exactly the paths given (the library when none are), against the library only
+/// when it was named or the paths are part of it (see `library_files::lint_reference`).
+fn lint(config: &Config, paths: Vec<PathBuf>, named_library: bool) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![config.checklists_dir.clone()]
     } else {
         paths
     };
-    let problems = library_files::lint(&paths, &config.checklists_dir);
+    let reference = library_files::lint_reference(&paths, &config.checklists_dir, named_library);
+    let problems = library_files::lint(&paths, reference);
     for problem in &problems {
         println!("{problem}");
     }
@@ -558,9 +560,30 @@ async fn load_demo(config: &Config, db: &DatabaseConnection) -> anyhow::Result<(
     Ok(())
 }
 
+/// At start-up, import what of the library lints clean. A broken file is logged, line by
+/// line, and left out: the last version imported from it goes on being served, and the
+/// admins' checklist page lists its problems until it is fixed. (A restart after a bad
+/// edit must not take the service down.)
+async fn import_usable(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {
+    let (library, problems) = library_files::load_usable(&config.checklists_dir);
+    for p in &problems {
+        tracing::error!("{p}");
+    }
+    if !problems.is_empty() {
+        tracing::warn!(
+            "the checklist library in {} has {} problem(s): files with problems were not imported and their last imported versions are served (see /admin/checklists or `decorum checklists lint`)",
+            config.checklists_dir.display(),
+            problems.len()
+        );
+    }
+    let report = store::library::import(db, &library).await?;
+    tracing::info!("checklist library imported: {report}");
+    Ok(())
+}
+
 async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<()> {
     let db = open(&config).await?;
-    import(&config, &db).await?;
+    import_usable(&config, &db).await?;
     if with_demo {
         if demo::is_empty(&db).await? {
             load_demo(&config, &db).await?;

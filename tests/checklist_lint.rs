@@ -98,3 +98,49 @@ fn unreadable_input_is_a_message_not_a_panic() {
         "{stdout}"
     );
 }
+
+#[test]
+fn lint_checks_exactly_the_paths_given() {
+    // A copy of the shipped library, linted from the repository root without naming a
+    // library: it is linted on its own, not against ./checklists (every key a duplicate).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("checklists");
+    common::copy_dir(&repo_path("checklists"), &copy);
+    let copy_arg = copy.to_str().unwrap();
+    let (code, stdout, stderr) = common::run_decorum(None, &["checklists", "lint", copy_arg]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("no problems found"));
+
+    // Broken in one place, the copy gets exactly that file's problem.
+    let broken = copy.join("lobby-reception.toml");
+    let text = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(
+        &broken,
+        text.replacen("pass_mark = 80", "pass_mark = 180", 1),
+    )
+    .unwrap();
+    let (code, stdout, _) = common::run_decorum(None, &["checklists", "lint", copy_arg]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!("{}:9:13: `pass_mark`", broken.display())),
+        "{stdout}"
+    );
+
+    // A file of the library itself is still linted against the rest of it (its modules,
+    // positions and clauses), with or without naming the library.
+    for args in [
+        &["checklists", "lint", "checklists/lobby-reception.toml"][..],
+        &[
+            "--checklists",
+            "checklists",
+            "checklists",
+            "lint",
+            "checklists/lobby-reception.toml",
+        ][..],
+    ] {
+        let (code, stdout, stderr) = common::run_decorum(None, args);
+        assert_eq!(code, 0, "{args:?}: {stdout}{stderr}");
+    }
+}

@@ -280,11 +280,9 @@ async fn sign_in_from(app: &TestApp, address: &str, email: &str, password: &str)
 #[tokio::test]
 async fn a_password_guesser_locks_out_only_their_own_address() {
     for backend in BACKENDS {
-        let Some(app) = TestApp::spawn_with(
-            backend,
-            "throttle_per_address",
-            |config| config.trusted_proxy_header = Some("X-Forwarded-For".into()),
-        )
+        let Some(app) = TestApp::spawn_with(backend, "throttle_per_address", |config| {
+            config.trusted_proxy_header = Some("X-Forwarded-For".into())
+        })
         .await
         else {
             continue;
@@ -350,11 +348,9 @@ async fn forwarding_headers_are_ignored_unless_a_proxy_is_trusted() {
 #[tokio::test]
 async fn a_client_trickling_headers_is_cut_off() {
     let timeout = Duration::from_secs(2);
-    let Some(app) = TestApp::spawn_with(
-        Backend::Sqlite,
-        "header_timeout",
-        |config| config.header_read_timeout = timeout,
-    )
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, "header_timeout", |config| {
+        config.header_read_timeout = timeout
+    })
     .await
     else {
         return;
@@ -438,7 +434,8 @@ async fn requests_are_traced_and_a_panic_answers_500() {
                 std::hint::black_box(None::<&'static str>).expect("a handler bug")
             }),
         );
-        let Some(app) = TestApp::spawn_with_routes(backend, "panic_guard", |_| {}, boom).await else {
+        let Some(app) = TestApp::spawn_with_routes(backend, "panic_guard", |_| {}, boom).await
+        else {
             continue;
         };
         seed_world(&app.test_db.db).await;

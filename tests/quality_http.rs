@@ -27,6 +27,11 @@ struct Check {
 }
 
 async fn insert(app: &TestApp, version: i32, c: Check) {
+    insert_as(app, version, c, None).await;
+}
+
+/// [`insert`], as a re-check of `recheck_of` when given; returns the inspection's id.
+async fn insert_as(app: &TestApp, version: i32, c: Check, recheck_of: Option<Uuid>) -> Uuid {
     let Check {
         site,
         subject,
@@ -55,7 +60,7 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
         percent: Set(Some(percent)),
         passed: Set(Some(passed)),
         critical_failure: Set(false),
-        recheck_of: Set(None),
+        recheck_of: Set(recheck_of),
         void_reason: Set(None),
         started_at: Set(Utc::now()),
         updated_at: Set(Utc::now()),
@@ -92,6 +97,28 @@ async fn insert(app: &TestApp, version: i32, c: Check) {
         .await
         .unwrap();
     }
+    id
+}
+
+/// A check on a day of November 2026.
+fn check(
+    site: i32,
+    subject: i32,
+    inspector: i32,
+    day: u32,
+    percent: f64,
+    passed: bool,
+    failed: Vec<String>,
+) -> Check {
+    Check {
+        site,
+        subject,
+        inspector,
+        date: d(day),
+        percent,
+        passed,
+        failed,
+    }
 }
 
 /// The fixture of the statistics unit tests, over the test world's people:
@@ -106,15 +133,6 @@ async fn fixture(app: &TestApp, w: &World) -> (String, String) {
         .collect();
     let (x, y) = (items[0].0.as_str(), items[1].0.as_str());
     let v = lobby.version_id;
-    let check = |site, subject, inspector, day, percent, passed, failed| Check {
-        site,
-        subject,
-        inspector,
-        date: d(day),
-        percent,
-        passed,
-        failed,
-    };
     insert(
         app,
         v,
@@ -1056,6 +1074,233 @@ async fn the_default_view_reads_the_kept_window() {
         assert!(
             html.contains("65.0 → 95.0"),
             "{backend:?}: read from the window"
+        );
+    }
+}
+
+/// The fixture, plus what the dashboard must not count: two re-checks (one failing both
+/// Pareto items) of a new first check, and a voided check failing an item.
+async fn fixture_with_rechecks_and_voids(app: &TestApp, w: &World) {
+    fixture(app, w).await;
+    let lobby = common::lobby(&app.test_db.db).await;
+    let keys: Vec<String> = lobby
+        .checklist
+        .items()
+        .map(|(_, i)| i.key.clone())
+        .take(2)
+        .collect();
+    let v = lobby.version_id;
+    let first = check(
+        w.site_a,
+        w.staff_a2,
+        w.supervisor_a,
+        10,
+        65.0,
+        false,
+        vec![keys[0].clone()],
+    );
+    let first = insert_as(app, v, first, None).await;
+    let recheck = check(w.site_a, w.staff_a2, w.supervisor_a, 13, 95.0, true, vec![]);
+    insert_as(app, v, recheck, Some(first)).await;
+    let recheck = check(
+        w.site_a,
+        w.staff_a2,
+        w.manager_a,
+        14,
+        70.0,
+        false,
+        keys.clone(),
+    );
+    insert_as(app, v, recheck, Some(first)).await;
+    let voided = check(
+        w.site_b,
+        w.staff_b,
+        w.supervisor_b,
+        5,
+        50.0,
+        false,
+        vec![keys[1].clone()],
+    );
+    let voided = insert_as(app, v, voided, None).await;
+    decorum::store::inspections::void(&app.test_db.db, voided, w.admin, "scored the wrong person")
+        .await
+        .unwrap();
+}
+
+/// The number after `marker` in `text`.
+fn number_after(text: &str, marker: &str) -> Option<usize> {
+    let at = text.find(marker)? + marker.len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Every link to the inspection list on the dashboard, with the figure it stands for
+/// (`None` for the links of the score lines and the heat map, which show no count) and
+/// the panel it is in.
+fn drill_downs(html: &str) -> Vec<(&'static str, Option<usize>, String)> {
+    let marker = "href=\"/inspections?";
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(marker) {
+        let link_start = at + "href=\"".len();
+        let link_end = link_start + rest[link_start..].find('"').unwrap();
+        let link = rest[link_start..link_end].replace("&amp;", "&");
+        let after = &rest[link_end..];
+        let segment = &after[..after[1..].find("href=").map_or(after.len(), |n| n + 1)];
+        let (panel, figure) = if segment.starts_with("\"><span class=\"muted\">Spot-checks") {
+            ("headline", number_after(segment, "<strong>"))
+        } else if segment.contains("</a></td><td class=\"num\">") {
+            (
+                "table row",
+                number_after(segment, "</a></td><td class=\"num\">"),
+            )
+        } else if segment.contains("<text class=\"value\"") {
+            let value = &segment[segment.find("<text class=\"value\"").unwrap()..];
+            ("pareto bar", number_after(value, "\">"))
+        } else if segment.contains(" · n = ") {
+            ("p-chart point", number_after(segment, " · n = "))
+        } else if segment.contains("Average score %") || segment.contains("Pass rate %") {
+            ("score line point", None)
+        } else if segment.contains("</a></th>") {
+            ("heat map row", None)
+        } else {
+            panic!("a drill-down link in no known panel: {link}\n{segment}")
+        };
+        if panel != "score line point" && panel != "heat map row" {
+            assert!(figure.is_some(), "{panel}: no figure by {link}");
+        }
+        out.push((panel, figure, link));
+        rest = &rest[link_end..];
+    }
+    out
+}
+
+/// The number of inspections the list shows ("N inspections").
+async fn list_total(client: &reqwest::Client, app: &TestApp, link: &str) -> usize {
+    let (status, html) = page(client, app, link).await;
+    assert_eq!(status, 200, "{link}");
+    number_after(&html, "<p class=\"muted\">").unwrap_or_else(|| panic!("no total at {link}"))
+}
+
+#[tokio::test]
+async fn every_figure_drills_down_to_exactly_the_inspections_it_counts() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_drill_downs").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        fixture_with_rechecks_and_voids(&app, &w).await;
+        let (quality, _) = app.sign_in("quality@t.test").await;
+        for view in [
+            "/quality?from=2026-11-02&to=2026-11-15".to_string(),
+            format!("/quality?from=2026-11-02&to=2026-11-15&site={}", w.site_a),
+            format!(
+                "/quality?from=2026-11-02&to=2026-11-15&checklist=lobby-reception&subject={}",
+                w.staff_a2
+            ),
+        ] {
+            let (status, html) = page(&quality, &app, &view).await;
+            assert_eq!(status, 200, "{backend:?} {view}");
+            let links = drill_downs(&html);
+            let panels: std::collections::BTreeSet<&str> = links.iter().map(|l| l.0).collect();
+            for panel in ["headline", "table row", "pareto bar", "p-chart point"] {
+                assert!(panels.contains(panel), "{view}: no {panel} link");
+            }
+            let counted: Vec<&String> = links
+                .iter()
+                .filter(|l| l.1.is_some())
+                .map(|l| &l.2)
+                .collect();
+            for (panel, figure, link) in &links {
+                match figure {
+                    Some(figure) => {
+                        let listed = list_total(&quality, &app, link).await;
+                        assert_eq!(
+                            listed, *figure,
+                            "{backend:?} {view}: the {panel} shows {figure}, its list {listed}: {link}"
+                        );
+                    }
+                    // The score lines link to the p-chart's lists, the heat map's rows to
+                    // the site table's.
+                    None => assert!(counted.contains(&link), "{panel}: {link}"),
+                }
+            }
+        }
+        // The whole view: 7 first checks (not the 2 re-checks or the voided one).
+        let (_, html) = page(&quality, &app, "/quality?from=2026-11-02&to=2026-11-15").await;
+        let headline = drill_downs(&html)
+            .into_iter()
+            .find(|l| l.0 == "headline")
+            .unwrap();
+        assert_eq!(headline.1, Some(7), "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_inspection_filter_form_keeps_the_filters_it_does_not_show() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "quality_filter_form").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        fixture_with_rechecks_and_voids(&app, &w).await;
+        let (quality, _) = app.sign_in("quality@t.test").await;
+        let (_, html) = page(&quality, &app, "/quality?from=2026-11-02&to=2026-11-15").await;
+        let (_, figure, link) = drill_downs(&html)
+            .into_iter()
+            .find(|l| l.0 == "pareto bar")
+            .unwrap();
+        assert!(link.contains("failed_item="), "{link}");
+        // The item failed in 3 first checks (and in a re-check, which is not counted).
+        assert_eq!(figure, Some(3), "{backend:?}");
+        let (_, list) = page(&quality, &app, &link).await;
+
+        // Submit the list's filter form as a browser would: every field's value.
+        let form = &list[list.find("<form class=\"filters\"").unwrap()..];
+        let form = &form[..form.find("</form>").unwrap()];
+        let attribute = |tag: &str, name: &str| -> Option<String> {
+            let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(tag[at..at + tag[at..].find('"')?].replace("&amp;", "&"))
+        };
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for tag in form.split('<').skip(1) {
+            if let Some(tag) = tag.strip_prefix("input ") {
+                if let Some(name) = attribute(tag, "name") {
+                    fields.push((name, attribute(tag, "value").unwrap_or_default()));
+                }
+            } else if tag.starts_with("select ") {
+                let name = attribute(tag, "name").unwrap();
+                let select = &form[form.find(&format!("name=\"{name}\"")).unwrap()..];
+                let select = &select[..select.find("</select>").unwrap()];
+                let chosen = select
+                    .split("<option ")
+                    .find(|o| o.contains(" selected"))
+                    .and_then(|o| attribute(&format!(" {o}"), "value"))
+                    .unwrap_or_default();
+                fields.push((name, chosen));
+            }
+        }
+        let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+        for kept in ["failed_item", "kind", "status", "checklist", "from", "to"] {
+            assert!(names.contains(&kept), "the form drops `{kept}`: {names:?}");
+        }
+        let query: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                )
+            })
+            .collect();
+        let resubmitted = format!("/inspections?{}", query.join("&"));
+        assert_eq!(
+            list_total(&quality, &app, &resubmitted).await,
+            3,
+            "{backend:?}: {resubmitted}"
         );
     }
 }

@@ -380,6 +380,12 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "is out of range".into(),
             ),
             (
+                "a measure out of range",
+                with(&[(&format!("a.{measure_key}"), "1e12")], &[]),
+                422,
+                "1000000000000 ° is out of range".into(),
+            ),
+            (
                 "bad shift",
                 with(&[("shift_period", "lunchtime")], &[]),
                 422,
@@ -425,6 +431,18 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 assert!(!text.contains("panicked"));
             }
         }
+        // Ten thousand unknown fields: ten messages and a count of the rest.
+        let mut flood = with(&[], &[]);
+        flood.extend((0..10_000).map(|i| (format!("a.ghost-{i}"), "pass".to_string())));
+        for path in [&draft, &submit] {
+            let (got, text) = f.post(&sup, path, &flood).await;
+            assert_eq!(got, 422, "{backend:?} flood on {path}");
+            let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let messages = reply["messages"].as_array().unwrap();
+            assert_eq!(messages.len(), 11, "{path}: {text}");
+            assert_eq!(messages[0], "unknown item `ghost-0`");
+            assert_eq!(messages[10], "另有 9990 項問題未列出。");
+        }
         assert_eq!(f.inspections().await, 0, "{backend:?}: nothing was stored");
 
         // A draft on one version refuses a post claiming another.
@@ -465,13 +483,20 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
         assert_eq!(stored.status, "draft");
         assert_eq!(stored.checklist_version_id, f.lobby.version_id);
 
-        // Uploads: a non-image and an oversized file are refused.
-        for (bytes, expect) in [
+        // Uploads: a non-image is refused; an oversized file is a 413 naming the 4 MB
+        // limit, whether it is caught while reading (5 MB) or after (4 MB and a byte).
+        for (bytes, expect_status, expect) in [
             (
                 b"<html>not an image</html>".to_vec(),
+                400,
                 "not a JPEG, PNG or WebP",
             ),
-            (vec![0xFF; 5 * 1024 * 1024], ""),
+            (vec![0xFF; 5 * 1024 * 1024], 413, "相片超過 4 MB 的上限。"),
+            (
+                vec![0xFF; 4 * 1024 * 1024 + 1],
+                413,
+                "相片超過 4 MB 的上限。",
+            ),
         ] {
             let part = reqwest::multipart::Part::bytes(bytes).file_name("x.jpg");
             let response = sup
@@ -483,7 +508,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 .unwrap();
             let status = response.status().as_u16();
             let text = response.text().await.unwrap();
-            assert!(status == 400 || status == 413, "{status}: {text}");
+            assert_eq!(status, expect_status, "{text}");
             assert!(text.contains(expect), "{text}");
         }
         // A real (tiny) JPEG is kept and served back only to those who may see it.

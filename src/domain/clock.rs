@@ -30,8 +30,12 @@ pub fn zone_names() -> impl Iterator<Item = &'static str> {
 
 /// The hour each shift starts, through the day. The tablet reads them from the form to
 /// date a spot-check it starts offline by its own clock, by the same rule as below.
-pub const SHIFT_STARTS: [(&str, u32); 4] =
-    [("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22)];
+pub const SHIFT_STARTS: [(&str, u32); 4] = [
+    ("morning", 5),
+    ("afternoon", 12),
+    ("evening", 17),
+    ("night", 22),
+];
 
 /// The shift a local time of day falls in: the last to have started by that hour, and
 /// before the first, the night's (morning 05:00–11:59, afternoon 12:00–16:59, evening

@@ -76,6 +76,38 @@ impl Library {
 
 /// Parse and check a set of files together.
 pub fn parse_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
+    let (library, refs, mut diagnostics) = parse_and_resolve(files);
+    refs.check_coverage(&library, &mut diagnostics);
+    diagnostics.sort();
+    diagnostics.dedup();
+    (library, diagnostics)
+}
+
+/// The part of a library that can be used while some of its files are broken, with every
+/// problem found. A file with a problem is left out, then any file that leaving it out
+/// breaks (a checklist naming a module whose file is broken), until the rest is clean.
+/// A clause no item traces is reported but leaves nothing out: it is a gap in the
+/// library, not a fault in the standard's file, and would otherwise take every checklist
+/// with it whenever one checklist file is broken.
+pub fn usable_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
+    let (_, mut problems) = parse_library(files);
+    let mut kept: Vec<&SourceFile> = files.iter().collect();
+    loop {
+        let (library, _, diagnostics) = parse_and_resolve(kept.iter().copied());
+        if diagnostics.is_empty() {
+            problems.sort();
+            problems.dedup();
+            return (library, problems);
+        }
+        kept.retain(|f| !diagnostics.iter().any(|d| d.file == f.path));
+        problems.extend(diagnostics);
+    }
+}
+
+/// Parse the files and check their references to each other (all but clause coverage).
+fn parse_and_resolve<'a>(
+    files: impl IntoIterator<Item = &'a SourceFile>,
+) -> (Library, References, Vec<Diagnostic>) {
     let mut library = Library::default();
     let mut diagnostics = Vec::new();
     let mut refs = References::default();
@@ -83,10 +115,8 @@ pub fn parse_library(files: &[SourceFile]) -> (Library, Vec<Diagnostic>) {
         let mut parser = Parser::new(file, &mut diagnostics, &mut refs);
         parser.parse_file(&mut library);
     }
-    refs.check(&library, &mut diagnostics);
-    diagnostics.sort();
-    diagnostics.dedup();
-    (library, diagnostics)
+    refs.check(&mut diagnostics);
+    (library, refs, diagnostics)
 }
 
 /// Where a key is defined or used, for the cross-file checks.
@@ -136,7 +166,8 @@ struct References {
 }
 
 impl References {
-    fn check(&self, library: &Library, out: &mut Vec<Diagnostic>) {
+    /// Duplicate definitions and references to nothing.
+    fn check(&self, out: &mut Vec<Diagnostic>) {
         let mut first: HashMap<(Namespace, &str), &Site> = HashMap::new();
         for (ns, key, site) in &self.defined {
             if let Some(earlier) = first.get(&(*ns, key.as_str())) {
@@ -156,6 +187,10 @@ impl References {
                 out.push(site.diagnostic(format!("unknown {} `{key}`", ns.noun())));
             }
         }
+    }
+
+    /// Every clause to inspect is traced by some checklist item.
+    fn check_coverage(&self, library: &Library, out: &mut Vec<Diagnostic>) {
         for clause in library.clauses.iter().filter(|c| c.inspect) {
             if !self.traced.contains(&clause.id) {
                 let site = self
@@ -1629,4 +1664,96 @@ fn toml_number(v: &toml::Value) -> Option<f64> {
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+#[cfg(test)]
+mod usable_tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The lint fixtures' small library, read as files.
+    fn fixture_library() -> Vec<SourceFile> {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/library");
+        [
+            "good.toml",
+            "positions.toml",
+            "standard/mini.toml",
+            "training/greeting.toml",
+        ]
+        .iter()
+        .map(|rel| SourceFile {
+            path: PathBuf::from(rel),
+            text: std::fs::read_to_string(root.join(rel)).unwrap(),
+        })
+        .collect()
+    }
+
+    fn broken(files: &mut [SourceFile], path: &str, from: &str, to: &str) {
+        let file = files
+            .iter_mut()
+            .find(|f| f.path == Path::new(path))
+            .unwrap();
+        assert!(file.text.contains(from));
+        file.text = file.text.replacen(from, to, 1);
+    }
+
+    #[test]
+    fn a_clean_library_is_all_usable() {
+        let files = fixture_library();
+        let (library, problems) = usable_library(&files);
+        assert!(problems.is_empty(), "{problems:?}");
+        let whole = parse_library(&files).0;
+        assert_eq!(library.checklists.len(), whole.checklists.len());
+        assert_eq!(library.modules.len(), whole.modules.len());
+        assert_eq!(library.positions.len(), whole.positions.len());
+    }
+
+    #[test]
+    fn a_broken_module_leaves_out_the_checklists_that_need_it_and_nothing_else() {
+        let mut files = fixture_library();
+        broken(
+            &mut files,
+            "training/greeting.toml",
+            "minutes = 5",
+            "minutes = \"five\"",
+        );
+        let (library, problems) = usable_library(&files);
+        assert!(library.module("greeting").is_none());
+        assert!(
+            library.checklist("good").is_none(),
+            "it trains with the broken module"
+        );
+        assert!(
+            !library.clauses.is_empty(),
+            "the standard is not the module's"
+        );
+        let files_with_problems: BTreeSet<&Path> =
+            problems.iter().map(|p| p.file.as_path()).collect();
+        assert!(files_with_problems.contains(Path::new("training/greeting.toml")));
+        assert!(
+            problems.iter().any(|p| p.file == Path::new("good.toml")
+                && p.message.contains("unknown training module `greeting`")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_checklist_leaves_the_standard_it_traces_in_use() {
+        let mut files = fixture_library();
+        broken(
+            &mut files,
+            "good.toml",
+            "pass_mark = 80",
+            "pass_mark = = 80",
+        );
+        let (library, problems) = usable_library(&files);
+        assert!(library.checklist("good").is_none());
+        // Its clauses are now traced by nothing: reported, but the standard stays.
+        assert!(
+            problems.iter().any(|p| p.message.contains("not traced")),
+            "{problems:?}"
+        );
+        assert!(!library.clauses.is_empty() && library.module("greeting").is_some());
+    }
 }

@@ -79,9 +79,41 @@ impl Text {
     }
 }
 
+/// The most problems listed one by one; the rest are counted in one more sentence.
+pub const MAX_MESSAGES: usize = 10;
+
+/// A list of messages for a person: the first [`MAX_MESSAGES`], then "and N more", so
+/// ten thousand unknown fields do not make a page of ten thousand lines.
+pub fn capped(mut messages: Vec<String>, lang: Lang) -> Vec<String> {
+    if messages.len() > MAX_MESSAGES {
+        let more = messages.len() - MAX_MESSAGES;
+        messages.truncate(MAX_MESSAGES);
+        messages.push(match lang {
+            Lang::Zh => format!("另有 {more} 項問題未列出。"),
+            Lang::En => format!("… and {more} more problems."),
+        });
+    }
+    messages
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_message_lists_are_capped_with_a_count() {
+        let few: Vec<String> = (0..MAX_MESSAGES).map(|i| i.to_string()).collect();
+        assert_eq!(capped(few.clone(), Lang::En), few);
+        let many: Vec<String> = (0..10_000).map(|i| i.to_string()).collect();
+        let shown = capped(many, Lang::En);
+        assert_eq!(shown.len(), MAX_MESSAGES + 1);
+        assert_eq!(shown[MAX_MESSAGES - 1], "9");
+        assert_eq!(shown[MAX_MESSAGES], "… and 9990 more problems.");
+        assert_eq!(
+            capped((0..11).map(|i| i.to_string()).collect(), Lang::Zh)[MAX_MESSAGES],
+            "另有 1 項問題未列出。"
+        );
+    }
 
     #[test]
     fn parses_browser_language_codes() {

@@ -239,12 +239,16 @@ pub async fn find_person(db: &DatabaseConnection, who: &str) -> StoreResult<user
     found.ok_or_else(|| StoreError::NotFound(format!("person `{who}`")))
 }
 
-/// A site by its code (any case).
+/// A site by its id or its code (any case); a number is taken as an id first.
 pub async fn find_site(db: &DatabaseConnection, code: &str) -> StoreResult<site::Model> {
     let code = code.trim();
     let all = site::Entity::find().all(db).await?;
-    all.into_iter()
-        .find(|s| s.code.eq_ignore_ascii_case(code))
+    let id = code.parse::<i32>().ok();
+    let by_id = all.iter().position(|s| Some(s.id) == id);
+    let by_code = || all.iter().position(|s| s.code.eq_ignore_ascii_case(code));
+    by_id
+        .or_else(by_code)
+        .map(|at| all[at].clone())
         .ok_or_else(|| StoreError::NotFound(format!("site `{code}`")))
 }
 

@@ -216,6 +216,29 @@ pub struct ListFilter {
     pub status: Option<String>,
     /// `checklist-key/item-key`: only inspections where that item failed.
     pub failed_item: Option<String>,
+    /// The position the person held at the check.
+    pub position: Option<i32>,
+    /// First checks only, or re-checks only; both when `None`.
+    pub kind: Option<CheckKind>,
+}
+
+/// A spot-check of the sampling plan, or a re-check of items that failed (the dashboard
+/// counts only the first: re-checks are not a random sample).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckKind {
+    First,
+    Recheck,
+}
+
+impl CheckKind {
+    /// The value in a query string: `first` or `recheck`.
+    pub fn parse(raw: &str) -> Option<CheckKind> {
+        match raw {
+            "first" => Some(CheckKind::First),
+            "recheck" => Some(CheckKind::Recheck),
+            _ => None,
+        }
+    }
 }
 
 /// Inspections at a site, of a staff member, by an inspector and on any version of a
@@ -277,6 +300,16 @@ pub async fn list(
     }
     if let Some(to) = filter.to {
         query = query.filter(inspection::Column::ShiftDate.lte(to));
+    }
+    if let Some(position) = filter.position {
+        query = query.filter(inspection::Column::PositionId.eq(position));
+    }
+    match filter.kind {
+        Some(CheckKind::First) => query = query.filter(inspection::Column::RecheckOf.is_null()),
+        Some(CheckKind::Recheck) => {
+            query = query.filter(inspection::Column::RecheckOf.is_not_null())
+        }
+        None => {}
     }
     if let Some(item) = &filter.failed_item {
         let key = item.split_once('/').map_or(item.as_str(), |(_, k)| k);

@@ -544,11 +544,14 @@ fn date(clock: &SiteClock, t: &chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// `names` maps position keys to display names.
+/// `problems`: the library files' problems as `file:line:column: message`; the files
+/// with them were not imported, so their last imported versions are the ones in use.
 pub fn checklists(
     chrome: &Chrome,
     rows: &[ChecklistSummary],
     names: &dyn Fn(&str) -> String,
     clock: &SiteClock,
+    problems: &[String],
 ) -> Markup {
     let l = chrome.lang;
     page(
@@ -561,6 +564,18 @@ pub fn checklists(
             p.muted {
                 (l.pick("檢查表定義在 checklists/ 資料檔中；內容有變時匯入會建立新版本，舊版本保持不變。",
                         "Checklists are defined in the files under checklists/; importing a changed file makes a new version and leaves the older ones as they were."))
+            }
+            @if !problems.is_empty() {
+                section.library-problems {
+                    h2 { (l.pick("資料檔有問題", "Problems in the library files")) }
+                    p.error {
+                        (l.pick("以下檔案有問題，未被匯入；修正前繼續使用其上次匯入的版本。",
+                                "The files below have problems and were not imported; their last imported versions stay in use until they are fixed."))
+                    }
+                    ul {
+                        @for problem in problems { li { code { (problem) } } }
+                    }
+                }
             }
             @if rows.is_empty() {
                 p.empty { (l.pick("還沒有匯入任何檢查表。", "No checklists have been imported yet.")) }

@@ -236,6 +236,9 @@ impl ListView {
     }
 }
 
+/// The list's filters that only a link sets (the dashboard's Pareto and position).
+const HIDDEN_FILTERS: [&str; 2] = ["failed_item", "position"];
+
 fn select(
     l: Lang,
     name: &str,
@@ -269,6 +272,19 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
                     (select(l, "checklist", l.pick("檢查表", "Checklist"), &v.checklists, v.selected("checklist")))
                     label { (l.pick("由", "From")) input type="date" name="from" value=[v.selected("from")]; }
                     label { (l.pick("至", "To")) input type="date" name="to" value=[v.selected("to")]; }
+                    (select(l, "kind", l.pick("類別", "Kind"), &[
+                        SelectOption { value: "first".into(), label: l.pick("抽查（不含複查）", "Spot-checks (no re-checks)").into() },
+                        SelectOption { value: "recheck".into(), label: l.pick("複查", "Re-checks").into() },
+                    ], v.selected("kind")))
+                    (select(l, "status", l.pick("狀態", "Status"), &[
+                        SelectOption { value: "submitted".into(), label: l.pick("已提交", "Submitted").into() },
+                        SelectOption { value: "voided".into(), label: l.pick("已作廢", "Voided").into() },
+                    ], v.selected("status")))
+                    // Filters a drill-down set that the form has no field for, kept when
+                    // it is submitted again.
+                    @for name in HIDDEN_FILTERS {
+                        @if let Some(value) = v.selected(name) { input type="hidden" name=(name) value=(value); }
+                    }
                     button.primary type="submit" { (l.pick("篩選", "Filter")) }
                 }
             }

@@ -52,17 +52,22 @@ pub struct Dashboard<'a> {
 }
 
 impl Dashboard<'_> {
-    /// A link to the inspections behind a figure: the dashboard's filter, overridden.
+    /// A link to the inspections behind a figure: the dashboard's filter, overridden,
+    /// and the inspections it counts — submitted (not voided) first checks (not
+    /// re-checks). A section narrows only which items the figures read, not which
+    /// inspections, so it is left out.
     fn drill(&self, overrides: &[(&str, String)]) -> String {
         let mut pairs: Vec<(String, String)> = self
             .query
             .iter()
-            .filter(|(k, _)| {
-                !overrides.iter().any(|(o, _)| o == k) && k != "section" && k != "position"
-            })
+            .filter(|(k, _)| !overrides.iter().any(|(o, _)| o == k) && k != "section")
             .cloned()
             .collect();
         pairs.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        pairs.extend([
+            ("kind".to_string(), "first".to_string()),
+            ("status".to_string(), "submitted".to_string()),
+        ]);
         let q: Vec<String> = pairs
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -231,6 +236,7 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                             ucl: p.ucl * 100.0,
                             out: p.out_of_control,
                             link: d.drill(&[("from", p.period.to_string()), ("to", d.period_end(p.period).to_string())]),
+                            inspections: p.n,
                         }).collect();
                         (charts::control(l.pick("p 圖", "p-chart"), chart.center * 100.0, &points))
                     }

@@ -7,17 +7,18 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
 use entity::{position, site};
 use maud::Markup;
 use validator::ValidateEmail;
 
 use super::error::{AppError, AppResult};
+use super::query::{Form, Query};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
@@ -741,13 +742,24 @@ async fn position_names(state: &AppState, l: Lang) -> AppResult<HashMap<String, 
         .collect())
 }
 
+/// The stored checklists, and the problems in the library's files now. Read from the
+/// files at each visit (a few milliseconds), so every instance shows the same, and a
+/// fixed file stops being listed without a restart.
 async fn checklists(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     admin_only(&viewer)?;
     let rows = store::checklists(&state.db).await?;
     let names = position_names(&state, viewer.lang).await?;
     let name = |key: &str| names.get(key).cloned().unwrap_or_else(|| key.to_string());
     let clock = state.viewer_clock(&viewer.scope).await?;
-    Ok(view::checklists(&viewer.chrome(), &rows, &name, &clock).into_response())
+    let dir = state.config.checklists_dir.clone();
+    let problems: Vec<String> =
+        tokio::task::spawn_blocking(move || crate::library_files::load_usable(&dir).1)
+            .await
+            .map_err(|e| AppError::Internal(format!("reading the library failed: {e}")))?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    Ok(view::checklists(&viewer.chrome(), &rows, &name, &clock, &problems).into_response())
 }
 
 async fn checklist(

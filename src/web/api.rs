@@ -2,7 +2,7 @@
 //! made with `decorum token create`. A token acts with its owner's role and sites.
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::error::{ApiError, ApiResult, AppError};
 use super::export::Export;
 use super::quality::{FilterQuery, read_filter};
+use super::query::Query;
 use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};

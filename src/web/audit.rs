@@ -2,7 +2,7 @@
 //! There is no route that edits or deletes it.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use entity::audit_log;
@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
+use super::query::Query;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;

@@ -1,8 +1,12 @@
 //! One error type for the web layer. Each variant says which status it becomes;
 //! database and unexpected errors are logged and shown as a generic message, never
 //! with their detail. API handlers wrap it in `ApiError` to get JSON instead of a page.
+//! The layer [`in_requested_form`] writes every error answer — ours and axum's own
+//! rejections alike — as JSON or a page, as the request asked, in the viewer's language.
 
-use axum::http::{StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::{DbErr, RuntimeErr};
 
@@ -27,6 +31,10 @@ fn unavailable(e: &DbErr) -> bool {
     }
 }
 
+use super::session;
+use crate::app::{AppState, MAX_BODY_BYTES};
+use crate::domain::text::capped;
+use crate::domain::{Lang, Text};
 use crate::store::StoreError;
 use crate::views::layout;
 
@@ -60,6 +68,12 @@ pub enum AppError {
     /// 500, details logged only.
     #[error("something went wrong")]
     Internal(String),
+    /// 413: the request is over a size limit; the sentence names the limit.
+    #[error("{}", .0.en)]
+    TooLarge(Text),
+    /// 400: a query, form or address value that could not be read; the sentence names it.
+    #[error("{}", .0.en)]
+    Unreadable(Text),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -76,15 +90,158 @@ impl AppError {
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unreadable(_) => StatusCode::BAD_REQUEST,
         }
     }
 
-    fn messages(&self) -> Vec<String> {
+    /// What the person is told. Messages made from a single string (most still English
+    /// only) read the same in both languages.
+    fn messages(&self) -> Vec<Text> {
+        let same = |m: &str| Text::new(m, m);
         match self {
-            AppError::Invalid(list) => list.clone(),
-            other => vec![other.to_string()],
+            AppError::Invalid(list) => list.iter().map(|m| same(m)).collect(),
+            AppError::TooLarge(t) | AppError::Unreadable(t) => vec![t.clone()],
+            AppError::SignIn => vec![Text::new("請先登入。", "Sign in first.")],
+            AppError::Forbidden => vec![Text::new(
+                "你無權查看此內容。",
+                "This is not available to you.",
+            )],
+            AppError::NotFound => vec![status_sentence(StatusCode::NOT_FOUND)],
+            AppError::Unavailable => vec![Text::new(
+                "資料庫暫時無法使用，請稍後再試。",
+                "The database is unavailable; try again shortly.",
+            )],
+            AppError::Internal(_) => vec![Text::new("發生錯誤。", "Something went wrong.")],
+            other => vec![same(&other.to_string())],
         }
     }
+}
+
+/// The one sentence for a request body over the app-wide limit.
+pub fn body_too_large() -> Text {
+    let mb = MAX_BODY_BYTES / 1024 / 1024;
+    Text::new(
+        format!("請求內容超過 {mb} MB 的上限。"),
+        format!("The request is larger than the {mb} MB limit."),
+    )
+}
+
+/// The sentence for an error axum answers by itself (a rejection before any handler
+/// ran, an unknown address or method), by its status.
+fn status_sentence(status: StatusCode) -> Text {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => body_too_large(),
+        StatusCode::NOT_FOUND => Text::new("此網址沒有頁面。", "There is no page at this address."),
+        StatusCode::METHOD_NOT_ALLOWED => Text::new(
+            "此網址不接受這種請求。",
+            "This address does not accept this kind of request.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => Text::new(
+            "請求處理時間過長，請再試一次。",
+            "The request took too long; try again.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Text::new(
+            "此網址不接受這種內容格式。",
+            "This address does not accept content in this format.",
+        ),
+        _ => Text::new("無法讀取此請求。", "The request could not be read."),
+    }
+}
+
+/// An error's messages, kept on its response so [`in_requested_form`] can write them in
+/// the viewer's language and the format asked for.
+#[derive(Debug, Clone)]
+struct ErrorReport {
+    messages: Vec<Text>,
+    /// Answered as JSON whatever the request's Accept header (API and tablet routes).
+    json: bool,
+}
+
+/// The error answer itself: JSON `{ "error": …, "messages": [...] }` or the error page,
+/// the list capped so a flood of problems stays readable.
+fn render(status: StatusCode, messages: &[Text], lang: Lang, json: bool) -> Response {
+    let messages = capped(
+        messages.iter().map(|m| m.get(lang).to_string()).collect(),
+        lang,
+    );
+    if json {
+        let body = serde_json::json!({
+            "error": status.canonical_reason().unwrap_or("error"),
+            "messages": messages,
+        });
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response()
+    } else {
+        (status, layout::error_page(status, &messages)).into_response()
+    }
+}
+
+fn reported(status: StatusCode, messages: Vec<Text>, json: bool) -> Response {
+    let mut response = render(status, &messages, Lang::default(), json);
+    response
+        .extensions_mut()
+        .insert(ErrorReport { messages, json });
+    response
+}
+
+/// The request asked for JSON: an API address, or an Accept header that prefers it.
+fn wants_json(path: &str, headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    path.starts_with("/api/")
+        || (accept.contains("application/json") && !accept.contains("text/html"))
+}
+
+/// Rewrites every error answer in the format the request asked for (JSON for the API and
+/// `Accept: application/json`, else the error page) and the viewer's language: ours,
+/// which carry their messages, and axum's plain-text ones (an oversized body, an
+/// unknown address or method), which get the app's sentence for their status.
+pub async fn in_requested_form(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let json = wants_json(request.uri().path(), request.headers());
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    let report = match response.extensions().get::<ErrorReport>() {
+        Some(report) => report.clone(),
+        None if status.is_client_error() && plain => ErrorReport {
+            messages: vec![status_sentence(status)],
+            json: false,
+        },
+        None => return response,
+    };
+    // Looking the person up needs the database, which a 5xx may mean is away.
+    let lang = if status.is_client_error() {
+        session::viewer_lang(&state, &headers).await
+    } else {
+        session::request_lang(&headers, None)
+    };
+    let (mut parts, _) = response.into_parts();
+    for stale in [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+    ] {
+        parts.headers.remove(stale);
+    }
+    let (fresh, body) = render(status, &report.messages, lang, json || report.json).into_parts();
+    parts.headers.extend(fresh.headers);
+    Response::from_parts(parts, body)
 }
 
 impl From<DbErr> for AppError {
@@ -121,8 +278,7 @@ impl IntoResponse for AppError {
         if let AppError::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
-        let status = self.status();
-        (status, layout::error_page(status, &self.messages())).into_response()
+        reported(self.status(), self.messages(), false)
     }
 }
 
@@ -138,20 +294,10 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
         if let AppError::Internal(detail) = &self.0 {
             tracing::error!(%detail, "internal error");
         }
-        let body = serde_json::json!({
-            "error": status.canonical_reason().unwrap_or("error"),
-            "messages": self.0.messages(),
-        });
-        (
-            status,
-            [(header::CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response()
+        reported(self.0.status(), self.0.messages(), true)
     }
 }
 

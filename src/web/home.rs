@@ -1,12 +1,13 @@
 //! The home page: inspectors land on the spot-check start (two taps from a check);
 //! staff see their own results and training.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use entity::{inspection, training_assignment, training_module};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::error::AppResult;
+use super::query::Query;
 use super::session::Viewer;
 use super::spotchecks::{self, StartQuery};
 use crate::app::AppState;

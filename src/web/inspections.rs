@@ -1,22 +1,22 @@
 //! Inspection results, the history list with filters and paging, and acknowledgement.
 
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use entity::{inspection, inspection_response, training_assignment, training_module, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::{AppError, AppResult};
-use super::query::{optional_date, optional_id};
+use super::query::{Form, Query, nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
 use crate::domain::scoring::Answer;
 use crate::domain::{ItemKind, Lang};
-use crate::store::inspections::{self, ListFilter};
+use crate::store::inspections::{self, CheckKind, ListFilter};
 use crate::store::org;
 use crate::views::inspections::{
     self as view, ListRow, ListView, ResultItem, ResultView, SectionRow, SelectOption, TrainingRow,
@@ -41,6 +41,11 @@ pub struct ListQuery {
     from: Option<String>,
     to: Option<String>,
     failed_item: Option<String>,
+    position: Option<String>,
+    /// `first` (no re-checks, as the dashboard counts) or `recheck`.
+    kind: Option<String>,
+    /// `submitted` or `voided`; both when absent.
+    status: Option<String>,
     page: Option<String>,
 }
 
@@ -57,8 +62,24 @@ async fn list(
         checklist: q.checklist.clone().filter(|s| !s.trim().is_empty()),
         from: optional_date(q.from.as_deref())?,
         to: optional_date(q.to.as_deref())?,
-        status: None,
+        status: match nonempty(q.status.as_deref()) {
+            None => None,
+            Some(s @ ("submitted" | "voided")) => Some(s.to_string()),
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "`{other}` is not a status to filter by (submitted or voided)"
+                )));
+            }
+        },
         failed_item: q.failed_item.clone().filter(|s| !s.trim().is_empty()),
+        position: super::quality::position_id(&state, q.position.as_deref()).await?,
+        kind: nonempty(q.kind.as_deref())
+            .map(|k| {
+                CheckKind::parse(k).ok_or_else(|| {
+                    AppError::BadRequest(format!("`{k}` is not a kind of check (first or recheck)"))
+                })
+            })
+            .transpose()?,
     };
     if let Some(site) = filter.site
         && !viewer.scope.can_view_site(site)
@@ -108,6 +129,9 @@ async fn list(
         ("from", &q.from),
         ("to", &q.to),
         ("failed_item", &q.failed_item),
+        ("position", &q.position),
+        ("kind", &q.kind),
+        ("status", &q.status),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
             echo.push((name.to_string(), v.to_string()));

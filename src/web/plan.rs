@@ -2,14 +2,14 @@
 //! every site; completed spot-checks tick items off.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
-use super::query::optional_date;
+use super::query::{Query, optional_date};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::clock::on_post_in;

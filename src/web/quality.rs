@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use entity::position;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
 use super::export::Export;
-use super::query::{nonempty, optional_date, optional_id};
+use super::query::{Query, nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
@@ -71,28 +71,33 @@ pub async fn read_filter(
     {
         return Err(AppError::Forbidden);
     }
-    let position = match nonempty(q.position.as_deref()) {
-        None => None,
-        Some(key) => Some(
-            position::Entity::find()
-                .all(&state.db)
-                .await?
-                .into_iter()
-                .find(|p| p.key == key)
-                .ok_or_else(|| AppError::BadRequest(format!("there is no position `{key}`")))?
-                .id,
-        ),
-    };
     Ok(QualityFilter {
         site,
         checklist: nonempty(q.checklist.as_deref()).map(String::from),
         section: nonempty(q.section.as_deref()).map(String::from),
-        position,
+        position: position_id(state, q.position.as_deref()).await?,
         subject: optional_id(q.subject.as_deref(), "person")?,
         inspector: optional_id(q.inspector.as_deref(), "inspector")?,
         from,
         to,
     })
+}
+
+/// A position's id from its key in a query string (the dashboard's and the
+/// inspection list's `position`).
+pub async fn position_id(state: &AppState, key: Option<&str>) -> AppResult<Option<i32>> {
+    let Some(key) = nonempty(key) else {
+        return Ok(None);
+    };
+    Ok(Some(
+        position::Entity::find()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .find(|p| p.key == key)
+            .ok_or_else(|| AppError::BadRequest(format!("there is no position `{key}`")))?
+            .id,
+    ))
 }
 
 /// The query string for the filter, so every view and drill-down can be shared.

@@ -1,9 +1,83 @@
-//! Reading optional query and form values: a blank value counts as absent, and one that
-//! does not parse is a 400 that names it.
+//! Reading query strings and forms: the [`Query`] and [`Form`] extractors every route
+//! uses, whose failures are the app's own sentence naming the field (axum's own answer
+//! with the deserializer's text), and optional values, where a blank counts as absent and
+//! one that does not parse is a 400 that names it.
 
+use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use chrono::{Datelike, NaiveDate};
+use serde::de::DeserializeOwned;
 
-use super::error::{AppError, AppResult};
+use super::error::{AppError, AppResult, body_too_large};
+use crate::domain::Text;
+
+/// The query string, deserialized; a value that does not fit is a 400 naming it.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> AppResult<Self> {
+        deserialize(parts.uri.query().unwrap_or_default().as_bytes()).map(Query)
+    }
+}
+
+/// A URL-encoded form body, deserialized; a body over the limit is a 413 naming the
+/// limit, a value that does not fit a 400 naming the field.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> AppResult<Self> {
+        let RawForm(bytes) =
+            RawForm::from_request(request, state)
+                .await
+                .map_err(|e| match e.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(body_too_large()),
+                    _ => AppError::Unreadable(Text::new(
+                        "無法讀取表單內容。",
+                        "The form's content could not be read.",
+                    )),
+                })?;
+        deserialize(&bytes).map(Form)
+    }
+}
+
+/// Longest value quoted back in a message, in characters.
+const QUOTED: usize = 40;
+
+fn deserialize<T: DeserializeOwned>(raw: &[u8]) -> AppResult<T> {
+    let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw));
+    serde_path_to_error::deserialize(pairs).map_err(|e| {
+        let inner = e.inner().to_string();
+        // serde names a missing field only in its text: "missing field `x`".
+        if let Some(field) = inner
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'))
+        {
+            return AppError::Unreadable(Text::new(
+                format!("缺少「{field}」。"),
+                format!("`{field}` is missing."),
+            ));
+        }
+        let field = e.path().to_string();
+        let value = form_urlencoded::parse(raw)
+            .find(|(name, _)| *name == field)
+            .map(|(_, value)| value.chars().take(QUOTED).collect::<String>());
+        AppError::Unreadable(match value {
+            Some(value) => Text::new(
+                format!("「{value}」不是「{field}」可用的值。"),
+                format!("`{value}` is not a valid value for `{field}`."),
+            ),
+            None => Text::new(
+                format!("無法讀取「{field}」。"),
+                format!("`{field}` could not be read."),
+            ),
+        })
+    })
+}
 
 /// The trimmed value, or `None` when it is missing or blank.
 pub fn nonempty(raw: Option<&str>) -> Option<&str> {

@@ -3,7 +3,7 @@
 //! the blocking pool — it is CPU work that must not hold up the async workers.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::{AppError, AppResult};
-use super::query::{nonempty, optional_date};
+use super::query::{Query, nonempty, optional_date};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::Lang;
@@ -145,12 +145,11 @@ async fn site_pdf(
     if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
         return Err(AppError::Forbidden);
     }
+    // An id or a code. One that names no site is refused exactly like a site that is
+    // not the viewer's (the store's NotFound is a 403), so a refusal never tells which.
     let site = match nonempty(q.site.as_deref()) {
         None => None,
-        Some(s) => Some(match s.parse::<i32>() {
-            Ok(id) => id,
-            Err(_) => data::find_site(&state.db, s).await?.id,
-        }),
+        Some(s) => Some(data::find_site(&state.db, s).await?.id),
     };
     if let Some(site) = site
         && !viewer.scope.can_view_site(site)

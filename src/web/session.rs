@@ -4,7 +4,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::Form;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::uri::PathAndQuery;
@@ -22,6 +21,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::error::{ApiError, AppError, AppResult};
+use super::query::Form;
 use crate::app::AppState;
 use crate::auth::verify_password;
 use crate::domain::Lang;
@@ -92,6 +92,23 @@ pub fn request_lang(headers: &HeaderMap, chosen: Option<&str>) -> Lang {
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default()
+}
+
+/// The language to answer a request in when no handler has read its viewer (an error
+/// before or outside one): the signed-in person's choice, else the browser's.
+pub async fn viewer_lang(state: &AppState, headers: &HeaderMap) -> Lang {
+    let mut chosen = None;
+    if let Some(token) = CookieJar::from_headers(headers).get(SESSION_COOKIE) {
+        chosen = session::Entity::find_by_id(token_hash(token.value()))
+            .find_also_related(user::Entity)
+            .one(&state.db)
+            .await
+            .ok()
+            .flatten()
+            .filter(|(s, _)| s.expires_at > Utc::now())
+            .and_then(|(_, person)| person?.locale);
+    }
+    request_lang(headers, chosen.as_deref())
 }
 
 /// The signed-in person making a request.

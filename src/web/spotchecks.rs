@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use chrono::NaiveDate;
 use entity::{inspection, position, recheck, site, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::error::{ApiError, ApiResult, AppError, AppResult};
-use super::query::optional_id;
+use super::query::{Form, Query, optional_id};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
 use crate::domain::access::Role;
@@ -24,7 +24,8 @@ use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{
     Problem, Scorecard, Subject, applies, missing_attributes, resolve_context, score,
 };
-use crate::domain::{Checklist, Field, Lang};
+use crate::domain::text::capped;
+use crate::domain::{Checklist, Field, Lang, Text};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
 use crate::store::submit;
@@ -685,8 +686,7 @@ async fn read_post(
     };
     // Shift dates near the site's today only: a typo is not a spot-check 73 years ahead.
     let today = state.config.clock_for(&target.site.time_zone).today();
-    if let Err((first, last)) = state.config.shift_window.check(post.shift_date, today)
-    {
+    if let Err((first, last)) = state.config.shift_window.check(post.shift_date, today) {
         return Err(AppError::Invalid(vec![match viewer.lang {
             Lang::Zh => format!(
                 "班次日期 {} 不在可接受的範圍（{first} 至 {last}）。",
@@ -896,6 +896,7 @@ async fn submit_inner(
         );
     }
     if !errors.is_empty() {
+        let errors = capped(errors, l);
         if json {
             let body = serde_json::json!({
                 "error": "Unprocessable Entity",
@@ -994,25 +995,27 @@ async fn upload_photo(
             AppError::BadRequest(format!("`{item}` is not an item of this checklist")).into(),
         );
     }
+    let too_large = || {
+        let mb = MAX_PHOTO_BYTES / 1024 / 1024;
+        AppError::TooLarge(Text::new(
+            format!("相片超過 {mb} MB 的上限。"),
+            format!("The photo is larger than the {mb} MB limit."),
+        ))
+    };
+    let unreadable = |e: axum::extract::multipart::MultipartError| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+        _ => AppError::BadRequest(format!("the upload could not be read: {}", e.body_text())),
+    };
     let mut bytes = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
-    })? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("photo") {
-            let data = field.bytes().await.map_err(|e| {
-                AppError::BadRequest(format!("the upload could not be read: {}", e.body_text()))
-            })?;
-            bytes = Some(data);
+            bytes = Some(field.bytes().await.map_err(unreadable)?);
         }
     }
     let bytes =
         bytes.ok_or_else(|| AppError::BadRequest("no `photo` field in the upload".into()))?;
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(AppError::BadRequest(format!(
-            "the photo is larger than {} MB",
-            MAX_PHOTO_BYTES / 1024 / 1024
-        ))
-        .into());
+        return Err(too_large().into());
     }
     let ext = sniff_image(&bytes)
         .ok_or_else(|| AppError::BadRequest("the file is not a JPEG, PNG or WebP image".into()))?;

@@ -4,16 +4,17 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{Duration, NaiveDate};
 use entity::{position, user_site};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
+use super::query::Form;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::Lang;

@@ -168,6 +168,20 @@ impl TestApp {
     }
 }
 
+/// Copy a directory tree (a checklist library to edit in a test).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for entry in std::fs::read_dir(from).expect("read directory") {
+        let path = entry.expect("directory entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy file");
+        }
+    }
+}
+
 /// Run the `decorum` binary from the repository root: (exit code, stdout, stderr).
 /// The database is the default SQLite file under `data_dir` unless `envs` says otherwise.
 pub fn run_decorum(data_dir: Option<&std::path::Path>, args: &[&str]) -> (i32, String, String) {
@@ -293,14 +307,48 @@ pub fn csrf_in(html: &str) -> String {
     html[at..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// A fresh browser-like client (own cookie jar, redirects not followed), not signed in.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The body of a GET, whatever its status.
+pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
+    let response = client.get(url).send().await.expect("GET");
+    response.text().await.expect("body")
+}
+
+/// Sign in through the form of the app at `base`; returns the client and the session's
+/// CSRF token.
+pub async fn sign_in_at(base: &str, email: &str) -> (reqwest::Client, String) {
+    let client = browser();
+    let page = page_text(&client, &format!("{base}/signin")).await;
+    let token = csrf_in(&page);
+    let response = client
+        .post(format!("{base}/signin"))
+        .form(&[
+            ("email", email),
+            ("password", PASSWORD),
+            ("_csrf", &token),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "sign-in as {email} failed");
+    let home = page_text(&client, &format!("{base}/inspections")).await;
+    let csrf = csrf_in(&home);
+    (client, csrf)
+}
+
 impl TestApp {
     /// A fresh browser-like client (own cookie jar), not signed in.
     pub fn new_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        browser()
     }
 
     /// The sign-in page as `client` gets it (with its form's CSRF token in a cookie);
@@ -317,30 +365,7 @@ impl TestApp {
 
     /// Sign in through the form; returns the client and the session's CSRF token.
     pub async fn sign_in(&self, email: &str) -> (reqwest::Client, String) {
-        let client = self.new_client();
-        let token = csrf_in(&self.sign_in_page(&client, "").await);
-        let response = client
-            .post(self.url("/signin"))
-            .form(&[
-                ("email", email),
-                ("password", PASSWORD),
-                ("_csrf", &token),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303, "sign-in as {email} failed");
-        let home = client
-            .get(self.url("/inspections"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = csrf_in(&home);
-        (client, csrf)
+        sign_in_at(&self.base, email).await
     }
 }
 

@@ -52,6 +52,18 @@ impl Server {
         database_url: Option<&str>,
         log: &Path,
     ) -> Result<Server, String> {
+        let library = super::repo_path("checklists");
+        Server::start_with_library(data_dir, addr, database_url, log, &library)
+    }
+
+    /// The same, serving the checklist library in `library`.
+    pub fn start_with_library(
+        data_dir: &Path,
+        addr: &str,
+        database_url: Option<&str>,
+        log: &Path,
+        library: &Path,
+    ) -> Result<Server, String> {
         assert!(addr.starts_with("127.0.0.1:"), "loopback only");
         let log_out = OpenOptions::new()
             .create(true)
@@ -63,7 +75,7 @@ impl Server {
             .current_dir(super::repo_path(""))
             .args(["serve", "--addr", addr])
             .env("DECORUM_DATA_DIR", data_dir)
-            .env("DECORUM_CHECKLISTS", super::repo_path("checklists"))
+            .env("DECORUM_CHECKLISTS", library)
             .env_remove("DATABASE_URL")
             .env_remove("DECORUM_ADDR")
             .stdin(Stdio::null())
