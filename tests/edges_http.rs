@@ -458,14 +458,15 @@ async fn requests_are_traced_and_a_panic_answers_500() {
         let reply = client
             .get(app.url("/boom"))
             .header("accept", "application/json")
+            .header("accept-language", "en")
             .send()
             .await
             .unwrap();
         assert_eq!(reply.status(), 500, "{backend:?}");
         let body: serde_json::Value = reply.json().await.unwrap();
         assert_eq!(
-            body["messages"][0], "something went wrong",
-            "the API's error"
+            body["messages"][0], "Something went wrong.",
+            "the API's error, in the language asked for"
         );
         let reply = client
             .get(app.url("/healthz"))
