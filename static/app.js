@@ -396,24 +396,6 @@
     var local = readJSON(draftKey, null);
     if (local && local.pairs) restore(local.pairs);
 
-    function contextValues() {
-      var ctx = {};
-      form.querySelectorAll("[data-context]").forEach(function (el) {
-        ctx[el.dataset.context] = el.type === "number" ? (el.value === "" ? null : Number(el.value)) : el.value;
-      });
-      return ctx;
-    }
-    function holds(cond, ctx) {
-      var value = ctx[cond.field.key];
-      if (value === null || value === undefined || value === "") return false;
-      var t = cond.test;
-      if (t.is !== undefined) return value === t.is;
-      if (t.in !== undefined) return t.in.indexOf(value) >= 0;
-      if (t.range !== undefined) {
-        return (t.range.min === undefined || value >= t.range.min) && (t.range.max === undefined || value <= t.range.max);
-      }
-      return true;
-    }
     function answered(item) {
       return Array.prototype.some.call(item.querySelectorAll("input, select"), function (el) {
         if (el.type === "radio" || el.type === "checkbox") return el.checked;
@@ -422,29 +404,41 @@
       });
     }
 
+    // The device's engine (static/engine.js, the server's rules) scores the card on
+    // every change, online or not: the live score, section progress, caps, which items
+    // apply and which required ones are not answered yet.
+    var definition = form.dataset.engineChecklist ? JSON.parse(form.dataset.engineChecklist) : null;
+    var subject = JSON.parse(form.dataset.subject || "{}");
+    var card = null;
+    function formatNumber(n) { return String(Math.round(n * 100) / 100); }
+
     function refresh() {
-      var ctx = contextValues();
-      var totals = {};
-      var all = 0, done = 0;
-      form.querySelectorAll(".item").forEach(function (item) {
-        var when = item.dataset.when ? JSON.parse(item.dataset.when) : [];
-        var show = when.every(function (c) { return holds(c, ctx); });
-        item.hidden = !show;
-        var section = item.closest("[data-section]").dataset.section;
-        totals[section] = totals[section] || [0, 0];
-        if (!show) return;
-        var isAnswered = answered(item);
-        item.classList.toggle("answered", isAnswered);
-        if (isAnswered) item.classList.remove("missing");
-        totals[section][1] += 1; all += 1;
-        if (isAnswered) { totals[section][0] += 1; done += 1; }
-      });
-      Object.keys(totals).forEach(function (s) {
-        var el = form.querySelector('[data-progress="' + s + '"]');
-        if (el) el.textContent = totals[s][0] + "/" + totals[s][1];
-      });
-      var progress = document.getElementById("live-progress");
-      if (progress) progress.textContent = done + " / " + all + " " + say("已答", "answered");
+      if (definition && window.DecorumEngine) {
+        card = window.DecorumEngine.rescore(definition, subject, pairs());
+        var outcomes = {};
+        card.items.forEach(function (r) { outcomes[r.key] = r; });
+        form.querySelectorAll(".item").forEach(function (item) {
+          var result = outcomes[item.dataset.key];
+          if (!result) return;
+          item.hidden = result.outcome === "excluded";
+          var isAnswered = ["passed", "failed", "not_applicable"].indexOf(result.outcome) >= 0;
+          item.classList.toggle("answered", isAnswered);
+          if (isAnswered) item.classList.remove("missing");
+          var capEl = form.querySelector('[data-cap="' + result.key + '"]');
+          if (capEl && result.cap !== undefined) {
+            capEl.textContent = say("上限 ", "Limit ") + (result.cap === null ? "—" : formatNumber(result.cap) + " " + (capEl.dataset.unit || ""));
+          }
+        });
+        card.sections.forEach(function (s) {
+          var el = form.querySelector('[data-progress="' + s.key + '"]');
+          if (el) el.textContent = s.answered + "/" + s.applicable;
+        });
+        var pct = document.getElementById("live-percent");
+        // No percent until an answer counts: "—", never 100 % on nothing.
+        if (pct) pct.textContent = card.percent === null ? "—" : card.percent.toFixed(1) + "%";
+        var progress = document.getElementById("live-progress");
+        if (progress) progress.textContent = card.answered + " / " + card.applicable + " " + say("已答", "answered");
+      }
       // Step order badges.
       form.querySelectorAll("input[data-order]").forEach(function (hidden) {
         var order = hidden.value ? hidden.value.split(",") : [];
@@ -496,13 +490,11 @@
           }
           var box = document.getElementById("form-errors");
           if (box) box.hidden = true;
-          var pct = document.getElementById("live-percent");
-          // No percent until an answer counts: "—", never 100 % on nothing.
-          if (pct) pct.textContent = typeof data.percent === "number" ? data.percent.toFixed(1) + "%" : "—";
-          Object.keys(data.caps || {}).forEach(function (key) {
-            var cap = form.querySelector('[data-cap="' + key + '"]');
-            if (cap) cap.textContent = say("上限 ", "Limit ") + data.caps[key];
-          });
+          if (!card) {
+            // A page without the device's engine: the server's figures.
+            var pct = document.getElementById("live-percent");
+            if (pct) pct.textContent = typeof data.percent === "number" ? data.percent.toFixed(1) + "%" : "—";
+          }
           if (saveState) saveState.textContent = say("草稿已儲存 ", "Draft saved ") + new Date().toLocaleTimeString();
         });
       }).catch(function () {
@@ -518,11 +510,19 @@
       event.preventDefault();
       refresh();
       var missing = [];
-      form.querySelectorAll(".item").forEach(function (item) {
-        if (!item.hidden && item.dataset.required === "true" && !answered(item)) missing.push(item.dataset.key);
-      });
+      if (card) missing = card.unanswered.slice();
+      else {
+        form.querySelectorAll(".item").forEach(function (item) {
+          if (!item.hidden && item.dataset.required === "true" && !answered(item)) missing.push(item.dataset.key);
+        });
+      }
       if (missing.length) {
         showErrors([say("還有 " + missing.length + " 項未回答。", missing.length + " item(s) not answered yet.")], missing);
+        return;
+      }
+      if (card && card.percent === null) {
+        showErrors([say("沒有任何計分的答案：全部不適用的抽查不能提交。",
+          "Nothing on this card counts towards a score: a spot-check with every item N/A cannot be submitted.")], []);
         return;
       }
       var button = document.getElementById("submit-button");

@@ -14,6 +14,7 @@ var PAGES = "decorum-pages";
 var SHELL_URLS = [
   "/static/app.css?v=" + VERSION,
   "/static/app.js?v=" + VERSION,
+  "/static/engine.js?v=" + VERSION,
   "/static/icon.svg",
   "/manifest.webmanifest"
 ];

@@ -521,6 +521,15 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
     tablet.server.down().await;
     tablet.answer(&keys[half..], &answers).await;
     screenshot(&tablet.browser, "3-offline-answered").await;
+    // Offline, the device's engine keeps the live score: the server's figure to the digit.
+    let (context, _) = resolve_context(&lobby.checklist, &Context::new());
+    let expected = score(&lobby.checklist, &subject, &context, &answers);
+    let expected_percent = expected.percent.expect("perfect answers count");
+    assert_eq!(
+        tablet.text_of("live-percent").await,
+        format!("{expected_percent:.1}%"),
+        "the live score offline"
+    );
     tablet.submit().await;
     screenshot(&tablet.browser, "4-offline-submitted").await;
     let banner = tablet.banner_says("kept on this device").await;
@@ -549,10 +558,7 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
         1,
         "exactly one inspection is stored"
     );
-    let (context, _) = resolve_context(&lobby.checklist, &Context::new());
-    let expected = score(&lobby.checklist, &subject, &context, &answers);
     assert!(expected.problems.is_empty() && expected.unanswered.is_empty());
-    let expected_percent = expected.percent.expect("perfect answers count");
     assert!(
         (submitted.percent.unwrap() - expected_percent).abs() < 1e-9,
         "{} vs {}",
@@ -760,6 +766,18 @@ async fn the_app_opens_and_scores_a_new_spot_check_with_the_server_gone_before_t
     let (lobby, subject, answers, keys) = lobby_answers(&tablet).await;
     tablet.answer(&keys, &answers).await;
     screenshot(&tablet.browser, "11-offline-new-check").await;
+    // The server never saw this card: the live score is the device's engine's alone.
+    let (context, _) = resolve_context(&lobby.checklist, &Context::new());
+    let expected = score(&lobby.checklist, &subject, &context, &answers);
+    assert_eq!(
+        tablet.text_of("live-percent").await,
+        format!("{:.1}%", expected.percent.unwrap()),
+        "the live score with no server"
+    );
+    assert_eq!(
+        tablet.text_of("live-progress").await,
+        format!("{} / {} answered", expected.answered, expected.applicable)
+    );
     tablet.submit().await;
     tablet.banner_says("kept on this device").await;
     assert!(tablet.row(id).await.is_none(), "nothing reached the server");
@@ -774,8 +792,6 @@ async fn the_app_opens_and_scores_a_new_spot_check_with_the_server_gone_before_t
     assert_eq!(stored.inspector_id, tablet.world.supervisor_a);
     assert_eq!(stored.subject_id, tablet.world.staff_a);
     assert_eq!(stored.checklist_version_id, lobby.version_id);
-    let (context, _) = resolve_context(&lobby.checklist, &Context::new());
-    let expected = score(&lobby.checklist, &subject, &context, &answers);
     assert!((stored.percent.unwrap() - expected.percent.unwrap()).abs() < 1e-9);
     tablet.close().await;
 }

@@ -51,6 +51,22 @@ impl Checklist {
         hex::encode(Sha256::digest(self.to_json().as_bytes()))
     }
 
+    /// The definition the tablet's scoring engine (static/engine.js) reads: the snapshot
+    /// with each measure item's input range filled in, so the units' default ranges are
+    /// decided here only.
+    pub fn for_device(&self) -> Checklist {
+        let mut device = self.clone();
+        for section in &mut device.sections {
+            for item in &mut section.items {
+                let effective = item.kind.input_range();
+                if let ItemKind::Measure { range, .. } = &mut item.kind {
+                    *range = effective;
+                }
+            }
+        }
+        device
+    }
+
     /// The same checklist cut down to the given items (a re-check of what failed),
     /// keeping section order and dropping sections left empty.
     pub fn subset(&self, item_keys: &[String]) -> Checklist {

@@ -12,6 +12,7 @@ use crate::domain::access::Role;
 
 pub const APP_CSS: &str = include_str!("../../static/app.css");
 pub const APP_JS: &str = include_str!("../../static/app.js");
+pub const ENGINE_JS: &str = include_str!("../../static/engine.js");
 pub const SERVICE_WORKER_JS: &str = include_str!("../../static/sw.js");
 pub const MANIFEST: &str = include_str!("../../static/manifest.webmanifest");
 pub const ICON_SVG: &str = include_str!("../../static/icon.svg");
@@ -21,6 +22,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hasher = Sha256::new();
     hasher.update(APP_CSS);
     hasher.update(APP_JS);
+    hasher.update(ENGINE_JS);
     hasher.update(SERVICE_WORKER_JS);
     hasher.update(MANIFEST);
     hasher.update(ICON_SVG);
@@ -37,6 +39,7 @@ fn head(lang: Lang, title: &str) -> Markup {
             link rel="icon" type="image/svg+xml" href="/static/icon.svg";
             title { (title) " · Decorum" }
             link rel="stylesheet" href={ "/static/app.css?v=" (*ASSET_VERSION) };
+            script src={ "/static/engine.js?v=" (*ASSET_VERSION) } defer {}
             script src={ "/static/app.js?v=" (*ASSET_VERSION) } defer {}
             @if lang == Lang::Zh { meta name="lang" content="zh-Hant"; }
         }

@@ -229,6 +229,10 @@ pub struct FormView<'a> {
     pub shift_period: String,
     /// Items that apply to this person (their subject conditions hold).
     pub items_for_subject: Vec<String>,
+    /// The checklist as the tablet's engine reads it, and the person's attributes its
+    /// conditions test, as JSON (static/engine.js scores the card on the device).
+    pub engine_checklist: String,
+    pub subject_attributes: String,
     pub context: &'a Context,
     /// The fields as last saved, to refill the form.
     pub fields: Vec<(String, String)>,
@@ -268,6 +272,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                 data-photo-url={ "/spotchecks/" (view.id) "/photos/" }
                 data-person=(view.subject_name) data-checklist=(t(l, &c.title))
                 data-template=[view.id.is_nil().then_some("true")]
+                data-engine-checklist=(view.engine_checklist) data-subject=(view.subject_attributes)
                 data-shift-starts=(crate::domain::clock::SHIFT_STARTS.iter().map(|(p, h)| format!("{p}:{h}")).collect::<Vec<_>>().join(","))
                 novalidate {
                 input type="hidden" name="_csrf" value=(chrome.csrf);
@@ -431,7 +436,7 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                         input type="number" inputmode="decimal" step="any" min="0" name=(a) value=[view.value(&a).filter(|v| *v != "na")]
                             aria-label=(t(l, &item.text));
                         span { (unit) }
-                        span.target data-cap=(key) {
+                        span.target data-cap=(key) data-unit=(unit) {
                             (l.pick("上限", "Limit")) " "
                             @match result.and_then(|r| r.cap) {
                                 Some(cap) => { (cap) " " (unit) }

@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
-use crate::views::layout::{APP_CSS, APP_JS, ICON_SVG};
+use crate::views::layout::{APP_CSS, APP_JS, ENGINE_JS, ICON_SVG};
 pub use requests::traced;
 
 pub fn routes() -> Router<AppState> {
@@ -76,6 +76,7 @@ async fn static_file(Path(file): Path<String>) -> Response {
     let (body, content_type) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "engine.js" => (ENGINE_JS, "text/javascript; charset=utf-8"),
         "icon.svg" => (ICON_SVG, "image/svg+xml"),
         _ => return error::AppError::NotFound.into_response(),
     };

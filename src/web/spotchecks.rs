@@ -572,6 +572,12 @@ fn render_form(
         shift_dates: form.shift_dates,
         shift_period: form.shift_period.clone(),
         items_for_subject: items_for_subject(checklist, &target.attributes),
+        engine_checklist: checklist.for_device().to_json(),
+        subject_attributes: serde_json::json!({
+            "gender": target.attributes.gender.map(|g| g.as_str()),
+            "position": target.attributes.position,
+        })
+        .to_string(),
         context: &context,
         fields: form.fields.clone(),
         card: &card,
