@@ -383,7 +383,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "a measure out of range",
                 with(&[(&format!("a.{measure_key}"), "1e12")], &[]),
                 422,
-                "1000000000000 ° is out of range".into(),
+                format!("item `{measure_key}`: 1000000000000 m is out of range"),
             ),
             (
                 "bad shift",

@@ -7,14 +7,13 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::error::{ApiError, AppError};
-use super::session::request_lang;
+use super::error::{AppError, body_too_large};
 use crate::app::MAX_BODY_BYTES;
-use crate::domain::Lang;
+use crate::domain::{Lang, Text};
 
 /// What is wrong with one field of a form body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,43 +91,22 @@ fn is_form(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
-
-/// The middleware: pass every other request through untouched.
+/// The middleware: pass every other request through untouched. Refusals are the app's
+/// errors, written in the format and language asked for by `error::in_requested_form`.
 pub async fn refuse_unstorable_text(request: Request, next: Next) -> Response {
     if !is_form(request.headers()) {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let json = wants_json(&parts.headers);
-    let lang = request_lang(&parts.headers, None);
-    let refuse = |e: AppError| {
-        if json {
-            ApiError(e).into_response()
-        } else {
-            e.into_response()
-        }
-    };
-    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            let limit = MAX_BODY_BYTES / 1024 / 1024;
-            let message = match lang {
-                Lang::Zh => format!("表單太大（上限 {limit} MB）。"),
-                Lang::En => format!("The form is larger than the {limit} MB limit."),
-            };
-            let mut response = refuse(AppError::BadRequest(message));
-            *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            return response;
-        }
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return AppError::TooLarge(body_too_large()).into_response();
     };
     if let Err(problem) = check_form_body(&bytes) {
-        return refuse(AppError::BadRequest(problem.message(lang)));
+        return AppError::Unreadable(Text::new(
+            problem.message(Lang::Zh),
+            problem.message(Lang::En),
+        ))
+        .into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

@@ -108,7 +108,11 @@ pub fn page_number(raw: Option<&str>) -> AppResult<u64> {
         .ok()
         .filter(|page| *page <= MAX_PAGE)
         .ok_or_else(|| {
-            AppError::BadRequest(format!("`{s}` is not a page number (0 to {MAX_PAGE})"))
+            // Worded like any other value that cannot be read (see `unreadable`).
+            AppError::Unreadable(Text::new(
+                format!("「{s}」不是「page」可用的值。"),
+                format!("`{s}` is not a valid value for `page`."),
+            ))
         })
 }
 
