@@ -435,6 +435,46 @@ async fn managers_assign_by_hand_within_their_sites() {
                 .status(),
             403
         );
+        // A fellow manager at the same site, and the site's supervisor: only the
+        // supervisor is below the manager, and only their training is the manager's to set.
+        let fellow = decorum::store::users::add_atomic(
+            db,
+            decorum::store::users::NewUser {
+                email: "manager.a2@t.test".into(),
+                name: "manager.a2".into(),
+                role: decorum::auth::Role::Manager,
+                password: None,
+                position: None,
+                gender: None,
+                hire_date: None,
+                sites: vec!["A".into()],
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+        for (person, status) in [(fellow, 403), (w.supervisor_a, 200), (999_999, 403)] {
+            let form = [
+                ("_csrf", csrf.as_str()),
+                ("module", "visit-planning"),
+                ("target", "person"),
+                ("person", &person.to_string()),
+                ("due", &due),
+            ];
+            let r = manager
+                .post(app.url("/training/assign"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), status, "{backend:?}: assigning to {person}");
+        }
+        assert!(
+            assignments_of(&app, fellow).await.is_empty(),
+            "{backend:?}: nothing assigned to a fellow manager"
+        );
+        assert_eq!(assignments_of(&app, w.supervisor_a).await.len(), 1);
         let bad = [
             ("_csrf", csrf.as_str()),
             ("module", ""),

@@ -141,6 +141,20 @@ impl Scope {
             || (self.roles_below().contains(&role) && sites.iter().any(|s| self.sites.contains(s)))
     }
 
+    /// Whether the viewer may assign training to one person: admins to anyone; a
+    /// manager to the supervisors and staff of a site they manage, not to a fellow
+    /// manager (nor to an admin or the quality department), whose training is not theirs
+    /// to direct.
+    pub fn can_assign_training_to(&self, role: Role, sites: &[i32]) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager => {
+                self.roles_below().contains(&role) && sites.iter().any(|s| self.can_manage_at(*s))
+            }
+            _ => false,
+        }
+    }
+
     /// The sites whose spot-checks a person's record shows this viewer; `None` means
     /// all of them. Their own record shows a person everything; anyone else's only what
     /// the viewer may open (`can_view_inspection`), so a record never lists a check
@@ -251,6 +265,20 @@ mod tests {
         for site in 0..5 {
             let shown = supervisor.record_sites(9).is_none_or(|s| s.contains(&site));
             assert_eq!(shown, supervisor.can_view_inspection(site, 9));
+        }
+    }
+
+    #[test]
+    fn managers_assign_training_only_below_them_at_their_sites() {
+        let manager = scope(Role::Manager);
+        assert!(manager.can_assign_training_to(Role::Staff, &[1]));
+        assert!(manager.can_assign_training_to(Role::Supervisor, &[2, 1]));
+        assert!(!manager.can_assign_training_to(Role::Staff, &[2]));
+        assert!(!manager.can_assign_training_to(Role::Manager, &[1]));
+        assert!(!manager.can_assign_training_to(Role::Quality, &[1]));
+        assert!(scope(Role::Admin).can_assign_training_to(Role::Manager, &[]));
+        for role in [Role::Quality, Role::Supervisor, Role::Staff] {
+            assert!(!scope(role).can_assign_training_to(Role::Staff, &[1]));
         }
     }
 

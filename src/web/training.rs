@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
-use entity::{position, user_site};
+use entity::position;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
@@ -305,14 +305,11 @@ async fn assign(
     let people: Vec<i32> = match input.target.as_str() {
         "person" => match id(&input.person) {
             Some(person) => {
-                let sites: Vec<i32> = user_site::Entity::find()
-                    .filter(user_site::Column::UserId.eq(person))
-                    .all(&state.db)
+                // The same answer for an unknown id and for someone not theirs to train.
+                let (role, sites) = crate::reports::data::record_holder(&state.db, person)
                     .await?
-                    .into_iter()
-                    .map(|m| m.site_id)
-                    .collect();
-                if !sites.iter().any(|s| viewer.scope.can_manage_at(*s)) {
+                    .ok_or(AppError::Forbidden)?;
+                if !viewer.scope.can_assign_training_to(role, &sites) {
                     return Err(AppError::Forbidden);
                 }
                 vec![person]
