@@ -565,10 +565,11 @@
             .then(function (res) { return res.json().then(function (d) { return [res, d]; }); })
             .then(function (r) {
               if (!r[0].ok) { showErrors(r[1].messages || [], []); return; }
+              // The thumbnail follows the camera button.
               var row = input.closest(".photo-row");
-              var img = row.querySelector("img") || row.insertBefore(document.createElement("img"), row.firstChild);
+              var img = row.querySelector("img") || row.appendChild(document.createElement("img"));
               img.src = r[1].url + "?t=" + Date.now();
-              img.alt = say("照片", "Photo");
+              img.alt = say("照片", "Photo") + input.getAttribute("aria-label").replace(/^[^:]*/, "");
             })
             .catch(function () { showErrors([say("離線時無法上傳照片，請恢復連線後再試。", "Photos cannot be uploaded while offline; try again when connected.")], []); });
         });
