@@ -11,7 +11,9 @@
 //!   from the service worker, a spot-check is started and scored, and after the tab is
 //!   closed and the connection is back it is stored exactly once;
 //! - the form fits fingers: every control at least 44 px high, each answer named after
-//!   its item, a camera button with the thumbnail after it, no sideways scroll.
+//!   its item, a camera button with the thumbnail after it, no sideways scroll;
+//! - the kept page shows the storage used, the quota and persistence, and warns past
+//!   80 % of the quota.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's packages, installed by .ci/run); where
 //! they are missing the test prints a SKIP line (and fails under CI).
@@ -983,4 +985,77 @@ async fn the_form_fits_fingers_names_each_control_and_takes_photos_with_a_button
     );
 
     tablet.close().await;
+}
+
+#[tokio::test]
+async fn the_kept_page_shows_the_storage_used_and_warns_past_80_percent_of_the_quota() {
+    let _turn = TURN.lock().await;
+    let Some(tablet) = Tablet::open().await else {
+        return;
+    };
+    tablet.sign_in("supervisor.a@t.test").await;
+    // The kept page: the space used and the quota, and whether storage is persistent.
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    let figures = tablet.says("storage-figures", " used of ").await;
+    let (used, rest) = figures.split_once(" used of ").unwrap();
+    let (quota, share) = rest.split_once(" (").unwrap_or((rest, ""));
+    assert!(
+        is_size(used) && is_size(quota) && share.ends_with("%)"),
+        "{figures:?}"
+    );
+    let persisted = tablet
+        .browser
+        .execute("return navigator.storage.persisted();", vec![])
+        .await
+        .unwrap();
+    let persistence = tablet.text_of("storage-persistence").await;
+    if persisted == true {
+        assert!(persistence.starts_with("Persistent"), "{persistence:?}");
+    } else {
+        assert!(persistence.starts_with("Not persistent"), "{persistence:?}");
+    }
+    assert!(
+        !tablet
+            .browser
+            .find(Locator::Id("storage-warning"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap(),
+        "no warning on an empty tablet"
+    );
+    screenshot(&tablet.browser, "13-kept-storage").await;
+
+    // Past 80 % of the quota (the browser's estimate says 90 %), the page and the
+    // banner warn.
+    tablet
+        .browser
+        .execute(
+            "navigator.storage.estimate = function () { return Promise.resolve({ usage: 900 * 1048576, quota: 1000 * 1048576 }); }; \
+             document.dispatchEvent(new Event('visibilitychange'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let warning = tablet
+        .says("storage-warning", "90% of the storage is used")
+        .await;
+    assert!(warning.contains("80%"), "{warning:?}");
+    assert_eq!(
+        tablet.text_of("storage-figures").await,
+        "900 MB used of 1000 MB (90%)"
+    );
+    tablet
+        .banner_says("storage is nearly full (90% used)")
+        .await;
+    screenshot(&tablet.browser, "14-storage-warning").await;
+    tablet.close().await;
+}
+
+/// "12.5 MB", "0.0 KB", "3 GB": a number and a unit, as the kept page writes sizes.
+fn is_size(text: &str) -> bool {
+    text.split_once(' ').is_some_and(|(number, unit)| {
+        number.parse::<f64>().is_ok() && ["KB", "MB", "GB", "TB"].contains(&unit)
+    })
 }
