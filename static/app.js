@@ -128,6 +128,11 @@
       parts.push([say("此裝置還保存了另一位主管的 " + others.length + " 份抽查，待其登入後送出。",
         "This tablet also holds " + others.length + " spot-check(s) of another person; they are sent when that person signs in."), null, null]);
     }
+    if (storage && storage.nearlyFull) {
+      parts.push([say("此裝置的儲存空間快滿了（已用 " + storage.percent + "%）：瀏覽器可能會清除保存的資料。請盡快連線送出。",
+        "This device's storage is nearly full (" + storage.percent + "% used): the browser may clear what is kept here. Connect and send soon."),
+        "/kept", say("查看", "Open")]);
+    }
     if (parts.length === 0 && !navigator.onLine) {
       parts.push([say("目前離線：答案會保存在此裝置。", "Offline: answers are kept on this device."), null, null]);
     }
@@ -244,6 +249,56 @@
   window.addEventListener("offline", banner);
   setInterval(function () { if (!flushing) flush(); }, 20000);
 
+  // ---- Storage pressure: the browser may evict an origin's data when the disk runs
+  // low, unless the storage is persistent. Ask for that once something is kept here,
+  // and say how much is used (the kept page) and when it nears the quota (the banner).
+  var STORAGE_WARN_RATIO = 0.8;
+  var storage = null;
+  function keepPersistent() {
+    if (!navigator.storage || !navigator.storage.persist) return Promise.resolve(false);
+    return navigator.storage.persisted().then(function (yes) { return yes || navigator.storage.persist(); })
+      .catch(function () { return false; });
+  }
+  function formatBytes(bytes) {
+    var units = ["KB", "MB", "GB", "TB"], value = bytes / 1024, unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+    return (value < 10 ? value.toFixed(1) : Math.round(value)) + " " + units[unit];
+  }
+  function checkStorage() {
+    if (!navigator.storage || !navigator.storage.estimate) return Promise.resolve();
+    var persisted = navigator.storage.persisted ? navigator.storage.persisted().catch(function () { return false; }) : Promise.resolve(false);
+    return Promise.all([navigator.storage.estimate(), persisted]).then(function (r) {
+      var usage = r[0].usage || 0, quota = r[0].quota || 0;
+      storage = {
+        usage: usage, quota: quota, persisted: r[1] === true,
+        percent: quota ? Math.round(usage / quota * 1000) / 10 : 0,
+        nearlyFull: quota > 0 && usage / quota > STORAGE_WARN_RATIO
+      };
+      renderStorage();
+      banner();
+    }).catch(function () { /* no estimate in this browser */ });
+  }
+  function renderStorage() {
+    var figures = document.getElementById("storage-figures");
+    if (!figures || !storage) return;
+    figures.textContent = say("已使用 " + formatBytes(storage.usage) + "，上限 " + formatBytes(storage.quota) + "（" + storage.percent + "%）",
+      formatBytes(storage.usage) + " used of " + formatBytes(storage.quota) + " (" + storage.percent + "%)");
+    var persistence = document.getElementById("storage-persistence");
+    if (persistence) {
+      persistence.textContent = storage.persisted
+        ? say("持久儲存：瀏覽器不會自行清除保存在此裝置的資料。", "Persistent: the browser will not clear what is kept here by itself.")
+        : say("非持久儲存：空間不足時，瀏覽器可能會清除保存在此裝置的資料。", "Not persistent: the browser may clear what is kept here when space runs low.");
+    }
+    var warning = document.getElementById("storage-warning");
+    if (warning) {
+      warning.hidden = !storage.nearlyFull;
+      warning.textContent = say("儲存空間已用 " + storage.percent + "%，超過上限的 80%：請盡快連線送出保存的抽查，並清理此裝置的空間。",
+        storage.percent + "% of the storage is used, past 80% of the quota: connect to send what is kept, and free space on this device.");
+    }
+  }
+  // Back to the app (the tablet woke up, another app used the disk): look again.
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") checkStorage(); });
+
   // ---- The "kept on this device" page. ----
   function renderKeptPage(mine, others) {
     var list = document.getElementById("kept-list");
@@ -332,6 +387,7 @@
         });
     }).then(function (reply) {
       writeJSON("decorum:kit", { user: pageUser, at: Date.now(), kept: reply.kept });
+      keepPersistent().then(checkStorage);
       document.documentElement.dataset.offlineReady = String(reply.kept);
     }).catch(function () { /* try again on the next page */ });
   }
@@ -534,6 +590,7 @@
       };
       var note = document.getElementById("outbox-note");
       Kept.put(entry).then(function () {
+        keepPersistent().then(checkStorage);
         if (note) {
           note.hidden = false;
           note.textContent = say("正在送出…如果網絡中斷，抽查會保存在此裝置並在恢復連線後自動送出。",
@@ -565,10 +622,11 @@
             .then(function (res) { return res.json().then(function (d) { return [res, d]; }); })
             .then(function (r) {
               if (!r[0].ok) { showErrors(r[1].messages || [], []); return; }
+              // The thumbnail follows the camera button.
               var row = input.closest(".photo-row");
-              var img = row.querySelector("img") || row.insertBefore(document.createElement("img"), row.firstChild);
+              var img = row.querySelector("img") || row.appendChild(document.createElement("img"));
               img.src = r[1].url + "?t=" + Date.now();
-              img.alt = say("照片", "Photo");
+              img.alt = say("照片", "Photo") + input.getAttribute("aria-label").replace(/^[^:]*/, "");
             })
             .catch(function () { showErrors([say("離線時無法上傳照片，請恢復連線後再試。", "Photos cannot be uploaded while offline; try again when connected.")], []); });
         });
@@ -609,6 +667,8 @@
     prepareOffline();
     var sendNow = document.getElementById("kept-send");
     if (sendNow) sendNow.addEventListener("click", function () { flush(); });
+    // The kept page asks for persistence itself (a tablet kept things before this existed).
+    (document.getElementById("kept-storage") ? keepPersistent() : Promise.resolve()).then(checkStorage);
     refreshKnown().then(flush);
   });
 })();

@@ -9,7 +9,11 @@
 //! - a kept check the server refuses comes back as a draft to fix, with the messages;
 //! - with the server gone before the tab opens (after one online visit), the app opens
 //!   from the service worker, a spot-check is started and scored, and after the tab is
-//!   closed and the connection is back it is stored exactly once.
+//!   closed and the connection is back it is stored exactly once;
+//! - the form fits fingers: every control at least 44 px high, each answer named after
+//!   its item, a camera button with the thumbnail after it, no sideways scroll;
+//! - the kept page shows the storage used, the quota and persistence, and warns past
+//!   80 % of the quota.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's packages, installed by .ci/run); where
 //! they are missing the test prints a SKIP line (and fails under CI).
@@ -794,4 +798,264 @@ async fn the_app_opens_and_scores_a_new_spot_check_with_the_server_gone_before_t
     assert_eq!(stored.checklist_version_id, lobby.version_id);
     assert!((stored.percent.unwrap() - expected.percent.unwrap()).abs() < 1e-9);
     tablet.close().await;
+}
+
+/// What the test reads off the form in the browser: controls under 44 px, radios and
+/// boxes whose accessible name does not name their item, the photo buttons that are not
+/// a visible camera button, and the sideways scroll.
+const FORM_AUDIT_JS: &str = r#"
+var form = document.getElementById('spotcheck');
+form.querySelectorAll('details').forEach(function (d) { d.open = true; });
+function shown(el) { return el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'; }
+function describe(el) {
+  var item = el.closest('.item');
+  return el.tagName.toLowerCase() + (el.name ? '[name=' + el.name + ']' : '') + (el.className ? '.' + el.className : '') +
+    ' "' + (el.textContent || el.value || '').trim().slice(0, 30) + '"' + (item ? ' in ' + item.id : '') +
+    ': ' + Math.round(el.getBoundingClientRect().height) + ' px';
+}
+function accessibleName(el) {
+  var ids = el.getAttribute('aria-labelledby');
+  if (ids) return ids.split(/\s+/).map(function (id) { var x = document.getElementById(id); return x ? x.textContent : ''; }).join(' ');
+  if (el.getAttribute('aria-label')) return el.getAttribute('aria-label');
+  var label = el.closest('label');
+  return label ? label.textContent : '';
+}
+var tapped = Array.prototype.filter.call(form.querySelectorAll('input[type=radio], input[type=checkbox], input[type=file]'), shown);
+var targets = Array.prototype.slice.call(form.querySelectorAll('button, summary, select, textarea, input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=file])'));
+var unwrapped = [];
+tapped.forEach(function (input) {
+  var label = input.closest('label');
+  if (!label) unwrapped.push(describe(input));
+  else if (targets.indexOf(label) < 0) targets.push(label);
+});
+targets = targets.filter(shown);
+var small = targets.filter(function (el) { return el.getBoundingClientRect().height < 44; }).map(describe);
+var unnamed = [];
+var named = 0;
+form.querySelectorAll('.item').forEach(function (item) {
+  if (item.hidden) return;
+  var text = item.querySelector('.text').firstChild.textContent.trim();
+  item.querySelectorAll('input[type=radio], input[name^="na."], textarea').forEach(function (el) {
+    var name = accessibleName(el);
+    named++;
+    if (name.indexOf(text) < 0) unnamed.push(describe(el) + ' is called ' + JSON.stringify(name));
+  });
+});
+var photos = Array.prototype.filter.call(form.querySelectorAll('.item'), function (i) { return !i.hidden; }).map(function (item) {
+  var input = item.querySelector('input[type=file]');
+  var button = input && input.closest('label');
+  var box = button ? button.getBoundingClientRect() : { width: 0, height: 0 };
+  return {
+    item: item.id,
+    capture: input ? input.getAttribute('capture') : null,
+    accept: input ? input.getAttribute('accept') : null,
+    visible_button: !!button && shown(button) && box.width >= 44 && box.height >= 44,
+    says: button ? button.textContent.trim() : '',
+    input_out_of_sight: !!input && input.getBoundingClientRect().width <= 1
+  };
+});
+return {
+  targets: targets.length, small: small, unwrapped: unwrapped, named: named, unnamed: unnamed, photos: photos,
+  scroll_width: document.documentElement.scrollWidth, inner_width: window.innerWidth
+};
+"#;
+
+#[tokio::test]
+async fn the_form_fits_fingers_names_each_control_and_takes_photos_with_a_button() {
+    let _turn = TURN.lock().await;
+    let Some(tablet) = Tablet::open().await else {
+        return;
+    };
+    tablet.sign_in("supervisor.a@t.test").await;
+    tablet.start_lobby_check(tablet.world.staff_a).await;
+    let audit = tablet.browser.execute(FORM_AUDIT_JS, vec![]).await.unwrap();
+    screenshot(&tablet.browser, "12-touch-targets").await;
+    let list = |key: &str| -> Vec<String> {
+        serde_json::from_value(audit[key].clone()).unwrap_or_else(|e| panic!("{key}: {e}"))
+    };
+
+    // Every control a finger taps is at least 44 px high on the 768×1024 tablet.
+    let targets = audit["targets"].as_u64().unwrap();
+    assert!(targets > 40, "only {targets} controls found on the form");
+    let small = list("small");
+    assert!(
+        small.is_empty(),
+        "{} of {targets} controls are under 44 px high:\n{}",
+        small.len(),
+        small.join("\n")
+    );
+    let unwrapped = list("unwrapped");
+    assert!(
+        unwrapped.is_empty(),
+        "radios, boxes and file inputs outside a label to tap: {unwrapped:?}"
+    );
+
+    // Each pass/fail/N/A, scale point, N/A box and note names its item.
+    let named = audit["named"].as_u64().unwrap();
+    assert!(named > 20, "only {named} named controls found");
+    let unnamed = list("unnamed");
+    assert!(
+        unnamed.is_empty(),
+        "controls whose accessible name lacks their item's text:\n{}",
+        unnamed.join("\n")
+    );
+
+    // A visible camera button per item, its (hidden) input opening the back camera.
+    let photos = audit["photos"].as_array().unwrap();
+    assert!(!photos.is_empty());
+    for photo in photos {
+        assert_eq!(photo["capture"], "environment", "{photo}");
+        assert_eq!(photo["accept"], "image/*", "{photo}");
+        assert_eq!(photo["visible_button"], true, "{photo}");
+        assert_eq!(
+            photo["input_out_of_sight"], true,
+            "not the bare file input: {photo}"
+        );
+        assert!(
+            photo["says"].as_str().unwrap().contains("Take photo"),
+            "{photo}"
+        );
+    }
+
+    // Nothing scrolls sideways.
+    let (scroll, inner) = (
+        audit["scroll_width"].as_u64().unwrap(),
+        audit["inner_width"].as_u64().unwrap(),
+    );
+    assert!(
+        scroll <= inner,
+        "the form scrolls sideways: {scroll} > {inner}"
+    );
+
+    // A photo taken (a picture drawn in the page stands in for the camera) uploads and
+    // its thumbnail follows the button, named after the item.
+    let key = photos[0]["item"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("item-");
+    tablet
+        .browser
+        .execute(
+            "var input = document.querySelector('#item-' + arguments[0] + ' input[type=file]'); \
+             var canvas = document.createElement('canvas'); canvas.width = 640; canvas.height = 480; \
+             var g = canvas.getContext('2d'); g.fillStyle = '#2f6fb3'; g.fillRect(0, 0, 640, 480); \
+             canvas.toBlob(function (blob) { \
+               var files = new DataTransfer(); \
+               files.items.add(new File([blob], 'lobby.png', { type: 'image/png' })); \
+               input.files = files.files; \
+               input.dispatchEvent(new Event('change', { bubbles: true })); \
+             }, 'image/png');",
+            vec![serde_json::json!(key)],
+        )
+        .await
+        .unwrap();
+    let thumbnail = format!(
+        "//div[@id='item-{key}']//label[contains(@class, 'photo-button')]/following-sibling::img"
+    );
+    let img = tablet
+        .browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(&thumbnail))
+        .await
+        .unwrap_or_else(|e| panic!("no thumbnail after the photo button: {e}"));
+    let started = Instant::now();
+    let loaded = || async {
+        tablet
+            .browser
+            .execute(
+                "return arguments[0].naturalWidth > 0;",
+                vec![serde_json::to_value(&img).unwrap()],
+            )
+            .await
+            .unwrap()
+            == true
+    };
+    while !loaded().await {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the thumbnail never loaded"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let alt = img.attr("alt").await.unwrap().unwrap_or_default();
+    assert!(
+        alt.starts_with("Photo:") && alt.len() > "Photo: ".len(),
+        "{alt:?}"
+    );
+
+    tablet.close().await;
+}
+
+#[tokio::test]
+async fn the_kept_page_shows_the_storage_used_and_warns_past_80_percent_of_the_quota() {
+    let _turn = TURN.lock().await;
+    let Some(tablet) = Tablet::open().await else {
+        return;
+    };
+    tablet.sign_in("supervisor.a@t.test").await;
+    // The kept page: the space used and the quota, and whether storage is persistent.
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    let figures = tablet.says("storage-figures", " used of ").await;
+    let (used, rest) = figures.split_once(" used of ").unwrap();
+    let (quota, share) = rest.split_once(" (").unwrap_or((rest, ""));
+    assert!(
+        is_size(used) && is_size(quota) && share.ends_with("%)"),
+        "{figures:?}"
+    );
+    let persisted = tablet
+        .browser
+        .execute("return navigator.storage.persisted();", vec![])
+        .await
+        .unwrap();
+    let persistence = tablet.text_of("storage-persistence").await;
+    if persisted == true {
+        assert!(persistence.starts_with("Persistent"), "{persistence:?}");
+    } else {
+        assert!(persistence.starts_with("Not persistent"), "{persistence:?}");
+    }
+    assert!(
+        !tablet
+            .browser
+            .find(Locator::Id("storage-warning"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap(),
+        "no warning on an empty tablet"
+    );
+    screenshot(&tablet.browser, "13-kept-storage").await;
+
+    // Past 80 % of the quota (the browser's estimate says 90 %), the page and the
+    // banner warn.
+    tablet
+        .browser
+        .execute(
+            "navigator.storage.estimate = function () { return Promise.resolve({ usage: 900 * 1048576, quota: 1000 * 1048576 }); }; \
+             document.dispatchEvent(new Event('visibilitychange'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let warning = tablet
+        .says("storage-warning", "90% of the storage is used")
+        .await;
+    assert!(warning.contains("80%"), "{warning:?}");
+    assert_eq!(
+        tablet.text_of("storage-figures").await,
+        "900 MB used of 1000 MB (90%)"
+    );
+    tablet
+        .banner_says("storage is nearly full (90% used)")
+        .await;
+    screenshot(&tablet.browser, "14-storage-warning").await;
+    tablet.close().await;
+}
+
+/// "12.5 MB", "0.0 KB", "3 GB": a number and a unit, as the kept page writes sizes.
+fn is_size(text: &str) -> bool {
+    text.split_once(' ').is_some_and(|(number, unit)| {
+        number.parse::<f64>().is_ok() && ["KB", "MB", "GB", "TB"].contains(&unit)
+    })
 }

@@ -1,5 +1,6 @@
 //! The "kept on this device" page: an empty list that static/app.js fills from the
-//! tablet's own storage (the server never sees what is kept until it is sent).
+//! tablet's own storage (the server never sees what is kept until it is sent), and the
+//! space that storage uses on the device.
 
 use maud::{Markup, html};
 
@@ -24,6 +25,13 @@ pub fn kept(chrome: &Chrome) -> Markup {
             ul.kept-list #kept-list {}
             p.muted #kept-empty { (l.pick("此裝置沒有保存任何抽查。", "Nothing is kept on this device.")) }
             p.notice #kept-others hidden {}
+            // Filled by static/app.js from navigator.storage (estimate, persisted).
+            section.card #kept-storage {
+                h2 { (l.pick("此裝置的儲存空間", "Storage on this device")) }
+                p.storage-figures #storage-figures { "—" }
+                p.muted #storage-persistence {}
+                p.notice #storage-warning hidden {}
+            }
         },
     )
 }

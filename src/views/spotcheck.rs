@@ -379,6 +379,12 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
     });
     let missing = view.missing.contains(key);
     let a = format!("a.{key}");
+    // Each control's accessible name names the item: a screen reader (or a test) hears
+    // "Pass: Greets the guest…", not ten bare "Pass" buttons.
+    let text = t(l, &item.text);
+    let option = |value: &str, label: &str, class: &str| {
+        choice(&a, value, label, text, class, view.has(&a, value))
+    };
     html! {
         div.item.answered[answered].missing[missing] id={ "item-" (key) } data-key=(key) data-kind=(item.kind_name())
             data-required=(item.required) data-when=[context_conditions(item)] hidden[excluded] {
@@ -393,19 +399,19 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
             }
             @match &item.kind {
                 ItemKind::Check => {
-                    div.choices role="radiogroup" {
-                        (choice(&a, "pass", l.pick("合格", "Pass"), "pass", view.has(&a, "pass")))
-                        (choice(&a, "fail", l.pick("不合格", "Fail"), "fail", view.has(&a, "fail")))
-                        @if item.na { (choice(&a, "na", l.pick("不適用", "N/A"), "na", view.has(&a, "na"))) }
+                    div.choices role="radiogroup" aria-label=(text) {
+                        (option("pass", l.pick("合格", "Pass"), "pass"))
+                        (option("fail", l.pick("不合格", "Fail"), "fail"))
+                        @if item.na { (option("na", l.pick("不適用", "N/A"), "na")) }
                     }
                 }
                 ItemKind::Scale { max, labels, .. } => {
-                    div.choices role="radiogroup" {
+                    div.choices role="radiogroup" aria-label=(text) {
                         @for v in 0..=*max {
                             @let label = labels.get(v as usize).map(|t| t.get(l).to_string()).unwrap_or_else(|| v.to_string());
-                            (choice(&a, &v.to_string(), &label, "scale", view.has(&a, &v.to_string())))
+                            (option(&v.to_string(), &label, "scale"))
                         }
-                        @if item.na { (choice(&a, "na", l.pick("不適用", "N/A"), "na", view.has(&a, "na"))) }
+                        @if item.na { (option("na", l.pick("不適用", "N/A"), "na")) }
                     }
                 }
                 ItemKind::Measure { unit, allowed, .. } => {
@@ -451,12 +457,14 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                     ul.ticks {
                         @for (i, p) in phrases.iter().enumerate() {
                             li { label {
-                                input type="checkbox" name={ "h." (key) } value=(i) checked[view.has(&format!("h.{key}"), &i.to_string())];
+                                input type="checkbox" name={ "h." (key) } value=(i) checked[view.has(&format!("h.{key}"), &i.to_string())]
+                                    aria-label={ (t(l, p)) ": " (text) };
                                 span { (t(l, p)) }
                             } }
                         }
                         li { label {
-                            input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")];
+                            input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")]
+                                aria-label={ (l.pick("一句也沒有說", "None of them was said")) ": " (text) };
                             span.muted { (l.pick("一句也沒有說", "None of them was said")) }
                         } }
                     }
@@ -468,13 +476,15 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                     ul.ticks {
                         @for (i, s) in steps.iter().enumerate() {
                             li { label {
-                                input type="checkbox" name={ "s." (key) } value=(i) checked[view.has(&format!("s.{key}"), &i.to_string())];
+                                input type="checkbox" name={ "s." (key) } value=(i) checked[view.has(&format!("s.{key}"), &i.to_string())]
+                                    aria-label={ (i + 1) ". " (t(l, s)) ": " (text) };
                                 span { (i + 1) ". " (t(l, s)) }
                                 span.order {}
                             } }
                         }
                         li { label {
-                            input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")];
+                            input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")]
+                                aria-label={ (l.pick("一步也沒有做", "None of the steps was done")) ": " (text) };
                             span.muted { (l.pick("一步也沒有做", "None of the steps was done")) }
                         } }
                     }
@@ -484,15 +494,21 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
             div.extras {
                 details.note open[view.value(&format!("n.{key}")).is_some()] {
                     summary { (l.pick("備註", "Note")) }
-                    textarea name={ "n." (key) } maxlength="2000" { (view.value(&format!("n.{key}")).unwrap_or("")) }
-                }
-                div.photo-row {
-                    @if let Some(file) = view.photos.get(key) {
-                        img src={ "/photos/" (view.id) "/" (file) } alt=(l.pick("照片", "Photo"));
+                    textarea name={ "n." (key) } maxlength="2000"
+                        aria-label={ (l.pick("備註", "Note")) ": " (text) } {
+                        (view.value(&format!("n.{key}")).unwrap_or(""))
                     }
-                    label.photo {
-                        span.muted { (l.pick("拍照", "Photo")) }
-                        input type="file" accept="image/*" capture="environment" data-photo=(key);
+                }
+                // A button-sized label opens the camera; the file input itself stays out
+                // of sight. The thumbnail follows it once a photo is taken.
+                div.photo-row {
+                    label.button.photo-button {
+                        input type="file" accept="image/*" capture="environment" data-photo=(key)
+                            aria-label={ (l.pick("拍照", "Take photo")) ": " (text) };
+                        span { (l.pick("拍照", "Take photo")) }
+                    }
+                    @if let Some(file) = view.photos.get(key) {
+                        img src={ "/photos/" (view.id) "/" (file) } alt={ (l.pick("照片", "Photo")) ": " (text) };
                     }
                 }
             }
@@ -500,10 +516,10 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
     }
 }
 
-fn choice(name: &str, value: &str, label: &str, class: &str, checked: bool) -> Markup {
+fn choice(name: &str, value: &str, label: &str, item: &str, class: &str, checked: bool) -> Markup {
     html! {
         label class={ "choice " (class) } {
-            input type="radio" name=(name) value=(value) checked[checked];
+            input type="radio" name=(name) value=(value) checked[checked] aria-label={ (label) ": " (item) };
             span { (label) }
         }
     }
@@ -514,7 +530,8 @@ fn na_box(l: Lang, item: &Item, view: &FormView) -> Markup {
     html! {
         @if item.na {
             label.choice.na {
-                input type="checkbox" name=(name) value="1" checked[view.has(&name, "1") || view.has(&format!("a.{}", item.key), "na")];
+                input type="checkbox" name=(name) value="1" checked[view.has(&name, "1") || view.has(&format!("a.{}", item.key), "na")]
+                    aria-label={ (l.pick("不適用", "N/A")) ": " (t(l, &item.text)) };
                 span { (l.pick("不適用", "N/A")) }
             }
         }
