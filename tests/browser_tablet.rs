@@ -15,6 +15,7 @@
 //!   and app cuts them) and the app goes down mid-sync; the outbox ends with receipts only;
 //! - a check kept offline while a new checklist version is published is stored against
 //!   the version it was scored on, with that version's score.
+//! - a reply that never comes (the link goes silent) does not hold up the outbox.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's packages, installed by .ci/run); where
 //! they are missing the test prints a SKIP line (and fails under CI).
@@ -26,7 +27,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Backend, TestDb, World, seed_world};
@@ -119,44 +120,94 @@ impl Server {
 }
 
 /// The tablet's Wi-Fi, for the tests that lose replies: every byte between the browser
-/// and the app passes through it, and it can cut the connection of the next few
-/// submissions once the app has answered them, so the app has stored the spot-check but
-/// the tablet never hears so (a link that fails at that moment).
+/// and the app passes through it, and it can take the reply to the first sending of the
+/// next few spot-checks once the app has answered (so the app has stored the spot-check
+/// but the tablet never hears so): cut, as a link that fails at that moment, or held
+/// with the connection left open, as a link that goes silent.
 struct Link {
-    lose: Arc<AtomicUsize>,
-    lost: Arc<AtomicUsize>,
+    faults: Arc<Faults>,
     task: JoinHandle<()>,
+}
+
+#[derive(Default)]
+struct Faults {
+    /// Replies still to cut, and to hold.
+    cut: AtomicUsize,
+    hold: AtomicUsize,
+    /// Replies taken so far.
+    lost: AtomicUsize,
+    /// The submissions sent so far (their paths): only a first sending loses its reply.
+    seen: std::sync::Mutex<BTreeSet<Vec<u8>>>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Fault {
+    None,
+    Cut,
+    Hold,
+}
+
+impl Faults {
+    /// What happens to the reply to this request (the head of its first read).
+    fn for_request(&self, head: &[u8]) -> Fault {
+        let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
+        let mut words = line.split(|&b| b == b' ');
+        let (Some(b"POST"), Some(path)) = (words.next(), words.next()) else {
+            return Fault::None;
+        };
+        if !path.ends_with(b"/submit") || !self.seen.lock().unwrap().insert(path.to_vec()) {
+            return Fault::None;
+        }
+        let take = |n: &AtomicUsize| {
+            n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+        };
+        if take(&self.cut) {
+            Fault::Cut
+        } else if take(&self.hold) {
+            Fault::Hold
+        } else {
+            Fault::None
+        }
+    }
 }
 
 impl Link {
     async fn start(front: SocketAddr, app: SocketAddr) -> Link {
         let listener = tokio::net::TcpListener::bind(front).await.unwrap();
-        let (lose, lost) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let faults = Arc::new(Faults::default());
         let task = tokio::spawn({
-            let (lose, lost) = (lose.clone(), lost.clone());
+            let faults = faults.clone();
             async move {
                 while let Ok((browser, _)) = listener.accept().await {
-                    let (lose, lost) = (lose.clone(), lost.clone());
+                    let faults = faults.clone();
                     tokio::spawn(async move {
                         // The app is down: the browser's connection closes unanswered.
                         if let Ok(app) = tokio::net::TcpStream::connect(app).await {
-                            relay(browser, app, lose, lost).await;
+                            relay(browser, app, &faults).await;
                         }
                     });
                 }
             }
         });
-        Link { lose, lost, task }
+        Link { faults, task }
     }
 
-    /// Lose the replies to the next `n` submissions.
+    /// Cut the replies to the next `n` spot-checks sent.
     fn lose_replies(&self, n: usize) {
-        self.lose.store(n, Ordering::SeqCst);
+        self.faults.cut.store(n, Ordering::SeqCst);
     }
 
-    /// How many replies to submissions were lost.
+    /// Hold the replies to the next `n` spot-checks sent, their connections left open.
+    fn hold_replies(&self, n: usize) {
+        self.faults.hold.store(n, Ordering::SeqCst);
+    }
+
+    /// How many replies to submissions were taken.
     fn lost(&self) -> usize {
-        self.lost.load(Ordering::SeqCst)
+        self.faults.lost.load(Ordering::SeqCst)
     }
 }
 
@@ -166,35 +217,19 @@ impl Drop for Link {
     }
 }
 
-/// Carry one connection both ways until either side closes it; a submission's request
-/// (`POST …/submit`, whose head starts a read) dooms its reply while replies are to be lost.
-async fn relay(
-    browser: tokio::net::TcpStream,
-    app: tokio::net::TcpStream,
-    lose: Arc<AtomicUsize>,
-    lost: Arc<AtomicUsize>,
-) {
+/// Carry one connection both ways until either side closes it, with the fault the link
+/// has in store for a submission's reply (decided as its request passes).
+async fn relay(browser: tokio::net::TcpStream, app: tokio::net::TcpStream, faults: &Faults) {
     let (mut from_browser, mut to_browser) = browser.into_split();
     let (mut from_app, mut to_app) = app.into_split();
-    let doomed = AtomicBool::new(false);
+    let fault = std::sync::Mutex::new(Fault::None);
     let upstream = async {
         let mut buf = vec![0u8; 64 * 1024];
         while let Ok(n @ 1..) = from_browser.read(&mut buf).await {
             let chunk = &buf[..n];
-            let line = chunk.split(|&b| b == b'\r').next().unwrap_or_default();
-            let is_submission = line.starts_with(b"POST ")
-                && line
-                    .split(|&b| b == b' ')
-                    .nth(1)
-                    .is_some_and(|path| path.ends_with(b"/submit"));
-            if is_submission
-                && lose
-                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
-                        left.checked_sub(1)
-                    })
-                    .is_ok()
-            {
-                doomed.store(true, Ordering::SeqCst);
+            let this = faults.for_request(chunk);
+            if this != Fault::None {
+                *fault.lock().unwrap() = this;
             }
             if to_app.write_all(chunk).await.is_err() {
                 break;
@@ -204,9 +239,14 @@ async fn relay(
     let downstream = async {
         let mut buf = vec![0u8; 64 * 1024];
         while let Ok(n @ 1..) = from_app.read(&mut buf).await {
-            if doomed.load(Ordering::SeqCst) {
+            let this = *fault.lock().unwrap();
+            if this != Fault::None {
                 // The app has answered: it stored the check. The tablet hears nothing.
-                lost.fetch_add(1, Ordering::SeqCst);
+                faults.lost.fetch_add(1, Ordering::SeqCst);
+                if this == Fault::Hold {
+                    // Silence, the connection open, until the browser gives up on it.
+                    std::future::pending::<()>().await;
+                }
                 return;
             }
             if to_browser.write_all(&buf[..n]).await.is_err() {
@@ -597,6 +637,22 @@ impl Tablet {
                 "the outbox never kept {waiting}: {kept:?}"
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Wait until the outbox holds `count` entries, every one a receipt of a sent check.
+    async fn wait_all_sent(&self, count: usize, patience: Duration) {
+        let started = Instant::now();
+        loop {
+            let outbox = self.outbox().await;
+            if outbox.len() == count && outbox.iter().all(|(_, state)| state == "sent") {
+                return;
+            }
+            assert!(
+                started.elapsed() < patience,
+                "the outbox still holds unsent spot-checks: {outbox:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
 
@@ -1017,6 +1073,44 @@ async fn the_app_opens_and_scores_a_new_spot_check_with_the_server_gone_before_t
     tablet.close().await;
 }
 
+/// Supervisor A's one online visit (the service worker keeps the pages), then the app
+/// goes down: the lobby checklist, staff A, the answers of [`lobby_answers`] and the
+/// form fields they are.
+async fn offline_after_one_visit(
+    tablet: &mut Tablet,
+) -> (
+    decorum::store::library::StoredChecklist,
+    Subject,
+    BTreeMap<String, Answer>,
+    Vec<(String, String)>,
+) {
+    tablet.sign_in("supervisor.a@t.test").await;
+    tablet.wait_offline_ready().await;
+    let (lobby, subject, answers, _) = lobby_answers(tablet).await;
+    let fields = to_fields(&answers, &BTreeMap::new(), &Context::new());
+    tablet.server.down().await;
+    (lobby, subject, answers, fields)
+}
+
+/// With the app down, start `count` lobby checks of staff A, answer each with `fields`
+/// and submit it: all kept on the tablet. Returns their ids and the time each form took
+/// to open from the service worker (ms).
+async fn keep_lobby_checks(
+    tablet: &Tablet,
+    count: usize,
+    fields: &[(String, String)],
+) -> (Vec<uuid::Uuid>, Vec<f64>) {
+    let mut ids = Vec::new();
+    let mut ready_ms = Vec::new();
+    for n in 1..=count {
+        ids.push(tablet.start_lobby_check(tablet.world.staff_a).await);
+        ready_ms.push(tablet.page_ready_ms().await);
+        tablet.fill(fields).await;
+        tablet.submit_and_keep(n).await;
+    }
+    (ids, ready_ms)
+}
+
 /// Issue test 4: twenty spot-checks kept offline all reach the app after reconnecting,
 /// each exactly once, though the replies to some are lost after the app stored them and
 /// the app goes down in the middle of the sync; the outbox ends with nothing waiting.
@@ -1026,19 +1120,8 @@ async fn twenty_kept_checks_are_stored_once_each_though_replies_are_lost_mid_syn
     let Some(mut tablet) = Tablet::open_with_link().await else {
         return;
     };
-    tablet.sign_in("supervisor.a@t.test").await;
-    tablet.wait_offline_ready().await;
-    let (lobby, subject, answers, _) = lobby_answers(&tablet).await;
-    let fields = to_fields(&answers, &BTreeMap::new(), &Context::new());
-    tablet.server.down().await;
-    let mut ids = Vec::new();
-    let mut ready_ms = Vec::new();
-    for n in 1..=20 {
-        ids.push(tablet.start_lobby_check(tablet.world.staff_a).await);
-        ready_ms.push(tablet.page_ready_ms().await);
-        tablet.fill(&fields).await;
-        tablet.submit_and_keep(n).await;
-    }
+    let (lobby, subject, answers, fields) = offline_after_one_visit(&mut tablet).await;
+    let (ids, mut ready_ms) = keep_lobby_checks(&tablet, 20, &fields).await;
     ready_ms.sort_by(f64::total_cmp);
     eprintln!(
         "the form opened offline from the service worker (tap to form set up, 768x1024): \
@@ -1072,20 +1155,12 @@ async fn twenty_kept_checks_are_stored_once_each_though_replies_are_lost_mid_syn
     tokio::time::sleep(Duration::from_millis(1000)).await;
     tablet.server.up().await;
 
-    let started = Instant::now();
-    loop {
-        let outbox = tablet.outbox().await;
-        let sent = outbox.iter().filter(|(_, state)| state == "sent").count();
-        if sent == 20 && outbox.len() == 20 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the outbox still holds unsent spot-checks: {outbox:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    assert_eq!(link.lost(), 3, "three replies were lost after storing");
+    tablet.wait_all_sent(20, Duration::from_secs(120)).await;
+    assert_eq!(
+        link.lost(),
+        3,
+        "the replies to three were lost after storing"
+    );
 
     // Every one stored exactly once, as scored on the tablet.
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -1131,16 +1206,9 @@ async fn a_check_kept_offline_is_stored_against_the_version_it_was_scored_on() {
     let Some(mut tablet) = Tablet::open().await else {
         return;
     };
-    tablet.sign_in("supervisor.a@t.test").await;
-    tablet.wait_offline_ready().await;
-    let (old, subject, answers, _) = lobby_answers(&tablet).await;
     // Started and scored with no server at all: only the form knows its version.
-    tablet.server.down().await;
-    let id = tablet.start_lobby_check(tablet.world.staff_a).await;
-    tablet
-        .fill(&to_fields(&answers, &BTreeMap::new(), &Context::new()))
-        .await;
-    tablet.submit_and_keep(1).await;
+    let (old, subject, answers, fields) = offline_after_one_visit(&mut tablet).await;
+    let id = keep_lobby_checks(&tablet, 1, &fields).await.0[0];
 
     // Meanwhile the lobby checklist gets a new version, in which the failed item weighs
     // five times as much.
@@ -1195,5 +1263,31 @@ async fn a_check_kept_offline_is_stored_against_the_version_it_was_scored_on() {
     assert_eq!(stored.passed, Some(on_old.passed));
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(tablet.submitted_count().await, 1, "stored exactly once");
+    tablet.close().await;
+}
+
+/// A reply that never comes (the link goes silent once the app has stored the check)
+/// does not hold up the outbox: the sending gives up after a while and is tried again,
+/// and that check and the next are each stored once.
+#[tokio::test]
+async fn a_reply_that_never_comes_does_not_hold_up_the_outbox() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open_with_link().await else {
+        return;
+    };
+    let (_, _, _, fields) = offline_after_one_visit(&mut tablet).await;
+    let (ids, _) = keep_lobby_checks(&tablet, 2, &fields).await;
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    let link = tablet.link.as_ref().expect("a tablet with a link");
+    link.hold_replies(1);
+    tablet.server.up().await;
+    tablet.wait_all_sent(2, Duration::from_secs(90)).await;
+    assert_eq!(link.lost(), 1, "one reply never came");
+    let stored = tablet.submitted_ids().await;
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    assert!(
+        ids.iter().all(|id| stored.contains(id)),
+        "{ids:?} / {stored:?}"
+    );
     tablet.close().await;
 }
