@@ -1,5 +1,5 @@
 //! Decorum's benchmark suite:
-//! `cargo bench --bench suite -- [--inspections N] [--postgres URL] [--json FILE] [--keep DIR]`.
+//! `cargo bench --bench suite -- [--inspections N] [--postgres URL] [--json FILE] [--keep DIR] [--tablet-only]`.
 //!
 //! It builds a data set of N spot-checks with a fixed seed over the issue's group (200
 //! sites, 5,000 staff, a supervisor per site, a year of dates), starts the real
@@ -12,7 +12,10 @@
 //! 3. the inspection and 12-month site PDF reports (time, size), beside headless
 //!    Chromium printing the same content from its HTML page;
 //! 4. the spot-check form page: time and compressed bytes;
-//! 5. the server's resident memory, idle and under the 32-client load.
+//! 5. the server's resident memory, idle and under the 32-client load;
+//! 6. the offline tablet: what a supervisor of two sites keeps for offline use (bytes as
+//!    the service worker stores them) and the device engine's time to rescore a full
+//!    card in node (`--tablet-only` measures just these, on a data set of N).
 //!
 //! It prints a table and writes it as JSON so runs can be compared. `--keep DIR` keeps the
 //! data set (SQLite in DIR, or a PostgreSQL schema named after N) and reuses it on the
@@ -54,6 +57,7 @@ struct Args {
     postgres: Option<String>,
     json: Option<String>,
     keep: Option<std::path::PathBuf>,
+    tablet_only: bool,
 }
 
 fn args() -> Args {
@@ -62,6 +66,7 @@ fn args() -> Args {
         postgres: None,
         json: None,
         keep: None,
+        tablet_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -75,6 +80,7 @@ fn args() -> Args {
             "--postgres" => out.postgres = it.next(),
             "--json" => out.json = it.next(),
             "--keep" => out.keep = it.next().map(Into::into),
+            "--tablet-only" => out.tablet_only = true,
             _ => {} // cargo passes --bench
         }
     }
@@ -434,6 +440,10 @@ async fn page_text(client: &reqwest::Client, url: &str) -> String {
 }
 
 async fn sign_in(base: &str) -> (reqwest::Client, String) {
+    sign_in_as(base, "bench.supervisor@b.test").await
+}
+
+async fn sign_in_as(base: &str, email: &str) -> (reqwest::Client, String) {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -447,11 +457,7 @@ async fn sign_in(base: &str) -> (reqwest::Client, String) {
     let token = csrf(&page);
     let r = client
         .post(format!("{base}/signin"))
-        .form(&[
-            ("email", "bench.supervisor@b.test"),
-            ("password", PASSWORD),
-            ("_csrf", &token),
-        ])
+        .form(&[("email", email), ("password", PASSWORD), ("_csrf", &token)])
         .send()
         .await
         .unwrap();
@@ -768,6 +774,145 @@ async fn chromium_print_ms(client: &reqwest::Client, base: &str, path: &str) -> 
     Some((times[1], kb))
 }
 
+/// What a supervisor of the first two sites keeps on the tablet for offline use, as the
+/// service worker stores it (uncompressed bodies): every page /offline/urls.json lists and
+/// the shell. Returns (bytes, files, staff, form templates, their bytes).
+async fn offline_kit(db: &DatabaseConnection, base: &str) -> (usize, usize, usize, usize, usize) {
+    let email = "bench.tablet@b.test";
+    // Added on first use, so a kept data set gets the account too.
+    let _ = add_atomic(
+        db,
+        NewUser {
+            name: email.into(),
+            email: email.into(),
+            role: Role::Supervisor,
+            password: Some(PASSWORD.into()),
+            position: None,
+            gender: None,
+            hire_date: None,
+            sites: vec!["S000".into(), "S001".into()],
+        },
+        None,
+    )
+    .await;
+    let (client, _) = sign_in_as(base, email).await;
+    let urls: Vec<String> = client
+        .get(format!("{base}/offline/urls.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let shell = [
+        "/static/app.css",
+        "/static/app.js",
+        "/static/engine.js",
+        "/static/icon.svg",
+        "/manifest.webmanifest",
+        "/sw.js",
+    ];
+    let (mut bytes, mut templates, mut template_bytes) = (0, 0, 0);
+    for path in urls.iter().map(String::as_str).chain(shell) {
+        let r = client.get(format!("{base}{path}")).send().await.unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        let size = r.bytes().await.unwrap().len();
+        bytes += size;
+        if path.starts_with("/spotchecks/template") {
+            templates += 1;
+            template_bytes += size;
+        }
+    }
+    let staff = urls
+        .iter()
+        .filter(|u| u.starts_with("/spotchecks/new?") && u.contains("subject="))
+        .count();
+    (
+        bytes,
+        urls.len() + shell.len(),
+        staff,
+        templates,
+        template_bytes,
+    )
+}
+
+/// The device engine's time to rescore a full card, as the tablet's form does on every
+/// tap: node running static/engine.js on the largest shipped checklist, every item
+/// answered. Returns (ms, items), or None without node.
+fn device_rescore_ms(library: &decorum::domain::library::Library) -> Option<(f64, usize)> {
+    let checklist = library
+        .checklists
+        .iter()
+        .max_by_key(|c| c.items().count())?;
+    let subject = Subject {
+        gender: Some(Gender::Female),
+        position: checklist.positions.first().cloned(),
+    };
+    let mut rng = StdRng::seed_from_u64(16);
+    let answers =
+        decorum::demo::simulate_answers(checklist, &subject, &Context::new(), 0.9, &mut rng);
+    let card = serde_json::json!({
+        "checklist": checklist.for_device(),
+        "subject": { "gender": "female", "position": subject.position },
+        "pairs": to_fields(&answers, &BTreeMap::new(), &Context::new()),
+    });
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), card.to_string()).unwrap();
+    let script = r#"
+        const engine = require(process.argv[1]);
+        const card = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+        for (let i = 0; i < 50; i++) engine.rescore(card.checklist, card.subject, card.pairs);
+        const rounds = 1000, started = process.hrtime.bigint();
+        for (let i = 0; i < rounds; i++) engine.rescore(card.checklist, card.subject, card.pairs);
+        process.stdout.write(String(Number(process.hrtime.bigint() - started) / 1e6 / rounds));
+    "#;
+    let engine = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static/engine.js");
+    let out = match Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(engine)
+        .arg(file.path())
+        .output()
+    {
+        Ok(out) if out.status.success() => out,
+        _ => {
+            eprintln!("SKIP device engine: node is missing or failed (apt-get install nodejs)");
+            return None;
+        }
+    };
+    let ms = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    Some((ms, checklist.items().count()))
+}
+
+/// The offline tablet's figures.
+async fn tablet_rows(db: &DatabaseConnection, base: &str, table: &mut Vec<Row>) {
+    let (bytes, files, staff, templates, template_bytes) = offline_kit(db, base).await;
+    table.push(Row {
+        measure: format!(
+            "offline kit, supervisor of 2 sites ({staff} staff, {files} files; {templates} form templates {} KB)",
+            template_bytes / 1024
+        ),
+        value: bytes as f64 / 1024.0,
+        unit: "KB".into(),
+        limit: None,
+        target: "≤ 1 MB".into(),
+    });
+    let library = library_files::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/checklists"
+    )))
+    .expect("library");
+    if let Some((ms, items)) = device_rescore_ms(&library) {
+        table.push(Row {
+            measure: format!("device engine, rescore a full card ({items} items, node)"),
+            value: ms,
+            unit: "ms".into(),
+            limit: None,
+            target: "≤ 5 ms".into(),
+        });
+    }
+}
+
 async fn run(args: Args) {
     let scratch = tempfile::tempdir().unwrap();
     let data = match &args.keep {
@@ -857,6 +1002,13 @@ async fn run(args: Args) {
     let idle_mb = rss_kb(pid).unwrap_or(0.0) / 1024.0;
 
     let mut table = Vec::new();
+    tablet_rows(&db, &base, &mut table).await;
+    if args.tablet_only {
+        drop(server);
+        drop_scratch_schema(db, &url, &args).await;
+        report(&args, backend, loaded, &table);
+        return;
+    }
     let (one, _) = submit_rate(&base, &world, 1, 100, pid).await;
     let (many, load_mb) = submit_rate(&base, &world, 32, 25, pid).await;
     let raw = raw_insert_rate(&db, &world, 300).await;
@@ -1023,14 +1175,27 @@ async fn run(args: Args) {
         target: "≤ 150 MB".into(),
     });
     drop(server);
-    if let (Some((_, admin, schema)), None) = (&url, &args.keep) {
+    drop_scratch_schema(db, &url, &args).await;
+    report(&args, backend, loaded, &table);
+}
+
+/// A PostgreSQL run's schema goes, unless it is kept for the next run.
+async fn drop_scratch_schema(
+    db: DatabaseConnection,
+    url: &Option<(String, DatabaseConnection, String)>,
+    args: &Args,
+) {
+    if let (Some((_, admin, schema)), None) = (url, &args.keep) {
         db.close().await.unwrap();
         admin
             .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
             .await
             .unwrap();
     }
+}
 
+/// Print the table and write it as JSON.
+fn report(args: &Args, backend: &str, loaded: Duration, table: &[Row]) {
     println!(
         "\nDecorum benchmark — {} spot-checks on {backend}",
         args.inspections
@@ -1039,7 +1204,7 @@ async fn run(args: Args) {
         println!("(built without optimisations: a smoke run, not a measurement)");
     }
     println!("{:<48} {:>12} {:>12}  target", "measure", "value", "limit");
-    for r in &table {
+    for r in table {
         let limit = r
             .limit
             .map(|l| format!("{l:.1}"))
@@ -1056,7 +1221,7 @@ async fn run(args: Args) {
         "load_seconds": loaded.as_secs_f64(),
         "rows": table,
     });
-    let path = args.json.unwrap_or_else(|| {
+    let path = args.json.clone().unwrap_or_else(|| {
         format!(
             "{}/target/bench-{}-{}.json",
             env!("CARGO_MANIFEST_DIR"),

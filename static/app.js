@@ -150,6 +150,9 @@
       }
       el.appendChild(line);
     });
+    // The bar is pinned to the bottom: leave room under the page for it, so it never
+    // covers the submit button.
+    document.body.style.paddingBottom = el.hidden ? "" : el.offsetHeight + "px";
     renderKeptPage(mine, others);
   }
 
@@ -166,6 +169,17 @@
   }
 
   // ---- Sending: only the signed-in inspector's own checks, with a fresh token. ----
+  // A connection that answers nothing (a lift, a basement, a reply lost on the way) must
+  // not hold up the outbox: past this wait a request counts as failed and is tried again
+  // later (the server stores a spot-check once, however often it is sent).
+  var REPLY_WAIT_MS = 20000;
+  function fetchWithin(url, options) {
+    if (!window.AbortController) return fetch(url, options);
+    var controller = new AbortController();
+    setTimeout(function () { controller.abort(); }, REPLY_WAIT_MS);
+    return fetch(url, Object.assign({ signal: controller.signal }, options));
+  }
+
   var flushing = false, retryTimer = null;
   function flush() {
     if (flushing) return Promise.resolve();
@@ -173,7 +187,7 @@
     return refreshKnown().then(function (entries) {
       var waiting = entries.filter(function (e) { return e.state !== "needs-fixing" && e.state !== "sent"; });
       if (!waiting.length) return;
-      return fetch("/session.json", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+      return fetchWithin("/session.json", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
         .then(function (res) {
           if (res.status === 401) { session = false; return; }
           if (!res.ok) throw new Error("session " + res.status);
@@ -197,7 +211,7 @@
   function send(entry, retryCsrf) {
     entry.state = "sending";
     return Kept.put(entry).then(function () {
-      return fetch(entry.url, {
+      return fetchWithin(entry.url, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
         body: withCsrf(entry.body, session.csrf),
@@ -217,7 +231,7 @@
         if (res.status === 401) { session = false; entry.state = "needs-sign-in"; return Kept.put(entry); }
         if (res.status === 400 && retryCsrf) {
           // Perhaps a token from before a new sign-in: fetch the session again, retry once.
-          return fetch("/session.json", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+          return fetchWithin("/session.json", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
             .then(function (r) { return r.ok ? r.json() : null; })
             .then(function (s) {
               if (!s || s.user !== entry.inspector) { entry.state = "needs-sign-in"; return Kept.put(entry); }

@@ -14,28 +14,46 @@
 //!   its item, a camera button with the thumbnail after it, no sideways scroll;
 //! - the kept page shows the storage used, the quota and persistence, and warns past
 //!   80 % of the quota.
+//! - twenty checks kept offline are each stored exactly once after reconnecting, though
+//!   the replies to some are lost after the app stored them (a [`Link`] between browser
+//!   and app cuts them) and the app goes down mid-sync; the outbox ends with receipts only;
+//! - a check kept offline while a new checklist version is published is stored against
+//!   the version it was scored on, with that version's score.
+//! - a reply that never comes (the link goes silent) does not hold up the outbox.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's packages, installed by .ci/run); where
 //! they are missing the test prints a SKIP line (and fails under CI).
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Backend, TestDb, World, seed_world};
 use decorum::app::{self, AppState};
 use decorum::domain::ItemKind;
+use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Context, Gender, Subject, resolve_context, score};
-use decorum::store::library::current_checklists;
+use decorum::library_files;
+use decorum::store::library::{current_checklists, import};
 use entity::{inspection, session};
 use fantoccini::{Client, ClientBuilder, Locator};
 use sea_orm::EntityTrait;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
+
+fn free_address() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
 
 fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -105,6 +123,147 @@ impl Server {
     }
 }
 
+/// The tablet's Wi-Fi, for the tests that lose replies: every byte between the browser
+/// and the app passes through it, and it can take the reply to the first sending of the
+/// next few spot-checks once the app has answered (so the app has stored the spot-check
+/// but the tablet never hears so): cut, as a link that fails at that moment, or held
+/// with the connection left open, as a link that goes silent.
+struct Link {
+    faults: Arc<Faults>,
+    task: JoinHandle<()>,
+}
+
+#[derive(Default)]
+struct Faults {
+    /// Replies still to cut, and to hold.
+    cut: AtomicUsize,
+    hold: AtomicUsize,
+    /// Replies taken so far.
+    lost: AtomicUsize,
+    /// The submissions sent so far (their paths): only a first sending loses its reply.
+    seen: std::sync::Mutex<BTreeSet<Vec<u8>>>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Fault {
+    None,
+    Cut,
+    Hold,
+}
+
+impl Faults {
+    /// What happens to the reply to this request (the head of its first read).
+    fn for_request(&self, head: &[u8]) -> Fault {
+        let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
+        let mut words = line.split(|&b| b == b' ');
+        let (Some(b"POST"), Some(path)) = (words.next(), words.next()) else {
+            return Fault::None;
+        };
+        if !path.ends_with(b"/submit") || !self.seen.lock().unwrap().insert(path.to_vec()) {
+            return Fault::None;
+        }
+        let take = |n: &AtomicUsize| {
+            n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
+        };
+        if take(&self.cut) {
+            Fault::Cut
+        } else if take(&self.hold) {
+            Fault::Hold
+        } else {
+            Fault::None
+        }
+    }
+}
+
+impl Link {
+    async fn start(front: SocketAddr, app: SocketAddr) -> Link {
+        let listener = tokio::net::TcpListener::bind(front).await.unwrap();
+        let faults = Arc::new(Faults::default());
+        let task = tokio::spawn({
+            let faults = faults.clone();
+            async move {
+                while let Ok((browser, _)) = listener.accept().await {
+                    let faults = faults.clone();
+                    tokio::spawn(async move {
+                        // The app is down: the browser's connection closes unanswered.
+                        if let Ok(app) = tokio::net::TcpStream::connect(app).await {
+                            relay(browser, app, &faults).await;
+                        }
+                    });
+                }
+            }
+        });
+        Link { faults, task }
+    }
+
+    /// Cut the replies to the next `n` spot-checks sent.
+    fn lose_replies(&self, n: usize) {
+        self.faults.cut.store(n, Ordering::SeqCst);
+    }
+
+    /// Hold the replies to the next `n` spot-checks sent, their connections left open.
+    fn hold_replies(&self, n: usize) {
+        self.faults.hold.store(n, Ordering::SeqCst);
+    }
+
+    /// How many replies to submissions were taken.
+    fn lost(&self) -> usize {
+        self.faults.lost.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Carry one connection both ways until either side closes it, with the fault the link
+/// has in store for a submission's reply (decided as its request passes).
+async fn relay(browser: tokio::net::TcpStream, app: tokio::net::TcpStream, faults: &Faults) {
+    let (mut from_browser, mut to_browser) = browser.into_split();
+    let (mut from_app, mut to_app) = app.into_split();
+    let fault = std::sync::Mutex::new(Fault::None);
+    let upstream = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        while let Ok(n @ 1..) = from_browser.read(&mut buf).await {
+            let chunk = &buf[..n];
+            let this = faults.for_request(chunk);
+            if this != Fault::None {
+                *fault.lock().unwrap() = this;
+            }
+            if to_app.write_all(chunk).await.is_err() {
+                break;
+            }
+        }
+    };
+    let downstream = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        while let Ok(n @ 1..) = from_app.read(&mut buf).await {
+            let this = *fault.lock().unwrap();
+            if this != Fault::None {
+                // The app has answered: it stored the check. The tablet hears nothing.
+                faults.lost.fetch_add(1, Ordering::SeqCst);
+                if this == Fault::Hold {
+                    // Silence, the connection open, until the browser gives up on it.
+                    std::future::pending::<()>().await;
+                }
+                return;
+            }
+            if to_browser.write_all(&buf[..n]).await.is_err() {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        () = upstream => {},
+        () = downstream => {},
+    }
+}
+
 async fn click(browser: &Client, xpath: &str) {
     let element = browser
         .find(Locator::XPath(xpath))
@@ -142,6 +301,8 @@ struct Tablet {
     base: String,
     test_db: TestDb,
     world: World,
+    /// Between the browser and the app, where a test asked for one.
+    link: Option<Link>,
     _driver: Driver,
     _profile: tempfile::TempDir,
 }
@@ -149,6 +310,15 @@ struct Tablet {
 impl Tablet {
     /// `None` (a SKIP line; a failure under CI) without chromedriver and Chromium.
     async fn open() -> Option<Tablet> {
+        Self::open_with(false).await
+    }
+
+    /// A tablet whose connection to the app passes through a [`Link`] that can lose replies.
+    async fn open_with_link() -> Option<Tablet> {
+        Self::open_with(true).await
+    }
+
+    async fn open_with(with_link: bool) -> Option<Tablet> {
         let (Some(driver_bin), Some(chrome)) = (
             find_program(&["chromedriver"]),
             find_program(&["chromium", "chromium-browser", "google-chrome"]),
@@ -165,13 +335,16 @@ impl Tablet {
         test_db.import_library().await;
         let world = seed_world(&test_db.db).await;
         let state = AppState::new(test_db.db.clone(), test_db.config.clone());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let server = Server::start(addr, state).await;
+        let addr = free_address();
+        let (server, link) = if with_link {
+            let behind = free_address();
+            (
+                Server::start(behind, state).await,
+                Some(Link::start(addr, behind).await),
+            )
+        } else {
+            (Server::start(addr, state).await, None)
+        };
 
         // chromedriver and a headless Chromium with a tablet-sized window.
         let driver_port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -224,6 +397,7 @@ impl Tablet {
             base: format!("http://{addr}"),
             test_db,
             world,
+            link,
             _driver: driver,
             _profile: profile,
         })
@@ -407,6 +581,109 @@ impl Tablet {
             );
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
+    }
+
+    /// Put these answers on the open form at once (as a restored draft is), and let the
+    /// page's own change handler rescore it.
+    async fn fill(&self, fields: &[(String, String)]) {
+        self.browser
+            .execute(
+                "var form = document.getElementById('spotcheck'); \
+                 arguments[0].forEach(function (p) { \
+                   form.querySelectorAll('[name=\"' + p[0] + '\"]').forEach(function (el) { \
+                     if (el.type === 'radio' || el.type === 'checkbox') { if (el.value === p[1]) el.checked = true; } \
+                     else el.value = p[1]; \
+                   }); \
+                 }); \
+                 form.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![serde_json::to_value(fields).unwrap()],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// What the tablet's outbox holds (IndexedDB): (spot-check id, state) per entry.
+    async fn outbox(&self) -> Vec<(uuid::Uuid, String)> {
+        let entries = self
+            .browser
+            .execute_async(
+                "var done = arguments[arguments.length - 1]; \
+                 var open = indexedDB.open('decorum', 1); \
+                 open.onupgradeneeded = function () { open.result.createObjectStore('outbox', { keyPath: 'id' }); }; \
+                 open.onerror = function () { done(null); }; \
+                 open.onsuccess = function () { \
+                   var all = open.result.transaction('outbox', 'readonly').objectStore('outbox').getAll(); \
+                   all.onsuccess = function () { done(all.result.map(function (e) { return [e.id, e.state]; })); }; \
+                 };",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(entries).expect("the outbox opens")
+    }
+
+    /// Submit the open form through its submit button (pressed from script: the page's
+    /// own submit handler runs) and wait until the outbox keeps `waiting` unsent
+    /// spot-checks.
+    async fn submit_and_keep(&self, waiting: usize) {
+        self.browser
+            .execute("document.getElementById('submit-button').click();", vec![])
+            .await
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            let kept = self.outbox().await;
+            if kept.iter().filter(|(_, state)| state != "sent").count() == waiting {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the outbox never kept {waiting}: {kept:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Wait until the outbox holds `count` entries, every one a receipt of a sent check.
+    async fn wait_all_sent(&self, count: usize, patience: Duration) {
+        let started = Instant::now();
+        loop {
+            let outbox = self.outbox().await;
+            if outbox.len() == count && outbox.iter().all(|(_, state)| state == "sent") {
+                return;
+            }
+            assert!(
+                started.elapsed() < patience,
+                "the outbox still holds unsent spot-checks: {outbox:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// How long the page took from the navigation's start (the tap) to its script
+    /// having set up the form, by the browser's own clock.
+    async fn page_ready_ms(&self) -> f64 {
+        self.browser
+            .execute(
+                "var n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap()
+    }
+
+    /// The spot-checks stored as submitted, by id.
+    async fn submitted_ids(&self) -> Vec<uuid::Uuid> {
+        inspection::Entity::find()
+            .all(&self.test_db.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.status == "submitted")
+            .map(|r| r.id)
+            .collect()
     }
 
     async fn close(mut self) {
@@ -1058,4 +1335,223 @@ fn is_size(text: &str) -> bool {
     text.split_once(' ').is_some_and(|(number, unit)| {
         number.parse::<f64>().is_ok() && ["KB", "MB", "GB", "TB"].contains(&unit)
     })
+}
+
+/// Supervisor A's one online visit (the service worker keeps the pages), then the app
+/// goes down: the lobby checklist, staff A, the answers of [`lobby_answers`] and the
+/// form fields they are.
+async fn offline_after_one_visit(
+    tablet: &mut Tablet,
+) -> (
+    decorum::store::library::StoredChecklist,
+    Subject,
+    BTreeMap<String, Answer>,
+    Vec<(String, String)>,
+) {
+    tablet.sign_in("supervisor.a@t.test").await;
+    tablet.wait_offline_ready().await;
+    let (lobby, subject, answers, _) = lobby_answers(tablet).await;
+    let fields = to_fields(&answers, &BTreeMap::new(), &Context::new());
+    tablet.server.down().await;
+    (lobby, subject, answers, fields)
+}
+
+/// With the app down, start `count` lobby checks of staff A, answer each with `fields`
+/// and submit it: all kept on the tablet. Returns their ids and the time each form took
+/// to open from the service worker (ms).
+async fn keep_lobby_checks(
+    tablet: &Tablet,
+    count: usize,
+    fields: &[(String, String)],
+) -> (Vec<uuid::Uuid>, Vec<f64>) {
+    let mut ids = Vec::new();
+    let mut ready_ms = Vec::new();
+    for n in 1..=count {
+        ids.push(tablet.start_lobby_check(tablet.world.staff_a).await);
+        ready_ms.push(tablet.page_ready_ms().await);
+        tablet.fill(fields).await;
+        tablet.submit_and_keep(n).await;
+    }
+    (ids, ready_ms)
+}
+
+/// Issue test 4: twenty spot-checks kept offline all reach the app after reconnecting,
+/// each exactly once, though the replies to some are lost after the app stored them and
+/// the app goes down in the middle of the sync; the outbox ends with nothing waiting.
+#[tokio::test]
+async fn twenty_kept_checks_are_stored_once_each_though_replies_are_lost_mid_sync() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open_with_link().await else {
+        return;
+    };
+    let (lobby, subject, answers, fields) = offline_after_one_visit(&mut tablet).await;
+    let (ids, mut ready_ms) = keep_lobby_checks(&tablet, 20, &fields).await;
+    ready_ms.sort_by(f64::total_cmp);
+    eprintln!(
+        "the form opened offline from the service worker (tap to form set up, 768x1024): \
+         median {:.0} ms, slowest {:.0} ms over 20 forms",
+        ready_ms[10], ready_ms[19]
+    );
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 20, "{ids:?}");
+    assert_eq!(
+        tablet.submitted_count().await,
+        0,
+        "nothing sent while offline"
+    );
+
+    // The connection returns; the replies to three submissions are lost after the app has
+    // stored them, and the app goes down while the outbox is sending the rest.
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    let link = tablet.link.as_ref().expect("a tablet with a link");
+    link.lose_replies(3);
+    tablet.server.up().await;
+    let started = Instant::now();
+    while tablet.submitted_count().await < 6 {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the sync never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tablet.server.down().await;
+    let stored_at_the_drop = tablet.submitted_count().await;
+    eprintln!("the app went down with {stored_at_the_drop} of 20 stored");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tablet.server.up().await;
+
+    tablet.wait_all_sent(20, Duration::from_secs(120)).await;
+    assert_eq!(
+        link.lost(),
+        3,
+        "the replies to three were lost after storing"
+    );
+
+    // Every one stored exactly once, as scored on the tablet.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stored = tablet.submitted_ids().await;
+    for id in &ids {
+        assert_eq!(
+            stored.iter().filter(|s| *s == id).count(),
+            1,
+            "spot-check {id} stored once"
+        );
+    }
+    assert_eq!(stored.len(), 20, "nothing else stored: {stored:?}");
+    let (context, _) = resolve_context(&lobby.checklist, &Context::new());
+    let expected = score(&lobby.checklist, &subject, &context, &answers);
+    for id in &ids {
+        let row = tablet.row(*id).await.unwrap();
+        assert_eq!(row.inspector_id, tablet.world.supervisor_a);
+        assert_eq!(row.checklist_version_id, lobby.version_id);
+        assert!((row.percent.unwrap() - expected.percent.unwrap()).abs() < 1e-9);
+    }
+    let outbox = tablet.outbox().await;
+    assert!(
+        outbox
+            .iter()
+            .all(|(id, state)| state == "sent" && ids.contains(id)),
+        "only receipts are left: {outbox:?}"
+    );
+    tablet.browser.refresh().await.unwrap();
+    tablet.says("kept-list", "Sent").await;
+    assert!(
+        !tablet.text_of("kept-list").await.contains("Waiting"),
+        "the kept page lists nothing waiting"
+    );
+    tablet.close().await;
+}
+
+/// Issue test 7: a new version of the checklist is published while a spot-check scored
+/// on the old one is kept offline; it is stored against the version it was scored on,
+/// with that version's score.
+#[tokio::test]
+async fn a_check_kept_offline_is_stored_against_the_version_it_was_scored_on() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open().await else {
+        return;
+    };
+    // Started and scored with no server at all: only the form knows its version.
+    let (old, subject, answers, fields) = offline_after_one_visit(&mut tablet).await;
+    let id = keep_lobby_checks(&tablet, 1, &fields).await.0[0];
+
+    // Meanwhile the lobby checklist gets a new version, in which the failed item weighs
+    // five times as much.
+    let failed = answers
+        .iter()
+        .find(|(_, a)| matches!(a, Answer::Fail))
+        .unwrap()
+        .0
+        .clone();
+    let mut library = library_files::load(&tablet.test_db.config.checklists_dir).unwrap();
+    let lobby = library
+        .checklists
+        .iter_mut()
+        .find(|c| c.key == "lobby-reception")
+        .unwrap();
+    for item in lobby.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+        if item.key == failed {
+            item.weight *= 5.0;
+        }
+    }
+    let report = import(&tablet.test_db.db, &library).await.unwrap();
+    assert_eq!(report.new_versions, vec!["lobby-reception v2".to_string()]);
+    let new = current_checklists(&tablet.test_db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.checklist.key == "lobby-reception")
+        .unwrap();
+    assert_ne!(new.version_id, old.version_id);
+    let (context, _) = resolve_context(&old.checklist, &Context::new());
+    let on_old = score(&old.checklist, &subject, &context, &answers);
+    let on_new = score(&new.checklist, &subject, &context, &answers);
+    assert!(
+        (on_old.percent.unwrap() - on_new.percent.unwrap()).abs() > 0.5,
+        "the new version scores these answers differently: {:?} / {:?}",
+        on_old.percent,
+        on_new.percent
+    );
+
+    tablet.server.up().await;
+    let stored = tablet.stored(id).await;
+    assert_eq!(
+        stored.checklist_version_id, old.version_id,
+        "stored against the version it was scored on"
+    );
+    assert!(
+        (stored.percent.unwrap() - on_old.percent.unwrap()).abs() < 1e-9,
+        "{:?} is the old version's score {:?}",
+        stored.percent,
+        on_old.percent
+    );
+    assert_eq!(stored.passed, Some(on_old.passed));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(tablet.submitted_count().await, 1, "stored exactly once");
+    tablet.close().await;
+}
+
+/// A reply that never comes (the link goes silent once the app has stored the check)
+/// does not hold up the outbox: the sending gives up after a while and is tried again,
+/// and that check and the next are each stored once.
+#[tokio::test]
+async fn a_reply_that_never_comes_does_not_hold_up_the_outbox() {
+    let _turn = TURN.lock().await;
+    let Some(mut tablet) = Tablet::open_with_link().await else {
+        return;
+    };
+    let (_, _, _, fields) = offline_after_one_visit(&mut tablet).await;
+    let (ids, _) = keep_lobby_checks(&tablet, 2, &fields).await;
+    tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
+    let link = tablet.link.as_ref().expect("a tablet with a link");
+    link.hold_replies(1);
+    tablet.server.up().await;
+    tablet.wait_all_sent(2, Duration::from_secs(90)).await;
+    assert_eq!(link.lost(), 1, "one reply never came");
+    let stored = tablet.submitted_ids().await;
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    assert!(
+        ids.iter().all(|id| stored.contains(id)),
+        "{ids:?} / {stored:?}"
+    );
+    tablet.close().await;
 }
