@@ -128,6 +128,17 @@ impl Probe {
             .unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
+
+    /// The lobby checklist's form for a new spot-check of staff A, as the tablet opens it.
+    async fn lobby_form(&self, client: &Client) -> String {
+        let path = format!(
+            "/spotchecks/{}?site={}&subject={}&checklist=lobby-reception",
+            Uuid::new_v4(),
+            self.world.site_a,
+            self.world.staff_a
+        );
+        self.get(client, &path).await.1
+    }
 }
 
 fn lobby_subject() -> Subject {
@@ -163,17 +174,7 @@ async fn a_bow_outside_its_input_range_is_refused_naming_the_item() {
         assert_eq!(p.inspections().await, 0, "{backend:?}: nothing stored");
 
         // The form's field carries the range, so the tablet offers only plausible values.
-        let (_, form) = p
-            .get(
-                &sup,
-                &format!(
-                    "/spotchecks/{}?site={}&subject={}&checklist=lobby-reception",
-                    Uuid::new_v4(),
-                    p.world.site_a,
-                    p.world.staff_a
-                ),
-            )
-            .await;
+        let form = p.lobby_form(&sup).await;
         let field = form
             .split("name=\"a.greeting-bow\"")
             .nth(1)
@@ -212,17 +213,7 @@ async fn a_shift_date_far_from_today_is_refused() {
         }
         assert_eq!(p.inspections().await, 0, "{backend:?}: nothing stored");
         // The form's date field offers only the window.
-        let (_, form) = p
-            .get(
-                &sup,
-                &format!(
-                    "/spotchecks/{}?site={}&subject={}&checklist=lobby-reception",
-                    Uuid::new_v4(),
-                    p.world.site_a,
-                    p.world.staff_a
-                ),
-            )
-            .await;
+        let form = p.lobby_form(&sup).await;
         let window = format!(
             "min=\"{}\" max=\"{}\"",
             today() - Duration::days(60),
