@@ -406,23 +406,82 @@
     }).catch(function () { /* try again on the next page */ });
   }
 
+  // ---- Pages made on the device: a site's blank checklist chooser, or a checklist's
+  // blank form, filled in for one person of the roster kept for offline use. ----
+  function rosterEntry(siteId, personId) {
+    return fetch("/offline/roster.json", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (res) { if (!res.ok) throw new Error("roster " + res.status); return res.json(); })
+      .then(function (roster) {
+        var site = roster.sites.filter(function (s) { return s.id === siteId; })[0];
+        var person = site && site.people.filter(function (p) { return p.id === personId; })[0];
+        return person ? { roster: roster, site: site, person: person } : null;
+      })
+      .catch(function () { return null; });
+  }
+  function queryNumber(name) { return Number(new URLSearchParams(location.search).get(name)); }
+  function setText(id, text) { var el = document.getElementById(id); if (el) el.textContent = text; }
+  var NOT_ON_ROSTER = function () {
+    return say("此人不在此裝置保存的名單上：請連線後再開始這次抽查。",
+      "This person is not on the roster kept on this device: connect to start this spot-check.");
+  };
+
+  function fillChooser() {
+    var grid = document.getElementById("chooser");
+    if (!grid || grid.dataset.template !== "true") return;
+    var empty = document.getElementById("chooser-empty");
+    var siteId = queryNumber("site"), personId = queryNumber("subject");
+    rosterEntry(siteId, personId).then(function (found) {
+      var shown = 0;
+      if (found) {
+        setText("chooser-person", found.person.name);
+        setText("chooser-position", found.person.position_name || "—");
+      }
+      grid.querySelectorAll("[data-checklist]").forEach(function (tile) {
+        var key = tile.dataset.checklist;
+        if (found && found.person.checklists.indexOf(key) >= 0) {
+          tile.href = "/spotchecks/start?site=" + siteId + "&subject=" + personId + "&checklist=" + encodeURIComponent(key);
+          shown++;
+        } else if (found && found.person.blocked[key]) {
+          var blocked = document.createElement("div");
+          blocked.className = "tile blocked";
+          blocked.dataset.checklist = key;
+          blocked.appendChild(tile.querySelector("strong").cloneNode(true));
+          var reason = document.createElement("span");
+          reason.className = "muted";
+          reason.textContent = found.person.blocked[key];
+          blocked.appendChild(reason);
+          tile.replaceWith(blocked);
+          shown++;
+        } else {
+          tile.remove();
+        }
+      });
+      if (!shown && empty) {
+        empty.hidden = false;
+        if (!found) empty.textContent = NOT_ON_ROSTER();
+      }
+    });
+  }
+
   // A form opened from the offline template takes the id of its URL (made on the device
-  // by the service worker) and the shift of the device's clock.
+  // by the service worker), the site and person of its URL from the kept roster, and the
+  // shift of the device's clock. Resolves false when the form cannot be used here.
   function adoptTemplate(form) {
-    if (form.dataset.template !== "true") return;
+    if (form.dataset.template !== "true") return Promise.resolve(true);
     var match = /^\/spotchecks\/([0-9a-f-]{36})$/.exec(location.pathname);
     var id = match ? match[1] : (window.crypto && crypto.randomUUID ? crypto.randomUUID() : null);
-    if (!id) return;
+    if (!id) return Promise.resolve(false);
     form.dataset.id = id;
     form.action = "/spotchecks/" + id + "/submit";
     form.dataset.draftUrl = "/spotchecks/" + id + "/draft";
     form.dataset.photoUrl = "/spotchecks/" + id + "/photos/";
     if (!match) history.replaceState(null, "", "/spotchecks/" + id + location.search);
     var now = new Date();
-    var date = form.querySelector("input[name=shift_date]");
-    if (date) {
-      date.value = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+    function day(d) {
+      return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
     }
+    var date = form.querySelector("input[name=shift_date]");
+    if (date) date.value = day(now);
     var period = form.querySelector("select[name=shift_period]");
     var starts = (form.dataset.shiftStarts || "").split(",").map(function (p) { var kv = p.split(":"); return [kv[0], Number(kv[1])]; });
     if (period && starts.length) {
@@ -431,11 +490,36 @@
       starts.forEach(function (s) { if (now.getHours() >= s[1]) current = s[0]; });
       period.value = current;
     }
+    var siteId = queryNumber("site"), personId = queryNumber("subject");
+    var key = new URLSearchParams(location.search).get("checklist");
+    return rosterEntry(siteId, personId).then(function (found) {
+      if (!found || found.person.checklists.indexOf(key) < 0) {
+        var reason = found && found.person.blocked[key];
+        showErrors([reason || NOT_ON_ROSTER()], []);
+        var button = document.getElementById("submit-button");
+        if (button) button.disabled = true;
+        return false;
+      }
+      form.querySelector("input[name=site]").value = siteId;
+      form.querySelector("input[name=subject]").value = personId;
+      form.dataset.person = found.person.name;
+      form.dataset.subject = JSON.stringify(found.person.subject);
+      setText("form-person", found.person.name);
+      setText("form-position", found.person.position_name || "—");
+      setText("form-site", found.site.name);
+      if (date) {
+        var first = new Date(now), last = new Date(now);
+        first.setDate(first.getDate() - found.roster.shift_days_back);
+        last.setDate(last.getDate() + found.roster.shift_days_ahead);
+        date.min = day(first);
+        date.max = day(last);
+      }
+      return true;
+    });
   }
 
   // ---- The spot-check form. ----
   function setupForm(form) {
-    adoptTemplate(form);
     var id = form.dataset.id;
     var draftKey = "decorum:draft:" + id;
     var saveState = document.getElementById("save-state");
@@ -677,7 +761,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("spotcheck");
-    if (form) setupForm(form);
+    if (form) adoptTemplate(form).then(function (usable) { if (usable) setupForm(form); });
+    fillChooser();
     prepareOffline();
     var sendNow = document.getElementById("kept-send");
     if (sendNow) sendNow.addEventListener("click", function () { flush(); });

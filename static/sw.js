@@ -1,9 +1,10 @@
 // Decorum's service worker: the app opens and a spot-check can be started and scored
 // with no network. It keeps two caches:
 // - the shell (CSS, JS, icon, manifest) of this release, replaced by the next release;
-// - the signed-in inspector's pages for offline use (the worklist, the staff lists, and a
-//   form template per person and checklist), listed by /offline/urls.json, refreshed
-//   whenever they are opened online, and dropped at sign-out.
+// - the signed-in inspector's pages for offline use (the worklist, the staff lists, a
+//   blank checklist chooser per site, a blank form per checklist and the roster the page
+//   fills them in from), listed by /offline/urls.json, refreshed whenever they are opened
+//   online, and dropped at sign-out.
 // Pages are network-first: online, the tablet always sees the server's page. What the
 // tablet keeps to send lives in IndexedDB (static/app.js), never in these caches.
 "use strict";
@@ -88,18 +89,30 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
+  if (url.pathname === "/offline/roster.json") {
+    // The pages made on the device read it: the server's when it answers, else the kept one.
+    event.respondWith(withTimeout(fetch(request), NAVIGATION_WAIT_MS).then(function (response) {
+      if (keepable(response)) refresh(url, response.clone());
+      return response;
+    }, function () {
+      return caches.open(PAGES).then(function (cache) { return cache.match(url.pathname); })
+        .then(function (hit) { return hit || Response.error(); });
+    }));
+    return;
+  }
   if (request.mode !== "navigate") return;
   event.respondWith(withTimeout(fetch(request), NAVIGATION_WAIT_MS).then(function (response) {
-    if (keepable(response)) {
-      // Keep a listed page fresh whenever it is opened online.
-      var copy = response.clone();
-      caches.open(PAGES).then(function (cache) {
-        return cache.match(pathOf(url)).then(function (hit) { if (hit) return cache.put(pathOf(url), copy); });
-      });
-    }
+    if (keepable(response)) refresh(url, response.clone());
     return response;
   }, function () { return offline(url); }));
 });
+
+// Keep a listed page fresh whenever it is opened online.
+function refresh(url, copy) {
+  caches.open(PAGES).then(function (cache) {
+    return cache.match(pathOf(url)).then(function (hit) { if (hit) return cache.put(pathOf(url), copy); });
+  });
+}
 
 // A lift or a basement often gives a connection that answers nothing: past this wait, a
 // kept page is shown instead.
@@ -114,28 +127,38 @@ function withTimeout(promise, ms) {
 
 var SPOTCHECK = /^\/spotchecks\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// The query of a new spot-check, in the order the server writes it.
+// The query of a new spot-check, in the order the server writes it, and the kept blank
+// form of its checklist, which the page fills in for the person from the kept roster.
 function startQuery(params) {
   var site = params.get("site"), subject = params.get("subject"), checklist = params.get("checklist");
   if (!site || !subject || !checklist) return null;
   return "?site=" + encodeURIComponent(site) + "&subject=" + encodeURIComponent(subject) +
     "&checklist=" + encodeURIComponent(checklist);
 }
+function templateOf(params) {
+  return "/spotchecks/template?checklist=" + encodeURIComponent(params.get("checklist"));
+}
 
 function offline(url) {
   return caches.open(PAGES).then(function (cache) {
     return cache.match(pathOf(url)).then(function (hit) {
       if (hit) return hit;
-      var query = startQuery(url.searchParams);
+      var params = url.searchParams;
+      var query = startQuery(params);
       if (url.pathname === "/spotchecks/start" && query) {
         // What the server does online: a new spot-check gets its id, made here.
-        return cache.match("/spotchecks/template" + query).then(function (template) {
+        return cache.match(templateOf(params)).then(function (template) {
           if (!template) return notKept();
           return Response.redirect(new URL("/spotchecks/" + self.crypto.randomUUID() + query, self.location.origin).href, 302);
         });
       }
       if (SPOTCHECK.test(url.pathname) && query) {
-        return cache.match("/spotchecks/template" + query).then(function (template) { return template || notKept(); });
+        return cache.match(templateOf(params)).then(function (template) { return template || notKept(); });
+      }
+      if (url.pathname === "/spotchecks/new" && params.get("site") && params.get("subject")) {
+        // A person's checklists: the site's blank chooser, filled in on the page.
+        return cache.match("/spotchecks/chooser?site=" + encodeURIComponent(params.get("site")))
+          .then(function (chooser) { return chooser || notKept(); });
       }
       return notKept();
     });

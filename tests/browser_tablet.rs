@@ -265,8 +265,11 @@ async fn relay(browser: tokio::net::TcpStream, app: tokio::net::TcpStream, fault
 }
 
 async fn click(browser: &Client, xpath: &str) {
+    // Waits: a page made on the device fills in its links after it loads.
     let element = browser
-        .find(Locator::XPath(xpath))
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(xpath))
         .await
         .unwrap_or_else(|e| panic!("no element {xpath}: {e}"));
     browser

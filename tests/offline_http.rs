@@ -1,7 +1,9 @@
 //! What the tablet's offline use rests on, over HTTP on SQLite and PostgreSQL: the list
-//! of pages an inspector keeps (only people and checklists they may inspect, every page
-//! answering), the form template (refused for someone else's site, never a spot-check's
-//! id), the session as JSON for the outbox, and the service worker and manifest.
+//! of pages an inspector keeps (one blank form per checklist, a blank chooser per site
+//! they inspect, every page answering), the roster the tablet fills them in from (only
+//! people they may inspect), the blank pages refused to others and the template's nil
+//! id never a spot-check's, the session as JSON for the outbox, and the service worker
+//! and manifest.
 
 mod common;
 
@@ -30,17 +32,15 @@ async fn an_inspector_keeps_only_the_pages_for_their_own_sites_and_each_answers(
         let (client, _) = app.sign_in("supervisor.a@t.test").await;
         let urls = urls_for(&app, &client).await;
         let (a, b) = (world.site_a, world.site_b);
-        let template = |site: i32, person: i32| {
-            format!("/spotchecks/template?site={site}&subject={person}&checklist=lobby-reception")
-        };
+        let template = "/spotchecks/template?checklist=lobby-reception";
         for wanted in [
             "/".to_string(),
             "/kept".into(),
             "/spotchecks/new".into(),
+            "/offline/roster.json".into(),
             format!("/spotchecks/new?site={a}"),
-            format!("/spotchecks/new?site={a}&subject={}", world.staff_a),
-            template(a, world.staff_a),
-            template(a, world.staff_a2),
+            format!("/spotchecks/chooser?site={a}"),
+            template.into(),
         ] {
             assert!(
                 urls.contains(&wanted),
@@ -48,17 +48,21 @@ async fn an_inspector_keeps_only_the_pages_for_their_own_sites_and_each_answers(
             );
         }
         assert!(
-            !urls.iter().any(|u| u.contains(&format!("site={b}"))
-                || u.contains(&format!("subject={}", world.staff_b))),
-            "another site's people are not kept: {urls:?}"
+            !urls.iter().any(|u| u.contains(&format!("site={b}"))),
+            "another site's pages are not kept: {urls:?}"
         );
+        // One blank form per checklist, not one per person and checklist.
+        let forms = urls.iter().filter(|u| u.starts_with("/spotchecks/template")).count();
+        let distinct: std::collections::BTreeSet<_> = urls.iter().collect();
+        assert_eq!(distinct.len(), urls.len(), "each page once: {urls:?}");
+        assert!(forms >= 1 && !urls.iter().any(|u| u.contains("subject=")), "{urls:?}");
         for url in &urls {
             let response = client.get(app.url(url)).send().await.unwrap();
             assert_eq!(response.status(), 200, "{url} on {backend:?}");
         }
-        // The template is the form, with no spot-check id of its own.
+        // The template is the form for no one yet, with no spot-check id of its own.
         let page = client
-            .get(app.url(&template(a, world.staff_a)))
+            .get(app.url(template))
             .send()
             .await
             .unwrap()
@@ -67,6 +71,39 @@ async fn an_inspector_keeps_only_the_pages_for_their_own_sites_and_each_answers(
             .unwrap();
         assert!(page.contains("data-template=\"true\""));
         assert!(page.contains("/spotchecks/00000000-0000-0000-0000-000000000000/submit"));
+        assert!(page.contains("name=\"subject\" value=\"0\""));
+
+        // The roster: this site's people with what their checklists test; nobody else.
+        let roster: serde_json::Value = client
+            .get(app.url("/offline/roster.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let sites = roster["sites"].as_array().unwrap();
+        assert_eq!(sites.len(), 1, "{roster}");
+        assert_eq!(sites[0]["id"], a);
+        let people = sites[0]["people"].as_array().unwrap();
+        let staff_a = people
+            .iter()
+            .find(|p| p["id"] == world.staff_a)
+            .expect("staff A on the roster");
+        assert!(
+            staff_a["checklists"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k == "lobby-reception"),
+            "{staff_a}"
+        );
+        assert!(staff_a["subject"]["position"].is_string(), "{staff_a}");
+        assert!(
+            !people.iter().any(|p| p["id"] == world.staff_b),
+            "another site's person: {roster}"
+        );
+        assert_eq!(roster["shift_days_back"], 60);
 
         // Staff keep no spot-check pages.
         let (staff, _) = app.sign_in("staff.a@t.test").await;
@@ -82,16 +119,32 @@ async fn the_template_is_refused_elsewhere_and_its_nil_id_is_never_a_spot_check(
             continue;
         };
         let world = seed_world(&app.test_db.db).await;
-        let foreign = format!(
-            "/spotchecks/template?site={}&subject={}&checklist=lobby-reception",
-            world.site_a, world.staff_a
-        );
+        // The blank chooser and the roster belong to those who inspect the site.
+        let foreign = format!("/spotchecks/chooser?site={}", world.site_a);
         let (other, token) = app.sign_in("supervisor.b@t.test").await;
         let response = other.get(app.url(&foreign)).send().await.unwrap();
         assert_eq!(response.status(), 403, "{backend:?}");
+        let roster: serde_json::Value = other
+            .get(app.url("/offline/roster.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            !roster.to_string().contains(&format!("\"id\":{}", world.staff_a)),
+            "B's roster holds no one of site A: {roster}"
+        );
         let (staff, _) = app.sign_in("staff.a@t.test").await;
-        let response = staff.get(app.url(&foreign)).send().await.unwrap();
-        assert_eq!(response.status(), 403, "{backend:?}");
+        for page in [
+            foreign.as_str(),
+            "/spotchecks/template?checklist=lobby-reception",
+            "/offline/roster.json",
+        ] {
+            let response = staff.get(app.url(page)).send().await.unwrap();
+            assert_eq!(response.status(), 403, "{page} on {backend:?}");
+        }
 
         let (client, token_a) = app.sign_in("supervisor.a@t.test").await;
         let nil = "00000000-0000-0000-0000-000000000000";

@@ -185,11 +185,11 @@ pub fn choose_checklist(
         "/spotchecks/new",
         html! {
             p { a href={ "/spotchecks/new?site=" (site) } { "← " (l.pick("返回員工列表", "Back to staff")) } }
-            h1 { (subject.name) " · " (subject.position.as_deref().unwrap_or("—")) }
-            @if checklists.is_empty() {
-                p.empty { (l.pick("這個崗位沒有適用的檢查表。", "No checklist applies to this position.")) }
-            } @else {
-                div.grid {
+            h1 { span #chooser-person { (subject.name) } " · " span #chooser-position { (subject.position.as_deref().unwrap_or("—")) } }
+            // The offline template (no one yet): the tablet shows this person's tiles.
+            p.empty #chooser-empty hidden[!checklists.is_empty()] { (l.pick("這個崗位沒有適用的檢查表。", "No checklist applies to this position.")) }
+            @if !checklists.is_empty() {
+                div.grid #chooser data-site=(site) data-template=[(subject.id == 0).then_some("true")] {
                     @for c in checklists {
                         @if let Some(reason) = &c.blocked {
                             div.tile.blocked data-checklist=(c.key) {
@@ -200,7 +200,9 @@ pub fn choose_checklist(
                                 }
                             }
                         } @else {
-                            a.tile href={ "/spotchecks/start?site=" (site) "&subject=" (subject.id) "&checklist=" (c.key) } {
+                            // A blank chooser's tiles link nowhere until the tablet fills them in.
+                            @let href = if subject.id == 0 { "#".to_string() } else { format!("/spotchecks/start?site={site}&subject={}&checklist={}", subject.id, c.key) };
+                            a.tile href=(href) data-checklist=(c.key) {
                                 strong { (c.title) }
                                 span.muted { (c.items) " " (l.pick("項", "items")) }
                             }
@@ -288,7 +290,8 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                         p.notice { (l.pick("複查：只檢查上次不合格、已完成培訓的項目。", "Re-check: only the items that failed before and have been trained since.")) }
                     }
                     p.muted {
-                        (view.subject_name) " · " (view.position_name.as_deref().unwrap_or("—")) " · " (view.site_name)
+                        span #form-person { (view.subject_name) } " · " span #form-position { (view.position_name.as_deref().unwrap_or("—")) }
+                        " · " span #form-site { (view.site_name) }
                         " · " (l.pick("版本", "version")) " " (view.checklist_version)
                     }
                     div.context-fields {

@@ -9,13 +9,15 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
-use super::error::AppResult;
+use super::error::{AppError, AppResult};
 use super::session::{ApiViewer, Viewer};
-use super::spotchecks::offered_to;
+use super::spotchecks::{blocked_reason, offered_to, position_name, subject_json};
 use crate::app::AppState;
-use crate::store::org;
+use crate::store::{org, users};
 use crate::views::layout::{ASSET_VERSION, MANIFEST, SERVICE_WORKER_JS};
 use crate::views::offline as view;
 
@@ -24,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sw.js", get(service_worker))
         .route("/manifest.webmanifest", get(manifest))
         .route("/offline/urls.json", get(offline_urls))
+        .route("/offline/roster.json", get(roster))
         .route("/session.json", get(session))
         .route("/kept", get(kept))
 }
@@ -53,35 +56,125 @@ async fn manifest() -> Response {
 }
 
 /// The pages an inspector needs to start and score a spot-check offline at the sites
-/// they belong to: the worklist, each site's staff, each person's checklists and a form
-/// template per person and checklist. The links are written exactly as the pages write
-/// them, so the service worker finds them by URL. Others get the shell pages only.
+/// they inspect: the worklist, each site's staff and checklist chooser, the roster of the
+/// people on those sites and one form per checklist offered to any of them. A page for a
+/// person is made on the device from the site's chooser or the checklist's form and the
+/// roster, so the kit grows with the checklists, not with people × checklists. The links
+/// are written exactly as the pages write them, so the service worker finds them by URL.
+/// Others get the shell pages only.
 async fn offline_urls(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     let mut urls = vec!["/".to_string(), "/kept".to_string()];
     if viewer.scope.can_inspect() {
         urls.push("/spotchecks/new".into());
-        let checklists = state.current_checklists().await?;
-        let mut sites = viewer.scope.sites.clone();
-        sites.retain(|&s| viewer.scope.can_inspect_at(s));
-        sites.sort_unstable();
-        for site in sites {
-            urls.push(format!("/spotchecks/new?site={site}"));
-            for (person, position) in org::staff_at(&state.db, site).await? {
-                let query = format!("?site={site}&subject={}", person.id);
-                urls.push(format!("/spotchecks/new{query}"));
-                for c in checklists
-                    .iter()
-                    .filter(|c| offered_to(c, position.as_ref()))
-                {
-                    urls.push(format!(
-                        "/spotchecks/template{query}&checklist={}",
-                        crate::views::urlencode(&c.checklist.key)
-                    ));
-                }
-            }
+        urls.push("/offline/roster.json".into());
+        let roster = roster_of(&state, &viewer).await?;
+        for site in &roster.sites {
+            urls.push(format!("/spotchecks/new?site={}", site.id));
+            urls.push(format!("/spotchecks/chooser?site={}", site.id));
+        }
+        let offered: BTreeSet<&str> = roster
+            .sites
+            .iter()
+            .flat_map(|s| &s.people)
+            .flat_map(|p| p.checklists.iter().chain(p.blocked.keys()))
+            .map(String::as_str)
+            .collect();
+        for key in offered {
+            urls.push(format!(
+                "/spotchecks/template?checklist={}",
+                crate::views::urlencode(key)
+            ));
         }
     }
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(urls)).into_response())
+}
+
+/// The people an inspector may check offline, with what the tablet needs to fill in a
+/// blank chooser or form for one of them.
+#[derive(Debug, Serialize)]
+struct Roster {
+    /// The accepted shift dates around the device's today, as the server checks them.
+    shift_days_back: u32,
+    shift_days_ahead: u32,
+    sites: Vec<RosterSite>,
+}
+
+#[derive(Debug, Serialize)]
+struct RosterSite {
+    id: i32,
+    name: String,
+    people: Vec<RosterPerson>,
+}
+
+#[derive(Debug, Serialize)]
+struct RosterPerson {
+    id: i32,
+    name: String,
+    /// The position's name in the viewer's language.
+    position_name: Option<String>,
+    /// What checklist conditions test, as the device's engine reads it.
+    subject: serde_json::Value,
+    /// The checklists this person may be checked with.
+    checklists: Vec<String>,
+    /// Checklists of their position they cannot be checked with yet, and why.
+    blocked: BTreeMap<String, String>,
+}
+
+async fn roster_of(state: &AppState, viewer: &Viewer) -> AppResult<Roster> {
+    let lang = viewer.lang;
+    let checklists = state.current_checklists().await?;
+    let mut site_ids = viewer.scope.sites.clone();
+    site_ids.retain(|&s| viewer.scope.can_inspect_at(s));
+    let mut sites = Vec::new();
+    for site in org::visible_sites(&state.db, &viewer.scope).await? {
+        if !site_ids.contains(&site.id) {
+            continue;
+        }
+        let mut people = Vec::new();
+        for (person, position) in org::staff_at(&state.db, site.id).await? {
+            let attributes = users::subject_of(&person, position.as_ref());
+            let mut offered = Vec::new();
+            let mut blocked = BTreeMap::new();
+            for c in checklists
+                .iter()
+                .filter(|c| offered_to(c, position.as_ref()))
+            {
+                match blocked_reason(lang, &person.name, &c.checklist, &attributes) {
+                    Some(reason) => {
+                        blocked.insert(c.checklist.key.clone(), reason);
+                    }
+                    None => offered.push(c.checklist.key.clone()),
+                }
+            }
+            people.push(RosterPerson {
+                id: person.id,
+                position_name: position_name(lang, &position),
+                subject: subject_json(&attributes),
+                name: person.name,
+                checklists: offered,
+                blocked,
+            });
+        }
+        sites.push(RosterSite {
+            id: site.id,
+            name: site.name,
+            people,
+        });
+    }
+    Ok(Roster {
+        shift_days_back: state.config.shift_window.days_back,
+        shift_days_ahead: state.config.shift_window.days_ahead,
+        sites,
+    })
+}
+
+/// The roster the tablet keeps for offline use (listed by `/offline/urls.json`).
+async fn roster(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    if !viewer.scope.can_inspect() {
+        return Err(AppError::Forbidden);
+    }
+    let roster = roster_of(&state, &viewer).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(roster)).into_response())
 }
 
 #[derive(Debug, Serialize)]

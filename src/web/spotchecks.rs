@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/spotchecks/new", get(start))
         .route("/spotchecks/start", get(begin))
         .route("/spotchecks/template", get(template_page))
+        .route("/spotchecks/chooser", get(chooser_page))
         .route("/spotchecks/{id}", get(form_page))
         .route("/spotchecks/{id}/draft", post(save_draft))
         .route("/spotchecks/{id}/submit", post(submit))
@@ -174,6 +175,25 @@ fn missing_attributes_message(lang: Lang, person: &str, missing: &[Field]) -> St
     }
 }
 
+/// Why `person` cannot be checked with `checklist` yet, if they cannot.
+pub fn blocked_reason(
+    lang: Lang,
+    person: &str,
+    checklist: &Checklist,
+    attributes: &Subject,
+) -> Option<String> {
+    let missing = missing_attributes(checklist, attributes);
+    (!missing.is_empty()).then(|| missing_attributes_message(lang, person, &missing))
+}
+
+/// A person's attributes as the device's engine reads them (static/engine.js).
+pub fn subject_json(attributes: &Subject) -> serde_json::Value {
+    serde_json::json!({
+        "gender": attributes.gender.map(|g| g.as_str()),
+        "position": attributes.position,
+    })
+}
+
 async fn current_version(state: &AppState, key: &str) -> AppResult<StoredChecklist> {
     state
         .current_checklist(key)
@@ -181,7 +201,7 @@ async fn current_version(state: &AppState, key: &str) -> AppResult<StoredCheckli
         .ok_or_else(|| AppError::BadRequest(format!("there is no checklist `{key}`")))
 }
 
-fn position_name(lang: Lang, p: &Option<position::Model>) -> Option<String> {
+pub fn position_name(lang: Lang, p: &Option<position::Model>) -> Option<String> {
     p.as_ref()
         .map(|p| lang.pick(&p.name_zh, &p.name_en).to_string())
 }
@@ -207,15 +227,11 @@ pub async fn start(
             .await?
             .into_iter()
             .filter(|c| offered_to(c, position.as_ref()))
-            .map(|c| {
-                let missing = missing_attributes(&c.checklist, &attributes);
-                ChecklistTile {
-                    key: c.checklist.key.clone(),
-                    title: c.checklist.title.get(l).to_string(),
-                    items: c.checklist.items().count(),
-                    blocked: (!missing.is_empty())
-                        .then(|| missing_attributes_message(l, &subject.name, &missing)),
-                }
+            .map(|c| ChecklistTile {
+                key: c.checklist.key.clone(),
+                title: c.checklist.title.get(l).to_string(),
+                items: c.checklist.items().count(),
+                blocked: blocked_reason(l, &subject.name, &c.checklist, &attributes),
             })
             .collect();
         let tile = StaffTile {
@@ -488,7 +504,8 @@ async fn form_page(
         photos: draft.photos,
         recheck: draft.recheck,
     };
-    Ok(render_form(&viewer, id, &target, &state, &[], &[]).into_response())
+    let who = FormFor::of(viewer.lang, &target);
+    Ok(render_form(&viewer, id, &target.version, &who, &state, &[], &[]).into_response())
 }
 
 /// The person and checklist of a new spot-check, from the form's query.
@@ -500,22 +517,27 @@ async fn fresh_target(state: &AppState, viewer: &Viewer, q: &StartQuery) -> AppR
     target(state, viewer, site, subject, version).await
 }
 
-/// A new spot-check's form without an id, which the tablet keeps for offline use
-/// (`/offline/urls.json` lists it): opened from the cache under
-/// `/spotchecks/{id}?site=…`, the page takes the id of its URL, made on the device.
+/// A checklist's form for no one yet and without an id, which the tablet keeps for
+/// offline use (`/offline/urls.json` lists one per checklist): opened from the cache
+/// under `/spotchecks/{id}?site=…&subject=…&checklist=…`, the page takes the id of its
+/// URL, made on the device, and the site and person from the roster the tablet keeps
+/// (`/offline/roster.json`). It shows every item; the device's engine hides those that
+/// do not apply to the person.
 async fn template_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<StartQuery>,
 ) -> AppResult<Response> {
-    let target = fresh_target(&state, &viewer, &q).await?;
-    let (shift_date, shift_period) = state
-        .config
-        .clock_for(&target.site.time_zone)
-        .current_shift();
+    if !viewer.scope.can_inspect() {
+        return Err(AppError::Forbidden);
+    }
+    let key = q.checklist.as_deref().ok_or(AppError::Forbidden)?;
+    let version = current_version(&state, key).await?;
+    let clock = state.config.default_clock();
+    let (shift_date, shift_period) = clock.current_shift();
     let form = FormState {
         shift_date,
-        shift_dates: shift_dates(&state, &target.site),
+        shift_dates: state.config.shift_window.bounds(clock.today()),
         shift_period: shift_period.to_string(),
         context: Default::default(),
         answers: Default::default(),
@@ -523,7 +545,38 @@ async fn template_page(
         photos: BTreeMap::new(),
         recheck: None,
     };
-    Ok(render_form(&viewer, Uuid::nil(), &target, &form, &[], &[]).into_response())
+    let who = FormFor::to_be_filled(&version.checklist);
+    Ok(render_form(&viewer, Uuid::nil(), &version, &who, &form, &[], &[]).into_response())
+}
+
+/// The checklist chooser of a site for no one yet, kept for offline use: opened from the
+/// cache for any person of the site, the tablet shows the checklists its roster offers
+/// that person and fills in the links.
+async fn chooser_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<StartQuery>,
+) -> AppResult<Response> {
+    let site_id = optional_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
+    inspectable_site(&state, &viewer, site_id).await?;
+    let l = viewer.lang;
+    let tiles: Vec<ChecklistTile> = state
+        .current_checklists()
+        .await?
+        .into_iter()
+        .map(|c| ChecklistTile {
+            key: c.checklist.key.clone(),
+            title: c.checklist.title.get(l).to_string(),
+            items: c.checklist.items().count(),
+            blocked: None,
+        })
+        .collect();
+    let nobody = StaffTile {
+        id: 0,
+        name: String::new(),
+        position: None,
+    };
+    Ok(view::choose_checklist(&viewer.chrome(), site_id, &nobody, &tiles, None).into_response())
 }
 
 /// The first and last shift date a spot-check at `site` may carry today, by the site's
@@ -547,37 +600,76 @@ struct FormState {
     recheck: Option<i32>,
 }
 
+/// Whom a form is for, as the page shows it. The offline template's is blank: the
+/// tablet fills it in from the roster it keeps (static/app.js).
+struct FormFor {
+    site_id: i32,
+    site_name: String,
+    subject_id: i32,
+    subject_name: String,
+    position_name: Option<String>,
+    attributes: Subject,
+    /// The items shown: those whose conditions on the person hold.
+    items: Vec<String>,
+    attributes_json: String,
+}
+
+impl FormFor {
+    fn of(lang: Lang, target: &Target) -> FormFor {
+        FormFor {
+            site_id: target.site.id,
+            site_name: target.site.name.clone(),
+            subject_id: target.subject.id,
+            subject_name: target.subject.name.clone(),
+            position_name: position_name(lang, &target.position),
+            items: items_for_subject(&target.version.checklist, &target.attributes),
+            attributes_json: subject_json(&target.attributes).to_string(),
+            attributes: target.attributes.clone(),
+        }
+    }
+
+    fn to_be_filled(checklist: &Checklist) -> FormFor {
+        FormFor {
+            site_id: 0,
+            site_name: String::new(),
+            subject_id: 0,
+            subject_name: String::new(),
+            position_name: None,
+            attributes: Subject::default(),
+            items: checklist.items().map(|(_, i)| i.key.clone()).collect(),
+            attributes_json: "{}".into(),
+        }
+    }
+}
+
 fn render_form(
     viewer: &Viewer,
     id: Uuid,
-    target: &Target,
+    version: &StoredChecklist,
+    who: &FormFor,
     form: &FormState,
     errors: &[String],
     missing: &[String],
 ) -> maud::Markup {
-    let checklist = &target.version.checklist;
+    let checklist = &version.checklist;
     let (context, _) = resolve_context(checklist, &form.context);
-    let card = score(checklist, &target.attributes, &context, &form.answers);
+    let card = score(checklist, &who.attributes, &context, &form.answers);
     let view = FormView {
         id,
         checklist,
-        checklist_version: target.version.version,
-        version_id: target.version.version_id,
-        site_id: target.site.id,
-        site_name: target.site.name.clone(),
-        subject_id: target.subject.id,
-        subject_name: target.subject.name.clone(),
-        position_name: position_name(viewer.lang, &target.position),
+        checklist_version: version.version,
+        version_id: version.version_id,
+        site_id: who.site_id,
+        site_name: who.site_name.clone(),
+        subject_id: who.subject_id,
+        subject_name: who.subject_name.clone(),
+        position_name: who.position_name.clone(),
         shift_date: form.shift_date,
         shift_dates: form.shift_dates,
         shift_period: form.shift_period.clone(),
-        items_for_subject: items_for_subject(checklist, &target.attributes),
+        items_for_subject: who.items.clone(),
         engine_checklist: checklist.for_device().to_json(),
-        subject_attributes: serde_json::json!({
-            "gender": target.attributes.gender.map(|g| g.as_str()),
-            "position": target.attributes.position,
-        })
-        .to_string(),
+        subject_attributes: who.attributes_json.clone(),
         context: &context,
         fields: form.fields.clone(),
         card: &card,
@@ -925,7 +1017,16 @@ async fn submit_inner(
             photos,
             recheck: post.recheck,
         };
-        let page = render_form(viewer, id, &target, &form, &errors, &card.unanswered);
+        let who = FormFor::of(l, &target);
+        let page = render_form(
+            viewer,
+            id,
+            &target.version,
+            &who,
+            &form,
+            &errors,
+            &card.unanswered,
+        );
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let photos = row
