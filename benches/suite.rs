@@ -796,14 +796,19 @@ async fn offline_kit(db: &DatabaseConnection, base: &str) -> (usize, usize, usiz
     )
     .await;
     let (client, _) = sign_in_as(base, email).await;
-    let urls: Vec<String> = client
-        .get(format!("{base}/offline/urls.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get_json = |path: &str| {
+        let request = client.get(format!("{base}{path}"));
+        async move {
+            request
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let urls: Vec<String> = serde_json::from_value(get_json("/offline/urls.json").await).unwrap();
     let shell = [
         "/static/app.css",
         "/static/app.js",
@@ -823,10 +828,17 @@ async fn offline_kit(db: &DatabaseConnection, base: &str) -> (usize, usize, usiz
             template_bytes += size;
         }
     }
-    let staff = urls
-        .iter()
-        .filter(|u| u.starts_with("/spotchecks/new?") && u.contains("subject="))
-        .count();
+    // The people the kit covers: the roster's, whose pages the tablet makes from it.
+    let roster = get_json("/offline/roster.json").await;
+    let staff = roster["sites"]
+        .as_array()
+        .map(|sites| {
+            sites
+                .iter()
+                .map(|s| s["people"].as_array().map_or(0, Vec::len))
+                .sum()
+        })
+        .unwrap_or(0);
     (
         bytes,
         urls.len() + shell.len(),

@@ -28,32 +28,45 @@
   // strings), with localStorage only where IndexedDB cannot open. An entry leaves the
   // store when the server acknowledges it, and for no other reason. ----
   var Kept = (function () {
-    var STORE = "outbox", LEGACY = "decorum:outbox", FALLBACK = "decorum:kept";
+    var STORE = "outbox", PHOTOS = "photos", LEGACY = "decorum:outbox", FALLBACK = "decorum:kept";
     var opening = null;
     function open() {
       if (!opening) {
         opening = new Promise(function (resolve, reject) {
           if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
-          var request = indexedDB.open("decorum", 1);
-          request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "id" }); };
-          request.onsuccess = function () { resolve(request.result); };
+          // Version 2 adds the photos taken for a spot-check, kept until the server has them.
+          var request = indexedDB.open("decorum", 2);
+          request.onupgradeneeded = function () {
+            var db = request.result;
+            if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "id" });
+            if (!db.objectStoreNames.contains(PHOTOS)) db.createObjectStore(PHOTOS, { keyPath: "key" }).createIndex("check", "id");
+          };
+          request.onsuccess = function () {
+            var db = request.result;
+            // A newer page in another tab needs to upgrade: let it.
+            db.onversionchange = function () { db.close(); opening = null; };
+            resolve(db);
+          };
           request.onerror = function () { reject(request.error); };
         });
+        // Opening failed: the next call tries again (or falls back).
+        opening.catch(function () { opening = null; });
       }
       return opening;
     }
     // One transaction; resolves with `fn`'s request result once the transaction has
     // committed, so "kept" is only said of what is on the device.
+    function transact(db, name, mode, fn) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(name, mode);
+        var request = fn(tx.objectStore(name));
+        tx.oncomplete = function () { resolve(request ? request.result : undefined); };
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error || new Error("aborted")); };
+      });
+    }
     function run(mode, fn) {
-      return open().then(function (db) {
-        return new Promise(function (resolve, reject) {
-          var tx = db.transaction(STORE, mode);
-          var request = fn(tx.objectStore(STORE));
-          tx.oncomplete = function () { resolve(request ? request.result : undefined); };
-          tx.onerror = function () { reject(tx.error); };
-          tx.onabort = function () { reject(tx.error || new Error("aborted")); };
-        });
-      }, function () {
+      return open().then(function (db) { return transact(db, STORE, mode, fn); }, function () {
         // No IndexedDB (a locked-down browser): the same operations over localStorage.
         var all = readJSON(FALLBACK, []);
         var store = {
@@ -66,10 +79,21 @@
         return request ? request.result : undefined;
       });
     }
+    // Photos need IndexedDB (localStorage holds strings only): without it they are sent
+    // at once or not at all.
+    function photos(mode, fn) {
+      return open().then(function (db) { return transact(db, PHOTOS, mode, fn); });
+    }
     var api = {
       all: function () { return run("readonly", function (s) { return s.getAll(); }).then(function (r) { return r || []; }); },
       put: function (entry) { return run("readwrite", function (s) { s.put(entry); }); },
-      remove: function (id) { return run("readwrite", function (s) { s.delete(id); }); }
+      remove: function (id) { return run("readwrite", function (s) { s.delete(id); }); },
+      // A spot-check's photos not yet on the server: {key, id, item, inspector, blob, at}.
+      keepPhoto: function (photo) { return photos("readwrite", function (s) { s.put(photo); }); },
+      photosOf: function (id) {
+        return photos("readonly", function (s) { return s.index("check").getAll(id); }).then(function (r) { return r || []; }, function () { return []; });
+      },
+      photoSent: function (key) { return photos("readwrite", function (s) { s.delete(key); }); }
     };
     // Checks kept by an earlier version of this page (localStorage) move over, and only
     // leave localStorage once IndexedDB has them.
@@ -208,9 +232,46 @@
       });
   }
 
+  // A spot-check's photos kept on the device go before it: the server attaches a photo
+  // to the spot-check's draft, which the kept answers make (or bring up to date) first.
+  // Each photo leaves the device once the server has it. Resolves with nothing when all
+  // are on the server, or with the reply that stopped them.
+  function sendPhotos(id, body, token) {
+    return Kept.photosOf(id).then(function (list) { return uploadPhotos(id, body, token, list); });
+  }
+  // `list`: {item, blob, key}; a photo with a key leaves the device once sent.
+  function uploadPhotos(id, body, token, list) {
+    if (!list.length) return Promise.resolve(null);
+    var base = "/spotchecks/" + id;
+    return fetchWithin(base + "/draft", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
+      body: withCsrf(body, token),
+      credentials: "same-origin"
+    }).then(function (res) {
+      if (!res.ok) return res;
+      return list.reduce(function (done, photo) {
+        return done.then(function (stopped) {
+          if (stopped) return stopped;
+          var data = new FormData();
+          data.append("photo", photo.blob, "photo.jpg");
+          return fetchWithin(base + "/photos/" + encodeURIComponent(photo.item), {
+            method: "POST", headers: { "X-CSRF-Token": token, "Accept": "application/json" }, body: data, credentials: "same-origin"
+          }).then(function (r) {
+            if (!r.ok) return r;
+            return photo.key ? Kept.photoSent(photo.key).then(function () { return null; }) : null;
+          });
+        });
+      }, Promise.resolve(null));
+    });
+  }
+
   function send(entry, retryCsrf) {
     entry.state = "sending";
     return Kept.put(entry).then(function () {
+      return sendPhotos(entry.id, entry.body, session.csrf);
+    }).then(function (stopped) {
+      if (stopped) return stopped;
       return fetchWithin(entry.url, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
@@ -702,34 +763,65 @@
       }).then(function () { if (button) button.disabled = false; });
     });
 
-    // Photos: shrink on the tablet, then upload.
+    // Photos: shrunk on the tablet and kept with the spot-check (IndexedDB), then sent
+    // when the connection allows: at once online, else with the spot-check from the
+    // outbox. The thumbnail follows the camera button either way.
+    function showPhoto(input, src) {
+      var row = input.closest(".photo-row");
+      var img = row.querySelector("img") || row.appendChild(document.createElement("img"));
+      img.src = src;
+      img.alt = say("照片", "Photo") + input.getAttribute("aria-label").replace(/^[^:]*/, "");
+    }
+    function photoState(input, text) {
+      var row = input.closest(".photo-row");
+      var note = row.querySelector(".photo-state") || row.appendChild(document.createElement("span"));
+      note.className = "photo-state muted";
+      note.textContent = text;
+    }
+    var photoInputs = {};
     form.querySelectorAll("input[data-photo]").forEach(function (input) {
+      photoInputs[input.dataset.photo] = input;
       input.addEventListener("change", function () {
         var file = input.files && input.files[0];
         if (!file) return;
         shrink(file, 1280, function (blob) {
-          var data = new FormData();
-          data.append("photo", blob, "photo.jpg");
-          // Make sure the draft exists before attaching to it.
-          fetch(form.dataset.draftUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" }, body: withCsrf(body(), csrfToken()), credentials: "same-origin" })
-            .then(function () {
-              return fetch(form.dataset.photoUrl + encodeURIComponent(input.dataset.photo), {
-                method: "POST", headers: { "X-CSRF-Token": csrfToken(), "Accept": "application/json" }, body: data, credentials: "same-origin"
+          var item = input.dataset.photo;
+          showPhoto(input, URL.createObjectURL(blob));
+          Kept.keepPhoto({ key: id + "/" + item, id: id, item: item, inspector: pageUser, blob: blob, at: Date.now() }).then(function () {
+            photoState(input, say("相片已保存在此裝置…", "Photo kept on this device…"));
+            return sendPhotos(id, body(), csrfToken()).then(function (stopped) {
+              if (!stopped) { photoState(input, say("相片已上傳", "Photo uploaded")); return; }
+              return stopped.json().catch(function () { return {}; }).then(function (d) {
+                photoState(input, say("相片保存在此裝置，稍後與抽查一起送出。", "Photo kept on this device; it is sent with the spot-check."));
+                if (stopped.status === 413 || stopped.status === 400) showErrors(d.messages || [], []);
               });
-            })
-            .then(function (res) { return res.json().then(function (d) { return [res, d]; }); })
-            .then(function (r) {
-              if (!r[0].ok) { showErrors(r[1].messages || [], []); return; }
-              // The thumbnail follows the camera button.
-              var row = input.closest(".photo-row");
-              var img = row.querySelector("img") || row.appendChild(document.createElement("img"));
-              img.src = r[1].url + "?t=" + Date.now();
-              img.alt = say("照片", "Photo") + input.getAttribute("aria-label").replace(/^[^:]*/, "");
-            })
-            .catch(function () { showErrors([say("離線時無法上傳照片，請恢復連線後再試。", "Photos cannot be uploaded while offline; try again when connected.")], []); });
+            }, function () {
+              photoState(input, say("離線：相片保存在此裝置，會與抽查一起送出。", "Offline: the photo is kept on this device and sent with the spot-check."));
+            });
+          }, function () {
+            // No IndexedDB: the photo goes now or not at all.
+            sendPhotoNow(input, blob);
+          });
         });
       });
     });
+    // Photos taken here earlier and not on the server yet.
+    Kept.photosOf(id).then(function (list) {
+      list.forEach(function (photo) {
+        var input = photoInputs[photo.item];
+        if (!input) return;
+        showPhoto(input, URL.createObjectURL(photo.blob));
+        photoState(input, say("相片保存在此裝置，會與抽查一起送出。", "Photo kept on this device; it is sent with the spot-check."));
+      });
+    });
+    function sendPhotoNow(input, blob) {
+      uploadPhotos(id, body(), csrfToken(), [{ item: input.dataset.photo, blob: blob }]).then(function (stopped) {
+        if (!stopped) { photoState(input, say("相片已上傳", "Photo uploaded")); return; }
+        return stopped.json().catch(function () { return {}; }).then(function (d) { showErrors(d.messages || [], []); });
+      }, function () {
+        showErrors([say("此瀏覽器無法在離線時保存相片，請恢復連線後再試。", "This browser cannot keep photos offline; try again when connected.")], []);
+      });
+    }
 
     refresh();
     // A kept check the server sent back: show its messages on the form to fix (and leave

@@ -8,8 +8,9 @@
 //!   session nor shown to them, and is sent when its inspector signs in again;
 //! - a kept check the server refuses comes back as a draft to fix, with the messages;
 //! - with the server gone before the tab opens (after one online visit), the app opens
-//!   from the service worker, a spot-check is started and scored, and after the tab is
-//!   closed and the connection is back it is stored exactly once;
+//!   from the service worker, a spot-check is started (a page the tablet makes from the
+//!   kept roster) and scored with a photo, and after the tab is closed and the connection
+//!   is back it is stored exactly once, the photo on its item;
 //! - the form fits fingers: every control at least 44 px high, each answer named after
 //!   its item, a camera button with the thumbnail after it, no sideways scroll;
 //! - the kept page shows the storage used, the quota and persistence, and warns past
@@ -41,9 +42,9 @@ use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Context, Gender, Subject, resolve_context, score};
 use decorum::library_files;
 use decorum::store::library::{current_checklists, import};
-use entity::{inspection, session};
+use entity::{inspection, inspection_response, session};
 use fantoccini::{Client, ClientBuilder, Locator};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
@@ -293,6 +294,15 @@ async fn screenshot(browser: &Client, name: &str) {
     }
 }
 
+/// What the test's camera sees.
+const ONE_PIXEL_PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
 /// The browser tests take turns: each runs a Chromium, and two at once on a small
 /// machine make the timings they wait on flaky.
 static TURN: Mutex<()> = Mutex::const_new(());
@@ -476,6 +486,28 @@ impl Tablet {
         let url = self.browser.current_url().await.unwrap();
         let id = url.path().trim_start_matches("/spotchecks/").to_string();
         uuid::Uuid::parse_str(&id).expect("the form's URL carries the spot-check UUID")
+    }
+
+    /// Take a photo for `item` (the test's camera is a PNG file), and wait until the form
+    /// says where it is: `state` is a part of that line.
+    async fn take_photo(&self, item: &str, state: &str) {
+        let file = self._profile.path().join(format!("{item}.png"));
+        std::fs::write(&file, ONE_PIXEL_PNG).unwrap();
+        let input = self
+            .browser
+            .find(Locator::Css(&format!("input[data-photo='{item}']")))
+            .await
+            .unwrap();
+        input.send_keys(&file.display().to_string()).await.unwrap();
+        let line = format!(
+            "//div[@id='item-{item}']//span[contains(@class, 'photo-state')][contains(., '{state}')]"
+        );
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath(&line))
+            .await
+            .unwrap_or_else(|e| panic!("the photo of {item} never said '{state}': {e}"));
     }
 
     /// Tap or type every answer, in the checklist's order.
@@ -1049,6 +1081,11 @@ async fn the_app_opens_and_scores_a_new_spot_check_with_the_server_gone_before_t
     );
     let (lobby, subject, answers, keys) = lobby_answers(&tablet).await;
     tablet.answer(&keys, &answers).await;
+    // A photo taken with no network stays on the tablet with the check.
+    let photographed = keys[0].clone();
+    tablet
+        .take_photo(&photographed, "kept on this device")
+        .await;
     screenshot(&tablet.browser, "11-offline-new-check").await;
     // The server never saw this card: the live score is the device's engine's alone.
     let (context, _) = resolve_context(&lobby.checklist, &Context::new());
@@ -1077,6 +1114,31 @@ async fn the_app_opens_and_scores_a_new_spot_check_with_the_server_gone_before_t
     assert_eq!(stored.subject_id, tablet.world.staff_a);
     assert_eq!(stored.checklist_version_id, lobby.version_id);
     assert!((stored.percent.unwrap() - expected.percent.unwrap()).abs() < 1e-9);
+    // The photo came with it: on the item's result, a JPEG the tablet made, on disk.
+    let result = inspection_response::Entity::find()
+        .filter(inspection_response::Column::InspectionId.eq(id))
+        .filter(inspection_response::Column::ItemKey.eq(photographed.as_str()))
+        .one(&tablet.test_db.db)
+        .await
+        .unwrap()
+        .expect("the photographed item's result");
+    let file = result
+        .photo
+        .expect("the photo taken offline is on the result");
+    let bytes = std::fs::read(
+        tablet
+            .test_db
+            .config
+            .data_dir
+            .join("photos")
+            .join(id.to_string())
+            .join(&file),
+    )
+    .unwrap();
+    assert!(
+        bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "shrunk to a JPEG on the tablet"
+    );
     tablet.close().await;
 }
 

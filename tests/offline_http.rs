@@ -11,15 +11,13 @@ use common::{BACKENDS, TestApp, seed_world};
 use entity::inspection;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
+async fn json_at(app: &TestApp, client: &reqwest::Client, path: &str) -> serde_json::Value {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    response.json().await.unwrap()
+}
+
 async fn urls_for(app: &TestApp, client: &reqwest::Client) -> Vec<String> {
-    client
-        .get(app.url("/offline/urls.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    serde_json::from_value(json_at(app, client, "/offline/urls.json").await).unwrap()
 }
 
 #[tokio::test]
@@ -52,10 +50,16 @@ async fn an_inspector_keeps_only_the_pages_for_their_own_sites_and_each_answers(
             "another site's pages are not kept: {urls:?}"
         );
         // One blank form per checklist, not one per person and checklist.
-        let forms = urls.iter().filter(|u| u.starts_with("/spotchecks/template")).count();
+        let forms = urls
+            .iter()
+            .filter(|u| u.starts_with("/spotchecks/template"))
+            .count();
         let distinct: std::collections::BTreeSet<_> = urls.iter().collect();
         assert_eq!(distinct.len(), urls.len(), "each page once: {urls:?}");
-        assert!(forms >= 1 && !urls.iter().any(|u| u.contains("subject=")), "{urls:?}");
+        assert!(
+            forms >= 1 && !urls.iter().any(|u| u.contains("subject=")),
+            "{urls:?}"
+        );
         for url in &urls {
             let response = client.get(app.url(url)).send().await.unwrap();
             assert_eq!(response.status(), 200, "{url} on {backend:?}");
@@ -74,14 +78,7 @@ async fn an_inspector_keeps_only_the_pages_for_their_own_sites_and_each_answers(
         assert!(page.contains("name=\"subject\" value=\"0\""));
 
         // The roster: this site's people with what their checklists test; nobody else.
-        let roster: serde_json::Value = client
-            .get(app.url("/offline/roster.json"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let roster = json_at(&app, &client, "/offline/roster.json").await;
         let sites = roster["sites"].as_array().unwrap();
         assert_eq!(sites.len(), 1, "{roster}");
         assert_eq!(sites[0]["id"], a);
@@ -124,16 +121,11 @@ async fn the_template_is_refused_elsewhere_and_its_nil_id_is_never_a_spot_check(
         let (other, token) = app.sign_in("supervisor.b@t.test").await;
         let response = other.get(app.url(&foreign)).send().await.unwrap();
         assert_eq!(response.status(), 403, "{backend:?}");
-        let roster: serde_json::Value = other
-            .get(app.url("/offline/roster.json"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let roster = json_at(&app, &other, "/offline/roster.json").await;
         assert!(
-            !roster.to_string().contains(&format!("\"id\":{}", world.staff_a)),
+            !roster
+                .to_string()
+                .contains(&format!("\"id\":{}", world.staff_a)),
             "B's roster holds no one of site A: {roster}"
         );
         let (staff, _) = app.sign_in("staff.a@t.test").await;
