@@ -20,7 +20,8 @@
 //!   and app cuts them) and the app goes down mid-sync; the outbox ends with receipts only;
 //! - a check kept offline while a new checklist version is published is stored against
 //!   the version it was scored on, with that version's score.
-//! - a reply that never comes (the link goes silent) does not hold up the outbox.
+//! - a reply that never comes (the link goes silent) does not hold up the outbox;
+//! - signing out drops the pages and roster kept for offline use.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's packages, installed by .ci/run); where
 //! they are missing the test prints a SKIP line (and fails under CI).
@@ -971,6 +972,48 @@ async fn on_a_shared_tablet_a_kept_check_waits_for_its_inspector() {
     let stored = tablet.stored(id).await;
     assert_eq!(stored.inspector_id, tablet.world.supervisor_a);
     assert_eq!(tablet.submitted_count().await, 1);
+    tablet.close().await;
+}
+
+/// The pages the service worker keeps for offline use, as paths.
+async fn kept_pages(browser: &Client) -> Vec<String> {
+    let script = r#"
+        var done = arguments[arguments.length - 1];
+        caches.open("decorum-pages").then(function (c) { return c.keys(); })
+          .then(function (keys) { done(keys.map(function (r) { var u = new URL(r.url); return u.pathname + u.search; })); },
+                function () { done([]); });
+    "#;
+    serde_json::from_value(browser.execute_async(script, vec![]).await.unwrap()).unwrap()
+}
+
+/// Signing out of a shared tablet drops the pages and roster kept for the one signing out:
+/// the next person does not find their colleagues' roster on it.
+#[tokio::test]
+async fn signing_out_drops_the_pages_kept_for_offline_use() {
+    let _turn = TURN.lock().await;
+    let Some(tablet) = Tablet::open().await else {
+        return;
+    };
+    tablet.sign_in("supervisor.a@t.test").await;
+    tablet.wait_offline_ready().await;
+    let kept = kept_pages(&tablet.browser).await;
+    assert!(
+        kept.iter().any(|p| p == "/offline/roster.json"),
+        "the roster is kept: {kept:?}"
+    );
+    tablet.sign_out().await;
+    let started = Instant::now();
+    loop {
+        let kept = kept_pages(&tablet.browser).await;
+        if kept.is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still kept after signing out: {kept:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     tablet.close().await;
 }
 
