@@ -525,10 +525,10 @@
   }
 
   // A form opened from the offline template takes the id of its URL (made on the device
-  // by the service worker), the site and person of its URL from the kept roster, and the
-  // shift of the device's clock. Resolves false when the form cannot be used here.
+  // by the service worker) and the shift of the device's clock; a blank one also the
+  // site and person of its URL, from the kept roster. Resolves false when the form cannot be used here.
   function adoptTemplate(form) {
-    if (form.dataset.template !== "true") return Promise.resolve(true);
+    if (!form.dataset.template) return Promise.resolve(true);
     var match = /^\/spotchecks\/([0-9a-f-]{36})$/.exec(location.pathname);
     var id = match ? match[1] : (window.crypto && crypto.randomUUID ? crypto.randomUUID() : null);
     if (!id) return Promise.resolve(false);
@@ -551,6 +551,8 @@
       starts.forEach(function (s) { if (now.getHours() >= s[1]) current = s[0]; });
       period.value = current;
     }
+    // A re-check's form is for its person already; a blank one is filled in here.
+    if (form.dataset.template !== "blank") return Promise.resolve(true);
     var siteId = queryNumber("site"), personId = queryNumber("subject");
     var key = new URLSearchParams(location.search).get("checklist");
     return rosterEntry(siteId, personId).then(function (found) {

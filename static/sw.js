@@ -3,7 +3,7 @@
 // - the shell (CSS, JS, icon, manifest) of this release, replaced by the next release;
 // - the signed-in inspector's pages for offline use (the worklist, the staff lists, a
 //   blank checklist chooser per site, a blank form per checklist and the roster the page
-//   fills them in from), listed by /offline/urls.json, refreshed whenever they are opened
+//   fills them in from, and the form of each re-check due), listed by /offline/urls.json, refreshed whenever they are opened
 //   online, and dropped at sign-out.
 // Pages are network-first: online, the tablet always sees the server's page. What the
 // tablet keeps to send lives in IndexedDB (static/app.js), never in these caches.
@@ -138,12 +138,25 @@ function startQuery(params) {
 function templateOf(params) {
   return "/spotchecks/template?checklist=" + encodeURIComponent(params.get("checklist"));
 }
+// A re-check's kept form, which is for its person already.
+function recheckOf(params) {
+  var recheck = params.get("recheck");
+  return recheck && /^[0-9]+$/.test(recheck) ? "/spotchecks/template?recheck=" + recheck : null;
+}
 
 function offline(url) {
   return caches.open(PAGES).then(function (cache) {
     return cache.match(pathOf(url)).then(function (hit) {
       if (hit) return hit;
       var params = url.searchParams;
+      var recheck = recheckOf(params);
+      if (recheck && (url.pathname === "/spotchecks/start" || SPOTCHECK.test(url.pathname))) {
+        return cache.match(recheck).then(function (template) {
+          if (!template) return notKept();
+          if (SPOTCHECK.test(url.pathname)) return template;
+          return Response.redirect(new URL("/spotchecks/" + self.crypto.randomUUID() + "?recheck=" + params.get("recheck"), self.location.origin).href, 302);
+        });
+      }
       var query = startQuery(params);
       if (url.pathname === "/spotchecks/start" && query) {
         // What the server does online: a new spot-check gets its id, made here.

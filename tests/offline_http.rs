@@ -73,7 +73,7 @@ async fn an_inspector_keeps_only_the_pages_for_their_own_sites_and_each_answers(
             .text()
             .await
             .unwrap();
-        assert!(page.contains("data-template=\"true\""));
+        assert!(page.contains("data-template=\"blank\""));
         assert!(page.contains("/spotchecks/00000000-0000-0000-0000-000000000000/submit"));
         assert!(page.contains("name=\"subject\" value=\"0\""));
 

@@ -266,6 +266,26 @@ async fn the_training_loop_from_failure_to_effectiveness() {
             403
         );
 
+        // The re-check works offline too: its form is in the supervisor's kit (for its
+        // person already, only the failed item), and in nobody else's.
+        let offline_form = format!("/spotchecks/template?recheck={}", recheck_row.id);
+        let kit = |client: reqwest::Client| {
+            let url = app.url("/offline/urls.json");
+            async move {
+                let urls: Vec<String> = client.get(url).send().await.unwrap().json().await.unwrap();
+                urls
+            }
+        };
+        assert!(kit(sup.clone()).await.contains(&offline_form));
+        assert!(!kit(sup_b.clone()).await.contains(&offline_form));
+        let (status, template) = get(&sup, &app, &offline_form).await;
+        assert_eq!(status, 200);
+        assert_eq!(template.matches("class=\"item").count(), 1);
+        assert!(template.contains(&format!("name=\"recheck\" value=\"{}\"", recheck_row.id)));
+        assert!(template.contains(&format!("name=\"subject\" value=\"{}\"", w.staff_a)));
+        assert!(template.contains("data-template=\"true\""));
+        assert_eq!(get(&sup_b, &app, &offline_form).await.0, 403);
+
         let mut body = vec![
             ("_csrf".to_string(), sup_csrf.clone()),
             ("version".into(), lobby.version_id.to_string()),

@@ -273,7 +273,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                 data-id=(view.id) data-draft-url={ "/spotchecks/" (view.id) "/draft" }
                 data-photo-url={ "/spotchecks/" (view.id) "/photos/" }
                 data-person=(view.subject_name) data-checklist=(t(l, &c.title))
-                data-template=[view.id.is_nil().then_some("true")]
+                data-template=[view.id.is_nil().then_some(if view.subject_id == 0 { "blank" } else { "true" })]
                 data-engine-checklist=(view.engine_checklist) data-subject=(view.subject_attributes)
                 data-shift-starts=(crate::domain::clock::SHIFT_STARTS.iter().map(|(p, h)| format!("{p}:{h}")).collect::<Vec<_>>().join(","))
                 novalidate {

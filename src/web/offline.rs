@@ -17,7 +17,7 @@ use super::error::{AppError, AppResult};
 use super::session::{ApiViewer, Viewer};
 use super::spotchecks::{blocked_reason, offered_to, position_name, subject_json};
 use crate::app::AppState;
-use crate::store::{org, users};
+use crate::store::{org, training, users};
 use crate::views::layout::{ASSET_VERSION, MANIFEST, SERVICE_WORKER_JS};
 use crate::views::offline as view;
 
@@ -57,7 +57,8 @@ async fn manifest() -> Response {
 
 /// The pages an inspector needs to start and score a spot-check offline at the sites
 /// they inspect: the worklist, each site's staff and checklist chooser, the roster of the
-/// people on those sites and one form per checklist offered to any of them. A page for a
+/// people on those sites, one form per checklist offered to any of them and the form of
+/// each re-check due there. A page for a
 /// person is made on the device from the site's chooser or the checklist's form and the
 /// roster, so the kit grows with the checklists, not with people × checklists. The links
 /// are written exactly as the pages write them, so the service worker finds them by URL.
@@ -84,6 +85,12 @@ async fn offline_urls(State(state): State<AppState>, viewer: Viewer) -> AppResul
                 "/spotchecks/template?checklist={}",
                 crate::views::urlencode(key)
             ));
+        }
+        // Re-checks due at those sites: their forms are for their person already.
+        for recheck in training::open_rechecks(&state.db, &viewer.scope).await? {
+            if viewer.scope.can_inspect_at(recheck.site_id) {
+                urls.push(format!("/spotchecks/template?recheck={}", recheck.id));
+            }
         }
     }
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(urls)).into_response())

@@ -531,20 +531,35 @@ async fn template_page(
     if !viewer.scope.can_inspect() {
         return Err(AppError::Forbidden);
     }
+    let blank = |clock: crate::domain::clock::SiteClock, recheck: Option<i32>| {
+        let (shift_date, shift_period) = clock.current_shift();
+        FormState {
+            shift_date,
+            shift_dates: state.config.shift_window.bounds(clock.today()),
+            shift_period: shift_period.to_string(),
+            context: Default::default(),
+            answers: Default::default(),
+            fields: Vec::new(),
+            photos: BTreeMap::new(),
+            recheck,
+        }
+    };
+    // A re-check's form is for its person already (the worklist links to it).
+    if let Some(recheck) = optional_id(q.recheck.as_deref(), "re-check")? {
+        let (target, _) = recheck_target(&state, &viewer, recheck).await?;
+        let form = blank(
+            state.config.clock_for(&target.site.time_zone),
+            Some(recheck),
+        );
+        let who = FormFor::of(viewer.lang, &target);
+        return Ok(
+            render_form(&viewer, Uuid::nil(), &target.version, &who, &form, &[], &[])
+                .into_response(),
+        );
+    }
     let key = q.checklist.as_deref().ok_or(AppError::Forbidden)?;
     let version = current_version(&state, key).await?;
-    let clock = state.config.default_clock();
-    let (shift_date, shift_period) = clock.current_shift();
-    let form = FormState {
-        shift_date,
-        shift_dates: state.config.shift_window.bounds(clock.today()),
-        shift_period: shift_period.to_string(),
-        context: Default::default(),
-        answers: Default::default(),
-        fields: Vec::new(),
-        photos: BTreeMap::new(),
-        recheck: None,
-    };
+    let form = blank(state.config.default_clock(), None);
     let who = FormFor::to_be_filled(&version.checklist);
     Ok(render_form(&viewer, Uuid::nil(), &version, &who, &form, &[], &[]).into_response())
 }
