@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
+use crate::domain::text::is_cjk;
+
 static FONT_TTF: &[u8] = include_bytes!("../../fonts/NotoSansTC-Regular.ttf");
 
 /// The bundled face, parsed once per process (≈ 7 MB of TrueType).
@@ -25,15 +27,6 @@ pub fn text_width(text: &str, size: f32) -> f32 {
         .map(|c| f.get_horizontal_advance(f.lookup_glyph_index(c as u32).unwrap_or(0)) as u32)
         .sum();
     units as f32 * size / upm
-}
-
-/// Characters set one by one, breakable before and after: Han, kana, CJK punctuation and
-/// full-width forms.
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FFF | 0x3000..=0x30FF | 0x3100..=0x31FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
-        | 0x20000..=0x3FFFF)
 }
 
 /// Punctuation that must not start a line (it stays with the character before).

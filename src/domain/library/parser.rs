@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::raw::*;
 use super::references::{Namespace, References, Site};
 use super::{Diagnostic, Library, SourceFile};
-use crate::domain::text::Text;
+use crate::domain::text::{Text, is_han};
 
 /// Checks one file and builds its part of the library, recording each problem.
 pub(super) struct Parser<'a> {
@@ -164,7 +164,7 @@ impl<'a> Parser<'a> {
                 &span,
                 format!("{what}: the {lang} text contains a NUL character"),
             );
-        } else if lang == "zh" && !s.chars().any(is_cjk) {
+        } else if lang == "zh" && !s.chars().any(is_han) {
             self.error(
                 &span,
                 format!(
@@ -244,8 +244,4 @@ pub(super) fn toml_number(v: &toml::Value) -> Option<f64> {
         toml::Value::Float(f) => Some(*f),
         _ => None,
     }
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
