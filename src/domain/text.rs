@@ -57,6 +57,15 @@ impl Lang {
     }
 }
 
+/// A language code as typed on the command line: whatever [`Lang::parse`] reads.
+impl std::str::FromStr for Lang {
+    type Err = String;
+
+    fn from_str(code: &str) -> Result<Lang, String> {
+        Lang::parse(code).ok_or_else(|| format!("`{code}` is not zh or en"))
+    }
+}
+
 /// A text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Text {
