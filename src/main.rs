@@ -155,16 +155,8 @@ struct ReportOutput {
     #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
     output: PathBuf,
     /// Language of the report: zh (繁體中文) or en.
-    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    #[arg(long, default_value = "zh")]
     lang: Lang,
-}
-
-fn parse_lang(s: &str) -> Result<Lang, String> {
-    match s {
-        "zh" => Ok(Lang::Zh),
-        "en" => Ok(Lang::En),
-        _ => Err(format!("`{s}` is not zh or en")),
-    }
 }
 
 #[derive(Subcommand)]

@@ -14,17 +14,12 @@ mod common;
 
 use common::reliability::*;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use decorum::config::Config;
-use decorum::domain::form::to_fields;
-use decorum::domain::scoring::{Context, Gender, Subject};
-use decorum::store::library::current_checklists;
-use decorum::{db, library_files, store};
+use decorum::db;
 use rand::Rng;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use uuid::Uuid;
@@ -246,62 +241,4 @@ async fn integrity_check(db: &DatabaseConnection) -> Vec<String> {
     .iter()
     .map(|row| row.try_get_by_index::<String>(0).unwrap_or_default())
     .collect()
-}
-
-fn env_number(name: &str) -> Option<usize> {
-    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
-}
-
-// ---------------------------------------------------------------------------
-// The harness. The same code is in reliability_load.rs, reliability_crash.rs and
-// reliability_postgres.rs, so each test binary stands alone.
-
-/// The default SQLite database under `dir/data`.
-fn sqlite_config(dir: &Path) -> Config {
-    Config::new(None, dir.join("data"), common::repo_path("checklists"))
-}
-
-/// What a tablet needs to submit a perfect lobby spot-check of staff A at site A.
-struct Fixture {
-    form: SpotCheckForm,
-    /// Responses one stored spot-check has (one per applicable item).
-    expected_responses: usize,
-}
-
-/// Migrate, import the library and seed the people, before any server starts.
-async fn prepare(config: &Config) -> Fixture {
-    let db = db::connect(config).await.expect("connect");
-    db::migrate(&db).await.expect("migrate");
-    let library = library_files::load(&config.checklists_dir).expect("the library lints clean");
-    store::library::import(&db, &library).await.expect("import");
-    let fixture = seed(&db).await;
-    db.close().await.expect("close");
-    fixture
-}
-
-async fn seed(db: &DatabaseConnection) -> Fixture {
-    let world = common::seed_world(db).await;
-    let lobby = current_checklists(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.checklist.key == "lobby-reception")
-        .expect("the lobby checklist");
-    let subject = Subject {
-        gender: Some(Gender::Female),
-        position: Some("lobby-concierge".into()),
-    };
-    let answers = common::perfect_answers(&lobby.checklist, &subject, &Context::new());
-    let mut fields = vec![
-        ("version".to_string(), lobby.version_id.to_string()),
-        ("site".into(), world.site_a.to_string()),
-        ("subject".into(), world.staff_a.to_string()),
-        ("shift_date".into(), common::recent_shift_date()),
-        ("shift_period".into(), "afternoon".into()),
-    ];
-    fields.extend(to_fields(&answers, &BTreeMap::new(), &Context::new()));
-    Fixture {
-        form: SpotCheckForm { fields },
-        expected_responses: answers.len(),
-    }
 }

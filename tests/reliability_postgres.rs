@@ -24,11 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use decorum::config::Config;
-use decorum::domain::form::to_fields;
-use decorum::domain::scoring::{Context, Gender, Subject};
-use decorum::store::library::current_checklists;
-use decorum::{db, library_files, store};
+use decorum::db;
 use reqwest::Client;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
@@ -61,11 +57,7 @@ async fn two_instances_share_sessions_and_store_a_doubled_submission_once() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::new(
-        Some(url.clone()),
-        dir.path().join("data"),
-        common::repo_path("checklists"),
-    );
+    let config = postgres_config(dir.path(), &url);
     // The schema is migrated and seeded first, then the instances start one after the other.
     let fixture = prepare(&config).await;
     let log = dir.path().join("server.log");
@@ -312,11 +304,7 @@ async fn a_database_outage_answers_503_and_the_app_reconnects() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::new(
-        Some(url.clone()),
-        dir.path().join("data"),
-        common::repo_path("checklists"),
-    );
+    let config = postgres_config(dir.path(), &url);
     let fixture = prepare(&config).await;
     let log = dir.path().join("server.log");
     let server = Server::start(&config.data_dir, "127.0.0.1:0", Some(&url), &log)
@@ -619,53 +607,4 @@ async fn a_database_outage_answers_503_and_the_app_reconnects() {
         verdict.lost.len(),
         verdict.duplicated.len()
     );
-}
-
-// ---------------------------------------------------------------------------
-// The harness. The same code is in reliability_load.rs, reliability_crash.rs and
-// reliability_postgres.rs, so each test binary stands alone.
-
-/// What a tablet needs to submit a perfect lobby spot-check of staff A at site A.
-struct Fixture {
-    form: SpotCheckForm,
-    /// Responses one stored spot-check has (one per applicable item).
-    expected_responses: usize,
-}
-
-/// Migrate, import the library and seed the people, before any server starts.
-async fn prepare(config: &Config) -> Fixture {
-    let db = db::connect(config).await.expect("connect");
-    db::migrate(&db).await.expect("migrate");
-    let library = library_files::load(&config.checklists_dir).expect("the library lints clean");
-    store::library::import(&db, &library).await.expect("import");
-    let fixture = seed(&db).await;
-    db.close().await.expect("close");
-    fixture
-}
-
-async fn seed(db: &DatabaseConnection) -> Fixture {
-    let world = common::seed_world(db).await;
-    let lobby = current_checklists(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.checklist.key == "lobby-reception")
-        .expect("the lobby checklist");
-    let subject = Subject {
-        gender: Some(Gender::Female),
-        position: Some("lobby-concierge".into()),
-    };
-    let answers = common::perfect_answers(&lobby.checklist, &subject, &Context::new());
-    let mut fields = vec![
-        ("version".to_string(), lobby.version_id.to_string()),
-        ("site".into(), world.site_a.to_string()),
-        ("subject".into(), world.staff_a.to_string()),
-        ("shift_date".into(), common::recent_shift_date()),
-        ("shift_period".into(), "afternoon".into()),
-    ];
-    fields.extend(to_fields(&answers, &BTreeMap::new(), &Context::new()));
-    Fixture {
-        form: SpotCheckForm { fields },
-        expected_responses: answers.len(),
-    }
 }

@@ -1,4 +1,5 @@
 //! Bilingual text: every human-readable string in the library exists in 繁體中文 and English.
+//! Also which characters are Chinese, for the library's lint and the reports' line breaking.
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +57,15 @@ impl Lang {
     }
 }
 
+/// A language code as typed on the command line: whatever [`Lang::parse`] reads.
+impl std::str::FromStr for Lang {
+    type Err = String;
+
+    fn from_str(code: &str) -> Result<Lang, String> {
+        Lang::parse(code).ok_or_else(|| format!("`{code}` is not zh or en"))
+    }
+}
+
 /// A text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Text {
@@ -77,6 +87,23 @@ impl Text {
             Lang::En => &self.en,
         }
     }
+}
+
+/// A Han character, as the library's lint counts them to tell a Chinese text from one in
+/// the wrong language: the unified ideographs of the basic plane and extension A, the
+/// compatibility ideographs, and plane 2's extensions up to its compatibility supplement.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// A character CJK typesetting sets one by one, breakable before and after (how the
+/// reports wrap lines): Han, and also radicals, CJK punctuation, kana, bopomofo, vertical
+/// and full-width forms, and the rest of planes 2 and 3.
+pub fn is_cjk(c: char) -> bool {
+    is_han(c)
+        || matches!(c as u32,
+            0x2E80..=0x2FFF | 0x3000..=0x30FF | 0x3100..=0x31FF | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFFEF | 0x2FA20..=0x3FFFF)
 }
 
 /// The most problems listed one by one; the rest are counted in one more sentence.
@@ -113,6 +140,19 @@ mod tests {
             capped((0..11).map(|i| i.to_string()).collect(), Lang::Zh)[MAX_MESSAGES],
             "另有 1 項問題未列出。"
         );
+    }
+
+    #[test]
+    fn han_is_what_makes_a_text_chinese_and_cjk_also_breaks_at_punctuation() {
+        for c in ['中', '㐀', '豈', '𠀀'] {
+            assert!(is_han(c) && is_cjk(c), "{c}");
+        }
+        for c in ['。', '「', 'あ', 'ㄅ', '，', 'Ａ', '\u{30000}'] {
+            assert!(!is_han(c) && is_cjk(c), "{c}");
+        }
+        for c in ['a', '1', ' ', 'é', '—'] {
+            assert!(!is_han(c) && !is_cjk(c), "{c}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Importing the checklist library into the database: positions are mirrored, and every
 //! checklist or module whose content changed becomes a new immutable version.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{checklist, checklist_version, position, training_module, training_module_version};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -79,129 +79,174 @@ pub async fn import(db: &DatabaseConnection, library: &Library) -> StoreResult<I
         report.positions += 1;
     }
     for c in &library.checklists {
-        match import_checklist(&txn, c).await? {
-            Some(version) => report.new_versions.push(format!("{} v{version}", c.key)),
-            None => report.unchanged += 1,
-        }
+        tally(&mut report, &c.key, import_versioned(&txn, c).await?);
     }
     for m in &library.modules {
-        match import_module(&txn, m).await? {
-            Some(version) => report.new_versions.push(format!("{} v{version}", m.key)),
-            None => report.unchanged += 1,
-        }
+        tally(&mut report, &m.key, import_versioned(&txn, m).await?);
     }
     txn.commit().await?;
     Ok(report)
 }
 
+fn tally(report: &mut ImportReport, key: &str, new_version: Option<i32>) {
+    match new_version {
+        Some(version) => report.new_versions.push(format!("{key} v{version}")),
+        None => report.unchanged += 1,
+    }
+}
+
+/// What the library keeps in immutable versions: a checklist or a training module. Each
+/// key has a parent row and a list of versions; the import does the same with both (see
+/// [`import_versioned`]) and only the tables differ.
+trait Versioned {
+    /// The version table, as the audit log names it.
+    const VERSION_TABLE: &'static str;
+    /// What the key is called in the audit log's detail.
+    const NOUN: &'static str;
+
+    fn key(&self) -> &str;
+    fn hash(&self) -> String;
+    /// The parent row's id for `key`, creating it (active) when the key is new.
+    async fn parent_id<C: ConnectionTrait>(
+        db: &C,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i32>;
+    /// The newest version's number and content hash.
+    async fn latest<C: ConnectionTrait>(
+        db: &C,
+        parent_id: i32,
+    ) -> StoreResult<Option<(i32, String)>>;
+    /// Store this content as `version` of the parent; returns the new row's id.
+    async fn insert_version<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        parent_id: i32,
+        version: i32,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i32>;
+}
+
 /// Returns the new version number, or `None` when the content is unchanged.
-async fn import_checklist<C: ConnectionTrait>(db: &C, c: &Checklist) -> StoreResult<Option<i32>> {
+async fn import_versioned<C: ConnectionTrait, T: Versioned>(
+    db: &C,
+    item: &T,
+) -> StoreResult<Option<i32>> {
     let now = Utc::now();
-    let parent = match checklist::Entity::find()
-        .filter(checklist::Column::Key.eq(&c.key))
-        .one(db)
-        .await?
+    let parent_id = T::parent_id(db, item.key(), now).await?;
+    let latest = T::latest(db, parent_id).await?;
+    let hash = item.hash();
+    if latest
+        .as_ref()
+        .is_some_and(|(_, latest_hash)| *latest_hash == hash)
     {
-        Some(row) => row,
-        None => {
-            checklist::ActiveModel {
-                key: Set(c.key.clone()),
-                active: Set(true),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?
-        }
-    };
-    let latest = checklist_version::Entity::find()
-        .filter(checklist_version::Column::ChecklistId.eq(parent.id))
-        .order_by_desc(checklist_version::Column::Version)
-        .one(db)
-        .await?;
-    let hash = c.content_hash();
-    if latest.as_ref().is_some_and(|v| v.content_hash == hash) {
         return Ok(None);
     }
-    let version = latest.map_or(1, |v| v.version + 1);
-    let row = checklist_version::ActiveModel {
-        checklist_id: Set(parent.id),
-        version: Set(version),
-        content_hash: Set(hash.clone()),
-        title_zh: Set(c.title.zh.clone()),
-        title_en: Set(c.title.en.clone()),
-        definition: Set(c.to_json()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    audit::record(
-        db,
-        None,
-        "import",
-        "checklist_version",
-        row.id,
-        None,
-        Some(json!({ "checklist": c.key, "version": version, "hash": hash })),
-    )
-    .await?;
+    let version = latest.map_or(1, |(version, _)| version + 1);
+    let id = item
+        .insert_version(db, parent_id, version, &hash, now)
+        .await?;
+    let mut detail = json!({ "version": version, "hash": hash });
+    detail[T::NOUN] = json!(item.key());
+    audit::record(db, None, "import", T::VERSION_TABLE, id, None, Some(detail)).await?;
     Ok(Some(version))
 }
 
-async fn import_module<C: ConnectionTrait>(db: &C, m: &Module) -> StoreResult<Option<i32>> {
-    let now = Utc::now();
-    let parent = match training_module::Entity::find()
-        .filter(training_module::Column::Key.eq(&m.key))
-        .one(db)
-        .await?
-    {
-        Some(row) => row,
-        None => {
-            training_module::ActiveModel {
-                key: Set(m.key.clone()),
-                active: Set(true),
-                created_at: Set(now),
-                ..Default::default()
+/// `Versioned` for a library type kept in `$parent` rows and `$version` rows (linked by
+/// `$fk`): checklists and training modules have the same columns under other names, so
+/// one body serves both.
+macro_rules! versioned_in {
+    ($type:ty, $noun:literal, $parent:ident, $version:ident, $fk:ident, $fk_column:ident) => {
+        impl Versioned for $type {
+            const VERSION_TABLE: &'static str = stringify!($version);
+            const NOUN: &'static str = $noun;
+
+            fn key(&self) -> &str {
+                &self.key
             }
-            .insert(db)
-            .await?
+
+            fn hash(&self) -> String {
+                self.content_hash()
+            }
+
+            async fn parent_id<C: ConnectionTrait>(
+                db: &C,
+                key: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<i32> {
+                let existing = $parent::Entity::find()
+                    .filter($parent::Column::Key.eq(key))
+                    .one(db)
+                    .await?;
+                Ok(match existing {
+                    Some(row) => row.id,
+                    None => {
+                        $parent::ActiveModel {
+                            key: Set(key.to_string()),
+                            active: Set(true),
+                            created_at: Set(now),
+                            ..Default::default()
+                        }
+                        .insert(db)
+                        .await?
+                        .id
+                    }
+                })
+            }
+
+            async fn latest<C: ConnectionTrait>(
+                db: &C,
+                parent_id: i32,
+            ) -> StoreResult<Option<(i32, String)>> {
+                Ok($version::Entity::find()
+                    .filter($version::Column::$fk_column.eq(parent_id))
+                    .order_by_desc($version::Column::Version)
+                    .one(db)
+                    .await?
+                    .map(|v| (v.version, v.content_hash)))
+            }
+
+            async fn insert_version<C: ConnectionTrait>(
+                &self,
+                db: &C,
+                parent_id: i32,
+                version: i32,
+                hash: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<i32> {
+                let row = $version::ActiveModel {
+                    $fk: Set(parent_id),
+                    version: Set(version),
+                    content_hash: Set(hash.to_string()),
+                    title_zh: Set(self.title.zh.clone()),
+                    title_en: Set(self.title.en.clone()),
+                    definition: Set(self.to_json()),
+                    created_at: Set(now),
+                    ..Default::default()
+                };
+                Ok(row.insert(db).await?.id)
+            }
         }
     };
-    let latest = training_module_version::Entity::find()
-        .filter(training_module_version::Column::ModuleId.eq(parent.id))
-        .order_by_desc(training_module_version::Column::Version)
-        .one(db)
-        .await?;
-    let hash = m.content_hash();
-    if latest.as_ref().is_some_and(|v| v.content_hash == hash) {
-        return Ok(None);
-    }
-    let version = latest.map_or(1, |v| v.version + 1);
-    let row = training_module_version::ActiveModel {
-        module_id: Set(parent.id),
-        version: Set(version),
-        content_hash: Set(hash.clone()),
-        title_zh: Set(m.title.zh.clone()),
-        title_en: Set(m.title.en.clone()),
-        definition: Set(m.to_json()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    audit::record(
-        db,
-        None,
-        "import",
-        "training_module_version",
-        row.id,
-        None,
-        Some(json!({ "module": m.key, "version": version, "hash": hash })),
-    )
-    .await?;
-    Ok(Some(version))
 }
+
+versioned_in!(
+    Checklist,
+    "checklist",
+    checklist,
+    checklist_version,
+    checklist_id,
+    ChecklistId
+);
+versioned_in!(
+    Module,
+    "module",
+    training_module,
+    training_module_version,
+    module_id,
+    ModuleId
+);
 
 /// A stored checklist version with its parsed definition.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
-//! Shared by the reliability tests: the `decorum serve` process they start, kill and
-//! restart, the simulated tablets, and the check that every acknowledged spot-check is
-//! stored exactly once.
+//! Shared by the reliability tests: the database they prepare before any server starts,
+//! the `decorum serve` process they start, kill and restart, the simulated tablets, and
+//! the check that every acknowledged spot-check is stored exactly once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -10,6 +10,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use decorum::config::Config;
+use decorum::domain::form::to_fields;
+use decorum::domain::scoring::{Context, Gender, Subject};
+use decorum::{db, library_files, store};
 use entity::{audit_log, inspection, inspection_response};
 use reqwest::Client;
 use sea_orm::{
@@ -357,5 +361,64 @@ impl Verdict {
             self.strays.len(),
             &self.strays[..self.strays.len().min(10)]
         );
+    }
+}
+
+/// A whole number from the environment, for the knobs that size a run.
+pub fn env_number(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+/// The default SQLite database under `dir/data`.
+pub fn sqlite_config(dir: &Path) -> Config {
+    Config::new(None, dir.join("data"), super::repo_path("checklists"))
+}
+
+/// The PostgreSQL database at `url`, with the data directory under `dir/data`.
+pub fn postgres_config(dir: &Path, url: &str) -> Config {
+    Config::new(
+        Some(url.to_string()),
+        dir.join("data"),
+        super::repo_path("checklists"),
+    )
+}
+
+/// What a tablet needs to submit a perfect lobby spot-check of staff A at site A.
+pub struct Fixture {
+    pub form: SpotCheckForm,
+    /// Responses one stored spot-check has (one per applicable item).
+    pub expected_responses: usize,
+}
+
+/// Migrate, import the library and seed the people, before any server starts.
+pub async fn prepare(config: &Config) -> Fixture {
+    let db = db::connect(config).await.expect("connect");
+    db::migrate(&db).await.expect("migrate");
+    let library = library_files::load(&config.checklists_dir).expect("the library lints clean");
+    store::library::import(&db, &library).await.expect("import");
+    let fixture = seed(&db).await;
+    db.close().await.expect("close");
+    fixture
+}
+
+async fn seed(db: &DatabaseConnection) -> Fixture {
+    let world = super::seed_world(db).await;
+    let lobby = super::lobby(db).await;
+    let subject = Subject {
+        gender: Some(Gender::Female),
+        position: Some("lobby-concierge".into()),
+    };
+    let answers = super::perfect_answers(&lobby.checklist, &subject, &Context::new());
+    let mut fields = vec![
+        ("version".to_string(), lobby.version_id.to_string()),
+        ("site".into(), world.site_a.to_string()),
+        ("subject".into(), world.staff_a.to_string()),
+        ("shift_date".into(), super::recent_shift_date()),
+        ("shift_period".into(), "afternoon".into()),
+    ];
+    fields.extend(to_fields(&answers, &BTreeMap::new(), &Context::new()));
+    Fixture {
+        form: SpotCheckForm { fields },
+        expected_responses: answers.len(),
     }
 }

@@ -1,0 +1,319 @@
+//! A checklist file: its head, its context fields and its items (each kind's own fields
+//! are checked in `item_kinds`, an item's `when` in `conditions`).
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::parser::{KeyStyle, Parser, toml_number};
+use super::raw::{RawChecklistFile, RawContext, RawItem, RawText};
+use super::references::Namespace;
+use crate::domain::checklist::*;
+
+impl Parser<'_> {
+    pub(super) fn checklist(&mut self, raw: RawChecklistFile) -> Option<Checklist> {
+        let errors_before = self.out.len();
+        let head = raw.checklist;
+        self.define(Namespace::Checklist, &head.key);
+        let key = self.key(&head.key, "checklist", KeyStyle::Kebab);
+        let title = self.text(head.title, "checklist title");
+        let description = head
+            .description
+            .map(|d| self.text(d, "checklist description"));
+        let positions = self.references(Namespace::Position, head.positions, "`positions`", true);
+        let pass_mark = self.percent(&head.pass_mark, "`pass_mark`");
+        if head.source.get_ref().trim().is_empty() {
+            self.error(
+                &head.source.span(),
+                "`source` is empty: name the part of the standard this checklist checks",
+            );
+        }
+        let context = self.context_fields(raw.context);
+
+        if raw.section.is_empty() {
+            self.error(
+                &head.key.span(),
+                format!("checklist `{key}` has no [[section]]"),
+            );
+        }
+        let mut section_keys = BTreeSet::new();
+        let mut item_keys = BTreeSet::new();
+        let mut sections = Vec::new();
+        for raw_section in raw.section {
+            let section_key = self.key(&raw_section.key, "section", KeyStyle::Kebab);
+            if !section_keys.insert(section_key.clone()) {
+                self.error(
+                    &raw_section.key.span(),
+                    format!("duplicate section key `{section_key}`"),
+                );
+            }
+            let title = self.text(raw_section.title, "section title");
+            if raw_section.item.is_empty() {
+                self.error(
+                    &raw_section.key.span(),
+                    format!("section `{section_key}` has no [[section.item]]"),
+                );
+            }
+            let mut items = Vec::new();
+            for raw_item in raw_section.item {
+                if !item_keys.insert(raw_item.key.get_ref().clone()) {
+                    self.error(
+                        &raw_item.key.span(),
+                        format!(
+                            "duplicate item key `{}` in checklist `{key}`",
+                            raw_item.key.get_ref()
+                        ),
+                    );
+                }
+                if let Some(item) = self.item(raw_item, &context) {
+                    items.push(item);
+                }
+            }
+            sections.push(Section {
+                key: section_key,
+                title,
+                items,
+            });
+        }
+        (self.out.len() == errors_before).then_some(Checklist {
+            key,
+            title,
+            description,
+            positions,
+            pass_mark,
+            source: head.source.into_inner(),
+            context,
+            sections,
+        })
+    }
+
+    fn context_fields(&mut self, raw: Vec<RawContext>) -> Vec<ContextField> {
+        let mut seen = BTreeSet::new();
+        let mut fields = Vec::new();
+        for field in raw {
+            let key = self.key(&field.key, "context", KeyStyle::Snake);
+            if !seen.insert(key.clone()) {
+                self.error(&field.key.span(), format!("duplicate context key `{key}`"));
+            }
+            let label = self.text(field.label, "context label");
+            let kind = match field.kind.get_ref().as_str() {
+                "choice" => {
+                    if field.min.is_some() || field.max.is_some() {
+                        self.error(
+                            &field.key.span(),
+                            "a `choice` context takes `options`, not `min`/`max`",
+                        );
+                    }
+                    let Some(options) = field.options else {
+                        self.error(
+                            &field.key.span(),
+                            format!("choice context `{key}` needs `options`"),
+                        );
+                        continue;
+                    };
+                    if options.get_ref().len() < 2 {
+                        self.error(&options.span(), "a choice needs at least two options");
+                    }
+                    let mut values = BTreeSet::new();
+                    let mut list = Vec::new();
+                    for option in options.into_inner() {
+                        let value = self.key(&option.value, "option", KeyStyle::Snake);
+                        if !values.insert(value.clone()) {
+                            self.error(&option.value.span(), format!("duplicate option `{value}`"));
+                        }
+                        let label = self.text(
+                            RawText {
+                                zh: option.zh,
+                                en: option.en,
+                            },
+                            "option label",
+                        );
+                        list.push(ChoiceOption { value, label });
+                    }
+                    let default = match field.default {
+                        None => None,
+                        Some(d) => match d.get_ref().as_str() {
+                            Some(v) if values.contains(v) => Some(v.to_string()),
+                            _ => {
+                                self.error(
+                                    &d.span(),
+                                    format!("default of `{key}` must be one of its options"),
+                                );
+                                None
+                            }
+                        },
+                    };
+                    ContextKind::Choice {
+                        options: list,
+                        default,
+                    }
+                }
+                "number" => {
+                    if field.options.is_some() {
+                        self.error(
+                            &field.key.span(),
+                            "a `number` context takes `min` and `max`, not `options`",
+                        );
+                    }
+                    let (Some(min), Some(max)) = (field.min, field.max) else {
+                        self.error(
+                            &field.key.span(),
+                            format!("number context `{key}` needs both `min` and `max`"),
+                        );
+                        continue;
+                    };
+                    if min.get_ref() > max.get_ref() {
+                        self.error(
+                            &min.span(),
+                            format!(
+                                "`min` ({}) is greater than `max` ({})",
+                                min.get_ref(),
+                                max.get_ref()
+                            ),
+                        );
+                    }
+                    let default = match field.default {
+                        None => None,
+                        Some(d) => match toml_number(d.get_ref()) {
+                            Some(v) if v >= *min.get_ref() && v <= *max.get_ref() => Some(v),
+                            _ => {
+                                self.error(
+                                    &d.span(),
+                                    format!(
+                                        "default of `{key}` must be a number from {} to {}",
+                                        min.get_ref(),
+                                        max.get_ref()
+                                    ),
+                                );
+                                None
+                            }
+                        },
+                    };
+                    ContextKind::Number {
+                        min: *min.get_ref(),
+                        max: *max.get_ref(),
+                        default,
+                    }
+                }
+                other => {
+                    self.error(
+                        &field.kind.span(),
+                        format!("unknown context kind `{other}` (expected choice or number)"),
+                    );
+                    continue;
+                }
+            };
+            fields.push(ContextField { key, label, kind });
+        }
+        fields
+    }
+
+    fn item(&mut self, raw: RawItem, context: &[ContextField]) -> Option<Item> {
+        let errors_before = self.out.len();
+        let key = self.key(&raw.key, "item", KeyStyle::Kebab);
+        let clause_span = raw.clause.span();
+        let site = self.site(clause_span.start);
+        self.refs
+            .used
+            .push((Namespace::Clause, raw.clause.get_ref().clone(), site));
+        self.refs.traced.insert(raw.clause.get_ref().clone());
+        let text = self.text(raw.text, "item text");
+        let guidance = self.text(raw.guidance, "item guidance");
+        let weight = match raw.weight {
+            None => 1.0,
+            Some(w) => {
+                let v = *w.get_ref();
+                if !(v > 0.0 && v <= 100.0) {
+                    self.error(
+                        &w.span(),
+                        format!("`weight` must be greater than 0 and at most 100, not {v}"),
+                    );
+                }
+                v
+            }
+        };
+        let training = self.references(Namespace::Module, raw.training, "`training`", true);
+        let when = match &raw.when {
+            None => Vec::new(),
+            Some(w) => self.conditions(w, context),
+        };
+
+        let kind_span = raw.kind.span();
+        let kind_name = raw.kind.get_ref().clone();
+        let fields: [(&str, Option<Range<usize>>); 13] = [
+            ("max", raw.max.as_ref().map(|v| v.span())),
+            ("min", raw.min.as_ref().map(|v| v.span())),
+            ("pass_at", raw.pass_at.as_ref().map(|v| v.span())),
+            ("labels", raw.labels.as_ref().map(|v| v.span())),
+            ("unit", raw.unit.as_ref().map(|v| v.span())),
+            ("target", raw.target.as_ref().map(|v| v.span())),
+            ("tolerance", raw.tolerance.as_ref().map(|v| v.span())),
+            ("range", raw.range.as_ref().map(|v| v.span())),
+            ("script", raw.script.as_ref().map(|v| v.zh.span())),
+            ("phrases", raw.phrases.as_ref().map(|v| v.span())),
+            ("steps", raw.steps.as_ref().map(|v| v.span())),
+            ("in_order", raw.in_order.as_ref().map(|v| v.span())),
+            ("limit", raw.limit.as_ref().map(|v| v.span())),
+        ];
+        let allowed: &[&str] = match kind_name.as_str() {
+            "check" => &[],
+            "scale" => &["max", "pass_at", "labels"],
+            "measure" => &["unit", "target", "tolerance", "min", "max", "range"],
+            "script" => &["script", "phrases", "pass_at"],
+            "steps" => &["steps", "in_order", "pass_at"],
+            "limit" => &["unit", "limit"],
+            other => {
+                self.error(
+                    &kind_span,
+                    format!(
+                        "unknown item kind `{other}` (expected one of: {})",
+                        ItemKind::NAMES.join(", ")
+                    ),
+                );
+                return None;
+            }
+        };
+        for (name, span) in &fields {
+            if let Some(span) = span
+                && !allowed.contains(name)
+            {
+                self.error(
+                    span,
+                    format!("`{name}` does not apply to a `{kind_name}` item"),
+                );
+            }
+        }
+
+        let kind = match kind_name.as_str() {
+            "check" => Some(ItemKind::Check),
+            "scale" => self.scale_kind(&raw.key, raw.max, raw.pass_at, raw.labels),
+            "measure" => self
+                .measure_kind(
+                    &raw.key,
+                    raw.unit,
+                    raw.target,
+                    raw.tolerance,
+                    raw.min,
+                    raw.max,
+                )
+                .and_then(|measure| self.with_input_range(&raw.key, measure, raw.range)),
+            "script" => self.script_kind(&raw.key, raw.script, raw.phrases, raw.pass_at),
+            "steps" => self.steps_kind(&raw.key, raw.steps, raw.in_order, raw.pass_at),
+            "limit" => self.limit_kind(&raw.key, raw.unit, raw.limit, context, &when),
+            _ => None,
+        };
+        let kind = kind?;
+        (self.out.len() == errors_before).then_some(Item {
+            key,
+            clause: raw.clause.into_inner(),
+            text,
+            guidance,
+            weight,
+            critical: raw.critical.unwrap_or(false),
+            required: raw.required.unwrap_or(true),
+            na: raw.na.unwrap_or(true),
+            training,
+            when,
+            kind,
+        })
+    }
+}

@@ -1,0 +1,111 @@
+//! A training module file: its pages and its quiz.
+
+use std::collections::BTreeSet;
+
+use super::parser::{KeyStyle, Parser};
+use super::raw::{RawModuleFile, RawText};
+use super::references::Namespace;
+use crate::domain::training::{Module, Page, Question, QuizOption};
+
+impl Parser<'_> {
+    pub(super) fn module(&mut self, raw: RawModuleFile) -> Option<Module> {
+        let errors_before = self.out.len();
+        let head = raw.module;
+        self.define(Namespace::Module, &head.key);
+        let key = self.key(&head.key, "module", KeyStyle::Kebab);
+        let title = self.text(head.title, "module title");
+        let summary = self.text(head.summary, "module summary");
+        let clauses = self.references(Namespace::Clause, head.clauses, "`clauses`", true);
+        let pass_mark = self.percent(&head.pass_mark, "`pass_mark`");
+        if *head.due_days.get_ref() == 0 {
+            self.error(&head.due_days.span(), "`due_days` must be at least 1");
+        }
+        if *head.due_days_critical.get_ref() == 0
+            || head.due_days_critical.get_ref() > head.due_days.get_ref()
+        {
+            self.error(
+                &head.due_days_critical.span(),
+                "`due_days_critical` must be from 1 to `due_days`",
+            );
+        }
+        if raw.page.is_empty() {
+            self.error(&head.key.span(), format!("module `{key}` has no [[page]]"));
+        }
+        let pages = raw
+            .page
+            .into_iter()
+            .map(|p| Page {
+                title: self.text(p.title, "page title"),
+                body: self.text(p.body, "page body"),
+            })
+            .collect();
+        if raw.question.is_empty() {
+            self.error(
+                &head.key.span(),
+                format!("module `{key}` has no quiz [[question]]"),
+            );
+        }
+        let mut question_keys = BTreeSet::new();
+        let mut questions = Vec::new();
+        for q in raw.question {
+            let qkey = self.key(&q.key, "question", KeyStyle::Kebab);
+            if !question_keys.insert(qkey.clone()) {
+                self.error(&q.key.span(), format!("duplicate question key `{qkey}`"));
+            }
+            let multiple = match q.kind.get_ref().as_str() {
+                "single" => false,
+                "multiple" => true,
+                other => {
+                    self.error(
+                        &q.kind.span(),
+                        format!("unknown question kind `{other}` (expected single or multiple)"),
+                    );
+                    continue;
+                }
+            };
+            let options_span = q.options.span();
+            let options: Vec<QuizOption> = q
+                .options
+                .into_inner()
+                .into_iter()
+                .map(|o| QuizOption {
+                    text: self.text(RawText { zh: o.zh, en: o.en }, "answer option"),
+                    correct: o.correct,
+                })
+                .collect();
+            let correct = options.iter().filter(|o| o.correct).count();
+            if options.len() < 2 {
+                self.error(&options_span, "a question needs at least two options");
+            } else if !multiple && correct != 1 {
+                self.error(
+                    &options_span,
+                    format!("a `single` question needs exactly one correct option, not {correct}"),
+                );
+            } else if multiple && correct == 0 {
+                self.error(
+                    &options_span,
+                    "a `multiple` question needs at least one correct option",
+                );
+            }
+            questions.push(Question {
+                key: qkey,
+                multiple,
+                text: self.text(q.text, "question"),
+                options,
+                explanation: q.explanation.map(|e| self.text(e, "explanation")),
+            });
+        }
+        (self.out.len() == errors_before).then_some(Module {
+            key,
+            title,
+            summary,
+            clauses,
+            minutes: *head.minutes.get_ref(),
+            pass_mark,
+            due_days: *head.due_days.get_ref(),
+            due_days_critical: *head.due_days_critical.get_ref(),
+            pages,
+            questions,
+        })
+    }
+}

@@ -1,0 +1,247 @@
+//! The parser of one file: its position in the file for each problem, the file kind it
+//! dispatches on, and the checks every kind shares (keys, texts, references, percents,
+//! counts). Each kind's own checks live in the module named after it.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::raw::*;
+use super::references::{Namespace, References, Site};
+use super::{Diagnostic, Library, SourceFile};
+use crate::domain::text::{Text, is_han};
+
+/// Checks one file and builds its part of the library, recording each problem.
+pub(super) struct Parser<'a> {
+    file: &'a SourceFile,
+    line_starts: Vec<usize>,
+    pub(super) out: &'a mut Vec<Diagnostic>,
+    pub(super) refs: &'a mut References,
+}
+
+/// Which characters a key may use.
+#[derive(Clone, Copy)]
+pub(super) enum KeyStyle {
+    Kebab,
+    /// Context keys may also use `_`.
+    Snake,
+}
+
+impl<'a> Parser<'a> {
+    pub(super) fn new(
+        file: &'a SourceFile,
+        out: &'a mut Vec<Diagnostic>,
+        refs: &'a mut References,
+    ) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(file.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Parser {
+            file,
+            line_starts,
+            out,
+            refs,
+        }
+    }
+
+    pub(super) fn site(&self, offset: usize) -> Site {
+        let offset = offset.min(self.file.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self
+            .file
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        Site {
+            file: self.file.path.clone(),
+            line,
+            column,
+        }
+    }
+
+    pub(super) fn error(&mut self, span: &Range<usize>, message: impl Into<String>) {
+        let diagnostic = self.site(span.start).diagnostic(message.into());
+        self.out.push(diagnostic);
+    }
+
+    pub(super) fn define(&mut self, ns: Namespace, key: &Spanned<String>) {
+        let site = self.site(key.span().start);
+        self.refs.defined.push((ns, key.get_ref().clone(), site));
+    }
+
+    fn use_key(&mut self, ns: Namespace, key: &Spanned<String>) {
+        let site = self.site(key.span().start);
+        self.refs.used.push((ns, key.get_ref().clone(), site));
+    }
+
+    pub(super) fn parse_file(&mut self, library: &mut Library) {
+        let table = match toml::from_str::<toml::Table>(&self.file.text) {
+            Ok(table) => table,
+            Err(e) => return self.serde_error(&e),
+        };
+        let text = self.file.text.as_str();
+        if table.contains_key("checklist") {
+            match toml::from_str::<RawChecklistFile>(text) {
+                Ok(raw) => {
+                    if let Some(checklist) = self.checklist(raw) {
+                        library.checklists.push(checklist);
+                    }
+                }
+                Err(e) => self.serde_error(&e),
+            }
+        } else if table.contains_key("module") {
+            match toml::from_str::<RawModuleFile>(text) {
+                Ok(raw) => {
+                    if let Some(module) = self.module(raw) {
+                        library.modules.push(module);
+                    }
+                }
+                Err(e) => self.serde_error(&e),
+            }
+        } else if table.contains_key("position") {
+            match toml::from_str::<RawPositionsFile>(text) {
+                Ok(raw) => library.positions.extend(self.positions(raw)),
+                Err(e) => self.serde_error(&e),
+            }
+        } else if table.contains_key("source") {
+            match toml::from_str::<RawStandardFile>(text) {
+                Ok(raw) => library.clauses.extend(self.standard(raw)),
+                Err(e) => self.serde_error(&e),
+            }
+        } else {
+            self.error(
+                &(0..0),
+                "not a library file: expected a [checklist], [module], [[position]] or [source] table",
+            );
+        }
+    }
+
+    fn serde_error(&mut self, e: &toml::de::Error) {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim().replace('\n', " ");
+        self.error(&span, message);
+    }
+
+    pub(super) fn key(&mut self, key: &Spanned<String>, what: &str, style: KeyStyle) -> String {
+        let k = key.get_ref();
+        let ok_char = |c: char| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '-'
+                || (c == '_' && matches!(style, KeyStyle::Snake))
+        };
+        let valid = k.len() <= 64
+            && k.starts_with(|c: char| c.is_ascii_lowercase())
+            && k.chars().all(ok_char);
+        if !valid {
+            let allowed = match style {
+                KeyStyle::Kebab => "lower-case letters, digits and -",
+                KeyStyle::Snake => "lower-case letters, digits, - and _",
+            };
+            self.error(
+                &key.span(),
+                format!("{what} key `{k}` is not valid: use {allowed}, starting with a letter, at most 64 characters"),
+            );
+        }
+        k.clone()
+    }
+
+    pub(super) fn text(&mut self, raw: RawText, what: &str) -> Text {
+        let zh = self.one_text(raw.zh, what, "zh");
+        let en = self.one_text(raw.en, what, "en");
+        Text { zh, en }
+    }
+
+    fn one_text(&mut self, value: Spanned<String>, what: &str, lang: &str) -> String {
+        let span = value.span();
+        let s = value.into_inner();
+        if s.trim().is_empty() {
+            self.error(&span, format!("{what}: the {lang} text is empty"));
+        } else if s.contains('\0') {
+            self.error(
+                &span,
+                format!("{what}: the {lang} text contains a NUL character"),
+            );
+        } else if lang == "zh" && !s.chars().any(is_han) {
+            self.error(
+                &span,
+                format!(
+                    "{what}: the zh text has no Chinese characters (is it in the wrong language?)"
+                ),
+            );
+        }
+        s.trim().to_string()
+    }
+
+    pub(super) fn texts(&mut self, list: Vec<RawText>, what: &str) -> Vec<Text> {
+        list.into_iter().map(|t| self.text(t, what)).collect()
+    }
+
+    pub(super) fn references(
+        &mut self,
+        ns: Namespace,
+        list: Spanned<Vec<Spanned<String>>>,
+        what: &str,
+        at_least_one: bool,
+    ) -> Vec<String> {
+        if at_least_one && list.get_ref().is_empty() {
+            self.error(
+                &list.span(),
+                format!("{what} must name at least one {}", ns.noun()),
+            );
+        }
+        let mut seen = BTreeSet::new();
+        let mut keys = Vec::new();
+        for key in list.into_inner() {
+            if !seen.insert(key.get_ref().clone()) {
+                self.error(
+                    &key.span(),
+                    format!("{} `{}` is listed twice", ns.noun(), key.get_ref()),
+                );
+                continue;
+            }
+            self.use_key(ns, &key);
+            keys.push(key.into_inner());
+        }
+        keys
+    }
+
+    pub(super) fn percent(&mut self, value: &Spanned<f64>, what: &str) -> f64 {
+        let v = *value.get_ref();
+        if !(0.0..=100.0).contains(&v) {
+            self.error(
+                &value.span(),
+                format!("{what} must be a percent between 0 and 100, not {v}"),
+            );
+        }
+        v
+    }
+
+    pub(super) fn count(
+        &mut self,
+        value: &Spanned<f64>,
+        what: &str,
+        lo: u32,
+        hi: u32,
+    ) -> Option<u32> {
+        let v = *value.get_ref();
+        if v.fract() != 0.0 || v < lo as f64 || v > hi as f64 {
+            self.error(
+                &value.span(),
+                format!("{what} must be a whole number from {lo} to {hi}, not {v}"),
+            );
+            return None;
+        }
+        Some(v as u32)
+    }
+}
+
+pub(super) fn toml_number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}

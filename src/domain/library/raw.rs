@@ -1,0 +1,194 @@
+//! The library's file shapes as serde reads them: every value keeps its source span, so
+//! the parser can point a problem at its `file:line:column`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawText {
+    pub(super) zh: Spanned<String>,
+    pub(super) en: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChecklistFile {
+    pub(super) checklist: RawChecklistHead,
+    #[serde(default)]
+    pub(super) context: Vec<RawContext>,
+    #[serde(default)]
+    pub(super) section: Vec<RawSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChecklistHead {
+    pub(super) key: Spanned<String>,
+    pub(super) title: RawText,
+    pub(super) description: Option<RawText>,
+    pub(super) positions: Spanned<Vec<Spanned<String>>>,
+    pub(super) pass_mark: Spanned<f64>,
+    pub(super) source: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawContext {
+    pub(super) key: Spanned<String>,
+    pub(super) label: RawText,
+    pub(super) kind: Spanned<String>,
+    pub(super) options: Option<Spanned<Vec<RawChoice>>>,
+    pub(super) min: Option<Spanned<f64>>,
+    pub(super) max: Option<Spanned<f64>>,
+    pub(super) default: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawChoice {
+    pub(super) value: Spanned<String>,
+    pub(super) zh: Spanned<String>,
+    pub(super) en: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSection {
+    pub(super) key: Spanned<String>,
+    pub(super) title: RawText,
+    #[serde(default)]
+    pub(super) item: Vec<RawItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawItem {
+    pub(super) key: Spanned<String>,
+    pub(super) clause: Spanned<String>,
+    pub(super) kind: Spanned<String>,
+    pub(super) text: RawText,
+    pub(super) guidance: RawText,
+    pub(super) weight: Option<Spanned<f64>>,
+    pub(super) critical: Option<bool>,
+    pub(super) required: Option<bool>,
+    pub(super) na: Option<bool>,
+    pub(super) training: Spanned<Vec<Spanned<String>>>,
+    pub(super) when: Option<Spanned<toml::Value>>,
+    // Kind-specific fields; which ones belong to which kind is checked by hand so the
+    // message can say so.
+    pub(super) max: Option<Spanned<f64>>,
+    pub(super) min: Option<Spanned<f64>>,
+    pub(super) pass_at: Option<Spanned<f64>>,
+    pub(super) labels: Option<Spanned<Vec<RawText>>>,
+    pub(super) unit: Option<Spanned<String>>,
+    pub(super) target: Option<Spanned<f64>>,
+    pub(super) tolerance: Option<Spanned<f64>>,
+    pub(super) range: Option<Spanned<Vec<f64>>>,
+    pub(super) script: Option<RawText>,
+    pub(super) phrases: Option<Spanned<Vec<RawText>>>,
+    pub(super) steps: Option<Spanned<Vec<RawText>>>,
+    pub(super) in_order: Option<Spanned<bool>>,
+    pub(super) limit: Option<Spanned<RawLimit>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLimit {
+    pub(super) by: Spanned<String>,
+    pub(super) base: Spanned<BTreeMap<String, f64>>,
+    pub(super) per: Option<Spanned<String>>,
+    pub(super) above: Option<f64>,
+    pub(super) extra: Option<Spanned<BTreeMap<String, f64>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawModuleFile {
+    pub(super) module: RawModuleHead,
+    #[serde(default)]
+    pub(super) page: Vec<RawPage>,
+    #[serde(default)]
+    pub(super) question: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawModuleHead {
+    pub(super) key: Spanned<String>,
+    pub(super) title: RawText,
+    pub(super) summary: RawText,
+    pub(super) clauses: Spanned<Vec<Spanned<String>>>,
+    pub(super) minutes: Spanned<u32>,
+    pub(super) pass_mark: Spanned<f64>,
+    pub(super) due_days: Spanned<u32>,
+    pub(super) due_days_critical: Spanned<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPage {
+    pub(super) title: RawText,
+    pub(super) body: RawText,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawQuestion {
+    pub(super) key: Spanned<String>,
+    pub(super) kind: Spanned<String>,
+    pub(super) text: RawText,
+    pub(super) options: Spanned<Vec<RawQuizOption>>,
+    pub(super) explanation: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawQuizOption {
+    pub(super) zh: Spanned<String>,
+    pub(super) en: Spanned<String>,
+    #[serde(default)]
+    pub(super) correct: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPositionsFile {
+    pub(super) position: Vec<RawPosition>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPosition {
+    pub(super) key: Spanned<String>,
+    pub(super) name: RawText,
+    pub(super) curriculum: Spanned<Vec<Spanned<String>>>,
+    pub(super) curriculum_due_days: Spanned<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStandardFile {
+    pub(super) source: RawSource,
+    #[serde(default)]
+    pub(super) clause: Vec<RawClause>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSource {
+    pub(super) key: Spanned<String>,
+    pub(super) title: RawText,
+    pub(super) description: Option<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawClause {
+    pub(super) id: Spanned<String>,
+    pub(super) title: Option<RawText>,
+    pub(super) text: RawText,
+    pub(super) inspect: Option<bool>,
+}
