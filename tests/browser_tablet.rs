@@ -479,9 +479,11 @@ impl Tablet {
             "//a[contains(@href, 'checklist=lobby-reception')]",
         )
         .await;
+        // The form takes taps once its script has set it up (a blank form offline, after
+        // filling in the person from the kept roster).
         self.browser
             .wait()
-            .for_element(Locator::Id("spotcheck"))
+            .for_element(Locator::Css("html[data-form-ready] #spotcheck"))
             .await
             .unwrap();
         let url = self.browser.current_url().await.unwrap();
@@ -644,12 +646,12 @@ impl Tablet {
             .browser
             .execute_async(
                 "var done = arguments[arguments.length - 1]; \
-                 var open = indexedDB.open('decorum', 1); \
+                 var open = indexedDB.open('decorum'); \
                  open.onupgradeneeded = function () { open.result.createObjectStore('outbox', { keyPath: 'id' }); }; \
                  open.onerror = function () { done(null); }; \
                  open.onsuccess = function () { \
                    var all = open.result.transaction('outbox', 'readonly').objectStore('outbox').getAll(); \
-                   all.onsuccess = function () { done(all.result.map(function (e) { return [e.id, e.state]; })); }; \
+                   all.onsuccess = function () { open.result.close(); done(all.result.map(function (e) { return [e.id, e.state]; })); }; \
                  };",
                 vec![],
             )
@@ -699,15 +701,20 @@ impl Tablet {
     /// How long the page took from the navigation's start (the tap) to its script
     /// having set up the form, by the browser's own clock.
     async fn page_ready_ms(&self) -> f64 {
-        self.browser
-            .execute(
-                "var n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd;",
-                vec![],
-            )
+        // Set by the page's script once the form is filled in and scored (a blank form
+        // waits for the kept roster), from the start of the navigation.
+        let ready = self
+            .browser
+            .wait()
+            .for_element(Locator::Css("html[data-form-ready]"))
+            .await
+            .unwrap();
+        ready
+            .attr("data-form-ready")
             .await
             .unwrap()
-            .as_f64()
-            .unwrap()
+            .and_then(|ms| ms.parse().ok())
+            .expect("a time")
     }
 
     /// The spot-checks stored as submitted, by id.
