@@ -13,17 +13,15 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
 use entity::{login_attempt, session, user, user_site};
 use maud::Markup;
-use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::error::{ApiError, AppError, AppResult};
 use super::query::Form;
 use crate::app::AppState;
-use crate::auth::verify_password;
+use crate::auth::{random_token, token_hash, verify_password};
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};
 use crate::views;
@@ -41,14 +39,6 @@ const MAX_ADDRESS_FAILURES: u64 = 20;
 const THROTTLE_MINUTES: i64 = 15;
 /// Password checks running at once, per app instance.
 static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
-
-pub fn random_token() -> String {
-    hex::encode(rand::rng().random::<[u8; 32]>())
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Compare secrets without leaking where they differ.
 fn same_secret(a: &str, b: &str) -> bool {
