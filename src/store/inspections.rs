@@ -16,11 +16,13 @@ use uuid::Uuid;
 use super::library::StoredChecklist;
 use super::stats::{Tally, stored_results};
 use super::{StoreError, StoreResult, audit};
+use crate::domain::clock;
 use crate::domain::scoring::{Answers, Context, Outcome};
 use crate::domain::training::Module;
 
 pub use super::submit::{Submission, Submitted, submit};
 
+// For web/spotchecks.rs until it checks the period with `domain::clock::check_period`.
 pub use crate::domain::clock::PERIODS;
 
 pub(super) fn version_conflict(existing: &inspection::Model, version_id: i32) -> String {
@@ -90,12 +92,7 @@ pub async fn save_draft(
     version: &StoredChecklist,
     draft: Draft,
 ) -> StoreResult<inspection::Model> {
-    if !PERIODS.contains(&draft.shift_period.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "unknown shift period `{}`",
-            draft.shift_period
-        )));
-    }
+    clock::check_period(&draft.shift_period).map_err(StoreError::Invalid)?;
     let now = Utc::now();
     let txn = crate::store::begin_write(db).await?;
     let existing = inspection::Entity::find_by_id(draft.id).one(&txn).await?;

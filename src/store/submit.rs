@@ -27,7 +27,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::inspections::{PERIODS, outcome_name, photo_type, version_conflict};
+use super::inspections::{outcome_name, photo_type, version_conflict};
 use super::library::StoredChecklist;
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
@@ -110,12 +110,7 @@ pub fn prepare_scored(
     context_problems: &[Problem],
     card: Scorecard,
 ) -> StoreResult<Scored> {
-    if !PERIODS.contains(&submission.shift_period.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "unknown shift period `{}`",
-            submission.shift_period
-        )));
-    }
+    clock::check_period(&submission.shift_period).map_err(StoreError::Invalid)?;
     let problems: Vec<String> = context_problems
         .iter()
         .chain(&card.problems)
