@@ -599,7 +599,7 @@ async fn timed_get(client: &reqwest::Client, url: &str, times: usize) -> (Vec<f6
 async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate) -> (String, f64) {
     use decorum::domain::access::Scope;
     use decorum::domain::stats::Granularity;
-    use decorum::store::quality::QualityFilter;
+    use decorum::store::filter::QualityFilter;
     use decorum::store::stats as kept;
     let scope = Scope {
         user_id: 0,

@@ -199,6 +199,19 @@ pub enum Outcome {
     Failed,
 }
 
+impl Outcome {
+    /// The name a stored response records (the same as its serialized form).
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Excluded => "excluded",
+            Outcome::Unanswered => "unanswered",
+            Outcome::NotApplicable => "not_applicable",
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemResult {
     pub key: String,

@@ -19,8 +19,9 @@ use crate::domain::access::{Role, Scope};
 use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
 use crate::domain::scoring::{Answer, describe_answer};
 use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
+use crate::store::filter::QualityFilter;
 use crate::store::library::{self, StoredChecklist};
-use crate::store::quality::{self, QualityFilter};
+use crate::store::quality;
 use crate::store::stats as kept;
 use crate::store::{StoreError, StoreResult, org, training};
 

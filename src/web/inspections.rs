@@ -16,7 +16,8 @@ use crate::app::AppState;
 use crate::domain::access::Role;
 use crate::domain::clock::period_label;
 use crate::domain::scoring::{Answer, describe_answer};
-use crate::store::inspections::{self, CheckKind, ListFilter};
+use crate::store::filter::{CheckKind, ListFilter};
+use crate::store::inspections;
 use crate::store::org;
 use crate::views::inspections::{
     self as view, ListRow, ListView, ResultItem, ResultView, SectionRow, SelectOption, TrainingRow,
