@@ -240,6 +240,22 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// A person's latest submitted results, newest shift first.
+pub async fn latest_results_of(
+    db: &DatabaseConnection,
+    person: i32,
+    limit: u64,
+) -> StoreResult<Vec<inspection::Model>> {
+    use sea_orm::QuerySelect;
+    Ok(inspection::Entity::find()
+        .filter(inspection::Column::SubjectId.eq(person))
+        .filter(inspection::Column::Status.eq("submitted"))
+        .order_by_desc(inspection::Column::ShiftDate)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 /// A staff member confirms they have seen their result.
 pub async fn acknowledge(
     db: &DatabaseConnection,

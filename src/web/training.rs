@@ -9,8 +9,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
-use entity::position;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
@@ -222,9 +220,7 @@ async fn assign_form(
             (person.id, format!("{} · {site}", person.name))
         })
         .collect();
-    let positions = position::Entity::find()
-        .order_by_asc(position::Column::Key)
-        .all(&state.db)
+    let positions = org::positions(&state.db)
         .await?
         .into_iter()
         .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
@@ -327,11 +323,7 @@ async fn assign(
             Some(site) => {
                 let wanted_position = if input.target == "position" {
                     let key = input.position.clone().unwrap_or_default();
-                    match position::Entity::find()
-                        .filter(position::Column::Key.eq(&key))
-                        .one(&state.db)
-                        .await?
-                    {
+                    match org::position_by_key(&state.db, &key).await? {
                         Some(p) => Some(p.id),
                         None => {
                             errors.push(l.pick("請選擇崗位。", "Choose a position.").to_string());
