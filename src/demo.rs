@@ -208,7 +208,7 @@ pub async fn load(
         )
         .await?;
         report.people += 1;
-        if matches!(role, Role::Manager | Role::Supervisor) {
+        if role.inspects_own_sites_only() {
             for site in sites {
                 inspectors.push((site, row.id));
             }

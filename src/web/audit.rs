@@ -11,7 +11,6 @@ use super::error::{AppError, AppResult};
 use super::query::Query;
 use super::session::Viewer;
 use crate::app::AppState;
-use crate::domain::access::Role;
 use crate::store::{audit, org};
 use crate::views::audit::{self as view, AuditRow};
 
@@ -32,7 +31,7 @@ async fn list(
     viewer: Viewer,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
-    if !matches!(viewer.role(), Role::Admin | Role::Quality) {
+    if !viewer.role().reads_audit_log() {
         return Err(AppError::Forbidden);
     }
     let entity = q.entity.filter(|e| !e.trim().is_empty());

@@ -68,8 +68,8 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
             critical: a.critical,
         })
         .collect();
-    let can_assign = matches!(viewer.role(), Role::Admin | Role::Manager);
-    let sees_effect = matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager);
+    let can_assign = viewer.role().assigns_training();
+    let sees_effect = viewer.role().watches_training();
     Ok(view::team(&viewer.chrome(), &mine, &rows, can_assign, sees_effect).into_response())
 }
 
@@ -174,7 +174,7 @@ async fn quiz(
 }
 
 fn may_assign(viewer: &Viewer) -> AppResult<()> {
-    if matches!(viewer.role(), Role::Admin | Role::Manager) {
+    if viewer.role().assigns_training() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -376,7 +376,7 @@ async fn assign(
 }
 
 async fn effect(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
-    if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+    if !viewer.role().watches_training() {
         return Err(AppError::Forbidden);
     }
     let l = viewer.lang;
