@@ -32,9 +32,10 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, NaiveDate, Utc};
 use decorum::auth::Role;
 use decorum::config::Config;
+use decorum::domain::clock::PERIODS;
 use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Context, Gender, Subject};
-use decorum::store::inspections::{PERIODS, Submission};
+use decorum::store::inspections::Submission;
 use decorum::store::library::{StoredChecklist, current_checklists};
 use decorum::store::stats::ItemResult;
 use decorum::store::submit::{fresh, prepare};
@@ -598,7 +599,7 @@ async fn timed_get(client: &reqwest::Client, url: &str, times: usize) -> (Vec<f6
 async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate) -> (String, f64) {
     use decorum::domain::access::Scope;
     use decorum::domain::stats::Granularity;
-    use decorum::store::quality::QualityFilter;
+    use decorum::store::filter::QualityFilter;
     use decorum::store::stats as kept;
     let scope = Scope {
         user_id: 0,

@@ -16,10 +16,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Role;
+use crate::domain::clock::PERIODS;
 use crate::domain::clock::Tz;
 use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_context};
 use crate::domain::{Checklist, ContextKind, ItemKind, Value};
-use crate::store::inspections::{self, PERIODS, Submission};
+use crate::store::inspections::{self, Submission};
 use crate::store::library::{self, StoredChecklist, current_checklists};
 use crate::store::users::{self, NewUser};
 use crate::store::{StoreError, StoreResult};
@@ -207,7 +208,7 @@ pub async fn load(
         )
         .await?;
         report.people += 1;
-        if matches!(role, Role::Manager | Role::Supervisor) {
+        if role.inspects_own_sites_only() {
             for site in sites {
                 inspectors.push((site, row.id));
             }

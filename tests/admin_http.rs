@@ -820,3 +820,68 @@ async fn a_session_carries_every_site_and_ends_on_expiry_or_deactivation() {
         assert_eq!(status, 303, "{backend:?}: a deactivated person's session");
     }
 }
+
+/// Nothing else deletes a session that was never signed out of: signing in prunes the
+/// expired ones, and leaves the live ones be.
+#[tokio::test]
+async fn signing_in_prunes_expired_sessions() {
+    use entity::session;
+
+    for backend in BACKENDS {
+        let Some((app, _)) = admin_app(backend, "session_prune").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let (first, _) = app.sign_in("admin@t.test").await;
+        let (second, _) = app.sign_in("admin@t.test").await;
+        assert_eq!(
+            session::Entity::find().count(db).await.unwrap(),
+            2,
+            "{backend:?}"
+        );
+        // The first session expires; the second stays live.
+        let expired = session::Entity::find()
+            .order_by_asc(session::Column::CreatedAt)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::ExpiresAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)),
+            )
+            .filter(session::Column::Id.eq(&expired.id))
+            .exec(db)
+            .await
+            .unwrap();
+        let before = session::Entity::find().count(db).await.unwrap();
+        assert_eq!(
+            before, 2,
+            "{backend:?}: an expired row stays until someone signs in"
+        );
+        let _third = app.sign_in("admin@t.test").await;
+        assert!(
+            session::Entity::find_by_id(expired.id.clone())
+                .one(db)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend:?}: the expired session row is gone"
+        );
+        assert_eq!(
+            session::Entity::find().count(db).await.unwrap(),
+            2,
+            "{backend:?}: the live session and the new one remain"
+        );
+        // Whichever of the two clients held the live session still gets in.
+        let mut live = 0;
+        for client in [&first, &second] {
+            let (status, _) = get(client, &app, "/audit").await;
+            if status == 200 {
+                live += 1;
+            }
+        }
+        assert_eq!(live, 1, "{backend:?}");
+    }
+}

@@ -507,8 +507,8 @@ fn assert_site_rollup(
 async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
     use decorum::domain::scoring::{Context, Gender, Subject};
     use decorum::domain::stats::{Granularity, summary};
+    use decorum::store::filter::QualityFilter;
     use decorum::store::inspections::{Submission, submit, void};
-    use decorum::store::quality::QualityFilter;
     use decorum::store::stats::{rebuild, roll_windows, samples};
 
     for backend in BACKENDS {
@@ -646,8 +646,8 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
     use decorum::auth::Role;
     use decorum::domain::access::Scope;
     use decorum::domain::stats::{Granularity, by_group, calibration, not_covered, summary, trend};
+    use decorum::store::filter::QualityFilter;
     use decorum::store::org::roster;
-    use decorum::store::quality::QualityFilter;
     use decorum::store::stats::{
         PersonRows, calibration_samples, lowest_staff, not_checked_recently, period_samples,
         recent, roll_windows, samples, site_rows, window_for,

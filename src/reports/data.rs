@@ -16,15 +16,14 @@ use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCo
 use super::staff::{StaffInspection, StaffReport, TrainingLine};
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};
-use crate::domain::clock::{Tz, format_local, local_date, zone_or};
-use crate::domain::scoring::Answer;
+use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
+use crate::domain::scoring::{Answer, describe_answer};
 use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
+use crate::store::filter::QualityFilter;
 use crate::store::library::{self, StoredChecklist};
-use crate::store::quality::{self, QualityFilter};
+use crate::store::quality;
 use crate::store::stats as kept;
 use crate::store::{StoreError, StoreResult, org, training};
-use crate::views::spotcheck::period_label;
-use crate::web::inspections::describe_answer;
 
 /// How many days before the end of a period a staff member must have been spot-checked
 /// in to count as covered.

@@ -313,3 +313,15 @@ pub async fn checklist_version<C: ConnectionTrait>(
         .ok_or_else(|| StoreError::NotFound(format!("checklist version {version_id}")))?;
     parse_version(row)
 }
+
+/// Every version id of a checklist.
+pub async fn version_ids(db: &DatabaseConnection, key: &str) -> StoreResult<Vec<i32>> {
+    Ok(checklist_version::Entity::find()
+        .select_only()
+        .column(checklist_version::Column::Id)
+        .inner_join(checklist::Entity)
+        .filter(checklist::Column::Key.eq(key))
+        .into_tuple()
+        .all(db)
+        .await?)
+}

@@ -1,4 +1,5 @@
-//! Sites and people as the web pages need them: what a person may see, who works where.
+//! Sites, people and positions as the web pages need them: what a person may see, who
+//! works where.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::StoreResult;
-use crate::domain::access::Scope;
+use crate::domain::access::{Role, Scope};
 use crate::domain::clock;
 
 /// Active sites the person may see, by name.
@@ -129,6 +130,48 @@ pub async fn name_in_view<C: ConnectionTrait>(
         );
     }
     Ok(query.one(db).await?.map(|u| u.name))
+}
+
+/// What a person may see and do: their role and the sites they belong to. `None` for a
+/// role this build does not know (such a person cannot sign in or use a token).
+pub async fn scope_of<C: ConnectionTrait>(
+    db: &C,
+    person: &user::Model,
+) -> StoreResult<Option<Scope>> {
+    let Some(role) = Role::parse(&person.role) else {
+        return Ok(None);
+    };
+    let sites: Vec<i32> = user_site::Entity::find()
+        .select_only()
+        .column(user_site::Column::SiteId)
+        .filter(user_site::Column::UserId.eq(person.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Some(Scope {
+        user_id: person.id,
+        role,
+        sites,
+    }))
+}
+
+/// Every position, by key.
+pub async fn positions<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<position::Model>> {
+    Ok(position::Entity::find()
+        .order_by_asc(position::Column::Key)
+        .all(db)
+        .await?)
+}
+
+/// The position with this key, if there is one.
+pub async fn position_by_key<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> StoreResult<Option<position::Model>> {
+    Ok(position::Entity::find()
+        .filter(position::Column::Key.eq(key))
+        .one(db)
+        .await?)
 }
 
 pub async fn position_of<C: ConnectionTrait>(

@@ -27,7 +27,6 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::inspections::{PERIODS, outcome_name, photo_type, version_conflict};
 use super::library::StoredChecklist;
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
@@ -36,6 +35,28 @@ use crate::domain::scoring::{
     Answers, Context, Outcome, Problem, Scorecard, Subject, resolve_context, score,
 };
 use crate::domain::training::Module;
+
+pub(super) fn version_conflict(existing: &inspection::Model, version_id: i32) -> String {
+    format!(
+        "this spot-check was started on another version of the checklist (version id {}, not {version_id}); reload it to continue on the version it started on",
+        existing.checklist_version_id
+    )
+}
+
+/// Only the inspector who started a draft saves or submits it: a row's inspector is
+/// never rewritten.
+pub(super) fn not_their_draft() -> StoreError {
+    StoreError::Forbidden("this spot-check was started by another inspector".into())
+}
+
+/// The MIME type of a stored photo, from the extension we gave it.
+pub fn photo_type(file: &str) -> &'static str {
+    match file.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Submission {
@@ -110,12 +131,7 @@ pub fn prepare_scored(
     context_problems: &[Problem],
     card: Scorecard,
 ) -> StoreResult<Scored> {
-    if !PERIODS.contains(&submission.shift_period.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "unknown shift period `{}`",
-            submission.shift_period
-        )));
-    }
+    clock::check_period(&submission.shift_period).map_err(StoreError::Invalid)?;
     let problems: Vec<String> = context_problems
         .iter()
         .chain(&card.problems)
@@ -270,9 +286,7 @@ async fn write(
             first_of.insert(s.id, n);
             match existing.remove(&s.id) {
                 Some(row) if row.status != "draft" => Plan::Known(Box::new(row)),
-                Some(row) if row.inspector_id != s.inspector_id => {
-                    Plan::Refused(super::inspections::not_their_draft())
-                }
+                Some(row) if row.inspector_id != s.inspector_id => Plan::Refused(not_their_draft()),
                 Some(row) if row.checklist_version_id != scored.version_id => Plan::Refused(
                     StoreError::Conflict(version_conflict(&row, scored.version_id)),
                 ),
@@ -474,7 +488,7 @@ impl Scored {
             if result.outcome == Outcome::Excluded {
                 continue;
             }
-            let outcome = outcome_name(result.outcome);
+            let outcome = result.outcome.name();
             results.extend(ItemResult::of(
                 &result.key,
                 outcome,

@@ -358,6 +358,20 @@ pub async fn for_person(
     with_modules(db, rows).await
 }
 
+/// A person's assignments not yet completed, soonest due first, with their module rows.
+pub async fn not_completed(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> StoreResult<Vec<(training_assignment::Model, Option<training_module::Model>)>> {
+    Ok(training_assignment::Entity::find()
+        .filter(training_assignment::Column::UserId.eq(user_id))
+        .filter(training_assignment::Column::Status.ne("completed"))
+        .order_by_asc(training_assignment::Column::DueDate)
+        .find_also_related(training_module::Entity)
+        .all(db)
+        .await?)
+}
+
 async fn with_modules(
     db: &DatabaseConnection,
     rows: Vec<training_assignment::Model>,

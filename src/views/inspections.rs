@@ -4,9 +4,9 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::layout::{page, percent};
-use super::spotcheck::period_label;
 use super::{Chrome, urlencode};
 use crate::domain::Lang;
+use crate::domain::clock::period_label;
 
 pub fn pass_badge(l: Lang, status: &str, passed: Option<bool>, critical: bool) -> Markup {
     html! {

@@ -13,7 +13,7 @@ use crate::domain::stats::{
     Calibration, Granularity, GroupFigure, PChart, ParetoBar, PeriodFigure, Summary,
     last_twelve_months, last_twelve_weeks,
 };
-use crate::store::quality::QualityFilter;
+use crate::store::filter::QualityFilter;
 
 pub struct FilterOptions {
     pub sites: Vec<(i32, String)>,

@@ -14,9 +14,10 @@ use super::query::{Form, Query, nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::domain::scoring::Answer;
-use crate::domain::{ItemKind, Lang};
-use crate::store::inspections::{self, CheckKind, ListFilter};
+use crate::domain::clock::period_label;
+use crate::domain::scoring::{Answer, describe_answer};
+use crate::store::filter::{CheckKind, ListFilter};
+use crate::store::inspections;
 use crate::store::org;
 use crate::views::inspections::{
     self as view, ListRow, ListView, ResultItem, ResultView, SectionRow, SelectOption, TrainingRow,
@@ -143,7 +144,7 @@ async fn list(
             .map(|r| ListRow {
                 id: r.id,
                 date: r.shift_date.to_string(),
-                period: crate::views::spotcheck::period_label(l, &r.shift_period).to_string(),
+                period: period_label(l, &r.shift_period).to_string(),
                 site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
                 subject: names.get(&r.subject_id).cloned().unwrap_or_default(),
                 inspector: names.get(&r.inspector_id).cloned().unwrap_or_default(),
@@ -209,31 +210,6 @@ async fn filter_people(
         .map(option)
         .collect();
     Ok((staff, inspectors))
-}
-
-pub fn describe_answer(l: Lang, kind: &ItemKind, answer: &Answer) -> String {
-    match (kind, answer) {
-        (_, Answer::Pass) => l.pick("合格", "pass").into(),
-        (_, Answer::Fail) => l.pick("不合格", "fail").into(),
-        (_, Answer::Na) => l.pick("不適用", "n/a").into(),
-        (ItemKind::Scale { max, .. }, Answer::Scale(v)) => format!("{v} / {max}"),
-        (ItemKind::Measure { unit, .. }, Answer::Measure(v)) => format!("{v} {unit}"),
-        (ItemKind::Limit { unit, .. }, Answer::Amount(v)) => format!("{v} {unit}"),
-        (ItemKind::Script { phrases, .. }, Answer::Heard(h)) => {
-            format!("{} {}/{}", l.pick("說了", "said"), h.len(), phrases.len())
-        }
-        (ItemKind::Steps { steps, .. }, Answer::Done(d)) => {
-            let order: Vec<String> = d.iter().map(|i| (i + 1).to_string()).collect();
-            format!(
-                "{} {}/{} ({})",
-                l.pick("做了", "done"),
-                d.len(),
-                steps.len(),
-                order.join("→")
-            )
-        }
-        (_, other) => format!("{other:?}"),
-    }
 }
 
 async fn result(

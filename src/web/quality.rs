@@ -19,7 +19,7 @@ use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
-use crate::store::quality::QualityFilter;
+use crate::store::filter::QualityFilter;
 use crate::store::stats::{self as kept, PersonRows};
 use crate::store::{StoreResult, org};
 use crate::views::quality::{self as view, Dashboard, FilterOptions};

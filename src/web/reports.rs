@@ -16,7 +16,6 @@ use super::query::{Query, nonempty, optional_date};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::Lang;
-use crate::domain::access::Role;
 use crate::reports::{self, data};
 
 pub fn routes() -> Router<AppState> {
@@ -142,7 +141,7 @@ async fn site_pdf(
     viewer: Viewer,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+    if !viewer.role().sees_reports() {
         return Err(AppError::Forbidden);
     }
     // An id or a code. One that names no site is refused exactly like a site that is

@@ -9,8 +9,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
-use entity::position;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
@@ -70,8 +68,8 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
             critical: a.critical,
         })
         .collect();
-    let can_assign = matches!(viewer.role(), Role::Admin | Role::Manager);
-    let sees_effect = matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager);
+    let can_assign = viewer.role().assigns_training();
+    let sees_effect = viewer.role().watches_training();
     Ok(view::team(&viewer.chrome(), &mine, &rows, can_assign, sees_effect).into_response())
 }
 
@@ -176,7 +174,7 @@ async fn quiz(
 }
 
 fn may_assign(viewer: &Viewer) -> AppResult<()> {
-    if matches!(viewer.role(), Role::Admin | Role::Manager) {
+    if viewer.role().assigns_training() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -222,9 +220,7 @@ async fn assign_form(
             (person.id, format!("{} · {site}", person.name))
         })
         .collect();
-    let positions = position::Entity::find()
-        .order_by_asc(position::Column::Key)
-        .all(&state.db)
+    let positions = org::positions(&state.db)
         .await?
         .into_iter()
         .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
@@ -327,11 +323,7 @@ async fn assign(
             Some(site) => {
                 let wanted_position = if input.target == "position" {
                     let key = input.position.clone().unwrap_or_default();
-                    match position::Entity::find()
-                        .filter(position::Column::Key.eq(&key))
-                        .one(&state.db)
-                        .await?
-                    {
+                    match org::position_by_key(&state.db, &key).await? {
                         Some(p) => Some(p.id),
                         None => {
                             errors.push(l.pick("請選擇崗位。", "Choose a position.").to_string());
@@ -384,7 +376,7 @@ async fn assign(
 }
 
 async fn effect(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
-    if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+    if !viewer.role().watches_training() {
         return Err(AppError::Forbidden);
     }
     let l = viewer.lang;
