@@ -25,7 +25,6 @@ pub use super::submit::{Submission, Submitted, photo_type, submit};
 use super::submit::{not_their_draft, version_conflict};
 
 // For web/spotchecks.rs until it checks the period with `domain::clock::check_period`.
-pub use crate::domain::clock::PERIODS;
 
 /// The in-progress state of a draft, kept as JSON on the inspection row.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -63,6 +62,24 @@ pub struct Draft {
     pub notes: BTreeMap<String, String>,
     pub recheck_of: Option<Uuid>,
     pub recheck: Option<i32>,
+}
+
+/// A spot-check by its id, in any state.
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<Option<inspection::Model>> {
+    Ok(inspection::Entity::find_by_id(id).one(db).await?)
+}
+
+/// An inspector's drafts, the most recently touched first.
+pub async fn drafts_of<C: ConnectionTrait>(
+    db: &C,
+    inspector_id: i32,
+) -> StoreResult<Vec<inspection::Model>> {
+    Ok(inspection::Entity::find()
+        .filter(inspection::Column::InspectorId.eq(inspector_id))
+        .filter(inspection::Column::Status.eq("draft"))
+        .order_by_desc(inspection::Column::UpdatedAt)
+        .all(db)
+        .await?)
 }
 
 /// Save a spot-check in progress. A draft stays on the checklist version it started on,

@@ -13,6 +13,14 @@ use super::StoreResult;
 use crate::domain::access::{Role, Scope};
 use crate::domain::clock;
 
+/// A site that is open for inspections (active), by id.
+pub async fn active_site<C: ConnectionTrait>(db: &C, id: i32) -> StoreResult<Option<site::Model>> {
+    Ok(site::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|s| s.active))
+}
+
 /// Active sites the person may see, by name.
 pub async fn visible_sites<C: ConnectionTrait>(
     db: &C,

@@ -459,6 +459,17 @@ pub async fn open_rechecks(
     Ok(query.order_by_asc(recheck::Column::DueDate).all(db).await?)
 }
 
+/// An open re-check by id (`None` once done, or never).
+pub async fn open_recheck<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+) -> StoreResult<Option<recheck::Model>> {
+    Ok(recheck::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| r.status == "open"))
+}
+
 pub fn recheck_items(row: &recheck::Model) -> Vec<String> {
     serde_json::from_value(row.items.clone()).unwrap_or_default()
 }

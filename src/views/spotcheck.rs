@@ -14,7 +14,7 @@ use crate::domain::scoring::{Context, Outcome, Scorecard};
 use crate::domain::{Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
 
 // Re-exported for web/spotchecks.rs until it names the domain's function itself.
-pub use crate::domain::clock::period_label;
+use crate::domain::clock::period_label;
 
 fn t(lang: Lang, text: &Text) -> &str {
     text.get(lang)

@@ -11,7 +11,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use entity::{inspection, position, recheck, site, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -19,7 +18,7 @@ use super::error::{ApiError, ApiResult, AppError, AppResult};
 use super::query::{Form, Query, optional_id};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
-use crate::domain::access::Role;
+use crate::domain::clock::{check_period, period_label};
 use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{
     Problem, Scorecard, Subject, applies, missing_attributes, resolve_context, score,
@@ -83,10 +82,8 @@ async fn inspectable_site(
     if !viewer.scope.can_inspect_at(site_id) {
         return Err(AppError::Forbidden);
     }
-    site::Entity::find_by_id(site_id)
-        .one(&state.db)
+    org::active_site(&state.db, site_id)
         .await?
-        .filter(|s| s.active)
         .ok_or(AppError::Forbidden)
 }
 
@@ -298,7 +295,7 @@ async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
     let today = state.viewer_clock(&viewer.scope).await?.today();
     let rechecks = training::open_rechecks(&state.db, &viewer.scope).await?;
     let mut ids: Vec<i32> = rechecks.iter().map(|r| r.subject_id).collect();
-    let overdue = if matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+    let overdue = if viewer.role().watches_training() {
         Some(training::overdue(&state.db, &viewer.scope, today).await?)
     } else {
         None
@@ -334,12 +331,7 @@ async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
 }
 
 async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink>> {
-    let rows = inspection::Entity::find()
-        .filter(inspection::Column::InspectorId.eq(viewer.user.id))
-        .filter(inspection::Column::Status.eq("draft"))
-        .order_by_desc(inspection::Column::UpdatedAt)
-        .all(&state.db)
-        .await?;
+    let rows = inspections::drafts_of(&state.db, viewer.user.id).await?;
     let names = org::names(&state.db, rows.iter().map(|r| r.subject_id).collect()).await?;
     let mut links = Vec::new();
     for row in rows {
@@ -351,7 +343,7 @@ async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink
             when: format!(
                 "{} {}",
                 row.shift_date,
-                view::period_label(viewer.lang, &row.shift_period)
+                period_label(viewer.lang, &row.shift_period)
             ),
         });
     }
@@ -393,13 +385,10 @@ async fn recheck_target(
     viewer: &Viewer,
     recheck_id: i32,
 ) -> AppResult<(Target, recheck::Model)> {
-    let row = recheck::Entity::find_by_id(recheck_id)
-        .one(&state.db)
+    let row = training::open_recheck(&state.db, recheck_id)
         .await?
-        .filter(|r| r.status == "open")
         .ok_or(AppError::Forbidden)?;
-    let original = inspection::Entity::find_by_id(row.inspection_id)
-        .one(&state.db)
+    let original = inspections::find(&state.db, row.inspection_id)
         .await?
         .ok_or(AppError::Forbidden)?;
     let mut version = state
@@ -426,7 +415,7 @@ async fn existing(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<Option<inspection::Model>> {
-    let Some(row) = inspection::Entity::find_by_id(id).one(&state.db).await? else {
+    let Some(row) = inspections::find(&state.db, id).await? else {
         return Ok(None);
     };
     // A draft is its inspector's work in progress: nobody else, an admin neither, may
@@ -741,11 +730,7 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
     let shift_date_raw = get("shift_date").unwrap_or_default();
     let shift_date = super::query::date(&shift_date_raw).map_err(|e| AppError::Invalid(vec![e]))?;
     let shift_period = get("shift_period").unwrap_or_default();
-    if !inspections::PERIODS.contains(&shift_period.as_str()) {
-        return Err(AppError::Invalid(vec![format!(
-            "`{shift_period}` is not a shift (morning, afternoon, evening or night)"
-        )]));
-    }
+    check_period(&shift_period).map_err(|e| AppError::Invalid(vec![e]))?;
     Ok(Posted {
         csrf: get("_csrf"),
         recheck: optional_id(get("recheck").as_deref(), "re-check")?,
