@@ -20,6 +20,14 @@ impl Lang {
         }
     }
 
+    /// The language's BCP 47 tag, as message catalogs and the library's texts key it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-Hant",
+            Lang::En => "en",
+        }
+    }
+
     /// Pick the text for this language: `lang.pick("開始", "Start")`.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
