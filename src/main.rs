@@ -458,6 +458,7 @@ async fn report(
 ) -> anyhow::Result<()> {
     use decorum::domain::access::Scope;
     use decorum::reports::{self, data};
+    use decorum::store::{library, reports as reads};
 
     // The command line has no site of its own: the configured zone's today.
     let today = config.default_clock().today();
@@ -466,8 +467,11 @@ async fn report(
         match command {
             ReportCommand::Inspection { id, out } => {
                 let lang = out.lang;
+                let row = reads::inspection_row(db, id).await?;
+                let version = library::checklist_version(db, row.checklist_version_id).await?;
+                let record = reads::report_view(db, row, version).await?;
                 let report =
-                    data::inspection(db, &config.data_dir, id, lang, config.time_zone).await?;
+                    data::inspection(&record, &config.data_dir, lang, config.time_zone).await;
                 (
                     format!("spot-check {id}"),
                     out,
@@ -481,7 +485,7 @@ async fn report(
             } => {
                 let (from, to) = period(&p)?;
                 let lang = out.lang;
-                let who = data::find_person(db, &person).await?;
+                let who = reads::find_person(db, &person).await?;
                 // The command line sees every site.
                 let report = data::staff(db, who.id, None, from, to, today, lang).await?;
                 (
@@ -498,7 +502,7 @@ async fn report(
                 let (from, to) = period(&p)?;
                 let lang = out.lang;
                 let site = match site {
-                    Some(code) => Some(data::find_site(db, &code).await?),
+                    Some(code) => Some(reads::find_site(db, &code).await?),
                     None => None,
                 };
                 // The command line sees every site.

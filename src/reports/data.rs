@@ -7,20 +7,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use entity::{inspection, inspection_response, site, training_assignment, user, user_site};
+use entity::{inspection, training_assignment, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo, SectionScore};
+use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
 use super::staff::{StaffInspection, StaffReport, TrainingLine};
 use crate::domain::Lang;
-use crate::domain::access::{Role, Scope};
+use crate::domain::access::Scope;
 use crate::domain::clock::{Tz, format_local, local_date, zone_or};
-use crate::domain::scoring::Answer;
+use crate::domain::record::InspectionRecord;
 use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
 use crate::store::library::{self, StoredChecklist};
 use crate::store::quality::{self, QualityFilter};
+use crate::store::reports::sites_of;
 use crate::store::stats as kept;
 use crate::store::{StoreError, StoreResult, org, training};
 use crate::views::spotcheck::period_label;
@@ -97,185 +98,81 @@ async fn read_photo(data_dir: &Path, inspection: Uuid, file: &str) -> Photo {
     }
 }
 
-/// The inspection row, or `NotFound`.
-pub async fn inspection_row(db: &DatabaseConnection, id: Uuid) -> StoreResult<inspection::Model> {
-    inspection::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))
-}
-
-/// The report of a submitted (or voided) spot-check. Drafts have none.
+/// The report of a submitted (or voided) spot-check, from its record
+/// (`store::reports::report_view`), in `lang`; photos are read from `data_dir`.
+/// `default_zone` is the zone of a site with none recorded.
 pub async fn inspection(
-    db: &DatabaseConnection,
+    record: &InspectionRecord,
     data_dir: &Path,
-    id: Uuid,
     lang: Lang,
     default_zone: Tz,
-) -> StoreResult<InspectionReport> {
+) -> InspectionReport {
     let l = lang;
-    let row = inspection_row(db, id).await?;
-    // Times as the site's wall clock showed them; `default_zone` for a site with none.
-    let zones = org::time_zones(db, &[row.site_id]).await?;
-    let zone = zone_or(
-        zones.get(&row.site_id).map_or("", String::as_str),
-        default_zone,
-    );
+    // Times as the site's wall clock showed them.
+    let zone = zone_or(&record.site_time_zone, default_zone);
     let local_text = |t| format_local(zone, t);
-    if row.status == "draft" {
-        return Err(StoreError::Invalid(format!(
-            "spot-check {id} is still a draft; only submitted spot-checks have a report"
-        )));
-    }
-    let version = library::checklist_version(db, row.checklist_version_id).await?;
-    let checklist = &version.checklist;
-    let responses = inspection_response::Entity::find()
-        .filter(inspection_response::Column::InspectionId.eq(id))
-        .order_by_asc(inspection_response::Column::Id)
-        .all(db)
-        .await?;
-    let names = org::names(db, vec![row.subject_id, row.inspector_id]).await?;
-    let subject = user::Entity::find_by_id(row.subject_id).one(db).await?;
-    let position = match &subject {
-        Some(s) => org::position_of(db, s).await?,
-        None => None,
-    };
-    let sites = org::site_names(db).await?;
-
     let mut sections = Vec::new();
     let mut failed = Vec::new();
-    for section in &checklist.sections {
-        let mut sum = Points::default();
-        let mut any = false;
-        for item in &section.items {
-            let Some(r) = responses.iter().find(|r| r.item_key == item.key) else {
-                continue;
-            };
-            any = true;
-            sum.add(r.points, r.max_points);
+    for answered in record.answered_sections() {
+        let section = answered.section.title.get(l);
+        for &(item, r) in &answered.items {
             if r.outcome != "failed" {
                 continue;
             }
-            let answer: Option<Answer> = serde_json::from_value(r.value.clone()).ok();
             let photo = match &r.photo {
-                Some(file) => Some(read_photo(data_dir, id, file).await),
+                Some(file) => Some(read_photo(data_dir, record.id, file).await),
                 None => None,
             };
             failed.push(FailedItem {
-                section: section.title.get(l).to_string(),
+                section: section.to_string(),
                 clause: item.clause.clone(),
                 text: item.text.get(l).to_string(),
-                answer: answer
-                    .map(|a| describe_answer(l, &item.kind, &a))
+                answer: r
+                    .answer
+                    .as_ref()
+                    .map(|a| describe_answer(l, &item.kind, a))
                     .unwrap_or_default(),
                 critical: item.critical,
                 note: r.note.clone().filter(|n| !n.trim().is_empty()),
                 photo,
             });
         }
-        if any {
-            sections.push(SectionScore {
-                title: section.title.get(l).to_string(),
-                score: sum.score,
-                max: sum.max,
-            });
-        }
+        sections.push(answered.score_in(l));
     }
-
-    let assignments = training_assignment::Entity::find()
-        .filter(training_assignment::Column::InspectionId.eq(id))
-        .order_by_asc(training_assignment::Column::Id)
-        .all(db)
-        .await?;
-    let mut training_rows = Vec::with_capacity(assignments.len());
-    for a in assignments {
-        let module = training::module(db, a.module_id).await?;
-        training_rows.push(AssignedTraining {
-            module: module.module.title.get(l).to_string(),
-            due: a.due_date,
+    let training = record
+        .training
+        .iter()
+        .map(|a| AssignedTraining {
+            module: a.title_in(l),
+            due: a.due,
             critical: a.critical,
             status: assignment_status(l, &a.status),
-        });
-    }
-
-    Ok(InspectionReport {
-        id: id.to_string(),
-        site: sites.get(&row.site_id).cloned().unwrap_or_default(),
-        shift_date: row.shift_date,
-        shift_period: period_label(l, &row.shift_period).to_string(),
-        staff: names.get(&row.subject_id).cloned().unwrap_or_default(),
-        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
-        inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
-        checklist: checklist.title.get(l).to_string(),
-        checklist_version: version.version,
-        status: row.status.clone(),
-        void_reason: row.void_reason.clone(),
-        recheck: row.recheck_of.is_some(),
-        submitted_at: row.submitted_at.map(local_text),
-        acknowledged_at: row.acknowledged_at.map(local_text),
-        score: row.score,
-        max_score: row.max_score,
-        percent: row.percent,
-        pass_mark: checklist.pass_mark,
-        passed: row.passed,
+        })
+        .collect();
+    InspectionReport {
+        id: record.id.to_string(),
+        site: record.site.clone(),
+        shift_date: record.shift_date,
+        shift_period: period_label(l, &record.shift_period).to_string(),
+        staff: record.subject.clone(),
+        position: record.position.as_ref().map(|p| p.get(l).to_string()),
+        inspector: record.inspector.clone(),
+        checklist: record.checklist.title.get(l).to_string(),
+        checklist_version: record.checklist_version,
+        status: record.status.clone(),
+        void_reason: record.void_reason.clone(),
+        recheck: record.recheck,
+        submitted_at: record.submitted_at.map(local_text),
+        acknowledged_at: record.acknowledged_at.map(local_text),
+        score: record.score,
+        max_score: record.max_score,
+        percent: record.percent,
+        pass_mark: record.checklist.pass_mark,
+        passed: record.passed,
         sections,
         failed,
-        training: training_rows,
-    })
-}
-
-/// A person by email (any case) or by numeric id.
-pub async fn find_person(db: &DatabaseConnection, who: &str) -> StoreResult<user::Model> {
-    let who = who.trim();
-    let found = match who.parse::<i32>() {
-        Ok(id) => user::Entity::find_by_id(id).one(db).await?,
-        Err(_) => {
-            user::Entity::find()
-                .filter(user::Column::Email.eq(who.to_lowercase()))
-                .one(db)
-                .await?
-        }
-    };
-    found.ok_or_else(|| StoreError::NotFound(format!("person `{who}`")))
-}
-
-/// A site by its id or its code (any case); a number is taken as an id first.
-pub async fn find_site(db: &DatabaseConnection, code: &str) -> StoreResult<site::Model> {
-    let code = code.trim();
-    let all = site::Entity::find().all(db).await?;
-    let id = code.parse::<i32>().ok();
-    let by_id = all.iter().position(|s| Some(s.id) == id);
-    let by_code = || all.iter().position(|s| s.code.eq_ignore_ascii_case(code));
-    by_id
-        .or_else(by_code)
-        .map(|at| all[at].clone())
-        .ok_or_else(|| StoreError::NotFound(format!("site `{code}`")))
-}
-
-/// The sites a person belongs to.
-pub async fn sites_of(db: &DatabaseConnection, user_id: i32) -> StoreResult<Vec<i32>> {
-    Ok(user_site::Entity::find()
-        .filter(user_site::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.site_id)
-        .collect())
-}
-
-/// A person's role and sites, what `Scope::can_read_record_of` decides on; `None` for
-/// nobody (or a role this build does not know).
-pub async fn record_holder(
-    db: &DatabaseConnection,
-    user_id: i32,
-) -> StoreResult<Option<(Role, Vec<i32>)>> {
-    let Some(person) = user::Entity::find_by_id(user_id).one(db).await? else {
-        return Ok(None);
-    };
-    let Some(role) = Role::parse(&person.role) else {
-        return Ok(None);
-    };
-    Ok(Some((role, sites_of(db, user_id).await?)))
+        training,
+    }
 }
 
 /// Checklist versions by id, parsed once each.

@@ -8,6 +8,7 @@ pub mod library;
 pub mod org;
 pub mod plan;
 pub mod quality;
+pub mod reports;
 pub mod stats;
 pub mod submit;
 pub mod tokens;

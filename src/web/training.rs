@@ -306,7 +306,7 @@ async fn assign(
         "person" => match id(&input.person) {
             Some(person) => {
                 // The same answer for an unknown id and for someone not theirs to train.
-                let (role, sites) = crate::reports::data::record_holder(&state.db, person)
+                let (role, sites) = crate::store::reports::record_holder(&state.db, person)
                     .await?
                     .ok_or(AppError::Forbidden)?;
                 if !viewer.scope.can_assign_training_to(role, &sites) {
