@@ -487,7 +487,8 @@ async fn report(
                 let lang = out.lang;
                 let who = reads::find_person(db, &person).await?;
                 // The command line sees every site.
-                let report = data::staff(db, who.id, None, from, to, today, lang).await?;
+                let record = reads::person_record(db, who.id, None, from, to).await?;
+                let report = data::staff(&record, from, to, today, lang);
                 (
                     format!("{} <{}>, {from} – {to}", who.name, who.email),
                     out,
@@ -511,8 +512,9 @@ async fn report(
                     role: Role::Admin,
                     sites: Vec::new(),
                 };
-                let report =
-                    data::site(db, &scope, site.as_ref().map(|s| s.id), from, to, lang).await?;
+                let period =
+                    reads::site_period(db, &scope, site.as_ref().map(|s| s.id), from, to).await?;
+                let report = data::site(&period, lang);
                 let name = site.map_or_else(|| "all sites".to_string(), |s| s.code);
                 (
                     format!("{name}, {from} – {to}"),

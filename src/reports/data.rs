@@ -1,29 +1,21 @@
-//! The data behind the reports, read-only: database rows (and photo files) turned into
-//! the plain structs the report builders take, already in the report's language. The
-//! web routes and the CLI authorize first, then call these, then build the PDF in
-//! `spawn_blocking`.
+//! The reports' contents: what the store read (`store::reports`, as `domain::record`
+//! values) and the photo files, turned into the plain structs the report builders take,
+//! already in the report's language. The web routes and the CLI authorize first, read
+//! the record, call these, then build the PDF in `spawn_blocking`. No query runs here.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use entity::{inspection, training_assignment, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
 use super::staff::{StaffInspection, StaffReport, TrainingLine};
 use crate::domain::Lang;
-use crate::domain::access::Scope;
 use crate::domain::clock::{Tz, format_local, local_date, zone_or};
-use crate::domain::record::InspectionRecord;
-use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
-use crate::store::library::{self, StoredChecklist};
-use crate::store::quality::{self, QualityFilter};
-use crate::store::reports::sites_of;
-use crate::store::stats as kept;
-use crate::store::{StoreError, StoreResult, org, training};
+use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
+use crate::domain::stats::{self, Granularity, ItemFailures, Points};
 use crate::views::spotcheck::period_label;
 use crate::web::inspections::describe_answer;
 
@@ -175,142 +167,69 @@ pub async fn inspection(
     }
 }
 
-/// Checklist versions by id, parsed once each.
-async fn versions_of(
-    db: &DatabaseConnection,
-    ids: Vec<i32>,
-) -> StoreResult<HashMap<i32, StoredChecklist>> {
-    let mut out = HashMap::new();
-    for id in ids {
-        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(id) {
-            slot.insert(library::checklist_version(db, id).await?);
-        }
-    }
-    Ok(out)
-}
-
-/// A person's record over a period. `today` decides which training is overdue. With
-/// `shown_sites` (`Scope::record_sites`) the record keeps to those sites: their
-/// spot-checks, and those of the person's sites.
-pub async fn staff(
-    db: &DatabaseConnection,
-    user_id: i32,
-    shown_sites: Option<&[i32]>,
+/// A person's record over a period (`store::reports::person_record`), in `lang`.
+/// `today` decides which training is overdue.
+pub fn staff(
+    record: &PersonRecord,
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
     lang: Lang,
-) -> StoreResult<StaffReport> {
+) -> StaffReport {
     let l = lang;
-    let person = user::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("person {user_id}")))?;
-    let position = org::position_of(db, &person).await?;
-    let site_names = org::site_names(db).await?;
-    // Training dates as the day at the person's (first) site.
-    let zone = org::zone_at(db, &sites_of(db, user_id).await?).await?;
-    let mut sites: Vec<String> = sites_of(db, user_id)
-        .await?
-        .into_iter()
-        .filter(|s| shown_sites.is_none_or(|shown| shown.contains(s)))
-        .filter_map(|s| site_names.get(&s).cloned())
-        .collect();
-    sites.sort();
-
-    let mut rows = inspection::Entity::find();
-    if let Some(shown) = shown_sites {
-        rows = rows.filter(inspection::Column::SiteId.is_in(shown.to_vec()));
-    }
-    let rows = rows
-        .filter(inspection::Column::SubjectId.eq(user_id))
-        .filter(inspection::Column::Status.ne("draft"))
-        .filter(inspection::Column::ShiftDate.gte(from))
-        .filter(inspection::Column::ShiftDate.lte(to))
-        .order_by_asc(inspection::Column::ShiftDate)
-        .order_by_asc(inspection::Column::StartedAt)
-        .all(db)
-        .await?;
-    let version_ids: Vec<i32> = rows.iter().map(|r| r.checklist_version_id).collect();
-    let versions = versions_of(db, version_ids).await?;
-    let inspectors = org::names(db, rows.iter().map(|r| r.inspector_id).collect()).await?;
-    let samples: Vec<Sample> = rows
-        .iter()
-        .filter(|r| r.status == "submitted")
-        .map(quality::sample)
-        .collect();
-    let inspections = rows
+    let zone = record.time_zone;
+    let inspections = record
+        .inspections
         .iter()
         .map(|r| StaffInspection {
             date: r.shift_date,
             period: period_label(l, &r.shift_period).to_string(),
-            site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
-            checklist: versions
-                .get(&r.checklist_version_id)
-                .map(|v| v.checklist.title.get(l).to_string())
+            site: r.site.clone(),
+            checklist: r
+                .checklist
+                .as_ref()
+                .map(|t| t.get(l).to_string())
                 .unwrap_or_default(),
-            inspector: inspectors.get(&r.inspector_id).cloned().unwrap_or_default(),
+            inspector: r.inspector.clone(),
             percent: r.percent,
             passed: r.passed,
             critical: r.critical_failure,
-            recheck: r.recheck_of.is_some(),
+            recheck: r.recheck,
             void: r.status == "void",
         })
         .collect();
-
-    let mut history: Vec<(training_assignment::Model, training::StoredModule)> =
-        training::for_person(db, user_id).await?;
-    history.sort_by_key(|(a, _)| (a.assigned_at, a.id));
-    let training = history
-        .into_iter()
-        .map(|(a, m)| TrainingLine {
-            module: m.module.title.get(l).to_string(),
+    let training = record
+        .training
+        .iter()
+        .map(|a| TrainingLine {
+            module: a.module.get(l).to_string(),
             reason: reason_label(l, &a.reason),
             assigned: local_date(zone, a.assigned_at),
-            due: a.due_date,
+            due: a.due,
             completed: a.completed_at.map(|t| local_date(zone, t)),
             quiz: a.quiz_percent,
-            overdue: a.status != "completed" && a.due_date < today,
+            overdue: a.status != "completed" && a.due < today,
         })
         .collect();
-
-    Ok(StaffReport {
-        name: person.name.clone(),
-        email: person.email.clone(),
-        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
-        sites,
-        hire_date: person.hire_date,
+    StaffReport {
+        name: record.name.clone(),
+        email: record.email.clone(),
+        position: record.position.as_ref().map(|p| p.get(l).to_string()),
+        sites: record.sites.clone(),
+        hire_date: record.hire_date,
         from,
         to,
-        summary: stats::summary(&samples),
+        summary: stats::summary(&record.samples),
         inspections,
         training,
-    })
+    }
 }
 
-/// A site's period, or every site in the scope together when `site` is `None`.
-/// Re-checks are left out of the figures (they are not a random sample), as on the
-/// quality dashboard.
-pub async fn site(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    site: Option<i32>,
-    from: NaiveDate,
-    to: NaiveDate,
-    lang: Lang,
-) -> StoreResult<SiteReport> {
+/// A site's period (`store::reports::site_period`), in `lang`: its figures, the items
+/// that failed most, its staff, coverage and training.
+pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
     let l = lang;
-    let filter = QualityFilter {
-        site,
-        ..QualityFilter::range(from, to)
-    };
-    // From the kept aggregates: the period is widened to whole weeks or months.
-    let granularity = Granularity::for_range(from, to);
-    let (from, to) = granularity.whole_periods(from, to);
-    let filter = QualityFilter { from, to, ..filter };
-    let samples = kept::samples(db, scope, &filter, granularity).await?;
-    let items = kept::items(db, scope, &filter, granularity, true).await?;
-    let versions = kept::versions_of(db, items.iter().map(|r| r.version).collect()).await?;
+    let (from, to) = (period.from, period.to);
 
     // Failures per item and points per section, labelled from the checklist versions.
     struct ItemLabel {
@@ -323,11 +242,10 @@ pub async fn site(
     let mut labels: HashMap<String, ItemLabel> = HashMap::new();
     // (checklist key, section index) → (checklist title, section title, points, failures)
     let mut sections: BTreeMap<(String, usize), (String, String, Points, usize)> = BTreeMap::new();
-    for r in &items {
-        let Some(version) = versions.get(&r.version) else {
+    for r in &period.items {
+        let Some(checklist) = period.checklists.get(&r.version) else {
             continue;
         };
-        let checklist = &version.checklist;
         let Some((index, section, item)) =
             checklist.sections.iter().enumerate().find_map(|(i, s)| {
                 s.items
@@ -366,44 +284,37 @@ pub async fn site(
         cell.3 += r.failed;
     }
     let counts: Vec<ItemFailures> = counts.into_values().collect();
-    let mut module_titles: HashMap<String, String> = HashMap::new();
-    let mut failed_items = Vec::new();
-    for bar in stats::pareto(&counts) {
-        let Some(label) = labels.get(&bar.item) else {
-            continue;
-        };
-        let mut titles = Vec::new();
-        for key in &label.modules {
-            if !module_titles.contains_key(key) {
-                let title = match training::module_by_key(db, key).await {
-                    Ok(m) => m.module.title.get(l).to_string(),
-                    Err(_) => key.clone(),
-                };
-                module_titles.insert(key.clone(), title);
-            }
-            titles.push(module_titles[key].clone());
-        }
-        failed_items.push(ItemFigure {
-            checklist: label.checklist.clone(),
-            clause: label.clause.clone(),
-            text: label.text.clone(),
-            failures: bar.failures,
-            checked: bar.checked,
-            failure_rate: bar.failure_rate,
-            share: bar.share,
-            cumulative: bar.cumulative,
-            training: titles,
-        });
-    }
+    let module_title = |key: &String| {
+        period
+            .modules
+            .get(key)
+            .map_or_else(|| key.clone(), |t| t.get(l).to_string())
+    };
+    let failed_items = stats::pareto(&counts)
+        .into_iter()
+        .filter_map(|bar| {
+            let label = labels.get(&bar.item)?;
+            Some(ItemFigure {
+                checklist: label.checklist.clone(),
+                clause: label.clause.clone(),
+                text: label.text.clone(),
+                failures: bar.failures,
+                checked: bar.checked,
+                failure_rate: bar.failure_rate,
+                share: bar.share,
+                cumulative: bar.cumulative,
+                training: label.modules.iter().map(module_title).collect(),
+            })
+        })
+        .collect();
 
     // Staff figures, with an arrow comparing the two halves of the period.
-    let split = granularity.halfway(from, to);
-    let groups = stats::by_group(&samples, |s| s.subject, split);
-    let names = org::names(db, groups.iter().map(|g| g.key).collect()).await?;
+    let split = period.granularity.halfway(from, to);
+    let groups = stats::by_group(&period.samples, |s| s.subject, split);
     let staff = groups
         .iter()
         .map(|g| StaffFigure {
-            name: names.get(&g.key).cloned().unwrap_or_default(),
+            name: period.names.get(&g.key).cloned().unwrap_or_default(),
             inspections: g.inspections,
             mean: g.mean,
             pass_rate: g.pass_rate,
@@ -413,17 +324,14 @@ pub async fn site(
 
     // Coverage over the last four weeks of the period: who is uncovered, and when each
     // was last checked, both as the dashboard's coverage panel counts them.
-    let (sites, people) = roster_people(db, scope, site, l).await?;
-    let ids: Vec<i32> = people.keys().copied().collect();
-    let missing = kept::not_checked_recently(db, scope, &filter, org::roster(&sites, None)).await?;
-    let last = kept::last_counted_checks(db, scope, &filter, &missing).await?;
-    let mut uncovered: Vec<Uncovered> = missing
+    let mut uncovered: Vec<Uncovered> = period
+        .uncovered
         .iter()
-        .filter_map(|id| people.get(id))
-        .map(|(id, name, position)| Uncovered {
-            name: name.clone(),
-            position: position.clone(),
-            last_checked: last.get(id).copied(),
+        .filter_map(|id| Some((id, period.roster.get(id)?)))
+        .map(|(id, person)| Uncovered {
+            name: person.name.clone(),
+            position: person.position.as_ref().map(|p| p.get(l).to_string()),
+            last_checked: period.last_checked.get(id).copied(),
         })
         .collect();
     uncovered.sort_by(|a, b| {
@@ -432,24 +340,18 @@ pub async fn site(
             .then(a.name.cmp(&b.name))
     });
 
-    let zone = org::zone_at(db, site.as_slice()).await?;
-    let training = training_counts(db, &ids, from, to, zone).await?;
-    let scope_name = match site {
-        Some(id) => org::site_names(db)
-            .await?
-            .get(&id)
-            .cloned()
-            .unwrap_or_default(),
-        None if scope.all_sites() => l.pick("全部站點", "All sites").to_string(),
+    let scope_name = match &period.site {
+        Some(name) => name.clone(),
+        None if period.all_sites => l.pick("全部站點", "All sites").to_string(),
         None => l.pick("我的全部站點", "All my sites").to_string(),
     };
 
-    Ok(SiteReport {
+    SiteReport {
         scope: scope_name,
         from,
         to,
-        summary: stats::summary(&samples),
-        trend: stats::trend(&samples, Granularity::Week),
+        summary: stats::summary(&period.samples),
+        trend: stats::trend(&period.samples, Granularity::Week),
         failed_items,
         sections: sections
             .into_values()
@@ -462,72 +364,33 @@ pub async fn site(
             })
             .collect(),
         staff,
-        training,
-        roster: ids.len(),
+        training: training_counts(&period.training, from, to),
+        roster: period.roster.len(),
         coverage_days: COVERAGE_DAYS,
         uncovered,
-    })
-}
-
-/// The sites in view (the one asked for, or the scope's active sites, as on the
-/// dashboard) and their staff: id → (id, name, position in the language).
-async fn roster_people(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    site: Option<i32>,
-    lang: Lang,
-) -> StoreResult<(Vec<i32>, BTreeMap<i32, (i32, String, Option<String>)>)> {
-    let sites: Vec<i32> = match site {
-        Some(s) => vec![s],
-        None => org::visible_sites(db, scope)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect(),
-    };
-    let mut out = BTreeMap::new();
-    for (person, position) in org::staff_at_sites(db, &sites).await? {
-        let label = position.map(|p| lang.pick(&p.name_zh, &p.name_en).to_string());
-        out.entry(person.id)
-            .or_insert((person.id, person.name, label));
     }
-    Ok((sites, out))
 }
 
-/// Training of these people: assigned and completed during the period, and overdue at
+/// Training of the roster: assigned and completed during the period, and overdue at
 /// its end (due before the last day and not completed by then).
-async fn training_counts(
-    db: &DatabaseConnection,
-    people: &[i32],
+fn training_counts(
+    assignments: &[AssignmentDates],
     from: NaiveDate,
     to: NaiveDate,
-    zone: Tz,
-) -> StoreResult<TrainingCounts> {
+) -> TrainingCounts {
     let mut counts = TrainingCounts::default();
-    let mut seen = BTreeSet::new();
-    for chunk in people.chunks(500) {
-        let rows = training_assignment::Entity::find()
-            .filter(training_assignment::Column::UserId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?;
-        for a in rows {
-            if !seen.insert(a.id) {
-                continue;
-            }
-            let assigned = local_date(zone, a.assigned_at);
-            let completed = a.completed_at.map(|t| local_date(zone, t));
-            if (from..=to).contains(&assigned) {
-                counts.assigned += 1;
-            }
-            if completed.is_some_and(|d| (from..=to).contains(&d)) {
-                counts.completed += 1;
-            }
-            if assigned <= to && a.due_date < to && completed.is_none_or(|d| d > to) {
-                counts.overdue += 1;
-            }
+    for a in assignments {
+        if (from..=to).contains(&a.assigned) {
+            counts.assigned += 1;
+        }
+        if a.completed.is_some_and(|d| (from..=to).contains(&d)) {
+            counts.completed += 1;
+        }
+        if a.assigned <= to && a.due < to && a.completed.is_none_or(|d| d > to) {
+            counts.overdue += 1;
         }
     }
-    Ok(counts)
+    counts
 }
 
 #[cfg(test)]

@@ -130,7 +130,8 @@ async fn staff_pdf(
     let (from, to) = period(&q, today)?;
     let lang = lang_of(&viewer, &q);
     let shown = viewer.scope.record_sites(user_id).map(<[i32]>::to_vec);
-    let report = data::staff(&state.db, user_id, shown.as_deref(), from, to, today, lang).await?;
+    let record = reads::person_record(&state.db, user_id, shown.as_deref(), from, to).await?;
+    let report = data::staff(&record, from, to, today, lang);
     pdf(format!("staff-{user_id}-{from}-{to}.pdf"), move || {
         reports::staff::render(&report, lang)
     })
@@ -164,7 +165,8 @@ async fn site_pdf(
     };
     let (from, to) = period(&q, clock.today())?;
     let lang = lang_of(&viewer, &q);
-    let report = data::site(&state.db, &viewer.scope, site, from, to, lang).await?;
+    let period = reads::site_period(&state.db, &viewer.scope, site, from, to).await?;
+    let report = data::site(&period, lang);
     let name = match site {
         Some(id) => format!("site-{id}-{from}-{to}.pdf"),
         None => format!("sites-{from}-{to}.pdf"),
