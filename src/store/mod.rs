@@ -9,6 +9,7 @@ pub mod library;
 pub mod org;
 pub mod plan;
 pub mod quality;
+pub mod reports;
 pub mod sessions;
 pub mod stats;
 pub mod submit;

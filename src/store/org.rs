@@ -262,3 +262,23 @@ pub async fn today_at<C: ConnectionTrait>(db: &C, site_ids: &[i32]) -> StoreResu
     let zone = zone_at(db, site_ids).await?;
     Ok(clock::local_date(zone, chrono::Utc::now()))
 }
+
+/// Everyone who belongs to one of the scope's sites (everyone, for a scope over all
+/// sites), by name: the people the inspection list filters by.
+pub async fn people_in_view<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> StoreResult<Vec<user::Model>> {
+    let mut query = user::Entity::find().order_by_asc(user::Column::Name);
+    if let Some(sites) = scope.site_filter() {
+        let members: Vec<i32> = user_site::Entity::find()
+            .filter(user_site::Column::SiteId.is_in(sites.to_vec()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect();
+        query = query.filter(user::Column::Id.is_in(members));
+    }
+    Ok(query.all(db).await?)
+}

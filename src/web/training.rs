@@ -85,7 +85,28 @@ async fn take(
         assignment.due_date,
         today(&state, &viewer).await?,
     );
-    Ok(view::take(&viewer.chrome(), &assignment, &module, state_now, None).into_response())
+    let page = view::take(
+        &viewer.chrome(),
+        &taking(&assignment, &module, state_now),
+        None,
+    );
+    Ok(page.into_response())
+}
+
+/// The take page's view of an assignment and its module.
+fn taking<'a>(
+    assignment: &entity::training_assignment::Model,
+    module: &'a training::StoredModule,
+    state: AssignmentState,
+) -> view::Taking<'a> {
+    view::Taking {
+        assignment: assignment.id,
+        due: assignment.due_date,
+        state,
+        quiz_percent: assignment.quiz_percent,
+        module: &module.module,
+        version: module.version,
+    }
 }
 
 async fn quiz(
@@ -145,9 +166,7 @@ async fn quiz(
         );
         let page = view::take(
             &viewer.chrome(),
-            &assignment,
-            &module,
-            state_now,
+            &taking(&assignment, &module, state_now),
             Some(view::QuizFeedback::Missing(message)),
         );
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -165,9 +184,7 @@ async fn quiz(
     };
     Ok(view::take(
         &viewer.chrome(),
-        &attempt.assignment,
-        &module,
-        state_after,
+        &taking(&attempt.assignment, &module, state_after),
         Some(feedback),
     )
     .into_response())
@@ -302,7 +319,7 @@ async fn assign(
         "person" => match id(&input.person) {
             Some(person) => {
                 // The same answer for an unknown id and for someone not theirs to train.
-                let (role, sites) = crate::reports::data::record_holder(&state.db, person)
+                let (role, sites) = crate::store::reports::record_holder(&state.db, person)
                     .await?
                     .ok_or(AppError::Forbidden)?;
                 if !viewer.scope.can_assign_training_to(role, &sites) {
