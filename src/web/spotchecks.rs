@@ -907,13 +907,6 @@ struct SubmitReply {
     passed: Option<bool>,
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
-
 async fn submit(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
@@ -921,7 +914,7 @@ async fn submit(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let json = wants_json(&headers);
+    let json = super::error::prefers_json(&headers);
     let result = match viewer {
         Ok(viewer) => submit_inner(&state, &viewer, &id, pairs, json).await,
         Err(e) => Err(e),
