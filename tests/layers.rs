@@ -138,6 +138,32 @@ fn no_query_outside_the_store() {
     );
 }
 
+/// The README's Layout names every source file, so a newcomer finds each in the map.
+#[test]
+fn the_readme_layout_names_every_source_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let layout = readme
+        .split("## Layout")
+        .nth(1)
+        .expect("a Layout section")
+        .split("\n## ")
+        .next()
+        .unwrap_or_default();
+    let missing: Vec<String> = source_files(&root.join("src"))
+        .into_iter()
+        .map(|(path, _)| {
+            let relative = path.strip_prefix(root.join("src")).unwrap();
+            relative.to_string_lossy().replace('\\', "/")
+        })
+        .filter(|relative| !layout.contains(&format!(" {relative} ")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README's Layout does not name {missing:?}: add a line for each, with what it is for"
+    );
+}
+
 /// The checker itself, on made-up files: it must see what it is there to see.
 #[test]
 fn the_checker_sees_breaches_and_cycles() {
