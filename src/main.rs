@@ -10,10 +10,9 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use decorum::app::{self, AppState};
 use decorum::auth::Role;
-use decorum::config::Config;
+use decorum::config::{self, Config, Settings};
 use decorum::domain::Lang;
-use decorum::domain::clock::{self, Tz};
-use decorum::domain::form::ShiftWindow;
+use decorum::domain::clock::Tz;
 use decorum::domain::scoring::Gender;
 use decorum::store::users::NewUser;
 use decorum::{db, demo, library_files, store};
@@ -26,34 +25,38 @@ use sea_orm::DatabaseConnection;
     about = "Staff training and compliance audits for front-of-house service teams"
 )]
 struct Cli {
+    /// The configuration file (TOML; default: /etc/decorum/decorum.toml when it exists).
+    /// Environment variables and flags override its settings.
+    #[arg(long, env = "DECORUM_CONFIG", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Database URL: sqlite://… (default: DATA_DIR/decorum.db) or postgres://…
-    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    /// [env: DATABASE_URL; file: database_url]
+    #[arg(long, global = true)]
     database_url: Option<String>,
-    /// Where photos and the default SQLite database are kept.
-    #[arg(long, env = "DECORUM_DATA_DIR", default_value = "data", global = true)]
-    data_dir: PathBuf,
-    /// The checklist library directory [default: checklists].
-    #[arg(long, env = "DECORUM_CHECKLISTS", global = true)]
+    /// A file holding the database URL, to keep its password out of the environment.
+    /// [env: DATABASE_URL_FILE; file: database_url_file]
+    #[arg(long, global = true, value_name = "FILE")]
+    database_url_file: Option<PathBuf>,
+    /// Where photos and the default SQLite database are kept [default: data]
+    /// [env: DECORUM_DATA_DIR; file: data_dir]
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// The checklist library directory [default: checklists]
+    /// [env: DECORUM_CHECKLISTS; file: checklists]
+    #[arg(long, global = true)]
     checklists: Option<PathBuf>,
-    /// IANA time zone of new sites and of sites with none recorded (default Asia/Shanghai).
-    #[arg(long, env = "DECORUM_TIME_ZONE", global = true, value_parser = parse_time_zone)]
+    /// IANA time zone of new sites and of sites with none recorded [default: Asia/Shanghai]
+    /// [env: DECORUM_TIME_ZONE; file: time_zone]
+    #[arg(long, global = true, value_parser = config::parse_time_zone)]
     time_zone: Option<Tz>,
-    /// How many days before today a spot-check's shift date may be.
-    #[arg(
-        long,
-        env = "DECORUM_SHIFT_DAYS_BACK",
-        default_value_t = 60,
-        global = true
-    )]
-    shift_days_back: u32,
-    /// How many days after today a spot-check's shift date may be.
-    #[arg(
-        long,
-        env = "DECORUM_SHIFT_DAYS_AHEAD",
-        default_value_t = 1,
-        global = true
-    )]
-    shift_days_ahead: u32,
+    /// How many days before today a spot-check's shift date may be [default: 60]
+    /// [env: DECORUM_SHIFT_DAYS_BACK; file: shift_days_back]
+    #[arg(long, global = true)]
+    shift_days_back: Option<u32>,
+    /// How many days after today a spot-check's shift date may be [default: 1]
+    /// [env: DECORUM_SHIFT_DAYS_AHEAD; file: shift_days_ahead]
+    #[arg(long, global = true)]
+    shift_days_ahead: Option<u32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,16 +65,17 @@ struct Cli {
 enum Command {
     /// Serve the web app (runs migrations and imports the checklist library first).
     Serve {
-        /// Address to listen on.
-        #[arg(long, env = "DECORUM_ADDR", default_value = "127.0.0.1:8080")]
-        addr: String,
+        /// Address to listen on [default: 127.0.0.1:8080] [env: DECORUM_ADDR; file: addr]
+        #[arg(long)]
+        addr: Option<String>,
         /// Load the demo data into an empty database and print the demo accounts.
         #[arg(long)]
         demo: bool,
         /// The header your reverse proxy puts the client's address in (e.g.
         /// X-Forwarded-For; the last address in it is used). Only set this behind a
         /// proxy that writes it: without it, the header is ignored.
-        #[arg(long, env = "DECORUM_TRUSTED_PROXY_HEADER")]
+        /// [env: DECORUM_TRUSTED_PROXY_HEADER; file: trusted_proxy_header]
+        #[arg(long)]
         trusted_proxy_header: Option<String>,
     },
     /// Bring the database schema up to date.
@@ -214,9 +218,30 @@ enum UserCommand {
     },
 }
 
-fn parse_time_zone(s: &str) -> Result<Tz, String> {
-    clock::parse_time_zone(s)
-        .ok_or_else(|| format!("`{s}` is not an IANA time zone such as Asia/Hong_Kong"))
+impl Cli {
+    /// The settings given as flags: the top layer of the configuration.
+    fn settings(&self) -> Settings {
+        let (addr, trusted_proxy_header) = match &self.command {
+            Command::Serve {
+                addr,
+                trusted_proxy_header,
+                ..
+            } => (addr.clone(), trusted_proxy_header.clone()),
+            _ => (None, None),
+        };
+        Settings {
+            database_url: self.database_url.clone(),
+            database_url_file: self.database_url_file.clone(),
+            data_dir: self.data_dir.clone(),
+            checklists: self.checklists.clone(),
+            time_zone: self.time_zone,
+            shift_days_back: self.shift_days_back,
+            shift_days_ahead: self.shift_days_ahead,
+            addr,
+            trusted_proxy_header,
+            log: None,
+        }
+    }
 }
 
 fn parse_gender(s: &str) -> Result<Gender, String> {
@@ -238,29 +263,31 @@ fn release_large_blocks() {
 fn main() -> ExitCode {
     release_large_blocks();
     let cli = Cli::parse();
-    let named_library = cli.checklists.is_some();
-    let library = cli
-        .checklists
-        .unwrap_or_else(|| PathBuf::from("checklists"));
-    let mut config = Config::new(cli.database_url, cli.data_dir, library);
-    if let Some(zone) = cli.time_zone {
-        config = config.with_time_zone(zone);
-    }
-    config.shift_window = ShiftWindow {
-        days_back: cli.shift_days_back,
-        days_ahead: cli.shift_days_ahead,
+    let loaded = match config::load(cli.config.as_deref(), cli.settings()) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     };
     if let Command::Checklists {
         command: ChecklistsCommand::Lint { paths },
     } = cli.command
     {
-        return lint(&config, paths, named_library);
+        return lint(&loaded.config, paths, loaded.library_named);
     }
+    let log_filter = match tracing_subscriber::EnvFilter::try_new(&loaded.log) {
+        Ok(filter) => filter,
+        Err(e) => {
+            eprintln!(
+                "error: log (DECORUM_LOG): `{}` is not a log filter: {e}",
+                loaded.log
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DECORUM_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
+        .with_env_filter(log_filter)
         .with_writer(std::io::stderr)
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -270,7 +297,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(config, cli.command)) {
+    if let Some(file) = &loaded.file {
+        tracing::info!("configuration read from {}", file.display());
+    }
+    match runtime.block_on(run(loaded, cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -353,7 +383,8 @@ async fn import(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn run(config: Config, command: Command) -> anyhow::Result<()> {
+async fn run(loaded: config::Loaded, command: Command) -> anyhow::Result<()> {
+    let config = loaded.config;
     match command {
         Command::Checklists {
             command: ChecklistsCommand::Lint { .. },
@@ -411,17 +442,8 @@ async fn run(config: Config, command: Command) -> anyhow::Result<()> {
                 println!("password (shown once): {p}");
             }
         }
-        Command::Serve {
-            addr,
-            demo,
-            trusted_proxy_header,
-        } => {
-            let config = Config {
-                trusted_proxy_header: trusted_proxy_header.filter(|h| !h.trim().is_empty()),
-                ..config
-            };
-            serve(config, addr, demo).await?
-        }
+        // The address and proxy header were merged into `loaded` (see `Cli::settings`).
+        Command::Serve { demo, .. } => serve(config, loaded.addr, demo).await?,
         Command::Backup { file } => {
             let db = open(&config).await?;
             let bytes = db::backup(&db, &config, &file).await?;
