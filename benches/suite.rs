@@ -23,6 +23,7 @@
 //! optimisations (`cargo test --bench suite`, as CI does) it is a smoke run, not a
 //! measurement, and says so.
 
+use entity::states::InspectionStatus;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -1092,7 +1093,7 @@ async fn run(args: Args) {
 
     // PDF reports, beside Chromium printing the same content from its HTML page.
     let some_inspection = inspection::Entity::find()
-        .filter(inspection::Column::Status.eq("submitted"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
         .one(&db)
         .await
         .unwrap()

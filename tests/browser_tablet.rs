@@ -28,6 +28,7 @@
 
 mod common;
 
+use entity::states::InspectionStatus;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -567,7 +568,11 @@ impl Tablet {
     async fn stored(&self, id: uuid::Uuid) -> inspection::Model {
         let started = Instant::now();
         loop {
-            if let Some(row) = self.row(id).await.filter(|r| r.status == "submitted") {
+            if let Some(row) = self
+                .row(id)
+                .await
+                .filter(|r| r.status == InspectionStatus::Submitted)
+            {
                 return row;
             }
             assert!(
@@ -584,7 +589,7 @@ impl Tablet {
             .await
             .unwrap()
             .iter()
-            .filter(|r| r.status == "submitted")
+            .filter(|r| r.status == InspectionStatus::Submitted)
             .count()
     }
 
@@ -724,7 +729,7 @@ impl Tablet {
             .await
             .unwrap()
             .into_iter()
-            .filter(|r| r.status == "submitted")
+            .filter(|r| r.status == InspectionStatus::Submitted)
             .map(|r| r.id)
             .collect()
     }
@@ -862,7 +867,10 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
         "the page says one spot-check is kept on the device: {banner:?}"
     );
     assert!(
-        tablet.row(id).await.is_none_or(|s| s.status == "draft"),
+        tablet
+            .row(id)
+            .await
+            .is_none_or(|s| s.status == InspectionStatus::Draft),
         "nothing is submitted while offline"
     );
 
@@ -969,7 +977,10 @@ async fn on_a_shared_tablet_a_kept_check_waits_for_its_inspector() {
     assert!(tablet.text_of("kept-others").await.contains('1'));
     screenshot(&tablet.browser, "8-shared-tablet").await;
     assert!(
-        tablet.row(id).await.is_none_or(|r| r.status == "draft"),
+        tablet
+            .row(id)
+            .await
+            .is_none_or(|r| r.status == InspectionStatus::Draft),
         "nothing is sent under the other person's session"
     );
 
@@ -1051,7 +1062,12 @@ async fn a_kept_check_the_server_refuses_comes_back_as_a_draft_to_fix() {
 
     tablet.server.up().await;
     tablet.banner_says("need fixing").await;
-    assert!(tablet.row(id).await.is_none_or(|r| r.status == "draft"));
+    assert!(
+        tablet
+            .row(id)
+            .await
+            .is_none_or(|r| r.status == InspectionStatus::Draft)
+    );
 
     // The kept page offers it back; the form opens with the answers and the message.
     tablet.browser.goto(&tablet.url("/kept")).await.unwrap();

@@ -7,6 +7,7 @@ mod common;
 use chrono::{NaiveDate, Utc};
 use common::{BACKENDS, TestApp, World, seed_world};
 use decorum::store::stats::{ItemResult, Tally};
+use entity::states::InspectionStatus;
 use entity::{inspection, inspection_response};
 use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
@@ -54,7 +55,7 @@ async fn insert_as(app: &TestApp, version: i32, c: Check, recheck_of: Option<Uui
         position_id: Set(None),
         inspector_id: Set(inspector),
         context: Set(serde_json::json!({})),
-        status: Set("submitted".into()),
+        status: Set(InspectionStatus::Submitted),
         score: Set(Some(percent)),
         max_score: Set(Some(100.0)),
         percent: Set(Some(percent)),
@@ -849,7 +850,7 @@ async fn exports_stream_every_page_once_in_order() {
                 position_id: Set(None),
                 inspector_id: Set(w.supervisor_a),
                 context: Set(serde_json::json!({})),
-                status: Set("submitted".into()),
+                status: Set(InspectionStatus::Submitted),
                 score: Set(Some(1.0)),
                 max_score: Set(Some(2.0)),
                 percent: Set(Some(50.0)),

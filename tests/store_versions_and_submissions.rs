@@ -14,6 +14,7 @@ use decorum::store::StoreError;
 use decorum::store::inspections::{Submission, submit};
 use decorum::store::library::{StoredChecklist, current_checklists, import};
 use decorum::store::users::{self, NewUser};
+use entity::states::InspectionStatus;
 use entity::{checklist_version, inspection, inspection_response, site, training_assignment};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -184,7 +185,7 @@ async fn a_submission_is_stored_once_with_responses_and_training() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(stored.status, "submitted");
+        assert_eq!(stored.status, InspectionStatus::Submitted);
         assert_eq!(stored.checklist_version_id, w.lobby.version_id);
         assert!((stored.percent.unwrap() - card.percent.unwrap()).abs() < 1e-9);
         let responses = inspection_response::Entity::find()

@@ -2,6 +2,7 @@
 //! training its failures call for in one transaction, and is idempotent on the
 //! client-chosen UUID: a retried or doubled submission never stores a second inspection.
 
+use entity::states::InspectionStatus;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
@@ -76,7 +77,7 @@ pub async fn drafts_of<C: ConnectionTrait>(
 ) -> StoreResult<Vec<inspection::Model>> {
     Ok(inspection::Entity::find()
         .filter(inspection::Column::InspectorId.eq(inspector_id))
-        .filter(inspection::Column::Status.eq("draft"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Draft))
         .order_by_desc(inspection::Column::UpdatedAt)
         .all(db)
         .await?)
@@ -95,7 +96,7 @@ pub async fn save_draft(
     let existing = inspection::Entity::find_by_id(draft.id).one(&txn).await?;
     let mut state = DraftState::default();
     if let Some(existing) = &existing {
-        if existing.status != "draft" {
+        if existing.status != InspectionStatus::Draft {
             return Err(StoreError::Conflict(
                 "this spot-check has already been submitted".into(),
             ));
@@ -124,7 +125,7 @@ pub async fn save_draft(
         position_id: Set(None),
         inspector_id: Set(draft.inspector_id),
         context: Set(serde_json::to_value(&draft.context).unwrap_or_default()),
-        status: Set("draft".into()),
+        status: Set(InspectionStatus::Draft),
         score: Set(None),
         max_score: Set(None),
         percent: Set(None),
@@ -159,7 +160,7 @@ pub async fn attach_photo(
         .one(&txn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("spot-check {id}")))?;
-    if row.status != "draft" {
+    if row.status != InspectionStatus::Draft {
         return Err(StoreError::Conflict(
             "this spot-check has already been submitted".into(),
         ));
@@ -203,7 +204,7 @@ pub async fn list(
     if scope.role == Role::Staff {
         query = query
             .filter(inspection::Column::SubjectId.eq(scope.user_id))
-            .filter(inspection::Column::Status.ne("draft"));
+            .filter(inspection::Column::Status.ne(InspectionStatus::Draft));
     } else if let Some(sites) = scope.site_filter() {
         query = query.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
     }
@@ -246,7 +247,7 @@ pub async fn list(
     }
     match filter.status.as_deref() {
         Some(status) => query = query.filter(inspection::Column::Status.eq(status)),
-        None => query = query.filter(inspection::Column::Status.ne("draft")),
+        None => query = query.filter(inspection::Column::Status.ne(InspectionStatus::Draft)),
     }
     let paginator = query
         .order_by_desc(inspection::Column::ShiftDate)
@@ -266,7 +267,7 @@ pub async fn latest_results_of(
     use sea_orm::QuerySelect;
     Ok(inspection::Entity::find()
         .filter(inspection::Column::SubjectId.eq(person))
-        .filter(inspection::Column::Status.eq("submitted"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
         .order_by_desc(inspection::Column::ShiftDate)
         .limit(limit)
         .all(db)
@@ -282,7 +283,7 @@ pub async fn acknowledge(
     let row = inspection::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|r| r.subject_id == person && r.status == "submitted")
+        .filter(|r| r.subject_id == person && r.status == InspectionStatus::Submitted)
         .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))?;
     if row.acknowledged_at.is_some() {
         return Ok(row);
@@ -327,10 +328,10 @@ pub async fn void(
         .one(&txn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))?;
-    if row.status != "submitted" {
+    if row.status != InspectionStatus::Submitted {
         return Err(StoreError::Conflict(format!(
             "only a submitted inspection can be voided (this one is {})",
-            row.status
+            row.status.as_str()
         )));
     }
     let before = json!({ "status": row.status, "percent": row.percent, "passed": row.passed });
@@ -338,7 +339,7 @@ pub async fn void(
     tally.add(&row, &stored_results(&txn, id).await?, -1);
     tally.save(&txn).await?;
     let mut active: inspection::ActiveModel = row.into();
-    active.status = Set("void".into());
+    active.status = Set(InspectionStatus::Void);
     active.void_reason = Set(Some(reason.to_string()));
     active.updated_at = Set(Utc::now());
     let row = active.update(&txn).await?;

@@ -2,6 +2,7 @@
 //! left out, they are not a random sample) matching a filter and the viewer's scope, with
 //! their item responses when a view needs them.
 
+use entity::states::InspectionStatus;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -50,7 +51,7 @@ impl InView {
         filter: &QualityFilter,
     ) -> StoreResult<InView> {
         let mut query = inspection::Entity::find()
-            .filter(inspection::Column::Status.eq("submitted"))
+            .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
             .filter(inspection::Column::RecheckOf.is_null())
             .filter(inspection::Column::ShiftDate.gte(filter.from))
             .filter(inspection::Column::ShiftDate.lte(filter.to));

@@ -4,6 +4,7 @@
 //! routes and the CLI make before they authorize (a person, a site, whose record it is).
 //! Everything comes back as plain values (`domain::record`), in no language yet.
 
+use entity::states::InspectionStatus;
 use entity::{
     inspection, inspection_response, site, training_assignment, training_module, user, user_site,
 };
@@ -52,7 +53,7 @@ pub async fn report_view<C: ConnectionTrait>(
     checklist: StoredChecklist,
 ) -> StoreResult<InspectionRecord> {
     let id = row.id;
-    if row.status == "draft" {
+    if row.status == InspectionStatus::Draft {
         return Err(StoreError::Invalid(format!(
             "spot-check {id} is still a draft; only submitted spot-checks have a report"
         )));
@@ -102,7 +103,7 @@ pub async fn report_view<C: ConnectionTrait>(
             title,
             due: a.due_date,
             critical: a.critical,
-            status: a.status,
+            status: a.status.as_str().to_string(),
         });
     }
     Ok(InspectionRecord {
@@ -117,7 +118,7 @@ pub async fn report_view<C: ConnectionTrait>(
         inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
         shift_date: row.shift_date,
         shift_period: row.shift_period,
-        status: row.status,
+        status: row.status.as_str().to_string(),
         void_reason: row.void_reason,
         recheck: row.recheck_of.is_some(),
         submitted_at: row.submitted_at,
@@ -220,7 +221,7 @@ pub async fn person_record(
     }
     let rows = rows
         .filter(inspection::Column::SubjectId.eq(user_id))
-        .filter(inspection::Column::Status.ne("draft"))
+        .filter(inspection::Column::Status.ne(InspectionStatus::Draft))
         .filter(inspection::Column::ShiftDate.gte(from))
         .filter(inspection::Column::ShiftDate.lte(to))
         .order_by_asc(inspection::Column::ShiftDate)
@@ -241,7 +242,7 @@ pub async fn person_record(
     let inspectors = org::names(db, rows.iter().map(|r| r.inspector_id).collect()).await?;
     let samples = rows
         .iter()
-        .filter(|r| r.status == "submitted")
+        .filter(|r| r.status == InspectionStatus::Submitted)
         .map(quality::sample)
         .collect();
     let inspections = rows
@@ -256,7 +257,7 @@ pub async fn person_record(
             passed: r.passed,
             critical_failure: r.critical_failure,
             recheck: r.recheck_of.is_some(),
-            status: r.status,
+            status: r.status.as_str().to_string(),
         })
         .collect();
 
@@ -271,7 +272,7 @@ pub async fn person_record(
             due: a.due_date,
             completed_at: a.completed_at,
             quiz_percent: a.quiz_percent,
-            status: a.status,
+            status: a.status.as_str().to_string(),
         })
         .collect();
 

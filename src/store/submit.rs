@@ -12,6 +12,7 @@
 //! after that transaction commits. If a batch fails, its submissions are retried one by
 //! one, so one bad submission never fails the others.
 
+use entity::states::{AssignmentStatus, InspectionStatus, RecheckStatus};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -206,7 +207,7 @@ async fn settle_race(
         .one(db)
         .await?
     {
-        Some(existing) if existing.status != "draft" => Ok(Submitted {
+        Some(existing) if existing.status != InspectionStatus::Draft => Ok(Submitted {
             inspection: existing,
             created: false,
             scorecard: None,
@@ -262,7 +263,7 @@ async fn write(
     } else {
         recheck::Entity::find()
             .filter(recheck::Column::Id.is_in(recheck_ids))
-            .filter(recheck::Column::Status.eq("open"))
+            .filter(recheck::Column::Status.eq(RecheckStatus::Open))
             .all(db)
             .await?
             .into_iter()
@@ -285,7 +286,7 @@ async fn write(
         } else {
             first_of.insert(s.id, n);
             match existing.remove(&s.id) {
-                Some(row) if row.status != "draft" => Plan::Known(Box::new(row)),
+                Some(row) if row.status != InspectionStatus::Draft => Plan::Known(Box::new(row)),
                 Some(row) if row.inspector_id != s.inspector_id => Plan::Refused(not_their_draft()),
                 Some(row) if row.checklist_version_id != scored.version_id => Plan::Refused(
                     StoreError::Conflict(version_conflict(&row, scored.version_id)),
@@ -397,7 +398,7 @@ async fn write(
         for (_, scored, _) in &to_store {
             if let Some(id) = scored.submission.recheck {
                 let mut done: recheck::ActiveModel = open_rechecks[&id].clone().into();
-                done.status = Set("done".into());
+                done.status = Set(RecheckStatus::Done);
                 done.done_inspection_id = Set(Some(scored.submission.id));
                 done.update(db).await?;
             }
@@ -461,7 +462,7 @@ impl Scored {
             position_id,
             inspector_id: s.inspector_id,
             context: serde_json::to_value(&self.context).unwrap_or_default(),
-            status: "submitted".into(),
+            status: InspectionStatus::Submitted,
             score: Some(card.score),
             max_score: Some(card.max_score),
             percent: card.percent,
@@ -575,7 +576,7 @@ async fn assign_failure_training<C: ConnectionTrait>(
     for a in training_assignment::Entity::find()
         .filter(training_assignment::Column::UserId.is_in(people))
         .filter(training_assignment::Column::ModuleId.is_in(module_ids))
-        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
         .order_by_asc(training_assignment::Column::Id)
         .all(db)
         .await?
@@ -629,7 +630,7 @@ async fn assign_failure_training<C: ConnectionTrait>(
                             inspection_id: Some(row.id),
                             failed_items: json!(call.items),
                             critical: call.critical,
-                            status: "assigned".into(),
+                            status: AssignmentStatus::Assigned,
                             due_date: due,
                             assigned_by: None,
                             completed_version_id: None,

@@ -1,6 +1,7 @@
 //! Training assignments: new-hire curricula, assignments by hand, taking a module and
 //! its quiz, and the re-checks that completing failure training puts on the list.
 
+use entity::states::{AssignmentStatus, RecheckStatus};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -126,7 +127,7 @@ async fn insert_assignment<C: ConnectionTrait>(
         inspection_id: Set(None),
         failed_items: Set(json!([])),
         critical: Set(false),
-        status: Set("assigned".into()),
+        status: Set(AssignmentStatus::Assigned),
         due_date: Set(due),
         assigned_by: Set(assigned_by),
         completed_version_id: Set(None),
@@ -200,7 +201,7 @@ pub async fn assign_manual(
         let open = training_assignment::Entity::find()
             .filter(training_assignment::Column::UserId.eq(person))
             .filter(training_assignment::Column::ModuleId.eq(module.id))
-            .filter(training_assignment::Column::Status.ne("completed"))
+            .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
             .one(&txn)
             .await?;
         if open.is_some() {
@@ -235,9 +236,9 @@ pub async fn open_for(
         .filter(|a| a.user_id == user_id)
         .ok_or_else(|| StoreError::NotFound(format!("assignment {assignment_id}")))?;
     let module = module(db, row.module_id).await?;
-    let row = if row.status == "assigned" {
+    let row = if row.status == AssignmentStatus::Assigned {
         let mut active: training_assignment::ActiveModel = row.into();
-        active.status = Set("in_progress".into());
+        active.status = Set(AssignmentStatus::InProgress);
         active.update(db).await?
     } else {
         row
@@ -269,7 +270,7 @@ pub async fn record_attempt(
         .await?
         .filter(|a| a.user_id == user_id)
         .ok_or_else(|| StoreError::NotFound(format!("assignment {assignment_id}")))?;
-    if row.status == "completed" {
+    if row.status == AssignmentStatus::Completed {
         return Err(StoreError::Conflict(
             "this training is already completed".into(),
         ));
@@ -288,11 +289,11 @@ pub async fn record_attempt(
     active.attempts = Set(row.attempts + 1);
     active.quiz_percent = Set(Some(result.percent));
     if result.passed {
-        active.status = Set("completed".into());
+        active.status = Set(AssignmentStatus::Completed);
         active.completed_at = Set(Some(now));
         active.completed_version_id = Set(Some(module.version_id));
     } else {
-        active.status = Set("in_progress".into());
+        active.status = Set(AssignmentStatus::InProgress);
     }
     let assignment = active.update(&txn).await?;
     let mut new_recheck = None;
@@ -312,7 +313,7 @@ pub async fn record_attempt(
                 subject_id: Set(assignment.user_id),
                 site_id: Set(original.site_id),
                 items: Set(assignment.failed_items.clone()),
-                status: Set("open".into()),
+                status: Set(RecheckStatus::Open),
                 due_date: Set(super::org::today_at(&txn, &[original.site_id]).await?
                     + Duration::days(RECHECK_DAYS)),
                 done_inspection_id: Set(None),
@@ -365,7 +366,7 @@ pub async fn not_completed(
 ) -> StoreResult<Vec<(training_assignment::Model, Option<training_module::Model>)>> {
     Ok(training_assignment::Entity::find()
         .filter(training_assignment::Column::UserId.eq(user_id))
-        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
         .order_by_asc(training_assignment::Column::DueDate)
         .find_also_related(training_module::Entity)
         .all(db)
@@ -418,7 +419,7 @@ pub async fn overdue(
     today: NaiveDate,
 ) -> StoreResult<Vec<(training_assignment::Model, StoredModule)>> {
     let mut query = training_assignment::Entity::find()
-        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
         .filter(training_assignment::Column::DueDate.lt(today));
     if let Some(people) = people_in_scope(db, scope).await? {
         query = query.filter(training_assignment::Column::UserId.is_in(people));
@@ -452,7 +453,7 @@ pub async fn open_rechecks(
     db: &DatabaseConnection,
     scope: &Scope,
 ) -> StoreResult<Vec<recheck::Model>> {
-    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq("open"));
+    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq(RecheckStatus::Open));
     if let Some(sites) = scope.site_filter() {
         query = query.filter(recheck::Column::SiteId.is_in(sites.to_vec()));
     }
@@ -467,7 +468,7 @@ pub async fn open_recheck<C: ConnectionTrait>(
     Ok(recheck::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|r| r.status == "open"))
+        .filter(|r| r.status == RecheckStatus::Open))
 }
 
 pub fn recheck_items(row: &recheck::Model) -> Vec<String> {
@@ -481,7 +482,7 @@ pub async fn recheck_outcomes(
     db: &DatabaseConnection,
     scope: &Scope,
 ) -> StoreResult<Vec<RecheckOutcome>> {
-    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq("done"));
+    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq(RecheckStatus::Done));
     if let Some(sites) = scope.site_filter() {
         query = query.filter(recheck::Column::SiteId.is_in(sites.to_vec()));
     }

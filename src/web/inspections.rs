@@ -4,6 +4,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use entity::states::InspectionStatus;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -150,7 +151,7 @@ async fn list(
                     .get(&r.checklist_version_id)
                     .cloned()
                     .unwrap_or_default(),
-                status: r.status.clone(),
+                status: r.status.as_str().to_string(),
                 percent: r.percent,
                 passed: r.passed,
                 critical: r.critical_failure,
@@ -207,15 +208,15 @@ async fn result(
     let l = viewer.lang;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
     let row = reads::inspection_row(&state.db, id).await?;
-    let own_draft = row.status == "draft" && row.inspector_id == viewer.user.id;
+    let own_draft = row.status == InspectionStatus::Draft && row.inspector_id == viewer.user.id;
     if !(viewer
         .scope
         .can_view_inspection(row.site_id, row.subject_id)
-        && (row.status != "draft" || own_draft))
+        && (row.status != InspectionStatus::Draft || own_draft))
     {
         return Err(AppError::Forbidden);
     }
-    if row.status == "draft" {
+    if row.status == InspectionStatus::Draft {
         return Ok(Redirect::to(&format!("/spotchecks/{id}")).into_response());
     }
     let version = state.checklist_version(row.checklist_version_id).await?;
@@ -259,7 +260,7 @@ async fn result(
             critical: a.critical,
         })
         .collect();
-    let submitted = record.status == "submitted";
+    let submitted = record.status == InspectionStatus::Submitted.as_str();
     let view = ResultView {
         id,
         checklist: record.checklist.title.get(l).to_string(),

@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use entity::states::InspectionStatus;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -83,7 +84,7 @@ async fn inspection_pdf(
 ) -> AppResult<Response> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
     let row = reads::inspection_row(&state.db, id).await?;
-    if row.status == "draft"
+    if row.status == InspectionStatus::Draft
         || !viewer
             .scope
             .can_view_inspection(row.site_id, row.subject_id)

@@ -2,6 +2,7 @@
 //! (autosaved as a draft), attach photos, submit. Submissions are idempotent on the
 //! spot-check's UUID, so the offline outbox can retry safely.
 
+use entity::states::InspectionStatus;
 use std::collections::BTreeMap;
 
 use axum::extract::{Multipart, Path, State};
@@ -421,7 +422,7 @@ async fn existing(
     // A draft is its inspector's work in progress: nobody else, an admin neither, may
     // open, save or submit it (saving would make it theirs).
     let own = row.inspector_id == viewer.user.id;
-    if row.status == "draft" && !own {
+    if row.status == InspectionStatus::Draft && !own {
         return Err(AppError::Forbidden);
     }
     if !viewer
@@ -442,7 +443,7 @@ async fn form_page(
 ) -> AppResult<Response> {
     let id = parse_uuid(&id)?;
     let (target, row) = match existing(&state, &viewer, id).await? {
-        Some(row) if row.status != "draft" => {
+        Some(row) if row.status != InspectionStatus::Draft => {
             return Ok(Redirect::to(&format!("/inspections/{id}")).into_response());
         }
         Some(row) => match DraftState::of(&row).recheck {
@@ -753,7 +754,7 @@ async fn read_post(
     let post = posted(pairs)?;
     viewer.check_csrf(post.csrf.as_deref())?;
     if let Some(row) = &row
-        && row.status == "draft"
+        && row.status == InspectionStatus::Draft
         && row.checklist_version_id != post.version_id
     {
         return Err(AppError::Conflict(format!(
@@ -952,7 +953,7 @@ async fn submit_inner(
     // A retry of something already stored: acknowledge it again, store nothing.
     let stored = existing(state, viewer, id).await?;
     if let Some(row) = &stored
-        && row.status != "draft"
+        && row.status != InspectionStatus::Draft
     {
         return Ok(reply(row, false));
     }
@@ -1083,7 +1084,7 @@ async fn upload_photo(
     let row = existing(&state, &viewer, id)
         .await?
         .ok_or_else(|| AppError::Conflict("save the spot-check before adding photos".into()))?;
-    if row.status != "draft" || row.inspector_id != viewer.user.id {
+    if row.status != InspectionStatus::Draft || row.inspector_id != viewer.user.id {
         return Err(AppError::Conflict(
             "photos can only be added to your spot-check in progress".into(),
         )

@@ -46,7 +46,7 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
             title: m.module.title.get(l).to_string(),
             minutes: m.module.minutes,
             due: a.due_date.to_string(),
-            state: AssignmentState::derive(&a.status, a.due_date, today),
+            state: AssignmentState::derive(a.status.as_str(), a.due_date, today),
             reason: a.reason.clone(),
             quiz_percent: a.quiz_percent,
         })
@@ -64,7 +64,7 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
             title: m.module.title.get(l).to_string(),
             reason: a.reason.clone(),
             due: a.due_date.to_string(),
-            state: AssignmentState::derive(&a.status, a.due_date, today),
+            state: AssignmentState::derive(a.status.as_str(), a.due_date, today),
             critical: a.critical,
         })
         .collect();
@@ -81,7 +81,7 @@ async fn take(
     let id: i32 = id.parse().map_err(|_| AppError::Forbidden)?;
     let (assignment, module) = training::open_for(&state.db, id, viewer.user.id).await?;
     let state_now = AssignmentState::derive(
-        &assignment.status,
+        assignment.status.as_str(),
         assignment.due_date,
         today(&state, &viewer).await?,
     );
@@ -154,7 +154,7 @@ async fn quiz(
         .map(|(i, _)| (i + 1).to_string())
         .collect();
     let state_now = AssignmentState::derive(
-        &assignment.status,
+        assignment.status.as_str(),
         assignment.due_date,
         today(&state, &viewer).await?,
     );
@@ -173,7 +173,7 @@ async fn quiz(
     }
     let attempt = training::record_attempt(&state.db, id, viewer.user.id, &chosen).await?;
     let state_after = AssignmentState::derive(
-        &attempt.assignment.status,
+        attempt.assignment.status.as_str(),
         attempt.assignment.due_date,
         today(&state, &viewer).await?,
     );

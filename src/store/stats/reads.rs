@@ -2,6 +2,7 @@
 //! site and person, item results, the site roll-up, the lowest-scoring staff,
 //! calibration and coverage, each narrowed by the viewer's scope and the filter.
 
+use entity::states::InspectionStatus;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -195,7 +196,7 @@ pub async fn items_from_responses(
         )
         .column_as(R::Points.sum(), "points")
         .column_as(R::MaxPoints.sum(), "max_points")
-        .filter(I::Status.eq("submitted"))
+        .filter(I::Status.eq(InspectionStatus::Submitted))
         .filter(I::RecheckOf.is_null())
         .filter(I::ShiftDate.between(filter.from, filter.to))
         .filter(R::Outcome.is_in(["passed", "failed"]));
@@ -614,7 +615,7 @@ pub async fn last_counted_checks(
     let mut out = HashMap::new();
     for chunk in people.chunks(500) {
         let query = inspection::Entity::find()
-            .filter(C::Status.eq("submitted"))
+            .filter(C::Status.eq(InspectionStatus::Submitted))
             .filter(C::RecheckOf.is_null())
             .filter(C::ShiftDate.lte(filter.to))
             .filter(C::SubjectId.is_in(chunk.iter().copied()));

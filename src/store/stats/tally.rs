@@ -2,6 +2,7 @@
 //! away) in its own transaction, per week and per month, and to the kept windows' halves
 //! it falls in; and the one-off recount of a database that predates them.
 
+use entity::states::InspectionStatus;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -322,7 +323,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
 
 fn counted() -> Select<inspection::Entity> {
     inspection::Entity::find()
-        .filter(inspection::Column::Status.eq("submitted"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
         .filter(inspection::Column::RecheckOf.is_null())
 }
 
