@@ -4,11 +4,13 @@
 //! this machine), and the unit's own ExecStart line then runs in that system as the
 //! unit's user, with the packaged configuration: /healthz answers and a person added
 //! with `decorum user add` signs in. `systemd-analyze` checks the unit, and a purge
-//! removes the user and the data.
+//! removes the user and the data. The container image (packaging/Containerfile) is
+//! built from the same package with podman, run, and signed in to.
 //!
-//! Needs root (chroot, file ownership), cargo-deb, dpkg and debootstrap; the scratch
-//! system is fetched once from a Debian mirror (`DECORUM_TEST_DEBIAN_MIRROR`, default
-//! deb.debian.org) and kept as a tarball in Cargo's test temporary directory.
+//! Needs root (chroot, file ownership), cargo-deb, dpkg and debootstrap (and podman and
+//! runc for the image); the scratch system is fetched once from a Debian mirror
+//! (`DECORUM_TEST_DEBIAN_MIRROR`, default deb.debian.org) and kept as a tarball in
+//! Cargo's test temporary directory.
 //! The package holds the debug binary the tests already built (`--profile dev
 //! --no-build`); .ci/run builds the release package too.
 
@@ -69,9 +71,11 @@ fn missing_tools() -> Option<String> {
     })
 }
 
-/// A minimal Debian bookworm with adduser, unpacked into `root`: from the cached tarball,
-/// made once with debootstrap.
-fn scratch_debian(root: &Path) {
+/// A minimal Debian bookworm with adduser, as a tarball of its root: made once with
+/// debootstrap and kept (both tests use it; the lock keeps them from making it twice).
+fn debian_tarball() -> PathBuf {
+    static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = MAKING.lock().unwrap_or_else(|e| e.into_inner());
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("debian-bookworm-minbase.tar");
     if !cache.exists() {
         let mirror = std::env::var("DECORUM_TEST_DEBIAN_MIRROR")
@@ -95,17 +99,30 @@ fn scratch_debian(root: &Path) {
         );
         std::fs::rename(&partial, &cache).unwrap();
     }
+    cache
+}
+
+/// The scratch Debian system unpacked into `root`.
+fn scratch_debian(root: &Path) {
     must(
         Command::new("tar")
             .arg("-C")
             .arg(root)
             .arg("-xf")
-            .arg(&cache),
+            .arg(debian_tarball()),
     );
 }
 
-/// Build the package from the binary the tests use; returns the .deb's path.
-fn build_package(out: &Path) -> PathBuf {
+/// The package, built once from the binary the tests use (two `cargo deb` at once
+/// would share its work files under target/ and could pack a half-written binary).
+fn package() -> PathBuf {
+    static BUILT: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(deb) = built.as_ref() {
+        return deb.clone();
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("package-deb");
+    let _ = std::fs::remove_dir_all(&out);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     must(
         Command::new(cargo)
@@ -119,13 +136,15 @@ fn build_package(out: &Path) -> PathBuf {
                 "--quiet",
                 "-o",
             ])
-            .arg(out),
+            .arg(&out),
     );
-    std::fs::read_dir(out)
+    let deb = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.extension().is_some_and(|e| e == "deb"))
-        .expect("cargo deb wrote a .deb")
+        .expect("cargo deb wrote a .deb");
+    *built = Some(deb.clone());
+    deb
 }
 
 /// A `[Service]` setting of the unit file (the first, when it repeats).
@@ -239,7 +258,7 @@ async fn the_package_installs_and_its_unit_serves_with_the_packaged_configuratio
     }
     let work = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let deb = build_package(&work.path().join("out"));
+    let deb = package();
     let root = work.path().join("root");
     std::fs::create_dir(&root).unwrap();
     scratch_debian(&root);
@@ -423,4 +442,140 @@ async fn the_package_installs_and_its_unit_serves_with_the_packaged_configuratio
     let passwd = std::fs::read_to_string(root.join("etc/passwd")).unwrap();
     assert!(!passwd.contains("decorum:"), "{passwd}");
     eprintln!("{TEST}: done in {:?}", started.elapsed());
+}
+
+/// podman with this machine's workarounds: crun refuses the hybrid cgroup layout of our
+/// VMs and podman's default file and process limits are above what the VM lets a process
+/// raise its own to, so runc runs the containers with limits it may set.
+fn podman(conf: &Path) -> Command {
+    let mut command = Command::new("podman");
+    command.env("CONTAINERS_CONF", conf);
+    command
+}
+
+/// A container and its image, removed when the test ends however it ends.
+struct Container {
+    conf: PathBuf,
+    name: String,
+    image: String,
+}
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        for args in [["rm", "-f", &self.name], ["rmi", "-f", &self.image]] {
+            let _ = podman(&self.conf).args(args).output();
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_container_image_installs_the_package_and_serves() {
+    const TEST: &str = "the container image";
+    if let Some(why) = missing_tools() {
+        common::skip_or_fail(TEST, &why);
+        return;
+    }
+    for tool in ["podman", "runc"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            common::skip_or_fail(
+                TEST,
+                &format!("{tool} is not installed (apt-get install podman runc)"),
+            );
+            return;
+        }
+    }
+    let work = tempfile::tempdir().unwrap();
+    let conf = work.path().join("containers.conf");
+    std::fs::write(
+        &conf,
+        "[containers]\ndefault_ulimits = [\"nofile=4096:4096\", \"nproc=4096:4096\"]\n\n[engine]\nruntime = \"runc\"\n",
+    )
+    .unwrap();
+    // The context is the package's directory, as README's `podman build … target/debian`.
+    let context = work.path().join("debian");
+    std::fs::create_dir(&context).unwrap();
+    let deb = package();
+    std::fs::copy(&deb, context.join(deb.file_name().unwrap())).unwrap();
+    // No container registry answers from our machines: the base is the debootstrapped
+    // bookworm, imported (the Containerfile's default is Docker Hub's bookworm-slim).
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let base = format!("localhost/decorum-test-base:{id}");
+    let image = format!("localhost/decorum-test:{id}");
+    let container = Container {
+        conf: conf.clone(),
+        name: format!("decorum-test-{id}"),
+        image: image.clone(),
+    };
+    must(podman(&conf).arg("import").arg(debian_tarball()).arg(&base));
+    let built = run(podman(&conf)
+        .args(["build", "--quiet", "-f"])
+        .arg(common::repo_path("packaging/Containerfile"))
+        .args(["--build-arg", &format!("BASE={base}"), "-t", &image])
+        .arg(&context));
+    let _ = podman(&conf).args(["rmi", "-f", &base]).output();
+    built.unwrap_or_else(|e| panic!("{e}"));
+
+    must(podman(&conf).args([
+        "run",
+        "-d",
+        "--name",
+        &container.name,
+        "-p",
+        "127.0.0.1::8080",
+        &image,
+    ]));
+    let port = must(podman(&conf).args(["port", &container.name, "8080"]));
+    let base_url = format!(
+        "http://{}",
+        String::from_utf8_lossy(&port.stdout)
+            .lines()
+            .next()
+            .unwrap()
+            .trim()
+    );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let answer = reqwest::get(format!("{base_url}/healthz")).await;
+        if answer.as_ref().is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        if Instant::now() > deadline {
+            let logs = podman(&conf)
+                .args(["logs", &container.name])
+                .output()
+                .unwrap();
+            panic!(
+                "/healthz did not answer 200 ({answer:?}); the container logged:\n{}{}",
+                String::from_utf8_lossy(&logs.stdout),
+                String::from_utf8_lossy(&logs.stderr)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    must(podman(&conf).args([
+        "exec",
+        &container.name,
+        "/usr/bin/decorum",
+        "user",
+        "add",
+        "--email",
+        EMAIL,
+        "--name",
+        "IT",
+        "--role",
+        "admin",
+        "--password",
+        common::PASSWORD,
+    ]));
+    common::sign_in_at(&base_url, EMAIL).await;
+
+    // `podman stop` sends the image's STOPSIGNAL (SIGINT): Decorum stops cleanly.
+    must(podman(&conf).args(["stop", "-t", "30", &container.name]));
+    let exit = must(podman(&conf).args([
+        "inspect",
+        "--format",
+        "{{.State.ExitCode}}",
+        &container.name,
+    ]));
+    assert_eq!(String::from_utf8_lossy(&exit.stdout).trim(), "0");
 }
