@@ -5,14 +5,16 @@
 //! unit's user, with the packaged configuration: /healthz answers and a person added
 //! with `decorum user add` signs in. `systemd-analyze` checks the unit, and a purge
 //! removes the user and the data. The container image (packaging/Containerfile) is
-//! built from the same package with podman, run, and signed in to.
+//! built from the same package with podman, run, and signed in to; and the unit runs
+//! under a real systemd booted in a container, its sandbox in force.
 //!
 //! Needs root (chroot, file ownership), cargo-deb, dpkg and debootstrap (and podman and
 //! runc for the image); the scratch system is fetched once from a Debian mirror
 //! (`DECORUM_TEST_DEBIAN_MIRROR`, default deb.debian.org) and kept as a tarball in
 //! Cargo's test temporary directory.
 //! The package holds the debug binary the tests already built (`--profile dev
-//! --no-build`); .ci/run builds the release package too.
+//! --no-build`); `DECORUM_TEST_DEB=FILE.deb` tests a package built elsewhere instead
+//! (.ci/run's release package, when asked for).
 
 mod common;
 
@@ -120,6 +122,11 @@ fn package() -> PathBuf {
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(deb) = built.as_ref() {
         return deb.clone();
+    }
+    if let Some(given) = std::env::var_os("DECORUM_TEST_DEB") {
+        // .ci/run's release package, tested as it will ship.
+        *built = Some(PathBuf::from(given));
+        return built.clone().unwrap();
     }
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("package-deb");
     let _ = std::fs::remove_dir_all(&out);
@@ -468,114 +475,236 @@ impl Drop for Container {
     }
 }
 
+impl Container {
+    /// Build an image from `containerfile` with the package in its context, on the
+    /// scratch bookworm (no container registry answers from our machines; the
+    /// Containerfile's default base is Docker Hub's bookworm-slim), or say why not.
+    fn build(test: &str, work: &Path, containerfile: &Path) -> Option<Container> {
+        if let Some(why) = missing_tools() {
+            common::skip_or_fail(test, &why);
+            return None;
+        }
+        for tool in ["podman", "runc"] {
+            if Command::new(tool).arg("--version").output().is_err() {
+                let why = format!("{tool} is not installed (apt-get install podman runc)");
+                common::skip_or_fail(test, &why);
+                return None;
+            }
+        }
+        let conf = work.join("containers.conf");
+        std::fs::write(
+            &conf,
+            "[containers]\ndefault_ulimits = [\"nofile=4096:4096\", \"nproc=4096:4096\"]\n\n[engine]\nruntime = \"runc\"\n",
+        )
+        .unwrap();
+        // The context is the package's directory, as README's `podman build … target/debian`.
+        let context = work.join("debian");
+        std::fs::create_dir(&context).unwrap();
+        let deb = package();
+        std::fs::copy(&deb, context.join(deb.file_name().unwrap())).unwrap();
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let base = format!("localhost/decorum-test-base:{id}");
+        let container = Container {
+            conf,
+            name: format!("decorum-test-{id}"),
+            image: format!("localhost/decorum-test:{id}"),
+        };
+        must(
+            podman(&container.conf)
+                .arg("import")
+                .arg(debian_tarball())
+                .arg(&base),
+        );
+        let built = run(podman(&container.conf)
+            .args(["build", "--quiet", "-f"])
+            .arg(containerfile)
+            .args([
+                "--build-arg",
+                &format!("BASE={base}"),
+                "-t",
+                &container.image,
+            ])
+            .arg(&context));
+        let _ = podman(&container.conf).args(["rmi", "-f", &base]).output();
+        built.unwrap_or_else(|e| panic!("{e}"));
+        Some(container)
+    }
+
+    /// Start it (`options` before the image) with its port 8080 published on a free
+    /// port of this machine; returns the base URL once /healthz answers 200.
+    async fn start(&self, options: &[&str]) -> String {
+        must(
+            podman(&self.conf)
+                .args(["run", "-d", "--name", &self.name, "-p", "127.0.0.1::8080"])
+                .args(options)
+                .arg(&self.image),
+        );
+        let port = must(podman(&self.conf).args(["port", &self.name, "8080"]));
+        let port = String::from_utf8_lossy(&port.stdout).trim().to_string();
+        let base_url = format!("http://{}", port.lines().next().unwrap_or_default());
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let answer = reqwest::get(format!("{base_url}/healthz")).await;
+            if answer.as_ref().is_ok_and(|r| r.status() == 200) {
+                return base_url;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "/healthz at {base_url:?} did not answer 200 ({answer:?}); the container logged:\n{}",
+                    self.exec(&["sh", "-c", "journalctl --no-pager 2>/dev/null | tail -50"])
+                        .unwrap_or_else(|e| e)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Run a command in the container; its standard output.
+    fn exec(&self, argv: &[&str]) -> Result<String, String> {
+        run(podman(&self.conf).args(["exec", &self.name]).args(argv))
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn add_admin(&self, run_as: &[&str]) {
+        let mut argv = run_as.to_vec();
+        argv.extend([
+            "/usr/bin/decorum",
+            "user",
+            "add",
+            "--email",
+            EMAIL,
+            "--name",
+            "IT",
+            "--role",
+            "admin",
+            "--password",
+            common::PASSWORD,
+        ]);
+        self.exec(&argv).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// One container test at a time: two podman builds from bases imported from the same
+/// tarball at once failed inside dpkg (they share the base's layer, which each test
+/// removes when done).
+static PODMAN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn the_container_image_installs_the_package_and_serves() {
-    const TEST: &str = "the container image";
-    if let Some(why) = missing_tools() {
-        common::skip_or_fail(TEST, &why);
-        return;
-    }
-    for tool in ["podman", "runc"] {
-        if Command::new(tool).arg("--version").output().is_err() {
-            common::skip_or_fail(
-                TEST,
-                &format!("{tool} is not installed (apt-get install podman runc)"),
-            );
-            return;
-        }
-    }
+    let _one_at_a_time = PODMAN.lock().await;
     let work = tempfile::tempdir().unwrap();
-    let conf = work.path().join("containers.conf");
-    std::fs::write(
-        &conf,
-        "[containers]\ndefault_ulimits = [\"nofile=4096:4096\", \"nproc=4096:4096\"]\n\n[engine]\nruntime = \"runc\"\n",
-    )
-    .unwrap();
-    // The context is the package's directory, as README's `podman build … target/debian`.
-    let context = work.path().join("debian");
-    std::fs::create_dir(&context).unwrap();
-    let deb = package();
-    std::fs::copy(&deb, context.join(deb.file_name().unwrap())).unwrap();
-    // No container registry answers from our machines: the base is the debootstrapped
-    // bookworm, imported (the Containerfile's default is Docker Hub's bookworm-slim).
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let base = format!("localhost/decorum-test-base:{id}");
-    let image = format!("localhost/decorum-test:{id}");
-    let container = Container {
-        conf: conf.clone(),
-        name: format!("decorum-test-{id}"),
-        image: image.clone(),
+    let containerfile = common::repo_path("packaging/Containerfile");
+    let Some(container) = Container::build("the container image", work.path(), &containerfile)
+    else {
+        return;
     };
-    must(podman(&conf).arg("import").arg(debian_tarball()).arg(&base));
-    let built = run(podman(&conf)
-        .args(["build", "--quiet", "-f"])
-        .arg(common::repo_path("packaging/Containerfile"))
-        .args(["--build-arg", &format!("BASE={base}"), "-t", &image])
-        .arg(&context));
-    let _ = podman(&conf).args(["rmi", "-f", &base]).output();
-    built.unwrap_or_else(|e| panic!("{e}"));
-
-    must(podman(&conf).args([
-        "run",
-        "-d",
-        "--name",
-        &container.name,
-        "-p",
-        "127.0.0.1::8080",
-        &image,
-    ]));
-    let port = must(podman(&conf).args(["port", &container.name, "8080"]));
-    let base_url = format!(
-        "http://{}",
-        String::from_utf8_lossy(&port.stdout)
-            .lines()
-            .next()
-            .unwrap()
-            .trim()
-    );
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let answer = reqwest::get(format!("{base_url}/healthz")).await;
-        if answer.as_ref().is_ok_and(|r| r.status() == 200) {
-            break;
-        }
-        if Instant::now() > deadline {
-            let logs = podman(&conf)
-                .args(["logs", &container.name])
-                .output()
-                .unwrap();
-            panic!(
-                "/healthz did not answer 200 ({answer:?}); the container logged:\n{}{}",
-                String::from_utf8_lossy(&logs.stdout),
-                String::from_utf8_lossy(&logs.stderr)
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    must(podman(&conf).args([
-        "exec",
-        &container.name,
-        "/usr/bin/decorum",
-        "user",
-        "add",
-        "--email",
-        EMAIL,
-        "--name",
-        "IT",
-        "--role",
-        "admin",
-        "--password",
-        common::PASSWORD,
-    ]));
+    let base_url = container.start(&[]).await;
+    container.add_admin(&[]);
     common::sign_in_at(&base_url, EMAIL).await;
 
     // `podman stop` sends the image's STOPSIGNAL (SIGINT): Decorum stops cleanly.
-    must(podman(&conf).args(["stop", "-t", "30", &container.name]));
-    let exit = must(podman(&conf).args([
+    must(podman(&container.conf).args(["stop", "-t", "30", &container.name]));
+    let exit = must(podman(&container.conf).args([
         "inspect",
         "--format",
         "{{.State.ExitCode}}",
         &container.name,
     ]));
     assert_eq!(String::from_utf8_lossy(&exit.stdout).trim(), "0");
+}
+
+/// The unit under a real systemd (booted in a privileged container, so that it may set up
+/// the sandbox): the package enables and starts it, the hardening is in force on the
+/// running server (read-only system, writable data directory, no new privileges, a
+/// system call filter), it serves and signs in, comes back after being killed, and
+/// stops cleanly.
+#[tokio::test]
+async fn the_unit_runs_sandboxed_under_systemd() {
+    let _one_at_a_time = PODMAN.lock().await;
+    let work = tempfile::tempdir().unwrap();
+    let containerfile = work.path().join("Containerfile");
+    // The drop-in is what `systemctl edit decorum` writes: here it only publishes the
+    // port outside the container.
+    std::fs::write(
+        &containerfile,
+        "ARG BASE\nFROM ${BASE}\nCOPY decorum_*.deb /tmp/\n\
+         RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends systemd systemd-sysv /tmp/decorum_*.deb >/dev/null\n\
+         RUN mkdir -p /etc/systemd/system/decorum.service.d && printf '[Service]\\nEnvironment=DECORUM_ADDR=0.0.0.0:8080\\n' > /etc/systemd/system/decorum.service.d/listen.conf\n\
+         CMD [\"/sbin/init\"]\n",
+    )
+    .unwrap();
+    let Some(container) = Container::build("the unit under systemd", work.path(), &containerfile)
+    else {
+        return;
+    };
+    let base_url = container.start(&["--privileged", "--systemd=always"]).await;
+    let show = |property: &str| {
+        container
+            .exec(&["systemctl", "show", "--value", "-p", property, "decorum"])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .trim()
+            .to_string()
+    };
+    assert_eq!(
+        show("UnitFileState"),
+        "enabled",
+        "the package enabled the unit"
+    );
+    assert_eq!(show("User"), "decorum");
+    let pid = show("MainPID");
+    let status = container
+        .exec(&["cat", &format!("/proc/{pid}/status")])
+        .unwrap();
+    assert!(status.contains("NoNewPrivs:\t1"), "{status}");
+    assert!(
+        status.contains("Seccomp:\t2"),
+        "a system call filter: {status}"
+    );
+    let mounts = container
+        .exec(&["cat", &format!("/proc/{pid}/mountinfo")])
+        .unwrap();
+    let mount = |point: &str| {
+        mounts
+            .lines()
+            .rev()
+            .map(|line| line.split(' ').collect::<Vec<_>>())
+            .find(|fields| fields.len() > 5 && fields[4] == point)
+            .map(|fields| fields[5].split(',').next().unwrap_or_default().to_string())
+            .unwrap_or_else(|| panic!("{point} is not a mount of the service:\n{mounts}"))
+    };
+    assert_eq!(mount("/"), "ro", "ProtectSystem=strict");
+    assert_eq!(mount("/var/lib/decorum"), "rw", "ReadWritePaths");
+    assert_eq!(mount("/home"), "ro", "ProtectHome");
+
+    container.add_admin(&["runuser", "-u", "decorum", "--"]);
+    common::sign_in_at(&base_url, EMAIL).await;
+
+    // Restart=on-failure: killed, it is started again.
+    container
+        .exec(&["systemctl", "kill", "--signal=KILL", "decorum"])
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while show("NRestarts") != "1" || show("ActiveState") != "active" {
+        assert!(
+            Instant::now() < deadline,
+            "not restarted: {}",
+            show("ActiveState")
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_ne!(show("MainPID"), pid);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while reqwest::get(format!("{base_url}/healthz"))
+        .await
+        .map_or(true, |r| r.status() != 200)
+    {
+        assert!(Instant::now() < deadline, "/healthz after the restart");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    common::sign_in_at(&base_url, EMAIL).await;
+
+    // KillSignal=SIGINT: Decorum finishes and exits 0, so systemd records a clean stop.
+    container.exec(&["systemctl", "stop", "decorum"]).unwrap();
+    assert_eq!(show("Result"), "success");
+    assert_eq!(show("ExecMainStatus"), "0");
 }
