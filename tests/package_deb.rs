@@ -4,13 +4,17 @@
 //! this machine), and the unit's own ExecStart line then runs in that system as the
 //! unit's user, with the packaged configuration: /healthz answers and a person added
 //! with `decorum user add` signs in. `systemd-analyze` checks the unit, and a purge
-//! removes the user and the data.
+//! removes the user and the data. The container image (packaging/Containerfile) is
+//! built from the same package with podman, run, and signed in to; and the unit runs
+//! under a real systemd booted in a container, its sandbox in force.
 //!
-//! Needs root (chroot, file ownership), cargo-deb, dpkg and debootstrap; the scratch
-//! system is fetched once from a Debian mirror (`DECORUM_TEST_DEBIAN_MIRROR`, default
-//! deb.debian.org) and kept as a tarball in Cargo's test temporary directory.
+//! Needs root (chroot, file ownership), cargo-deb, dpkg and debootstrap (and podman and
+//! runc for the image); the scratch system is fetched once from a Debian mirror
+//! (`DECORUM_TEST_DEBIAN_MIRROR`, default deb.debian.org) and kept as a tarball in
+//! Cargo's test temporary directory.
 //! The package holds the debug binary the tests already built (`--profile dev
-//! --no-build`); .ci/run builds the release package too.
+//! --no-build`); `DECORUM_TEST_DEB=FILE.deb` tests a package built elsewhere instead
+//! (.ci/run's release package, when asked for).
 
 mod common;
 
@@ -69,9 +73,11 @@ fn missing_tools() -> Option<String> {
     })
 }
 
-/// A minimal Debian bookworm with adduser, unpacked into `root`: from the cached tarball,
-/// made once with debootstrap.
-fn scratch_debian(root: &Path) {
+/// A minimal Debian bookworm with adduser, as a tarball of its root: made once with
+/// debootstrap and kept (both tests use it; the lock keeps them from making it twice).
+fn debian_tarball() -> PathBuf {
+    static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = MAKING.lock().unwrap_or_else(|e| e.into_inner());
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("debian-bookworm-minbase.tar");
     if !cache.exists() {
         let mirror = std::env::var("DECORUM_TEST_DEBIAN_MIRROR")
@@ -95,17 +101,35 @@ fn scratch_debian(root: &Path) {
         );
         std::fs::rename(&partial, &cache).unwrap();
     }
+    cache
+}
+
+/// The scratch Debian system unpacked into `root`.
+fn scratch_debian(root: &Path) {
     must(
         Command::new("tar")
             .arg("-C")
             .arg(root)
             .arg("-xf")
-            .arg(&cache),
+            .arg(debian_tarball()),
     );
 }
 
-/// Build the package from the binary the tests use; returns the .deb's path.
-fn build_package(out: &Path) -> PathBuf {
+/// The package, built once from the binary the tests use (two `cargo deb` at once
+/// would share its work files under target/ and could pack a half-written binary).
+fn package() -> PathBuf {
+    static BUILT: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(deb) = built.as_ref() {
+        return deb.clone();
+    }
+    if let Some(given) = std::env::var_os("DECORUM_TEST_DEB") {
+        // .ci/run's release package, tested as it will ship.
+        *built = Some(PathBuf::from(given));
+        return built.clone().unwrap();
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("package-deb");
+    let _ = std::fs::remove_dir_all(&out);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     must(
         Command::new(cargo)
@@ -119,13 +143,15 @@ fn build_package(out: &Path) -> PathBuf {
                 "--quiet",
                 "-o",
             ])
-            .arg(out),
+            .arg(&out),
     );
-    std::fs::read_dir(out)
+    let deb = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.extension().is_some_and(|e| e == "deb"))
-        .expect("cargo deb wrote a .deb")
+        .expect("cargo deb wrote a .deb");
+    *built = Some(deb.clone());
+    deb
 }
 
 /// A `[Service]` setting of the unit file (the first, when it repeats).
@@ -239,7 +265,7 @@ async fn the_package_installs_and_its_unit_serves_with_the_packaged_configuratio
     }
     let work = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let deb = build_package(&work.path().join("out"));
+    let deb = package();
     let root = work.path().join("root");
     std::fs::create_dir(&root).unwrap();
     scratch_debian(&root);
@@ -423,4 +449,262 @@ async fn the_package_installs_and_its_unit_serves_with_the_packaged_configuratio
     let passwd = std::fs::read_to_string(root.join("etc/passwd")).unwrap();
     assert!(!passwd.contains("decorum:"), "{passwd}");
     eprintln!("{TEST}: done in {:?}", started.elapsed());
+}
+
+/// podman with this machine's workarounds: crun refuses the hybrid cgroup layout of our
+/// VMs and podman's default file and process limits are above what the VM lets a process
+/// raise its own to, so runc runs the containers with limits it may set.
+fn podman(conf: &Path) -> Command {
+    let mut command = Command::new("podman");
+    command.env("CONTAINERS_CONF", conf);
+    command
+}
+
+/// A container and its image, removed when the test ends however it ends.
+struct Container {
+    conf: PathBuf,
+    name: String,
+    image: String,
+}
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        for args in [["rm", "-f", &self.name], ["rmi", "-f", &self.image]] {
+            let _ = podman(&self.conf).args(args).output();
+        }
+    }
+}
+
+impl Container {
+    /// Build an image from `containerfile` with the package in its context, on the
+    /// scratch bookworm (no container registry answers from our machines; the
+    /// Containerfile's default base is Docker Hub's bookworm-slim), or say why not.
+    fn build(test: &str, work: &Path, containerfile: &Path) -> Option<Container> {
+        if let Some(why) = missing_tools() {
+            common::skip_or_fail(test, &why);
+            return None;
+        }
+        for tool in ["podman", "runc"] {
+            if Command::new(tool).arg("--version").output().is_err() {
+                let why = format!("{tool} is not installed (apt-get install podman runc)");
+                common::skip_or_fail(test, &why);
+                return None;
+            }
+        }
+        let conf = work.join("containers.conf");
+        std::fs::write(
+            &conf,
+            "[containers]\ndefault_ulimits = [\"nofile=4096:4096\", \"nproc=4096:4096\"]\n\n[engine]\nruntime = \"runc\"\n",
+        )
+        .unwrap();
+        // The context is the package's directory, as README's `podman build … target/debian`.
+        let context = work.join("debian");
+        std::fs::create_dir(&context).unwrap();
+        let deb = package();
+        std::fs::copy(&deb, context.join(deb.file_name().unwrap())).unwrap();
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let base = format!("localhost/decorum-test-base:{id}");
+        let container = Container {
+            conf,
+            name: format!("decorum-test-{id}"),
+            image: format!("localhost/decorum-test:{id}"),
+        };
+        must(
+            podman(&container.conf)
+                .arg("import")
+                .arg(debian_tarball())
+                .arg(&base),
+        );
+        let built = run(podman(&container.conf)
+            .args(["build", "--quiet", "-f"])
+            .arg(containerfile)
+            .args([
+                "--build-arg",
+                &format!("BASE={base}"),
+                "-t",
+                &container.image,
+            ])
+            .arg(&context));
+        let _ = podman(&container.conf).args(["rmi", "-f", &base]).output();
+        built.unwrap_or_else(|e| panic!("{e}"));
+        Some(container)
+    }
+
+    /// Start it (`options` before the image) with its port 8080 published on a free
+    /// port of this machine; returns the base URL once /healthz answers 200.
+    async fn start(&self, options: &[&str]) -> String {
+        must(
+            podman(&self.conf)
+                .args(["run", "-d", "--name", &self.name, "-p", "127.0.0.1::8080"])
+                .args(options)
+                .arg(&self.image),
+        );
+        let port = must(podman(&self.conf).args(["port", &self.name, "8080"]));
+        let port = String::from_utf8_lossy(&port.stdout).trim().to_string();
+        let base_url = format!("http://{}", port.lines().next().unwrap_or_default());
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let answer = reqwest::get(format!("{base_url}/healthz")).await;
+            if answer.as_ref().is_ok_and(|r| r.status() == 200) {
+                return base_url;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "/healthz at {base_url:?} did not answer 200 ({answer:?}); the container logged:\n{}",
+                    self.exec(&["sh", "-c", "journalctl --no-pager 2>/dev/null | tail -50"])
+                        .unwrap_or_else(|e| e)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Run a command in the container; its standard output.
+    fn exec(&self, argv: &[&str]) -> Result<String, String> {
+        run(podman(&self.conf).args(["exec", &self.name]).args(argv))
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn add_admin(&self, run_as: &[&str]) {
+        let mut argv = run_as.to_vec();
+        argv.extend([
+            "/usr/bin/decorum",
+            "user",
+            "add",
+            "--email",
+            EMAIL,
+            "--name",
+            "IT",
+            "--role",
+            "admin",
+            "--password",
+            common::PASSWORD,
+        ]);
+        self.exec(&argv).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// One container test at a time: two podman builds from bases imported from the same
+/// tarball at once failed inside dpkg (they share the base's layer, which each test
+/// removes when done).
+static PODMAN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+#[tokio::test]
+async fn the_container_image_installs_the_package_and_serves() {
+    let _one_at_a_time = PODMAN.lock().await;
+    let work = tempfile::tempdir().unwrap();
+    let containerfile = common::repo_path("packaging/Containerfile");
+    let Some(container) = Container::build("the container image", work.path(), &containerfile)
+    else {
+        return;
+    };
+    let base_url = container.start(&[]).await;
+    container.add_admin(&[]);
+    common::sign_in_at(&base_url, EMAIL).await;
+
+    // `podman stop` sends the image's STOPSIGNAL (SIGINT): Decorum stops cleanly.
+    must(podman(&container.conf).args(["stop", "-t", "30", &container.name]));
+    let exit = must(podman(&container.conf).args([
+        "inspect",
+        "--format",
+        "{{.State.ExitCode}}",
+        &container.name,
+    ]));
+    assert_eq!(String::from_utf8_lossy(&exit.stdout).trim(), "0");
+}
+
+/// The unit under a real systemd (booted in a privileged container, so that it may set up
+/// the sandbox): the package enables and starts it, the hardening is in force on the
+/// running server (read-only system, writable data directory, no new privileges, a
+/// system call filter), it serves and signs in, comes back after being killed, and
+/// stops cleanly.
+#[tokio::test]
+async fn the_unit_runs_sandboxed_under_systemd() {
+    let _one_at_a_time = PODMAN.lock().await;
+    let work = tempfile::tempdir().unwrap();
+    let containerfile = work.path().join("Containerfile");
+    // The drop-in is what `systemctl edit decorum` writes: here it only publishes the
+    // port outside the container.
+    std::fs::write(
+        &containerfile,
+        "ARG BASE\nFROM ${BASE}\nCOPY decorum_*.deb /tmp/\n\
+         RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends systemd systemd-sysv /tmp/decorum_*.deb >/dev/null\n\
+         RUN mkdir -p /etc/systemd/system/decorum.service.d && printf '[Service]\\nEnvironment=DECORUM_ADDR=0.0.0.0:8080\\n' > /etc/systemd/system/decorum.service.d/listen.conf\n\
+         CMD [\"/sbin/init\"]\n",
+    )
+    .unwrap();
+    let Some(container) = Container::build("the unit under systemd", work.path(), &containerfile)
+    else {
+        return;
+    };
+    let base_url = container.start(&["--privileged", "--systemd=always"]).await;
+    let show = |property: &str| {
+        container
+            .exec(&["systemctl", "show", "--value", "-p", property, "decorum"])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .trim()
+            .to_string()
+    };
+    assert_eq!(
+        show("UnitFileState"),
+        "enabled",
+        "the package enabled the unit"
+    );
+    assert_eq!(show("User"), "decorum");
+    let pid = show("MainPID");
+    let status = container
+        .exec(&["cat", &format!("/proc/{pid}/status")])
+        .unwrap();
+    assert!(status.contains("NoNewPrivs:\t1"), "{status}");
+    assert!(
+        status.contains("Seccomp:\t2"),
+        "a system call filter: {status}"
+    );
+    let mounts = container
+        .exec(&["cat", &format!("/proc/{pid}/mountinfo")])
+        .unwrap();
+    let mount = |point: &str| {
+        mounts
+            .lines()
+            .rev()
+            .map(|line| line.split(' ').collect::<Vec<_>>())
+            .find(|fields| fields.len() > 5 && fields[4] == point)
+            .map(|fields| fields[5].split(',').next().unwrap_or_default().to_string())
+            .unwrap_or_else(|| panic!("{point} is not a mount of the service:\n{mounts}"))
+    };
+    assert_eq!(mount("/"), "ro", "ProtectSystem=strict");
+    assert_eq!(mount("/var/lib/decorum"), "rw", "ReadWritePaths");
+    assert_eq!(mount("/home"), "ro", "ProtectHome");
+
+    container.add_admin(&["runuser", "-u", "decorum", "--"]);
+    common::sign_in_at(&base_url, EMAIL).await;
+
+    // Restart=on-failure: killed, it is started again.
+    container
+        .exec(&["systemctl", "kill", "--signal=KILL", "decorum"])
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while show("NRestarts") != "1" || show("ActiveState") != "active" {
+        assert!(
+            Instant::now() < deadline,
+            "not restarted: {}",
+            show("ActiveState")
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_ne!(show("MainPID"), pid);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while reqwest::get(format!("{base_url}/healthz"))
+        .await
+        .map_or(true, |r| r.status() != 200)
+    {
+        assert!(Instant::now() < deadline, "/healthz after the restart");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    common::sign_in_at(&base_url, EMAIL).await;
+
+    // KillSignal=SIGINT: Decorum finishes and exits 0, so systemd records a clean stop.
+    container.exec(&["systemctl", "stop", "decorum"]).unwrap();
+    assert_eq!(show("Result"), "success");
+    assert_eq!(show("ExecMainStatus"), "0");
 }
