@@ -310,4 +310,140 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("fr, de"), None);
     }
+
+    fn text(pairs: &[(&str, &str)]) -> Text {
+        let mut text = Text::default();
+        for (tag, value) in pairs {
+            text.set(*tag, *value);
+        }
+        text
+    }
+
+    #[test]
+    fn each_language_falls_back_to_its_nearest() {
+        let all = text(&[(ZH_HANT, "繁"), (ZH_HANS, "简"), (EN, "en")]);
+        assert_eq!(all.get_tag(ZH_HANT), "繁");
+        assert_eq!(all.get_tag(ZH_HANS), "简");
+        assert_eq!(all.get(Lang::En), "en");
+        assert_eq!(all.get(Lang::Zh), "繁");
+        assert_eq!(all.get_tag("fr"), "en");
+
+        let traditional_and_english = text(&[(ZH_HANT, "繁"), (EN, "en")]);
+        assert_eq!(traditional_and_english.get_tag(ZH_HANS), "繁");
+        let english_only = text(&[(EN, "en")]);
+        assert_eq!(english_only.get_tag(ZH_HANS), "en");
+        assert_eq!(english_only.get_tag(ZH_HANT), "en");
+        let chinese_only = text(&[(ZH_HANS, "简")]);
+        assert_eq!(chinese_only.get(Lang::En), "简");
+        assert_eq!(chinese_only.get_tag("fr"), "简");
+        // Only a language no fallback names: still shown rather than nothing.
+        assert_eq!(text(&[("ja", "日本語")]).get(Lang::En), "日本語");
+        // An empty text counts as missing.
+        assert_eq!(text(&[(ZH_HANT, ""), (EN, "en")]).get(Lang::Zh), "en");
+        assert_eq!(Text::default().get(Lang::En), "");
+    }
+
+    #[test]
+    fn new_fills_traditional_english_and_simplified() {
+        let t = Text::new("員工檢查", "Staff check");
+        assert_eq!(t.exact(ZH_HANT), Some("員工檢查"));
+        assert_eq!(t.exact(EN), Some("Staff check"));
+        assert_eq!(t.exact(ZH_HANS), Some("员工检查"));
+        assert_eq!(t.tags().collect::<Vec<_>>(), [EN, ZH_HANS, ZH_HANT]);
+    }
+
+    #[test]
+    fn reads_the_old_shape_and_writes_tags() {
+        let old: Text = serde_json::from_str(r#"{"zh":"鞠躬","en":"Bow"}"#).unwrap();
+        assert_eq!(old, Text::new("鞠躬", "Bow"));
+        assert_eq!(
+            serde_json::to_string(&old).unwrap(),
+            r#"{"en":"Bow","zh-Hans":"鞠躬","zh-Hant":"鞠躬"}"#
+        );
+        // A Simplified text that was written wins over the one that would be made.
+        let written: Text =
+            serde_json::from_str(r#"{"zh-Hant":"網路","zh-Hans":"网络","en":"Network"}"#).unwrap();
+        assert_eq!(written.get_tag(ZH_HANS), "网络");
+        // `zh-Hant` wins over the old `zh` when a document has both.
+        let both: Text = serde_json::from_str(r#"{"zh":"舊","zh-Hant":"新","en":"x"}"#).unwrap();
+        assert_eq!(both.get(Lang::Zh), "新");
+    }
+
+    #[test]
+    fn language_tags_are_checked_and_put_in_their_canonical_case() {
+        for (tag, canonical) in [
+            ("zh", "zh-Hant"),
+            ("zh-Hant", "zh-Hant"),
+            ("zh-hans", "zh-Hans"),
+            ("ZH-HANT-TW", "zh-Hant-TW"),
+            ("en", "en"),
+            ("en-gb", "en-GB"),
+            ("es-419", "es-419"),
+            ("yue-Hant", "yue-Hant"),
+        ] {
+            assert_eq!(canonical_tag(tag).as_deref(), Ok(canonical), "{tag}");
+        }
+        for tag in [
+            "",
+            "e",
+            "english",
+            "en_GB",
+            "en-",
+            "-en",
+            "en-GB-x",
+            "zh-TW",
+            "zh-CN",
+            "zh-Latn",
+            "中文",
+            "en-Latn-GB-GB",
+        ] {
+            assert!(canonical_tag(tag).is_err(), "{tag}");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_text() -> impl Strategy<Value = Text> {
+            let tag = prop_oneof![
+                Just(ZH_HANT.to_string()),
+                Just(ZH_HANS.to_string()),
+                Just(EN.to_string()),
+                "[a-z]{2,3}(-[A-Z]{2})?"
+                    .prop_filter("`zh` is the old name of zh-Hant", |t| t != "zh"),
+            ];
+            proptest::collection::btree_map(tag, "\\PC{0,12}", 0..5)
+                .prop_map(|texts| Text(texts).with_generated_languages())
+        }
+
+        proptest! {
+            #[test]
+            fn a_text_survives_json_unchanged(text in any_text()) {
+                let json = serde_json::to_string(&text).unwrap();
+                let back: Text = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(back, text);
+            }
+
+            #[test]
+            fn a_text_with_any_language_shows_something_in_every_language(
+                text in any_text(),
+                reader in prop_oneof![Just(ZH_HANT), Just(ZH_HANS), Just(EN), Just("fr")],
+            ) {
+                let shown = text.get_tag(reader);
+                let has_any = text.tags().any(|t| text.exact(t).is_some());
+                prop_assert_eq!(shown.is_empty(), !has_any);
+                if let Some(own) = text.exact(reader) {
+                    prop_assert_eq!(shown, own);
+                }
+            }
+
+            #[test]
+            fn the_old_shape_reads_as_the_new(zh in "\\PC{1,12}", en in "\\PC{1,12}") {
+                let old = serde_json::json!({ "zh": zh, "en": en }).to_string();
+                let read: Text = serde_json::from_str(&old).unwrap();
+                prop_assert_eq!(read, Text::new(zh, en));
+            }
+        }
+    }
 }
