@@ -60,6 +60,14 @@ fn every_shipped_text_reads_in_traditional_simplified_and_english() {
         if from_traditional(traditional) != traditional {
             assert_ne!(text[ZH_HANS].as_str().unwrap(), traditional, "{text:?}");
         }
+        // Spot checks of mainland usage, each once wrong in the made Simplified (fixed by
+        // the conversion's usage table or by a zh-Hans written in the file).
+        for not_mainland in ["著装", "甚么", "讯息", "公分", "订制", "影片", "擡"] {
+            assert!(
+                !text[ZH_HANS].as_str().unwrap().contains(not_mainland),
+                "{not_mainland} in {text:?}"
+            );
+        }
     }
 }
 
