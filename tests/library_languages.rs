@@ -168,3 +168,19 @@ async fn a_version_stored_in_the_old_shape_loads_in_all_three_languages() {
         );
     }
 }
+
+#[test]
+fn position_names_read_in_simplified_from_their_traditional_column() {
+    let row = entity::position::Model {
+        id: 1,
+        key: "lobby-concierge".into(),
+        name_zh: "大堂接待員".into(),
+        name_en: "Lobby concierge".into(),
+        curriculum: None,
+        curriculum_due_days: 14,
+    };
+    let name = decorum::store::org::position_name(&row);
+    assert_eq!(name.get(Lang::Zh), "大堂接待員");
+    assert_eq!(name.get(Lang::En), "Lobby concierge");
+    assert_eq!(name.get_tag(ZH_HANS), "大堂接待员");
+}
