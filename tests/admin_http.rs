@@ -6,6 +6,7 @@
 mod common;
 
 use common::{BACKENDS, TestApp, World, seed_world};
+use decorum::domain::{Lang, Text};
 use entity::{audit_log, site, user, user_site};
 use reqwest::Client;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -678,15 +679,19 @@ async fn the_diff_shows_what_changed_between_two_versions() {
         let welcome = &mut lobby.sections[0];
         let removed = welcome.items.remove(2);
         let changed = &mut welcome.items[1];
-        let old_text = changed.text.en.clone();
-        changed.text.en = "Bright, alert and smiling while waiting".into();
+        let old_text = changed.text.get(Lang::En).to_string();
+        changed
+            .text
+            .set("en", "Bright, alert and smiling while waiting");
         changed.weight = 5.0;
         changed.critical = true;
         let changed_key = changed.key.clone();
         let mut added = welcome.items[0].clone();
         added.key = "offer-water".into();
-        added.text.en = "Offers <b>water</b> to waiting guests".into();
-        added.text.zh = "為等候的客人送上茶水".into();
+        added
+            .text
+            .set("en", "Offers <b>water</b> to waiting guests");
+        added.text = Text::new("為等候的客人送上茶水", added.text.get(Lang::En));
         welcome.items.push(added);
         lobby.pass_mark = 85.0;
         let report = decorum::store::library::import(&app.test_db.db, &library)
@@ -718,7 +723,10 @@ async fn the_diff_shows_what_changed_between_two_versions() {
         );
         // The removed item, on the old side.
         assert!(body.contains(&removed.key));
-        assert!(body.contains(&format!("<td class=\"removed\">{}", removed.text.en)));
+        assert!(body.contains(&format!(
+            "<td class=\"removed\">{}",
+            removed.text.get(Lang::En)
+        )));
         // The changed item: old and new text, both marked.
         assert!(body.contains(&changed_key));
         assert!(body.contains(&format!("<td class=\"changed\"><mark>{old_text}</mark>")));

@@ -6,6 +6,7 @@ mod common;
 
 use chrono::{NaiveDate, Utc};
 use common::{BACKENDS, TestApp, World, seed_world};
+use decorum::domain::Lang;
 use decorum::store::stats::{ItemResult, Tally};
 use entity::states::InspectionStatus;
 use entity::{inspection, inspection_response};
@@ -129,7 +130,7 @@ async fn fixture(app: &TestApp, w: &World) -> (String, String) {
     let items: Vec<(String, String)> = lobby
         .checklist
         .items()
-        .map(|(_, i)| (i.key.clone(), i.text.en.clone()))
+        .map(|(_, i)| (i.key.clone(), i.text.get(Lang::En).to_string()))
         .take(2)
         .collect();
     let (x, y) = (items[0].0.as_str(), items[1].0.as_str());

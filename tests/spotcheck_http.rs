@@ -5,6 +5,7 @@
 mod common;
 
 use common::{BACKENDS, TestApp, World, seed_world};
+use decorum::domain::Lang;
 use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Answers, Context, Gender, Subject};
 use decorum::store::library::{StoredChecklist, current_checklists};
@@ -278,7 +279,9 @@ async fn a_supervisor_scores_a_spot_check_from_home_to_result() {
             .unwrap();
         let item = f.lobby.checklist.item(&first_key).unwrap();
         assert!(result.contains(&format!("§{}", item.clause)));
-        assert!(result.contains(&item.text.zh) || result.contains(&item.text.en));
+        assert!(
+            result.contains(item.text.get(Lang::Zh)) || result.contains(item.text.get(Lang::En))
+        );
         assert!(result.contains("&lt;script&gt;"), "notes are escaped");
         assert!(!result.contains("<script>alert"), "no script injected");
 

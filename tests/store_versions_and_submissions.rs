@@ -7,6 +7,7 @@ mod common;
 use chrono::{NaiveDate, Utc};
 use common::{BACKENDS, TestDb};
 use decorum::auth::Role;
+use decorum::domain::Lang;
 use decorum::domain::scoring::{Answer, Answers, Context, Subject};
 use decorum::domain::{ItemKind, Value};
 use decorum::library_files;
@@ -44,7 +45,9 @@ async fn import_versions_only_what_changed() {
             .iter_mut()
             .find(|c| c.key == "lobby-reception")
             .unwrap();
-        lobby.title.en.push_str(" (revised)");
+        lobby
+            .title
+            .set("en", format!("{} (revised)", lobby.title.get(Lang::En)));
         let report = import(&t.db, &changed).await.unwrap();
         assert_eq!(report.new_versions, vec!["lobby-reception v2".to_string()]);
         let versions = checklist_version::Entity::find()
@@ -58,7 +61,7 @@ async fn import_versions_only_what_changed() {
             .find(|c| c.checklist.key == "lobby-reception")
             .unwrap();
         assert_eq!(lobby.version, 2);
-        assert!(lobby.checklist.title.en.ends_with("(revised)"));
+        assert!(lobby.checklist.title.get(Lang::En).ends_with("(revised)"));
     }
 }
 

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{BACKENDS, TestApp, seed_world};
+use decorum::domain::Lang;
 use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Context, Gender, Subject};
 use decorum::store::library::current_checklists;
@@ -329,7 +330,10 @@ async fn the_training_loop_from_failure_to_effectiveness() {
         let (status, page) = get(&quality, &app, "/training/effectiveness").await;
         assert_eq!(status, 200);
         let module = training::module(db, target.module_id).await.unwrap();
-        assert!(page.contains(&module.module.title.zh) || page.contains(&module.module.title.en));
+        assert!(
+            page.contains(module.module.title.get(Lang::Zh))
+                || page.contains(module.module.title.get(Lang::En))
+        );
         assert!(
             page.contains("100.0%") && page.contains("0.0%") && page.contains("+100.0"),
             "{page}"

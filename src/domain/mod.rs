@@ -13,6 +13,7 @@ pub mod org;
 pub mod record;
 pub mod sampling;
 pub mod scoring;
+pub mod simplified;
 pub mod spreadsheet;
 pub mod stats;
 pub mod text;

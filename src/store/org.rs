@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::StoreResult;
 use crate::domain::access::{Role, Scope};
 use crate::domain::clock;
+use crate::domain::text::Text;
 
 /// A site that is open for inspections (active), by id.
 pub async fn active_site<C: ConnectionTrait>(db: &C, id: i32) -> StoreResult<Option<site::Model>> {
@@ -161,6 +162,13 @@ pub async fn scope_of<C: ConnectionTrait>(
         role,
         sites,
     }))
+}
+
+/// A position's name as a text: the table keeps Traditional Chinese and English (as the
+/// library's positions file gives them); Simplified is made from the Traditional, so a
+/// zh-Hans reader does not fall back to Traditional.
+pub fn position_name(row: &position::Model) -> Text {
+    Text::new(&row.name_zh, &row.name_en)
 }
 
 /// Every position, by key.

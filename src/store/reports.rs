@@ -78,7 +78,7 @@ pub async fn report_view<C: ConnectionTrait>(
     let position = match user::Entity::find_by_id(row.subject_id).one(db).await? {
         Some(subject) => org::position_of(db, &subject)
             .await?
-            .map(|p| Text::new(p.name_zh, p.name_en)),
+            .map(|p| org::position_name(&p)),
         None => None,
     };
     let site = site::Entity::find_by_id(row.site_id).one(db).await?;
@@ -204,7 +204,7 @@ pub async fn person_record(
         .ok_or_else(|| StoreError::NotFound(format!("person {user_id}")))?;
     let position = org::position_of(db, &person)
         .await?
-        .map(|p| Text::new(p.name_zh, p.name_en));
+        .map(|p| org::position_name(&p));
     let site_names = org::site_names(db).await?;
     let own_sites = sites_of(db, user_id).await?;
     let time_zone = org::zone_at(db, &own_sites).await?;
@@ -350,7 +350,7 @@ pub async fn site_period(
     for (person, position) in org::staff_at_sites(db, &sites).await? {
         roster.entry(person.id).or_insert(RosterPerson {
             name: person.name,
-            position: position.map(|p| Text::new(p.name_zh, p.name_en)),
+            position: position.map(|p| org::position_name(&p)),
         });
     }
     let uncovered =

@@ -16,7 +16,6 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{StoreError, StoreResult, audit};
-use crate::domain::Text;
 use crate::domain::access::Scope;
 use crate::domain::training::{
     Module, Position, QuizResult, RecheckOutcome, curriculum_due, curriculum_to_assign,
@@ -89,7 +88,7 @@ pub async fn all_modules<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<StoredMo
 fn domain_position(row: &position::Model) -> Position {
     Position {
         key: row.key.clone(),
-        name: Text::new(&row.name_zh, &row.name_en),
+        name: super::org::position_name(row),
         curriculum: row
             .curriculum
             .clone()

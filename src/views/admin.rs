@@ -863,7 +863,7 @@ fn change_badge(l: Lang, change: Change) -> Markup {
 }
 
 fn text_both(t: &Text) -> String {
-    format!("{} / {}", t.zh, t.en)
+    format!("{} / {}", t.get(Lang::Zh), t.get(Lang::En))
 }
 
 pub struct DiffView<'a> {

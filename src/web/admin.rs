@@ -26,6 +26,7 @@ use crate::domain::org::SiteCode;
 use crate::domain::{Lang, diff as checklist_diff};
 use crate::store::StoreError;
 use crate::store::admin::{self as store, NewSite, PeopleFilter, SiteEdit};
+use crate::store::org::position_name;
 use crate::store::users::NewUser;
 use crate::views::admin::{
     self as view, DiffView, Overview, PeopleView, PersonForm, PersonRow, PositionChoice,
@@ -274,9 +275,7 @@ async fn people(
             name: r.user.name,
             email: r.user.email,
             role: r.user.role,
-            position: r
-                .position
-                .map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
+            position: r.position.map(|p| position_name(&p).get(l).to_string()),
             sites: r.sites.into_iter().map(site_choice).collect(),
             active: r.user.active,
             signs_in: r.user.password_hash.is_some(),
@@ -333,7 +332,7 @@ async fn person_choices(state: &AppState, l: Lang) -> AppResult<PersonChoices> {
             .await?
             .into_iter()
             .map(|(p, _)| PositionChoice {
-                name: l.pick(&p.name_zh, &p.name_en).to_string(),
+                name: position_name(&p).get(l).to_string(),
                 key: p.key,
             })
             .collect(),
@@ -553,7 +552,7 @@ async fn positions(State(state): State<AppState>, viewer: Viewer) -> AppResult<R
         .map(|(p, people)| {
             let defined = library.as_ref().and_then(|lib| lib.position(&p.key));
             PositionRow {
-                name: l.pick(&p.name_zh, &p.name_en).to_string(),
+                name: position_name(&p).get(l).to_string(),
                 people,
                 curriculum: defined.map(|d| {
                     d.curriculum
@@ -583,7 +582,7 @@ async fn position_names(state: &AppState, l: Lang) -> AppResult<HashMap<String, 
         .await?
         .into_iter()
         .map(|(p, _)| {
-            let name = l.pick(&p.name_zh, &p.name_en).to_string();
+            let name = position_name(&p).get(l).to_string();
             (p.key, name)
         })
         .collect())

@@ -69,10 +69,10 @@ pub enum AppError {
     #[error("something went wrong")]
     Internal(String),
     /// 413: the request is over a size limit; the sentence names the limit.
-    #[error("{}", .0.en)]
+    #[error("{}", .0.get(Lang::En))]
     TooLarge(Text),
     /// 400: a query, form or address value that could not be read; the sentence names it.
-    #[error("{}", .0.en)]
+    #[error("{}", .0.get(Lang::En))]
     Unreadable(Text),
 }
 

@@ -375,7 +375,7 @@ async fn filter_options(
     let positions = org::positions(&state.db)
         .await?
         .into_iter()
-        .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
+        .map(|p| (p.key.clone(), org::position_name(&p).get(l).to_string()))
         .collect();
     Ok(FilterOptions {
         sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),

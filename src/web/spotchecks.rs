@@ -201,7 +201,7 @@ async fn current_version(state: &AppState, key: &str) -> AppResult<StoredCheckli
 
 pub fn position_name(lang: Lang, p: &Option<position::Model>) -> Option<String> {
     p.as_ref()
-        .map(|p| lang.pick(&p.name_zh, &p.name_en).to_string())
+        .map(|p| org::position_name(p).get(lang).to_string())
 }
 
 /// Home of the spot-check flow: site, then person, then checklist.

@@ -240,7 +240,7 @@ async fn assign_form(
     let positions = org::positions(&state.db)
         .await?
         .into_iter()
-        .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
+        .map(|p| (p.key.clone(), org::position_name(&p).get(l).to_string()))
         .collect();
     let modules = training::all_modules(&state.db)
         .await?
