@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod library_files;
 pub mod reports;
 pub mod store;

@@ -4,8 +4,31 @@
 "use strict";
 
 (function () {
-  var lang = (document.documentElement.lang || "zh").indexOf("zh") === 0 ? "zh" : "en";
-  function say(zh, en) { return lang === "zh" ? zh : en; }
+  // The page's words come from the server's catalogs (GET /i18n/{tag}.json, named by the
+  // page's <meta name="messages">): each message a list of parts, text or {var} or a
+  // plural {select}. Nothing that speaks runs before they are loaded (see the end).
+  var tag = document.documentElement.lang || "zh-Hant";
+  var messages = {};
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(tag) : null;
+  function formatParts(parts, args) {
+    return parts.map(function (part) {
+      if (typeof part === "string") return part;
+      if (part.var !== undefined) return args[part.var] === undefined ? "{$" + part.var + "}" : String(args[part.var]);
+      var value = args[part.select];
+      var key = String(value);
+      if (!(key in part.variants) && typeof value === "number" && plurals) key = plurals.select(value);
+      if (!(key in part.variants)) key = part.default;
+      return formatParts(part.variants[key], args);
+    }).join("");
+  }
+  function say(id, args) {
+    var parts = messages[id];
+    return parts ? formatParts(parts, args || {}) : "\u27e6" + id + "\u27e7";
+  }
+  var messagesMeta = document.querySelector("meta[name=messages]");
+  var messagesLoaded = (messagesMeta && window.fetch ? fetch(messagesMeta.content, { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : { messages: {} }; }) : Promise.resolve({ messages: {} }))
+    .then(function (data) { messages = data.messages || {}; }, function () { /* offline and not cached: markers */ });
 
   function readJSON(key, fallback) {
     try { var v = localStorage.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
@@ -134,31 +157,26 @@
     var parts = [];
     var signInNeeded = count("needs-sign-in") + (session === false ? count("waiting") : 0);
     if (signInNeeded > 0) {
-      parts.push([say("已登出：請登入以送出 " + signInNeeded + " 份保存在此裝置的抽查。",
-        "Signed out: sign in to send " + signInNeeded + " kept spot-check(s)."),
-        "/signin?next=%2Fkept", say("登入", "Sign in")]);
+      parts.push([say("js-signed-out-kept", { count: signInNeeded }),
+        "/signin?next=%2Fkept", say("js-sign-in")]);
     }
     if (count("needs-fixing") > 0) {
-      parts.push([say(count("needs-fixing") + " 份抽查被伺服器退回，需要修改。",
-        count("needs-fixing") + " kept spot-check(s) need fixing."), "/kept", say("查看", "Open")]);
+      parts.push([say("js-kept-need-fixing", { count: count("needs-fixing") }), "/kept", say("js-open")]);
     }
     var pending = count("waiting") + count("sending") - (session === false ? count("waiting") : 0);
     if (pending > 0) {
-      parts.push([say("有 " + pending + " 份抽查保存在此裝置，恢復連線後會自動送出。",
-        pending + " spot-check(s) kept on this device; they will be sent when the connection returns."),
-        "/kept", say("查看", "Open")]);
+      parts.push([say("js-kept-pending", { count: pending }),
+        "/kept", say("js-open")]);
     }
     if (others.length > 0) {
-      parts.push([say("此裝置還保存了另一位主管的 " + others.length + " 份抽查，待其登入後送出。",
-        "This tablet also holds " + others.length + " spot-check(s) of another person; they are sent when that person signs in."), null, null]);
+      parts.push([say("js-kept-others", { count: others.length }), null, null]);
     }
     if (storage && storage.nearlyFull) {
-      parts.push([say("此裝置的儲存空間快滿了（已用 " + storage.percent + "%）：瀏覽器可能會清除保存的資料。請盡快連線送出。",
-        "This device's storage is nearly full (" + storage.percent + "% used): the browser may clear what is kept here. Connect and send soon."),
-        "/kept", say("查看", "Open")]);
+      parts.push([say("js-storage-nearly-full", { percent: storage.percent }),
+        "/kept", say("js-open")]);
     }
     if (parts.length === 0 && !navigator.onLine) {
-      parts.push([say("目前離線：答案會保存在此裝置。", "Offline: answers are kept on this device."), null, null]);
+      parts.push([say("js-offline-answers-are-kept-on"), null, null]);
     }
     el.textContent = "";
     el.hidden = parts.length === 0;
@@ -304,7 +322,7 @@
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
           // The server read it and refused the content: back to an editable draft here.
           entry.state = "needs-fixing";
-          entry.messages = data.messages || [say("提交被拒絕。", "The submission was refused.")];
+          entry.messages = data.messages || [say("js-the-submission-was-refused")];
           entry.missing = data.missing || [];
           return Kept.put(entry).then(function () {
             var form = document.getElementById("spotcheck");
@@ -320,8 +338,10 @@
     });
   }
 
-  window.addEventListener("online", flush);
-  window.addEventListener("offline", banner);
+  messagesLoaded.then(function () {
+    window.addEventListener("online", flush);
+    window.addEventListener("offline", banner);
+  });
   setInterval(function () { if (!flushing) flush(); }, 20000);
 
   // ---- Storage pressure: the browser may evict an origin's data when the disk runs
@@ -356,19 +376,18 @@
   function renderStorage() {
     var figures = document.getElementById("storage-figures");
     if (!figures || !storage) return;
-    figures.textContent = say("已使用 " + formatBytes(storage.usage) + "，上限 " + formatBytes(storage.quota) + "（" + storage.percent + "%）",
-      formatBytes(storage.usage) + " used of " + formatBytes(storage.quota) + " (" + storage.percent + "%)");
+    figures.textContent = say("js-storage-figures",
+      { used: formatBytes(storage.usage), quota: formatBytes(storage.quota), percent: storage.percent });
     var persistence = document.getElementById("storage-persistence");
     if (persistence) {
       persistence.textContent = storage.persisted
-        ? say("持久儲存：瀏覽器不會自行清除保存在此裝置的資料。", "Persistent: the browser will not clear what is kept here by itself.")
-        : say("非持久儲存：空間不足時，瀏覽器可能會清除保存在此裝置的資料。", "Not persistent: the browser may clear what is kept here when space runs low.");
+        ? say("js-persistent-the-browser-will-not")
+        : say("js-not-persistent-the-browser-may");
     }
     var warning = document.getElementById("storage-warning");
     if (warning) {
       warning.hidden = !storage.nearlyFull;
-      warning.textContent = say("儲存空間已用 " + storage.percent + "%，超過上限的 80%：請盡快連線送出保存的抽查，並清理此裝置的空間。",
-        storage.percent + "% of the storage is used, past 80% of the quota: connect to send what is kept, and free space on this device.");
+      warning.textContent = say("js-storage-past-80", { percent: storage.percent });
     }
   }
   // Back to the app (the tablet woke up, another app used the disk): look again.
@@ -379,9 +398,9 @@
     var list = document.getElementById("kept-list");
     if (!list) return;
     var names = {
-      "waiting": say("等待送出", "Waiting"), "sending": say("送出中", "Sending"),
-      "needs-sign-in": say("需要登入", "Needs sign-in"), "needs-fixing": say("需要修改", "Needs fixing"),
-      "sent": say("已送出", "Sent")
+      "waiting": say("js-waiting"), "sending": say("js-sending"),
+      "needs-sign-in": say("js-needs-sign-in"), "needs-fixing": say("js-needs-fixing"),
+      "sent": say("js-sent")
     };
     list.textContent = "";
     mine.concat(known.filter(function (e) { return e.state === "sent" && mine.indexOf(e) < 0 && (session ? session.user : pageUser) === e.inspector; }))
@@ -405,11 +424,11 @@
           var p = document.createElement("p"); p.className = "error"; p.textContent = m; row.appendChild(p);
         });
         if (e.state === "needs-fixing" && e.page) {
-          var fix = document.createElement("a"); fix.className = "button"; fix.href = e.page; fix.textContent = say("打開修改", "Open and fix");
+          var fix = document.createElement("a"); fix.className = "button"; fix.href = e.page; fix.textContent = say("js-open-and-fix");
           row.appendChild(fix);
         }
         if (e.state === "sent" && e.result) {
-          var open = document.createElement("a"); open.href = e.result; open.textContent = say("查看結果", "See the result");
+          var open = document.createElement("a"); open.href = e.result; open.textContent = say("js-see-the-result");
           row.appendChild(open);
         }
         list.appendChild(row);
@@ -419,8 +438,7 @@
     var other = document.getElementById("kept-others");
     if (other) {
       other.hidden = others.length === 0;
-      other.textContent = say("此裝置還保存了另一位主管的 " + others.length + " 份抽查（內容不顯示），待其登入後送出。",
-        "This tablet also holds " + others.length + " spot-check(s) of another person (not shown); they are sent when that person signs in.");
+      other.textContent = say("js-kept-others-hidden", { count: others.length });
     }
   }
 
@@ -482,8 +500,7 @@
   function queryNumber(name) { return Number(new URLSearchParams(location.search).get(name)); }
   function setText(id, text) { var el = document.getElementById(id); if (el) el.textContent = text; }
   var NOT_ON_ROSTER = function () {
-    return say("此人不在此裝置保存的名單上：請連線後再開始這次抽查。",
-      "This person is not on the roster kept on this device: connect to start this spot-check.");
+    return say("js-this-person-is-not-on");
   };
 
   function fillChooser() {
@@ -643,7 +660,7 @@
           if (isAnswered) item.classList.remove("missing");
           var capEl = form.querySelector('[data-cap="' + result.key + '"]');
           if (capEl && result.cap !== undefined) {
-            capEl.textContent = say("上限 ", "Limit ") + (result.cap === null ? "—" : formatNumber(result.cap) + " " + (capEl.dataset.unit || ""));
+            capEl.textContent = say("js-limit") + (result.cap === null ? "—" : formatNumber(result.cap) + " " + (capEl.dataset.unit || ""));
           }
         });
         card.sections.forEach(function (s) {
@@ -654,7 +671,7 @@
         // No percent until an answer counts: "—", never 100 % on nothing.
         if (pct) pct.textContent = card.percent === null ? "—" : card.percent.toFixed(1) + "%";
         var progress = document.getElementById("live-progress");
-        if (progress) progress.textContent = card.answered + " / " + card.applicable + " " + say("已答", "answered");
+        if (progress) progress.textContent = card.answered + " / " + card.applicable + " " + say("js-answered");
       }
       // Step order badges.
       form.querySelectorAll("input[data-order]").forEach(function (hidden) {
@@ -687,7 +704,7 @@
       }
       refresh();
       writeJSON(draftKey, { at: Date.now(), pairs: pairs() });
-      if (saveState) saveState.textContent = say("已保存在此裝置…", "Kept on this device…");
+      if (saveState) saveState.textContent = say("js-kept-on-this-device");
       clearTimeout(timer);
       timer = setTimeout(saveDraft, 700);
     }
@@ -701,7 +718,7 @@
       }).then(function (res) {
         return res.json().then(function (data) {
           if (!res.ok) {
-            if (saveState) saveState.textContent = say("未能儲存草稿", "Draft not saved");
+            if (saveState) saveState.textContent = say("js-draft-not-saved");
             showErrors(data.messages || [], []);
             return;
           }
@@ -712,10 +729,10 @@
             var pct = document.getElementById("live-percent");
             if (pct) pct.textContent = typeof data.percent === "number" ? data.percent.toFixed(1) + "%" : "—";
           }
-          if (saveState) saveState.textContent = say("草稿已儲存 ", "Draft saved ") + new Date().toLocaleTimeString();
+          if (saveState) saveState.textContent = say("js-draft-saved") + new Date().toLocaleTimeString();
         });
       }).catch(function () {
-        if (saveState) saveState.textContent = say("離線：已保存在此裝置", "Offline: kept on this device");
+        if (saveState) saveState.textContent = say("js-offline-kept-on-this-device");
         banner();
       });
     }
@@ -734,12 +751,11 @@
         });
       }
       if (missing.length) {
-        showErrors([say("還有 " + missing.length + " 項未回答。", missing.length + " item(s) not answered yet.")], missing);
+        showErrors([say("js-items-not-answered", { count: missing.length })], missing);
         return;
       }
       if (card && card.percent === null) {
-        showErrors([say("沒有任何計分的答案：全部不適用的抽查不能提交。",
-          "Nothing on this card counts towards a score: a spot-check with every item N/A cannot be submitted.")], []);
+        showErrors([say("js-nothing-on-this-card-counts")], []);
         return;
       }
       var button = document.getElementById("submit-button");
@@ -754,14 +770,12 @@
         keepPersistent().then(checkStorage);
         if (note) {
           note.hidden = false;
-          note.textContent = say("正在送出…如果網絡中斷，抽查會保存在此裝置並在恢復連線後自動送出。",
-            "Sending… If the connection is down, the spot-check stays on this device and is sent when it returns.");
+          note.textContent = say("js-sending-if-the-connection-is");
         }
         return flush();
       }, function () {
         // Not kept (storage refused): say so, and leave the page as it is to try again.
-        showErrors([say("無法保存在此裝置（儲存空間已滿或被停用）。請勿關閉此頁，連線後再按提交。",
-          "Could not keep this on the device (storage full or disabled). Keep this page open and submit again when connected.")], []);
+        showErrors([say("js-could-not-keep-this-on")], []);
       }).then(function () { if (button) button.disabled = false; });
     });
 
@@ -772,7 +786,7 @@
       var row = input.closest(".photo-row");
       var img = row.querySelector("img") || row.appendChild(document.createElement("img"));
       img.src = src;
-      img.alt = say("照片", "Photo") + input.getAttribute("aria-label").replace(/^[^:]*/, "");
+      img.alt = say("js-photo") + input.getAttribute("aria-label").replace(/^[^:]*/, "");
     }
     function photoState(input, text) {
       var row = input.closest(".photo-row");
@@ -790,15 +804,15 @@
           var item = input.dataset.photo;
           showPhoto(input, URL.createObjectURL(blob));
           Kept.keepPhoto({ key: id + "/" + item, id: id, item: item, inspector: pageUser, blob: blob, at: Date.now() }).then(function () {
-            photoState(input, say("相片已保存在此裝置…", "Photo kept on this device…"));
+            photoState(input, say("js-photo-kept-on-this-device"));
             return sendPhotos(id, body(), csrfToken()).then(function (stopped) {
-              if (!stopped) { photoState(input, say("相片已上傳", "Photo uploaded")); return; }
+              if (!stopped) { photoState(input, say("js-photo-uploaded")); return; }
               return stopped.json().catch(function () { return {}; }).then(function (d) {
-                photoState(input, say("相片保存在此裝置，稍後與抽查一起送出。", "Photo kept on this device; it is sent with the spot-check."));
+                photoState(input, say("js-photo-kept-on-this-device-2"));
                 if (stopped.status === 413 || stopped.status === 400) showErrors(d.messages || [], []);
               });
             }, function () {
-              photoState(input, say("離線：相片保存在此裝置，會與抽查一起送出。", "Offline: the photo is kept on this device and sent with the spot-check."));
+              photoState(input, say("js-offline-the-photo-is-kept"));
             });
           }, function () {
             // No IndexedDB: the photo goes now or not at all.
@@ -813,15 +827,15 @@
         var input = photoInputs[photo.item];
         if (!input) return;
         showPhoto(input, URL.createObjectURL(photo.blob));
-        photoState(input, say("相片保存在此裝置，會與抽查一起送出。", "Photo kept on this device; it is sent with the spot-check."));
+        photoState(input, say("js-photo-kept-on-this-device-3"));
       });
     });
     function sendPhotoNow(input, blob) {
       uploadPhotos(id, body(), csrfToken(), [{ item: input.dataset.photo, blob: blob }]).then(function (stopped) {
-        if (!stopped) { photoState(input, say("相片已上傳", "Photo uploaded")); return; }
+        if (!stopped) { photoState(input, say("js-photo-uploaded")); return; }
         return stopped.json().catch(function () { return {}; }).then(function (d) { showErrors(d.messages || [], []); });
       }, function () {
-        showErrors([say("此瀏覽器無法在離線時保存相片，請恢復連線後再試。", "This browser cannot keep photos offline; try again when connected.")], []);
+        showErrors([say("js-this-browser-cannot-keep-photos")], []);
       });
     }
 
@@ -856,7 +870,8 @@
     img.src = url;
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  document.addEventListener("DOMContentLoaded", function () { messagesLoaded.then(start); });
+  function start() {
     var form = document.getElementById("spotcheck");
     if (form) adoptTemplate(form).then(function (usable) { if (usable) setupForm(form); });
     fillChooser();
@@ -866,5 +881,5 @@
     // The kept page asks for persistence itself (a tablet kept things before this existed).
     (document.getElementById("kept-storage") ? keepPersistent() : Promise.resolve()).then(checkStorage);
     refreshKnown().then(flush);
-  });
+  }
 })();

@@ -17,6 +17,9 @@ var SHELL_URLS = [
   "/static/app.js?v=" + VERSION,
   "/static/engine.js?v=" + VERSION,
   "/static/icon.svg",
+  "/i18n/zh-Hant.json?v=" + VERSION,
+  "/i18n/zh-Hans.json?v=" + VERSION,
+  "/i18n/en.json?v=" + VERSION,
   "/manifest.webmanifest"
 ];
 
@@ -82,7 +85,8 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.method !== "GET") return;
-  if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
+  if (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/i18n/") === 0 ||
+      url.pathname === "/manifest.webmanifest") {
     // Versioned by the page's ?v=: any cached copy serves a page kept from an older release.
     event.respondWith(fetch(request).catch(function () {
       return caches.match(request, { ignoreSearch: true }).then(function (hit) { return hit || Response.error(); });

@@ -963,7 +963,7 @@ async fn on_a_shared_tablet_a_kept_check_waits_for_its_inspector() {
     // and they see only that the tablet holds another person's check.
     tablet.sign_in("manager.a@t.test").await;
     let banner = tablet
-        .banner_says("holds 1 spot-check(s) of another person")
+        .banner_says("holds 1 spot-check of another person")
         .await;
     assert!(!banner.contains("staff.a"), "{banner}");
     tablet.browser.goto(&tablet.url("/kept")).await.unwrap();
@@ -1061,7 +1061,7 @@ async fn a_kept_check_the_server_refuses_comes_back_as_a_draft_to_fix() {
     tablet.banner_says("kept on this device").await;
 
     tablet.server.up().await;
-    tablet.banner_says("need fixing").await;
+    tablet.banner_says("1 kept spot-check needs fixing").await;
     assert!(
         tablet
             .row(id)

@@ -61,13 +61,14 @@ impl Role {
         matches!(self, Role::Manager | Role::Supervisor)
     }
 
-    pub fn label(self) -> (&'static str, &'static str) {
+    /// The message id of its name for people (crate::i18n).
+    pub fn label(self) -> &'static str {
         match self {
-            Role::Admin => ("系統管理員", "Admin"),
-            Role::Quality => ("品質部", "Quality department"),
-            Role::Manager => ("經理", "Manager"),
-            Role::Supervisor => ("主管", "Supervisor"),
-            Role::Staff => ("員工", "Staff"),
+            Role::Admin => "role-admin",
+            Role::Quality => "role-quality",
+            Role::Manager => "role-manager",
+            Role::Supervisor => "role-supervisor",
+            Role::Staff => "role-staff",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! own zone: a supervisor in Hong Kong at 09:31 is on the morning shift whatever the
 //! machine's clock says.
 
+use crate::i18n::Localize;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 pub use chrono_tz::Tz;
 
@@ -15,13 +16,13 @@ pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Shanghai;
 pub const PERIODS: [&str; 4] = ["morning", "afternoon", "evening", "night"];
 
 /// A shift period's name for people, in their language; `—` for a key not in [`PERIODS`].
-pub fn period_label(lang: Lang, period: &str) -> &'static str {
+pub fn period_label(lang: Lang, period: &str) -> String {
     match period {
-        "morning" => lang.pick("早班", "Morning"),
-        "afternoon" => lang.pick("午班", "Afternoon"),
-        "evening" => lang.pick("晚班", "Evening"),
-        "night" => lang.pick("夜班", "Night"),
-        _ => "—",
+        "morning" => lang.t("common-morning"),
+        "afternoon" => lang.t("common-afternoon"),
+        "evening" => lang.t("common-evening"),
+        "night" => lang.t("common-night"),
+        _ => "—".to_string(),
     }
 }
 

@@ -38,20 +38,21 @@ pub enum ItemField {
 }
 
 impl ItemField {
-    pub fn label(self) -> (&'static str, &'static str) {
+    /// The message id of its name for people (crate::i18n).
+    pub fn label(self) -> &'static str {
         match self {
-            ItemField::Section => ("所屬部分", "section"),
-            ItemField::Text => ("內容", "text"),
-            ItemField::Kind => ("類型", "kind"),
-            ItemField::Scoring => ("評分方式", "scoring"),
-            ItemField::Weight => ("權重", "weight"),
-            ItemField::Critical => ("關鍵項", "critical"),
-            ItemField::Clause => ("條款", "clause"),
-            ItemField::Guidance => ("檢查指引", "guidance"),
-            ItemField::Required => ("必答", "required"),
-            ItemField::NotApplicable => ("可選不適用", "n/a allowed"),
-            ItemField::Training => ("培訓課程", "training"),
-            ItemField::Conditions => ("適用條件", "conditions"),
+            ItemField::Section => "item-field-section",
+            ItemField::Text => "item-field-text",
+            ItemField::Kind => "item-field-kind",
+            ItemField::Scoring => "item-field-scoring",
+            ItemField::Weight => "item-field-weight",
+            ItemField::Critical => "item-field-critical",
+            ItemField::Clause => "item-field-clause",
+            ItemField::Guidance => "item-field-guidance",
+            ItemField::Required => "item-field-required",
+            ItemField::NotApplicable => "item-field-not-applicable",
+            ItemField::Training => "item-field-training",
+            ItemField::Conditions => "item-field-conditions",
         }
     }
 }

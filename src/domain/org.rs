@@ -41,13 +41,14 @@ impl SiteKind {
     }
 
     /// (Chinese, English)
-    pub fn label(self) -> (&'static str, &'static str) {
+    /// The message id of its name for people (crate::i18n).
+    pub fn label(self) -> &'static str {
         match self {
-            SiteKind::ServiceCentre => ("服務中心", "Service centre"),
-            SiteKind::Lobby => ("大堂", "Lobby"),
-            SiteKind::SalesHall => ("銷售大廳", "Sales hall"),
-            SiteKind::ShowFlat => ("示範單位", "Show flat"),
-            SiteKind::Office => ("辦公室", "Office"),
+            SiteKind::ServiceCentre => "site-kind-service-centre",
+            SiteKind::Lobby => "site-kind-lobby",
+            SiteKind::SalesHall => "site-kind-sales-hall",
+            SiteKind::ShowFlat => "site-kind-show-flat",
+            SiteKind::Office => "site-kind-office",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! unanswered), so the same function serves the live score of a half-filled draft and the
 //! final score of a submission.
 
+use crate::i18n::Localize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -543,20 +544,20 @@ pub fn longest_in_order_run(done: &[usize]) -> usize {
 /// `42 °C`, `said 2/3`, `done 3/4 (1→3→2)`.
 pub fn describe_answer(l: Lang, kind: &ItemKind, answer: &Answer) -> String {
     match (kind, answer) {
-        (_, Answer::Pass) => l.pick("合格", "pass").into(),
-        (_, Answer::Fail) => l.pick("不合格", "fail").into(),
-        (_, Answer::Na) => l.pick("不適用", "n/a").into(),
+        (_, Answer::Pass) => l.t("common-pass"),
+        (_, Answer::Fail) => l.t("common-fail"),
+        (_, Answer::Na) => l.t("common-n-a"),
         (ItemKind::Scale { max, .. }, Answer::Scale(v)) => format!("{v} / {max}"),
         (ItemKind::Measure { unit, .. }, Answer::Measure(v)) => format!("{v} {unit}"),
         (ItemKind::Limit { unit, .. }, Answer::Amount(v)) => format!("{v} {unit}"),
         (ItemKind::Script { phrases, .. }, Answer::Heard(h)) => {
-            format!("{} {}/{}", l.pick("說了", "said"), h.len(), phrases.len())
+            format!("{} {}/{}", l.t("common-said"), h.len(), phrases.len())
         }
         (ItemKind::Steps { steps, .. }, Answer::Done(d)) => {
             let order: Vec<String> = d.iter().map(|i| (i + 1).to_string()).collect();
             format!(
                 "{} {}/{} ({})",
-                l.pick("做了", "done"),
+                l.t("common-done"),
                 d.len(),
                 steps.len(),
                 order.join("→")

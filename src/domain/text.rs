@@ -7,20 +7,41 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Localize;
+
 /// A language the UI and the content speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// Traditional Chinese (zh-Hant): the company's own, and the default.
     #[default]
     Zh,
+    /// Simplified Chinese (zh-Hans), as staff in mainland sites read it.
+    #[serde(rename = "zh-Hans")]
+    ZhHans,
     En,
 }
 
 impl Lang {
+    /// Every language, in the order the language switch offers them.
+    pub const ALL: [Lang; 3] = [Lang::Zh, Lang::ZhHans, Lang::En];
+
+    /// The code a person's choice is stored and posted as (`users.locale`): "zh" for
+    /// Traditional Chinese, as stored before Simplified Chinese was added.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Zh => "zh",
+            Lang::ZhHans => "zh-Hans",
             Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, as the language switch shows it whatever the page's.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::Zh => "繁體中文",
+            Lang::ZhHans => "简体中文",
+            Lang::En => "English",
         }
     }
 
@@ -28,16 +49,21 @@ impl Lang {
     pub fn tag(self) -> &'static str {
         match self {
             Lang::Zh => "zh-Hant",
+            Lang::ZhHans => "zh-Hans",
             Lang::En => "en",
         }
     }
 
-    /// Pick the text for this language: `lang.pick("開始", "Start")`.
+    /// Whether the language is written in Chinese characters.
+    pub fn is_chinese(self) -> bool {
+        matches!(self, Lang::Zh | Lang::ZhHans)
+    }
+
+    /// Pick between a Traditional Chinese and an English text: what the `_zh`/`_en` data
+    /// columns need. Simplified Chinese gets the Traditional text. UI words are not
+    /// picked: they are looked up in the catalogs (crate::i18n).
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        if self.is_chinese() { zh } else { en }
     }
 
     /// The first language of an Accept-Language header that we speak.
@@ -60,7 +86,10 @@ impl Lang {
 
     pub fn parse(code: &str) -> Option<Lang> {
         match code.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-tw" | "zh-hk" | "zh-hant" | "zh-mo" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
+            "zh-cn" | "zh-sg" | "zh-hans" => Some(Lang::ZhHans),
+            other if other.starts_with("zh-hans-") => Some(Lang::ZhHans),
+            // Bare zh and the rest (zh-TW, zh-HK, zh-MO, zh-Hant…): the company's own users.
+            "zh" => Some(Lang::Zh),
             "en" => Some(Lang::En),
             other if other.starts_with("zh-") => Some(Lang::Zh),
             other if other.starts_with("en-") => Some(Lang::En),
@@ -74,7 +103,7 @@ impl std::str::FromStr for Lang {
     type Err = String;
 
     fn from_str(code: &str) -> Result<Lang, String> {
-        Lang::parse(code).ok_or_else(|| format!("`{code}` is not zh or en"))
+        Lang::parse(code).ok_or_else(|| format!("`{code}` is not zh, zh-Hans or en"))
     }
 }
 
@@ -254,10 +283,7 @@ pub fn capped(mut messages: Vec<String>, lang: Lang) -> Vec<String> {
     if messages.len() > MAX_MESSAGES {
         let more = messages.len() - MAX_MESSAGES;
         messages.truncate(MAX_MESSAGES);
-        messages.push(match lang {
-            Lang::Zh => format!("另有 {more} 項問題未列出。"),
-            Lang::En => format!("… and {more} more problems."),
-        });
+        messages.push(lang.t_args("more-problems", &[("count", more.into())]));
     }
     messages
 }
@@ -309,6 +335,23 @@ mod tests {
             Some(Lang::Zh)
         );
         assert_eq!(Lang::from_accept_language("fr, de"), None);
+        for (code, lang) in [
+            ("zh-CN", Lang::ZhHans),
+            ("zh-SG", Lang::ZhHans),
+            ("zh-Hans", Lang::ZhHans),
+            ("zh-Hans-CN", Lang::ZhHans),
+            ("zh-TW", Lang::Zh),
+            ("zh-HK", Lang::Zh),
+            ("zh-MO", Lang::Zh),
+            ("zh-Hant", Lang::Zh),
+            ("zh", Lang::Zh),
+        ] {
+            assert_eq!(Lang::parse(code), Some(lang), "{code}");
+        }
+        for lang in Lang::ALL {
+            assert_eq!(Lang::parse(lang.code()), Some(lang));
+            assert_eq!(Lang::parse(lang.tag()), Some(lang));
+        }
     }
 
     fn text(pairs: &[(&str, &str)]) -> Text {

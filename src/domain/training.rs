@@ -140,12 +140,13 @@ impl AssignmentState {
         }
     }
 
-    pub fn label(self) -> (&'static str, &'static str) {
+    /// The message id of its name for people (crate::i18n).
+    pub fn label(self) -> &'static str {
         match self {
-            AssignmentState::Assigned => ("已安排", "Assigned"),
-            AssignmentState::InProgress => ("進行中", "In progress"),
-            AssignmentState::Overdue => ("已逾期", "Overdue"),
-            AssignmentState::Completed => ("已完成", "Completed"),
+            AssignmentState::Assigned => "assignment-assigned",
+            AssignmentState::InProgress => "assignment-in-progress",
+            AssignmentState::Overdue => "assignment-overdue",
+            AssignmentState::Completed => "assignment-completed",
         }
     }
 }

@@ -5,6 +5,7 @@ use printpdf::{Color, Rgb};
 
 use crate::domain::Lang;
 use crate::domain::stats::Summary;
+use crate::i18n::Localize;
 
 /// What a piece of text or a row means, and so its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,8 +54,8 @@ pub(super) fn rule_color() -> Color {
 /// Pass or fail, in words and colour.
 pub fn verdict(lang: Lang, passed: Option<bool>) -> (String, Tone) {
     match passed {
-        Some(true) => (lang.pick("合格", "Pass").into(), Tone::Good),
-        Some(false) => (lang.pick("不合格", "Fail").into(), Tone::Bad),
+        Some(true) => (lang.t("spotcheck-pass"), Tone::Good),
+        Some(false) => (lang.t("spotcheck-fail"), Tone::Bad),
         None => ("—".into(), Tone::Muted),
     }
 }
@@ -158,13 +159,13 @@ pub struct Table {
 pub fn summary_figures(l: Lang, s: &Summary) -> [Figure; 4] {
     [
         Figure::new(
-            l.pick("抽查次數", "Spot-checks"),
+            l.t("quality-spot-checks"),
             s.inspections.to_string(),
             Tone::Accent,
         ),
-        Figure::new(l.pick("平均分", "Average score"), pct(s.mean), Tone::Accent),
+        Figure::new(l.t("report-average-score"), pct(s.mean), Tone::Accent),
         Figure::new(
-            l.pick("合格率", "Pass rate"),
+            l.t("quality-pass-rate"),
             pct(s.pass_rate),
             match s.pass_rate {
                 Some(p) if p < 80.0 => Tone::Bad,
@@ -173,7 +174,7 @@ pub fn summary_figures(l: Lang, s: &Summary) -> [Figure; 4] {
             },
         ),
         Figure::new(
-            l.pick("嚴重不合格", "Critical failures"),
+            l.t("report-critical-failures"),
             s.critical.to_string(),
             if s.critical > 0 {
                 Tone::Bad

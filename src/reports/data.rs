@@ -17,6 +17,7 @@ use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
 use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
 use crate::domain::scoring::describe_answer;
 use crate::domain::stats::{self, Granularity, ItemFailures, Points};
+use crate::i18n::Localize;
 
 /// How many days before the end of a period a staff member must have been spot-checked
 /// in to count as covered.
@@ -50,18 +51,18 @@ pub fn period(
 
 fn assignment_status(l: Lang, status: &str) -> String {
     match status {
-        "completed" => l.pick("已完成", "completed"),
-        "in_progress" => l.pick("進行中", "in progress"),
-        _ => l.pick("已指派", "assigned"),
+        "completed" => l.t("report-completed"),
+        "in_progress" => l.t("report-in-progress"),
+        _ => l.t("report-assigned"),
     }
     .to_string()
 }
 
 fn reason_label(l: Lang, reason: &str) -> String {
     match reason {
-        "failure" => l.pick("抽查不合格", "After a failed item"),
-        "curriculum" => l.pick("新員工課程", "New-hire curriculum"),
-        _ => l.pick("主管安排", "Assigned by a manager"),
+        "failure" => l.t("training-after-a-failed-item"),
+        "curriculum" => l.t("training-new-hire-curriculum"),
+        _ => l.t("training-assigned-by-a-manager"),
     }
     .to_string()
 }
@@ -341,8 +342,8 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
 
     let scope_name = match &period.site {
         Some(name) => name.clone(),
-        None if period.all_sites => l.pick("全部站點", "All sites").to_string(),
-        None => l.pick("我的全部站點", "All my sites").to_string(),
+        None if period.all_sites => l.t("report-all-sites"),
+        None => l.t("report-all-my-sites"),
     };
 
     SiteReport {

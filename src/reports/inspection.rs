@@ -8,6 +8,7 @@ use super::{
     Align, BODY, Cell, Column, Figure, Pdf, Row, SMALL, Table, Thumbnail, Tone, pct, verdict,
 };
 use crate::domain::Lang;
+use crate::i18n::Localize;
 
 /// Everything the inspection report shows, already in the report's language.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,9 +88,9 @@ fn number(v: f64) -> String {
 pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
     let l = lang;
     let kind = if r.recheck {
-        l.pick("培訓後複查報告", "Re-check report")
+        l.t("report-re-check-report")
     } else {
-        l.pick("抽查報告", "Spot-check report")
+        l.t("report-spot-check-report")
     };
     let mut pdf = Pdf::new(
         l,
@@ -100,7 +101,7 @@ pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
         &r.checklist,
         &format!(
             "{kind} · {} {} · {}",
-            l.pick("版本", "version"),
+            l.t("spotcheck-version"),
             r.checklist_version,
             r.id
         ),
@@ -109,7 +110,7 @@ pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
         pdf.paragraph(
             &format!(
                 "{}{}",
-                l.pick("此抽查已作廢：", "This spot-check was voided: "),
+                l.t("report-this-spot-check-was-voided"),
                 r.void_reason.as_deref().unwrap_or("—")
             ),
             BODY + 1.0,
@@ -122,79 +123,76 @@ pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
     let criticals = r.failed.iter().filter(|f| f.critical).count();
     pdf.figures(&[
         Figure::new(
-            l.pick("得分", "Score"),
+            l.t("layout-score"),
             match (r.score, r.max_score) {
                 (Some(s), Some(m)) => format!("{} / {}", number(s), number(m)),
                 _ => "—".into(),
             },
             Tone::Accent,
         ),
-        Figure::new(l.pick("百分比", "Percent"), pct(r.percent), tone),
+        Figure::new(l.t("report-percent"), pct(r.percent), tone),
         Figure::new(
             format!(
                 "{} {}%",
-                l.pick("結果 · 合格線", "Result · pass mark"),
+                l.t("report-result-pass-mark"),
                 number(r.pass_mark)
             ),
             result,
             tone,
         ),
         Figure::new(
-            l.pick("嚴重不合格", "Critical failures"),
+            l.t("report-critical-failures"),
             criticals.to_string(),
             if criticals > 0 { Tone::Bad } else { Tone::Good },
         ),
     ]);
 
     let mut fields = vec![
-        (l.pick("站點", "Site").to_string(), r.site.clone()),
+        (l.t("report-site"), r.site.clone()),
         (
-            l.pick("班次", "Shift").to_string(),
+            l.t("spotcheck-shift"),
             format!("{} {}", r.shift_date, r.shift_period),
         ),
+        (l.t("inspections-inspector"), r.inspector.clone()),
+        (l.t("role-staff"), r.staff.clone()),
         (
-            l.pick("檢查人", "Inspector").to_string(),
-            r.inspector.clone(),
-        ),
-        (l.pick("員工", "Staff").to_string(), r.staff.clone()),
-        (
-            l.pick("職位", "Position").to_string(),
+            l.t("report-position"),
             r.position.clone().unwrap_or_else(|| "—".into()),
         ),
         (
-            l.pick("檢查表", "Checklist").to_string(),
+            l.t("layout-checklist"),
             format!(
                 "{} ({} {})",
                 r.checklist,
-                l.pick("版本", "v"),
+                l.t("report-v"),
                 r.checklist_version
             ),
         ),
     ];
     if let Some(at) = &r.submitted_at {
-        fields.push((l.pick("提交時間", "Submitted").to_string(), at.clone()));
+        fields.push((l.t("report-submitted"), at.clone()));
     }
     fields.push((
-        l.pick("員工確認", "Acknowledged").to_string(),
+        l.t("report-acknowledged"),
         r.acknowledged_at
             .clone()
-            .unwrap_or_else(|| l.pick("尚未確認", "not yet").to_string()),
+            .unwrap_or_else(|| l.t("report-not-yet")),
     ));
     pdf.fields(&fields, 3);
 
     if criticals > 0 {
-        pdf.heading(l.pick("嚴重不合格項目", "Critical failures"));
+        pdf.heading(&l.t("report-critical-failures-2"));
         for f in r.failed.iter().filter(|f| f.critical) {
             pdf.paragraph(&format!("§{}  {}", f.clause, f.text), BODY + 0.5, Tone::Bad);
         }
     }
 
-    pdf.heading(l.pick("各部分得分", "Score by section"));
+    pdf.heading(&l.t("report-score-by-section"));
     pdf.table(&Table {
         columns: vec![
-            Column::new(l.pick("部分", "Section"), 6.0, Align::Left),
-            Column::new(l.pick("得分 / 滿分", "Score / max"), 2.0, Align::Right),
-            Column::new(l.pick("百分比", "Percent"), 1.6, Align::Right),
+            Column::new(l.t("inspections-section"), 6.0, Align::Left),
+            Column::new(l.t("report-score-max"), 2.0, Align::Right),
+            Column::new(l.t("report-percent"), 1.6, Align::Right),
         ],
         rows: r
             .sections
@@ -213,22 +211,18 @@ pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
 
     pdf.heading(&format!(
         "{} ({})",
-        l.pick("不合格項目", "Failed items"),
+        l.t("report-failed-items"),
         r.failed.len()
     ));
     if r.failed.is_empty() {
-        pdf.paragraph(
-            l.pick("沒有不合格項目。", "No item failed."),
-            BODY,
-            Tone::Good,
-        );
+        pdf.paragraph(&l.t("quality-no-item-failed"), BODY, Tone::Good);
     }
     for (n, f) in r.failed.iter().enumerate() {
         pdf.ensure(40.0);
         let critical = if f.critical {
-            l.pick("　【嚴重】", "  [critical]")
+            l.t("report-critical")
         } else {
-            ""
+            String::new()
         };
         pdf.paragraph(
             &format!("{}. §{}  {}{critical}", n + 1, f.clause, f.text),
@@ -236,65 +230,48 @@ pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
             if f.critical { Tone::Bad } else { Tone::Normal },
         );
         pdf.indented(
-            &format!(
-                "{} · {}{}",
-                f.section,
-                l.pick("記錄：", "recorded: "),
-                f.answer
-            ),
+            &format!("{} · {}{}", f.section, l.t("report-recorded"), f.answer),
             SMALL,
             Tone::Muted,
         );
         if let Some(note) = &f.note {
             pdf.indented(
-                &format!("{}{note}", l.pick("檢查人備註：", "Inspector's note: ")),
+                &format!("{}{note}", l.t("report-inspectors-note")),
                 BODY,
                 Tone::Normal,
             );
         }
         match &f.photo {
             None => {}
-            Some(Photo::Missing) => pdf.indented(
-                l.pick(
-                    "照片檔案不在資料目錄中。",
-                    "Photo not found in the data directory.",
-                ),
-                SMALL,
-                Tone::Warn,
-            ),
+            Some(Photo::Missing) => {
+                pdf.indented(&l.t("report-photo-not-found-in-the"), SMALL, Tone::Warn)
+            }
             Some(Photo::File(bytes)) => match Thumbnail::decode(bytes, THUMB_PX) {
                 Some(thumb) => pdf.thumbnail(
                     &thumb,
                     THUMB_PT,
-                    l.pick("檢查人拍攝的照片", "Photo taken by the inspector"),
+                    &l.t("report-photo-taken-by-the-inspector"),
                 ),
-                None => pdf.indented(
-                    l.pick("照片已存檔（此格式無法印出）。", "Photo on file."),
-                    SMALL,
-                    Tone::Muted,
-                ),
+                None => pdf.indented(&l.t("report-photo-on-file"), SMALL, Tone::Muted),
             },
         }
         pdf.gap(4.0);
     }
 
-    pdf.heading(l.pick("因此抽查指派的培訓", "Training assigned by this spot-check"));
+    pdf.heading(&l.t("report-training-assigned-by-this-spot"));
     if r.training.is_empty() {
         pdf.paragraph(
-            l.pick(
-                "此抽查沒有指派培訓。",
-                "This spot-check assigned no training.",
-            ),
+            &l.t("report-this-spot-check-assigned-no"),
             BODY,
             Tone::Muted,
         );
     } else {
         pdf.table(&Table {
             columns: vec![
-                Column::new(l.pick("培訓單元", "Module"), 6.0, Align::Left),
-                Column::new(l.pick("到期", "Due"), 2.0, Align::Left),
-                Column::new(l.pick("嚴重", "Critical"), 1.2, Align::Center),
-                Column::new(l.pick("狀態", "Status"), 1.8, Align::Left),
+                Column::new(l.t("report-module"), 6.0, Align::Left),
+                Column::new(l.t("layout-due"), 2.0, Align::Left),
+                Column::new(l.t("report-critical-2"), 1.2, Align::Center),
+                Column::new(l.t("inspections-status"), 1.8, Align::Left),
             ],
             rows: r
                 .training
@@ -304,7 +281,7 @@ pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
                         Cell::new(&*t.module),
                         Cell::new(t.due.to_string()),
                         if t.critical {
-                            Cell::tone(l.pick("是", "yes"), Tone::Bad)
+                            Cell::tone(l.t("report-yes"), Tone::Bad)
                         } else {
                             Cell::tone("—", Tone::Muted)
                         },

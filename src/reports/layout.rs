@@ -11,6 +11,7 @@ use super::blocks::{Align, Bar, Figure, LineChart, Table, Tone, rgb, rule_color}
 use super::text::{ellipsize, font, text_width, wrap};
 use super::thumbnails::Thumbnail;
 use crate::domain::Lang;
+use crate::i18n::Localize;
 
 /// A4 in points.
 pub const PAGE_W: f32 = 595.2756;
@@ -587,10 +588,10 @@ impl Pdf {
             );
             self.hrule(40.0, rule_color(), 0.5);
             self.hrule(PAGE_H - 40.0, rule_color(), 0.5);
-            let footer = match lang {
-                Lang::Zh => format!("第 {} / {} 頁", i + 1, total),
-                Lang::En => format!("Page {} / {}", i + 1, total),
-            };
+            let footer = lang.t_args(
+                "report-page-of",
+                &[("page", (i + 1).into()), ("pages", total.into())],
+            );
             self.text_in(
                 MARGIN_X,
                 CONTENT_W,

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::domain::Lang;
 use crate::domain::stats::{Arrow, PeriodFigure, Summary};
+use crate::i18n::Localize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteReport {
@@ -90,9 +91,9 @@ const NEXT_ITEMS: usize = 5;
 
 fn arrow_text(l: Lang, arrow: Option<Arrow>) -> (String, Tone) {
     match arrow {
-        Some(Arrow::Up) => (format!("▲ {}", l.pick("進步", "up")), Tone::Good),
-        Some(Arrow::Down) => (format!("▼ {}", l.pick("退步", "down")), Tone::Bad),
-        Some(Arrow::Flat) => (format!("▶ {}", l.pick("持平", "flat")), Tone::Muted),
+        Some(Arrow::Up) => (format!("▲ {}", l.t("report-up")), Tone::Good),
+        Some(Arrow::Down) => (format!("▼ {}", l.t("report-down")), Tone::Bad),
+        Some(Arrow::Flat) => (format!("▶ {}", l.t("report-flat")), Tone::Muted),
         None => ("—".into(), Tone::Muted),
     }
 }
@@ -100,7 +101,7 @@ fn arrow_text(l: Lang, arrow: Option<Arrow>) -> (String, Tone) {
 pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
     let l = lang;
     let period = format!("{} – {}", r.from, r.to);
-    let name = l.pick("站點期間報告", "Site period report");
+    let name = l.t("report-site-period-report");
     let mut pdf = Pdf::new(
         l,
         &format!("{name} · {} · {period}", r.scope),
@@ -108,18 +109,14 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
     );
     pdf.title(
         &format!("{name} · {}", r.scope),
-        &format!("{}{period}", l.pick("期間：", "Period: ")),
+        &format!("{}{period}", l.t("report-period")),
     );
     let s = &r.summary;
     pdf.figures(&summary_figures(l, s));
 
-    pdf.heading(l.pick("每週趨勢", "Weekly trend"));
+    pdf.heading(&l.t("report-weekly-trend"));
     if r.trend.is_empty() {
-        pdf.paragraph(
-            l.pick("此期間沒有抽查。", "No spot-checks in this period."),
-            BODY,
-            Tone::Muted,
-        );
+        pdf.paragraph(&l.t("report-no-spot-checks-in-this"), BODY, Tone::Muted);
     } else {
         let min = r
             .trend
@@ -135,13 +132,13 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
                     .collect(),
                 series: vec![
                     Series {
-                        name: l.pick("平均分（週）", "Average score (week)").into(),
+                        name: l.t("report-average-score-week"),
                         values: r.trend.iter().map(|p| Some(p.mean)).collect(),
                         tone: Tone::Accent,
                         dashed: false,
                     },
                     Series {
-                        name: l.pick("合格率", "Pass rate").into(),
+                        name: l.t("quality-pass-rate"),
                         values: r.trend.iter().map(|p| Some(p.pass_rate)).collect(),
                         tone: Tone::Good,
                         dashed: true,
@@ -156,10 +153,10 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
         );
         pdf.table(&Table {
             columns: vec![
-                Column::new(l.pick("週（星期一）", "Week of"), 2.0, Align::Left),
-                Column::new(l.pick("抽查", "Checks"), 1.0, Align::Right),
-                Column::new(l.pick("平均分", "Average"), 1.2, Align::Right),
-                Column::new(l.pick("合格率", "Pass rate"), 1.2, Align::Right),
+                Column::new(l.t("report-week-of"), 2.0, Align::Left),
+                Column::new(l.t("report-checks"), 1.0, Align::Right),
+                Column::new(l.t("report-average"), 1.2, Align::Right),
+                Column::new(l.t("quality-pass-rate"), 1.2, Align::Right),
             ],
             rows: r
                 .trend
@@ -176,13 +173,9 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
         });
     }
 
-    pdf.heading(l.pick("最常不合格的項目（柏拉圖）", "Most failed items (Pareto)"));
+    pdf.heading(&l.t("quality-most-failed-items-pareto"));
     if r.failed_items.is_empty() {
-        pdf.paragraph(
-            l.pick("此期間沒有不合格項目。", "No item failed in this period."),
-            BODY,
-            Tone::Good,
-        );
+        pdf.paragraph(&l.t("report-no-item-failed-in-this"), BODY, Tone::Good);
     } else {
         let bars: Vec<Bar> = r
             .failed_items
@@ -195,27 +188,24 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
             })
             .collect();
         pdf.paragraph(
-            l.pick(
-                "每項：不合格次數 · 佔全部不合格的比例 · 累計比例",
-                "Each bar: failures · share of all failures · cumulative share",
-            ),
+            &l.t("report-each-bar-failures-share-of"),
             SMALL,
             Tone::Muted,
         );
         pdf.bar_chart(&bars, Tone::Bad);
     }
 
-    pdf.heading(l.pick("各部分", "Sections"));
+    pdf.heading(&l.t("report-sections"));
     if r.sections.is_empty() {
         pdf.paragraph("—", BODY, Tone::Muted);
     } else {
         pdf.table(&Table {
             columns: vec![
-                Column::new(l.pick("檢查表", "Checklist"), 3.0, Align::Left),
-                Column::new(l.pick("部分", "Section"), 3.6, Align::Left),
-                Column::new(l.pick("得分 / 滿分", "Score / max"), 1.9, Align::Right),
-                Column::new(l.pick("百分比", "Percent"), 1.3, Align::Right),
-                Column::new(l.pick("不合格", "Failures"), 1.2, Align::Right),
+                Column::new(l.t("layout-checklist"), 3.0, Align::Left),
+                Column::new(l.t("inspections-section"), 3.6, Align::Left),
+                Column::new(l.t("report-score-max"), 1.9, Align::Right),
+                Column::new(l.t("report-percent"), 1.3, Align::Right),
+                Column::new(l.t("report-failures"), 1.2, Align::Right),
             ],
             rows: r
                 .sections
@@ -241,25 +231,22 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
         });
     }
 
-    pdf.heading(&format!("{} ({})", l.pick("員工", "Staff"), r.staff.len()));
+    pdf.heading(&format!("{} ({})", l.t("role-staff"), r.staff.len()));
     if r.staff.is_empty() {
         pdf.paragraph("—", BODY, Tone::Muted);
     } else {
         pdf.paragraph(
-            l.pick(
-                "平均分最低者在前；趨勢比較期間前半與後半。",
-                "Lowest average first; the trend compares the first half of the period with the second.",
-            ),
+            &l.t("report-lowest-average-first-the-trend"),
             SMALL,
             Tone::Muted,
         );
         pdf.table(&Table {
             columns: vec![
-                Column::new(l.pick("姓名", "Name"), 3.2, Align::Left),
-                Column::new(l.pick("抽查", "Checks"), 1.2, Align::Right),
-                Column::new(l.pick("平均分", "Average"), 1.4, Align::Right),
-                Column::new(l.pick("合格率", "Pass rate"), 1.4, Align::Right),
-                Column::new(l.pick("趨勢", "Trend"), 1.4, Align::Left),
+                Column::new(l.t("admin-name"), 3.2, Align::Left),
+                Column::new(l.t("report-checks"), 1.2, Align::Right),
+                Column::new(l.t("report-average"), 1.4, Align::Right),
+                Column::new(l.t("quality-pass-rate"), 1.4, Align::Right),
+                Column::new(l.t("quality-trend"), 1.4, Align::Left),
             ],
             rows: r
                 .staff
@@ -285,44 +272,37 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
         });
     }
 
-    pdf.heading(l.pick("培訓", "Training"));
+    pdf.heading(&l.t("layout-training"));
     let t = r.training;
     pdf.figures(&[
         Figure::new(
-            l.pick("期間內指派", "Assigned in the period"),
+            l.t("report-assigned-in-the-period"),
             t.assigned.to_string(),
             Tone::Accent,
         ),
         Figure::new(
-            l.pick("期間內完成", "Completed in the period"),
+            l.t("report-completed-in-the-period"),
             t.completed.to_string(),
             Tone::Good,
         ),
         Figure::new(
-            l.pick("期末逾期", "Overdue at the end"),
+            l.t("report-overdue-at-the-end"),
             t.overdue.to_string(),
             if t.overdue > 0 { Tone::Bad } else { Tone::Good },
         ),
     ]);
 
-    pdf.heading(l.pick("抽查覆蓋", "Coverage"));
+    pdf.heading(&l.t("report-coverage"));
     pdf.paragraph(
-        &match l {
-            Lang::Zh => format!(
-                "{} 名員工中，有 {} 名在截至 {} 的 {} 天內沒有被抽查。",
-                r.roster,
-                r.uncovered.len(),
-                r.to,
-                r.coverage_days
-            ),
-            Lang::En => format!(
-                "{} of {} staff were not spot-checked in the {} days to {}.",
-                r.uncovered.len(),
-                r.roster,
-                r.coverage_days,
-                r.to
-            ),
-        },
+        &l.t_args(
+            "report-coverage-uncovered",
+            &[
+                ("roster", r.roster.into()),
+                ("uncovered", r.uncovered.len().into()),
+                ("to", r.to.to_string().into()),
+                ("days", r.coverage_days.into()),
+            ],
+        ),
         BODY,
         if r.uncovered.is_empty() {
             Tone::Good
@@ -333,9 +313,9 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
     if !r.uncovered.is_empty() {
         pdf.table(&Table {
             columns: vec![
-                Column::new(l.pick("姓名", "Name"), 3.0, Align::Left),
-                Column::new(l.pick("職位", "Position"), 3.0, Align::Left),
-                Column::new(l.pick("上次抽查", "Last spot-check"), 2.0, Align::Left),
+                Column::new(l.t("admin-name"), 3.0, Align::Left),
+                Column::new(l.t("report-position"), 3.0, Align::Left),
+                Column::new(l.t("report-last-spot-check"), 2.0, Align::Left),
             ],
             rows: r
                 .uncovered
@@ -346,7 +326,7 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
                         Cell::new(u.position.clone().unwrap_or_else(|| "—".into())),
                         match u.last_checked {
                             Some(d) => Cell::new(d.to_string()),
-                            None => Cell::tone(l.pick("從未", "never"), Tone::Bad),
+                            None => Cell::tone(l.t("report-never"), Tone::Bad),
                         },
                     ])
                 })
@@ -354,13 +334,10 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
         });
     }
 
-    pdf.heading(l.pick("下一期重點改善項目", "Items to work on next period"));
+    pdf.heading(&l.t("report-items-to-work-on-next"));
     if r.failed_items.is_empty() {
         pdf.paragraph(
-            l.pick(
-                "沒有不合格項目：保持現有做法。",
-                "Nothing failed: keep doing what works.",
-            ),
+            &l.t("report-nothing-failed-keep-doing-what"),
             BODY,
             Tone::Good,
         );
@@ -372,19 +349,18 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
             BODY + 0.5,
             Tone::Normal,
         );
-        let mut detail = match l {
-            Lang::Zh => format!(
-                "{} · 檢查 {} 次，不合格 {} 次（{:.0}%）",
-                i.checklist, i.checked, i.failures, i.failure_rate
-            ),
-            Lang::En => format!(
-                "{} · failed {} of {} times ({:.0}%)",
-                i.checklist, i.failures, i.checked, i.failure_rate
-            ),
-        };
+        let mut detail = l.t_args(
+            "report-item-failures",
+            &[
+                ("checklist", i.checklist.as_str().into()),
+                ("checked", i.checked.into()),
+                ("failures", i.failures.into()),
+                ("rate", format!("{:.0}", i.failure_rate).into()),
+            ],
+        );
         if !i.training.is_empty() {
-            detail.push_str(l.pick(" · 培訓：", " · training: "));
-            detail.push_str(&i.training.join(l.pick("、", ", ")));
+            detail.push_str(&l.t("report-training"));
+            detail.push_str(&i.training.join(&l.t("spotcheck-mark")));
         }
         pdf.indented(&detail, SMALL, Tone::Muted);
         pdf.gap(3.0);

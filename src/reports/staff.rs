@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use super::{Align, BODY, Cell, Column, Pdf, Row, Table, Tone, pct, summary_figures, verdict};
 use crate::domain::Lang;
 use crate::domain::stats::Summary;
+use crate::i18n::Localize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffReport {
@@ -54,38 +55,34 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
     let period = format!("{} – {}", r.from, r.to);
     let mut pdf = Pdf::new(
         l,
-        &format!("{} · {}", l.pick("員工紀錄", "Staff record"), r.name),
-        &format!(
-            "{} · {} · {period}",
-            l.pick("員工紀錄", "Staff record"),
-            r.name
-        ),
+        &format!("{} · {}", l.t("report-staff-record"), r.name),
+        &format!("{} · {} · {period}", l.t("report-staff-record"), r.name),
     );
     pdf.title(
-        &format!("{} · {}", l.pick("員工紀錄", "Staff record"), r.name),
-        &format!("{}{period}", l.pick("期間：", "Period: ")),
+        &format!("{} · {}", l.t("report-staff-record"), r.name),
+        &format!("{}{period}", l.t("report-period")),
     );
     pdf.fields(
         &[
-            (l.pick("姓名", "Name").into(), r.name.clone()),
-            (l.pick("電郵", "Email").into(), r.email.clone()),
+            (l.t("admin-name"), r.name.clone()),
+            (l.t("auth-email"), r.email.clone()),
             (
-                l.pick("職位", "Position").into(),
+                l.t("report-position"),
                 r.position.clone().unwrap_or_else(|| "—".into()),
             ),
             (
-                l.pick("站點", "Sites").into(),
+                l.t("report-sites"),
                 if r.sites.is_empty() {
                     "—".into()
                 } else {
-                    r.sites.join(l.pick("、", ", "))
+                    r.sites.join(&l.t("spotcheck-mark"))
                 },
             ),
             (
-                l.pick("入職日期", "Hired").into(),
+                l.t("report-hired"),
                 r.hire_date.map_or_else(|| "—".into(), |d| d.to_string()),
             ),
-            (l.pick("期間", "Period").into(), period.clone()),
+            (l.t("report-period-2"), period.clone()),
         ],
         3,
     );
@@ -94,15 +91,11 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
 
     pdf.heading(&format!(
         "{} ({})",
-        l.pick("期間內的抽查", "Spot-checks in the period"),
+        l.t("report-spot-checks-in-the-period"),
         r.inspections.len()
     ));
     if r.inspections.is_empty() {
-        pdf.paragraph(
-            l.pick("此期間沒有抽查。", "No spot-checks in this period."),
-            BODY,
-            Tone::Muted,
-        );
+        pdf.paragraph(&l.t("report-no-spot-checks-in-this"), BODY, Tone::Muted);
     } else {
         // The site column only when the period spans more than one site; otherwise the
         // site is in the fields above and the rows stay one line high.
@@ -111,17 +104,17 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
             .iter()
             .any(|i| i.site != r.inspections[0].site);
         let mut columns = vec![
-            Column::new(l.pick("日期", "Date"), 2.0, Align::Left),
-            Column::new(l.pick("班次", "Shift"), 1.3, Align::Left),
+            Column::new(l.t("layout-date"), 2.0, Align::Left),
+            Column::new(l.t("spotcheck-shift"), 1.3, Align::Left),
         ];
         if several_sites {
-            columns.push(Column::new(l.pick("站點", "Site"), 2.6, Align::Left));
+            columns.push(Column::new(l.t("report-site"), 2.6, Align::Left));
         }
         columns.extend([
-            Column::new(l.pick("檢查表", "Checklist"), 4.2, Align::Left),
-            Column::new(l.pick("檢查人", "Inspector"), 2.6, Align::Left),
-            Column::new(l.pick("得分", "Score"), 1.4, Align::Right),
-            Column::new(l.pick("結果", "Result"), 1.8, Align::Left),
+            Column::new(l.t("layout-checklist"), 4.2, Align::Left),
+            Column::new(l.t("inspections-inspector"), 2.6, Align::Left),
+            Column::new(l.t("layout-score"), 1.4, Align::Right),
+            Column::new(l.t("layout-result"), 1.8, Align::Left),
         ]);
         let rows = r
             .inspections
@@ -129,14 +122,14 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
             .map(|i| {
                 let mut checklist = i.checklist.clone();
                 if i.recheck {
-                    checklist.push_str(l.pick("（複查）", " (re-check)"));
+                    checklist.push_str(&l.t("report-re-check"));
                 }
                 let (result, tone) = if i.void {
-                    (l.pick("已作廢", "void").to_string(), Tone::Muted)
+                    (l.t("report-void"), Tone::Muted)
                 } else {
                     let (mut v, t) = verdict(l, i.passed);
                     if i.critical {
-                        v.push_str(l.pick("・嚴重", " · critical"));
+                        v.push_str(&l.t("report-critical-3"));
                     }
                     (v, t)
                 };
@@ -158,24 +151,20 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
 
     pdf.heading(&format!(
         "{} ({})",
-        l.pick("培訓紀錄", "Training history"),
+        l.t("report-training-history"),
         r.training.len()
     ));
     if r.training.is_empty() {
-        pdf.paragraph(
-            l.pick("沒有培訓紀錄。", "No training assigned."),
-            BODY,
-            Tone::Muted,
-        );
+        pdf.paragraph(&l.t("report-no-training-assigned"), BODY, Tone::Muted);
     } else {
         pdf.table(&Table {
             columns: vec![
-                Column::new(l.pick("培訓單元", "Module"), 4.0, Align::Left),
-                Column::new(l.pick("原因", "Why"), 2.4, Align::Left),
-                Column::new(l.pick("指派", "Assigned"), 1.8, Align::Left),
-                Column::new(l.pick("到期", "Due"), 1.8, Align::Left),
-                Column::new(l.pick("完成", "Completed"), 1.9, Align::Left),
-                Column::new(l.pick("測驗", "Quiz"), 1.2, Align::Right),
+                Column::new(l.t("report-module"), 4.0, Align::Left),
+                Column::new(l.t("training-why"), 2.4, Align::Left),
+                Column::new(l.t("report-assigned-2"), 1.8, Align::Left),
+                Column::new(l.t("layout-due"), 1.8, Align::Left),
+                Column::new(l.t("report-completed-2"), 1.9, Align::Left),
+                Column::new(l.t("training-quiz"), 1.2, Align::Right),
             ],
             rows: r
                 .training
@@ -183,8 +172,8 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
                 .map(|t| {
                     let completed = match (t.completed, t.overdue) {
                         (Some(d), _) => Cell::tone(d.to_string(), Tone::Good),
-                        (None, true) => Cell::tone(l.pick("逾期", "overdue"), Tone::Bad),
-                        (None, false) => Cell::tone(l.pick("未完成", "open"), Tone::Muted),
+                        (None, true) => Cell::tone(l.t("report-overdue"), Tone::Bad),
+                        (None, false) => Cell::tone(l.t("report-open"), Tone::Muted),
                     };
                     Row::shaded(
                         vec![

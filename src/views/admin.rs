@@ -11,44 +11,39 @@ use crate::domain::diff::{Change, ChecklistDiff, ItemDiff, ItemField};
 use crate::domain::org::SiteKind;
 use crate::domain::versions::ChecklistSummary;
 use crate::domain::{Item, ItemKind, Lang, Text};
+use crate::i18n::Localize;
 
-pub fn site_kind_label(l: Lang, kind: &str) -> &str {
+pub fn site_kind_label(l: Lang, kind: &str) -> String {
     match SiteKind::parse(kind) {
-        Some(kind) => {
-            let (zh, en) = kind.label();
-            l.pick(zh, en)
-        }
-        None => kind,
+        Some(kind) => l.t(kind.label()),
+        None => kind.to_string(),
     }
 }
 
 pub fn role_label(l: Lang, role: &str) -> String {
     match Role::parse(role) {
-        Some(r) => {
-            let (zh, en) = r.label();
-            l.pick(zh, en).to_string()
-        }
+        Some(r) => l.t(r.label()),
         None => role.to_string(),
     }
 }
 
-pub fn gender_label(l: Lang, gender: &str) -> &str {
+pub fn gender_label(l: Lang, gender: &str) -> String {
     match gender {
-        "female" => l.pick("女", "Female"),
-        "male" => l.pick("男", "Male"),
-        other => other,
+        "female" => l.t("admin-female"),
+        "male" => l.t("admin-male"),
+        other => other.to_string(),
     }
 }
 
-fn back(l: Lang, href: &str, label_zh: &str, label_en: &str) -> Markup {
-    html! { p.muted { a href=(href) { "← " (l.pick(label_zh, label_en)) } } }
+fn back(href: &str, label: &str) -> Markup {
+    html! { p.muted { a href=(href) { "← " (label) } } }
 }
 
 fn errors(l: Lang, list: &[String]) -> Markup {
     html! {
         @if !list.is_empty() {
             div.error role="alert" {
-                strong { (l.pick("請修正以下問題：", "Please correct the following:")) }
+                strong { (l.t("admin-please-correct-the-following")) }
                 ul { @for e in list { li { (e) } } }
             }
         }
@@ -57,8 +52,8 @@ fn errors(l: Lang, list: &[String]) -> Markup {
 
 fn active_badge(l: Lang, active: bool) -> Markup {
     html! {
-        @if active { span.badge.pass { (l.pick("啟用", "Active")) } }
-        @else { span.badge.draft { (l.pick("停用", "Inactive")) } }
+        @if active { span.badge.pass { (l.t("admin-active")) } }
+        @else { span.badge.draft { (l.t("admin-inactive")) } }
     }
 }
 
@@ -77,35 +72,35 @@ pub fn index(chrome: &Chrome, counts: &Overview) -> Markup {
     let tiles = [
         (
             "/admin/sites",
-            l.pick("場所", "Sites"),
+            l.t("quality-sites"),
             counts.sites,
-            l.pick("個場所", "sites"),
+            l.t("admin-sites"),
         ),
         (
             "/admin/people",
-            l.pick("人員", "People"),
+            l.t("admin-people"),
             counts.people,
-            l.pick("人", "people"),
+            l.t("admin-people-2"),
         ),
         (
             "/admin/positions",
-            l.pick("崗位", "Positions"),
+            l.t("admin-positions"),
             counts.positions,
-            l.pick("個崗位", "positions"),
+            l.t("admin-positions-2"),
         ),
         (
             "/admin/checklists",
-            l.pick("檢查表", "Checklists"),
+            l.t("admin-checklists"),
             counts.checklists,
-            l.pick("份檢查表", "checklists"),
+            l.t("admin-checklists-2"),
         ),
     ];
     page(
         chrome,
-        l.pick("管理", "Admin"),
+        &l.t("layout-admin"),
         "/admin",
         html! {
-            h1 { (l.pick("管理", "Admin")) }
+            h1 { (l.t("layout-admin")) }
             div.grid {
                 @for (href, title, n, what) in tiles {
                     a.tile href=(href) {
@@ -137,30 +132,30 @@ pub fn sites(chrome: &Chrome, rows: &[SiteRow]) -> Markup {
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("場所", "Sites"),
+        &l.t("quality-sites"),
         "/admin",
         html! {
-            (back(l, "/admin", "管理", "Admin"))
-            h1 { (l.pick("場所", "Sites")) }
-            p { a.button.primary href="/admin/sites/new" { (l.pick("新增場所", "New site")) } }
+            (back("/admin", &l.t("layout-admin")))
+            h1 { (l.t("quality-sites")) }
+            p { a.button.primary href="/admin/sites/new" { (l.t("admin-new-site")) } }
             @if rows.is_empty() {
-                p.empty { (l.pick("還沒有場所。請先新增一個。", "There are no sites yet. Add the first one.")) }
+                p.empty { (l.t("admin-there-are-no-sites-yet")) }
             } @else {
                 table {
                     tr {
-                        th { (l.pick("代碼", "Code")) }
-                        th { (l.pick("名稱", "Name")) }
-                        th { (l.pick("類型", "Kind")) }
-                        th { (l.pick("時區", "Time zone")) }
-                        th { (l.pick("狀態", "Status")) }
-                        th.num { (l.pick("人數", "People")) }
+                        th { (l.t("admin-code")) }
+                        th { (l.t("quality-name")) }
+                        th { (l.t("admin-kind")) }
+                        th { (l.t("admin-time-zone")) }
+                        th { (l.t("inspections-status")) }
+                        th.num { (l.t("admin-people-3")) }
                     }
                     @for r in rows {
                         tr {
                             td { a href={ "/admin/sites/" (r.id) } { (r.code) } }
                             td { (r.name) }
                             td { (site_kind_label(l, &r.kind)) }
-                            td { @if r.time_zone.is_empty() { span.muted { (l.pick("預設", "default")) } } @else { (r.time_zone) } }
+                            td { @if r.time_zone.is_empty() { span.muted { (l.t("admin-default")) } } @else { (r.time_zone) } }
                             td { (active_badge(l, r.active)) }
                             td.num { a href={ "/admin/people?site=" (r.id) } { (r.people) } }
                         }
@@ -188,8 +183,8 @@ pub struct SiteForm {
 pub fn site_form(chrome: &Chrome, f: &SiteForm) -> Markup {
     let l = chrome.lang;
     let title = match f.id {
-        None => l.pick("新增場所", "New site"),
-        Some(_) => l.pick("編輯場所", "Edit site"),
+        None => l.t("admin-new-site"),
+        Some(_) => l.t("admin-edit-site"),
     };
     let action = match f.id {
         None => "/admin/sites".to_string(),
@@ -197,55 +192,53 @@ pub fn site_form(chrome: &Chrome, f: &SiteForm) -> Markup {
     };
     page(
         chrome,
-        title,
+        &title,
         "/admin",
         html! {
-            (back(l, "/admin/sites", "場所", "Sites"))
+            (back("/admin/sites", &l.t("admin-sites")))
             h1 { (title) @if f.id.is_some() { " · " (f.code) } }
             (errors(l, &f.errors))
             form.card method="post" action=(action) {
                 input type="hidden" name="_csrf" value=(chrome.csrf);
                 @if f.id.is_none() {
                     label {
-                        (l.pick("代碼", "Code"))
+                        (l.t("admin-code"))
                         input type="text" name="code" value=(f.code) required maxlength="32"
                             pattern="[A-Za-z0-9-]+" autocapitalize="characters";
-                        span.muted { (l.pick("英文大寫字母、數字及 -，例如 JL-LOBBY；建立後不能更改。",
-                                            "Upper-case letters, digits and -, e.g. JL-LOBBY; it cannot change later.")) }
+                        span.muted { (l.t("admin-upper-case-letters-digits-and")) }
                     }
                 } @else {
-                    p { (l.pick("代碼", "Code")) ": " strong { (f.code) } }
+                    p { (l.t("admin-code")) ": " strong { (f.code) } }
                 }
                 label {
-                    (l.pick("名稱", "Name"))
+                    (l.t("quality-name"))
                     input type="text" name="name" value=(f.name) required maxlength="120";
                 }
                 label {
-                    (l.pick("類型", "Kind"))
+                    (l.t("admin-kind"))
                     select name="kind" required {
-                        option value="" { (l.pick("請選擇", "Choose…")) }
+                        option value="" { (l.t("admin-choose")) }
                         @for k in SiteKind::ALL {
                             option value=(k.as_str()) selected[f.kind == k.as_str()] { (site_kind_label(l, k.as_str())) }
                         }
                     }
                 }
                 label {
-                    (l.pick("時區", "Time zone"))
+                    (l.t("admin-time-zone"))
                     input type="text" name="time_zone" value=(f.time_zone) required list="time-zones"
                         autocomplete="off" spellcheck="false";
                     datalist #time-zones {
                         @for zone in clock::zone_names() { option value=(zone) {} }
                     }
-                    span.muted { (l.pick("IANA 時區名稱，例如 Asia/Hong_Kong；「今天」、班次及顯示的時間都以此計算。",
-                                        "IANA name, e.g. Asia/Hong_Kong: the site's today, shifts and the times shown are in this zone.")) }
+                    span.muted { (l.t("admin-iana-name-e-g-asia")) }
                 }
                 @if f.id.is_some() {
                     label {
                         input type="checkbox" name="active" value="on" checked[f.active];
-                        " " (l.pick("啟用（停用的場所不能再抽查）", "Active (no spot-checks at inactive sites)"))
+                        " " (l.t("admin-active-no-spot-checks-at"))
                     }
                 }
-                button.primary type="submit" { (l.pick("儲存", "Save")) }
+                button.primary type="submit" { (l.t("admin-save")) }
             }
         },
     )
@@ -311,47 +304,47 @@ pub fn people(chrome: &Chrome, v: &PeopleView) -> Markup {
     let filtered = v.site.is_some() || v.role.is_some();
     page(
         chrome,
-        l.pick("人員", "People"),
+        &l.t("admin-people"),
         "/admin",
         html! {
-            (back(l, "/admin", "管理", "Admin"))
-            h1 { (l.pick("人員", "People")) }
-            p { a.button.primary href="/admin/people/new" { (l.pick("新增人員", "New person")) } }
+            (back("/admin", &l.t("layout-admin")))
+            h1 { (l.t("admin-people")) }
+            p { a.button.primary href="/admin/people/new" { (l.t("admin-new-person")) } }
             form.filters method="get" action="/admin/people" {
-                label { (l.pick("場所", "Site"))
+                label { (l.t("spotcheck-site"))
                     select name="site" {
-                        option value="" { (l.pick("全部", "All")) }
+                        option value="" { (l.t("inspections-all")) }
                         @for s in &v.sites {
                             option value=(s.id) selected[v.site == Some(s.id)] { (s.code) " · " (s.name) }
                         }
                     }
                 }
-                label { (l.pick("角色", "Role"))
+                label { (l.t("admin-role"))
                     select name="role" {
-                        option value="" { (l.pick("全部", "All")) }
+                        option value="" { (l.t("inspections-all")) }
                         @for r in Role::ALL {
                             option value=(r.as_str()) selected[v.role == Some(r)] { (role_label(l, r.as_str())) }
                         }
                     }
                 }
-                button.primary type="submit" { (l.pick("篩選", "Filter")) }
+                button.primary type="submit" { (l.t("inspections-filter")) }
             }
-            p.muted { (v.total) " " (l.pick("人", "people")) }
+            p.muted { (v.total) " " (l.t("admin-people-2")) }
             @if v.rows.is_empty() {
                 @if filtered {
-                    p.empty { (l.pick("沒有符合條件的人員。", "No one matches these filters.")) }
+                    p.empty { (l.t("admin-no-one-matches-these-filters")) }
                 } @else {
-                    p.empty { (l.pick("還沒有人員。", "There is no one yet.")) }
+                    p.empty { (l.t("admin-there-is-no-one-yet")) }
                 }
             } @else {
                 table {
                     tr {
-                        th { (l.pick("姓名", "Name")) }
-                        th { (l.pick("電郵", "Email")) }
-                        th { (l.pick("角色", "Role")) }
-                        th { (l.pick("崗位", "Position")) }
-                        th { (l.pick("場所", "Sites")) }
-                        th { (l.pick("狀態", "Status")) }
+                        th { (l.t("admin-name")) }
+                        th { (l.t("auth-email")) }
+                        th { (l.t("admin-role")) }
+                        th { (l.t("training-position")) }
+                        th { (l.t("quality-sites")) }
+                        th { (l.t("inspections-status")) }
                     }
                     @for r in &v.rows {
                         tr {
@@ -368,16 +361,16 @@ pub fn people(chrome: &Chrome, v: &PeopleView) -> Markup {
                             }
                             td {
                                 (active_badge(l, r.active))
-                                @if !r.signs_in { " " span.badge.na { (l.pick("未設登入", "No sign-in")) } }
+                                @if !r.signs_in { " " span.badge.na { (l.t("admin-no-sign-in")) } }
                             }
                         }
                     }
                 }
                 @if v.pages > 1 {
                     nav.pager {
-                        @if v.page > 0 { a.button href=(v.page_link(v.page - 1)) { "← " (l.pick("上一頁", "Previous")) } }
+                        @if v.page > 0 { a.button href=(v.page_link(v.page - 1)) { "← " (l.t("inspections-previous")) } }
                         span { (v.page + 1) " / " (v.pages) }
-                        @if v.page + 1 < v.pages { a.button href=(v.page_link(v.page + 1)) { (l.pick("下一頁", "Next")) " →" } }
+                        @if v.page + 1 < v.pages { a.button href=(v.page_link(v.page + 1)) { (l.t("inspections-next")) " →" } }
                     }
                 }
             }
@@ -413,8 +406,8 @@ pub fn person_form(
 ) -> Markup {
     let l = chrome.lang;
     let title = match f.id {
-        None => l.pick("新增人員", "New person"),
-        Some(_) => l.pick("編輯人員", "Edit person"),
+        None => l.t("admin-new-person"),
+        Some(_) => l.t("admin-edit-person"),
     };
     let action = match f.id {
         None => "/admin/people".to_string(),
@@ -422,29 +415,29 @@ pub fn person_form(
     };
     page(
         chrome,
-        title,
+        &title,
         "/admin",
         html! {
-            (back(l, "/admin/people", "人員", "People"))
+            (back("/admin/people", &l.t("admin-people")))
             h1 { (title) @if f.id.is_some() { " · " (f.name) } }
             (errors(l, &f.errors))
             form.card method="post" action=(action) {
                 input type="hidden" name="_csrf" value=(chrome.csrf);
                 label {
-                    (l.pick("姓名", "Name"))
+                    (l.t("admin-name"))
                     input type="text" name="name" value=(f.name) required maxlength="120";
                 }
                 @if f.id.is_none() {
                     label {
-                        (l.pick("電郵", "Email"))
+                        (l.t("auth-email"))
                         input type="email" name="email" value=(f.email) required maxlength="254";
                     }
                 } @else {
-                    p { (l.pick("電郵", "Email")) ": " strong { (f.email) }
-                        @if !f.has_password { " " span.badge.na { (l.pick("未設登入", "No sign-in")) } } }
+                    p { (l.t("auth-email")) ": " strong { (f.email) }
+                        @if !f.has_password { " " span.badge.na { (l.t("admin-no-sign-in")) } } }
                 }
                 label {
-                    (l.pick("角色", "Role"))
+                    (l.t("admin-role"))
                     select name="role" required disabled[f.is_self] {
                         @for r in Role::ALL {
                             option value=(r.as_str()) selected[f.role == r.as_str()] { (role_label(l, r.as_str())) }
@@ -452,63 +445,61 @@ pub fn person_form(
                     }
                     @if f.is_self {
                         input type="hidden" name="role" value=(f.role);
-                        span.muted { (l.pick("你不能更改自己的角色。", "You cannot change your own role.")) }
+                        span.muted { (l.t("admin-you-cannot-change-your-own")) }
                     }
                 }
                 fieldset {
-                    legend { (l.pick("場所", "Sites")) }
+                    legend { (l.t("quality-sites")) }
                     @if sites.is_empty() {
-                        p.empty { (l.pick("還沒有場所；可先建立人員，之後再加入場所。",
-                                          "There are no sites yet; you can add sites to this person later.")) }
+                        p.empty { (l.t("admin-there-are-no-sites-yet-2")) }
                     }
                     @for s in sites {
                         label {
                             input type="checkbox" name="site" value=(s.id) checked[f.sites.contains(&s.id)];
                             " " (s.code) " · " (s.name)
-                            @if !s.active { " " span.badge.draft { (l.pick("停用", "Inactive")) } }
+                            @if !s.active { " " span.badge.draft { (l.t("admin-inactive")) } }
                         }
                     }
                 }
                 label {
-                    (l.pick("崗位", "Position"))
+                    (l.t("training-position"))
                     select name="position" {
-                        option value="" { (l.pick("（無）", "(none)")) }
+                        option value="" { (l.t("admin-none")) }
                         @for p in positions {
                             option value=(p.key) selected[f.position == p.key] { (p.name) }
                         }
                     }
                 }
                 label {
-                    (l.pick("性別", "Gender"))
+                    (l.t("admin-gender"))
                     select name="gender" {
-                        option value="" { (l.pick("（未填）", "(not given)")) }
+                        option value="" { (l.t("admin-not-given")) }
                         @for g in ["female", "male"] {
                             option value=(g) selected[f.gender == g] { (gender_label(l, g)) }
                         }
                     }
                 }
                 label {
-                    (l.pick("入職日期", "Hire date"))
+                    (l.t("admin-hire-date"))
                     input type="date" name="hire_date" value=(f.hire_date);
                 }
                 @if f.id.is_none() {
                     label {
-                        (l.pick("初始密碼（可留空）", "Initial password (optional)"))
+                        (l.t("admin-initial-password-optional"))
                         input type="password" name="password" autocomplete="new-password" minlength="8";
-                        span.muted { (l.pick("至少8個字元。留空則此人暫不能登入。",
-                                            "At least 8 characters. Leave empty for a person who does not sign in.")) }
+                        span.muted { (l.t("admin-at-least-8-characters-leave")) }
                     }
                 } @else {
                     label {
                         input type="checkbox" name="active" value="on" checked[f.active] disabled[f.is_self];
-                        " " (l.pick("啟用（停用的人員不能登入，亦不會被抽查）", "Active (inactive people cannot sign in and are not spot-checked)"))
+                        " " (l.t("admin-active-inactive-people-cannot-sign"))
                     }
                     @if f.is_self {
                         input type="hidden" name="active" value="on";
-                        span.muted { (l.pick("你不能停用自己的帳戶。", "You cannot deactivate your own account.")) }
+                        span.muted { (l.t("admin-you-cannot-deactivate-your-own")) }
                     }
                 }
-                button.primary type="submit" { (l.pick("儲存", "Save")) }
+                button.primary type="submit" { (l.t("admin-save")) }
             }
         },
     )
@@ -529,28 +520,26 @@ pub fn positions(chrome: &Chrome, rows: &[PositionRow], library_readable: bool) 
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("崗位", "Positions"),
+        &l.t("admin-positions"),
         "/admin",
         html! {
-            (back(l, "/admin", "管理", "Admin"))
-            h1 { (l.pick("崗位", "Positions")) }
+            (back("/admin", &l.t("layout-admin")))
+            h1 { (l.t("admin-positions")) }
             p.notice {
-                (l.pick("崗位及其新人培訓課程定義在檢查表資料檔 checklists/positions.toml 中；此頁只供查看。修改資料檔後執行 decorum checklists import（或重新啟動）即可更新。",
-                        "Positions and their new-hire curricula are defined in the library file checklists/positions.toml; this page is read-only. Edit that file, then run decorum checklists import (or restart) to update them."))
+                (l.t("admin-positions-and-their-new-hire"))
             }
             @if !library_readable {
-                p.error { (l.pick("暫時無法讀取檢查表資料檔，只顯示崗位名稱。", "The library files could not be read just now, so only the names are shown.")) }
+                p.error { (l.t("admin-the-library-files-could-not")) }
             }
             @if rows.is_empty() {
-                p.empty { (l.pick("還沒有崗位。請在 checklists/positions.toml 中定義並匯入。",
-                                  "There are no positions yet. Define them in checklists/positions.toml and import.")) }
+                p.empty { (l.t("admin-there-are-no-positions-yet")) }
             } @else {
                 table {
                     tr {
-                        th { (l.pick("代碼", "Key")) }
-                        th { (l.pick("名稱", "Name")) }
-                        th.num { (l.pick("人數", "People")) }
-                        th { (l.pick("新人培訓課程", "New-hire curriculum")) }
+                        th { (l.t("admin-key")) }
+                        th { (l.t("quality-name")) }
+                        th.num { (l.t("admin-people-3")) }
+                        th { (l.t("admin-new-hire-curriculum")) }
                     }
                     @for r in rows {
                         tr {
@@ -560,7 +549,7 @@ pub fn positions(chrome: &Chrome, rows: &[PositionRow], library_readable: bool) 
                             td {
                                 @match &r.curriculum {
                                     None => span.muted { "—" },
-                                    Some(list) if list.is_empty() => span.muted { (l.pick("沒有課程", "No modules")) },
+                                    Some(list) if list.is_empty() => span.muted { (l.t("admin-no-modules")) },
                                     Some(list) => {
                                         ul {
                                             @for (key, title) in list {
@@ -568,7 +557,7 @@ pub fn positions(chrome: &Chrome, rows: &[PositionRow], library_readable: bool) 
                                             }
                                         }
                                         @if let Some(d) = r.due_days {
-                                            span.muted { (l.pick("入職後", "Due within ")) (d) (l.pick("天內完成", " days of hire")) }
+                                            span.muted { (l.t("admin-due-within")) (d) (l.t("admin-days-of-hire")) }
                                         }
                                     }
                                 }
@@ -601,21 +590,19 @@ pub fn checklists(
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("檢查表", "Checklists"),
+        &l.t("admin-checklists"),
         "/admin",
         html! {
-            (back(l, "/admin", "管理", "Admin"))
-            h1 { (l.pick("檢查表", "Checklists")) }
+            (back("/admin", &l.t("layout-admin")))
+            h1 { (l.t("admin-checklists")) }
             p.muted {
-                (l.pick("檢查表定義在 checklists/ 資料檔中；內容有變時匯入會建立新版本，舊版本保持不變。",
-                        "Checklists are defined in the files under checklists/; importing a changed file makes a new version and leaves the older ones as they were."))
+                (l.t("admin-checklists-are-defined-in-the"))
             }
             @if !problems.is_empty() {
                 section.library-problems {
-                    h2 { (l.pick("資料檔有問題", "Problems in the library files")) }
+                    h2 { (l.t("admin-problems-in-the-library-files")) }
                     p.error {
-                        (l.pick("以下檔案有問題，未被匯入；修正前繼續使用其上次匯入的版本。",
-                                "The files below have problems and were not imported; their last imported versions stay in use until they are fixed."))
+                        (l.t("admin-the-files-below-have-problems"))
                     }
                     ul {
                         @for problem in problems { li { code { (problem) } } }
@@ -623,20 +610,20 @@ pub fn checklists(
                 }
             }
             @if rows.is_empty() {
-                p.empty { (l.pick("還沒有匯入任何檢查表。", "No checklists have been imported yet.")) }
+                p.empty { (l.t("admin-no-checklists-have-been-imported")) }
             } @else {
                 table {
                     tr {
-                        th { (l.pick("代碼", "Key")) }
-                        th { (l.pick("標題", "Title")) }
-                        th.num { (l.pick("版本數", "Versions")) }
-                        th { (l.pick("最新版本", "Latest")) }
-                        th { (l.pick("適用崗位", "Positions")) }
+                        th { (l.t("admin-key")) }
+                        th { (l.t("admin-title")) }
+                        th.num { (l.t("admin-versions")) }
+                        th { (l.t("admin-latest")) }
+                        th { (l.t("admin-positions-3")) }
                     }
                     @for c in rows {
                         tr {
                             td { a href={ "/admin/checklists/" (urlencode(&c.key)) } { (c.key) }
-                                 @if !c.active { " " span.badge.draft { (l.pick("停用", "Inactive")) } } }
+                                 @if !c.active { " " span.badge.draft { (l.t("admin-inactive")) } } }
                             td { @if let Some(v) = c.latest() { (v.title.get(l)) } }
                             td.num { (c.versions.len()) }
                             td { @match c.latest() {
@@ -676,26 +663,26 @@ pub fn checklist(
         &title,
         "/admin",
         html! {
-            (back(l, "/admin/checklists", "檢查表", "Checklists"))
+            (back("/admin/checklists", &l.t("admin-checklists")))
             h1 { (title) }
             p.muted {
                 code { (c.key) }
                 @if !c.positions.is_empty() {
-                    " · " (l.pick("適用崗位", "For")) ": "
+                    " · " (l.t("admin-for")) ": "
                     @for (i, p) in c.positions.iter().enumerate() { @if i > 0 { ", " } (names(p)) }
                 }
             }
             section.card {
-                h2 { (l.pick("版本", "Versions")) }
+                h2 { (l.t("admin-versions-2")) }
                 @if c.versions.is_empty() {
-                    p.empty { (l.pick("此檢查表還沒有版本。", "This checklist has no versions yet.")) }
+                    p.empty { (l.t("admin-this-checklist-has-no-versions")) }
                 } @else {
                     table {
                         tr {
-                            th { (l.pick("版本", "Version")) }
-                            th { (l.pick("建立日期", "Created")) }
-                            th { (l.pick("標題", "Title")) }
-                            th { (l.pick("內容雜湊", "Content hash")) }
+                            th { (l.t("admin-version")) }
+                            th { (l.t("admin-created")) }
+                            th { (l.t("admin-title")) }
+                            th { (l.t("admin-content-hash")) }
                         }
                         @for v in &c.versions {
                             tr {
@@ -709,22 +696,22 @@ pub fn checklist(
                 }
             }
             section.card {
-                h2 { (l.pick("比較兩個版本", "Compare two versions")) }
+                h2 { (l.t("admin-compare-two-versions")) }
                 @if c.versions.len() < 2 {
-                    p.empty { (l.pick("只有一個版本，沒有可比較的內容。", "There is only one version, so there is nothing to compare yet.")) }
+                    p.empty { (l.t("admin-there-is-only-one-version")) }
                 } @else {
                     form.filters method="get" action={ "/admin/checklists/" (urlencode(&c.key)) "/diff" } {
-                        label { (l.pick("舊版本", "From"))
+                        label { (l.t("admin-from"))
                             select name="from" {
                                 @for v in &c.versions { option value=(v.version) selected[v.version == earlier] { "v" (v.version) " · " (date(clock, &v.created_at)) } }
                             }
                         }
-                        label { (l.pick("新版本", "To"))
+                        label { (l.t("admin-to"))
                             select name="to" {
                                 @for v in &c.versions { option value=(v.version) selected[v.version == latest] { "v" (v.version) " · " (date(clock, &v.created_at)) } }
                             }
                         }
-                        button.primary type="submit" { (l.pick("比較", "Compare")) }
+                        button.primary type="submit" { (l.t("admin-compare")) }
                     }
                 }
             }
@@ -732,15 +719,15 @@ pub fn checklist(
     )
 }
 
-fn kind_label(l: Lang, kind: &str) -> &str {
+fn kind_label(l: Lang, kind: &str) -> String {
     match kind {
-        "check" => l.pick("合格／不合格", "Pass/fail"),
-        "scale" => l.pick("評分", "Scale"),
-        "measure" => l.pick("量度", "Measure"),
-        "script" => l.pick("話術", "Script"),
-        "steps" => l.pick("步驟", "Steps"),
-        "limit" => l.pick("限額", "Limit"),
-        other => other,
+        "check" => l.t("admin-pass-fail"),
+        "scale" => l.t("admin-scale"),
+        "measure" => l.t("admin-measure"),
+        "script" => l.t("admin-script"),
+        "steps" => l.t("admin-steps"),
+        "limit" => l.t("admin-limit"),
+        other => other.to_string(),
     }
 }
 
@@ -753,7 +740,7 @@ fn kind_detail(l: Lang, kind: &ItemKind) -> String {
     match kind {
         ItemKind::Check => String::new(),
         ItemKind::Scale { max, pass_at, .. } => {
-            format!("0–{max}, {} ≥ {pass_at}", l.pick("合格", "pass"))
+            format!("0–{max}, {} ≥ {pass_at}", l.t("common-pass"))
         }
         ItemKind::Measure { unit, allowed, .. } => {
             let passing = match (allowed.target, allowed.tolerance) {
@@ -770,7 +757,7 @@ fn kind_detail(l: Lang, kind: &ItemKind) -> String {
             match kind.input_range() {
                 Some((lo, hi)) => format!(
                     "{passing} ({} {}–{} {unit})",
-                    l.pick("可輸入", "accepts"),
+                    l.t("admin-accepts"),
                     num(lo),
                     num(hi)
                 ),
@@ -781,7 +768,7 @@ fn kind_detail(l: Lang, kind: &ItemKind) -> String {
             phrases, pass_at, ..
         } => format!(
             "{} {pass_at}/{}",
-            l.pick("須說出", "phrases needed"),
+            l.t("admin-phrases-needed"),
             phrases.len()
         ),
         ItemKind::Steps {
@@ -790,19 +777,19 @@ fn kind_detail(l: Lang, kind: &ItemKind) -> String {
             pass_at,
         } => format!(
             "{} {pass_at}/{}{}",
-            l.pick("須完成", "steps needed"),
+            l.t("admin-steps-needed"),
             steps.len(),
             if *in_order {
-                l.pick("，須按次序", ", in order")
+                l.t("admin-in-order")
             } else {
-                ""
+                String::new()
             }
         ),
         ItemKind::Limit { unit, limit } => {
             format!(
                 "{} {unit} ({} {})",
-                l.pick("上限", "cap in"),
-                l.pick("按", "by"),
+                l.t("admin-cap-in"),
+                l.t("admin-by"),
                 limit.by
             )
         }
@@ -816,7 +803,7 @@ fn mark(changed: bool, content: Markup) -> Markup {
 
 fn other(l: Lang) -> Lang {
     match l {
-        Lang::Zh => Lang::En,
+        Lang::Zh | Lang::ZhHans => Lang::En,
         Lang::En => Lang::Zh,
     }
 }
@@ -834,19 +821,19 @@ fn item_cell(l: Lang, item: &Item, d: &ItemDiff) -> Markup {
                 @let detail = kind_detail(l, &item.kind);
                 @if !detail.is_empty() { " " (detail) }
             }))
-            " · " (mark(c(ItemField::Weight), html! { (l.pick("權重", "weight")) " " (num(item.weight)) }))
+            " · " (mark(c(ItemField::Weight), html! { (l.t("item-field-weight")) " " (num(item.weight)) }))
         }
         @if item.critical || c(ItemField::Critical) {
             " " (mark(c(ItemField::Critical), html! {
-                @if item.critical { span.badge.critical { (l.pick("關鍵", "Critical")) } }
-                @else { span.muted { (l.pick("非關鍵", "not critical")) } }
+                @if item.critical { span.badge.critical { (l.t("spotcheck-critical")) } }
+                @else { span.muted { (l.t("admin-not-critical")) } }
             }))
         }
         @if c(ItemField::Guidance) {
-            p.muted { mark { (l.pick("指引", "Guidance")) } ": " (item.guidance.get(l)) }
+            p.muted { mark { (l.t("admin-guidance")) } ": " (item.guidance.get(l)) }
         }
         @if c(ItemField::Training) {
-            p.muted { mark { (l.pick("培訓", "Training")) } ": " (item.training.join(", ")) }
+            p.muted { mark { (l.t("layout-training")) } ": " (item.training.join(", ")) }
         }
     }
 }
@@ -854,9 +841,9 @@ fn item_cell(l: Lang, item: &Item, d: &ItemDiff) -> Markup {
 fn change_badge(l: Lang, change: Change) -> Markup {
     html! {
         @match change {
-            Change::Added => span.badge.pass { (l.pick("新增", "Added")) },
-            Change::Removed => span.badge.fail { (l.pick("刪除", "Removed")) },
-            Change::Changed => span.badge.draft { (l.pick("修改", "Changed")) },
+            Change::Added => span.badge.pass { (l.t("admin-added")) },
+            Change::Removed => span.badge.fail { (l.t("admin-removed")) },
+            Change::Changed => span.badge.draft { (l.t("admin-changed")) },
             Change::Unchanged => {},
         }
     }
@@ -890,42 +877,42 @@ pub fn diff(chrome: &Chrome, v: &DiffView) -> Markup {
         &heading,
         "/admin",
         html! {
-            (back(l, &format!("/admin/checklists/{}", urlencode(v.key)), v.title, v.title))
+            (back(&format!("/admin/checklists/{}", urlencode(v.key)), v.title))
             h1 { (heading) }
             @if d.is_empty() {
-                p.empty { (l.pick("兩個版本的內容相同。", "The two versions are the same.")) }
+                p.empty { (l.t("admin-the-two-versions-are-the")) }
             } @else {
                 p.muted {
-                    (l.pick("新增", "Added")) " " (d.count(Change::Added)) " · "
-                    (l.pick("刪除", "Removed")) " " (d.count(Change::Removed)) " · "
-                    (l.pick("修改", "Changed")) " " (d.count(Change::Changed)) " · "
-                    (l.pick("不變", "Unchanged")) " " (d.unchanged_items())
+                    (l.t("admin-added")) " " (d.count(Change::Added)) " · "
+                    (l.t("admin-removed")) " " (d.count(Change::Removed)) " · "
+                    (l.t("admin-changed")) " " (d.count(Change::Changed)) " · "
+                    (l.t("admin-unchanged")) " " (d.unchanged_items())
                 }
                 @if d.header_changed() {
                     section.card {
-                        h2 { (l.pick("檢查表", "Checklist")) }
+                        h2 { (l.t("layout-checklist")) }
                         table.diff {
-                            tr { th { (l.pick("欄位", "Field")) } th { (old_head) } th { (new_head) } }
+                            tr { th { (l.t("admin-field")) } th { (old_head) } th { (new_head) } }
                             @if let Some((a, b)) = &d.title {
-                                tr { td { (l.pick("標題", "Title")) } td.changed { (text_both(a)) } td.changed { (text_both(b)) } }
+                                tr { td { (l.t("admin-title")) } td.changed { (text_both(a)) } td.changed { (text_both(b)) } }
                             }
                             @if let Some((a, b)) = &d.pass_mark {
-                                tr { td { (l.pick("合格分數", "Pass mark")) } td.changed { (num(*a)) "%" } td.changed { (num(*b)) "%" } }
+                                tr { td { (l.t("training-pass-mark")) } td.changed { (num(*a)) "%" } td.changed { (num(*b)) "%" } }
                             }
                             @if let Some((a, b)) = &d.description {
-                                tr { td { (l.pick("說明", "Description")) }
+                                tr { td { (l.t("admin-description")) }
                                      td.changed { (a.as_ref().map(|t| t.get(l)).unwrap_or("—")) }
                                      td.changed { (b.as_ref().map(|t| t.get(l)).unwrap_or("—")) } }
                             }
                             @if let Some((a, b)) = &d.positions {
-                                tr { td { (l.pick("適用崗位", "Positions")) } td.changed { (a.join(", ")) } td.changed { (b.join(", ")) } }
+                                tr { td { (l.t("admin-positions-3")) } td.changed { (a.join(", ")) } td.changed { (b.join(", ")) } }
                             }
                             @if let Some((a, b)) = &d.source {
-                                tr { td { (l.pick("來源條款", "Source")) } td.changed { (a) } td.changed { (b) } }
+                                tr { td { (l.t("admin-source")) } td.changed { (a) } td.changed { (b) } }
                             }
                             @if d.context_changed {
-                                tr { td { (l.pick("情境欄位", "Context fields")) }
-                                     td.changed colspan="2" { (l.pick("檢查人填寫的情境欄位有改動。", "The context fields the inspector fills in changed.")) } }
+                                tr { td { (l.t("admin-context-fields")) }
+                                     td.changed colspan="2" { (l.t("admin-the-context-fields-the-inspector")) } }
                             }
                         }
                     }
@@ -937,20 +924,20 @@ pub fn diff(chrome: &Chrome, v: &DiffView) -> Markup {
                         }
                         @if s.change == Change::Changed {
                             @if let (Some(a), Some(b)) = (&s.old_title, &s.new_title) {
-                                p.muted { (l.pick("標題由", "Renamed from")) " “" (a.get(l)) "” " (l.pick("改為", "to")) " “" (b.get(l)) "”" }
+                                p.muted { (l.t("admin-renamed-from")) " “" (a.get(l)) "” " (l.t("admin-to-2")) " “" (b.get(l)) "”" }
                             }
                         }
                         @if s.items.is_empty() {
                             p.muted {
                                 @if s.unchanged_items > 0 {
-                                    (s.unchanged_items) " " (l.pick("個項目沒有改動。", "items unchanged."))
+                                    (s.unchanged_items) " " (l.t("admin-items-unchanged"))
                                 } @else {
-                                    (l.pick("此部分沒有項目改動。", "No item changes in this section."))
+                                    (l.t("admin-no-item-changes-in-this"))
                                 }
                             }
                         } @else {
                             table.diff {
-                                tr { th { (l.pick("項目", "Item")) } th { (old_head) } th { (new_head) } }
+                                tr { th { (l.t("inspections-item")) } th { (old_head) } th { (new_head) } }
                                 @for i in &s.items {
                                     tr {
                                         td {
@@ -960,13 +947,12 @@ pub fn diff(chrome: &Chrome, v: &DiffView) -> Markup {
                                                 span.muted {
                                                     @for (n, f) in i.fields.iter().enumerate() {
                                                         @if n > 0 { ", " }
-                                                        @let (zh, en) = f.label();
-                                                        (l.pick(zh, en))
+                                                        (l.t(f.label()))
                                                     }
                                                 }
                                             }
                                             @if let Some(from) = &i.moved_from {
-                                                br; span.muted { (l.pick("移自", "moved from")) " " (section_title(from)) }
+                                                br; span.muted { (l.t("admin-moved-from")) " " (section_title(from)) }
                                             }
                                         }
                                         @match (&i.old, &i.new, i.change) {
@@ -987,7 +973,7 @@ pub fn diff(chrome: &Chrome, v: &DiffView) -> Markup {
                                     }
                                 }
                                 @if s.unchanged_items > 0 {
-                                    tr { td.muted colspan="3" { (s.unchanged_items) " " (l.pick("個項目沒有改動（已摺疊）。", "unchanged items (not shown).")) } }
+                                    tr { td.muted colspan="3" { (s.unchanged_items) " " (l.t("admin-unchanged-items-not-shown")) } }
                                 }
                             }
                         }

@@ -1,5 +1,6 @@
 //! The audit log page.
 
+use crate::i18n::Localize;
 use maud::{Markup, html};
 
 use super::Chrome;
@@ -41,31 +42,31 @@ pub fn list(
     };
     page(
         chrome,
-        l.pick("稽核紀錄", "Audit log"),
+        &l.t("audit-audit-log"),
         "/audit",
         html! {
-            h1 { (l.pick("稽核紀錄", "Audit log")) }
+            h1 { (l.t("audit-audit-log")) }
             (zone_note(l, zone))
-            p.muted { (l.pick("每一項對人員、角色、檢查表及檢查的更改都記錄在此，不能修改或刪除。", "Every change to people, roles, checklists and inspections is recorded here; it cannot be edited or deleted.")) }
+            p.muted { (l.t("audit-every-change-to-people-roles")) }
             form.filters method="get" action="/audit" {
-                label { (l.pick("對象", "What"))
+                label { (l.t("audit-what"))
                     select name="entity" {
-                        option value="" { (l.pick("全部", "All")) }
+                        option value="" { (l.t("inspections-all")) }
                         @for e in ENTITIES { option value=(e) selected[entity == Some(e)] { (e) } }
                     }
                 }
-                button.primary type="submit" { (l.pick("篩選", "Filter")) }
+                button.primary type="submit" { (l.t("inspections-filter")) }
             }
             @if rows.is_empty() {
-                p.empty { (l.pick("沒有紀錄。", "Nothing recorded.")) }
+                p.empty { (l.t("audit-nothing-recorded")) }
             } @else {
                 div.scroll {
                     table {
-                        tr { th { (l.pick("時間", "When")) } th { (l.pick("誰", "Who")) } th { (l.pick("動作", "Action")) } th { (l.pick("對象", "What")) } th { (l.pick("之前", "Before")) } th { (l.pick("之後", "After")) } }
+                        tr { th { (l.t("audit-when")) } th { (l.t("audit-who")) } th { (l.t("audit-action")) } th { (l.t("audit-what")) } th { (l.t("audit-before")) } th { (l.t("audit-after")) } }
                         @for r in rows {
                             tr {
                                 td { (r.at) }
-                                td { (r.actor.as_deref().unwrap_or(l.pick("命令列", "command line"))) }
+                                td { (r.actor.as_deref().unwrap_or(&l.t("audit-command-line"))) }
                                 td { (r.action) }
                                 td { (r.entity) " " span.muted { (r.entity_id) } }
                                 td { code { (r.before.as_deref().unwrap_or("")) } }
@@ -76,9 +77,9 @@ pub fn list(
                 }
                 @if pages > 1 {
                     nav.pager {
-                        @if page_no > 0 { a.button href=(link(page_no - 1)) { "← " (l.pick("較新", "Newer")) } }
+                        @if page_no > 0 { a.button href=(link(page_no - 1)) { "← " (l.t("audit-newer")) } }
                         span { (page_no + 1) " / " (pages) }
-                        @if page_no + 1 < pages { a.button href=(link(page_no + 1)) { (l.pick("較舊", "Older")) " →" } }
+                        @if page_no + 1 < pages { a.button href=(link(page_no + 1)) { (l.t("audit-older")) " →" } }
                     }
                 }
             }

@@ -1,5 +1,6 @@
 //! The staff member's home: their results to read and their open training.
 
+use crate::i18n::Localize;
 use maud::{Markup, html};
 use uuid::Uuid;
 
@@ -27,33 +28,33 @@ pub fn staff_home(chrome: &Chrome, results: &[MyResult], training: &[MyTraining]
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("首頁", "Home"),
+        &l.t("layout-home"),
         "/",
         html! {
-            h1 { (l.pick("你好，", "Hello, ")) (chrome.name) }
+            h1 { (l.t("layout-hello")) (chrome.name) }
             section.card {
-                h2 { (l.pick("我的培訓", "My training")) }
+                h2 { (l.t("layout-my-training")) }
                 @if training.is_empty() {
-                    p.empty { (l.pick("目前沒有待完成的培訓。", "No training to do right now.")) }
+                    p.empty { (l.t("layout-no-training-to-do-right")) }
                 } @else {
                     table {
-                        tr { th { (l.pick("課程", "Module")) } th { (l.pick("到期", "Due")) } }
+                        tr { th { (l.t("layout-module")) } th { (l.t("layout-due")) } }
                         @for t in training {
                             tr {
                                 td { (t.title) }
-                                td { (t.due) @if t.overdue { " " span.badge.fail { (l.pick("已逾期", "Overdue")) } } }
+                                td { (t.due) @if t.overdue { " " span.badge.fail { (l.t("layout-overdue")) } } }
                             }
                         }
                     }
                 }
             }
             section.card {
-                h2 { (l.pick("我的抽查結果", "My spot-check results")) }
+                h2 { (l.t("layout-my-spot-check-results")) }
                 @if results.is_empty() {
-                    p.empty { (l.pick("還沒有抽查結果。", "No spot-check results yet.")) }
+                    p.empty { (l.t("layout-no-spot-check-results-yet")) }
                 } @else {
                     table {
-                        tr { th { (l.pick("日期", "Date")) } th { (l.pick("檢查表", "Checklist")) } th.num { (l.pick("得分", "Score")) } th { (l.pick("結果", "Result")) } }
+                        tr { th { (l.t("layout-date")) } th { (l.t("layout-checklist")) } th.num { (l.t("layout-score")) } th { (l.t("layout-result")) } }
                         @for r in results {
                             tr {
                                 td { a href={ "/inspections/" (r.id) } { (r.date) } }
@@ -61,7 +62,7 @@ pub fn staff_home(chrome: &Chrome, results: &[MyResult], training: &[MyTraining]
                                 td.num { (r.percent.map(percent).unwrap_or_else(|| "—".into())) }
                                 td {
                                     (pass_badge(l, "submitted", r.passed, r.critical))
-                                    @if !r.acknowledged { " " span.badge.draft { (l.pick("待確認", "To read")) } }
+                                    @if !r.acknowledged { " " span.badge.draft { (l.t("layout-to-read")) } }
                                 }
                             }
                         }

@@ -8,16 +8,17 @@ use super::{Chrome, urlencode};
 use crate::domain::Lang;
 use crate::domain::clock::period_label;
 use crate::domain::record::SectionScore;
+use crate::i18n::Localize;
 
 pub fn pass_badge(l: Lang, status: &str, passed: Option<bool>, critical: bool) -> Markup {
     html! {
         @match (status, passed) {
-            ("draft", _) => span.badge.draft { (l.pick("草稿", "Draft")) },
-            ("void", _) => span.badge.na { (l.pick("已作廢", "Void")) },
-            (_, Some(true)) => span.badge.pass { (l.pick("合格", "Pass")) },
-            (_, _) => span.badge.fail { (l.pick("不合格", "Fail")) },
+            ("draft", _) => span.badge.draft { (l.t("inspections-draft")) },
+            ("void", _) => span.badge.na { (l.t("inspections-void")) },
+            (_, Some(true)) => span.badge.pass { (l.t("spotcheck-pass")) },
+            (_, _) => span.badge.fail { (l.t("spotcheck-fail")) },
         }
-        @if critical { " " span.badge.critical { (l.pick("關鍵項不合格", "Critical failure")) } }
+        @if critical { " " span.badge.critical { (l.t("inspections-critical-failure")) } }
     }
 }
 
@@ -71,7 +72,7 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
     let failed: Vec<&ResultItem> = v.items.iter().filter(|i| i.outcome == "failed").collect();
     page(
         chrome,
-        l.pick("抽查結果", "Spot-check result"),
+        &l.t("inspections-spot-check-result"),
         "/inspections",
         html! {
             div.card {
@@ -83,59 +84,59 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                 p.muted {
                     (v.subject) " · " (v.position.as_deref().unwrap_or("—")) " · " (v.site) " · " (v.shift)
                     br;
-                    (l.pick("檢查人", "Inspector")) ": " (v.inspector) " · " (l.pick("版本", "version")) " " (v.version)
-                    @if let Some(at) = &v.submitted { " · " (l.pick("提交於", "submitted")) " " span.submitted-at { (at) } }
-                    " · " a href={ "/inspections/" (v.id) "/report.pdf" } { (l.pick("下載 PDF 報告", "PDF report")) }
+                    (l.t("inspections-inspector")) ": " (v.inspector) " · " (l.t("spotcheck-version")) " " (v.version)
+                    @if let Some(at) = &v.submitted { " · " (l.t("inspections-submitted")) " " span.submitted-at { (at) } }
+                    " · " a href={ "/inspections/" (v.id) "/report.pdf" } { (l.t("inspections-pdf-report")) }
                     @if let (Some(s), Some(m)) = (v.score, v.max_score) { " · " (format!("{s:.1} / {m:.1}")) }
                 }
                 @if let Some(reason) = &v.void_reason {
-                    p.error { (l.pick("此檢查已作廢：", "This inspection was voided: ")) (reason) }
+                    p.error { (l.t("inspections-this-inspection-was-voided")) (reason) }
                 }
                 @if let Some(at) = &v.acknowledged {
-                    p.ok { (l.pick("員工已確認結果：", "Acknowledged by the staff member: ")) (at) }
+                    p.ok { (l.t("inspections-acknowledged-by-the-staff-member")) (at) }
                 } @else if v.can_acknowledge {
                     form method="post" action={ "/inspections/" (v.id) "/acknowledge" } {
                         input type="hidden" name="_csrf" value=(chrome.csrf);
-                        button.primary type="submit" { (l.pick("我已閱讀此結果", "I have read this result")) }
+                        button.primary type="submit" { (l.t("inspections-i-have-read-this-result")) }
                     }
                 }
             }
             @if v.can_void {
                 details.card {
-                    summary { (l.pick("作廢此檢查", "Void this inspection")) }
+                    summary { (l.t("inspections-void-this-inspection")) }
                     form method="post" action={ "/inspections/" (v.id) "/void" } {
                         input type="hidden" name="_csrf" value=(chrome.csrf);
-                        label { (l.pick("原因（必填，會記錄在稽核紀錄）", "Reason (required; kept in the audit log)"))
+                        label { (l.t("inspections-reason-required-kept-in-the"))
                             textarea name="reason" maxlength="500" required {}
                         }
-                        button type="submit" { (l.pick("作廢", "Void")) }
+                        button type="submit" { (l.t("inspections-void-2")) }
                     }
                 }
             }
             @if !failed.is_empty() {
                 section.card {
-                    h2 { (l.pick("不合格項目", "Items that failed")) " (" (failed.len()) ")" }
+                    h2 { (l.t("inspections-items-that-failed")) " (" (failed.len()) ")" }
                     @for i in &failed {
                         div.item {
                             p.text {
                                 (i.text) span.clause { "§" (i.clause) }
-                                @if i.critical { span.critical-tag { (l.pick("關鍵", "Critical")) } }
+                                @if i.critical { span.critical-tag { (l.t("spotcheck-critical")) } }
                             }
-                            p.muted { (i.section) " · " (l.pick("記錄", "Recorded")) ": " (i.answer) }
+                            p.muted { (i.section) " · " (l.t("inspections-recorded")) ": " (i.answer) }
                             @if let Some(n) = &i.note { p { (n) } }
-                            @if let Some(p) = &i.photo { div.photo-row { img src=(p) alt=(l.pick("照片", "Photo")); } }
+                            @if let Some(p) = &i.photo { div.photo-row { img src=(p) alt=(l.t("js-photo")); } }
                         }
                     }
                 }
             }
             @if !v.training.is_empty() {
                 section.card {
-                    h2 { (l.pick("已安排的培訓", "Training assigned")) }
+                    h2 { (l.t("inspections-training-assigned")) }
                     table {
-                        tr { th { (l.pick("課程", "Module")) } th { (l.pick("到期", "Due")) } }
+                        tr { th { (l.t("layout-module")) } th { (l.t("layout-due")) } }
                         @for t in &v.training {
                             tr {
-                                td { (t.title) @if t.critical { " " span.badge.critical { (l.pick("關鍵", "Critical")) } } }
+                                td { (t.title) @if t.critical { " " span.badge.critical { (l.t("spotcheck-critical")) } } }
                                 td { (t.due) }
                             }
                         }
@@ -143,9 +144,9 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                 }
             }
             section.card {
-                h2 { (l.pick("各部分得分", "Sections")) }
+                h2 { (l.t("inspections-sections")) }
                 table {
-                    tr { th { (l.pick("部分", "Section")) } th.num { (l.pick("得分", "Score")) } th.num { "%" } }
+                    tr { th { (l.t("inspections-section")) } th.num { (l.t("layout-score")) } th.num { "%" } }
                     @for s in &v.sections {
                         tr {
                             td { (s.title) }
@@ -156,17 +157,17 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                 }
             }
             section.card {
-                h2 { (l.pick("全部項目", "All items")) }
+                h2 { (l.t("inspections-all-items")) }
                 table {
-                    tr { th { (l.pick("項目", "Item")) } th { (l.pick("記錄", "Recorded")) } th.num { (l.pick("得分", "Points")) } }
+                    tr { th { (l.t("inspections-item")) } th { (l.t("inspections-recorded")) } th.num { (l.t("inspections-points")) } }
                     @for i in &v.items {
                         tr {
                             td { (i.text) " " span.clause { "§" (i.clause) } }
                             td {
                                 @match i.outcome {
-                                    "passed" => span.badge.pass { (l.pick("合格", "Pass")) },
-                                    "failed" => span.badge.fail { (l.pick("不合格", "Fail")) },
-                                    _ => span.badge.na { (l.pick("不適用", "N/A")) },
+                                    "passed" => span.badge.pass { (l.t("spotcheck-pass")) },
+                                    "failed" => span.badge.fail { (l.t("spotcheck-fail")) },
+                                    _ => span.badge.na { (l.t("spotcheck-n-a")) },
                                 }
                                 " " (i.answer)
                             }
@@ -244,7 +245,7 @@ fn select(
     html! {
         label { (label)
             select name=(name) {
-                option value="" { (l.pick("全部", "All")) }
+                option value="" { (l.t("inspections-all")) }
                 @for o in options { option value=(o.value) selected[selected == Some(o.value.as_str())] { (o.label) } }
             }
         }
@@ -255,47 +256,47 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("檢查記錄", "Inspections"),
+        &l.t("layout-inspections"),
         "/inspections",
         html! {
-            h1 { (l.pick("檢查記錄", "Inspections")) }
+            h1 { (l.t("layout-inspections")) }
             @if !v.staff_view {
                 form.filters method="get" action="/inspections" {
-                    (select(l, "site", l.pick("場所", "Site"), &v.sites, v.selected("site")))
-                    (select(l, "subject", l.pick("員工", "Staff"), &v.people, v.selected("subject")))
-                    (select(l, "inspector", l.pick("檢查人", "Inspector"), &v.inspectors, v.selected("inspector")))
-                    (select(l, "checklist", l.pick("檢查表", "Checklist"), &v.checklists, v.selected("checklist")))
-                    label { (l.pick("由", "From")) input type="date" name="from" value=[v.selected("from")]; }
-                    label { (l.pick("至", "To")) input type="date" name="to" value=[v.selected("to")]; }
-                    (select(l, "kind", l.pick("類別", "Kind"), &[
-                        SelectOption { value: "first".into(), label: l.pick("抽查（不含複查）", "Spot-checks (no re-checks)").into() },
-                        SelectOption { value: "recheck".into(), label: l.pick("複查", "Re-checks").into() },
+                    (select(l, "site", &l.t("spotcheck-site"), &v.sites, v.selected("site")))
+                    (select(l, "subject", &l.t("role-staff"), &v.people, v.selected("subject")))
+                    (select(l, "inspector", &l.t("inspections-inspector"), &v.inspectors, v.selected("inspector")))
+                    (select(l, "checklist", &l.t("layout-checklist"), &v.checklists, v.selected("checklist")))
+                    label { (l.t("inspections-from")) input type="date" name="from" value=[v.selected("from")]; }
+                    label { (l.t("inspections-to")) input type="date" name="to" value=[v.selected("to")]; }
+                    (select(l, "kind", &l.t("inspections-kind"), &[
+                        SelectOption { value: "first".into(), label: l.t("inspections-spot-checks-no-re-checks") },
+                        SelectOption { value: "recheck".into(), label: l.t("inspections-re-checks") },
                     ], v.selected("kind")))
-                    (select(l, "status", l.pick("狀態", "Status"), &[
-                        SelectOption { value: "submitted".into(), label: l.pick("已提交", "Submitted").into() },
-                        SelectOption { value: "voided".into(), label: l.pick("已作廢", "Voided").into() },
+                    (select(l, "status", &l.t("inspections-status"), &[
+                        SelectOption { value: "submitted".into(), label: l.t("inspections-submitted-2") },
+                        SelectOption { value: "voided".into(), label: l.t("inspections-voided") },
                     ], v.selected("status")))
                     // Filters a drill-down set that the form has no field for, kept when
                     // it is submitted again.
                     @for name in HIDDEN_FILTERS {
                         @if let Some(value) = v.selected(name) { input type="hidden" name=(name) value=(value); }
                     }
-                    button.primary type="submit" { (l.pick("篩選", "Filter")) }
+                    button.primary type="submit" { (l.t("inspections-filter")) }
                 }
             }
-            p.muted { (v.total) " " (l.pick("項檢查", "inspections")) }
+            p.muted { (v.total) " " (l.t("inspections-inspections")) }
             @if v.rows.is_empty() {
-                p.empty { (l.pick("沒有符合條件的檢查。", "No inspections match.")) }
+                p.empty { (l.t("inspections-no-inspections-match")) }
             } @else {
                 table {
                     tr {
-                        th { (l.pick("日期", "Date")) }
-                        th { (l.pick("員工", "Staff")) }
-                        th { (l.pick("檢查表", "Checklist")) }
-                        th { (l.pick("場所", "Site")) }
-                        th { (l.pick("檢查人", "Inspector")) }
-                        th.num { (l.pick("得分", "Score")) }
-                        th { (l.pick("結果", "Result")) }
+                        th { (l.t("layout-date")) }
+                        th { (l.t("role-staff")) }
+                        th { (l.t("layout-checklist")) }
+                        th { (l.t("spotcheck-site")) }
+                        th { (l.t("inspections-inspector")) }
+                        th.num { (l.t("layout-score")) }
+                        th { (l.t("layout-result")) }
                     }
                     @for r in &v.rows {
                         tr {
@@ -307,16 +308,16 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
                             td.num { (r.percent.map(percent).unwrap_or_else(|| "—".into())) }
                             td {
                                 (pass_badge(l, &r.status, r.passed, r.critical))
-                                @if v.staff_view && !r.acknowledged { " " span.badge.draft { (l.pick("待確認", "To read")) } }
+                                @if v.staff_view && !r.acknowledged { " " span.badge.draft { (l.t("layout-to-read")) } }
                             }
                         }
                     }
                 }
                 @if v.pages > 1 {
                     nav.pager {
-                        @if v.page > 0 { a.button href=(v.page_link(v.page - 1)) { "← " (l.pick("上一頁", "Previous")) } }
+                        @if v.page > 0 { a.button href=(v.page_link(v.page - 1)) { "← " (l.t("inspections-previous")) } }
                         span { (v.page + 1) " / " (v.pages) }
-                        @if v.page + 1 < v.pages { a.button href=(v.page_link(v.page + 1)) { (l.pick("下一頁", "Next")) " →" } }
+                        @if v.page + 1 < v.pages { a.button href=(v.page_link(v.page + 1)) { (l.t("inspections-next")) " →" } }
                     }
                 }
             }

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::Chrome;
 use crate::domain::Lang;
 use crate::domain::access::Role;
+use crate::i18n::Localize;
 
 pub const APP_CSS: &str = include_str!("../../static/app.css");
 pub const APP_JS: &str = include_str!("../../static/app.js");
@@ -26,6 +27,9 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     hasher.update(SERVICE_WORKER_JS);
     hasher.update(MANIFEST);
     hasher.update(ICON_SVG);
+    for (_, catalog) in crate::i18n::CATALOGS {
+        hasher.update(catalog);
+    }
     hex::encode(&hasher.finalize()[..6])
 });
 
@@ -41,34 +45,33 @@ fn head(lang: Lang, title: &str) -> Markup {
             link rel="stylesheet" href={ "/static/app.css?v=" (*ASSET_VERSION) };
             script src={ "/static/engine.js?v=" (*ASSET_VERSION) } defer {}
             script src={ "/static/app.js?v=" (*ASSET_VERSION) } defer {}
-            @if lang == Lang::Zh { meta name="lang" content="zh-Hant"; }
+            meta name="messages" content={ "/i18n/" (lang.tag()) ".json?v=" (*ASSET_VERSION) };
         }
     }
 }
 
 fn html_lang(lang: Lang) -> &'static str {
-    lang.pick("zh-Hant", "en")
+    lang.tag()
 }
 
 /// A signed-in page.
 pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup {
     let l = chrome.lang;
-    let (role_zh, role_en) = chrome.role.label();
-    let mut links: Vec<(&str, &str)> = vec![("/", l.pick("首頁", "Home"))];
+    let mut links: Vec<(&str, String)> = vec![("/", l.t("layout-home"))];
     if chrome.role != Role::Staff {
-        links.push(("/spotchecks/new", l.pick("開始抽查", "Spot-check")));
-        links.push(("/plan", l.pick("抽查計劃", "Plan")));
+        links.push(("/spotchecks/new", l.t("layout-spot-check")));
+        links.push(("/plan", l.t("layout-plan")));
     }
-    links.push(("/inspections", l.pick("檢查記錄", "Inspections")));
-    links.push(("/training", l.pick("培訓", "Training")));
+    links.push(("/inspections", l.t("layout-inspections")));
+    links.push(("/training", l.t("layout-training")));
     if chrome.role.sees_reports() {
-        links.push(("/quality", l.pick("品質趨勢", "Quality")));
+        links.push(("/quality", l.t("layout-quality")));
     }
     if chrome.role.reads_audit_log() {
-        links.push(("/audit", l.pick("稽核紀錄", "Audit")));
+        links.push(("/audit", l.t("layout-audit")));
     }
     if chrome.role == Role::Admin {
-        links.push(("/admin", l.pick("管理", "Admin")));
+        links.push(("/admin", l.t("layout-admin")));
     }
     html! {
         (DOCTYPE)
@@ -84,18 +87,18 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
                     }
                     div.who {
                         span.name { (chrome.name) }
-                        span.role { (l.pick(role_zh, role_en)) }
+                        span.role { (l.t(chrome.role.label())) }
                         form.inline method="post" action="/settings/lang" {
                             input type="hidden" name="_csrf" value=(chrome.csrf);
                             input type="hidden" name="next" value=(current);
-                            @let other = if l == Lang::Zh { Lang::En } else { Lang::Zh };
-                            button.link type="submit" name="lang" value=(other.code()) {
-                                (l.pick("English", "中文"))
+                            @for other in Lang::ALL.into_iter().filter(|o| *o != l) {
+                                button.link type="submit" name="lang" value=(other.code())
+                                    lang=(other.tag()) { (other.endonym()) }
                             }
                         }
                         form.inline method="post" action="/signout" {
                             input type="hidden" name="_csrf" value=(chrome.csrf);
-                            button.link type="submit" { (l.pick("登出", "Sign out")) }
+                            button.link type="submit" { (l.t("layout-sign-out")) }
                         }
                     }
                 }
@@ -151,10 +154,9 @@ pub fn error_page(status: StatusCode, messages: &[String]) -> Markup {
 pub fn zone_note(lang: Lang, zone: &str) -> Markup {
     html! {
         p.muted.zone-note {
-            (lang.pick("日期及時間以此時區計算：", "Dates and times are in "))
+            (lang.t("layout-dates-and-times-are-in"))
             strong { (zone) }
-            (lang.pick("（你主要場所的時區；未屬任何場所則為系統預設）。",
-                       " (your primary site's time zone, or the configured default if you belong to no site)."))
+            (lang.t("layout-your-primary-sites-time-zone"))
         }
     }
 }

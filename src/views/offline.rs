@@ -2,6 +2,7 @@
 //! tablet's own storage (the server never sees what is kept until it is sent), and the
 //! space that storage uses on the device.
 
+use crate::i18n::Localize;
 use maud::{Markup, html};
 
 use super::Chrome;
@@ -11,23 +12,20 @@ pub fn kept(chrome: &Chrome) -> Markup {
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("保存在此裝置", "Kept on this device"),
+        &l.t("kept-kept-on-this-device"),
         "/kept",
         html! {
-            h1 { (l.pick("保存在此裝置的抽查", "Spot-checks kept on this device")) }
+            h1 { (l.t("kept-spot-checks-kept-on-this")) }
             p.muted {
-                (l.pick(
-                    "提交後未送達伺服器的抽查會保存在這裡，直到伺服器確認收到為止；恢復連線後會自動送出。",
-                    "A submitted spot-check stays here until the server confirms it has it; it is sent by itself when the connection returns.",
-                ))
+                (l.t("kept-a-submitted-spot-check-stays"))
             }
-            p { button #kept-send type="button" { (l.pick("立即送出", "Send now")) } }
+            p { button #kept-send type="button" { (l.t("kept-send-now")) } }
             ul.kept-list #kept-list {}
-            p.muted #kept-empty { (l.pick("此裝置沒有保存任何抽查。", "Nothing is kept on this device.")) }
+            p.muted #kept-empty { (l.t("kept-nothing-is-kept-on-this")) }
             p.notice #kept-others hidden {}
             // Filled by static/app.js from navigator.storage (estimate, persisted).
             section.card #kept-storage {
-                h2 { (l.pick("此裝置的儲存空間", "Storage on this device")) }
+                h2 { (l.t("kept-storage-on-this-device")) }
                 p.storage-figures #storage-figures { "—" }
                 p.muted #storage-persistence {}
                 p.notice #storage-warning hidden {}

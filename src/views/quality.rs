@@ -13,6 +13,7 @@ use crate::domain::stats::{
     Calibration, Granularity, GroupFigure, PChart, ParetoBar, PeriodFigure, Summary,
     last_twelve_months, last_twelve_weeks,
 };
+use crate::i18n::Localize;
 
 pub struct FilterOptions {
     pub sites: Vec<(i32, String)>,
@@ -136,7 +137,7 @@ fn select<V: std::fmt::Display>(
     html! {
         label { (label)
             select name=(name) {
-                option value="" { (l.pick("全部", "All")) }
+                option value="" { (l.t("inspections-all")) }
                 @for (value, text) in options {
                     @let v = value.to_string();
                     option value=(v) selected[selected.as_deref() == Some(v.as_str())] { (text) }
@@ -162,72 +163,72 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
     let csv_query = csv_query.join("&");
     page(
         chrome,
-        l.pick("品質趨勢", "Quality trends"),
+        &l.t("quality-quality-trends"),
         "/quality",
         html! {
-            h1 { (l.pick("品質趨勢", "Quality trends")) }
+            h1 { (l.t("quality-quality-trends")) }
             form.filters method="get" action="/quality" {
-                (select(l, "site", l.pick("場所", "Site"), &d.options.sites, get("site")))
-                (select(l, "checklist", l.pick("檢查表", "Checklist"), &d.options.checklists, get("checklist")))
+                (select(l, "site", &l.t("spotcheck-site"), &d.options.sites, get("site")))
+                (select(l, "checklist", &l.t("layout-checklist"), &d.options.checklists, get("checklist")))
                 @if !d.options.sections.is_empty() {
-                    (select(l, "section", l.pick("部分", "Section"), &d.options.sections, get("section")))
+                    (select(l, "section", &l.t("inspections-section"), &d.options.sections, get("section")))
                 }
-                (select(l, "position", l.pick("崗位", "Position"), &d.options.positions, get("position")))
-                (select(l, "subject", l.pick("員工", "Staff"), &d.options.staff, get("subject")))
-                label { (l.pick("由", "From")) input type="date" name="from" value=(d.from); }
-                label { (l.pick("至", "To")) input type="date" name="to" value=(d.to); }
+                (select(l, "position", &l.t("training-position"), &d.options.positions, get("position")))
+                (select(l, "subject", &l.t("role-staff"), &d.options.staff, get("subject")))
+                label { (l.t("inspections-from")) input type="date" name="from" value=(d.from); }
+                label { (l.t("inspections-to")) input type="date" name="to" value=(d.to); }
                 @if let Some(i) = get("inspector") { input type="hidden" name="inspector" value=(i); }
-                button.primary type="submit" { (l.pick("更新", "Update")) }
+                button.primary type="submit" { (l.t("quality-update")) }
             }
-            nav.quick-ranges aria-label=(l.pick("常用期間", "Quick ranges")) {
-                a href=(d.over(last_twelve_weeks(d.today))) { (l.pick("最近 12 週", "Last 12 weeks")) }
+            nav.quick-ranges aria-label=(l.t("quality-quick-ranges")) {
+                a href=(d.over(last_twelve_weeks(d.today))) { (l.t("quality-last-12-weeks")) }
                 " · "
-                a href=(d.over(last_twelve_months(d.today))) { (l.pick("最近 12 個月", "Last 12 months")) }
+                a href=(d.over(last_twelve_months(d.today))) { (l.t("quality-last-12-months")) }
             }
             p.muted {
                 (match d.granularity {
-                    Granularity::Week => l.pick("圖表以整週計算（週一至週日）。", "Figures cover whole weeks (Monday to Sunday)."),
-                    Granularity::Month => l.pick("圖表以整月計算。", "Figures cover whole months."),
+                    Granularity::Week => l.t("quality-figures-cover-whole-weeks-monday"),
+                    Granularity::Month => l.t("quality-figures-cover-whole-months"),
                 })
                 " "
-                a href={ "/quality/inspections.csv?" (csv_query) } { (l.pick("匯出檢查 CSV", "Export inspections (CSV)")) }
+                a href={ "/quality/inspections.csv?" (csv_query) } { (l.t("quality-export-inspections-csv")) }
                 " · "
-                a href={ "/quality/responses.csv?" (csv_query) } { (l.pick("匯出逐項結果 CSV", "Export item responses (CSV)")) }
+                a href={ "/quality/responses.csv?" (csv_query) } { (l.t("quality-export-item-responses-csv")) }
                 " · "
-                a href={ "/reports/site.pdf?" (csv_query) } { (l.pick("場所期間報告 PDF", "Site period report (PDF)")) }
+                a href={ "/reports/site.pdf?" (csv_query) } { (l.t("quality-site-period-report-pdf")) }
             }
             (zone_note(l, d.zone))
             div.grid {
-                a.tile href=(d.drill(&[])) { span.muted { (l.pick("抽查次數", "Spot-checks")) } strong { (d.summary.inspections) } }
-                div.tile { span.muted { (l.pick("平均得分", "Average score")) } strong { (d.summary.mean.map(percent).unwrap_or_else(|| "—".into())) } }
-                div.tile { span.muted { (l.pick("合格率", "Pass rate")) } strong { (d.summary.pass_rate.map(percent).unwrap_or_else(|| "—".into())) } }
-                div.tile { span.muted { (l.pick("關鍵項不合格", "Critical failures")) } strong { (d.summary.critical) } }
+                a.tile href=(d.drill(&[])) { span.muted { (l.t("quality-spot-checks")) } strong { (d.summary.inspections) } }
+                div.tile { span.muted { (l.t("quality-average-score")) } strong { (d.summary.mean.map(percent).unwrap_or_else(|| "—".into())) } }
+                div.tile { span.muted { (l.t("quality-pass-rate")) } strong { (d.summary.pass_rate.map(percent).unwrap_or_else(|| "—".into())) } }
+                div.tile { span.muted { (l.t("quality-critical-failures")) } strong { (d.summary.critical) } }
             }
             @if d.summary.inspections == 0 {
-                p.empty { (l.pick("這個範圍內沒有抽查。試試更長的日期範圍或較少的篩選。", "No spot-checks in this view. Try a longer date range or fewer filters.")) }
+                p.empty { (l.t("quality-no-spot-checks-in-this")) }
             } @else {
                 section.card {
-                    h2 { (l.pick("得分與合格率", "Score and pass rate")) " · " (match d.granularity { Granularity::Week => l.pick("每週", "weekly"), Granularity::Month => l.pick("每月", "monthly") }) }
+                    h2 { (l.t("quality-score-and-pass-rate")) " · " (match d.granularity { Granularity::Week => l.t("quality-weekly"), Granularity::Month => l.t("quality-monthly") }) }
                     @let labels: Vec<String> = d.trend.iter().map(|p| d.period_label(p.period)).collect();
                     @let links: Vec<String> = d.trend.iter().map(|p| d.drill(&[("from", p.period.to_string()), ("to", d.period_end(p.period).to_string())])).collect();
                     (charts::lines(
-                        l.pick("得分與合格率", "Score and pass rate"),
+                        &l.t("quality-score-and-pass-rate"),
                         &labels,
                         &[
-                            Series { name: l.pick("平均得分 %", "Average score %"), class: "score", values: d.trend.iter().map(|p| Some(p.mean)).collect() },
-                            Series { name: l.pick("合格率 %", "Pass rate %"), class: "passrate", values: d.trend.iter().map(|p| Some(p.pass_rate)).collect() },
+                            Series { name: &l.t("quality-average-score-2"), class: "score", values: d.trend.iter().map(|p| Some(p.mean)).collect() },
+                            Series { name: &l.t("quality-pass-rate-2"), class: "passrate", values: d.trend.iter().map(|p| Some(p.pass_rate)).collect() },
                         ],
                         &links,
                     ))
                 }
                 @if let Some(chart) = d.chart {
                     section.card {
-                        h2 { (l.pick("合格率管制圖（p 圖）", "Pass rate control chart (p-chart)")) }
+                        h2 { (l.t("quality-pass-rate-control-chart-p")) }
                         p.muted {
-                            (l.pick("中心線", "Centre line")) " " (percent(chart.center * 100.0)) " · "
-                            (l.pick("超出管制界限的期間以紅點標示。", "Periods outside their 3-sigma limits are marked red."))
+                            (l.t("quality-centre-line")) " " (percent(chart.center * 100.0)) " · "
+                            (l.t("quality-periods-outside-their-3-sigma"))
                             @let out = chart.points.iter().filter(|p| p.out_of_control).count();
-                            @if out > 0 { " " span.badge.fail { (out) " " (l.pick("個期間失控", "out of control")) } }
+                            @if out > 0 { " " span.badge.fail { (out) " " (l.t("quality-out-of-control")) } }
                         }
                         @let points: Vec<ControlPoint> = chart.points.iter().map(|p| ControlPoint {
                             label: d.period_label(p.period),
@@ -238,13 +239,13 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                             link: d.drill(&[("from", p.period.to_string()), ("to", d.period_end(p.period).to_string())]),
                             inspections: p.n,
                         }).collect();
-                        (charts::control(l.pick("p 圖", "p-chart"), chart.center * 100.0, &points))
+                        (charts::control(&l.t("quality-p-chart"), chart.center * 100.0, &points))
                     }
                 }
                 section.card {
-                    h2 { (l.pick("最常不合格的項目（柏拉圖）", "Most failed items (Pareto)")) }
+                    h2 { (l.t("quality-most-failed-items-pareto")) }
                     @if d.pareto.is_empty() {
-                        p.empty { (l.pick("沒有不合格項目。", "No item failed.")) }
+                        p.empty { (l.t("quality-no-item-failed")) }
                     } @else {
                         @let bars: Vec<Bar> = d.pareto.iter().take(12).map(|b| {
                             let (text, clause) = d.labels.get(&b.item).cloned().unwrap_or_default();
@@ -257,16 +258,16 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                                 tooltip: format!("{text} §{clause}: {} / {} ({:.1}%)", b.failures, b.checked, b.failure_rate),
                             }
                         }).collect();
-                        (charts::pareto(l.pick("柏拉圖", "Pareto"), &bars, l.pick("次", "")))
+                        (charts::pareto(&l.t("quality-pareto"), &bars, &l.t("quality-mark")))
                     }
                 }
                 @if !d.heat.is_empty() {
                     section.card {
-                        h2 { (l.pick("場所 × 部分得分", "Sites × sections")) }
+                        h2 { (l.t("quality-sites-sections")) }
                         div.scroll {
                             table.heat {
                                 tr {
-                                    th { (l.pick("場所", "Site")) }
+                                    th { (l.t("spotcheck-site")) }
                                     @for title in d.columns.values() { th { (title) } }
                                 }
                                 @let site_ids: std::collections::BTreeSet<i32> = d.heat.keys().map(|(s, _)| *s).collect();
@@ -287,19 +288,19 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 }
                 div.columns {
                     section.card {
-                        h2 { (l.pick("員工", "Staff")) }
+                        h2 { (l.t("role-staff")) }
                         (group_table(l, d.staff, d.staff_total, |k| d.name(*k), |k| d.drill(&[("subject", k.to_string())])))
                     }
                     section.card {
-                        h2 { (l.pick("場所", "Sites")) }
+                        h2 { (l.t("quality-sites")) }
                         (group_table(l, d.sites, d.sites.len(), |k| d.site(*k), |k| d.drill(&[("site", k.to_string())])))
                     }
                 }
                 section.card {
-                    h2 { (l.pick("檢查人校準", "Inspector calibration")) }
-                    p.muted { (l.pick("與其他檢查人對同一員工的平均分比較：正數偏寬鬆，負數偏嚴格。", "Compared with other inspectors' scores for the same staff: positive is lenient, negative is harsh.")) }
+                    h2 { (l.t("quality-inspector-calibration")) }
+                    p.muted { (l.t("quality-compared-with-other-inspectors-scores")) }
                     table {
-                        tr { th { (l.pick("檢查人", "Inspector")) } th.num { (l.pick("次數", "Checks")) } th.num { (l.pick("平均", "Mean")) } th.num { (l.pick("可比較", "Compared")) } th.num { (l.pick("他人平均", "Others")) } th.num { (l.pick("偏差", "Bias")) } }
+                        tr { th { (l.t("inspections-inspector")) } th.num { (l.t("quality-checks")) } th.num { (l.t("quality-mean")) } th.num { (l.t("quality-compared")) } th.num { (l.t("quality-others")) } th.num { (l.t("quality-bias")) } }
                         @for c in d.calibration {
                             tr {
                                 td { a href=(d.drill(&[("inspector", c.inspector.to_string())])) { (d.name(c.inspector)) } }
@@ -320,11 +321,11 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 }
             }
             section.card {
-                h2 { (l.pick("最近四週未被抽查的員工", "Staff not spot-checked in the last four weeks")) " (" (d.uncovered.len()) ")" }
+                h2 { (l.t("quality-staff-not-spot-checked-in")) " (" (d.uncovered.len()) ")" }
                 @if d.uncovered.is_empty() {
-                    p.muted { (l.pick("每位員工都已抽查。", "Everyone has been spot-checked.")) }
+                    p.muted { (l.t("quality-everyone-has-been-spot-checked")) }
                 } @else {
-                    p { @for (i, id) in d.uncovered.iter().enumerate() { @if i > 0 { "、" } (d.name(*id)) } }
+                    p { @for (i, id) in d.uncovered.iter().enumerate() { @if i > 0 { (l.t("list-and")) } (d.name(*id)) } }
                 }
             }
         },
@@ -353,7 +354,7 @@ fn group_table(
             }
         }
         table {
-            tr { th { (l.pick("名稱", "Name")) } th.num { (l.pick("次數", "Checks")) } th.num { (l.pick("平均", "Mean")) } th.num { (l.pick("合格率", "Pass")) } th { (l.pick("趨勢", "Trend")) } }
+            tr { th { (l.t("quality-name")) } th.num { (l.t("quality-checks")) } th.num { (l.t("quality-mean")) } th.num { (l.t("quality-pass")) } th { (l.t("quality-trend")) } }
             @for r in rows.iter().take(GROUP_ROWS) {
                 tr {
                     td { a href=(link(&r.key)) { (name(&r.key)) } }

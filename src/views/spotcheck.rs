@@ -12,6 +12,7 @@ use super::layout::{page, percent};
 use crate::domain::clock::PERIODS;
 use crate::domain::scoring::{Context, Outcome, Scorecard};
 use crate::domain::{Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
+use crate::i18n::Localize;
 
 // Re-exported for web/spotchecks.rs until it names the domain's function itself.
 use crate::domain::clock::period_label;
@@ -68,13 +69,13 @@ pub fn start(
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("開始抽查", "Start a spot-check"),
+        &l.t("spotcheck-start-a-spot-check"),
         "/spotchecks/new",
         html! {
-            h1 { (l.pick("開始抽查", "Start a spot-check")) }
+            h1 { (l.t("spotcheck-start-a-spot-check")) }
             @if !drafts.is_empty() {
                 section.card {
-                    h2 { (l.pick("未完成的抽查", "Spot-checks in progress")) }
+                    h2 { (l.t("spotcheck-spot-checks-in-progress")) }
                     div.grid {
                         @for d in drafts {
                             a.tile href=(d.href) {
@@ -87,13 +88,13 @@ pub fn start(
             }
             @if !work.rechecks.is_empty() {
                 section.card {
-                    h2 { (l.pick("待複查", "Re-checks due")) " (" (work.rechecks.len()) ")" }
+                    h2 { (l.t("spotcheck-re-checks-due")) " (" (work.rechecks.len()) ")" }
                     div.grid {
                         @for r in &work.rechecks {
                             a.tile href={ "/spotchecks/start?recheck=" (r.id) } {
                                 strong { (r.subject) }
-                                span.muted { (r.items) " " (l.pick("項", "items")) " · " (r.site) " · " (l.pick("到期", "due")) " " (r.due) }
-                                @if r.overdue { " " span.badge.fail { (l.pick("已逾期", "Overdue")) } }
+                                span.muted { (r.items) " " (l.t("spotcheck-items")) " · " (r.site) " · " (l.t("spotcheck-due")) " " (r.due) }
+                                @if r.overdue { " " span.badge.fail { (l.t("layout-overdue")) } }
                             }
                         }
                     }
@@ -101,33 +102,33 @@ pub fn start(
             }
             @if let Some(overdue) = &work.overdue {
                 section.card {
-                    h2 { (l.pick("逾期培訓", "Overdue training")) " (" (overdue.len()) ")" }
+                    h2 { (l.t("spotcheck-overdue-training")) " (" (overdue.len()) ")" }
                     @if overdue.is_empty() {
-                        p.muted { (l.pick("沒有逾期的培訓。", "No training is overdue.")) }
+                        p.muted { (l.t("spotcheck-no-training-is-overdue")) }
                     } @else {
                         table {
-                            tr { th { (l.pick("員工", "Person")) } th { (l.pick("課程", "Module")) } th { (l.pick("到期", "Due")) } }
+                            tr { th { (l.t("spotcheck-person")) } th { (l.t("layout-module")) } th { (l.t("layout-due")) } }
                             @for o in overdue.iter().take(10) {
                                 tr { td { (o.person) } td { (o.module) } td { span.badge.fail { (o.due) } } }
                             }
                         }
-                        @if overdue.len() > 10 { p { a href="/training" { (l.pick("查看全部", "See all")) " →" } } }
+                        @if overdue.len() > 10 { p { a href="/training" { (l.t("spotcheck-see-all")) " →" } } }
                     }
                 }
             }
             @if sites.is_empty() {
-                p.empty { (l.pick("你還沒有被分配到任何場所。請聯絡系統管理員。", "You are not assigned to any site yet. Ask an admin to add you to one.")) }
+                p.empty { (l.t("spotcheck-you-are-not-assigned-to")) }
             } @else {
                 @if sites.len() > 1 {
-                    nav.filters aria-label=(l.pick("場所", "Site")) {
+                    nav.filters aria-label=(l.t("spotcheck-site")) {
                         @for s in sites {
                             a.button.primary[Some(s.id) == site] href={ "/spotchecks/new?site=" (s.id) } { (s.name) }
                         }
                     }
                 }
-                h2 { (l.pick("選擇當值員工", "Who are you checking?")) }
+                h2 { (l.t("spotcheck-who-are-you-checking")) }
                 @if staff.is_empty() {
-                    p.empty { (l.pick("這個場所還沒有員工。", "No staff at this site yet.")) }
+                    p.empty { (l.t("spotcheck-no-staff-at-this-site")) }
                 } @else {
                     div.grid {
                         @for s in staff {
@@ -170,13 +171,13 @@ pub fn choose_checklist(
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("選擇檢查表", "Choose a checklist"),
+        &l.t("spotcheck-choose-a-checklist"),
         "/spotchecks/new",
         html! {
-            p { a href={ "/spotchecks/new?site=" (site) } { "← " (l.pick("返回員工列表", "Back to staff")) } }
+            p { a href={ "/spotchecks/new?site=" (site) } { "← " (l.t("spotcheck-back-to-staff")) } }
             h1 { span #chooser-person { (subject.name) } " · " span #chooser-position { (subject.position.as_deref().unwrap_or("—")) } }
             // The offline template (no one yet): the tablet shows this person's tiles.
-            p.empty #chooser-empty hidden[!checklists.is_empty()] { (l.pick("這個崗位沒有適用的檢查表。", "No checklist applies to this position.")) }
+            p.empty #chooser-empty hidden[!checklists.is_empty()] { (l.t("spotcheck-no-checklist-applies-to-this")) }
             @if !checklists.is_empty() {
                 div.grid #chooser data-site=(site) data-template=[(subject.id == 0).then_some("true")] {
                     @for c in checklists {
@@ -185,7 +186,7 @@ pub fn choose_checklist(
                                 strong { (c.title) }
                                 span.muted { (reason) }
                                 @if let Some(href) = record_link {
-                                    a href=(href) { (l.pick("補上紀錄", "Complete the record")) " →" }
+                                    a href=(href) { (l.t("spotcheck-complete-the-record")) " →" }
                                 }
                             }
                         } @else {
@@ -193,7 +194,7 @@ pub fn choose_checklist(
                             @let href = if subject.id == 0 { "#".to_string() } else { format!("/spotchecks/start?site={site}&subject={}&checklist={}", subject.id, c.key) };
                             a.tile href=(href) data-checklist=(c.key) {
                                 strong { (c.title) }
-                                span.muted { (c.items) " " (l.pick("項", "items")) }
+                                span.muted { (c.items) " " (l.t("spotcheck-items")) }
                             }
                         }
                     }
@@ -276,18 +277,18 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                 div.card {
                     h1 { (t(l, &c.title)) }
                     @if view.recheck.is_some() {
-                        p.notice { (l.pick("複查：只檢查上次不合格、已完成培訓的項目。", "Re-check: only the items that failed before and have been trained since.")) }
+                        p.notice { (l.t("spotcheck-re-check-only-the-items")) }
                     }
                     p.muted {
                         span #form-person { (view.subject_name) } " · " span #form-position { (view.position_name.as_deref().unwrap_or("—")) }
                         " · " span #form-site { (view.site_name) }
-                        " · " (l.pick("版本", "version")) " " (view.checklist_version)
+                        " · " (l.t("spotcheck-version")) " " (view.checklist_version)
                     }
                     div.context-fields {
-                        label { (l.pick("日期", "Shift date"))
+                        label { (l.t("spotcheck-shift-date"))
                             input type="date" name="shift_date" value=(view.shift_date) min=(view.shift_dates.0) max=(view.shift_dates.1) required;
                         }
-                        label { (l.pick("班次", "Shift"))
+                        label { (l.t("spotcheck-shift"))
                             select name="shift_period" {
                                 @for key in PERIODS {
                                     option value=(key) selected[view.shift_period == key] { (period_label(l, key)) }
@@ -316,8 +317,8 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                 }
                 div.scorebar aria-live="polite" {
                     span.big id="live-percent" { (card.percent.map(percent).unwrap_or_else(|| "—".into())) }
-                    span id="live-progress" { (card.answered) " / " (card.applicable) " " (l.pick("已答", "answered")) }
-                    span.save-state id="save-state" { (l.pick("草稿會自動儲存", "Drafts save as you go")) }
+                    span id="live-progress" { (card.answered) " / " (card.applicable) " " (l.t("spotcheck-answered")) }
+                    span.save-state id="save-state" { (l.t("spotcheck-drafts-save-as-you-go")) }
                 }
                 @if !view.errors.is_empty() {
                     div.error role="alert" id="form-errors" {
@@ -342,7 +343,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                         }
                     }
                 }
-                button.primary.big type="submit" id="submit-button" { (l.pick("提交抽查", "Submit spot-check")) }
+                button.primary.big type="submit" id="submit-button" { (l.t("spotcheck-submit-spot-check")) }
                 p.muted id="outbox-note" hidden {}
             }
         },
@@ -383,18 +384,18 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
             p.text {
                 (t(l, &item.text))
                 span.clause { "§" (item.clause) }
-                @if item.critical { span.critical-tag { (l.pick("關鍵", "Critical")) } }
+                @if item.critical { span.critical-tag { (l.t("spotcheck-critical")) } }
             }
             details.guidance {
-                summary { (l.pick("檢查指引", "How to judge")) }
+                summary { (l.t("spotcheck-how-to-judge")) }
                 p { (t(l, &item.guidance)) }
             }
             @match &item.kind {
                 ItemKind::Check => {
                     div.choices role="radiogroup" aria-label=(text) {
-                        (option("pass", l.pick("合格", "Pass"), "pass"))
-                        (option("fail", l.pick("不合格", "Fail"), "fail"))
-                        @if item.na { (option("na", l.pick("不適用", "N/A"), "na")) }
+                        (option("pass", &l.t("spotcheck-pass"), "pass"))
+                        (option("fail", &l.t("spotcheck-fail"), "fail"))
+                        @if item.na { (option("na", &l.t("spotcheck-n-a"), "na")) }
                     }
                 }
                 ItemKind::Scale { max, labels, .. } => {
@@ -403,7 +404,7 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                             @let label = labels.get(v as usize).map(|t| t.get(l).to_string()).unwrap_or_else(|| v.to_string());
                             (option(&v.to_string(), &label, "scale"))
                         }
-                        @if item.na { (option("na", l.pick("不適用", "N/A"), "na")) }
+                        @if item.na { (option("na", &l.t("spotcheck-n-a"), "na")) }
                     }
                 }
                 ItemKind::Measure { unit, allowed, .. } => {
@@ -415,10 +416,10 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                         span { (unit) }
                         span.target {
                             @match (allowed.target, allowed.tolerance) {
-                                (Some(target), Some(tol)) => { (l.pick("標準", "Target")) " " (target) (unit) " ± " (tol) }
+                                (Some(target), Some(tol)) => { (l.t("spotcheck-target")) " " (target) (unit) " ± " (tol) }
                                 _ => {
                                     @let (lo, hi) = allowed.bounds();
-                                    (l.pick("容許", "Allowed")) " "
+                                    (l.t("spotcheck-allowed")) " "
                                     @if let Some(lo) = lo { (lo) } @else { "…" }
                                     " – "
                                     @if let Some(hi) = hi { (hi) } @else { "…" }
@@ -435,7 +436,7 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                             aria-label=(t(l, &item.text));
                         span { (unit) }
                         span.target data-cap=(key) data-unit=(unit) {
-                            (l.pick("上限", "Limit")) " "
+                            (l.t("spotcheck-limit")) " "
                             @match result.and_then(|r| r.cap) {
                                 Some(cap) => { (cap) " " (unit) }
                                 None => { "—" }
@@ -456,14 +457,14 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                         }
                         li { label {
                             input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")]
-                                aria-label={ (l.pick("一句也沒有說", "None of them was said")) ": " (text) };
-                            span.muted { (l.pick("一句也沒有說", "None of them was said")) }
+                                aria-label={ (l.t("spotcheck-none-of-them-was-said")) ": " (text) };
+                            span.muted { (l.t("spotcheck-none-of-them-was-said")) }
                         } }
                     }
                     (na_box(l, item, view))
                 }
                 ItemKind::Steps { steps, in_order, .. } => {
-                    @if *in_order { p.muted { (l.pick("依觀察到的先後次序點選。", "Tick the steps in the order you saw them.")) } }
+                    @if *in_order { p.muted { (l.t("spotcheck-tick-the-steps-in-the")) } }
                     input type="hidden" name={ "o." (key) } value=[view.value(&format!("o.{key}"))] data-order=(key);
                     ul.ticks {
                         @for (i, s) in steps.iter().enumerate() {
@@ -476,8 +477,8 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                         }
                         li { label {
                             input type="checkbox" name=(a) value="none" checked[view.has(&a, "none")]
-                                aria-label={ (l.pick("一步也沒有做", "None of the steps was done")) ": " (text) };
-                            span.muted { (l.pick("一步也沒有做", "None of the steps was done")) }
+                                aria-label={ (l.t("spotcheck-none-of-the-steps-was")) ": " (text) };
+                            span.muted { (l.t("spotcheck-none-of-the-steps-was")) }
                         } }
                     }
                     (na_box(l, item, view))
@@ -485,9 +486,9 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
             }
             div.extras {
                 details.note open[view.value(&format!("n.{key}")).is_some()] {
-                    summary { (l.pick("備註", "Note")) }
+                    summary { (l.t("spotcheck-note")) }
                     textarea name={ "n." (key) } maxlength="2000"
-                        aria-label={ (l.pick("備註", "Note")) ": " (text) } {
+                        aria-label={ (l.t("spotcheck-note")) ": " (text) } {
                         (view.value(&format!("n.{key}")).unwrap_or(""))
                     }
                 }
@@ -496,11 +497,11 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                 div.photo-row {
                     label.button.photo-button {
                         input type="file" accept="image/*" capture="environment" data-photo=(key)
-                            aria-label={ (l.pick("拍照", "Take photo")) ": " (text) };
-                        span { (l.pick("拍照", "Take photo")) }
+                            aria-label={ (l.t("spotcheck-take-photo")) ": " (text) };
+                        span { (l.t("spotcheck-take-photo")) }
                     }
                     @if let Some(file) = view.photos.get(key) {
-                        img src={ "/photos/" (view.id) "/" (file) } alt={ (l.pick("照片", "Photo")) ": " (text) };
+                        img src={ "/photos/" (view.id) "/" (file) } alt={ (l.t("spotcheck-photo")) ": " (text) };
                     }
                 }
             }
@@ -523,8 +524,8 @@ fn na_box(l: Lang, item: &Item, view: &FormView) -> Markup {
         @if item.na {
             label.choice.na {
                 input type="checkbox" name=(name) value="1" checked[view.has(&name, "1") || view.has(&format!("a.{}", item.key), "na")]
-                    aria-label={ (l.pick("不適用", "N/A")) ": " (t(l, &item.text)) };
-                span { (l.pick("不適用", "N/A")) }
+                    aria-label={ (l.t("spotcheck-n-a")) ": " (t(l, &item.text)) };
+                span { (l.t("spotcheck-n-a")) }
             }
         }
     }

@@ -10,22 +10,22 @@ use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::Lang;
 use crate::domain::training::{AssignmentState, Module, ModuleEffect, QuizResult};
+use crate::i18n::Localize;
 
 pub fn state_badge(l: Lang, state: AssignmentState) -> Markup {
-    let (zh, en) = state.label();
     let class = match state {
         AssignmentState::Completed => "pass",
         AssignmentState::Overdue => "fail",
         _ => "draft",
     };
-    html! { span class={ "badge " (class) } { (l.pick(zh, en)) } }
+    html! { span class={ "badge " (class) } { (l.t(state.label())) } }
 }
 
-fn reason_label(l: Lang, reason: &str) -> &'static str {
+fn reason_label(l: Lang, reason: &str) -> String {
     match reason {
-        "failure" => l.pick("抽查不合格", "After a failed item"),
-        "curriculum" => l.pick("新員工課程", "New-hire curriculum"),
-        _ => l.pick("主管安排", "Assigned by a manager"),
+        "failure" => l.t("training-after-a-failed-item"),
+        "curriculum" => l.t("training-new-hire-curriculum"),
+        _ => l.t("training-assigned-by-a-manager"),
     }
 }
 
@@ -63,15 +63,15 @@ pub struct MyAssignment {
 fn my_table(l: Lang, mine: &[MyAssignment]) -> Markup {
     html! {
         @if mine.is_empty() {
-            p.empty { (l.pick("目前沒有培訓。", "No training assigned.")) }
+            p.empty { (l.t("training-no-training-assigned")) }
         } @else {
             table {
-                tr { th { (l.pick("課程", "Module")) } th { (l.pick("原因", "Why")) } th { (l.pick("到期", "Due")) } th { (l.pick("狀態", "State")) } }
+                tr { th { (l.t("layout-module")) } th { (l.t("training-why")) } th { (l.t("layout-due")) } th { (l.t("training-state")) } }
                 @for a in mine {
                     tr {
                         td {
                             a href={ "/training/" (a.id) } { (a.title) }
-                            br; span.muted { (a.minutes) " " (l.pick("分鐘", "min")) }
+                            br; span.muted { (a.minutes) " " (l.t("training-min")) }
                         }
                         td { (reason_label(l, &a.reason)) }
                         td { (a.due) }
@@ -90,10 +90,10 @@ pub fn mine(chrome: &Chrome, mine: &[MyAssignment]) -> Markup {
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("我的培訓", "My training"),
+        &l.t("layout-my-training"),
         "/training",
         html! {
-            h1 { (l.pick("我的培訓", "My training")) }
+            h1 { (l.t("layout-my-training")) }
             (my_table(l, mine))
         },
     )
@@ -119,13 +119,13 @@ pub fn team(
     let count = |s: AssignmentState| rows.iter().filter(|r| r.state == s).count();
     page(
         chrome,
-        l.pick("培訓", "Training"),
+        &l.t("layout-training"),
         "/training",
         html! {
-            h1 { (l.pick("團隊培訓", "Team training")) }
+            h1 { (l.t("training-team-training")) }
             p {
-                @if can_assign { a.button.primary href="/training/assign" { (l.pick("安排培訓", "Assign training")) } " " }
-                @if sees_effect { a.button href="/training/effectiveness" { (l.pick("培訓成效", "Training effectiveness")) } }
+                @if can_assign { a.button.primary href="/training/assign" { (l.t("training-assign-training")) } " " }
+                @if sees_effect { a.button href="/training/effectiveness" { (l.t("training-training-effectiveness")) } }
             }
             div.grid {
                 @for s in [AssignmentState::Overdue, AssignmentState::Assigned, AssignmentState::InProgress, AssignmentState::Completed] {
@@ -133,14 +133,14 @@ pub fn team(
                 }
             }
             @if rows.is_empty() {
-                p.empty { (l.pick("你的場所還沒有培訓記錄。", "No training at your sites yet.")) }
+                p.empty { (l.t("training-no-training-at-your-sites")) }
             } @else {
                 table {
-                    tr { th { (l.pick("員工", "Person")) } th { (l.pick("課程", "Module")) } th { (l.pick("原因", "Why")) } th { (l.pick("到期", "Due")) } th { (l.pick("狀態", "State")) } }
+                    tr { th { (l.t("spotcheck-person")) } th { (l.t("layout-module")) } th { (l.t("training-why")) } th { (l.t("layout-due")) } th { (l.t("training-state")) } }
                     @for r in rows {
                         tr {
                             td { (r.person) }
-                            td { (r.title) @if r.critical { " " span.badge.critical { (l.pick("關鍵", "Critical")) } } }
+                            td { (r.title) @if r.critical { " " span.badge.critical { (l.t("spotcheck-critical")) } } }
                             td { (reason_label(l, &r.reason)) }
                             td { (r.due) }
                             td { (state_badge(l, r.state)) }
@@ -149,7 +149,7 @@ pub fn team(
                 }
             }
             @if !mine.is_empty() {
-                h2 { (l.pick("我的培訓", "My own training")) }
+                h2 { (l.t("training-my-own-training")) }
                 (my_table(l, mine))
             }
         },
@@ -189,12 +189,12 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
         m.title.get(l),
         "/training",
         html! {
-            p { a href="/training" { "← " (l.pick("我的培訓", "My training")) } }
+            p { a href="/training" { "← " (l.t("layout-my-training")) } }
             div.card {
                 h1 { (m.title.get(l)) }
                 p.muted {
-                    (state_badge(l, state)) " · " (l.pick("到期", "due")) " " (taking.due)
-                    " · " (m.minutes) " " (l.pick("分鐘", "min")) " · " (l.pick("版本", "version")) " " (taking.version)
+                    (state_badge(l, state)) " · " (l.t("spotcheck-due")) " " (taking.due)
+                    " · " (m.minutes) " " (l.t("training-min")) " · " (l.t("spotcheck-version")) " " (taking.version)
                 }
                 p { (m.summary.get(l)) }
             }
@@ -203,14 +203,14 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
                 Some(QuizFeedback::Graded { result, recheck, .. }) => {
                     @if result.passed {
                         div.ok role="status" {
-                            strong { (l.pick("測驗合格！", "Quiz passed!")) } " " (result.correct) " / " (result.total) " (" (percent(result.percent)) ")"
-                            @if *recheck { p { (l.pick("主管會安排一次複查，確認你已掌握這些要求。", "Your supervisor will re-check these items with you soon.")) } }
+                            strong { (l.t("training-quiz-passed")) } " " (result.correct) " / " (result.total) " (" (percent(result.percent)) ")"
+                            @if *recheck { p { (l.t("training-your-supervisor-will-re-check")) } }
                         }
                     } @else {
                         div.error role="alert" {
-                            strong { (l.pick("未達合格分數", "Not passed yet")) } " " (result.correct) " / " (result.total)
-                            " (" (percent(result.percent)) (l.pick("，需要 ", "; ")) (percent(m.pass_mark)) (l.pick("", " needed")) ")"
-                            p { (l.pick("請重溫內容後再試一次。", "Read the pages again and retake the quiz.")) }
+                            strong { (l.t("training-not-passed-yet")) } " " (result.correct) " / " (result.total)
+                            " (" (percent(result.percent)) (l.t("training-mark")) (percent(m.pass_mark)) (l.t("training-needed")) ")"
+                            p { (l.t("training-read-the-pages-again-and")) }
                         }
                     }
                 }
@@ -225,12 +225,12 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
             @if state != AssignmentState::Completed {
                 form.card method="post" action={ "/training/" (taking.assignment) "/quiz" } {
                     input type="hidden" name="_csrf" value=(chrome.csrf);
-                    h2 { (l.pick("測驗", "Quiz")) }
-                    p.muted { (l.pick("合格分數", "Pass mark")) " " (percent(m.pass_mark)) }
+                    h2 { (l.t("training-quiz")) }
+                    p.muted { (l.t("training-pass-mark")) " " (percent(m.pass_mark)) }
                     @for (q, question) in m.questions.iter().enumerate() {
                         fieldset.item {
                             legend.text { (q + 1) ". " (question.text.get(l))
-                                @if question.multiple { " " span.muted { (l.pick("（可選多項）", "(choose all that apply)")) } }
+                                @if question.multiple { " " span.muted { (l.t("training-choose-all-that-apply")) } }
                             }
                             ul.ticks {
                                 @for (o, option) in question.options.iter().enumerate() {
@@ -247,11 +247,11 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
                             }
                         }
                     }
-                    button.primary.big type="submit" { (l.pick("提交測驗", "Submit quiz")) }
+                    button.primary.big type="submit" { (l.t("training-submit-quiz")) }
                 }
             } @else {
                 @if let Some(p) = taking.quiz_percent {
-                    p.ok { (l.pick("已完成，測驗成績 ", "Completed with a quiz score of ")) (percent(p)) }
+                    p.ok { (l.t("training-completed-with-a-quiz-score")) (percent(p)) }
                 }
             }
         },
@@ -274,50 +274,50 @@ pub fn assign(chrome: &Chrome, f: &AssignForm) -> Markup {
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("安排培訓", "Assign training"),
+        &l.t("training-assign-training"),
         "/training",
         html! {
-            p { a href="/training" { "← " (l.pick("團隊培訓", "Team training")) } }
-            h1 { (l.pick("安排培訓", "Assign training")) }
-            @if let Some(n) = f.done { p.ok role="status" { (l.pick("已安排 ", "Assigned to ")) (n) (l.pick(" 人（已有此課程的人不會重複安排）。", " people (those who already have it open are skipped).")) } }
+            p { a href="/training" { "← " (l.t("training-team-training")) } }
+            h1 { (l.t("training-assign-training")) }
+            @if let Some(n) = f.done { p.ok role="status" { (l.t("training-assigned-to")) (n) (l.t("training-people-those-who-already-have")) } }
             @for e in &f.errors { p.error role="alert" { (e) } }
             @if f.sites.is_empty() {
-                p.empty { (l.pick("你沒有管理任何場所。", "You do not manage any site.")) }
+                p.empty { (l.t("training-you-do-not-manage-any")) }
             } @else {
                 form.card method="post" action="/training/assign" {
                     input type="hidden" name="_csrf" value=(chrome.csrf);
-                    label { (l.pick("課程", "Module"))
+                    label { (l.t("layout-module"))
                         select name="module" required {
                             option value="" { "—" }
                             @for (key, title) in &f.modules { option value=(key) { (title) } }
                         }
                     }
                     fieldset {
-                        legend { (l.pick("對象", "Who")) }
-                        label.choice.na { input type="radio" name="target" value="person" checked; span { (l.pick("一位員工", "One person")) } }
-                        label.choice.na { input type="radio" name="target" value="site"; span { (l.pick("場所全部員工", "Everyone at a site")) } }
-                        label.choice.na { input type="radio" name="target" value="position"; span { (l.pick("場所內某崗位", "A position at a site")) } }
+                        legend { (l.t("training-who")) }
+                        label.choice.na { input type="radio" name="target" value="person" checked; span { (l.t("training-one-person")) } }
+                        label.choice.na { input type="radio" name="target" value="site"; span { (l.t("training-everyone-at-a-site")) } }
+                        label.choice.na { input type="radio" name="target" value="position"; span { (l.t("training-a-position-at-a-site")) } }
                     }
-                    label { (l.pick("員工", "Person"))
+                    label { (l.t("spotcheck-person"))
                         select name="person" {
                             option value="" { "—" }
                             @for (id, name) in &f.people { option value=(id) { (name) } }
                         }
                     }
-                    label { (l.pick("場所", "Site"))
+                    label { (l.t("spotcheck-site"))
                         select name="site" {
                             option value="" { "—" }
                             @for (id, name) in &f.sites { option value=(id) { (name) } }
                         }
                     }
-                    label { (l.pick("崗位", "Position"))
+                    label { (l.t("training-position"))
                         select name="position" {
                             option value="" { "—" }
                             @for (key, name) in &f.positions { option value=(key) { (name) } }
                         }
                     }
-                    label { (l.pick("到期日", "Due date")) input type="date" name="due" value=(f.default_due) min=(f.due_range.0) max=(f.due_range.1) required; }
-                    button.primary.big type="submit" { (l.pick("安排", "Assign")) }
+                    label { (l.t("training-due-date")) input type="date" name="due" value=(f.default_due) min=(f.due_range.0) max=(f.due_range.1) required; }
+                    button.primary.big type="submit" { (l.t("training-assign")) }
                 }
             }
         },
@@ -333,20 +333,19 @@ pub fn effectiveness(chrome: &Chrome, rows: &[EffectRow]) -> Markup {
     let l = chrome.lang;
     page(
         chrome,
-        l.pick("培訓成效", "Training effectiveness"),
+        &l.t("training-training-effectiveness"),
         "/training",
         html! {
-            p { a href="/training" { "← " (l.pick("團隊培訓", "Team training")) } }
-            h1 { (l.pick("培訓成效", "Training effectiveness")) }
-            p.muted { (l.pick("完成培訓後的複查：複查合格的比例，以及同一批項目在培訓前後的得分。",
-                             "Re-checks after the training: the share passed, and the score on the same items before and after.")) }
+            p { a href="/training" { "← " (l.t("training-team-training")) } }
+            h1 { (l.t("training-training-effectiveness")) }
+            p.muted { (l.t("training-re-checks-after-the-training")) }
             @if rows.is_empty() {
-                p.empty { (l.pick("還沒有完成的複查。", "No re-checks done yet.")) }
+                p.empty { (l.t("training-no-re-checks-done-yet")) }
             } @else {
                 table {
                     tr {
-                        th { (l.pick("課程", "Module")) } th.num { (l.pick("複查", "Re-checks")) } th.num { (l.pick("合格率", "Passed")) }
-                        th.num { (l.pick("培訓前", "Before")) } th.num { (l.pick("培訓後", "After")) } th.num { (l.pick("變化", "Change")) }
+                        th { (l.t("layout-module")) } th.num { (l.t("inspections-re-checks")) } th.num { (l.t("training-passed")) }
+                        th.num { (l.t("training-before")) } th.num { (l.t("training-after")) } th.num { (l.t("training-change")) }
                     }
                     @for r in rows {
                         tr {

@@ -24,6 +24,7 @@ use crate::app::AppState;
 use crate::domain::access::Role;
 use crate::domain::org::SiteCode;
 use crate::domain::{Lang, diff as checklist_diff};
+use crate::i18n::Localize;
 use crate::store::StoreError;
 use crate::store::admin::{self as store, NewSite, PeopleFilter, SiteEdit};
 use crate::store::org::position_name;
@@ -250,19 +251,13 @@ async fn people(
     let site = match q.text("site") {
         s if s.is_empty() => None,
         s => Some(s.parse::<i32>().map_err(|_| {
-            AppError::BadRequest(format!(
-                "{} `{s}`",
-                l.pick("無效的場所", "Not a valid site:")
-            ))
+            AppError::BadRequest(format!("{} `{s}`", l.t("admin-not-a-valid-site")))
         })?),
     };
     let role = match q.text("role") {
         r if r.is_empty() => None,
         r => Some(Role::parse(&r).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "{} `{r}`",
-                l.pick("無效的角色", "Not a valid role:")
-            ))
+            AppError::BadRequest(format!("{} `{r}`", l.t("admin-not-a-valid-role")))
         })?),
     };
     let page = super::query::page_number(Some(&q.text("page")))?;
@@ -641,29 +636,24 @@ async fn diff(
                 .map_err(|_| {
                     AppError::BadRequest(format!(
                         "{what} `{raw}` {}",
-                        l.pick("不是版本號碼。", "is not a version number.")
+                        l.t("admin-is-not-a-version-number")
                     ))
                 }),
         }
     };
-    let latest = summary.latest().map(|v| v.version).ok_or_else(|| {
-        AppError::BadRequest(
-            l.pick(
-                "此檢查表還沒有版本。",
-                "This checklist has no versions yet.",
-            )
-            .into(),
-        )
-    })?;
-    let to = number("to", l.pick("新版本", "to"))?.unwrap_or(latest);
-    let from = number("from", l.pick("舊版本", "from"))?.unwrap_or((to - 1).max(1));
+    let latest = summary
+        .latest()
+        .map(|v| v.version)
+        .ok_or_else(|| AppError::BadRequest(l.t("admin-this-checklist-has-no-versions")))?;
+    let to = number("to", &l.t("admin-to-3"))?.unwrap_or(latest);
+    let from = number("from", &l.t("admin-from-2"))?.unwrap_or((to - 1).max(1));
     for n in [from, to] {
         if summary.version(n).is_none() {
             return Err(AppError::BadRequest(format!(
                 "{} {} {} v{n}",
-                l.pick("檢查表", "The checklist"),
+                l.t("admin-the-checklist"),
                 summary.key,
-                l.pick("沒有版本", "has no version"),
+                l.t("admin-has-no-version"),
             )));
         }
     }

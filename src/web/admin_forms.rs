@@ -12,6 +12,7 @@ use crate::domain::access::Role;
 use crate::domain::clock::{self, Tz};
 use crate::domain::org::{MAX_NAME_CHARS, Name, SiteCode, SiteKind};
 use crate::domain::scoring::Gender;
+use crate::i18n::Localize;
 use crate::store::admin::PersonEdit;
 
 const MIN_PASSWORD_CHARS: u64 = 8;
@@ -226,44 +227,30 @@ impl SiteInput {
         if failed("code") {
             let code = self.code.as_deref().unwrap_or_default();
             out.push(if code.is_empty() {
-                l.pick("請輸入場所代碼。", "Enter a code for the site.")
-                    .to_string()
+                l.t("admin-enter-a-code-for-the")
             } else {
-                l.pick(
-                    "場所代碼只可包含英文字母、數字及 -，最多32個字元。",
-                    "A site code has only letters, digits and -, at most 32 of them.",
-                )
-                .to_string()
+                l.t("admin-a-site-code-has-only")
             });
         }
         if failed("name") {
             out.push(if self.name.is_empty() {
-                l.pick("請輸入場所名稱。", "Enter the site's name.")
-                    .to_string()
+                l.t("admin-enter-the-sites-name")
             } else {
-                too_long(l, "場所名稱", "site's name")
+                too_long(l, "admin-site-name-too-long")
             });
         }
         if failed("kind") {
             out.push(if self.kind.is_empty() {
-                l.pick("請選擇場所類型。", "Choose the kind of site.")
-                    .to_string()
+                l.t("admin-choose-the-kind-of-site")
             } else {
-                format!(
-                    "{} `{}`",
-                    l.pick("未知的場所類型", "Unknown kind of site"),
-                    self.kind
-                )
+                format!("{} `{}`", l.t("admin-unknown-kind-of-site"), self.kind)
             });
         }
         if failed("time_zone") {
             out.push(format!(
                 "`{}` {}",
                 self.time_zone,
-                l.pick(
-                    "不是時區名稱；請從清單選擇，例如 Asia/Hong_Kong。",
-                    "is not a time zone; choose one from the list, e.g. Asia/Hong_Kong."
-                )
+                l.t("admin-is-not-a-time-zone")
             ));
         }
         out
@@ -274,9 +261,9 @@ impl SiteInput {
 pub fn site_code_taken(l: Lang, code: &str) -> String {
     format!(
         "{} {} {}",
-        l.pick("場所代碼", "The site code"),
+        l.t("admin-the-site-code"),
         code,
-        l.pick("已被使用。", "is already used.")
+        l.t("admin-is-already-used")
     )
 }
 
@@ -399,65 +386,42 @@ impl PersonInput {
                 .get("site")
                 .and_then(|v| v.as_str())
                 .unwrap_or_default();
-            out.push(format!("{} `{site}`", l.pick("未知的場所", "Unknown site")));
+            out.push(format!("{} `{site}`", l.t("admin-unknown-site")));
         }
         if code("name").is_some() {
             out.push(if self.name.is_empty() {
-                l.pick("請輸入姓名。", "Enter the person's name.")
-                    .to_string()
+                l.t("admin-enter-the-persons-name")
             } else {
-                too_long(l, "姓名", "name")
+                too_long(l, "admin-person-name-too-long")
             });
         }
         if code("role").is_some() {
-            out.push(l.pick("請選擇角色。", "Choose a role.").to_string());
+            out.push(l.t("admin-choose-a-role"));
         }
         if code("__all__").is_some() {
-            out.push(
-                l.pick(
-                    "員工至少要屬於一個場所。",
-                    "A staff member needs at least one site.",
-                )
-                .to_string(),
-            );
+            out.push(l.t("admin-a-staff-member-needs-at"));
         }
         if code("position").is_some() {
             out.push(format!(
                 "{} `{}`",
-                l.pick("未知的崗位", "Unknown position"),
+                l.t("admin-unknown-position"),
                 self.position
             ));
         }
         if code("gender").is_some() {
-            out.push(
-                l.pick("性別須為女或男。", "Gender is female or male.")
-                    .to_string(),
-            );
+            out.push(l.t("admin-gender-is-female-or-male"));
         }
         match code("hire_date").as_deref() {
-            Some("implausible") => out.push(
-                l.pick("入職日期不合理。", "That hire date is not plausible.")
-                    .to_string(),
-            ),
-            Some(_) => out.push(
-                l.pick(
-                    "入職日期須為日期（YYYY-MM-DD）。",
-                    "The hire date must be a date (YYYY-MM-DD).",
-                )
-                .to_string(),
-            ),
+            Some("implausible") => out.push(l.t("admin-that-hire-date-is-not")),
+            Some(_) => out.push(l.t("admin-the-hire-date-must-be")),
             None => {}
         }
         if code("email").is_some() {
             let email = self.email.as_deref().unwrap_or_default();
             out.push(if email.is_empty() {
-                l.pick("請輸入電郵地址。", "Enter an email address.")
-                    .to_string()
+                l.t("admin-enter-an-email-address")
             } else {
-                format!(
-                    "{email} {}",
-                    l.pick("不是有效的電郵地址。", "is not a valid email address.")
-                )
+                format!("{email} {}", l.t("admin-is-not-a-valid-email"))
             });
         }
         if code("password").is_some() {
@@ -466,14 +430,9 @@ impl PersonInput {
                 .as_deref()
                 .is_some_and(|p| (p.chars().count() as u64) < MIN_PASSWORD_CHARS);
             out.push(if short {
-                l.pick(
-                    "初始密碼至少要有8個字元（或留空）。",
-                    "The initial password needs at least 8 characters (or leave it empty).",
-                )
-                .to_string()
+                l.t("admin-the-initial-password-needs-at")
             } else {
-                l.pick("密碼太長。", "That password is too long.")
-                    .to_string()
+                l.t("admin-that-password-is-too-long")
             });
         }
         out
@@ -482,32 +441,22 @@ impl PersonInput {
 
 /// The message for an email someone else has.
 pub fn email_taken(l: Lang, email: &str) -> String {
-    format!(
-        "{} {email}",
-        l.pick("已有人使用此電郵：", "Someone already has the email"),
-    )
+    format!("{} {email}", l.t("admin-someone-already-has-the-email"),)
 }
 
 /// The message for an admin demoting or deactivating themself.
 pub fn cannot_demote_self(l: Lang) -> String {
-    l.pick(
-        "你不能降低自己的角色或停用自己的帳戶；請由另一位管理員處理。",
-        "You cannot demote or deactivate yourself; ask another admin to.",
-    )
-    .to_string()
+    l.t("admin-you-cannot-demote-or-deactivate")
 }
 
-fn too_long(l: Lang, what_zh: &str, what_en: &str) -> String {
-    match l {
-        Lang::Zh => format!("{what_zh}不能超過{MAX_NAME_CHARS}個字。"),
-        Lang::En => format!("The {what_en} can be at most {MAX_NAME_CHARS} characters."),
-    }
+/// `id`'s message about a name longer than [`MAX_NAME_CHARS`].
+fn too_long(l: Lang, id: &str) -> String {
+    l.t_args(id, &[("max", MAX_NAME_CHARS.into())])
 }
 
 /// Validation passed but a value did not parse: the rules and the parsers disagree.
 pub fn unreadable(l: Lang) -> String {
-    l.pick("表格內容無法讀取。", "The form could not be read.")
-        .to_string()
+    l.t("admin-the-form-could-not-be")
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use super::error::{AppError, body_too_large};
 use crate::app::MAX_BODY_BYTES;
 use crate::domain::{Lang, Text};
+use crate::i18n::Localize;
 
 /// What is wrong with one field of a form body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,20 +27,11 @@ pub enum TextProblem {
 
 impl TextProblem {
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TextProblem::NotUtf8 { field }, Lang::Zh) => {
-                format!("欄位 `{field}` 的內容不是有效的 UTF-8 文字，未有儲存。")
-            }
-            (TextProblem::NotUtf8 { field }, Lang::En) => {
-                format!("The field `{field}` is not valid UTF-8 text; nothing was stored.")
-            }
-            (TextProblem::Nul { field }, Lang::Zh) => {
-                format!("欄位 `{field}` 含有 NUL 字元（\\0），文字不可包含它；未有儲存。")
-            }
-            (TextProblem::Nul { field }, Lang::En) => format!(
-                "The field `{field}` contains a NUL character (\\0), which no text may contain; nothing was stored."
-            ),
-        }
+        let (id, field) = match self {
+            TextProblem::NotUtf8 { field } => ("form-not-utf8", field),
+            TextProblem::Nul { field } => ("form-nul", field),
+        };
+        lang.t_args(id, &[("field", field.as_str().into())])
     }
 }
 

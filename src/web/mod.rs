@@ -28,6 +28,7 @@ use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
+use crate::domain::Lang;
 use crate::views::layout::{APP_CSS, APP_JS, ENGINE_JS, ICON_SVG};
 pub use requests::traced;
 
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signout", post(session::sign_out))
         .route("/settings/lang", post(session::set_lang))
         .route("/static/{file}", get(static_file))
+        .route("/i18n/{file}", get(script_messages))
         .route("/", get(home::home))
         .merge(spotchecks::routes())
         .merge(offline::routes())
@@ -71,6 +73,22 @@ pub fn security_headers(router: Router) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// A language's messages for the page script (`/i18n/zh-Hans.json`), versioned like the
+/// static files by the page's `?v=`.
+async fn script_messages(Path(file): Path<String>) -> Response {
+    let lang = file
+        .strip_suffix(".json")
+        .and_then(|tag| Lang::ALL.into_iter().find(|l| l.tag() == tag));
+    let Some(lang) = lang else {
+        return error::AppError::NotFound.into_response();
+    };
+    (
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+        axum::Json(crate::i18n::script_messages(lang)),
+    )
+        .into_response()
 }
 
 async fn static_file(Path(file): Path<String>) -> Response {

@@ -21,6 +21,7 @@ use crate::app::AppState;
 use crate::auth::{random_token, verify_password};
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};
+use crate::i18n::Localize;
 use crate::store::sessions::{self, SESSION_HOURS, SignedIn};
 use crate::store::users;
 use crate::views;
@@ -303,20 +304,12 @@ pub async fn sign_in(
         (axum::http::StatusCode::UNAUTHORIZED, page).into_response()
     };
     if email.is_empty() || form.password.is_empty() {
-        return Ok(again(
-            lang.pick("請輸入電郵和密碼。", "Enter your email and password."),
-        ));
+        return Ok(again(&lang.t("auth-enter-your-email-and-password")));
     }
     let now = Utc::now();
     if sessions::throttled(&state.db, &client, &email, now).await? {
         tracing::warn!(email = %email, client = %client, "sign-in throttled");
-        return Err(AppError::TooMany(
-            lang.pick(
-                "此處登入失敗次數過多，請15分鐘後再試。",
-                "Too many failed sign-ins from here. Try again in 15 minutes.",
-            )
-            .into(),
-        ));
+        return Err(AppError::TooMany(lang.t("auth-too-many-failed-sign-ins")));
     }
     let person = sessions::active_person(&state.db, &email).await?;
     // argon2 is deliberately slow and takes 19 MiB a check: run it off the async workers,
@@ -334,10 +327,7 @@ pub async fn sign_in(
     };
     sessions::record_attempt(&state.db, &email, ok, &client, now).await?;
     let Some(person) = person.filter(|_| ok) else {
-        return Ok(again(lang.pick(
-            "電郵或密碼不正確。",
-            "That email and password do not match.",
-        )));
+        return Ok(again(&lang.t("auth-that-email-and-password-do")));
     };
     let token = sessions::open(&state.db, person.id, now).await?;
     tracing::info!(user = person.id, "signed in");

@@ -26,6 +26,7 @@ use crate::domain::scoring::{
 };
 use crate::domain::text::capped;
 use crate::domain::{Checklist, Field, Lang, Text};
+use crate::i18n::Localize;
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
 use crate::store::submit;
@@ -149,28 +150,23 @@ async fn target(
 }
 
 /// The name of a person's attribute that checklist conditions test.
-fn attribute_name(lang: Lang, field: &Field) -> &'static str {
+fn attribute_name(lang: Lang, field: &Field) -> String {
     match field {
-        Field::SubjectGender => lang.pick("性別", "gender"),
-        Field::SubjectPosition => lang.pick("崗位", "position"),
-        Field::Context(_) => lang.pick("情境", "context"),
+        Field::SubjectGender => lang.t("spotcheck-gender"),
+        Field::SubjectPosition => lang.t("spotcheck-position"),
+        Field::Context(_) => lang.t("spotcheck-context"),
     }
 }
 
 /// Why a person cannot be checked with a checklist yet: items depend on what their
 /// record lacks, and would otherwise drop out of the score unseen.
 fn missing_attributes_message(lang: Lang, person: &str, missing: &[Field]) -> String {
-    let names: Vec<&str> = missing.iter().map(|f| attribute_name(lang, f)).collect();
-    match lang {
-        Lang::Zh => format!(
-            "{person}的紀錄沒有{}，而這份檢查表有項目取決於它；請管理員先在「管理 → 人員」補上，才可抽查。",
-            names.join("、")
-        ),
-        Lang::En => format!(
-            "{person}'s record has no {}, which items of this checklist depend on; an admin must record it (Admin → People) before this person can be checked with it.",
-            names.join(" or ")
-        ),
-    }
+    let names: Vec<String> = missing.iter().map(|f| attribute_name(lang, f)).collect();
+    let fields = names.join(&lang.t("list-or"));
+    lang.t_args(
+        "spotcheck-record-lacks",
+        &[("person", person.into()), ("fields", fields.into())],
+    )
 }
 
 /// Why `person` cannot be checked with `checklist` yet, if they cannot.
@@ -786,16 +782,14 @@ async fn read_post(
     // Shift dates near the site's today only: a typo is not a spot-check 73 years ahead.
     let today = state.config.clock_for(&target.site.time_zone).today();
     if let Err((first, last)) = state.config.shift_window.check(post.shift_date, today) {
-        return Err(AppError::Invalid(vec![match viewer.lang {
-            Lang::Zh => format!(
-                "班次日期 {} 不在可接受的範圍（{first} 至 {last}）。",
-                post.shift_date
-            ),
-            Lang::En => format!(
-                "The shift date {} is outside the accepted range ({first} to {last}).",
-                post.shift_date
-            ),
-        }]));
+        return Err(AppError::Invalid(vec![viewer.lang.t_args(
+            "spotcheck-shift-date-out-of-range",
+            &[
+                ("date", post.shift_date.to_string().into()),
+                ("first", first.to_string().into()),
+                ("last", last.to_string().into()),
+            ],
+        )]));
     }
     let input = form::parse(&target.version.checklist, &post.pairs);
     Ok((post, target, row, input))
@@ -974,18 +968,12 @@ async fn submit_inner(
             .collect();
         errors.push(format!(
             "{} {}",
-            l.pick("尚未回答：", "Not answered yet:"),
-            names.join(l.pick("、", ", "))
+            l.t("spotcheck-not-answered-yet"),
+            names.join(&l.t("spotcheck-mark"))
         ));
     }
     if card.percent.is_none() && card.unanswered.is_empty() {
-        errors.push(
-            l.pick(
-                "這次抽查沒有任何計分的答案：適用的項目全部標為不適用。請至少評核一項。",
-                "Nothing on this spot-check counts toward a score: every item that applies is marked not applicable. Score at least one item.",
-            )
-            .to_string(),
-        );
+        errors.push(l.t("spotcheck-nothing-on-this-spot-check"));
     }
     if !errors.is_empty() {
         let errors = capped(errors, l);

@@ -15,9 +15,9 @@ use super::error::{AppError, AppResult};
 use super::query::Form;
 use super::session::Viewer;
 use crate::app::AppState;
-use crate::domain::Lang;
 use crate::domain::access::Role;
 use crate::domain::training::{AssignmentState, effectiveness, manual_due_range};
+use crate::i18n::Localize;
 use crate::store::{org, training};
 use crate::views::training::{self as view, AssignForm, EffectRow, MyAssignment, TeamRow};
 
@@ -161,8 +161,8 @@ async fn quiz(
     if !unanswered.is_empty() {
         let message = format!(
             "{} {}",
-            viewer.lang.pick("請回答第", "Answer question(s)"),
-            unanswered.join(", ") + viewer.lang.pick(" 題。", ".")
+            viewer.lang.t("training-answer-question-s"),
+            unanswered.join(", ") + &viewer.lang.t("training-mark-2")
         );
         let page = view::take(
             &viewer.chrome(),
@@ -294,18 +294,12 @@ async fn assign(
     let due = super::query::date(input.due.trim()).ok();
     let (earliest, latest) = manual_due_range(today);
     match due {
-        None => errors.push(l.pick("請選擇到期日。", "Choose a due date.").to_string()),
-        Some(d) if d < earliest => errors.push(
-            l.pick(
-                "到期日不能早於今天。",
-                "The due date cannot be in the past.",
-            )
-            .to_string(),
-        ),
-        Some(d) if d > latest => errors.push(match l {
-            Lang::Zh => format!("到期日最遲為 {latest}（兩年內）。"),
-            Lang::En => format!("The due date can be at most two years ahead ({latest})."),
-        }),
+        None => errors.push(l.t("training-choose-a-due-date")),
+        Some(d) if d < earliest => errors.push(l.t("training-the-due-date-cannot-be")),
+        Some(d) if d > latest => errors.push(l.t_args(
+            "training-due-at-most-two-years",
+            &[("latest", latest.to_string().into())],
+        )),
         _ => {}
     }
     let id = |raw: &Option<String>| raw.as_deref().and_then(|s| s.trim().parse::<i32>().ok());
@@ -328,13 +322,13 @@ async fn assign(
                 vec![person]
             }
             None => {
-                errors.push(l.pick("請選擇員工。", "Choose a person.").to_string());
+                errors.push(l.t("training-choose-a-person"));
                 Vec::new()
             }
         },
         "site" | "position" => match site {
             None => {
-                errors.push(l.pick("請選擇場所。", "Choose a site.").to_string());
+                errors.push(l.t("training-choose-a-site"));
                 Vec::new()
             }
             Some(site) => {
@@ -343,7 +337,7 @@ async fn assign(
                     match org::position_by_key(&state.db, &key).await? {
                         Some(p) => Some(p.id),
                         None => {
-                            errors.push(l.pick("請選擇崗位。", "Choose a position.").to_string());
+                            errors.push(l.t("training-choose-a-position"));
                             None
                         }
                     }
@@ -359,18 +353,15 @@ async fn assign(
             }
         },
         _ => {
-            errors.push(
-                l.pick("請選擇對象。", "Choose who to assign it to.")
-                    .to_string(),
-            );
+            errors.push(l.t("training-choose-who-to-assign-it"));
             Vec::new()
         }
     };
     if input.module.trim().is_empty() {
-        errors.push(l.pick("請選擇課程。", "Choose a module.").to_string());
+        errors.push(l.t("training-choose-a-module"));
     }
     if errors.is_empty() && people.is_empty() {
-        errors.push(l.pick("沒有符合的員工。", "Nobody matches.").to_string());
+        errors.push(l.t("training-nobody-matches"));
     }
     if !errors.is_empty() {
         let form = assign_form(&state, &viewer, errors, None).await?;

@@ -448,3 +448,31 @@ pub async fn perfect_lobby_form(
 pub fn recent_shift_date() -> String {
     (chrono::Local::now().date_naive() - chrono::Duration::days(3)).to_string()
 }
+
+/// Submit, as the signed-in `client`, a perfect lobby spot-check of `subject` (a female
+/// lobby concierge) at `site` on a recent morning shift; returns its id.
+pub async fn submit_perfect_lobby(
+    app: &TestApp,
+    (client, csrf): (&reqwest::Client, &str),
+    (site, subject): (i32, i32),
+) -> uuid::Uuid {
+    let id = uuid::Uuid::new_v4();
+    let body = perfect_lobby_form(
+        &app.test_db.db,
+        csrf,
+        (site, subject),
+        decorum::domain::scoring::Gender::Female,
+        (&recent_shift_date(), "morning"),
+    )
+    .await;
+    let reply = client
+        .post(app.url(&format!("/spotchecks/{id}/submit")))
+        .header("accept", "application/json")
+        .form(&body)
+        .send()
+        .await
+        .expect("POST");
+    let status = reply.status();
+    assert_eq!(status, 200, "{}", reply.text().await.unwrap_or_default());
+    id
+}

@@ -1,0 +1,247 @@
+//! The UI's words, looked up by message id in Fluent catalogs (`locales/{tag}/main.ftl`),
+//! one per language and embedded in the binary: `l.t("nav-home")`, and with arguments
+//! `l.t_args("items-count", &[("count", n.into())])`, where the catalog's selectors get
+//! plurals right ("1 item", "2 items"). The page script reads the `js-` messages from the
+//! same catalogs, served as JSON by [`script_messages`].
+//!
+//! Fallback: a message missing from zh-Hans is taken from zh-Hant (the company's source
+//! language, closest in vocabulary), then English; one missing from zh-Hant or English is
+//! taken from the other. A message missing everywhere shows as `⟦id⟧`, so it is seen on
+//! the page and found by the tests; the shipped catalogs hold the same ids (a test here
+//! checks), so the fallbacks are a safety net for a catalog in progress.
+
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use serde_json::{Value, json};
+
+use crate::domain::Lang;
+
+/// Each language's catalog source, embedded at build time.
+pub const CATALOGS: &[(Lang, &str)] = &[
+    (Lang::Zh, include_str!("../locales/zh-Hant/main.ftl")),
+    (Lang::ZhHans, include_str!("../locales/zh-Hans/main.ftl")),
+    (Lang::En, include_str!("../locales/en/main.ftl")),
+];
+
+/// Where a language looks for a message, in order.
+fn fallback_chain(lang: Lang) -> &'static [Lang] {
+    match lang {
+        Lang::ZhHans => &[Lang::ZhHans, Lang::Zh, Lang::En],
+        Lang::Zh => &[Lang::Zh, Lang::En],
+        Lang::En => &[Lang::En, Lang::Zh],
+    }
+}
+
+/// How a message no catalog holds is shown.
+pub fn missing_marker(id: &str) -> String {
+    format!("⟦{id}⟧")
+}
+
+struct Bundles(Vec<(Lang, FluentBundle<FluentResource>)>);
+
+impl Bundles {
+    fn get(&self, lang: Lang) -> &FluentBundle<FluentResource> {
+        &self
+            .0
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .expect("every language has a catalog")
+            .1
+    }
+}
+
+static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| {
+    Bundles(
+        CATALOGS
+            .iter()
+            .map(|(lang, source)| {
+                (
+                    *lang,
+                    bundle(*lang, source).unwrap_or_else(|e| panic!("{e}")),
+                )
+            })
+            .collect(),
+    )
+});
+
+/// A language's catalog parsed into a bundle, or what is wrong with it.
+fn bundle(lang: Lang, source: &str) -> Result<FluentBundle<FluentResource>, String> {
+    let locale = lang
+        .tag()
+        .parse()
+        .map_err(|e| format!("{}: {e:?}", lang.tag()))?;
+    let resource = FluentResource::try_new(source.to_string())
+        .map_err(|(_, errors)| format!("locales/{}/main.ftl: {errors:?}", lang.tag()))?;
+    let mut bundle = FluentBundle::new_concurrent(vec![locale]);
+    // Unicode isolation marks around arguments would end up in CSV cells and PDFs.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .map_err(|errors| format!("locales/{}/main.ftl: {errors:?}", lang.tag()))?;
+    Ok(bundle)
+}
+
+fn format(lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
+    for &source in fallback_chain(lang) {
+        let bundle = BUNDLES.get(source);
+        if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, args, &mut errors);
+            if !errors.is_empty() {
+                tracing::warn!(id, lang = lang.tag(), ?errors, "a message did not format");
+            }
+            return text.into_owned();
+        }
+    }
+    missing_marker(id)
+}
+
+/// Looking a message up in the viewer's language.
+pub trait Localize {
+    /// The message `id`.
+    fn t(self, id: &str) -> String;
+    /// The message `id` with its arguments: `&[("count", n.into())]`.
+    fn t_args(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String;
+}
+
+impl Localize for Lang {
+    fn t(self, id: &str) -> String {
+        format(self, id, None)
+    }
+
+    fn t_args(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, value.clone());
+        }
+        format(self, id, Some(&fluent))
+    }
+}
+
+/// The page script's messages (ids starting `js-`) for a language, fallbacks filled in,
+/// as JSON the script formats itself: each message a list of parts, a part being text,
+/// `{"var": name}` or `{"select": name, "variants": {key: parts}, "default": key}` (the
+/// script picks a plural key with `Intl.PluralRules` for the language's tag).
+pub fn script_messages(lang: Lang) -> Value {
+    let mut messages = serde_json::Map::new();
+    for &source in fallback_chain(lang).iter().rev() {
+        let bundle = BUNDLES.get(source);
+        for id in message_ids(source).filter(|id| id.starts_with("js-")) {
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                messages.insert(id.to_string(), pattern_json(pattern));
+            }
+        }
+    }
+    json!({ "tag": lang.tag(), "messages": messages })
+}
+
+/// The ids a language's catalog defines, in file order.
+pub fn message_ids(lang: Lang) -> impl Iterator<Item = &'static str> {
+    let source = CATALOGS
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map(|(_, s)| *s)
+        .unwrap_or("");
+    fluent_syntax::parser::parse(source)
+        .unwrap_or_else(|(partial, _)| partial)
+        .body
+        .into_iter()
+        .filter_map(|entry| match entry {
+            ast::Entry::Message(message) => Some(message.id.name),
+            _ => None,
+        })
+}
+
+fn pattern_json(pattern: &ast::Pattern<&str>) -> Value {
+    Value::Array(
+        pattern
+            .elements
+            .iter()
+            .map(|element| match element {
+                ast::PatternElement::TextElement { value } => Value::from(*value),
+                ast::PatternElement::Placeable { expression } => expression_json(expression),
+            })
+            .collect(),
+    )
+}
+
+fn expression_json(expression: &ast::Expression<&str>) -> Value {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            let mut keyed = serde_json::Map::new();
+            let mut default = String::new();
+            for variant in variants {
+                let key = match &variant.key {
+                    ast::VariantKey::Identifier { name } => name.to_string(),
+                    ast::VariantKey::NumberLiteral { value } => value.to_string(),
+                };
+                if variant.default {
+                    default = key.clone();
+                }
+                keyed.insert(key, pattern_json(&variant.value));
+            }
+            json!({ "select": inline_json(selector), "variants": keyed, "default": default })
+        }
+        ast::Expression::Inline(inline) => match inline {
+            ast::InlineExpression::VariableReference { id } => json!({ "var": id.name }),
+            other => inline_json(other),
+        },
+    }
+}
+
+/// What the script supports besides variables and selectors: literals (`{"{"}`).
+fn inline_json(inline: &ast::InlineExpression<&str>) -> Value {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => Value::from(id.name),
+        ast::InlineExpression::StringLiteral { value } => Value::from(*value),
+        ast::InlineExpression::NumberLiteral { value } => Value::from(*value),
+        _ => Value::from("⟦unsupported⟧"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_catalog_parses_and_holds_the_same_messages() {
+        let ids = |lang| message_ids(lang).collect::<BTreeSet<_>>();
+        let reference = ids(Lang::Zh);
+        for (lang, source) in CATALOGS {
+            bundle(*lang, source).unwrap();
+            let own = ids(*lang);
+            let missing: Vec<_> = reference.difference(&own).collect();
+            let extra: Vec<_> = own.difference(&reference).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{}: missing {missing:?}, not in zh-Hant {extra:?}",
+                lang.tag()
+            );
+        }
+    }
+
+    #[test]
+    fn plurals_and_missing_messages() {
+        let items = |lang: Lang, n: i64| lang.t_args("items-count", &[("count", n.into())]);
+        assert_eq!(items(Lang::En, 1), "1 item");
+        assert_eq!(items(Lang::En, 2), "2 items");
+        assert_eq!(items(Lang::Zh, 1), "1 項");
+        assert_eq!(items(Lang::ZhHans, 2), "2 项");
+        assert_eq!(Lang::En.t("no-such-message"), "⟦no-such-message⟧");
+    }
+
+    #[test]
+    fn the_script_gets_its_messages_with_selectors_as_data() {
+        let en = script_messages(Lang::En);
+        assert_eq!(en["tag"], "en");
+        let messages = en["messages"].as_object().unwrap();
+        assert!(!messages.is_empty());
+        assert!(messages.keys().all(|id| id.starts_with("js-")));
+        assert!(!en.to_string().contains("unsupported"));
+    }
+}
