@@ -55,12 +55,35 @@ impl Checklist {
     /// with each measure item's input range filled in, so the units' default ranges are
     /// decided here only.
     pub fn for_device(&self) -> Checklist {
+        // The engine scores by keys, kinds, counts and ranges: its copy carries no words
+        // (the page shows them in the reader's language), which keeps the form small.
+        let blank = |t: &mut Text| *t = Text::default();
         let mut device = self.clone();
+        blank(&mut device.title);
+        device.description = None;
+        for field in &mut device.context {
+            blank(&mut field.label);
+            if let ContextKind::Choice { options, .. } = &mut field.kind {
+                options.iter_mut().for_each(|o| blank(&mut o.label));
+            }
+        }
         for section in &mut device.sections {
+            blank(&mut section.title);
             for item in &mut section.items {
+                blank(&mut item.text);
+                blank(&mut item.guidance);
                 let effective = item.kind.input_range();
-                if let ItemKind::Measure { range, .. } = &mut item.kind {
-                    *range = effective;
+                match &mut item.kind {
+                    ItemKind::Measure { range, .. } => *range = effective,
+                    ItemKind::Scale { labels, .. } => labels.iter_mut().for_each(blank),
+                    ItemKind::Script {
+                        script, phrases, ..
+                    } => {
+                        blank(script);
+                        phrases.iter_mut().for_each(blank);
+                    }
+                    ItemKind::Steps { steps, .. } => steps.iter_mut().for_each(blank),
+                    _ => {}
                 }
             }
         }
