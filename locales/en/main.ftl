@@ -580,3 +580,28 @@ audit-after = After
 audit-command-line = command line
 audit-newer = Newer
 audit-older = Older
+
+## error
+
+error-title-forbidden = Not available to you
+error-title-not-found = Page not found
+error-title-check-input = Please check the input
+error-title-too-many = Too many attempts
+error-title-unavailable = Temporarily unavailable
+error-title-went-wrong = Something went wrong
+error-back-home = Back to home
+error-sign-in-first = Sign in first.
+error-not-available = This is not available to you.
+error-database-unavailable = The database is unavailable; try again shortly.
+error-something-went-wrong = Something went wrong.
+error-body-too-large = The request is larger than the { $mb } MB limit.
+error-photo-too-large = The photo is larger than the { $mb } MB limit.
+error-no-page-here = There is no page at this address.
+error-method-not-accepted = This address does not accept this kind of request.
+error-took-too-long = The request took too long; try again.
+error-format-not-accepted = This address does not accept content in this format.
+error-request-unreadable = The request could not be read.
+error-form-unreadable = The form's content could not be read.
+error-field-missing = `{ $field }` is missing.
+error-value-not-valid = `{ $value }` is not a valid value for `{ $field }`.
+error-field-unreadable = `{ $field }` could not be read.
