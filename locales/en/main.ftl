@@ -399,6 +399,7 @@ auth-password = Password
 auth-enter-your-email-and-password = Enter your email and password.
 auth-too-many-failed-sign-ins = Too many failed sign-ins from here. Try again in 15 minutes.
 auth-that-email-and-password-do = That email and password do not match.
+auth-sign-in-form-expired = The sign-in form expired; reload the page and sign in again.
 
 ## kept
 
@@ -552,6 +553,7 @@ quality-everyone-has-been-spot-checked = Everyone has been spot-checked.
 quality-name = Name
 quality-pass = Pass
 quality-trend = Trend
+quality-lowest-means-of = The { $shown } lowest means of { $total }; filter or export the CSV for the rest.
 
 ## plan
 

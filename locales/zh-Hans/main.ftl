@@ -396,6 +396,7 @@ auth-password = 密码
 auth-enter-your-email-and-password = 请输入邮箱和密码。
 auth-too-many-failed-sign-ins = 此处登录失败次数过多，请15分钟后再试。
 auth-that-email-and-password-do = 邮箱或密码不正确。
+auth-sign-in-form-expired = 登录表单已过期，请重新加载页面再登录。
 
 ## kept
 
@@ -531,6 +532,7 @@ quality-everyone-has-been-spot-checked = 每位员工都已抽查。
 quality-name = 名称
 quality-pass = 合格率
 quality-trend = 趋势
+quality-lowest-means-of = 平均最低的 { $shown } 个（共 { $total } 个）；用筛选或 CSV 导出查看其余。
 
 ## plan
 

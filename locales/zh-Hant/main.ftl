@@ -396,6 +396,7 @@ auth-password = 密碼
 auth-enter-your-email-and-password = 請輸入電郵和密碼。
 auth-too-many-failed-sign-ins = 此處登入失敗次數過多，請15分鐘後再試。
 auth-that-email-and-password-do = 電郵或密碼不正確。
+auth-sign-in-form-expired = 登入表單已過期，請重新載入頁面再登入。
 
 ## kept
 
@@ -531,6 +532,7 @@ quality-everyone-has-been-spot-checked = 每位員工都已抽查。
 quality-name = 名稱
 quality-pass = 合格率
 quality-trend = 趨勢
+quality-lowest-means-of = 平均最低的 { $shown } 個（共 { $total } 個）；用篩選或 CSV 匯出查看其餘。
 
 ## plan
 
