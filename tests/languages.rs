@@ -236,6 +236,8 @@ async fn every_page_speaks_one_language() {
             paths.extend(nav_links(&home));
             paths.extend(DOWNLOADS.iter().map(|p| fill(p)));
             paths.extend(ERROR_PAGES.iter().map(|p| p.to_string()));
+            // The page script's words.
+            paths.push(format!("/i18n/{}.json", lang.tag()));
             paths.sort();
             paths.dedup();
             for path in paths {
