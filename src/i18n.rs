@@ -121,6 +121,50 @@ impl Localize for Lang {
     }
 }
 
+/// A sentence said later, once the language is known: an error is made before the
+/// answer is rendered in the viewer's language. Either a catalog message with its
+/// arguments, or a text that is the same in every language (an identifier, a detail
+/// from the store).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Catalog {
+        id: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
+    Literal(String),
+}
+
+impl Message {
+    pub fn new(id: &'static str) -> Message {
+        Message::Catalog {
+            id,
+            args: Vec::new(),
+        }
+    }
+
+    /// The message with one more argument.
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Message {
+        if let Message::Catalog { args, .. } = &mut self {
+            args.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// The sentence in `lang`.
+    pub fn say(&self, lang: Lang) -> String {
+        match self {
+            Message::Catalog { id, args } => {
+                let args: Vec<(&str, FluentValue)> = args
+                    .iter()
+                    .map(|(name, value)| (*name, FluentValue::from(value.as_str())))
+                    .collect();
+                lang.t_args(id, &args)
+            }
+            Message::Literal(text) => text.clone(),
+        }
+    }
+}
+
 /// The page script's messages (ids starting `js-`) for a language, fallbacks filled in,
 /// as JSON the script formats itself: each message a list of parts, a part being text,
 /// `{"var": name}` or `{"select": name, "variants": {key: parts}, "default": key}` (the

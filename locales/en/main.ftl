@@ -399,6 +399,7 @@ auth-password = Password
 auth-enter-your-email-and-password = Enter your email and password.
 auth-too-many-failed-sign-ins = Too many failed sign-ins from here. Try again in 15 minutes.
 auth-that-email-and-password-do = That email and password do not match.
+auth-sign-in-form-expired = The sign-in form expired; reload the page and sign in again.
 
 ## kept
 
@@ -552,6 +553,7 @@ quality-everyone-has-been-spot-checked = Everyone has been spot-checked.
 quality-name = Name
 quality-pass = Pass
 quality-trend = Trend
+quality-lowest-means-of = The { $shown } lowest means of { $total }; filter or export the CSV for the rest.
 
 ## plan
 
@@ -580,3 +582,28 @@ audit-after = After
 audit-command-line = command line
 audit-newer = Newer
 audit-older = Older
+
+## error
+
+error-title-forbidden = Not available to you
+error-title-not-found = Page not found
+error-title-check-input = Please check the input
+error-title-too-many = Too many attempts
+error-title-unavailable = Temporarily unavailable
+error-title-went-wrong = Something went wrong
+error-back-home = Back to home
+error-sign-in-first = Sign in first.
+error-not-available = This is not available to you.
+error-database-unavailable = The database is unavailable; try again shortly.
+error-something-went-wrong = Something went wrong.
+error-body-too-large = The request is larger than the { $mb } MB limit.
+error-photo-too-large = The photo is larger than the { $mb } MB limit.
+error-no-page-here = There is no page at this address.
+error-method-not-accepted = This address does not accept this kind of request.
+error-took-too-long = The request took too long; try again.
+error-format-not-accepted = This address does not accept content in this format.
+error-request-unreadable = The request could not be read.
+error-form-unreadable = The form's content could not be read.
+error-field-missing = `{ $field }` is missing.
+error-value-not-valid = `{ $value }` is not a valid value for `{ $field }`.
+error-field-unreadable = `{ $field }` could not be read.

@@ -396,6 +396,7 @@ auth-password = 密碼
 auth-enter-your-email-and-password = 請輸入電郵和密碼。
 auth-too-many-failed-sign-ins = 此處登入失敗次數過多，請15分鐘後再試。
 auth-that-email-and-password-do = 電郵或密碼不正確。
+auth-sign-in-form-expired = 登入表單已過期，請重新載入頁面再登入。
 
 ## kept
 
@@ -531,6 +532,7 @@ quality-everyone-has-been-spot-checked = 每位員工都已抽查。
 quality-name = 名稱
 quality-pass = 合格率
 quality-trend = 趨勢
+quality-lowest-means-of = 平均最低的 { $shown } 個（共 { $total } 個）；用篩選或 CSV 匯出查看其餘。
 
 ## plan
 
@@ -559,3 +561,28 @@ audit-after = 之後
 audit-command-line = 命令列
 audit-newer = 較新
 audit-older = 較舊
+
+## error
+
+error-title-forbidden = 無權查看
+error-title-not-found = 找不到頁面
+error-title-check-input = 資料有誤
+error-title-too-many = 嘗試次數過多
+error-title-unavailable = 暫時無法使用
+error-title-went-wrong = 發生錯誤
+error-back-home = 返回首頁
+error-sign-in-first = 請先登入。
+error-not-available = 你無權查看此內容。
+error-database-unavailable = 資料庫暫時無法使用，請稍後再試。
+error-something-went-wrong = 發生錯誤。
+error-body-too-large = 請求內容超過 { $mb } MB 的上限。
+error-photo-too-large = 相片超過 { $mb } MB 的上限。
+error-no-page-here = 此網址沒有頁面。
+error-method-not-accepted = 此網址不接受這種請求。
+error-took-too-long = 請求處理時間過長，請再試一次。
+error-format-not-accepted = 此網址不接受這種內容格式。
+error-request-unreadable = 無法讀取此請求。
+error-form-unreadable = 無法讀取表單內容。
+error-field-missing = 缺少「{ $field }」。
+error-value-not-valid = 「{ $value }」不是「{ $field }」可用的值。
+error-field-unreadable = 無法讀取「{ $field }」。

@@ -123,27 +123,30 @@ pub fn bare_page(lang: Lang, title: &str, body: Markup) -> Markup {
     }
 }
 
-/// Error pages speak both languages: they may be shown before we know who is asking.
-pub fn error_page(status: StatusCode, messages: &[String]) -> Markup {
-    let (zh, en) = match status {
-        StatusCode::FORBIDDEN => ("無權查看", "Not available to you"),
-        StatusCode::NOT_FOUND => ("找不到頁面", "Page not found"),
-        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
-            ("資料有誤", "Please check the input")
-        }
-        StatusCode::TOO_MANY_REQUESTS => ("嘗試次數過多", "Too many attempts"),
-        StatusCode::SERVICE_UNAVAILABLE => ("暫時無法使用", "Temporarily unavailable"),
-        _ => ("發生錯誤", "Something went wrong"),
+/// An error page, in the viewer's language; a Chinese one says its heading in English too,
+/// as it may be shown before we know who is asking (the browser's language is a guess).
+pub fn error_page(status: StatusCode, messages: &[String], lang: Lang) -> Markup {
+    let title = match status {
+        StatusCode::FORBIDDEN => "error-title-forbidden",
+        StatusCode::NOT_FOUND => "error-title-not-found",
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => "error-title-check-input",
+        StatusCode::TOO_MANY_REQUESTS => "error-title-too-many",
+        StatusCode::SERVICE_UNAVAILABLE => "error-title-unavailable",
+        _ => "error-title-went-wrong",
+    };
+    let also_english = |id: &str| match lang {
+        Lang::En => lang.t(id),
+        _ => format!("{} · {}", lang.t(id), Lang::En.t(id)),
     };
     html! {
         (DOCTYPE)
-        html lang="zh-Hant" {
-            (head(Lang::Zh, en))
+        html lang=(lang.tag()) {
+            (head(lang, &Lang::En.t(title)))
             body.bare {
                 main.content.narrow {
-                    h1 { (zh) " · " (en) }
+                    h1 { (also_english(title)) }
                     @for m in messages { p.error { (m) } }
-                    p { a.button href="/" { "返回首頁 · Back to home" } }
+                    p { a.button href="/" { (also_english("error-back-home")) } }
                 }
             }
         }

@@ -347,9 +347,9 @@ fn group_table(
     html! {
         @if total > GROUP_ROWS {
             p.muted {
-                (l.pick(
-                    &format!("平均最低的 {GROUP_ROWS} 個（共 {total} 個）；用篩選或 CSV 匯出查看其餘。"),
-                    &format!("The {GROUP_ROWS} lowest means of {total}; filter or export the CSV for the rest."),
+                (l.t_args(
+                    "quality-lowest-means-of",
+                    &[("shown", GROUP_ROWS.into()), ("total", total.into())],
                 ))
             }
         }

@@ -33,8 +33,9 @@ fn unavailable(e: &DbErr) -> bool {
 
 use super::session;
 use crate::app::{AppState, MAX_BODY_BYTES};
+use crate::domain::Lang;
 use crate::domain::text::capped;
-use crate::domain::{Lang, Text};
+use crate::i18n::Message;
 use crate::store::StoreError;
 use crate::views::layout;
 
@@ -69,11 +70,11 @@ pub enum AppError {
     #[error("something went wrong")]
     Internal(String),
     /// 413: the request is over a size limit; the sentence names the limit.
-    #[error("{}", .0.get(Lang::En))]
-    TooLarge(Text),
+    #[error("{}", .0.say(Lang::En))]
+    TooLarge(Message),
     /// 400: a query, form or address value that could not be read; the sentence names it.
-    #[error("{}", .0.get(Lang::En))]
-    Unreadable(Text),
+    #[error("{}", .0.say(Lang::En))]
+    Unreadable(Message),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -95,76 +96,53 @@ impl AppError {
         }
     }
 
-    /// What the person is told. Messages made from a single string (most still English
-    /// only) read the same in both languages.
-    fn messages(&self) -> Vec<Text> {
-        let same = |m: &str| Text::new(m, m);
+    /// What the person is told. Messages made from a single string are already in the
+    /// viewer's language (or, for some handlers' refusals, still English only).
+    fn messages(&self) -> Vec<Message> {
         match self {
-            AppError::Invalid(list) => list.iter().map(|m| same(m)).collect(),
-            AppError::TooLarge(t) | AppError::Unreadable(t) => vec![t.clone()],
-            AppError::SignIn => vec![Text::new("請先登入。", "Sign in first.")],
-            AppError::Forbidden => vec![Text::new(
-                "你無權查看此內容。",
-                "This is not available to you.",
-            )],
+            AppError::Invalid(list) => list.iter().cloned().map(Message::Literal).collect(),
+            AppError::TooLarge(m) | AppError::Unreadable(m) => vec![m.clone()],
+            AppError::SignIn => vec![Message::new("error-sign-in-first")],
+            AppError::Forbidden => vec![Message::new("error-not-available")],
             AppError::NotFound => vec![status_sentence(StatusCode::NOT_FOUND)],
-            AppError::Unavailable => vec![Text::new(
-                "資料庫暫時無法使用，請稍後再試。",
-                "The database is unavailable; try again shortly.",
-            )],
-            AppError::Internal(_) => vec![Text::new("發生錯誤。", "Something went wrong.")],
-            other => vec![same(&other.to_string())],
+            AppError::Unavailable => vec![Message::new("error-database-unavailable")],
+            AppError::Internal(_) => vec![Message::new("error-something-went-wrong")],
+            other => vec![Message::Literal(other.to_string())],
         }
     }
 }
 
 /// The one sentence for a request body over the app-wide limit.
-pub fn body_too_large() -> Text {
-    let mb = MAX_BODY_BYTES / 1024 / 1024;
-    Text::new(
-        format!("請求內容超過 {mb} MB 的上限。"),
-        format!("The request is larger than the {mb} MB limit."),
-    )
+pub fn body_too_large() -> Message {
+    Message::new("error-body-too-large").arg("mb", MAX_BODY_BYTES / 1024 / 1024)
 }
 
 /// The sentence for an error axum answers by itself (a rejection before any handler
 /// ran, an unknown address or method), by its status.
-fn status_sentence(status: StatusCode) -> Text {
-    match status {
-        StatusCode::PAYLOAD_TOO_LARGE => body_too_large(),
-        StatusCode::NOT_FOUND => Text::new("此網址沒有頁面。", "There is no page at this address."),
-        StatusCode::METHOD_NOT_ALLOWED => Text::new(
-            "此網址不接受這種請求。",
-            "This address does not accept this kind of request.",
-        ),
-        StatusCode::REQUEST_TIMEOUT => Text::new(
-            "請求處理時間過長，請再試一次。",
-            "The request took too long; try again.",
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => Text::new(
-            "此網址不接受這種內容格式。",
-            "This address does not accept content in this format.",
-        ),
-        _ => Text::new("無法讀取此請求。", "The request could not be read."),
-    }
+fn status_sentence(status: StatusCode) -> Message {
+    Message::new(match status {
+        StatusCode::PAYLOAD_TOO_LARGE => return body_too_large(),
+        StatusCode::NOT_FOUND => "error-no-page-here",
+        StatusCode::METHOD_NOT_ALLOWED => "error-method-not-accepted",
+        StatusCode::REQUEST_TIMEOUT => "error-took-too-long",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-format-not-accepted",
+        _ => "error-request-unreadable",
+    })
 }
 
 /// An error's messages, kept on its response so [`in_requested_form`] can write them in
 /// the viewer's language and the format asked for.
 #[derive(Debug, Clone)]
 struct ErrorReport {
-    messages: Vec<Text>,
+    messages: Vec<Message>,
     /// Answered as JSON whatever the request's Accept header (API and tablet routes).
     json: bool,
 }
 
 /// The error answer itself: JSON `{ "error": …, "messages": [...] }` or the error page,
 /// the list capped so a flood of problems stays readable.
-fn render(status: StatusCode, messages: &[Text], lang: Lang, json: bool) -> Response {
-    let messages = capped(
-        messages.iter().map(|m| m.get(lang).to_string()).collect(),
-        lang,
-    );
+fn render(status: StatusCode, messages: &[Message], lang: Lang, json: bool) -> Response {
+    let messages = capped(messages.iter().map(|m| m.say(lang)).collect(), lang);
     if json {
         let body = serde_json::json!({
             "error": status.canonical_reason().unwrap_or("error"),
@@ -177,11 +155,11 @@ fn render(status: StatusCode, messages: &[Text], lang: Lang, json: bool) -> Resp
         )
             .into_response()
     } else {
-        (status, layout::error_page(status, &messages)).into_response()
+        (status, layout::error_page(status, &messages, lang)).into_response()
     }
 }
 
-fn reported(status: StatusCode, messages: Vec<Text>, json: bool) -> Response {
+fn reported(status: StatusCode, messages: Vec<Message>, json: bool) -> Response {
     let mut response = render(status, &messages, Lang::default(), json);
     response
         .extensions_mut()

@@ -13,8 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::{AppError, body_too_large};
 use crate::app::MAX_BODY_BYTES;
-use crate::domain::{Lang, Text};
-use crate::i18n::Localize;
+use crate::i18n::Message;
 
 /// What is wrong with one field of a form body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,12 +25,12 @@ pub enum TextProblem {
 }
 
 impl TextProblem {
-    fn message(&self, lang: Lang) -> String {
+    fn message(&self) -> Message {
         let (id, field) = match self {
             TextProblem::NotUtf8 { field } => ("form-not-utf8", field),
             TextProblem::Nul { field } => ("form-nul", field),
         };
-        lang.t_args(id, &[("field", field.as_str().into())])
+        Message::new(id).arg("field", field)
     }
 }
 
@@ -94,11 +93,7 @@ pub async fn refuse_unstorable_text(request: Request, next: Next) -> Response {
         return AppError::TooLarge(body_too_large()).into_response();
     };
     if let Err(problem) = check_form_body(&bytes) {
-        return AppError::Unreadable(Text::new(
-            problem.message(Lang::Zh),
-            problem.message(Lang::En),
-        ))
-        .into_response();
+        return AppError::Unreadable(problem.message()).into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::de::DeserializeOwned;
 
 use super::error::{AppError, AppResult, body_too_large};
-use crate::domain::Text;
+use crate::i18n::Message;
 
 /// The query string, deserialized; a value that does not fit is a 400 naming it.
 pub struct Query<T>(pub T);
@@ -36,10 +36,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
                 .await
                 .map_err(|e| match e.status() {
                     StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(body_too_large()),
-                    _ => AppError::Unreadable(Text::new(
-                        "無法讀取表單內容。",
-                        "The form's content could not be read.",
-                    )),
+                    _ => AppError::Unreadable(Message::new("error-form-unreadable")),
                 })?;
         deserialize(&bytes).map(Form)
     }
@@ -57,24 +54,17 @@ fn deserialize<T: DeserializeOwned>(raw: &[u8]) -> AppResult<T> {
             .strip_prefix("missing field `")
             .and_then(|rest| rest.strip_suffix('`'))
         {
-            return AppError::Unreadable(Text::new(
-                format!("缺少「{field}」。"),
-                format!("`{field}` is missing."),
-            ));
+            return AppError::Unreadable(Message::new("error-field-missing").arg("field", field));
         }
         let field = e.path().to_string();
         let value = form_urlencoded::parse(raw)
             .find(|(name, _)| *name == field)
             .map(|(_, value)| value.chars().take(QUOTED).collect::<String>());
         AppError::Unreadable(match value {
-            Some(value) => Text::new(
-                format!("「{value}」不是「{field}」可用的值。"),
-                format!("`{value}` is not a valid value for `{field}`."),
-            ),
-            None => Text::new(
-                format!("無法讀取「{field}」。"),
-                format!("`{field}` could not be read."),
-            ),
+            Some(value) => Message::new("error-value-not-valid")
+                .arg("value", value)
+                .arg("field", field),
+            None => Message::new("error-field-unreadable").arg("field", field),
         })
     })
 }
@@ -109,10 +99,11 @@ pub fn page_number(raw: Option<&str>) -> AppResult<u64> {
         .filter(|page| *page <= MAX_PAGE)
         .ok_or_else(|| {
             // Worded like any other value that cannot be read (see `unreadable`).
-            AppError::Unreadable(Text::new(
-                format!("「{s}」不是「page」可用的值。"),
-                format!("`{s}` is not a valid value for `page`."),
-            ))
+            AppError::Unreadable(
+                Message::new("error-value-not-valid")
+                    .arg("value", s)
+                    .arg("field", "page"),
+            )
         })
 }
 

@@ -294,9 +294,7 @@ pub async fn sign_in(
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     if expected.is_empty() || !same_secret(&form.csrf, &expected) {
-        return Err(AppError::BadRequest(
-            "the sign-in form expired; reload the page and sign in again / 登入表單已過期，請重新載入".into(),
-        ));
+        return Err(AppError::BadRequest(lang.t("auth-sign-in-form-expired")));
     }
     let email = form.email.trim().to_lowercase();
     let again = |message: &str| -> Response {

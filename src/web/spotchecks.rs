@@ -25,8 +25,8 @@ use crate::domain::scoring::{
     Problem, Scorecard, Subject, applies, missing_attributes, resolve_context, score,
 };
 use crate::domain::text::capped;
-use crate::domain::{Checklist, Field, Lang, Text};
-use crate::i18n::Localize;
+use crate::domain::{Checklist, Field, Lang};
+use crate::i18n::{Localize, Message};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
 use crate::store::submit;
@@ -1086,10 +1086,7 @@ async fn upload_photo(
     }
     let too_large = || {
         let mb = MAX_PHOTO_BYTES / 1024 / 1024;
-        AppError::TooLarge(Text::new(
-            format!("相片超過 {mb} MB 的上限。"),
-            format!("The photo is larger than the {mb} MB limit."),
-        ))
+        AppError::TooLarge(Message::new("error-photo-too-large").arg("mb", mb))
     };
     let unreadable = |e: axum::extract::multipart::MultipartError| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
