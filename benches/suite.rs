@@ -23,6 +23,7 @@
 //! optimisations (`cargo test --bench suite`, as CI does) it is a smoke run, not a
 //! measurement, and says so.
 
+use entity::states::InspectionStatus;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -32,9 +33,10 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, NaiveDate, Utc};
 use decorum::auth::Role;
 use decorum::config::Config;
+use decorum::domain::clock::PERIODS;
 use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Context, Gender, Subject};
-use decorum::store::inspections::{PERIODS, Submission};
+use decorum::store::inspections::Submission;
 use decorum::store::library::{StoredChecklist, current_checklists};
 use decorum::store::stats::ItemResult;
 use decorum::store::submit::{fresh, prepare};
@@ -598,7 +600,7 @@ async fn timed_get(client: &reqwest::Client, url: &str, times: usize) -> (Vec<f6
 async fn heaviest_query(db: &DatabaseConnection, from: NaiveDate, to: NaiveDate) -> (String, f64) {
     use decorum::domain::access::Scope;
     use decorum::domain::stats::Granularity;
-    use decorum::store::quality::QualityFilter;
+    use decorum::store::filter::QualityFilter;
     use decorum::store::stats as kept;
     let scope = Scope {
         user_id: 0,
@@ -1091,7 +1093,7 @@ async fn run(args: Args) {
 
     // PDF reports, beside Chromium printing the same content from its HTML page.
     let some_inspection = inspection::Entity::find()
-        .filter(inspection::Column::Status.eq("submitted"))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
         .one(&db)
         .await
         .unwrap()

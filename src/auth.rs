@@ -1,4 +1,6 @@
-//! Password hashing (argon2id). Roles and their rules live in `domain::access`.
+//! Secrets: password hashing (argon2id), and the random tokens of sessions, forms and
+//! the API with the one hash they are stored under. Roles and their rules live in
+//! `domain::access`.
 
 pub use crate::domain::access::Role;
 
@@ -6,6 +8,19 @@ use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+/// A fresh random token (256 bits, hex): a session, a form's CSRF token, an API token.
+pub fn random_token() -> String {
+    hex::encode(rand::rng().random::<[u8; 32]>())
+}
+
+/// What a token is stored as: its SHA-256, hex. Tokens are random and long, so a fast
+/// hash suffices (unlike passwords), and the database never holds one that works.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
 
 /// An argon2id PHC string for a password.
 pub fn hash_password(password: &str) -> Result<String, String> {

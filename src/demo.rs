@@ -3,6 +3,7 @@
 //! others), so the dashboards, reports and training have something to show.
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use entity::states::{AssignmentStatus, RecheckStatus};
 use std::collections::HashMap;
 
 use entity::{inspection, recheck, site, training_assignment, user};
@@ -16,10 +17,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Role;
+use crate::domain::clock::PERIODS;
 use crate::domain::clock::Tz;
 use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_context};
 use crate::domain::{Checklist, ContextKind, ItemKind, Value};
-use crate::store::inspections::{self, PERIODS, Submission};
+use crate::store::inspections::{self, Submission};
 use crate::store::library::{self, StoredChecklist, current_checklists};
 use crate::store::users::{self, NewUser};
 use crate::store::{StoreError, StoreResult};
@@ -207,7 +209,7 @@ pub async fn load(
         )
         .await?;
         report.people += 1;
-        if matches!(role, Role::Manager | Role::Supervisor) {
+        if role.inspects_own_sites_only() {
             for site in sites {
                 inspectors.push((site, row.id));
             }
@@ -432,14 +434,14 @@ async fn finish_some_curriculum(
         let mut active: training_assignment::ActiveModel = a.into();
         if n < to_finish {
             let at = noon(hired + Duration::days(rng.random_range(2..12)));
-            active.status = Set("completed".into());
+            active.status = Set(AssignmentStatus::Completed);
             active.completed_at = Set(Some(at));
             active.assigned_at = Set(noon(hired));
             active.completed_version_id = Set(Some(module.version_id));
             active.quiz_percent = Set(Some(rng.random_range(80..=100) as f64));
             active.attempts = Set(rng.random_range(1..=2));
         } else if n == to_finish && share > 0.0 {
-            active.status = Set("in_progress".into());
+            active.status = Set(AssignmentStatus::InProgress);
         }
         active.update(db).await?;
     }
@@ -470,7 +472,7 @@ async fn close_the_loop(
     rng: &mut StdRng,
 ) -> StoreResult<usize> {
     let open = training_assignment::Entity::find()
-        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
         .filter(training_assignment::Column::InspectionId.is_not_null())
         .order_by_asc(training_assignment::Column::AssignedAt)
         .all(db)
@@ -482,7 +484,7 @@ async fn close_the_loop(
         if neglected || age <= 8 {
             if last && !neglected && rng.random_bool(0.5) {
                 let mut active: training_assignment::ActiveModel = a.into();
-                active.status = Set("in_progress".into());
+                active.status = Set(AssignmentStatus::InProgress);
                 active.update(db).await?;
             }
             continue;
@@ -490,7 +492,7 @@ async fn close_the_loop(
         let module = training::module(db, a.module_id).await?;
         let completed = a.assigned_at + Duration::days(rng.random_range(1..7));
         let mut active: training_assignment::ActiveModel = a.clone().into();
-        active.status = Set("completed".into());
+        active.status = Set(AssignmentStatus::Completed);
         active.completed_at = Set(Some(completed));
         active.completed_version_id = Set(Some(module.version_id));
         active.quiz_percent = Set(Some(rng.random_range(80..=100) as f64));
@@ -508,7 +510,7 @@ async fn close_the_loop(
             subject_id: Set(a.user_id),
             site_id: Set(original.site_id),
             items: Set(a.failed_items.clone()),
-            status: Set("open".into()),
+            status: Set(RecheckStatus::Open),
             due_date: Set(completed.date_naive() + Duration::days(training::RECHECK_DAYS)),
             done_inspection_id: Set(None),
             created_at: Set(completed),

@@ -472,6 +472,7 @@ async fn report(
 ) -> anyhow::Result<()> {
     use decorum::domain::access::Scope;
     use decorum::reports::{self, data};
+    use decorum::store::{library, reports as reads};
 
     // The command line has no site of its own: the configured zone's today.
     let today = config.default_clock().today();
@@ -480,8 +481,11 @@ async fn report(
         match command {
             ReportCommand::Inspection { id, out } => {
                 let lang = out.lang;
+                let row = reads::inspection_row(db, id).await?;
+                let version = library::checklist_version(db, row.checklist_version_id).await?;
+                let record = reads::report_view(db, row, version).await?;
                 let report =
-                    data::inspection(db, &config.data_dir, id, lang, config.time_zone).await?;
+                    data::inspection(&record, &config.data_dir, lang, config.time_zone).await;
                 (
                     format!("spot-check {id}"),
                     out,
@@ -495,9 +499,10 @@ async fn report(
             } => {
                 let (from, to) = period(&p)?;
                 let lang = out.lang;
-                let who = data::find_person(db, &person).await?;
+                let who = reads::find_person(db, &person).await?;
                 // The command line sees every site.
-                let report = data::staff(db, who.id, None, from, to, today, lang).await?;
+                let record = reads::person_record(db, who.id, None, from, to).await?;
+                let report = data::staff(&record, from, to, today, lang);
                 (
                     format!("{} <{}>, {from} – {to}", who.name, who.email),
                     out,
@@ -512,7 +517,7 @@ async fn report(
                 let (from, to) = period(&p)?;
                 let lang = out.lang;
                 let site = match site {
-                    Some(code) => Some(data::find_site(db, &code).await?),
+                    Some(code) => Some(reads::find_site(db, &code).await?),
                     None => None,
                 };
                 // The command line sees every site.
@@ -521,8 +526,9 @@ async fn report(
                     role: Role::Admin,
                     sites: Vec::new(),
                 };
-                let report =
-                    data::site(db, &scope, site.as_ref().map(|s| s.id), from, to, lang).await?;
+                let period =
+                    reads::site_period(db, &scope, site.as_ref().map(|s| s.id), from, to).await?;
+                let report = data::site(&period, lang);
                 let name = site.map_or_else(|| "all sites".to_string(), |s| s.code);
                 (
                     format!("{name}, {from} – {to}"),

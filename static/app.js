@@ -826,6 +826,9 @@
     }
 
     refresh();
+    // When the form took its first tap, from the navigation's start (the offline figure
+    // in docs/performance.md).
+    document.documentElement.dataset.formReady = String(Math.round(performance.now()));
     // A kept check the server sent back: show its messages on the form to fix (and leave
     // the server's draft alone until something changes). Otherwise bring the server's
     // draft up to what this device kept.

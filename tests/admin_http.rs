@@ -6,6 +6,7 @@
 mod common;
 
 use common::{BACKENDS, TestApp, World, seed_world};
+use decorum::domain::{Lang, Text};
 use entity::{audit_log, site, user, user_site};
 use reqwest::Client;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -678,15 +679,19 @@ async fn the_diff_shows_what_changed_between_two_versions() {
         let welcome = &mut lobby.sections[0];
         let removed = welcome.items.remove(2);
         let changed = &mut welcome.items[1];
-        let old_text = changed.text.en.clone();
-        changed.text.en = "Bright, alert and smiling while waiting".into();
+        let old_text = changed.text.get(Lang::En).to_string();
+        changed
+            .text
+            .set("en", "Bright, alert and smiling while waiting");
         changed.weight = 5.0;
         changed.critical = true;
         let changed_key = changed.key.clone();
         let mut added = welcome.items[0].clone();
         added.key = "offer-water".into();
-        added.text.en = "Offers <b>water</b> to waiting guests".into();
-        added.text.zh = "為等候的客人送上茶水".into();
+        added
+            .text
+            .set("en", "Offers <b>water</b> to waiting guests");
+        added.text = Text::new("為等候的客人送上茶水", added.text.get(Lang::En));
         welcome.items.push(added);
         lobby.pass_mark = 85.0;
         let report = decorum::store::library::import(&app.test_db.db, &library)
@@ -718,7 +723,10 @@ async fn the_diff_shows_what_changed_between_two_versions() {
         );
         // The removed item, on the old side.
         assert!(body.contains(&removed.key));
-        assert!(body.contains(&format!("<td class=\"removed\">{}", removed.text.en)));
+        assert!(body.contains(&format!(
+            "<td class=\"removed\">{}",
+            removed.text.get(Lang::En)
+        )));
         // The changed item: old and new text, both marked.
         assert!(body.contains(&changed_key));
         assert!(body.contains(&format!("<td class=\"changed\"><mark>{old_text}</mark>")));
@@ -818,5 +826,70 @@ async fn a_session_carries_every_site_and_ends_on_expiry_or_deactivation() {
         off.update(db).await.unwrap();
         let (status, _) = get(&client, &app, "/spotchecks/new").await;
         assert_eq!(status, 303, "{backend:?}: a deactivated person's session");
+    }
+}
+
+/// Nothing else deletes a session that was never signed out of: signing in prunes the
+/// expired ones, and leaves the live ones be.
+#[tokio::test]
+async fn signing_in_prunes_expired_sessions() {
+    use entity::session;
+
+    for backend in BACKENDS {
+        let Some((app, _)) = admin_app(backend, "session_prune").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let (first, _) = app.sign_in("admin@t.test").await;
+        let (second, _) = app.sign_in("admin@t.test").await;
+        assert_eq!(
+            session::Entity::find().count(db).await.unwrap(),
+            2,
+            "{backend:?}"
+        );
+        // The first session expires; the second stays live.
+        let expired = session::Entity::find()
+            .order_by_asc(session::Column::CreatedAt)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::ExpiresAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)),
+            )
+            .filter(session::Column::Id.eq(&expired.id))
+            .exec(db)
+            .await
+            .unwrap();
+        let before = session::Entity::find().count(db).await.unwrap();
+        assert_eq!(
+            before, 2,
+            "{backend:?}: an expired row stays until someone signs in"
+        );
+        let _third = app.sign_in("admin@t.test").await;
+        assert!(
+            session::Entity::find_by_id(expired.id.clone())
+                .one(db)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend:?}: the expired session row is gone"
+        );
+        assert_eq!(
+            session::Entity::find().count(db).await.unwrap(),
+            2,
+            "{backend:?}: the live session and the new one remain"
+        );
+        // Whichever of the two clients held the live session still gets in.
+        let mut live = 0;
+        for client in [&first, &second] {
+            let (status, _) = get(client, &app, "/audit").await;
+            if status == 200 {
+                live += 1;
+            }
+        }
+        assert_eq!(live, 1, "{backend:?}");
     }
 }

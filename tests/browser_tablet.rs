@@ -28,6 +28,7 @@
 
 mod common;
 
+use entity::states::InspectionStatus;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -479,9 +480,11 @@ impl Tablet {
             "//a[contains(@href, 'checklist=lobby-reception')]",
         )
         .await;
+        // The form takes taps once its script has set it up (a blank form offline, after
+        // filling in the person from the kept roster).
         self.browser
             .wait()
-            .for_element(Locator::Id("spotcheck"))
+            .for_element(Locator::Css("html[data-form-ready] #spotcheck"))
             .await
             .unwrap();
         let url = self.browser.current_url().await.unwrap();
@@ -565,7 +568,11 @@ impl Tablet {
     async fn stored(&self, id: uuid::Uuid) -> inspection::Model {
         let started = Instant::now();
         loop {
-            if let Some(row) = self.row(id).await.filter(|r| r.status == "submitted") {
+            if let Some(row) = self
+                .row(id)
+                .await
+                .filter(|r| r.status == InspectionStatus::Submitted)
+            {
                 return row;
             }
             assert!(
@@ -582,7 +589,7 @@ impl Tablet {
             .await
             .unwrap()
             .iter()
-            .filter(|r| r.status == "submitted")
+            .filter(|r| r.status == InspectionStatus::Submitted)
             .count()
     }
 
@@ -644,12 +651,12 @@ impl Tablet {
             .browser
             .execute_async(
                 "var done = arguments[arguments.length - 1]; \
-                 var open = indexedDB.open('decorum', 1); \
+                 var open = indexedDB.open('decorum'); \
                  open.onupgradeneeded = function () { open.result.createObjectStore('outbox', { keyPath: 'id' }); }; \
                  open.onerror = function () { done(null); }; \
                  open.onsuccess = function () { \
                    var all = open.result.transaction('outbox', 'readonly').objectStore('outbox').getAll(); \
-                   all.onsuccess = function () { done(all.result.map(function (e) { return [e.id, e.state]; })); }; \
+                   all.onsuccess = function () { open.result.close(); done(all.result.map(function (e) { return [e.id, e.state]; })); }; \
                  };",
                 vec![],
             )
@@ -699,15 +706,20 @@ impl Tablet {
     /// How long the page took from the navigation's start (the tap) to its script
     /// having set up the form, by the browser's own clock.
     async fn page_ready_ms(&self) -> f64 {
-        self.browser
-            .execute(
-                "var n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd;",
-                vec![],
-            )
+        // Set by the page's script once the form is filled in and scored (a blank form
+        // waits for the kept roster), from the start of the navigation.
+        let ready = self
+            .browser
+            .wait()
+            .for_element(Locator::Css("html[data-form-ready]"))
+            .await
+            .unwrap();
+        ready
+            .attr("data-form-ready")
             .await
             .unwrap()
-            .as_f64()
-            .unwrap()
+            .and_then(|ms| ms.parse().ok())
+            .expect("a time")
     }
 
     /// The spot-checks stored as submitted, by id.
@@ -717,7 +729,7 @@ impl Tablet {
             .await
             .unwrap()
             .into_iter()
-            .filter(|r| r.status == "submitted")
+            .filter(|r| r.status == InspectionStatus::Submitted)
             .map(|r| r.id)
             .collect()
     }
@@ -855,7 +867,10 @@ async fn a_tablet_scores_a_lobby_spot_check_through_a_network_drop() {
         "the page says one spot-check is kept on the device: {banner:?}"
     );
     assert!(
-        tablet.row(id).await.is_none_or(|s| s.status == "draft"),
+        tablet
+            .row(id)
+            .await
+            .is_none_or(|s| s.status == InspectionStatus::Draft),
         "nothing is submitted while offline"
     );
 
@@ -962,7 +977,10 @@ async fn on_a_shared_tablet_a_kept_check_waits_for_its_inspector() {
     assert!(tablet.text_of("kept-others").await.contains('1'));
     screenshot(&tablet.browser, "8-shared-tablet").await;
     assert!(
-        tablet.row(id).await.is_none_or(|r| r.status == "draft"),
+        tablet
+            .row(id)
+            .await
+            .is_none_or(|r| r.status == InspectionStatus::Draft),
         "nothing is sent under the other person's session"
     );
 
@@ -1044,7 +1062,12 @@ async fn a_kept_check_the_server_refuses_comes_back_as_a_draft_to_fix() {
 
     tablet.server.up().await;
     tablet.banner_says("need fixing").await;
-    assert!(tablet.row(id).await.is_none_or(|r| r.status == "draft"));
+    assert!(
+        tablet
+            .row(id)
+            .await
+            .is_none_or(|r| r.status == InspectionStatus::Draft)
+    );
 
     // The kept page offers it back; the form opens with the answers and the message.
     tablet.browser.goto(&tablet.url("/kept")).await.unwrap();

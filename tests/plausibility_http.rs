@@ -14,6 +14,7 @@ use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Answers, Context, Gender, Subject};
 use decorum::store::library::{StoredChecklist, current_checklists};
 use decorum::store::users::{NewUser, add_atomic};
+use entity::states::InspectionStatus;
 use entity::{inspection, training_assignment, user};
 use reqwest::Client;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -618,7 +619,11 @@ async fn a_card_on_which_nothing_counts_is_refused_and_the_score_shows_a_dash() 
             .await
             .unwrap()
             .expect("the draft");
-        assert_eq!(stored.status, "draft", "{backend:?}: not submitted");
+        assert_eq!(
+            stored.status,
+            InspectionStatus::Draft,
+            "{backend:?}: not submitted"
+        );
         assert_eq!(stored.percent, None, "{backend:?}");
 
         // The plain form (no JavaScript) gets the page back with the message.

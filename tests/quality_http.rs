@@ -6,7 +6,9 @@ mod common;
 
 use chrono::{NaiveDate, Utc};
 use common::{BACKENDS, TestApp, World, seed_world};
+use decorum::domain::Lang;
 use decorum::store::stats::{ItemResult, Tally};
+use entity::states::InspectionStatus;
 use entity::{inspection, inspection_response};
 use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
@@ -54,7 +56,7 @@ async fn insert_as(app: &TestApp, version: i32, c: Check, recheck_of: Option<Uui
         position_id: Set(None),
         inspector_id: Set(inspector),
         context: Set(serde_json::json!({})),
-        status: Set("submitted".into()),
+        status: Set(InspectionStatus::Submitted),
         score: Set(Some(percent)),
         max_score: Set(Some(100.0)),
         percent: Set(Some(percent)),
@@ -128,7 +130,7 @@ async fn fixture(app: &TestApp, w: &World) -> (String, String) {
     let items: Vec<(String, String)> = lobby
         .checklist
         .items()
-        .map(|(_, i)| (i.key.clone(), i.text.en.clone()))
+        .map(|(_, i)| (i.key.clone(), i.text.get(Lang::En).to_string()))
         .take(2)
         .collect();
     let (x, y) = (items[0].0.as_str(), items[1].0.as_str());
@@ -507,8 +509,8 @@ fn assert_site_rollup(
 async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
     use decorum::domain::scoring::{Context, Gender, Subject};
     use decorum::domain::stats::{Granularity, summary};
+    use decorum::store::filter::QualityFilter;
     use decorum::store::inspections::{Submission, submit, void};
-    use decorum::store::quality::QualityFilter;
     use decorum::store::stats::{rebuild, roll_windows, samples};
 
     for backend in BACKENDS {
@@ -646,8 +648,8 @@ async fn the_dashboards_reduced_reads_agree_with_every_row() {
     use decorum::auth::Role;
     use decorum::domain::access::Scope;
     use decorum::domain::stats::{Granularity, by_group, calibration, not_covered, summary, trend};
+    use decorum::store::filter::QualityFilter;
     use decorum::store::org::roster;
-    use decorum::store::quality::QualityFilter;
     use decorum::store::stats::{
         PersonRows, calibration_samples, lowest_staff, not_checked_recently, period_samples,
         recent, roll_windows, samples, site_rows, window_for,
@@ -849,7 +851,7 @@ async fn exports_stream_every_page_once_in_order() {
                 position_id: Set(None),
                 inspector_id: Set(w.supervisor_a),
                 context: Set(serde_json::json!({})),
-                status: Set("submitted".into()),
+                status: Set(InspectionStatus::Submitted),
                 score: Set(Some(1.0)),
                 max_score: Set(Some(2.0)),
                 percent: Set(Some(50.0)),

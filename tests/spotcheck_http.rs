@@ -5,9 +5,11 @@
 mod common;
 
 use common::{BACKENDS, TestApp, World, seed_world};
+use decorum::domain::Lang;
 use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Answers, Context, Gender, Subject};
 use decorum::store::library::{StoredChecklist, current_checklists};
+use entity::states::InspectionStatus;
 use entity::{inspection, training_assignment};
 use reqwest::Client;
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -243,7 +245,7 @@ async fn a_supervisor_scores_a_spot_check_from_home_to_result() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(stored.status, "submitted");
+        assert_eq!(stored.status, InspectionStatus::Submitted);
         assert_eq!(stored.inspector_id, w.supervisor_a);
         assert!(stored.percent.unwrap() < 100.0);
         // Stored with the position the person holds (the quality figures count by it).
@@ -277,7 +279,9 @@ async fn a_supervisor_scores_a_spot_check_from_home_to_result() {
             .unwrap();
         let item = f.lobby.checklist.item(&first_key).unwrap();
         assert!(result.contains(&format!("§{}", item.clause)));
-        assert!(result.contains(&item.text.zh) || result.contains(&item.text.en));
+        assert!(
+            result.contains(item.text.get(Lang::Zh)) || result.contains(item.text.get(Lang::En))
+        );
         assert!(result.contains("&lt;script&gt;"), "notes are escaped");
         assert!(!result.contains("<script>alert"), "no script injected");
 
@@ -480,7 +484,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(stored.status, "draft");
+        assert_eq!(stored.status, InspectionStatus::Draft);
         assert_eq!(stored.checklist_version_id, f.lobby.version_id);
 
         // Uploads: a non-image is refused; an oversized file is a 413 naming the 4 MB

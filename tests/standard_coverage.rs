@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use decorum::domain::Lang;
 use decorum::domain::library::Library;
 use decorum::domain::scoring::{Gender, Subject, applies};
 use decorum::domain::{Checklist, Field, ItemKind, Test, Value};
@@ -112,7 +113,11 @@ fn greeting_and_farewell_scripts_are_script_items() {
     else {
         unreachable!()
     };
-    assert!(script.zh.contains("歡迎光臨君林天下"), "{}", script.zh);
+    assert!(
+        script.get(Lang::Zh).contains("歡迎光臨君林天下"),
+        "{}",
+        script.get(Lang::Zh)
+    );
     assert!(phrases.len() >= 3);
 }
 

@@ -7,6 +7,7 @@ mod common;
 use chrono::{NaiveDate, Utc};
 use common::{BACKENDS, TestDb};
 use decorum::auth::Role;
+use decorum::domain::Lang;
 use decorum::domain::scoring::{Answer, Answers, Context, Subject};
 use decorum::domain::{ItemKind, Value};
 use decorum::library_files;
@@ -14,6 +15,7 @@ use decorum::store::StoreError;
 use decorum::store::inspections::{Submission, submit};
 use decorum::store::library::{StoredChecklist, current_checklists, import};
 use decorum::store::users::{self, NewUser};
+use entity::states::InspectionStatus;
 use entity::{checklist_version, inspection, inspection_response, site, training_assignment};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -43,7 +45,9 @@ async fn import_versions_only_what_changed() {
             .iter_mut()
             .find(|c| c.key == "lobby-reception")
             .unwrap();
-        lobby.title.en.push_str(" (revised)");
+        lobby
+            .title
+            .set("en", format!("{} (revised)", lobby.title.get(Lang::En)));
         let report = import(&t.db, &changed).await.unwrap();
         assert_eq!(report.new_versions, vec!["lobby-reception v2".to_string()]);
         let versions = checklist_version::Entity::find()
@@ -57,7 +61,7 @@ async fn import_versions_only_what_changed() {
             .find(|c| c.checklist.key == "lobby-reception")
             .unwrap();
         assert_eq!(lobby.version, 2);
-        assert!(lobby.checklist.title.en.ends_with("(revised)"));
+        assert!(lobby.checklist.title.get(Lang::En).ends_with("(revised)"));
     }
 }
 
@@ -184,7 +188,7 @@ async fn a_submission_is_stored_once_with_responses_and_training() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(stored.status, "submitted");
+        assert_eq!(stored.status, InspectionStatus::Submitted);
         assert_eq!(stored.checklist_version_id, w.lobby.version_id);
         assert!((stored.percent.unwrap() - card.percent.unwrap()).abs() < 1e-9);
         let responses = inspection_response::Entity::find()

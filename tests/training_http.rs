@@ -6,10 +6,12 @@
 mod common;
 
 use common::{BACKENDS, TestApp, seed_world};
+use decorum::domain::Lang;
 use decorum::domain::form::to_fields;
 use decorum::domain::scoring::{Answer, Context, Gender, Subject};
 use decorum::store::library::current_checklists;
 use decorum::store::training;
+use entity::states::AssignmentStatus;
 use entity::{position, recheck, training_assignment, user};
 use reqwest::Client;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -77,7 +79,7 @@ async fn the_training_loop_from_failure_to_effectiveness() {
         );
         assert!(
             mine.iter()
-                .all(|a| a.reason == "curriculum" && a.status == "assigned")
+                .all(|a| a.reason == "curriculum" && a.status == AssignmentStatus::Assigned)
         );
         let today = chrono::Local::now().date_naive();
         assert!(
@@ -162,7 +164,7 @@ async fn the_training_loop_from_failure_to_effectiveness() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(opened.status, "in_progress");
+        assert_eq!(opened.status, AssignmentStatus::InProgress);
         let wrong = quiz_body(&app, &target, &staff_csrf, true).await;
         let r = staff
             .post(app.url(&format!("/training/{}/quiz", target.id)))
@@ -217,7 +219,7 @@ async fn the_training_loop_from_failure_to_effectiveness() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(done.status, "completed");
+        assert_eq!(done.status, AssignmentStatus::Completed);
         assert_eq!(done.attempts, 2);
         assert!(done.completed_version_id.is_some() && done.completed_at.is_some());
         let rechecks = recheck::Entity::find().all(db).await.unwrap();
@@ -328,7 +330,10 @@ async fn the_training_loop_from_failure_to_effectiveness() {
         let (status, page) = get(&quality, &app, "/training/effectiveness").await;
         assert_eq!(status, 200);
         let module = training::module(db, target.module_id).await.unwrap();
-        assert!(page.contains(&module.module.title.zh) || page.contains(&module.module.title.en));
+        assert!(
+            page.contains(module.module.title.get(Lang::Zh))
+                || page.contains(module.module.title.get(Lang::En))
+        );
         assert!(
             page.contains("100.0%") && page.contains("0.0%") && page.contains("+100.0"),
             "{page}"

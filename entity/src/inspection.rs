@@ -19,8 +19,7 @@ pub struct Model {
     pub inspector_id: i32,
     /// The context values the inspector entered (JSON object).
     pub context: Json,
-    /// draft | submitted | void
-    pub status: String,
+    pub status: crate::states::InspectionStatus,
     pub score: Option<f64>,
     pub max_score: Option<f64>,
     pub percent: Option<f64>,

@@ -16,6 +16,7 @@ pub mod stat_inspection;
 pub mod stat_item;
 pub mod stat_site;
 pub mod stat_window;
+pub mod states;
 pub mod training_assignment;
 pub mod training_module;
 pub mod training_module_version;

@@ -16,8 +16,7 @@ pub struct Model {
     pub site_id: i32,
     /// The item keys to check again (JSON list).
     pub items: Json,
-    /// open | done
-    pub status: String,
+    pub status: crate::states::RecheckStatus,
     pub due_date: Date,
     pub done_inspection_id: Option<Uuid>,
     pub created_at: DateTimeUtc,

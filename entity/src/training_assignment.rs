@@ -17,8 +17,7 @@ pub struct Model {
     /// Item keys whose failures call for it (JSON list), growing as new failures add up.
     pub failed_items: Json,
     pub critical: bool,
-    /// assigned | in_progress | completed (overdue is derived from the due date)
-    pub status: String,
+    pub status: crate::states::AssignmentStatus,
     pub due_date: Date,
     pub assigned_by: Option<i32>,
     pub completed_version_id: Option<i32>,

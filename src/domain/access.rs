@@ -34,6 +34,33 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The quality dashboard and the site reports: admins, the quality department and
+    /// managers (each within their scope's sites).
+    pub fn sees_reports(self) -> bool {
+        matches!(self, Role::Admin | Role::Quality | Role::Manager)
+    }
+
+    /// Whether training works and whose is overdue: the same people who see the
+    /// reports, since training is judged by the spot-check figures.
+    pub fn watches_training(self) -> bool {
+        self.sees_reports()
+    }
+
+    /// Assigning training by hand: admins anywhere, managers at their sites.
+    pub fn assigns_training(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
+
+    /// The audit log spans every site: admins and the quality department.
+    pub fn reads_audit_log(self) -> bool {
+        matches!(self, Role::Admin | Role::Quality)
+    }
+
+    /// Managers and supervisors spot-check, but only at their own sites.
+    pub fn inspects_own_sites_only(self) -> bool {
+        matches!(self, Role::Manager | Role::Supervisor)
+    }
+
     pub fn label(self) -> (&'static str, &'static str) {
         match self {
             Role::Admin => ("系統管理員", "Admin"),
@@ -171,6 +198,19 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capabilities_name_who_has_them() {
+        use Role::*;
+        let who = |can: fn(Role) -> bool| -> Vec<Role> {
+            Role::ALL.into_iter().filter(|r| can(*r)).collect()
+        };
+        assert_eq!(who(Role::sees_reports), [Admin, Quality, Manager]);
+        assert_eq!(who(Role::watches_training), [Admin, Quality, Manager]);
+        assert_eq!(who(Role::assigns_training), [Admin, Manager]);
+        assert_eq!(who(Role::reads_audit_log), [Admin, Quality]);
+        assert_eq!(who(Role::inspects_own_sites_only), [Manager, Supervisor]);
+    }
 
     fn scope(role: Role) -> Scope {
         Scope {

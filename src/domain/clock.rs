@@ -6,11 +6,35 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 pub use chrono_tz::Tz;
 
+use super::text::Lang;
+
 /// The zone when configuration names none.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Shanghai;
 
 /// The shift periods a spot-check is recorded against, in order through the day.
 pub const PERIODS: [&str; 4] = ["morning", "afternoon", "evening", "night"];
+
+/// A shift period's name for people, in their language; `—` for a key not in [`PERIODS`].
+pub fn period_label(lang: Lang, period: &str) -> &'static str {
+    match period {
+        "morning" => lang.pick("早班", "Morning"),
+        "afternoon" => lang.pick("午班", "Afternoon"),
+        "evening" => lang.pick("晚班", "Evening"),
+        "night" => lang.pick("夜班", "Night"),
+        _ => "—",
+    }
+}
+
+/// The one check of a shift period a spot-check is stored against: one of [`PERIODS`].
+pub fn check_period(period: &str) -> Result<(), String> {
+    if PERIODS.contains(&period) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{period}` is not a shift (morning, afternoon, evening or night)"
+        ))
+    }
+}
 
 /// An IANA zone name (`Asia/Hong_Kong`), or `None` for anything chrono-tz does not list.
 pub fn parse_time_zone(name: &str) -> Option<Tz> {
@@ -161,6 +185,23 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_period_has_a_name_and_passes_the_check() {
+        for period in PERIODS {
+            assert!(check_period(period).is_ok());
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(period_label(lang, period), "—", "{period}");
+            }
+        }
+        assert_eq!(period_label(Lang::En, "evening"), "Evening");
+        assert_eq!(period_label(Lang::Zh, "lunchtime"), "—");
+        assert!(
+            check_period("lunchtime")
+                .unwrap_err()
+                .contains("is not a shift")
+        );
+    }
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()

@@ -293,6 +293,7 @@ fn removed_items<'a>(old: &'a Section, new: &'a Checklist) -> impl Iterator<Item
 mod tests {
     use super::*;
     use crate::domain::checklist::{Allowed, ItemKind};
+    use crate::domain::text::Lang;
 
     fn item(key: &str, text: &str) -> Item {
         Item {
@@ -366,8 +367,8 @@ mod tests {
         let bow = d.item("bow").unwrap();
         assert_eq!(bow.change, Change::Changed);
         assert_eq!(bow.fields, vec![ItemField::Text, ItemField::Weight]);
-        assert_eq!(bow.old.as_ref().unwrap().text.en, "Bow");
-        assert_eq!(bow.new.as_ref().unwrap().text.en, "Bow of 30°");
+        assert_eq!(bow.old.as_ref().unwrap().text.get(Lang::En), "Bow");
+        assert_eq!(bow.new.as_ref().unwrap().text.get(Lang::En), "Bow of 30°");
 
         let smile = d.item("smile").unwrap();
         assert_eq!(smile.change, Change::Removed);
@@ -391,7 +392,7 @@ mod tests {
         let d = diff(&base(), &new);
         assert!(d.header_changed());
         assert_eq!(d.pass_mark, Some((80.0, 85.0)));
-        assert_eq!(d.title.as_ref().unwrap().1.en, "Lobby reception");
+        assert_eq!(d.title.as_ref().unwrap().1.get(Lang::En), "Lobby reception");
         assert!(d.description.is_none() && d.positions.is_none() && d.source.is_none());
         assert_eq!(d.count(Change::Changed), 0);
     }
@@ -429,7 +430,7 @@ mod tests {
         assert_eq!(d.section("welcome").unwrap().change, Change::Changed);
         let escort = d.section("escort").unwrap();
         assert_eq!(escort.change, Change::Added);
-        assert_eq!(escort.title().en, "escort");
+        assert_eq!(escort.title().get(Lang::En), "escort");
         let gone = d.section("farewell").unwrap();
         assert_eq!(gone.change, Change::Removed);
         assert!(gone.new_title.is_none());

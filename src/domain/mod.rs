@@ -9,12 +9,16 @@ pub mod clock;
 pub mod diff;
 pub mod form;
 pub mod library;
+pub mod org;
+pub mod record;
 pub mod sampling;
 pub mod scoring;
+pub mod simplified;
 pub mod spreadsheet;
 pub mod stats;
 pub mod text;
 pub mod training;
+pub mod versions;
 
 pub use checklist::*;
 pub use text::{Lang, Text};

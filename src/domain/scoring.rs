@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::checklist::*;
+use super::text::Lang;
 
 /// What the inspector recorded for one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,6 +197,19 @@ pub enum Outcome {
     NotApplicable,
     Passed,
     Failed,
+}
+
+impl Outcome {
+    /// The name a stored response records (the same as its serialized form).
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Excluded => "excluded",
+            Outcome::Unanswered => "unanswered",
+            Outcome::NotApplicable => "not_applicable",
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -523,6 +537,33 @@ pub fn longest_in_order_run(done: &[usize]) -> usize {
         }
     }
     tails.len()
+}
+
+/// An answer as people read it on the result page and in the PDF: `pass`, `3 / 5`,
+/// `42 °C`, `said 2/3`, `done 3/4 (1→3→2)`.
+pub fn describe_answer(l: Lang, kind: &ItemKind, answer: &Answer) -> String {
+    match (kind, answer) {
+        (_, Answer::Pass) => l.pick("合格", "pass").into(),
+        (_, Answer::Fail) => l.pick("不合格", "fail").into(),
+        (_, Answer::Na) => l.pick("不適用", "n/a").into(),
+        (ItemKind::Scale { max, .. }, Answer::Scale(v)) => format!("{v} / {max}"),
+        (ItemKind::Measure { unit, .. }, Answer::Measure(v)) => format!("{v} {unit}"),
+        (ItemKind::Limit { unit, .. }, Answer::Amount(v)) => format!("{v} {unit}"),
+        (ItemKind::Script { phrases, .. }, Answer::Heard(h)) => {
+            format!("{} {}/{}", l.pick("說了", "said"), h.len(), phrases.len())
+        }
+        (ItemKind::Steps { steps, .. }, Answer::Done(d)) => {
+            let order: Vec<String> = d.iter().map(|i| (i + 1).to_string()).collect();
+            format!(
+                "{} {}/{} ({})",
+                l.pick("做了", "done"),
+                d.len(),
+                steps.len(),
+                order.join("→")
+            )
+        }
+        (_, other) => format!("{other:?}"),
+    }
 }
 
 #[cfg(test)]

@@ -1,30 +1,22 @@
-//! The data behind the reports, read-only: database rows (and photo files) turned into
-//! the plain structs the report builders take, already in the report's language. The
-//! web routes and the CLI authorize first, then call these, then build the PDF in
-//! `spawn_blocking`.
+//! The reports' contents: what the store read (`store::reports`, as `domain::record`
+//! values) and the photo files, turned into the plain structs the report builders take,
+//! already in the report's language. The web routes and the CLI authorize first, read
+//! the record, call these, then build the PDF in `spawn_blocking`. No query runs here.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use entity::{inspection, inspection_response, site, training_assignment, user, user_site};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo, SectionScore};
+use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
 use super::staff::{StaffInspection, StaffReport, TrainingLine};
 use crate::domain::Lang;
-use crate::domain::access::{Role, Scope};
-use crate::domain::clock::{Tz, format_local, local_date, zone_or};
-use crate::domain::scoring::Answer;
-use crate::domain::stats::{self, Granularity, ItemFailures, Points, Sample};
-use crate::store::library::{self, StoredChecklist};
-use crate::store::quality::{self, QualityFilter};
-use crate::store::stats as kept;
-use crate::store::{StoreError, StoreResult, org, training};
-use crate::views::spotcheck::period_label;
-use crate::web::inspections::describe_answer;
+use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
+use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
+use crate::domain::scoring::describe_answer;
+use crate::domain::stats::{self, Granularity, ItemFailures, Points};
 
 /// How many days before the end of a period a staff member must have been spot-checked
 /// in to count as covered.
@@ -97,323 +89,146 @@ async fn read_photo(data_dir: &Path, inspection: Uuid, file: &str) -> Photo {
     }
 }
 
-/// The inspection row, or `NotFound`.
-pub async fn inspection_row(db: &DatabaseConnection, id: Uuid) -> StoreResult<inspection::Model> {
-    inspection::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))
-}
-
-/// The report of a submitted (or voided) spot-check. Drafts have none.
+/// The report of a submitted (or voided) spot-check, from its record
+/// (`store::reports::report_view`), in `lang`; photos are read from `data_dir`.
+/// `default_zone` is the zone of a site with none recorded.
 pub async fn inspection(
-    db: &DatabaseConnection,
+    record: &InspectionRecord,
     data_dir: &Path,
-    id: Uuid,
     lang: Lang,
     default_zone: Tz,
-) -> StoreResult<InspectionReport> {
+) -> InspectionReport {
     let l = lang;
-    let row = inspection_row(db, id).await?;
-    // Times as the site's wall clock showed them; `default_zone` for a site with none.
-    let zones = org::time_zones(db, &[row.site_id]).await?;
-    let zone = zone_or(
-        zones.get(&row.site_id).map_or("", String::as_str),
-        default_zone,
-    );
+    // Times as the site's wall clock showed them.
+    let zone = zone_or(&record.site_time_zone, default_zone);
     let local_text = |t| format_local(zone, t);
-    if row.status == "draft" {
-        return Err(StoreError::Invalid(format!(
-            "spot-check {id} is still a draft; only submitted spot-checks have a report"
-        )));
-    }
-    let version = library::checklist_version(db, row.checklist_version_id).await?;
-    let checklist = &version.checklist;
-    let responses = inspection_response::Entity::find()
-        .filter(inspection_response::Column::InspectionId.eq(id))
-        .order_by_asc(inspection_response::Column::Id)
-        .all(db)
-        .await?;
-    let names = org::names(db, vec![row.subject_id, row.inspector_id]).await?;
-    let subject = user::Entity::find_by_id(row.subject_id).one(db).await?;
-    let position = match &subject {
-        Some(s) => org::position_of(db, s).await?,
-        None => None,
-    };
-    let sites = org::site_names(db).await?;
-
     let mut sections = Vec::new();
     let mut failed = Vec::new();
-    for section in &checklist.sections {
-        let mut sum = Points::default();
-        let mut any = false;
-        for item in &section.items {
-            let Some(r) = responses.iter().find(|r| r.item_key == item.key) else {
-                continue;
-            };
-            any = true;
-            sum.add(r.points, r.max_points);
+    for answered in record.answered_sections() {
+        let section = answered.section.title.get(l);
+        for &(item, r) in &answered.items {
             if r.outcome != "failed" {
                 continue;
             }
-            let answer: Option<Answer> = serde_json::from_value(r.value.clone()).ok();
             let photo = match &r.photo {
-                Some(file) => Some(read_photo(data_dir, id, file).await),
+                Some(file) => Some(read_photo(data_dir, record.id, file).await),
                 None => None,
             };
             failed.push(FailedItem {
-                section: section.title.get(l).to_string(),
+                section: section.to_string(),
                 clause: item.clause.clone(),
                 text: item.text.get(l).to_string(),
-                answer: answer
-                    .map(|a| describe_answer(l, &item.kind, &a))
+                answer: r
+                    .answer
+                    .as_ref()
+                    .map(|a| describe_answer(l, &item.kind, a))
                     .unwrap_or_default(),
                 critical: item.critical,
                 note: r.note.clone().filter(|n| !n.trim().is_empty()),
                 photo,
             });
         }
-        if any {
-            sections.push(SectionScore {
-                title: section.title.get(l).to_string(),
-                score: sum.score,
-                max: sum.max,
-            });
-        }
+        sections.push(answered.score_in(l));
     }
-
-    let assignments = training_assignment::Entity::find()
-        .filter(training_assignment::Column::InspectionId.eq(id))
-        .order_by_asc(training_assignment::Column::Id)
-        .all(db)
-        .await?;
-    let mut training_rows = Vec::with_capacity(assignments.len());
-    for a in assignments {
-        let module = training::module(db, a.module_id).await?;
-        training_rows.push(AssignedTraining {
-            module: module.module.title.get(l).to_string(),
-            due: a.due_date,
+    let training = record
+        .training
+        .iter()
+        .map(|a| AssignedTraining {
+            module: a.title_in(l),
+            due: a.due,
             critical: a.critical,
             status: assignment_status(l, &a.status),
-        });
-    }
-
-    Ok(InspectionReport {
-        id: id.to_string(),
-        site: sites.get(&row.site_id).cloned().unwrap_or_default(),
-        shift_date: row.shift_date,
-        shift_period: period_label(l, &row.shift_period).to_string(),
-        staff: names.get(&row.subject_id).cloned().unwrap_or_default(),
-        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
-        inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
-        checklist: checklist.title.get(l).to_string(),
-        checklist_version: version.version,
-        status: row.status.clone(),
-        void_reason: row.void_reason.clone(),
-        recheck: row.recheck_of.is_some(),
-        submitted_at: row.submitted_at.map(local_text),
-        acknowledged_at: row.acknowledged_at.map(local_text),
-        score: row.score,
-        max_score: row.max_score,
-        percent: row.percent,
-        pass_mark: checklist.pass_mark,
-        passed: row.passed,
+        })
+        .collect();
+    InspectionReport {
+        id: record.id.to_string(),
+        site: record.site.clone(),
+        shift_date: record.shift_date,
+        shift_period: period_label(l, &record.shift_period).to_string(),
+        staff: record.subject.clone(),
+        position: record.position.as_ref().map(|p| p.get(l).to_string()),
+        inspector: record.inspector.clone(),
+        checklist: record.checklist.title.get(l).to_string(),
+        checklist_version: record.checklist_version,
+        status: record.status.clone(),
+        void_reason: record.void_reason.clone(),
+        recheck: record.recheck,
+        submitted_at: record.submitted_at.map(local_text),
+        acknowledged_at: record.acknowledged_at.map(local_text),
+        score: record.score,
+        max_score: record.max_score,
+        percent: record.percent,
+        pass_mark: record.checklist.pass_mark,
+        passed: record.passed,
         sections,
         failed,
-        training: training_rows,
-    })
-}
-
-/// A person by email (any case) or by numeric id.
-pub async fn find_person(db: &DatabaseConnection, who: &str) -> StoreResult<user::Model> {
-    let who = who.trim();
-    let found = match who.parse::<i32>() {
-        Ok(id) => user::Entity::find_by_id(id).one(db).await?,
-        Err(_) => {
-            user::Entity::find()
-                .filter(user::Column::Email.eq(who.to_lowercase()))
-                .one(db)
-                .await?
-        }
-    };
-    found.ok_or_else(|| StoreError::NotFound(format!("person `{who}`")))
-}
-
-/// A site by its id or its code (any case); a number is taken as an id first.
-pub async fn find_site(db: &DatabaseConnection, code: &str) -> StoreResult<site::Model> {
-    let code = code.trim();
-    let all = site::Entity::find().all(db).await?;
-    let id = code.parse::<i32>().ok();
-    let by_id = all.iter().position(|s| Some(s.id) == id);
-    let by_code = || all.iter().position(|s| s.code.eq_ignore_ascii_case(code));
-    by_id
-        .or_else(by_code)
-        .map(|at| all[at].clone())
-        .ok_or_else(|| StoreError::NotFound(format!("site `{code}`")))
-}
-
-/// The sites a person belongs to.
-pub async fn sites_of(db: &DatabaseConnection, user_id: i32) -> StoreResult<Vec<i32>> {
-    Ok(user_site::Entity::find()
-        .filter(user_site::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.site_id)
-        .collect())
-}
-
-/// A person's role and sites, what `Scope::can_read_record_of` decides on; `None` for
-/// nobody (or a role this build does not know).
-pub async fn record_holder(
-    db: &DatabaseConnection,
-    user_id: i32,
-) -> StoreResult<Option<(Role, Vec<i32>)>> {
-    let Some(person) = user::Entity::find_by_id(user_id).one(db).await? else {
-        return Ok(None);
-    };
-    let Some(role) = Role::parse(&person.role) else {
-        return Ok(None);
-    };
-    Ok(Some((role, sites_of(db, user_id).await?)))
-}
-
-/// Checklist versions by id, parsed once each.
-async fn versions_of(
-    db: &DatabaseConnection,
-    ids: Vec<i32>,
-) -> StoreResult<HashMap<i32, StoredChecklist>> {
-    let mut out = HashMap::new();
-    for id in ids {
-        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(id) {
-            slot.insert(library::checklist_version(db, id).await?);
-        }
+        training,
     }
-    Ok(out)
 }
 
-/// A person's record over a period. `today` decides which training is overdue. With
-/// `shown_sites` (`Scope::record_sites`) the record keeps to those sites: their
-/// spot-checks, and those of the person's sites.
-pub async fn staff(
-    db: &DatabaseConnection,
-    user_id: i32,
-    shown_sites: Option<&[i32]>,
+/// A person's record over a period (`store::reports::person_record`), in `lang`.
+/// `today` decides which training is overdue.
+pub fn staff(
+    record: &PersonRecord,
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
     lang: Lang,
-) -> StoreResult<StaffReport> {
+) -> StaffReport {
     let l = lang;
-    let person = user::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("person {user_id}")))?;
-    let position = org::position_of(db, &person).await?;
-    let site_names = org::site_names(db).await?;
-    // Training dates as the day at the person's (first) site.
-    let zone = org::zone_at(db, &sites_of(db, user_id).await?).await?;
-    let mut sites: Vec<String> = sites_of(db, user_id)
-        .await?
-        .into_iter()
-        .filter(|s| shown_sites.is_none_or(|shown| shown.contains(s)))
-        .filter_map(|s| site_names.get(&s).cloned())
-        .collect();
-    sites.sort();
-
-    let mut rows = inspection::Entity::find();
-    if let Some(shown) = shown_sites {
-        rows = rows.filter(inspection::Column::SiteId.is_in(shown.to_vec()));
-    }
-    let rows = rows
-        .filter(inspection::Column::SubjectId.eq(user_id))
-        .filter(inspection::Column::Status.ne("draft"))
-        .filter(inspection::Column::ShiftDate.gte(from))
-        .filter(inspection::Column::ShiftDate.lte(to))
-        .order_by_asc(inspection::Column::ShiftDate)
-        .order_by_asc(inspection::Column::StartedAt)
-        .all(db)
-        .await?;
-    let version_ids: Vec<i32> = rows.iter().map(|r| r.checklist_version_id).collect();
-    let versions = versions_of(db, version_ids).await?;
-    let inspectors = org::names(db, rows.iter().map(|r| r.inspector_id).collect()).await?;
-    let samples: Vec<Sample> = rows
-        .iter()
-        .filter(|r| r.status == "submitted")
-        .map(quality::sample)
-        .collect();
-    let inspections = rows
+    let zone = record.time_zone;
+    let inspections = record
+        .inspections
         .iter()
         .map(|r| StaffInspection {
             date: r.shift_date,
             period: period_label(l, &r.shift_period).to_string(),
-            site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
-            checklist: versions
-                .get(&r.checklist_version_id)
-                .map(|v| v.checklist.title.get(l).to_string())
+            site: r.site.clone(),
+            checklist: r
+                .checklist
+                .as_ref()
+                .map(|t| t.get(l).to_string())
                 .unwrap_or_default(),
-            inspector: inspectors.get(&r.inspector_id).cloned().unwrap_or_default(),
+            inspector: r.inspector.clone(),
             percent: r.percent,
             passed: r.passed,
             critical: r.critical_failure,
-            recheck: r.recheck_of.is_some(),
+            recheck: r.recheck,
             void: r.status == "void",
         })
         .collect();
-
-    let mut history: Vec<(training_assignment::Model, training::StoredModule)> =
-        training::for_person(db, user_id).await?;
-    history.sort_by_key(|(a, _)| (a.assigned_at, a.id));
-    let training = history
-        .into_iter()
-        .map(|(a, m)| TrainingLine {
-            module: m.module.title.get(l).to_string(),
+    let training = record
+        .training
+        .iter()
+        .map(|a| TrainingLine {
+            module: a.module.get(l).to_string(),
             reason: reason_label(l, &a.reason),
             assigned: local_date(zone, a.assigned_at),
-            due: a.due_date,
+            due: a.due,
             completed: a.completed_at.map(|t| local_date(zone, t)),
             quiz: a.quiz_percent,
-            overdue: a.status != "completed" && a.due_date < today,
+            overdue: a.status != "completed" && a.due < today,
         })
         .collect();
-
-    Ok(StaffReport {
-        name: person.name.clone(),
-        email: person.email.clone(),
-        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
-        sites,
-        hire_date: person.hire_date,
+    StaffReport {
+        name: record.name.clone(),
+        email: record.email.clone(),
+        position: record.position.as_ref().map(|p| p.get(l).to_string()),
+        sites: record.sites.clone(),
+        hire_date: record.hire_date,
         from,
         to,
-        summary: stats::summary(&samples),
+        summary: stats::summary(&record.samples),
         inspections,
         training,
-    })
+    }
 }
 
-/// A site's period, or every site in the scope together when `site` is `None`.
-/// Re-checks are left out of the figures (they are not a random sample), as on the
-/// quality dashboard.
-pub async fn site(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    site: Option<i32>,
-    from: NaiveDate,
-    to: NaiveDate,
-    lang: Lang,
-) -> StoreResult<SiteReport> {
+/// A site's period (`store::reports::site_period`), in `lang`: its figures, the items
+/// that failed most, its staff, coverage and training.
+pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
     let l = lang;
-    let filter = QualityFilter {
-        site,
-        ..QualityFilter::range(from, to)
-    };
-    // From the kept aggregates: the period is widened to whole weeks or months.
-    let granularity = Granularity::for_range(from, to);
-    let (from, to) = granularity.whole_periods(from, to);
-    let filter = QualityFilter { from, to, ..filter };
-    let samples = kept::samples(db, scope, &filter, granularity).await?;
-    let items = kept::items(db, scope, &filter, granularity, true).await?;
-    let versions = kept::versions_of(db, items.iter().map(|r| r.version).collect()).await?;
+    let (from, to) = (period.from, period.to);
 
     // Failures per item and points per section, labelled from the checklist versions.
     struct ItemLabel {
@@ -426,11 +241,10 @@ pub async fn site(
     let mut labels: HashMap<String, ItemLabel> = HashMap::new();
     // (checklist key, section index) → (checklist title, section title, points, failures)
     let mut sections: BTreeMap<(String, usize), (String, String, Points, usize)> = BTreeMap::new();
-    for r in &items {
-        let Some(version) = versions.get(&r.version) else {
+    for r in &period.items {
+        let Some(checklist) = period.checklists.get(&r.version) else {
             continue;
         };
-        let checklist = &version.checklist;
         let Some((index, section, item)) =
             checklist.sections.iter().enumerate().find_map(|(i, s)| {
                 s.items
@@ -469,44 +283,37 @@ pub async fn site(
         cell.3 += r.failed;
     }
     let counts: Vec<ItemFailures> = counts.into_values().collect();
-    let mut module_titles: HashMap<String, String> = HashMap::new();
-    let mut failed_items = Vec::new();
-    for bar in stats::pareto(&counts) {
-        let Some(label) = labels.get(&bar.item) else {
-            continue;
-        };
-        let mut titles = Vec::new();
-        for key in &label.modules {
-            if !module_titles.contains_key(key) {
-                let title = match training::module_by_key(db, key).await {
-                    Ok(m) => m.module.title.get(l).to_string(),
-                    Err(_) => key.clone(),
-                };
-                module_titles.insert(key.clone(), title);
-            }
-            titles.push(module_titles[key].clone());
-        }
-        failed_items.push(ItemFigure {
-            checklist: label.checklist.clone(),
-            clause: label.clause.clone(),
-            text: label.text.clone(),
-            failures: bar.failures,
-            checked: bar.checked,
-            failure_rate: bar.failure_rate,
-            share: bar.share,
-            cumulative: bar.cumulative,
-            training: titles,
-        });
-    }
+    let module_title = |key: &String| {
+        period
+            .modules
+            .get(key)
+            .map_or_else(|| key.clone(), |t| t.get(l).to_string())
+    };
+    let failed_items = stats::pareto(&counts)
+        .into_iter()
+        .filter_map(|bar| {
+            let label = labels.get(&bar.item)?;
+            Some(ItemFigure {
+                checklist: label.checklist.clone(),
+                clause: label.clause.clone(),
+                text: label.text.clone(),
+                failures: bar.failures,
+                checked: bar.checked,
+                failure_rate: bar.failure_rate,
+                share: bar.share,
+                cumulative: bar.cumulative,
+                training: label.modules.iter().map(module_title).collect(),
+            })
+        })
+        .collect();
 
     // Staff figures, with an arrow comparing the two halves of the period.
-    let split = granularity.halfway(from, to);
-    let groups = stats::by_group(&samples, |s| s.subject, split);
-    let names = org::names(db, groups.iter().map(|g| g.key).collect()).await?;
+    let split = period.granularity.halfway(from, to);
+    let groups = stats::by_group(&period.samples, |s| s.subject, split);
     let staff = groups
         .iter()
         .map(|g| StaffFigure {
-            name: names.get(&g.key).cloned().unwrap_or_default(),
+            name: period.names.get(&g.key).cloned().unwrap_or_default(),
             inspections: g.inspections,
             mean: g.mean,
             pass_rate: g.pass_rate,
@@ -516,17 +323,14 @@ pub async fn site(
 
     // Coverage over the last four weeks of the period: who is uncovered, and when each
     // was last checked, both as the dashboard's coverage panel counts them.
-    let (sites, people) = roster_people(db, scope, site, l).await?;
-    let ids: Vec<i32> = people.keys().copied().collect();
-    let missing = kept::not_checked_recently(db, scope, &filter, org::roster(&sites, None)).await?;
-    let last = kept::last_counted_checks(db, scope, &filter, &missing).await?;
-    let mut uncovered: Vec<Uncovered> = missing
+    let mut uncovered: Vec<Uncovered> = period
+        .uncovered
         .iter()
-        .filter_map(|id| people.get(id))
-        .map(|(id, name, position)| Uncovered {
-            name: name.clone(),
-            position: position.clone(),
-            last_checked: last.get(id).copied(),
+        .filter_map(|id| Some((id, period.roster.get(id)?)))
+        .map(|(id, person)| Uncovered {
+            name: person.name.clone(),
+            position: person.position.as_ref().map(|p| p.get(l).to_string()),
+            last_checked: period.last_checked.get(id).copied(),
         })
         .collect();
     uncovered.sort_by(|a, b| {
@@ -535,24 +339,18 @@ pub async fn site(
             .then(a.name.cmp(&b.name))
     });
 
-    let zone = org::zone_at(db, site.as_slice()).await?;
-    let training = training_counts(db, &ids, from, to, zone).await?;
-    let scope_name = match site {
-        Some(id) => org::site_names(db)
-            .await?
-            .get(&id)
-            .cloned()
-            .unwrap_or_default(),
-        None if scope.all_sites() => l.pick("全部站點", "All sites").to_string(),
+    let scope_name = match &period.site {
+        Some(name) => name.clone(),
+        None if period.all_sites => l.pick("全部站點", "All sites").to_string(),
         None => l.pick("我的全部站點", "All my sites").to_string(),
     };
 
-    Ok(SiteReport {
+    SiteReport {
         scope: scope_name,
         from,
         to,
-        summary: stats::summary(&samples),
-        trend: stats::trend(&samples, Granularity::Week),
+        summary: stats::summary(&period.samples),
+        trend: stats::trend(&period.samples, Granularity::Week),
         failed_items,
         sections: sections
             .into_values()
@@ -565,72 +363,33 @@ pub async fn site(
             })
             .collect(),
         staff,
-        training,
-        roster: ids.len(),
+        training: training_counts(&period.training, from, to),
+        roster: period.roster.len(),
         coverage_days: COVERAGE_DAYS,
         uncovered,
-    })
-}
-
-/// The sites in view (the one asked for, or the scope's active sites, as on the
-/// dashboard) and their staff: id → (id, name, position in the language).
-async fn roster_people(
-    db: &DatabaseConnection,
-    scope: &Scope,
-    site: Option<i32>,
-    lang: Lang,
-) -> StoreResult<(Vec<i32>, BTreeMap<i32, (i32, String, Option<String>)>)> {
-    let sites: Vec<i32> = match site {
-        Some(s) => vec![s],
-        None => org::visible_sites(db, scope)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect(),
-    };
-    let mut out = BTreeMap::new();
-    for (person, position) in org::staff_at_sites(db, &sites).await? {
-        let label = position.map(|p| lang.pick(&p.name_zh, &p.name_en).to_string());
-        out.entry(person.id)
-            .or_insert((person.id, person.name, label));
     }
-    Ok((sites, out))
 }
 
-/// Training of these people: assigned and completed during the period, and overdue at
+/// Training of the roster: assigned and completed during the period, and overdue at
 /// its end (due before the last day and not completed by then).
-async fn training_counts(
-    db: &DatabaseConnection,
-    people: &[i32],
+fn training_counts(
+    assignments: &[AssignmentDates],
     from: NaiveDate,
     to: NaiveDate,
-    zone: Tz,
-) -> StoreResult<TrainingCounts> {
+) -> TrainingCounts {
     let mut counts = TrainingCounts::default();
-    let mut seen = BTreeSet::new();
-    for chunk in people.chunks(500) {
-        let rows = training_assignment::Entity::find()
-            .filter(training_assignment::Column::UserId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?;
-        for a in rows {
-            if !seen.insert(a.id) {
-                continue;
-            }
-            let assigned = local_date(zone, a.assigned_at);
-            let completed = a.completed_at.map(|t| local_date(zone, t));
-            if (from..=to).contains(&assigned) {
-                counts.assigned += 1;
-            }
-            if completed.is_some_and(|d| (from..=to).contains(&d)) {
-                counts.completed += 1;
-            }
-            if assigned <= to && a.due_date < to && completed.is_none_or(|d| d > to) {
-                counts.overdue += 1;
-            }
+    for a in assignments {
+        if (from..=to).contains(&a.assigned) {
+            counts.assigned += 1;
+        }
+        if a.completed.is_some_and(|d| (from..=to).contains(&d)) {
+            counts.completed += 1;
+        }
+        if a.assigned <= to && a.due < to && a.completed.is_none_or(|d| d > to) {
+            counts.overdue += 1;
         }
     }
-    Ok(counts)
+    counts
 }
 
 #[cfg(test)]

@@ -39,12 +39,7 @@ pub struct InspectionReport {
     pub training: Vec<AssignedTraining>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct SectionScore {
-    pub title: String,
-    pub score: f64,
-    pub max: f64,
-}
+pub use crate::domain::record::SectionScore;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FailedItem {

@@ -19,30 +19,9 @@ use super::{StoreError, StoreResult, audit};
 use crate::domain::Text;
 use crate::domain::access::Role;
 use crate::domain::clock::Tz;
+use crate::domain::org::{Name, SiteCode, SiteKind};
 use crate::domain::scoring::Gender;
-
-/// The kinds of site there are.
-pub const SITE_KINDS: [&str; 5] = [
-    "service_centre",
-    "lobby",
-    "sales_hall",
-    "show_flat",
-    "office",
-];
-
-/// Longest site or person name accepted.
-pub const MAX_NAME_CHARS: usize = 120;
-/// Longest site code accepted.
-pub const MAX_CODE_CHARS: usize = 32;
-
-/// A site code: upper-case letters, digits and `-`, at most `MAX_CODE_CHARS`.
-pub fn valid_site_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.chars().count() <= MAX_CODE_CHARS
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-}
+use crate::domain::versions::{ChecklistSummary, VersionMeta};
 
 fn unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
@@ -129,34 +108,21 @@ pub async fn site_code_taken<C: ConnectionTrait>(db: &C, code: &str) -> StoreRes
         .is_some())
 }
 
+/// A new site, as the admin form parsed it.
 #[derive(Debug, Clone)]
 pub struct NewSite {
-    pub code: String,
-    pub name: String,
-    pub kind: String,
+    pub code: SiteCode,
+    pub name: Name,
+    pub kind: SiteKind,
     pub time_zone: Tz,
 }
 
 #[derive(Debug, Clone)]
 pub struct SiteEdit {
-    pub name: String,
-    pub kind: String,
+    pub name: Name,
+    pub kind: SiteKind,
     pub active: bool,
     pub time_zone: Tz,
-}
-
-fn check_site_fields(name: &str, kind: &str) -> StoreResult<()> {
-    if name.trim().is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(StoreError::Invalid(format!(
-            "a site needs a name of at most {MAX_NAME_CHARS} characters"
-        )));
-    }
-    if !SITE_KINDS.contains(&kind) {
-        return Err(StoreError::Invalid(format!(
-            "unknown kind of site `{kind}`"
-        )));
-    }
-    Ok(())
 }
 
 fn site_json(s: &site::Model) -> Json {
@@ -169,13 +135,7 @@ pub async fn create_site(
     actor: i32,
     new: NewSite,
 ) -> StoreResult<site::Model> {
-    let code = new.code.trim().to_string();
-    if !valid_site_code(&code) {
-        return Err(StoreError::Invalid(format!(
-            "`{code}` is not a site code (upper-case letters, digits and -)"
-        )));
-    }
-    check_site_fields(&new.name, &new.kind)?;
+    let code = new.code.as_str().to_string();
     let taken = || StoreError::Invalid(format!("the site code {code} is already used"));
     let txn = crate::store::begin_write(db).await?;
     if site_code_taken(&txn, &code).await? {
@@ -183,8 +143,8 @@ pub async fn create_site(
     }
     let row = site::ActiveModel {
         code: Set(code.clone()),
-        name: Set(new.name.trim().to_string()),
-        kind: Set(new.kind),
+        name: Set(new.name.into_string()),
+        kind: Set(new.kind.as_str().to_string()),
         active: Set(true),
         time_zone: Set(new.time_zone.name().to_string()),
         created_at: Set(Utc::now()),
@@ -220,12 +180,11 @@ pub async fn update_site(
     id: i32,
     edit: SiteEdit,
 ) -> StoreResult<site::Model> {
-    check_site_fields(&edit.name, &edit.kind)?;
     let txn = crate::store::begin_write(db).await?;
     let before = site(&txn, id).await?;
     let mut row: site::ActiveModel = before.clone().into();
-    row.name = Set(edit.name.trim().to_string());
-    row.kind = Set(edit.kind);
+    row.name = Set(edit.name.into_string());
+    row.kind = Set(edit.kind.as_str().to_string());
     row.active = Set(edit.active);
     row.time_zone = Set(edit.time_zone.name().to_string());
     let after = row.update(&txn).await?;
@@ -356,11 +315,6 @@ pub async fn create_person(
     actor: i32,
     new: NewUser,
 ) -> StoreResult<user::Model> {
-    if new.name.chars().count() > MAX_NAME_CHARS {
-        return Err(StoreError::Invalid(format!(
-            "a name has at most {MAX_NAME_CHARS} characters"
-        )));
-    }
     let email = new.email.trim().to_lowercase();
     let txn = crate::store::begin_write(db).await?;
     let row = users::add(&txn, new, Some(actor))
@@ -377,7 +331,7 @@ pub async fn create_person(
 
 #[derive(Debug, Clone)]
 pub struct PersonEdit {
-    pub name: String,
+    pub name: Name,
     pub role: Role,
     pub sites: Vec<i32>,
     /// Position key.
@@ -430,12 +384,6 @@ pub async fn update_person(
     id: i32,
     edit: PersonEdit,
 ) -> StoreResult<user::Model> {
-    let name = edit.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(StoreError::Invalid(format!(
-            "a person needs a name of at most {MAX_NAME_CHARS} characters"
-        )));
-    }
     if edit.active {
         users::check_staff_site(edit.role, edit.sites.len())?;
     }
@@ -470,7 +418,7 @@ pub async fn update_person(
     let before_json = person_json(&txn, &before, &before_sites).await?;
 
     let mut row: user::ActiveModel = before.clone().into();
-    row.name = Set(name);
+    row.name = Set(edit.name.into_string());
     row.role = Set(edit.role.as_str().to_string());
     row.position_id = Set(position_id);
     row.gender = Set(edit.gender.map(|g| g.as_str().to_string()));
@@ -549,37 +497,21 @@ pub async fn positions<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<(position:
         .collect())
 }
 
+/// A position's key by its id.
+pub async fn position_key<C: ConnectionTrait>(
+    db: &C,
+    id: Option<i32>,
+) -> StoreResult<Option<String>> {
+    Ok(match id {
+        Some(id) => position::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|p| p.key),
+        None => None,
+    })
+}
+
 // ── Checklists ──────────────────────────────────────────────────────────────
-
-/// A stored version, without its definition.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VersionMeta {
-    pub id: i32,
-    pub version: i32,
-    pub content_hash: String,
-    pub title: Text,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ChecklistSummary {
-    pub key: String,
-    pub active: bool,
-    /// Newest first.
-    pub versions: Vec<VersionMeta>,
-    /// The positions the newest version is for.
-    pub positions: Vec<String>,
-}
-
-impl ChecklistSummary {
-    pub fn latest(&self) -> Option<&VersionMeta> {
-        self.versions.first()
-    }
-
-    pub fn version(&self, number: i32) -> Option<&VersionMeta> {
-        self.versions.iter().find(|v| v.version == number)
-    }
-}
 
 type VersionTuple = (i32, i32, String, String, String, DateTime<Utc>);
 

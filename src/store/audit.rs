@@ -1,8 +1,12 @@
-//! The append-only audit log. There is deliberately no update or delete here.
+//! The append-only audit log: recording and reading. There is deliberately no update or
+//! delete here.
 
 use chrono::Utc;
 use entity::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
 use serde_json::Value as Json;
 
 /// Record a change made by `actor` (`None` for the command line).
@@ -28,4 +32,24 @@ pub async fn record<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// One page of the log, newest first, of one kind of entity when given, with the count
+/// of all its entries.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    entity: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+    let mut query = audit_log::Entity::find();
+    if let Some(e) = entity {
+        query = query.filter(audit_log::Column::Entity.eq(e));
+    }
+    let paginator = query
+        .order_by_desc(audit_log::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page).await?;
+    Ok((rows, total))
 }

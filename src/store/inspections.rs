@@ -2,48 +2,30 @@
 //! training its failures call for in one transaction, and is idempotent on the
 //! client-chosen UUID: a retried or doubled submission never stores a second inspection.
 
+use entity::states::InspectionStatus;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
 use entity::{inspection, inspection_response, training_module_version};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Select, Set,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
+use super::filter::{CheckKind, ListFilter, narrowed};
 use super::library::StoredChecklist;
 use super::stats::{Tally, stored_results};
 use super::{StoreError, StoreResult, audit};
-use crate::domain::scoring::{Answers, Context, Outcome};
+use crate::domain::clock;
+use crate::domain::scoring::{Answers, Context};
 use crate::domain::training::Module;
 
-pub use super::submit::{Submission, Submitted, submit};
+pub use super::submit::{Submission, Submitted, photo_type, submit};
+use super::submit::{not_their_draft, version_conflict};
 
-pub use crate::domain::clock::PERIODS;
-
-pub(super) fn version_conflict(existing: &inspection::Model, version_id: i32) -> String {
-    format!(
-        "this spot-check was started on another version of the checklist (version id {}, not {version_id}); reload it to continue on the version it started on",
-        existing.checklist_version_id
-    )
-}
-
-/// Only the inspector who started a draft saves or submits it: a row's inspector is
-/// never rewritten.
-pub(super) fn not_their_draft() -> StoreError {
-    StoreError::Forbidden("this spot-check was started by another inspector".into())
-}
-
-/// The MIME type of a stored photo, from the extension we gave it.
-pub fn photo_type(file: &str) -> &'static str {
-    match file.rsplit('.').next() {
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        _ => "image/jpeg",
-    }
-}
+// For web/spotchecks.rs until it checks the period with `domain::clock::check_period`.
 
 /// The in-progress state of a draft, kept as JSON on the inspection row.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -83,6 +65,24 @@ pub struct Draft {
     pub recheck: Option<i32>,
 }
 
+/// A spot-check by its id, in any state.
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<Option<inspection::Model>> {
+    Ok(inspection::Entity::find_by_id(id).one(db).await?)
+}
+
+/// An inspector's drafts, the most recently touched first.
+pub async fn drafts_of<C: ConnectionTrait>(
+    db: &C,
+    inspector_id: i32,
+) -> StoreResult<Vec<inspection::Model>> {
+    Ok(inspection::Entity::find()
+        .filter(inspection::Column::InspectorId.eq(inspector_id))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Draft))
+        .order_by_desc(inspection::Column::UpdatedAt)
+        .all(db)
+        .await?)
+}
+
 /// Save a spot-check in progress. A draft stays on the checklist version it started on,
 /// and a submitted inspection is never turned back into a draft.
 pub async fn save_draft(
@@ -90,18 +90,13 @@ pub async fn save_draft(
     version: &StoredChecklist,
     draft: Draft,
 ) -> StoreResult<inspection::Model> {
-    if !PERIODS.contains(&draft.shift_period.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "unknown shift period `{}`",
-            draft.shift_period
-        )));
-    }
+    clock::check_period(&draft.shift_period).map_err(StoreError::Invalid)?;
     let now = Utc::now();
     let txn = crate::store::begin_write(db).await?;
     let existing = inspection::Entity::find_by_id(draft.id).one(&txn).await?;
     let mut state = DraftState::default();
     if let Some(existing) = &existing {
-        if existing.status != "draft" {
+        if existing.status != InspectionStatus::Draft {
             return Err(StoreError::Conflict(
                 "this spot-check has already been submitted".into(),
             ));
@@ -130,7 +125,7 @@ pub async fn save_draft(
         position_id: Set(None),
         inspector_id: Set(draft.inspector_id),
         context: Set(serde_json::to_value(&draft.context).unwrap_or_default()),
-        status: Set("draft".into()),
+        status: Set(InspectionStatus::Draft),
         score: Set(None),
         max_score: Set(None),
         percent: Set(None),
@@ -165,7 +160,7 @@ pub async fn attach_photo(
         .one(&txn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("spot-check {id}")))?;
-    if row.status != "draft" {
+    if row.status != InspectionStatus::Draft {
         return Err(StoreError::Conflict(
             "this spot-check has already been submitted".into(),
         ));
@@ -177,16 +172,6 @@ pub async fn attach_photo(
     active.update(&txn).await?;
     txn.commit().await?;
     Ok(())
-}
-
-pub fn outcome_name(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Excluded => "excluded",
-        Outcome::Unanswered => "unanswered",
-        Outcome::NotApplicable => "not_applicable",
-        Outcome::Passed => "passed",
-        Outcome::Failed => "failed",
-    }
 }
 
 pub async fn latest_module<C: ConnectionTrait>(db: &C, module_id: i32) -> StoreResult<Module> {
@@ -204,69 +189,6 @@ pub async fn latest_module<C: ConnectionTrait>(db: &C, module_id: i32) -> StoreR
     })
 }
 
-/// Filters for the inspection history; every field narrows the list.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    pub site: Option<i32>,
-    pub subject: Option<i32>,
-    pub inspector: Option<i32>,
-    pub checklist: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub status: Option<String>,
-    /// `checklist-key/item-key`: only inspections where that item failed.
-    pub failed_item: Option<String>,
-    /// The position the person held at the check.
-    pub position: Option<i32>,
-    /// First checks only, or re-checks only; both when `None`.
-    pub kind: Option<CheckKind>,
-}
-
-/// A spot-check of the sampling plan, or a re-check of items that failed (the dashboard
-/// counts only the first: re-checks are not a random sample).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckKind {
-    First,
-    Recheck,
-}
-
-impl CheckKind {
-    /// The value in a query string: `first` or `recheck`.
-    pub fn parse(raw: &str) -> Option<CheckKind> {
-        match raw {
-            "first" => Some(CheckKind::First),
-            "recheck" => Some(CheckKind::Recheck),
-            _ => None,
-        }
-    }
-}
-
-/// Inspections at a site, of a staff member, by an inspector and on any version of a
-/// checklist, each when given: the narrowing the inspection list and the exports share.
-pub async fn narrowed(
-    db: &DatabaseConnection,
-    mut query: Select<inspection::Entity>,
-    site: Option<i32>,
-    subject: Option<i32>,
-    inspector: Option<i32>,
-    checklist: Option<&str>,
-) -> StoreResult<Select<inspection::Entity>> {
-    if let Some(site) = site {
-        query = query.filter(inspection::Column::SiteId.eq(site));
-    }
-    if let Some(subject) = subject {
-        query = query.filter(inspection::Column::SubjectId.eq(subject));
-    }
-    if let Some(inspector) = inspector {
-        query = query.filter(inspection::Column::InspectorId.eq(inspector));
-    }
-    if let Some(key) = checklist {
-        let versions = super::stats::version_ids(db, key).await?;
-        query = query.filter(inspection::Column::ChecklistVersionId.is_in(versions));
-    }
-    Ok(query)
-}
-
 /// One page of inspections the scope may see, newest first, with the total count.
 pub async fn list(
     db: &DatabaseConnection,
@@ -282,7 +204,7 @@ pub async fn list(
     if scope.role == Role::Staff {
         query = query
             .filter(inspection::Column::SubjectId.eq(scope.user_id))
-            .filter(inspection::Column::Status.ne("draft"));
+            .filter(inspection::Column::Status.ne(InspectionStatus::Draft));
     } else if let Some(sites) = scope.site_filter() {
         query = query.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
     }
@@ -325,7 +247,7 @@ pub async fn list(
     }
     match filter.status.as_deref() {
         Some(status) => query = query.filter(inspection::Column::Status.eq(status)),
-        None => query = query.filter(inspection::Column::Status.ne("draft")),
+        None => query = query.filter(inspection::Column::Status.ne(InspectionStatus::Draft)),
     }
     let paginator = query
         .order_by_desc(inspection::Column::ShiftDate)
@@ -334,6 +256,22 @@ pub async fn list(
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page).await?;
     Ok((rows, total))
+}
+
+/// A person's latest submitted results, newest shift first.
+pub async fn latest_results_of(
+    db: &DatabaseConnection,
+    person: i32,
+    limit: u64,
+) -> StoreResult<Vec<inspection::Model>> {
+    use sea_orm::QuerySelect;
+    Ok(inspection::Entity::find()
+        .filter(inspection::Column::SubjectId.eq(person))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
+        .order_by_desc(inspection::Column::ShiftDate)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 /// A staff member confirms they have seen their result.
@@ -345,7 +283,7 @@ pub async fn acknowledge(
     let row = inspection::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|r| r.subject_id == person && r.status == "submitted")
+        .filter(|r| r.subject_id == person && r.status == InspectionStatus::Submitted)
         .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))?;
     if row.acknowledged_at.is_some() {
         return Ok(row);
@@ -390,10 +328,10 @@ pub async fn void(
         .one(&txn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))?;
-    if row.status != "submitted" {
+    if row.status != InspectionStatus::Submitted {
         return Err(StoreError::Conflict(format!(
             "only a submitted inspection can be voided (this one is {})",
-            row.status
+            row.status.as_str()
         )));
     }
     let before = json!({ "status": row.status, "percent": row.percent, "passed": row.passed });
@@ -401,7 +339,7 @@ pub async fn void(
     tally.add(&row, &stored_results(&txn, id).await?, -1);
     tally.save(&txn).await?;
     let mut active: inspection::ActiveModel = row.into();
-    active.status = Set("void".into());
+    active.status = Set(InspectionStatus::Void);
     active.void_reason = Set(Some(reason.to_string()));
     active.updated_at = Set(Utc::now());
     let row = active.update(&txn).await?;

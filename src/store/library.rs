@@ -12,6 +12,7 @@ use serde_json::json;
 
 use super::{StoreError, StoreResult, audit};
 use crate::domain::library::Library;
+use crate::domain::text::Lang;
 use crate::domain::{Checklist, training::Module};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -51,14 +52,14 @@ pub async fn import(db: &DatabaseConnection, library: &Library) -> StoreResult<I
         let due_days = p.curriculum_due_days as i32;
         match existing {
             Some(row)
-                if row.name_zh == p.name.zh
-                    && row.name_en == p.name.en
+                if row.name_zh == p.name.get(Lang::Zh)
+                    && row.name_en == p.name.get(Lang::En)
                     && row.curriculum == curriculum
                     && row.curriculum_due_days == due_days => {}
             Some(row) => {
                 let mut row: position::ActiveModel = row.into();
-                row.name_zh = Set(p.name.zh.clone());
-                row.name_en = Set(p.name.en.clone());
+                row.name_zh = Set(p.name.get(Lang::Zh).to_string());
+                row.name_en = Set(p.name.get(Lang::En).to_string());
                 row.curriculum = Set(curriculum);
                 row.curriculum_due_days = Set(due_days);
                 row.update(&txn).await?;
@@ -66,8 +67,8 @@ pub async fn import(db: &DatabaseConnection, library: &Library) -> StoreResult<I
             None => {
                 position::ActiveModel {
                     key: Set(p.key.clone()),
-                    name_zh: Set(p.name.zh.clone()),
-                    name_en: Set(p.name.en.clone()),
+                    name_zh: Set(p.name.get(Lang::Zh).to_string()),
+                    name_en: Set(p.name.get(Lang::En).to_string()),
                     curriculum: Set(curriculum),
                     curriculum_due_days: Set(due_days),
                     ..Default::default()
@@ -219,8 +220,8 @@ macro_rules! versioned_in {
                     $fk: Set(parent_id),
                     version: Set(version),
                     content_hash: Set(hash.to_string()),
-                    title_zh: Set(self.title.zh.clone()),
-                    title_en: Set(self.title.en.clone()),
+                    title_zh: Set(self.title.get(Lang::Zh).to_string()),
+                    title_en: Set(self.title.get(Lang::En).to_string()),
                     definition: Set(self.to_json()),
                     created_at: Set(now),
                     ..Default::default()
@@ -312,4 +313,16 @@ pub async fn checklist_version<C: ConnectionTrait>(
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("checklist version {version_id}")))?;
     parse_version(row)
+}
+
+/// Every version id of a checklist.
+pub async fn version_ids(db: &DatabaseConnection, key: &str) -> StoreResult<Vec<i32>> {
+    Ok(checklist_version::Entity::find()
+        .select_only()
+        .column(checklist_version::Column::Id)
+        .inner_join(checklist::Entity)
+        .filter(checklist::Column::Key.eq(key))
+        .into_tuple()
+        .all(db)
+        .await?)
 }

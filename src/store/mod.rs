@@ -3,11 +3,14 @@
 
 pub mod admin;
 pub mod audit;
+pub mod filter;
 pub mod inspections;
 pub mod library;
 pub mod org;
 pub mod plan;
 pub mod quality;
+pub mod reports;
+pub mod sessions;
 pub mod stats;
 pub mod submit;
 pub mod tokens;

@@ -1,4 +1,5 @@
-//! Sites and people as the web pages need them: what a person may see, who works where.
+//! Sites, people and positions as the web pages need them: what a person may see, who
+//! works where.
 
 use std::collections::HashMap;
 
@@ -9,8 +10,17 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::StoreResult;
-use crate::domain::access::Scope;
+use crate::domain::access::{Role, Scope};
 use crate::domain::clock;
+use crate::domain::text::Text;
+
+/// A site that is open for inspections (active), by id.
+pub async fn active_site<C: ConnectionTrait>(db: &C, id: i32) -> StoreResult<Option<site::Model>> {
+    Ok(site::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|s| s.active))
+}
 
 /// Active sites the person may see, by name.
 pub async fn visible_sites<C: ConnectionTrait>(
@@ -131,6 +141,55 @@ pub async fn name_in_view<C: ConnectionTrait>(
     Ok(query.one(db).await?.map(|u| u.name))
 }
 
+/// What a person may see and do: their role and the sites they belong to. `None` for a
+/// role this build does not know (such a person cannot sign in or use a token).
+pub async fn scope_of<C: ConnectionTrait>(
+    db: &C,
+    person: &user::Model,
+) -> StoreResult<Option<Scope>> {
+    let Some(role) = Role::parse(&person.role) else {
+        return Ok(None);
+    };
+    let sites: Vec<i32> = user_site::Entity::find()
+        .select_only()
+        .column(user_site::Column::SiteId)
+        .filter(user_site::Column::UserId.eq(person.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Some(Scope {
+        user_id: person.id,
+        role,
+        sites,
+    }))
+}
+
+/// A position's name as a text: the table keeps Traditional Chinese and English (as the
+/// library's positions file gives them); Simplified is made from the Traditional, so a
+/// zh-Hans reader does not fall back to Traditional.
+pub fn position_name(row: &position::Model) -> Text {
+    Text::new(&row.name_zh, &row.name_en)
+}
+
+/// Every position, by key.
+pub async fn positions<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<position::Model>> {
+    Ok(position::Entity::find()
+        .order_by_asc(position::Column::Key)
+        .all(db)
+        .await?)
+}
+
+/// The position with this key, if there is one.
+pub async fn position_by_key<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> StoreResult<Option<position::Model>> {
+    Ok(position::Entity::find()
+        .filter(position::Column::Key.eq(key))
+        .one(db)
+        .await?)
+}
+
 pub async fn position_of<C: ConnectionTrait>(
     db: &C,
     person: &user::Model,
@@ -210,4 +269,24 @@ pub async fn zone_at<C: ConnectionTrait>(db: &C, site_ids: &[i32]) -> StoreResul
 pub async fn today_at<C: ConnectionTrait>(db: &C, site_ids: &[i32]) -> StoreResult<NaiveDate> {
     let zone = zone_at(db, site_ids).await?;
     Ok(clock::local_date(zone, chrono::Utc::now()))
+}
+
+/// Everyone who belongs to one of the scope's sites (everyone, for a scope over all
+/// sites), by name: the people the inspection list filters by.
+pub async fn people_in_view<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+) -> StoreResult<Vec<user::Model>> {
+    let mut query = user::Entity::find().order_by_asc(user::Column::Name);
+    if let Some(sites) = scope.site_filter() {
+        let members: Vec<i32> = user_site::Entity::find()
+            .filter(user_site::Column::SiteId.is_in(sites.to_vec()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect();
+        query = query.filter(user::Column::Id.is_in(members));
+    }
+    Ok(query.all(db).await?)
 }

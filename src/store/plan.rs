@@ -3,6 +3,7 @@
 //! spot-check of that person at that site in that week.
 
 use chrono::{Duration, NaiveDate, Utc};
+use entity::states::InspectionStatus;
 use entity::{inspection, planned_check};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
@@ -43,7 +44,7 @@ pub async fn week(
         let done = inspection::Entity::find()
             .filter(inspection::Column::SubjectId.eq(row.subject_id))
             .filter(inspection::Column::SiteId.eq(row.site_id))
-            .filter(inspection::Column::Status.eq("submitted"))
+            .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
             .filter(inspection::Column::ShiftDate.gte(monday))
             .filter(inspection::Column::ShiftDate.lte(monday + Duration::days(6)))
             .one(db)
@@ -67,7 +68,7 @@ async fn make(
         let history = inspection::Entity::find()
             .filter(inspection::Column::SubjectId.eq(person.id))
             .filter(inspection::Column::SiteId.eq(site))
-            .filter(inspection::Column::Status.eq("submitted"))
+            .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
             .filter(inspection::Column::ShiftDate.lt(monday))
             .filter(inspection::Column::ShiftDate.gte(monday - Duration::days(90)))
             .order_by_desc(inspection::Column::ShiftDate)

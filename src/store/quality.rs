@@ -2,6 +2,7 @@
 //! left out, they are not a random sample) matching a filter and the viewer's scope, with
 //! their item responses when a view needs them.
 
+use entity::states::InspectionStatus;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -11,38 +12,10 @@ use sea_orm::{
 };
 
 use super::StoreResult;
+use super::filter::{QualityFilter, narrowed};
 use super::library::{self, StoredChecklist};
 use crate::domain::access::Scope;
 use crate::domain::stats::Sample;
-
-/// What the dashboard is looking at. Every field narrows it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QualityFilter {
-    pub site: Option<i32>,
-    pub checklist: Option<String>,
-    pub section: Option<String>,
-    pub position: Option<i32>,
-    pub subject: Option<i32>,
-    pub inspector: Option<i32>,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-impl QualityFilter {
-    /// Everything in scope between two dates, narrowed by nothing else.
-    pub fn range(from: NaiveDate, to: NaiveDate) -> QualityFilter {
-        QualityFilter {
-            site: None,
-            checklist: None,
-            section: None,
-            position: None,
-            subject: None,
-            inspector: None,
-            from,
-            to,
-        }
-    }
-}
 
 /// One submitted inspection as a statistics sample.
 pub fn sample(r: &inspection::Model) -> Sample {
@@ -78,7 +51,7 @@ impl InView {
         filter: &QualityFilter,
     ) -> StoreResult<InView> {
         let mut query = inspection::Entity::find()
-            .filter(inspection::Column::Status.eq("submitted"))
+            .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
             .filter(inspection::Column::RecheckOf.is_null())
             .filter(inspection::Column::ShiftDate.gte(filter.from))
             .filter(inspection::Column::ShiftDate.lte(filter.to));
@@ -89,7 +62,7 @@ impl InView {
         if let Some(position) = filter.position {
             query = query.filter(inspection::Column::PositionId.eq(position));
         }
-        let query = super::inspections::narrowed(
+        let query = narrowed(
             db,
             query,
             filter.site,

@@ -12,6 +12,7 @@
 //! after that transaction commits. If a batch fails, its submissions are retried one by
 //! one, so one bad submission never fails the others.
 
+use entity::states::{AssignmentStatus, InspectionStatus, RecheckStatus};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -27,7 +28,6 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::inspections::{PERIODS, outcome_name, photo_type, version_conflict};
 use super::library::StoredChecklist;
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
@@ -36,6 +36,28 @@ use crate::domain::scoring::{
     Answers, Context, Outcome, Problem, Scorecard, Subject, resolve_context, score,
 };
 use crate::domain::training::Module;
+
+pub(super) fn version_conflict(existing: &inspection::Model, version_id: i32) -> String {
+    format!(
+        "this spot-check was started on another version of the checklist (version id {}, not {version_id}); reload it to continue on the version it started on",
+        existing.checklist_version_id
+    )
+}
+
+/// Only the inspector who started a draft saves or submits it: a row's inspector is
+/// never rewritten.
+pub(super) fn not_their_draft() -> StoreError {
+    StoreError::Forbidden("this spot-check was started by another inspector".into())
+}
+
+/// The MIME type of a stored photo, from the extension we gave it.
+pub fn photo_type(file: &str) -> &'static str {
+    match file.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Submission {
@@ -110,12 +132,7 @@ pub fn prepare_scored(
     context_problems: &[Problem],
     card: Scorecard,
 ) -> StoreResult<Scored> {
-    if !PERIODS.contains(&submission.shift_period.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "unknown shift period `{}`",
-            submission.shift_period
-        )));
-    }
+    clock::check_period(&submission.shift_period).map_err(StoreError::Invalid)?;
     let problems: Vec<String> = context_problems
         .iter()
         .chain(&card.problems)
@@ -190,7 +207,7 @@ async fn settle_race(
         .one(db)
         .await?
     {
-        Some(existing) if existing.status != "draft" => Ok(Submitted {
+        Some(existing) if existing.status != InspectionStatus::Draft => Ok(Submitted {
             inspection: existing,
             created: false,
             scorecard: None,
@@ -246,7 +263,7 @@ async fn write(
     } else {
         recheck::Entity::find()
             .filter(recheck::Column::Id.is_in(recheck_ids))
-            .filter(recheck::Column::Status.eq("open"))
+            .filter(recheck::Column::Status.eq(RecheckStatus::Open))
             .all(db)
             .await?
             .into_iter()
@@ -269,10 +286,8 @@ async fn write(
         } else {
             first_of.insert(s.id, n);
             match existing.remove(&s.id) {
-                Some(row) if row.status != "draft" => Plan::Known(Box::new(row)),
-                Some(row) if row.inspector_id != s.inspector_id => {
-                    Plan::Refused(super::inspections::not_their_draft())
-                }
+                Some(row) if row.status != InspectionStatus::Draft => Plan::Known(Box::new(row)),
+                Some(row) if row.inspector_id != s.inspector_id => Plan::Refused(not_their_draft()),
                 Some(row) if row.checklist_version_id != scored.version_id => Plan::Refused(
                     StoreError::Conflict(version_conflict(&row, scored.version_id)),
                 ),
@@ -383,7 +398,7 @@ async fn write(
         for (_, scored, _) in &to_store {
             if let Some(id) = scored.submission.recheck {
                 let mut done: recheck::ActiveModel = open_rechecks[&id].clone().into();
-                done.status = Set("done".into());
+                done.status = Set(RecheckStatus::Done);
                 done.done_inspection_id = Set(Some(scored.submission.id));
                 done.update(db).await?;
             }
@@ -447,7 +462,7 @@ impl Scored {
             position_id,
             inspector_id: s.inspector_id,
             context: serde_json::to_value(&self.context).unwrap_or_default(),
-            status: "submitted".into(),
+            status: InspectionStatus::Submitted,
             score: Some(card.score),
             max_score: Some(card.max_score),
             percent: card.percent,
@@ -474,7 +489,7 @@ impl Scored {
             if result.outcome == Outcome::Excluded {
                 continue;
             }
-            let outcome = outcome_name(result.outcome);
+            let outcome = result.outcome.name();
             results.extend(ItemResult::of(
                 &result.key,
                 outcome,
@@ -561,7 +576,7 @@ async fn assign_failure_training<C: ConnectionTrait>(
     for a in training_assignment::Entity::find()
         .filter(training_assignment::Column::UserId.is_in(people))
         .filter(training_assignment::Column::ModuleId.is_in(module_ids))
-        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
         .order_by_asc(training_assignment::Column::Id)
         .all(db)
         .await?
@@ -615,7 +630,7 @@ async fn assign_failure_training<C: ConnectionTrait>(
                             inspection_id: Some(row.id),
                             failed_items: json!(call.items),
                             critical: call.critical,
-                            status: "assigned".into(),
+                            status: AssignmentStatus::Assigned,
                             due_date: due,
                             assigned_by: None,
                             completed_version_id: None,

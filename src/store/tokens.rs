@@ -4,13 +4,9 @@ use chrono::Utc;
 use entity::{api_token, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::{StoreError, StoreResult, audit};
-
-fn hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+use crate::auth::{random_token, token_hash};
 
 /// Create a token for the person with this email; returns the token (shown once).
 pub async fn create(db: &DatabaseConnection, email: &str, name: &str) -> StoreResult<String> {
@@ -28,11 +24,11 @@ pub async fn create(db: &DatabaseConnection, email: &str, name: &str) -> StoreRe
             "give the token a name (what uses it)".into(),
         ));
     }
-    let token = format!("dct_{}", crate::web::session::random_token());
+    let token = format!("dct_{}", random_token());
     let row = api_token::ActiveModel {
         user_id: Set(person.id),
         name: Set(name.trim().to_string()),
-        token_hash: Set(hash(&token)),
+        token_hash: Set(token_hash(&token)),
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
         ..Default::default()
@@ -55,7 +51,7 @@ pub async fn create(db: &DatabaseConnection, email: &str, name: &str) -> StoreRe
 /// The active person a token acts for, if it is valid.
 pub async fn owner(db: &DatabaseConnection, token: &str) -> StoreResult<Option<user::Model>> {
     let Some(row) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash(token)))
+        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
         .one(db)
         .await?
     else {

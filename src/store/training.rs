@@ -1,6 +1,7 @@
 //! Training assignments: new-hire curricula, assignments by hand, taking a module and
 //! its quiz, and the re-checks that completing failure training puts on the list.
 
+use entity::states::{AssignmentStatus, RecheckStatus};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -15,7 +16,6 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{StoreError, StoreResult, audit};
-use crate::domain::Text;
 use crate::domain::access::Scope;
 use crate::domain::training::{
     Module, Position, QuizResult, RecheckOutcome, curriculum_due, curriculum_to_assign,
@@ -88,7 +88,7 @@ pub async fn all_modules<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<StoredMo
 fn domain_position(row: &position::Model) -> Position {
     Position {
         key: row.key.clone(),
-        name: Text::new(&row.name_zh, &row.name_en),
+        name: super::org::position_name(row),
         curriculum: row
             .curriculum
             .clone()
@@ -126,7 +126,7 @@ async fn insert_assignment<C: ConnectionTrait>(
         inspection_id: Set(None),
         failed_items: Set(json!([])),
         critical: Set(false),
-        status: Set("assigned".into()),
+        status: Set(AssignmentStatus::Assigned),
         due_date: Set(due),
         assigned_by: Set(assigned_by),
         completed_version_id: Set(None),
@@ -200,7 +200,7 @@ pub async fn assign_manual(
         let open = training_assignment::Entity::find()
             .filter(training_assignment::Column::UserId.eq(person))
             .filter(training_assignment::Column::ModuleId.eq(module.id))
-            .filter(training_assignment::Column::Status.ne("completed"))
+            .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
             .one(&txn)
             .await?;
         if open.is_some() {
@@ -235,9 +235,9 @@ pub async fn open_for(
         .filter(|a| a.user_id == user_id)
         .ok_or_else(|| StoreError::NotFound(format!("assignment {assignment_id}")))?;
     let module = module(db, row.module_id).await?;
-    let row = if row.status == "assigned" {
+    let row = if row.status == AssignmentStatus::Assigned {
         let mut active: training_assignment::ActiveModel = row.into();
-        active.status = Set("in_progress".into());
+        active.status = Set(AssignmentStatus::InProgress);
         active.update(db).await?
     } else {
         row
@@ -269,7 +269,7 @@ pub async fn record_attempt(
         .await?
         .filter(|a| a.user_id == user_id)
         .ok_or_else(|| StoreError::NotFound(format!("assignment {assignment_id}")))?;
-    if row.status == "completed" {
+    if row.status == AssignmentStatus::Completed {
         return Err(StoreError::Conflict(
             "this training is already completed".into(),
         ));
@@ -288,11 +288,11 @@ pub async fn record_attempt(
     active.attempts = Set(row.attempts + 1);
     active.quiz_percent = Set(Some(result.percent));
     if result.passed {
-        active.status = Set("completed".into());
+        active.status = Set(AssignmentStatus::Completed);
         active.completed_at = Set(Some(now));
         active.completed_version_id = Set(Some(module.version_id));
     } else {
-        active.status = Set("in_progress".into());
+        active.status = Set(AssignmentStatus::InProgress);
     }
     let assignment = active.update(&txn).await?;
     let mut new_recheck = None;
@@ -312,7 +312,7 @@ pub async fn record_attempt(
                 subject_id: Set(assignment.user_id),
                 site_id: Set(original.site_id),
                 items: Set(assignment.failed_items.clone()),
-                status: Set("open".into()),
+                status: Set(RecheckStatus::Open),
                 due_date: Set(super::org::today_at(&txn, &[original.site_id]).await?
                     + Duration::days(RECHECK_DAYS)),
                 done_inspection_id: Set(None),
@@ -356,6 +356,20 @@ pub async fn for_person(
         .all(db)
         .await?;
     with_modules(db, rows).await
+}
+
+/// A person's assignments not yet completed, soonest due first, with their module rows.
+pub async fn not_completed(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> StoreResult<Vec<(training_assignment::Model, Option<training_module::Model>)>> {
+    Ok(training_assignment::Entity::find()
+        .filter(training_assignment::Column::UserId.eq(user_id))
+        .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
+        .order_by_asc(training_assignment::Column::DueDate)
+        .find_also_related(training_module::Entity)
+        .all(db)
+        .await?)
 }
 
 async fn with_modules(
@@ -404,7 +418,7 @@ pub async fn overdue(
     today: NaiveDate,
 ) -> StoreResult<Vec<(training_assignment::Model, StoredModule)>> {
     let mut query = training_assignment::Entity::find()
-        .filter(training_assignment::Column::Status.ne("completed"))
+        .filter(training_assignment::Column::Status.ne(AssignmentStatus::Completed))
         .filter(training_assignment::Column::DueDate.lt(today));
     if let Some(people) = people_in_scope(db, scope).await? {
         query = query.filter(training_assignment::Column::UserId.is_in(people));
@@ -438,11 +452,22 @@ pub async fn open_rechecks(
     db: &DatabaseConnection,
     scope: &Scope,
 ) -> StoreResult<Vec<recheck::Model>> {
-    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq("open"));
+    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq(RecheckStatus::Open));
     if let Some(sites) = scope.site_filter() {
         query = query.filter(recheck::Column::SiteId.is_in(sites.to_vec()));
     }
     Ok(query.order_by_asc(recheck::Column::DueDate).all(db).await?)
+}
+
+/// An open re-check by id (`None` once done, or never).
+pub async fn open_recheck<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+) -> StoreResult<Option<recheck::Model>> {
+    Ok(recheck::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| r.status == RecheckStatus::Open))
 }
 
 pub fn recheck_items(row: &recheck::Model) -> Vec<String> {
@@ -456,7 +481,7 @@ pub async fn recheck_outcomes(
     db: &DatabaseConnection,
     scope: &Scope,
 ) -> StoreResult<Vec<RecheckOutcome>> {
-    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq("done"));
+    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq(RecheckStatus::Done));
     if let Some(sites) = scope.site_filter() {
         query = query.filter(recheck::Column::SiteId.is_in(sites.to_vec()));
     }

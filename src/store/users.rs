@@ -145,6 +145,18 @@ pub async fn add<C: ConnectionTrait>(
 }
 
 /// The attributes conditional checklist items test.
+/// Remember the language a person chose for the interface.
+pub async fn set_locale<C: ConnectionTrait>(
+    db: &C,
+    person: &user::Model,
+    locale: &str,
+) -> StoreResult<()> {
+    let mut active: user::ActiveModel = person.clone().into();
+    active.locale = Set(Some(locale.to_string()));
+    active.update(db).await?;
+    Ok(())
+}
+
 pub async fn subject<C: ConnectionTrait>(db: &C, person: &user::Model) -> StoreResult<Subject> {
     let position = match person.position_id {
         Some(id) => position::Entity::find_by_id(id).one(db).await?,

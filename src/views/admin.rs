@@ -1,7 +1,6 @@
 //! Admin pages: the overview, sites, people, positions (read-only) and the checklist
 //! library with its versions and what changed between two of them.
 
-use entity::{position, site};
 use maud::{Markup, html};
 
 use super::layout::page;
@@ -9,17 +8,17 @@ use super::{Chrome, urlencode};
 use crate::domain::access::Role;
 use crate::domain::clock::{self, SiteClock};
 use crate::domain::diff::{Change, ChecklistDiff, ItemDiff, ItemField};
+use crate::domain::org::SiteKind;
+use crate::domain::versions::ChecklistSummary;
 use crate::domain::{Item, ItemKind, Lang, Text};
-use crate::store::admin::{ChecklistSummary, Counts, PersonRow, SITE_KINDS, SiteRow};
 
 pub fn site_kind_label(l: Lang, kind: &str) -> &str {
-    match kind {
-        "service_centre" => l.pick("服務中心", "Service centre"),
-        "lobby" => l.pick("大堂", "Lobby"),
-        "sales_hall" => l.pick("銷售大廳", "Sales hall"),
-        "show_flat" => l.pick("示範單位", "Show flat"),
-        "office" => l.pick("辦公室", "Office"),
-        other => other,
+    match SiteKind::parse(kind) {
+        Some(kind) => {
+            let (zh, en) = kind.label();
+            l.pick(zh, en)
+        }
+        None => kind,
     }
 }
 
@@ -39,10 +38,6 @@ pub fn gender_label(l: Lang, gender: &str) -> &str {
         "male" => l.pick("男", "Male"),
         other => other,
     }
-}
-
-fn position_name(l: Lang, p: &position::Model) -> String {
-    l.pick(&p.name_zh, &p.name_en).to_string()
 }
 
 fn back(l: Lang, href: &str, label_zh: &str, label_en: &str) -> Markup {
@@ -69,7 +64,15 @@ fn active_badge(l: Lang, active: bool) -> Markup {
 
 // ── Overview ────────────────────────────────────────────────────────────────
 
-pub fn index(chrome: &Chrome, counts: &Counts) -> Markup {
+/// How many of each thing there are, for the overview's tiles.
+pub struct Overview {
+    pub sites: u64,
+    pub people: u64,
+    pub positions: u64,
+    pub checklists: u64,
+}
+
+pub fn index(chrome: &Chrome, counts: &Overview) -> Markup {
     let l = chrome.lang;
     let tiles = [
         (
@@ -117,6 +120,19 @@ pub fn index(chrome: &Chrome, counts: &Counts) -> Markup {
 
 // ── Sites ───────────────────────────────────────────────────────────────────
 
+/// A site in the list, with how many active people belong to it.
+pub struct SiteRow {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    /// Stored kind (`SiteKind::as_str`).
+    pub kind: String,
+    /// IANA zone name; empty for the configured default.
+    pub time_zone: String,
+    pub active: bool,
+    pub people: usize,
+}
+
 pub fn sites(chrome: &Chrome, rows: &[SiteRow]) -> Markup {
     let l = chrome.lang;
     page(
@@ -141,12 +157,12 @@ pub fn sites(chrome: &Chrome, rows: &[SiteRow]) -> Markup {
                     }
                     @for r in rows {
                         tr {
-                            td { a href={ "/admin/sites/" (r.site.id) } { (r.site.code) } }
-                            td { (r.site.name) }
-                            td { (site_kind_label(l, &r.site.kind)) }
-                            td { @if r.site.time_zone.is_empty() { span.muted { (l.pick("預設", "default")) } } @else { (r.site.time_zone) } }
-                            td { (active_badge(l, r.site.active)) }
-                            td.num { a href={ "/admin/people?site=" (r.site.id) } { (r.people) } }
+                            td { a href={ "/admin/sites/" (r.id) } { (r.code) } }
+                            td { (r.name) }
+                            td { (site_kind_label(l, &r.kind)) }
+                            td { @if r.time_zone.is_empty() { span.muted { (l.pick("預設", "default")) } } @else { (r.time_zone) } }
+                            td { (active_badge(l, r.active)) }
+                            td.num { a href={ "/admin/people?site=" (r.id) } { (r.people) } }
                         }
                     }
                 }
@@ -208,8 +224,8 @@ pub fn site_form(chrome: &Chrome, f: &SiteForm) -> Markup {
                     (l.pick("類型", "Kind"))
                     select name="kind" required {
                         option value="" { (l.pick("請選擇", "Choose…")) }
-                        @for k in SITE_KINDS {
-                            option value=(k) selected[f.kind == k] { (site_kind_label(l, k)) }
+                        @for k in SiteKind::ALL {
+                            option value=(k.as_str()) selected[f.kind == k.as_str()] { (site_kind_label(l, k.as_str())) }
                         }
                     }
                 }
@@ -237,12 +253,41 @@ pub fn site_form(chrome: &Chrome, f: &SiteForm) -> Markup {
 
 // ── People ──────────────────────────────────────────────────────────────────
 
+/// A site to choose (the people filter, a person's sites) or to name in a list.
+pub struct SiteChoice {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A position to choose, named in the viewer's language.
+pub struct PositionChoice {
+    pub key: String,
+    pub name: String,
+}
+
+/// A person in the list.
+pub struct PersonRow {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    /// The position's name in the viewer's language.
+    pub position: Option<String>,
+    /// By code.
+    pub sites: Vec<SiteChoice>,
+    pub active: bool,
+    /// Whether they have a password to sign in with.
+    pub signs_in: bool,
+}
+
 pub struct PeopleView {
     pub rows: Vec<PersonRow>,
     pub total: u64,
     pub page: u64,
     pub pages: u64,
-    pub sites: Vec<site::Model>,
+    pub sites: Vec<SiteChoice>,
     pub site: Option<i32>,
     pub role: Option<Role>,
 }
@@ -310,10 +355,10 @@ pub fn people(chrome: &Chrome, v: &PeopleView) -> Markup {
                     }
                     @for r in &v.rows {
                         tr {
-                            td { a href={ "/admin/people/" (r.user.id) } { (r.user.name) } }
-                            td { (r.user.email) }
-                            td { (role_label(l, &r.user.role)) }
-                            td { @match &r.position { Some(p) => (position_name(l, p)), None => span.muted { "—" } } }
+                            td { a href={ "/admin/people/" (r.id) } { (r.name) } }
+                            td { (r.email) }
+                            td { (role_label(l, &r.role)) }
+                            td { @match &r.position { Some(p) => (p), None => span.muted { "—" } } }
                             td {
                                 @if r.sites.is_empty() { span.muted { "—" } }
                                 @for (i, s) in r.sites.iter().enumerate() {
@@ -322,8 +367,8 @@ pub fn people(chrome: &Chrome, v: &PeopleView) -> Markup {
                                 }
                             }
                             td {
-                                (active_badge(l, r.user.active))
-                                @if r.user.password_hash.is_none() { " " span.badge.na { (l.pick("未設登入", "No sign-in")) } }
+                                (active_badge(l, r.active))
+                                @if !r.signs_in { " " span.badge.na { (l.pick("未設登入", "No sign-in")) } }
                             }
                         }
                     }
@@ -363,8 +408,8 @@ pub struct PersonForm {
 pub fn person_form(
     chrome: &Chrome,
     f: &PersonForm,
-    sites: &[site::Model],
-    positions: &[position::Model],
+    sites: &[SiteChoice],
+    positions: &[PositionChoice],
 ) -> Markup {
     let l = chrome.lang;
     let title = match f.id {
@@ -429,7 +474,7 @@ pub fn person_form(
                     select name="position" {
                         option value="" { (l.pick("（無）", "(none)")) }
                         @for p in positions {
-                            option value=(p.key) selected[f.position == p.key] { (position_name(l, p)) }
+                            option value=(p.key) selected[f.position == p.key] { (p.name) }
                         }
                     }
                 }
@@ -818,7 +863,7 @@ fn change_badge(l: Lang, change: Change) -> Markup {
 }
 
 fn text_both(t: &Text) -> String {
-    format!("{} / {}", t.zh, t.en)
+    format!("{} / {}", t.get(Lang::Zh), t.get(Lang::En))
 }
 
 pub struct DiffView<'a> {

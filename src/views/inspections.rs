@@ -4,9 +4,10 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::layout::{page, percent};
-use super::spotcheck::period_label;
 use super::{Chrome, urlencode};
 use crate::domain::Lang;
+use crate::domain::clock::period_label;
+use crate::domain::record::SectionScore;
 
 pub fn pass_badge(l: Lang, status: &str, passed: Option<bool>, critical: bool) -> Markup {
     html! {
@@ -33,12 +34,6 @@ pub struct ResultItem {
     pub critical: bool,
 }
 
-pub struct SectionRow {
-    pub title: String,
-    pub score: f64,
-    pub max: f64,
-}
-
 pub struct TrainingRow {
     pub title: String,
     pub due: String,
@@ -60,7 +55,7 @@ pub struct ResultView {
     pub max_score: Option<f64>,
     pub passed: Option<bool>,
     pub critical: bool,
-    pub sections: Vec<SectionRow>,
+    pub sections: Vec<SectionScore>,
     pub items: Vec<ResultItem>,
     pub training: Vec<TrainingRow>,
     pub can_acknowledge: bool,

@@ -61,10 +61,10 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
     }
     links.push(("/inspections", l.pick("檢查記錄", "Inspections")));
     links.push(("/training", l.pick("培訓", "Training")));
-    if matches!(chrome.role, Role::Admin | Role::Quality | Role::Manager) {
+    if chrome.role.sees_reports() {
         links.push(("/quality", l.pick("品質趨勢", "Quality")));
     }
-    if matches!(chrome.role, Role::Admin | Role::Quality) {
+    if chrome.role.reads_audit_log() {
         links.push(("/audit", l.pick("稽核紀錄", "Audit")));
     }
     if chrome.role == Role::Admin {

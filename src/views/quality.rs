@@ -13,7 +13,6 @@ use crate::domain::stats::{
     Calibration, Granularity, GroupFigure, PChart, ParetoBar, PeriodFigure, Summary,
     last_twelve_months, last_twelve_weeks,
 };
-use crate::store::quality::QualityFilter;
 
 pub struct FilterOptions {
     pub sites: Vec<(i32, String)>,
@@ -24,7 +23,9 @@ pub struct FilterOptions {
 }
 
 pub struct Dashboard<'a> {
-    pub filter: &'a QualityFilter,
+    /// The period shown, both ends included.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     /// The filter as query pairs, for shareable links.
     pub query: &'a [(String, String)],
     pub options: &'a FilterOptions,
@@ -147,7 +148,6 @@ fn select<V: std::fmt::Display>(
 
 pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
     let l = chrome.lang;
-    let f = d.filter;
     let get = |name: &str| {
         d.query
             .iter()
@@ -174,8 +174,8 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                 }
                 (select(l, "position", l.pick("崗位", "Position"), &d.options.positions, get("position")))
                 (select(l, "subject", l.pick("員工", "Staff"), &d.options.staff, get("subject")))
-                label { (l.pick("由", "From")) input type="date" name="from" value=(f.from); }
-                label { (l.pick("至", "To")) input type="date" name="to" value=(f.to); }
+                label { (l.pick("由", "From")) input type="date" name="from" value=(d.from); }
+                label { (l.pick("至", "To")) input type="date" name="to" value=(d.to); }
                 @if let Some(i) = get("inspector") { input type="hidden" name="inspector" value=(i); }
                 button.primary type="submit" { (l.pick("更新", "Update")) }
             }

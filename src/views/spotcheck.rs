@@ -9,23 +9,12 @@ use uuid::Uuid;
 
 use super::Chrome;
 use super::layout::{page, percent};
+use crate::domain::clock::PERIODS;
 use crate::domain::scoring::{Context, Outcome, Scorecard};
 use crate::domain::{Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
 
-pub const PERIODS: [(&str, &str, &str); 4] = [
-    ("morning", "早班", "Morning"),
-    ("afternoon", "午班", "Afternoon"),
-    ("evening", "晚班", "Evening"),
-    ("night", "夜班", "Night"),
-];
-
-pub fn period_label(lang: Lang, period: &str) -> &'static str {
-    PERIODS
-        .iter()
-        .find(|(k, _, _)| *k == period)
-        .map(|(_, zh, en)| lang.pick(zh, en))
-        .unwrap_or("—")
-}
+// Re-exported for web/spotchecks.rs until it names the domain's function itself.
+use crate::domain::clock::period_label;
 
 fn t(lang: Lang, text: &Text) -> &str {
     text.get(lang)
@@ -300,8 +289,8 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                         }
                         label { (l.pick("班次", "Shift"))
                             select name="shift_period" {
-                                @for (key, zh, en) in PERIODS {
-                                    option value=(key) selected[view.shift_period == key] { (l.pick(zh, en)) }
+                                @for key in PERIODS {
+                                    option value=(key) selected[view.shift_period == key] { (period_label(l, key)) }
                                 }
                             }
                         }

@@ -3,14 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use entity::training_assignment;
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::Lang;
-use crate::domain::training::{AssignmentState, ModuleEffect, QuizResult};
-use crate::store::training::StoredModule;
+use crate::domain::training::{AssignmentState, Module, ModuleEffect, QuizResult};
 
 pub fn state_badge(l: Lang, state: AssignmentState) -> Markup {
     let (zh, en) = state.label();
@@ -166,15 +165,21 @@ pub enum QuizFeedback {
     },
 }
 
-pub fn take(
-    chrome: &Chrome,
-    assignment: &training_assignment::Model,
-    module: &StoredModule,
-    state: AssignmentState,
-    feedback: Option<QuizFeedback>,
-) -> Markup {
+/// An assignment being taken: what its page shows of the assignment and the module.
+pub struct Taking<'a> {
+    pub assignment: i32,
+    pub due: NaiveDate,
+    pub state: AssignmentState,
+    /// The score of the quiz, once passed.
+    pub quiz_percent: Option<f64>,
+    pub module: &'a Module,
+    pub version: i32,
+}
+
+pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) -> Markup {
     let l = chrome.lang;
-    let m = &module.module;
+    let m = taking.module;
+    let state = taking.state;
     let graded = match &feedback {
         Some(QuizFeedback::Graded { chosen, .. }) => Some(chosen),
         _ => None,
@@ -188,8 +193,8 @@ pub fn take(
             div.card {
                 h1 { (m.title.get(l)) }
                 p.muted {
-                    (state_badge(l, state)) " · " (l.pick("到期", "due")) " " (assignment.due_date)
-                    " · " (m.minutes) " " (l.pick("分鐘", "min")) " · " (l.pick("版本", "version")) " " (module.version)
+                    (state_badge(l, state)) " · " (l.pick("到期", "due")) " " (taking.due)
+                    " · " (m.minutes) " " (l.pick("分鐘", "min")) " · " (l.pick("版本", "version")) " " (taking.version)
                 }
                 p { (m.summary.get(l)) }
             }
@@ -218,7 +223,7 @@ pub fn take(
                 }
             }
             @if state != AssignmentState::Completed {
-                form.card method="post" action={ "/training/" (assignment.id) "/quiz" } {
+                form.card method="post" action={ "/training/" (taking.assignment) "/quiz" } {
                     input type="hidden" name="_csrf" value=(chrome.csrf);
                     h2 { (l.pick("測驗", "Quiz")) }
                     p.muted { (l.pick("合格分數", "Pass mark")) " " (percent(m.pass_mark)) }
@@ -245,7 +250,7 @@ pub fn take(
                     button.primary.big type="submit" { (l.pick("提交測驗", "Submit quiz")) }
                 }
             } @else {
-                @if let Some(p) = assignment.quiz_percent {
+                @if let Some(p) = taking.quiz_percent {
                     p.ok { (l.pick("已完成，測驗成績 ", "Completed with a quiz score of ")) (percent(p)) }
                 }
             }

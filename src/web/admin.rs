@@ -2,8 +2,8 @@
 //! its versions. Admins only: everyone else gets 403 before anything is read.
 //!
 //! Forms are read as plain name/value pairs (repeated names for checkboxes), so no input
-//! is refused by the extractor: every problem comes back on the form, with the values
-//! entered, as a 422.
+//! is refused by the extractor, then parsed into typed values (`admin_forms`): every
+//! problem comes back on the form, with the values entered, as a 422.
 
 use std::collections::HashMap;
 
@@ -12,29 +12,28 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::{Datelike, NaiveDate};
-use entity::{position, site};
 use maud::Markup;
 use validator::ValidateEmail;
+
+use super::admin_forms::{self as forms, Fields, Known, PersonInput, SiteInput};
 
 use super::error::{AppError, AppResult};
 use super::query::{Form, Query};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::domain::clock::{self, Tz};
-use crate::domain::scoring::Gender;
+use crate::domain::org::SiteCode;
 use crate::domain::{Lang, diff as checklist_diff};
 use crate::store::StoreError;
-use crate::store::admin::{
-    self as store, MAX_NAME_CHARS, NewSite, PeopleFilter, PersonEdit, SiteEdit,
-};
+use crate::store::admin::{self as store, NewSite, PeopleFilter, SiteEdit};
+use crate::store::org::position_name;
 use crate::store::users::NewUser;
-use crate::views::admin::{self as view, DiffView, PeopleView, PersonForm, PositionRow, SiteForm};
+use crate::views::admin::{
+    self as view, DiffView, Overview, PeopleView, PersonForm, PersonRow, PositionChoice,
+    PositionRow, SiteChoice, SiteForm, SiteRow,
+};
 
 const PER_PAGE: u64 = 50;
-const MIN_PASSWORD_CHARS: usize = 8;
-const MAX_PASSWORD_CHARS: usize = 256;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,38 +59,6 @@ fn admin_only(viewer: &Viewer) -> AppResult<()> {
     }
 }
 
-/// Name/value pairs from a form or a query string, in order.
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The first value, trimmed; empty when absent.
-    fn text(&self, name: &str) -> String {
-        self.get(name).unwrap_or_default().trim().to_string()
-    }
-
-    fn all(&self, name: &str) -> impl Iterator<Item = &str> {
-        self.0
-            .iter()
-            .filter(move |(n, _)| n == name)
-            .map(|(_, v)| v.trim())
-    }
-
-    fn checked(&self, name: &str) -> bool {
-        self.all(name).any(|v| !v.is_empty())
-    }
-
-    fn csrf(&self) -> Option<&str> {
-        self.get("_csrf")
-    }
-}
-
 /// A stored thing's id from the path; anything else is refused like a missing thing.
 fn path_id(raw: &str) -> AppResult<i32> {
     raw.parse().map_err(|_| AppError::Forbidden)
@@ -101,24 +68,35 @@ fn invalid(page: Markup) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
-fn too_long(l: Lang, what_zh: &str, what_en: &str) -> String {
-    match l {
-        Lang::Zh => format!("{what_zh}不能超過{MAX_NAME_CHARS}個字。"),
-        Lang::En => format!("The {what_en} can be at most {MAX_NAME_CHARS} characters."),
-    }
-}
-
 async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     admin_only(&viewer)?;
     let counts = store::counts(&state.db).await?;
-    Ok(view::index(&viewer.chrome(), &counts).into_response())
+    let overview = Overview {
+        sites: counts.sites,
+        people: counts.people,
+        positions: counts.positions,
+        checklists: counts.checklists,
+    };
+    Ok(view::index(&viewer.chrome(), &overview).into_response())
 }
 
 // ── Sites ───────────────────────────────────────────────────────────────────
 
 async fn sites(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     admin_only(&viewer)?;
-    let rows = store::sites(&state.db).await?;
+    let rows: Vec<SiteRow> = store::sites(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| SiteRow {
+            id: r.site.id,
+            code: r.site.code,
+            name: r.site.name,
+            kind: r.site.kind,
+            time_zone: r.site.time_zone,
+            active: r.site.active,
+            people: r.people,
+        })
+        .collect();
     Ok(view::sites(&viewer.chrome(), &rows).into_response())
 }
 
@@ -132,50 +110,10 @@ async fn new_site(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
     Ok(view::site_form(&viewer.chrome(), &form).into_response())
 }
 
-/// Problems with a site's name and kind, in the viewer's language.
-fn site_problems(l: Lang, form: &SiteForm) -> Vec<String> {
-    let mut problems = Vec::new();
-    if form.name.is_empty() {
-        problems.push(
-            l.pick("請輸入場所名稱。", "Enter the site's name.")
-                .to_string(),
-        );
-    } else if form.name.chars().count() > MAX_NAME_CHARS {
-        problems.push(too_long(l, "場所名稱", "site's name"));
-    }
-    if form.kind.is_empty() {
-        problems.push(
-            l.pick("請選擇場所類型。", "Choose the kind of site.")
-                .to_string(),
-        );
-    } else if !store::SITE_KINDS.contains(&form.kind.as_str()) {
-        problems.push(format!(
-            "{} `{}`",
-            l.pick("未知的場所類型", "Unknown kind of site"),
-            form.kind
-        ));
-    }
-    problems
-}
-
-/// The site's time zone from the form (left empty: the configured default), or a
-/// problem naming what was typed.
-fn site_zone(l: Lang, form: &SiteForm, default: Tz, problems: &mut Vec<String>) -> Option<Tz> {
-    if form.time_zone.is_empty() {
-        return Some(default);
-    }
-    let zone = clock::parse_time_zone(&form.time_zone);
-    if zone.is_none() {
-        problems.push(format!(
-            "`{}` {}",
-            form.time_zone,
-            l.pick(
-                "不是時區名稱；請從清單選擇，例如 Asia/Hong_Kong。",
-                "is not a time zone; choose one from the list, e.g. Asia/Hong_Kong."
-            )
-        ));
-    }
-    zone
+/// The site form echoed back with its problems, as a 422.
+fn site_refused(viewer: &Viewer, mut form: SiteForm, problems: Vec<String>) -> Response {
+    form.errors = problems;
+    invalid(view::site_form(&viewer.chrome(), &form))
 }
 
 async fn create_site(
@@ -187,58 +125,52 @@ async fn create_site(
     let f = Fields(fields);
     viewer.check_csrf(f.csrf())?;
     let l = viewer.lang;
-    let mut form = SiteForm {
+    let input = SiteInput::read(&f, true);
+    let code = input.code.clone().unwrap_or_default();
+    let form = SiteForm {
         id: None,
-        code: f.text("code").to_ascii_uppercase(),
-        name: f.text("name"),
-        kind: f.text("kind"),
+        code: code.clone(),
+        name: input.name.clone(),
+        kind: input.kind.clone(),
         active: true,
-        time_zone: f.text("time_zone"),
+        time_zone: input.time_zone.clone(),
         errors: Vec::new(),
     };
-    let mut problems = Vec::new();
-    if form.code.is_empty() {
-        problems.push(
-            l.pick("請輸入場所代碼。", "Enter a code for the site.")
-                .to_string(),
-        );
-    } else if !store::valid_site_code(&form.code) {
-        problems.push(
-            l.pick(
-                "場所代碼只可包含英文字母、數字及 -，最多32個字元。",
-                "A site code has only letters, digits and -, at most 32 of them.",
-            )
-            .to_string(),
-        );
-    } else if store::site_code_taken(&state.db, &form.code).await? {
-        problems.push(format!(
-            "{} {} {}",
-            l.pick("場所代碼", "The site code"),
-            form.code,
-            l.pick("已被使用。", "is already used.")
-        ));
-    }
-    problems.extend(site_problems(l, &form));
-    let zone = site_zone(l, &form, state.config.time_zone, &mut problems);
-    let Some(time_zone) = zone.filter(|_| problems.is_empty()) else {
-        form.errors = problems;
-        return Ok(invalid(view::site_form(&viewer.chrome(), &form)));
+    let parsed = input.parse(l, state.config.time_zone);
+    // A code someone else has is told apart from the form's other problems.
+    let taken =
+        SiteCode::parse(&code).is_some() && store::site_code_taken(&state.db, &code).await?;
+    let values = match parsed {
+        Ok(values) if !taken => values,
+        Ok(_) => {
+            return Ok(site_refused(
+                &viewer,
+                form,
+                vec![forms::site_code_taken(l, &code)],
+            ));
+        }
+        Err(mut problems) => {
+            if taken {
+                problems.insert(0, forms::site_code_taken(l, &code));
+            }
+            return Ok(site_refused(&viewer, form, problems));
+        }
+    };
+    let Some(code) = values.code else {
+        return Ok(site_refused(&viewer, form, vec![forms::unreadable(l)]));
     };
     let new = NewSite {
-        code: form.code.clone(),
-        name: form.name.clone(),
-        kind: form.kind.clone(),
-        time_zone,
+        code,
+        name: values.name,
+        kind: values.kind,
+        time_zone: values.time_zone,
     };
     match store::create_site(&state.db, viewer.user.id, new).await {
         Ok(site) => {
             tracing::info!(site = site.id, code = %site.code, by = viewer.user.id, "site created");
             Ok(Redirect::to("/admin/sites").into_response())
         }
-        Err(StoreError::Invalid(message)) => {
-            form.errors = vec![message];
-            Ok(invalid(view::site_form(&viewer.chrome(), &form)))
-        }
+        Err(StoreError::Invalid(message)) => Ok(site_refused(&viewer, form, vec![message])),
         Err(e) => Err(e.into()),
     }
 }
@@ -277,35 +209,30 @@ async fn update_site(
     admin_only(&viewer)?;
     let f = Fields(fields);
     viewer.check_csrf(f.csrf())?;
-    let l = viewer.lang;
     let site = store::site(&state.db, path_id(&id)?).await?;
-    let mut form = SiteForm {
+    let input = SiteInput::read(&f, false);
+    let form = SiteForm {
         id: Some(site.id),
         code: site.code,
-        name: f.text("name"),
-        kind: f.text("kind"),
+        name: input.name.clone(),
+        kind: input.kind.clone(),
         active: f.checked("active"),
-        time_zone: f.text("time_zone"),
+        time_zone: input.time_zone.clone(),
         errors: Vec::new(),
     };
-    let mut problems = site_problems(l, &form);
-    let zone = site_zone(l, &form, state.config.time_zone, &mut problems);
-    let Some(time_zone) = zone.filter(|_| problems.is_empty()) else {
-        form.errors = problems;
-        return Ok(invalid(view::site_form(&viewer.chrome(), &form)));
+    let values = match input.parse(viewer.lang, state.config.time_zone) {
+        Ok(values) => values,
+        Err(problems) => return Ok(site_refused(&viewer, form, problems)),
     };
     let edit = SiteEdit {
-        name: form.name.clone(),
-        kind: form.kind.clone(),
+        name: values.name,
+        kind: values.kind,
         active: form.active,
-        time_zone,
+        time_zone: values.time_zone,
     };
     match store::update_site(&state.db, viewer.user.id, site.id, edit).await {
         Ok(_) => Ok(Redirect::to("/admin/sites").into_response()),
-        Err(StoreError::Invalid(message)) => {
-            form.errors = vec![message];
-            Ok(invalid(view::site_form(&viewer.chrome(), &form)))
-        }
+        Err(StoreError::Invalid(message)) => Ok(site_refused(&viewer, form, vec![message])),
         Err(e) => Err(e.into()),
     }
 }
@@ -341,12 +268,29 @@ async fn people(
     let page = super::query::page_number(Some(&q.text("page")))?;
     let filter = PeopleFilter { site, role };
     let (rows, total) = store::people(&state.db, &filter, page, PER_PAGE).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| PersonRow {
+            id: r.user.id,
+            name: r.user.name,
+            email: r.user.email,
+            role: r.user.role,
+            position: r.position.map(|p| position_name(&p).get(l).to_string()),
+            sites: r.sites.into_iter().map(site_choice).collect(),
+            active: r.user.active,
+            signs_in: r.user.password_hash.is_some(),
+        })
+        .collect();
     let view = PeopleView {
         rows,
         total,
         page,
         pages: total.div_ceil(PER_PAGE),
-        sites: store::all_sites(&state.db).await?,
+        sites: store::all_sites(&state.db)
+            .await?
+            .into_iter()
+            .map(site_choice)
+            .collect(),
         site,
         role,
     };
@@ -355,17 +299,42 @@ async fn people(
 
 /// The choices a person form offers.
 struct PersonChoices {
-    sites: Vec<site::Model>,
-    positions: Vec<position::Model>,
+    sites: Vec<SiteChoice>,
+    positions: Vec<PositionChoice>,
 }
 
-async fn person_choices(state: &AppState) -> AppResult<PersonChoices> {
+impl PersonChoices {
+    fn known(&self) -> Known {
+        Known {
+            sites: self.sites.iter().map(|s| s.id).collect(),
+            positions: self.positions.iter().map(|p| p.key.clone()).collect(),
+        }
+    }
+}
+
+fn site_choice(s: entity::site::Model) -> SiteChoice {
+    SiteChoice {
+        id: s.id,
+        code: s.code,
+        name: s.name,
+        active: s.active,
+    }
+}
+
+async fn person_choices(state: &AppState, l: Lang) -> AppResult<PersonChoices> {
     Ok(PersonChoices {
-        sites: store::all_sites(&state.db).await?,
+        sites: store::all_sites(&state.db)
+            .await?
+            .into_iter()
+            .map(site_choice)
+            .collect(),
         positions: store::positions(&state.db)
             .await?
             .into_iter()
-            .map(|(p, _)| p)
+            .map(|(p, _)| PositionChoice {
+                name: position_name(&p).get(l).to_string(),
+                key: p.key,
+            })
             .collect(),
     })
 }
@@ -374,9 +343,20 @@ fn person_page(viewer: &Viewer, form: &PersonForm, choices: &PersonChoices) -> M
     view::person_form(&viewer.chrome(), form, &choices.sites, &choices.positions)
 }
 
+/// The person form echoed back with its problems, as a 422.
+fn person_refused(
+    viewer: &Viewer,
+    mut form: PersonForm,
+    choices: &PersonChoices,
+    problems: Vec<String>,
+) -> Response {
+    form.errors = problems;
+    invalid(person_page(viewer, &form, choices))
+}
+
 async fn new_person(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     admin_only(&viewer)?;
-    let choices = person_choices(&state).await?;
+    let choices = person_choices(&state, viewer.lang).await?;
     let form = PersonForm {
         role: Role::Staff.as_str().into(),
         active: true,
@@ -385,124 +365,18 @@ async fn new_person(State(state): State<AppState>, viewer: Viewer) -> AppResult<
     Ok(person_page(&viewer, &form, &choices).into_response())
 }
 
-/// What a valid person form says, beyond its text fields.
-struct PersonValues {
-    role: Role,
-    gender: Option<Gender>,
-    hire_date: Option<NaiveDate>,
-    position: Option<String>,
-}
-
-/// Read the fields both person forms share into `form`; problems in the viewer's language.
-fn read_person(
-    l: Lang,
-    f: &Fields,
-    form: &mut PersonForm,
-    choices: &PersonChoices,
-) -> (Option<PersonValues>, Vec<String>) {
-    let mut problems = Vec::new();
-    form.name = f.text("name");
-    form.role = f.text("role");
-    form.position = f.text("position");
-    form.gender = f.text("gender");
-    form.hire_date = f.text("hire_date");
-    form.sites.clear();
-    for raw in f.all("site").filter(|v| !v.is_empty()) {
-        match raw
-            .parse::<i32>()
-            .ok()
-            .filter(|id| choices.sites.iter().any(|s| s.id == *id))
-        {
-            Some(id) if !form.sites.contains(&id) => form.sites.push(id),
-            Some(_) => {}
-            None => problems.push(format!("{} `{raw}`", l.pick("未知的場所", "Unknown site"))),
-        }
+/// The form as posted, for echoing back (never the password).
+fn person_echo(input: &PersonInput, known: &Known, form: PersonForm) -> PersonForm {
+    PersonForm {
+        name: input.name.clone(),
+        role: input.role.clone(),
+        sites: input.known_site_ids(known),
+        position: input.position.clone(),
+        gender: input.gender.clone(),
+        hire_date: input.hire_date.clone(),
+        active: input.active,
+        ..form
     }
-
-    if form.name.is_empty() {
-        problems.push(
-            l.pick("請輸入姓名。", "Enter the person's name.")
-                .to_string(),
-        );
-    } else if form.name.chars().count() > MAX_NAME_CHARS {
-        problems.push(too_long(l, "姓名", "name"));
-    }
-    let role = Role::parse(&form.role);
-    if role.is_none() {
-        problems.push(l.pick("請選擇角色。", "Choose a role.").to_string());
-    }
-    if form.active && role == Some(Role::Staff) && form.sites.is_empty() {
-        problems.push(
-            l.pick(
-                "員工至少要屬於一個場所。",
-                "A staff member needs at least one site.",
-            )
-            .to_string(),
-        );
-    }
-    let position = match form.position.as_str() {
-        "" => Some(None),
-        key if choices.positions.iter().any(|p| p.key == key) => Some(Some(key.to_string())),
-        key => {
-            problems.push(format!(
-                "{} `{key}`",
-                l.pick("未知的崗位", "Unknown position")
-            ));
-            None
-        }
-    };
-    let gender = match form.gender.as_str() {
-        "" => Some(None),
-        g => match Gender::parse(g) {
-            Some(g) => Some(Some(g)),
-            None => {
-                problems.push(
-                    l.pick("性別須為女或男。", "Gender is female or male.")
-                        .to_string(),
-                );
-                None
-            }
-        },
-    };
-    let hire_date = match form.hire_date.as_str() {
-        "" => Some(None),
-        raw => {
-            // A plausibility bound a year wide: the zone does not matter.
-            let this_year = chrono::Utc::now().year();
-            match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                Ok(d) if (1950..=this_year + 1).contains(&d.year()) => Some(Some(d)),
-                Ok(_) => {
-                    problems.push(
-                        l.pick("入職日期不合理。", "That hire date is not plausible.")
-                            .to_string(),
-                    );
-                    None
-                }
-                Err(_) => {
-                    problems.push(
-                        l.pick(
-                            "入職日期須為日期（YYYY-MM-DD）。",
-                            "The hire date must be a date (YYYY-MM-DD).",
-                        )
-                        .to_string(),
-                    );
-                    None
-                }
-            }
-        }
-    };
-    let values = match (role, gender, hire_date, position) {
-        (Some(role), Some(gender), Some(hire_date), Some(position)) if problems.is_empty() => {
-            Some(PersonValues {
-                role,
-                gender,
-                hire_date,
-                position,
-            })
-        }
-        _ => None,
-    };
-    (values, problems)
 }
 
 async fn create_person(
@@ -514,69 +388,47 @@ async fn create_person(
     let f = Fields(fields);
     viewer.check_csrf(f.csrf())?;
     let l = viewer.lang;
-    let choices = person_choices(&state).await?;
-    let mut form = PersonForm {
-        email: f.text("email").to_lowercase(),
-        active: true,
-        ..Default::default()
-    };
-    let (values, mut problems) = read_person(l, &f, &mut form, &choices);
-    if form.email.is_empty() {
-        problems.push(
-            l.pick("請輸入電郵地址。", "Enter an email address.")
-                .to_string(),
-        );
-    } else if form.email.len() > 254 || !form.email.validate_email() {
-        problems.push(format!(
-            "{} {}",
-            form.email,
-            l.pick("不是有效的電郵地址。", "is not a valid email address.")
-        ));
-    } else if store::email_taken(&state.db, &form.email).await? {
-        problems.push(format!(
-            "{} {}",
-            l.pick("已有人使用此電郵：", "Someone already has the email"),
-            form.email
-        ));
-    }
-    // The password is never echoed back into the form.
-    let password = f.get("password").unwrap_or_default().to_string();
-    let password = if password.is_empty() {
-        None
-    } else if password.chars().count() < MIN_PASSWORD_CHARS {
-        problems.push(
-            l.pick(
-                "初始密碼至少要有8個字元（或留空）。",
-                "The initial password needs at least 8 characters (or leave it empty).",
-            )
-            .to_string(),
-        );
-        None
-    } else if password.chars().count() > MAX_PASSWORD_CHARS {
-        problems.push(
-            l.pick("密碼太長。", "That password is too long.")
-                .to_string(),
-        );
-        None
-    } else {
-        Some(password)
-    };
-    let Some(values) = values.filter(|_| problems.is_empty()) else {
-        form.errors = problems;
-        return Ok(invalid(person_page(&viewer, &form, &choices)));
+    let choices = person_choices(&state, l).await?;
+    let known = choices.known();
+    let input = PersonInput::read(&f, true);
+    let email = input.email.clone().unwrap_or_default();
+    let form = person_echo(
+        &input,
+        &known,
+        PersonForm {
+            email: email.clone(),
+            ..Default::default()
+        },
+    );
+    let parsed = input.parse(l, &known);
+    // Someone else's email is told apart from the form's other problems.
+    let well_formed = !email.is_empty() && email.len() <= 254 && email.validate_email();
+    let taken = well_formed && store::email_taken(&state.db, &email).await?;
+    let values = match parsed {
+        Ok(values) if !taken => values,
+        Ok(_) => {
+            let problems = vec![forms::email_taken(l, &email)];
+            return Ok(person_refused(&viewer, form, &choices, problems));
+        }
+        Err(mut problems) => {
+            if taken {
+                problems.push(forms::email_taken(l, &email));
+            }
+            return Ok(person_refused(&viewer, form, &choices, problems));
+        }
     };
     let new = NewUser {
-        email: form.email.clone(),
-        name: form.name.clone(),
-        role: values.role,
-        password,
-        position: values.position,
-        gender: values.gender,
-        hire_date: values.hire_date,
+        email,
+        name: values.person.name.into_string(),
+        role: values.person.role,
+        password: values.password,
+        position: values.person.position,
+        gender: values.person.gender,
+        hire_date: values.person.hire_date,
         sites: choices
             .sites
             .iter()
-            .filter(|s| form.sites.contains(&s.id))
+            .filter(|s| values.person.sites.contains(&s.id))
             .map(|s| s.code.clone())
             .collect(),
     };
@@ -586,8 +438,7 @@ async fn create_person(
             Ok(Redirect::to("/admin/people").into_response())
         }
         Err(StoreError::Invalid(message)) => {
-            form.errors = vec![message];
-            Ok(invalid(person_page(&viewer, &form, &choices)))
+            Ok(person_refused(&viewer, form, &choices, vec![message]))
         }
         Err(e) => Err(e.into()),
     }
@@ -600,12 +451,9 @@ async fn edit_person(
 ) -> AppResult<Response> {
     admin_only(&viewer)?;
     let (person, sites) = store::person(&state.db, path_id(&id)?).await?;
-    let choices = person_choices(&state).await?;
-    let position = choices
-        .positions
-        .iter()
-        .find(|p| Some(p.id) == person.position_id)
-        .map(|p| p.key.clone())
+    let choices = person_choices(&state, viewer.lang).await?;
+    let position = store::position_key(&state.db, person.position_id)
+        .await?
         .unwrap_or_default();
     let form = PersonForm {
         id: Some(person.id),
@@ -635,47 +483,45 @@ async fn update_person(
     viewer.check_csrf(f.csrf())?;
     let l = viewer.lang;
     let (person, _) = store::person(&state.db, path_id(&id)?).await?;
-    let choices = person_choices(&state).await?;
+    let choices = person_choices(&state, l).await?;
+    let known = choices.known();
     let is_self = person.id == viewer.user.id;
-    let mut form = PersonForm {
-        id: Some(person.id),
-        is_self,
-        has_password: person.password_hash.is_some(),
-        email: person.email.clone(),
-        active: f.checked("active"),
-        ..Default::default()
-    };
-    let (values, mut problems) = read_person(l, &f, &mut form, &choices);
-    if is_self && (form.role != Role::Admin.as_str() || !form.active) {
-        problems.push(
-            l.pick(
-                "你不能降低自己的角色或停用自己的帳戶；請由另一位管理員處理。",
-                "You cannot demote or deactivate yourself; ask another admin to.",
-            )
-            .to_string(),
-        );
+    let input = PersonInput::read(&f, false);
+    let mut form = person_echo(
+        &input,
+        &known,
+        PersonForm {
+            id: Some(person.id),
+            is_self,
+            has_password: person.password_hash.is_some(),
+            email: person.email.clone(),
+            ..Default::default()
+        },
+    );
+    let parsed = input.parse(l, &known);
+    let demotes_self = is_self && (form.role != Role::Admin.as_str() || !form.active);
+    if demotes_self {
         // Show the form as it is stored, not as the refused change.
         form.role = Role::Admin.as_str().into();
         form.active = true;
     }
-    let Some(values) = values.filter(|_| problems.is_empty()) else {
-        form.errors = problems;
-        return Ok(invalid(person_page(&viewer, &form, &choices)));
+    let values = match parsed {
+        Ok(values) if !demotes_self => values,
+        Ok(_) => {
+            let problems = vec![forms::cannot_demote_self(l)];
+            return Ok(person_refused(&viewer, form, &choices, problems));
+        }
+        Err(mut problems) => {
+            if demotes_self {
+                problems.push(forms::cannot_demote_self(l));
+            }
+            return Ok(person_refused(&viewer, form, &choices, problems));
+        }
     };
-    let edit = PersonEdit {
-        name: form.name.clone(),
-        role: values.role,
-        sites: form.sites.clone(),
-        position: values.position,
-        gender: values.gender,
-        hire_date: values.hire_date,
-        active: form.active,
-    };
-    match store::update_person(&state.db, viewer.user.id, person.id, edit).await {
+    match store::update_person(&state.db, viewer.user.id, person.id, values.person).await {
         Ok(_) => Ok(Redirect::to("/admin/people").into_response()),
         Err(StoreError::Invalid(message)) => {
-            form.errors = vec![message];
-            Ok(invalid(person_page(&viewer, &form, &choices)))
+            Ok(person_refused(&viewer, form, &choices, vec![message]))
         }
         Err(e) => Err(e.into()),
     }
@@ -706,7 +552,7 @@ async fn positions(State(state): State<AppState>, viewer: Viewer) -> AppResult<R
         .map(|(p, people)| {
             let defined = library.as_ref().and_then(|lib| lib.position(&p.key));
             PositionRow {
-                name: l.pick(&p.name_zh, &p.name_en).to_string(),
+                name: position_name(&p).get(l).to_string(),
                 people,
                 curriculum: defined.map(|d| {
                     d.curriculum
@@ -736,7 +582,7 @@ async fn position_names(state: &AppState, l: Lang) -> AppResult<HashMap<String, 
         .await?
         .into_iter()
         .map(|(p, _)| {
-            let name = l.pick(&p.name_zh, &p.name_en).to_string();
+            let name = position_name(&p).get(l).to_string();
             (p.key, name)
         })
         .collect())

@@ -7,7 +7,6 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::error::{ApiError, ApiResult, AppError};
 use super::export::Export;
@@ -16,7 +15,7 @@ use super::query::Query;
 use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};
-use crate::store::tokens;
+use crate::store::{org, tokens};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,23 +45,13 @@ impl FromRequestParts<AppState> for TokenScope {
         let person = tokens::owner(&state.db, token)
             .await?
             .ok_or(ApiError(AppError::SignIn))?;
-        let role = Role::parse(&person.role).ok_or(ApiError(AppError::SignIn))?;
-        if role == Role::Staff {
+        let scope = org::scope_of(&state.db, &person)
+            .await?
+            .ok_or(ApiError(AppError::SignIn))?;
+        if scope.role == Role::Staff {
             return Err(ApiError(AppError::Forbidden));
         }
-        let sites = entity::user_site::Entity::find()
-            .filter(entity::user_site::Column::UserId.eq(person.id))
-            .all(&state.db)
-            .await
-            .map_err(AppError::from)?
-            .into_iter()
-            .map(|m| m.site_id)
-            .collect();
-        Ok(TokenScope(Scope {
-            user_id: person.id,
-            role,
-            sites,
-        }))
+        Ok(TokenScope(scope))
     }
 }
 

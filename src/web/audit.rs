@@ -5,16 +5,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use entity::audit_log;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
 use super::query::Query;
 use super::session::Viewer;
 use crate::app::AppState;
-use crate::domain::access::Role;
-use crate::store::org;
+use crate::store::{audit, org};
 use crate::views::audit::{self as view, AuditRow};
 
 const PER_PAGE: u64 = 100;
@@ -34,20 +31,12 @@ async fn list(
     viewer: Viewer,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
-    if !matches!(viewer.role(), Role::Admin | Role::Quality) {
+    if !viewer.role().reads_audit_log() {
         return Err(AppError::Forbidden);
     }
     let entity = q.entity.filter(|e| !e.trim().is_empty());
-    let mut query = audit_log::Entity::find();
-    if let Some(e) = &entity {
-        query = query.filter(audit_log::Column::Entity.eq(e.as_str()));
-    }
-    let paginator = query
-        .order_by_desc(audit_log::Column::Id)
-        .paginate(&state.db, PER_PAGE);
-    let total = paginator.num_items().await?;
     let page = super::query::page_number(q.page.as_deref())?;
-    let rows = paginator.fetch_page(page).await?;
+    let (rows, total) = audit::page(&state.db, entity.as_deref(), page, PER_PAGE).await?;
     let names = org::names(&state.db, rows.iter().filter_map(|r| r.actor_id).collect()).await?;
     // The log spans sites: times in the viewer's primary site's zone (said on the page).
     let clock = state.viewer_clock(&viewer.scope).await?;

@@ -69,10 +69,10 @@ pub enum AppError {
     #[error("something went wrong")]
     Internal(String),
     /// 413: the request is over a size limit; the sentence names the limit.
-    #[error("{}", .0.en)]
+    #[error("{}", .0.get(Lang::En))]
     TooLarge(Text),
     /// 400: a query, form or address value that could not be read; the sentence names it.
-    #[error("{}", .0.en)]
+    #[error("{}", .0.get(Lang::En))]
     Unreadable(Text),
 }
 
@@ -190,13 +190,18 @@ fn reported(status: StatusCode, messages: Vec<Text>, json: bool) -> Response {
 }
 
 /// The request asked for JSON: an API address, or an Accept header that prefers it.
-fn wants_json(path: &str, headers: &HeaderMap) -> bool {
+pub fn wants_json(path: &str, headers: &HeaderMap) -> bool {
+    path.starts_with("/api/") || prefers_json(headers)
+}
+
+/// An Accept header that asks for JSON over HTML (the tablet's outbox and autosave ask
+/// so; a browser's own navigation never does).
+pub fn prefers_json(headers: &HeaderMap) -> bool {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    path.starts_with("/api/")
-        || (accept.contains("application/json") && !accept.contains("text/html"))
+    accept.contains("application/json") && !accept.contains("text/html")
 }
 
 /// Rewrites every error answer in the format the request asked for (JSON for the API and

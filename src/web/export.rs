@@ -16,7 +16,8 @@ use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::access::Scope;
 use crate::domain::spreadsheet::csv_cell;
-use crate::store::quality::{self, InView, QualityFilter};
+use crate::store::filter::QualityFilter;
+use crate::store::quality::{self, InView};
 use crate::store::{StoreResult, org};
 
 /// What is exported, and how.

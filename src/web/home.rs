@@ -3,8 +3,6 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use entity::{inspection, training_assignment, training_module};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::error::AppResult;
 use super::query::Query;
@@ -12,7 +10,7 @@ use super::session::Viewer;
 use super::spotchecks::{self, StartQuery};
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::store::inspections;
+use crate::store::{inspections, training};
 use crate::views::home::{self as view, MyResult, MyTraining};
 
 pub async fn home(
@@ -24,13 +22,7 @@ pub async fn home(
         return spotchecks::start(state, viewer, query).await;
     }
     let l = viewer.lang;
-    let rows = inspection::Entity::find()
-        .filter(inspection::Column::SubjectId.eq(viewer.user.id))
-        .filter(inspection::Column::Status.eq("submitted"))
-        .order_by_desc(inspection::Column::ShiftDate)
-        .limit(10)
-        .all(&state.db)
-        .await?;
+    let rows = inspections::latest_results_of(&state.db, viewer.user.id, 10).await?;
     let mut results = Vec::new();
     for r in rows {
         let version = state.checklist_version(r.checklist_version_id).await?;
@@ -44,13 +36,7 @@ pub async fn home(
             acknowledged: r.acknowledged_at.is_some(),
         });
     }
-    let open = training_assignment::Entity::find()
-        .filter(training_assignment::Column::UserId.eq(viewer.user.id))
-        .filter(training_assignment::Column::Status.ne("completed"))
-        .order_by_asc(training_assignment::Column::DueDate)
-        .find_also_related(training_module::Entity)
-        .all(&state.db)
-        .await?;
+    let open = training::not_completed(&state.db, viewer.user.id).await?;
     let today = state.viewer_clock(&viewer.scope).await?.today();
     let mut training = Vec::new();
     for (a, module) in open {

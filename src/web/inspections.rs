@@ -4,8 +4,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use entity::{inspection, inspection_response, training_assignment, training_module, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::states::InspectionStatus;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,12 +13,13 @@ use super::query::{Form, Query, nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::domain::scoring::Answer;
-use crate::domain::{ItemKind, Lang};
-use crate::store::inspections::{self, CheckKind, ListFilter};
-use crate::store::org;
+use crate::domain::clock::period_label;
+use crate::domain::scoring::describe_answer;
+use crate::store::filter::{CheckKind, ListFilter};
+use crate::store::inspections;
+use crate::store::{org, reports as reads};
 use crate::views::inspections::{
-    self as view, ListRow, ListView, ResultItem, ResultView, SectionRow, SelectOption, TrainingRow,
+    self as view, ListRow, ListView, ResultItem, ResultView, SelectOption, TrainingRow,
 };
 
 const PER_PAGE: u64 = 50;
@@ -143,7 +143,7 @@ async fn list(
             .map(|r| ListRow {
                 id: r.id,
                 date: r.shift_date.to_string(),
-                period: crate::views::spotcheck::period_label(l, &r.shift_period).to_string(),
+                period: period_label(l, &r.shift_period).to_string(),
                 site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
                 subject: names.get(&r.subject_id).cloned().unwrap_or_default(),
                 inspector: names.get(&r.inspector_id).cloned().unwrap_or_default(),
@@ -151,7 +151,7 @@ async fn list(
                     .get(&r.checklist_version_id)
                     .cloned()
                     .unwrap_or_default(),
-                status: r.status.clone(),
+                status: r.status.as_str().to_string(),
                 percent: r.percent,
                 passed: r.passed,
                 critical: r.critical_failure,
@@ -182,19 +182,8 @@ async fn filter_people(
     state: &AppState,
     viewer: &Viewer,
 ) -> AppResult<(Vec<SelectOption>, Vec<SelectOption>)> {
-    let mut query = user::Entity::find().order_by_asc(user::Column::Name);
-    if let Some(sites) = viewer.scope.site_filter() {
-        let members: Vec<i32> = entity::user_site::Entity::find()
-            .filter(entity::user_site::Column::SiteId.is_in(sites.to_vec()))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|m| m.user_id)
-            .collect();
-        query = query.filter(user::Column::Id.is_in(members));
-    }
-    let everyone = query.all(&state.db).await?;
-    let option = |u: &user::Model| SelectOption {
+    let everyone = org::people_in_view(&state.db, &viewer.scope).await?;
+    let option = |u: &entity::user::Model| SelectOption {
         value: u.id.to_string(),
         label: u.name.clone(),
     };
@@ -211,31 +200,6 @@ async fn filter_people(
     Ok((staff, inspectors))
 }
 
-pub fn describe_answer(l: Lang, kind: &ItemKind, answer: &Answer) -> String {
-    match (kind, answer) {
-        (_, Answer::Pass) => l.pick("合格", "pass").into(),
-        (_, Answer::Fail) => l.pick("不合格", "fail").into(),
-        (_, Answer::Na) => l.pick("不適用", "n/a").into(),
-        (ItemKind::Scale { max, .. }, Answer::Scale(v)) => format!("{v} / {max}"),
-        (ItemKind::Measure { unit, .. }, Answer::Measure(v)) => format!("{v} {unit}"),
-        (ItemKind::Limit { unit, .. }, Answer::Amount(v)) => format!("{v} {unit}"),
-        (ItemKind::Script { phrases, .. }, Answer::Heard(h)) => {
-            format!("{} {}/{}", l.pick("說了", "said"), h.len(), phrases.len())
-        }
-        (ItemKind::Steps { steps, .. }, Answer::Done(d)) => {
-            let order: Vec<String> = d.iter().map(|i| (i + 1).to_string()).collect();
-            format!(
-                "{} {}/{} ({})",
-                l.pick("做了", "done"),
-                d.len(),
-                steps.len(),
-                order.join("→")
-            )
-        }
-        (_, other) => format!("{other:?}"),
-    }
-}
-
 async fn result(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -243,55 +207,29 @@ async fn result(
 ) -> AppResult<Response> {
     let l = viewer.lang;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
-    let row = inspection::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let own_draft = row.status == "draft" && row.inspector_id == viewer.user.id;
+    let row = reads::inspection_row(&state.db, id).await?;
+    let own_draft = row.status == InspectionStatus::Draft && row.inspector_id == viewer.user.id;
     if !(viewer
         .scope
         .can_view_inspection(row.site_id, row.subject_id)
-        && (row.status != "draft" || own_draft))
+        && (row.status != InspectionStatus::Draft || own_draft))
     {
         return Err(AppError::Forbidden);
     }
-    if row.status == "draft" {
+    if row.status == InspectionStatus::Draft {
         return Ok(Redirect::to(&format!("/spotchecks/{id}")).into_response());
     }
     let version = state.checklist_version(row.checklist_version_id).await?;
-    let checklist = &version.checklist;
-    let responses = inspection_response::Entity::find()
-        .filter(inspection_response::Column::InspectionId.eq(id))
-        .all(&state.db)
-        .await?;
-    let names = org::names(&state.db, vec![row.subject_id, row.inspector_id]).await?;
-    let subject = user::Entity::find_by_id(row.subject_id)
-        .one(&state.db)
-        .await?;
-    let position = match &subject {
-        Some(s) => org::position_of(&state.db, s).await?,
-        None => None,
-    };
-    let site_names = org::site_names(&state.db).await?;
+    let record = reads::report_view(&state.db, row, version).await?;
     // Times as the site's wall clock showed them.
-    let clock = state.site_clock(row.site_id).await?;
+    let clock = state.config.clock_for(&record.site_time_zone);
     let mut items = Vec::new();
     let mut sections = Vec::new();
-    for section in &checklist.sections {
-        let mut sum = SectionRow {
-            title: section.title.get(l).to_string(),
-            score: 0.0,
-            max: 0.0,
-        };
-        for item in &section.items {
-            let Some(r) = responses.iter().find(|r| r.item_key == item.key) else {
-                continue;
-            };
-            sum.score += r.points;
-            sum.max += r.max_points;
-            let answer: Option<Answer> = serde_json::from_value(r.value.clone()).ok();
+    for answered in record.answered_sections() {
+        let section = answered.section.title.get(l);
+        for &(item, r) in &answered.items {
             items.push(ResultItem {
-                section: section.title.get(l).to_string(),
+                section: section.to_string(),
                 text: item.text.get(l).to_string(),
                 clause: item.clause.clone(),
                 outcome: match r.outcome.as_str() {
@@ -301,66 +239,51 @@ async fn result(
                 },
                 points: r.points,
                 max: r.max_points,
-                answer: answer
-                    .map(|a| describe_answer(l, &item.kind, &a))
+                answer: r
+                    .answer
+                    .as_ref()
+                    .map(|a| describe_answer(l, &item.kind, a))
                     .unwrap_or_default(),
                 note: r.note.clone(),
                 photo: r.photo.as_ref().map(|f| format!("/photos/{id}/{f}")),
                 critical: item.critical,
             });
         }
-        if sum.max > 0.0
-            || section
-                .items
-                .iter()
-                .any(|i| responses.iter().any(|r| r.item_key == i.key))
-        {
-            sections.push(sum);
-        }
+        sections.push(answered.score_in(l));
     }
-    let assignments = training_assignment::Entity::find()
-        .filter(training_assignment::Column::InspectionId.eq(id))
-        .find_also_related(training_module::Entity)
-        .all(&state.db)
-        .await?;
-    let mut training = Vec::new();
-    for (a, module) in assignments {
-        let title = match module {
-            Some(m) => inspections::latest_module(&state.db, m.id)
-                .await
-                .map(|def| def.title.get(l).to_string())
-                .unwrap_or(m.key),
-            None => String::new(),
-        };
-        training.push(TrainingRow {
-            title,
-            due: a.due_date.to_string(),
+    let training = record
+        .training
+        .iter()
+        .map(|a| TrainingRow {
+            title: a.title_in(l),
+            due: a.due.to_string(),
             critical: a.critical,
-        });
-    }
+        })
+        .collect();
+    let submitted = record.status == InspectionStatus::Submitted.as_str();
     let view = ResultView {
         id,
-        checklist: checklist.title.get(l).to_string(),
-        version: version.version,
-        site: site_names.get(&row.site_id).cloned().unwrap_or_default(),
-        subject: names.get(&row.subject_id).cloned().unwrap_or_default(),
-        position: position.map(|p| l.pick(&p.name_zh, &p.name_en).to_string()),
-        inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
-        shift: view::shift_text(l, row.shift_date, &row.shift_period),
-        status: row.status.clone(),
-        percent: row.percent,
-        score: row.score,
-        max_score: row.max_score,
-        passed: row.passed,
-        critical: row.critical_failure,
+        checklist: record.checklist.title.get(l).to_string(),
+        version: record.checklist_version,
+        site: record.site.clone(),
+        subject: record.subject.clone(),
+        position: record.position.as_ref().map(|p| p.get(l).to_string()),
+        inspector: record.inspector.clone(),
+        shift: view::shift_text(l, record.shift_date, &record.shift_period),
+        status: record.status.clone(),
+        percent: record.percent,
+        score: record.score,
+        max_score: record.max_score,
+        passed: record.passed,
+        critical: record.critical_failure,
         sections,
         items,
         training,
-        can_acknowledge: row.subject_id == viewer.user.id && row.status == "submitted",
-        can_void: row.status == "submitted" && viewer.scope.can_manage_at(row.site_id),
-        void_reason: row.void_reason.clone(),
-        submitted: row.submitted_at.map(|t| clock.format(t)),
-        acknowledged: row.acknowledged_at.map(|t| clock.format(t)),
+        can_acknowledge: record.subject_id == viewer.user.id && submitted,
+        can_void: submitted && viewer.scope.can_manage_at(record.site_id),
+        void_reason: record.void_reason.clone(),
+        submitted: record.submitted_at.map(|t| clock.format(t)),
+        acknowledged: record.acknowledged_at.map(|t| clock.format(t)),
     };
     Ok(view::result(&viewer.chrome(), &view).into_response())
 }
@@ -400,10 +323,7 @@ async fn void(
 ) -> AppResult<Redirect> {
     viewer.check_csrf(form.csrf.as_deref())?;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
-    let row = inspection::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Forbidden)?;
+    let row = reads::inspection_row(&state.db, id).await?;
     if !viewer.scope.can_manage_at(row.site_id) {
         return Err(AppError::Forbidden);
     }

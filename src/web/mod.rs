@@ -2,6 +2,7 @@
 //! parse, authorize, call the domain and the store, and render.
 
 pub mod admin;
+pub mod admin_forms;
 pub mod api;
 pub mod audit;
 pub mod error;

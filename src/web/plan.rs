@@ -12,7 +12,7 @@ use super::error::{AppError, AppResult};
 use super::query::{Query, optional_date};
 use super::session::Viewer;
 use crate::app::AppState;
-use crate::domain::clock::on_post_in;
+use crate::domain::clock::{on_post_in, period_label};
 use crate::store::{org, plan};
 use crate::views::plan::{self as view, PlanRow};
 
@@ -48,7 +48,7 @@ async fn week(
         .into_iter()
         .map(|(p, done)| PlanRow {
             date: p.planned_date,
-            period: crate::views::spotcheck::period_label(l, &p.shift_period).to_string(),
+            period: period_label(l, &p.shift_period).to_string(),
             hours: on_post_in(&p.shift_period),
             site_id: p.site_id,
             site: sites.get(&p.site_id).cloned().unwrap_or_default(),

@@ -8,8 +8,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use entity::position;
-use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
@@ -19,7 +17,7 @@ use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
-use crate::store::quality::QualityFilter;
+use crate::store::filter::QualityFilter;
 use crate::store::stats::{self as kept, PersonRows};
 use crate::store::{StoreResult, org};
 use crate::views::quality::{self as view, Dashboard, FilterOptions};
@@ -90,8 +88,7 @@ pub async fn position_id(state: &AppState, key: Option<&str>) -> AppResult<Optio
         return Ok(None);
     };
     Ok(Some(
-        position::Entity::find()
-            .all(&state.db)
+        org::positions(&state.db)
             .await?
             .into_iter()
             .find(|p| p.key == key)
@@ -288,7 +285,8 @@ async fn dashboard(
     let page = view::dashboard(
         &viewer.chrome(),
         &Dashboard {
-            filter: &filter,
+            from: filter.from,
+            to: filter.to,
             query: &query,
             options: &options,
             summary: stats::summary(&samples),
@@ -339,8 +337,7 @@ async fn coverage(
             .await?
             .map(|c| c.checklist.positions)
             .unwrap_or_default();
-        let ids: Vec<i32> = position::Entity::find()
-            .all(db)
+        let ids: Vec<i32> = org::positions(db)
             .await?
             .into_iter()
             .filter(|p| for_checklist.contains(&p.key))
@@ -375,12 +372,10 @@ async fn filter_options(
                 .collect()
         })
         .unwrap_or_default();
-    let positions = position::Entity::find()
-        .order_by_asc(position::Column::Key)
-        .all(&state.db)
+    let positions = org::positions(&state.db)
         .await?
         .into_iter()
-        .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
+        .map(|p| (p.key.clone(), org::position_name(&p).get(l).to_string()))
         .collect();
     Ok(FilterOptions {
         sites: sites.into_iter().map(|s| (s.id, s.name)).collect(),

@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use entity::states::InspectionStatus;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -16,8 +17,8 @@ use super::query::{Query, nonempty, optional_date};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::Lang;
-use crate::domain::access::Role;
 use crate::reports::{self, data};
+use crate::store::reports as reads;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -82,8 +83,8 @@ async fn inspection_pdf(
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
-    let row = data::inspection_row(&state.db, id).await?;
-    if row.status == "draft"
+    let row = reads::inspection_row(&state.db, id).await?;
+    if row.status == InspectionStatus::Draft
         || !viewer
             .scope
             .can_view_inspection(row.site_id, row.subject_id)
@@ -91,14 +92,15 @@ async fn inspection_pdf(
         return Err(AppError::Forbidden);
     }
     let lang = lang_of(&viewer, &q);
+    let version = state.checklist_version(row.checklist_version_id).await?;
+    let record = reads::report_view(&state.db, row, version).await?;
     let report = data::inspection(
-        &state.db,
+        &record,
         &state.config.data_dir,
-        id,
         lang,
         state.config.time_zone,
     )
-    .await?;
+    .await;
     pdf(format!("inspection-{id}.pdf"), move || {
         reports::inspection::render(&report, lang)
     })
@@ -117,7 +119,7 @@ async fn staff_pdf(
         .strip_suffix(".pdf")
         .and_then(|id| id.parse().ok())
         .ok_or(AppError::NotFound)?;
-    let (role, sites) = data::record_holder(&state.db, user_id)
+    let (role, sites) = reads::record_holder(&state.db, user_id)
         .await?
         .ok_or(AppError::Forbidden)?;
     if !viewer.scope.can_read_record_of(user_id, role, &sites) {
@@ -128,7 +130,8 @@ async fn staff_pdf(
     let (from, to) = period(&q, today)?;
     let lang = lang_of(&viewer, &q);
     let shown = viewer.scope.record_sites(user_id).map(<[i32]>::to_vec);
-    let report = data::staff(&state.db, user_id, shown.as_deref(), from, to, today, lang).await?;
+    let record = reads::person_record(&state.db, user_id, shown.as_deref(), from, to).await?;
+    let report = data::staff(&record, from, to, today, lang);
     pdf(format!("staff-{user_id}-{from}-{to}.pdf"), move || {
         reports::staff::render(&report, lang)
     })
@@ -142,14 +145,14 @@ async fn site_pdf(
     viewer: Viewer,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+    if !viewer.role().sees_reports() {
         return Err(AppError::Forbidden);
     }
     // An id or a code. One that names no site is refused exactly like a site that is
     // not the viewer's (the store's NotFound is a 403), so a refusal never tells which.
     let site = match nonempty(q.site.as_deref()) {
         None => None,
-        Some(s) => Some(data::find_site(&state.db, s).await?.id),
+        Some(s) => Some(reads::find_site(&state.db, s).await?.id),
     };
     if let Some(site) = site
         && !viewer.scope.can_view_site(site)
@@ -162,7 +165,8 @@ async fn site_pdf(
     };
     let (from, to) = period(&q, clock.today())?;
     let lang = lang_of(&viewer, &q);
-    let report = data::site(&state.db, &viewer.scope, site, from, to, lang).await?;
+    let period = reads::site_period(&state.db, &viewer.scope, site, from, to).await?;
+    let report = data::site(&period, lang);
     let name = match site {
         Some(id) => format!("site-{id}-{from}-{to}.pdf"),
         None => format!("sites-{from}-{to}.pdf"),

@@ -8,7 +8,7 @@ use std::any::Any;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, header};
+use axum::http::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::LatencyUnit;
@@ -69,12 +69,7 @@ pub fn panicked(panic: Box<dyn Any + Send + 'static>) -> Response {
 /// The panic answer as the API's JSON error for API routes and requests that ask for
 /// JSON (the panic layer cannot see the request, this middleware around it can).
 pub async fn panics_in_json(request: Request<Body>, next: Next) -> Response {
-    let json = request.uri().path().starts_with("/api/")
-        || request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("application/json"));
+    let json = super::error::wants_json(request.uri().path(), request.headers());
     let response = next.run(request).await;
     if json && response.extensions().get::<Panicked>().is_some() {
         ApiError(AppError::Internal("the panic logged above".into())).into_response()

@@ -1,6 +1,6 @@
-//! Sign-in sessions, kept in the database so any app instance can serve any request:
-//! the cookie holds a random token, the database its SHA-256. Also CSRF tokens (one per
-//! session, checked on every form that changes data) and sign-in throttling.
+//! Sign-in over HTTP: the session cookie (a random token; the session itself is kept by
+//! `store::sessions`), the signed-in viewer every handler takes, CSRF tokens (one per
+//! session, checked on every form that changes data) and the sign-in form, throttled.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -11,44 +11,24 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
-use entity::{login_attempt, session, user, user_site};
+use entity::user;
 use maud::Markup;
-use rand::Rng;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
-};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::error::{ApiError, AppError, AppResult};
 use super::query::Form;
 use crate::app::AppState;
-use crate::auth::verify_password;
+use crate::auth::{random_token, verify_password};
 use crate::domain::Lang;
 use crate::domain::access::{Role, Scope};
+use crate::store::sessions::{self, SESSION_HOURS, SignedIn};
+use crate::store::users;
 use crate::views;
 
 pub const SESSION_COOKIE: &str = "decorum_session";
 const LOGIN_COOKIE: &str = "decorum_login";
-/// A session lasts a long shift without activity before it expires.
-const SESSION_HOURS: i64 = 12;
-/// Failed sign-ins allowed per account from one address in the throttle window. Counted
-/// per address so that someone guessing at an account locks out only themselves: its
-/// owner, elsewhere, still signs in.
-const MAX_FAILURES: u64 = 5;
-/// Failed sign-ins allowed from one address, whatever the accounts, in the window.
-const MAX_ADDRESS_FAILURES: u64 = 20;
-const THROTTLE_MINUTES: i64 = 15;
 /// Password checks running at once, per app instance.
 static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
-
-pub fn random_token() -> String {
-    hex::encode(rand::rng().random::<[u8; 32]>())
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Compare secrets without leaking where they differ.
 fn same_secret(a: &str, b: &str) -> bool {
@@ -99,14 +79,10 @@ pub fn request_lang(headers: &HeaderMap, chosen: Option<&str>) -> Lang {
 pub async fn viewer_lang(state: &AppState, headers: &HeaderMap) -> Lang {
     let mut chosen = None;
     if let Some(token) = CookieJar::from_headers(headers).get(SESSION_COOKIE) {
-        chosen = session::Entity::find_by_id(token_hash(token.value()))
-            .find_also_related(user::Entity)
-            .one(&state.db)
+        chosen = sessions::chosen_locale(&state.db, token.value())
             .await
             .ok()
-            .flatten()
-            .filter(|(s, _)| s.expires_at > Utc::now())
-            .and_then(|(_, person)| person?.locale);
+            .flatten();
     }
     request_lang(headers, chosen.as_deref())
 }
@@ -160,41 +136,18 @@ impl FromRequestParts<AppState> for Viewer {
             .ok_or(AppError::SignIn)?
             .value()
             .to_string();
-        let now = Utc::now();
-        // The session and its person in one query; their sites in a second, as bare
-        // ids (joined, a person at 200 sites made 200 rows of every session and user
-        // column on each request).
-        let (session, person) = session::Entity::find_by_id(token_hash(&token))
-            .find_also_related(user::Entity)
-            .one(&state.db)
+        let SignedIn {
+            person,
+            scope,
+            csrf,
+        } = sessions::resume(&state.db, &token, Utc::now())
             .await?
-            .and_then(|(session, person)| Some((session, person?)))
-            .filter(|(s, u)| s.expires_at > now && u.active)
             .ok_or(AppError::SignIn)?;
-        let sites: Vec<i32> = user_site::Entity::find()
-            .select_only()
-            .column(user_site::Column::SiteId)
-            .filter(user_site::Column::UserId.eq(person.id))
-            .into_tuple()
-            .all(&state.db)
-            .await?;
-        // Slide the expiry, at most once a minute so reads stay reads.
-        if now - session.last_seen_at > Duration::minutes(1) {
-            let mut active: session::ActiveModel = session.clone().into();
-            active.last_seen_at = Set(now);
-            active.expires_at = Set(now + Duration::hours(SESSION_HOURS));
-            active.update(&state.db).await?;
-        }
-        let role = Role::parse(&person.role).ok_or(AppError::SignIn)?;
         Ok(Viewer {
             lang: request_lang(&parts.headers, person.locale.as_deref()),
-            scope: Scope {
-                user_id: person.id,
-                role,
-                sites,
-            },
+            scope,
             user: person,
-            csrf: session.csrf,
+            csrf,
         })
     }
 }
@@ -355,18 +308,7 @@ pub async fn sign_in(
         ));
     }
     let now = Utc::now();
-    let failures_here = || {
-        login_attempt::Entity::find()
-            .filter(login_attempt::Column::Client.eq(&client))
-            .filter(login_attempt::Column::Succeeded.eq(false))
-            .filter(login_attempt::Column::At.gt(now - Duration::minutes(THROTTLE_MINUTES)))
-    };
-    let for_account = failures_here()
-        .filter(login_attempt::Column::Email.eq(&email))
-        .count(&state.db)
-        .await?;
-    let for_address = failures_here().count(&state.db).await?;
-    if for_account >= MAX_FAILURES || for_address >= MAX_ADDRESS_FAILURES {
+    if sessions::throttled(&state.db, &client, &email, now).await? {
         tracing::warn!(email = %email, client = %client, "sign-in throttled");
         return Err(AppError::TooMany(
             lang.pick(
@@ -376,11 +318,7 @@ pub async fn sign_in(
             .into(),
         ));
     }
-    let person = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(&state.db)
-        .await?
-        .filter(|u| u.active);
+    let person = sessions::active_person(&state.db, &email).await?;
     // argon2 is deliberately slow and takes 19 MiB a check: run it off the async workers,
     // a few at a time, so a burst of sign-ins neither stalls requests nor balloons memory.
     let hash = person.as_ref().and_then(|u| u.password_hash.clone());
@@ -394,33 +332,14 @@ pub async fn sign_in(
         }
         None => false,
     };
-    login_attempt::ActiveModel {
-        email: Set(email.clone()),
-        succeeded: Set(ok),
-        at: Set(now),
-        client: Set(Some(client)),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await?;
+    sessions::record_attempt(&state.db, &email, ok, &client, now).await?;
     let Some(person) = person.filter(|_| ok) else {
         return Ok(again(lang.pick(
             "電郵或密碼不正確。",
             "That email and password do not match.",
         )));
     };
-    // A new token at every sign-in: a session id planted before sign-in is worthless.
-    let token = random_token();
-    session::ActiveModel {
-        id: Set(token_hash(&token)),
-        user_id: Set(person.id),
-        csrf: Set(random_token()),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        expires_at: Set(now + Duration::hours(SESSION_HOURS)),
-    }
-    .insert(&state.db)
-    .await?;
+    let token = sessions::open(&state.db, person.id, now).await?;
     tracing::info!(user = person.id, "signed in");
     let jar = jar
         .remove(Cookie::build(LOGIN_COOKIE).path("/"))
@@ -447,9 +366,7 @@ pub async fn sign_out(
 ) -> AppResult<Response> {
     viewer.check_csrf(form.csrf.as_deref())?;
     if let Some(token) = jar.get(SESSION_COOKIE) {
-        session::Entity::delete_by_id(token_hash(token.value()))
-            .exec(&state.db)
-            .await?;
+        sessions::close(&state.db, token.value()).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, Redirect::to("/signin")).into_response())
@@ -472,9 +389,7 @@ pub async fn set_lang(
     viewer.check_csrf(form.csrf.as_deref())?;
     let lang = Lang::parse(&form.lang)
         .ok_or_else(|| AppError::BadRequest(format!("unknown language `{}`", form.lang)))?;
-    let mut person: user::ActiveModel = viewer.user.clone().into();
-    person.locale = Set(Some(lang.code().to_string()));
-    person.update(&state.db).await?;
+    users::set_locale(&state.db, &viewer.user, lang.code()).await?;
     Ok(Redirect::to(&local_path(form.next.as_deref())))
 }
 

@@ -2,6 +2,7 @@
 //! (autosaved as a draft), attach photos, submit. Submissions are idempotent on the
 //! spot-check's UUID, so the offline outbox can retry safely.
 
+use entity::states::InspectionStatus;
 use std::collections::BTreeMap;
 
 use axum::extract::{Multipart, Path, State};
@@ -11,7 +12,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use entity::{inspection, position, recheck, site, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use super::error::{ApiError, ApiResult, AppError, AppResult};
 use super::query::{Form, Query, optional_id};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
-use crate::domain::access::Role;
+use crate::domain::clock::{check_period, period_label};
 use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{
     Problem, Scorecard, Subject, applies, missing_attributes, resolve_context, score,
@@ -83,10 +83,8 @@ async fn inspectable_site(
     if !viewer.scope.can_inspect_at(site_id) {
         return Err(AppError::Forbidden);
     }
-    site::Entity::find_by_id(site_id)
-        .one(&state.db)
+    org::active_site(&state.db, site_id)
         .await?
-        .filter(|s| s.active)
         .ok_or(AppError::Forbidden)
 }
 
@@ -203,7 +201,7 @@ async fn current_version(state: &AppState, key: &str) -> AppResult<StoredCheckli
 
 pub fn position_name(lang: Lang, p: &Option<position::Model>) -> Option<String> {
     p.as_ref()
-        .map(|p| lang.pick(&p.name_zh, &p.name_en).to_string())
+        .map(|p| org::position_name(p).get(lang).to_string())
 }
 
 /// Home of the spot-check flow: site, then person, then checklist.
@@ -298,7 +296,7 @@ async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
     let today = state.viewer_clock(&viewer.scope).await?.today();
     let rechecks = training::open_rechecks(&state.db, &viewer.scope).await?;
     let mut ids: Vec<i32> = rechecks.iter().map(|r| r.subject_id).collect();
-    let overdue = if matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+    let overdue = if viewer.role().watches_training() {
         Some(training::overdue(&state.db, &viewer.scope, today).await?)
     } else {
         None
@@ -334,12 +332,7 @@ async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
 }
 
 async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink>> {
-    let rows = inspection::Entity::find()
-        .filter(inspection::Column::InspectorId.eq(viewer.user.id))
-        .filter(inspection::Column::Status.eq("draft"))
-        .order_by_desc(inspection::Column::UpdatedAt)
-        .all(&state.db)
-        .await?;
+    let rows = inspections::drafts_of(&state.db, viewer.user.id).await?;
     let names = org::names(&state.db, rows.iter().map(|r| r.subject_id).collect()).await?;
     let mut links = Vec::new();
     for row in rows {
@@ -351,7 +344,7 @@ async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink
             when: format!(
                 "{} {}",
                 row.shift_date,
-                view::period_label(viewer.lang, &row.shift_period)
+                period_label(viewer.lang, &row.shift_period)
             ),
         });
     }
@@ -393,13 +386,10 @@ async fn recheck_target(
     viewer: &Viewer,
     recheck_id: i32,
 ) -> AppResult<(Target, recheck::Model)> {
-    let row = recheck::Entity::find_by_id(recheck_id)
-        .one(&state.db)
+    let row = training::open_recheck(&state.db, recheck_id)
         .await?
-        .filter(|r| r.status == "open")
         .ok_or(AppError::Forbidden)?;
-    let original = inspection::Entity::find_by_id(row.inspection_id)
-        .one(&state.db)
+    let original = inspections::find(&state.db, row.inspection_id)
         .await?
         .ok_or(AppError::Forbidden)?;
     let mut version = state
@@ -426,13 +416,13 @@ async fn existing(
     viewer: &Viewer,
     id: Uuid,
 ) -> AppResult<Option<inspection::Model>> {
-    let Some(row) = inspection::Entity::find_by_id(id).one(&state.db).await? else {
+    let Some(row) = inspections::find(&state.db, id).await? else {
         return Ok(None);
     };
     // A draft is its inspector's work in progress: nobody else, an admin neither, may
     // open, save or submit it (saving would make it theirs).
     let own = row.inspector_id == viewer.user.id;
-    if row.status == "draft" && !own {
+    if row.status == InspectionStatus::Draft && !own {
         return Err(AppError::Forbidden);
     }
     if !viewer
@@ -453,7 +443,7 @@ async fn form_page(
 ) -> AppResult<Response> {
     let id = parse_uuid(&id)?;
     let (target, row) = match existing(&state, &viewer, id).await? {
-        Some(row) if row.status != "draft" => {
+        Some(row) if row.status != InspectionStatus::Draft => {
             return Ok(Redirect::to(&format!("/inspections/{id}")).into_response());
         }
         Some(row) => match DraftState::of(&row).recheck {
@@ -741,11 +731,7 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
     let shift_date_raw = get("shift_date").unwrap_or_default();
     let shift_date = super::query::date(&shift_date_raw).map_err(|e| AppError::Invalid(vec![e]))?;
     let shift_period = get("shift_period").unwrap_or_default();
-    if !inspections::PERIODS.contains(&shift_period.as_str()) {
-        return Err(AppError::Invalid(vec![format!(
-            "`{shift_period}` is not a shift (morning, afternoon, evening or night)"
-        )]));
-    }
+    check_period(&shift_period).map_err(|e| AppError::Invalid(vec![e]))?;
     Ok(Posted {
         csrf: get("_csrf"),
         recheck: optional_id(get("recheck").as_deref(), "re-check")?,
@@ -768,7 +754,7 @@ async fn read_post(
     let post = posted(pairs)?;
     viewer.check_csrf(post.csrf.as_deref())?;
     if let Some(row) = &row
-        && row.status == "draft"
+        && row.status == InspectionStatus::Draft
         && row.checklist_version_id != post.version_id
     {
         return Err(AppError::Conflict(format!(
@@ -922,13 +908,6 @@ struct SubmitReply {
     passed: Option<bool>,
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
-
 async fn submit(
     State(state): State<AppState>,
     viewer: Result<Viewer, AppError>,
@@ -936,7 +915,7 @@ async fn submit(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let json = wants_json(&headers);
+    let json = super::error::prefers_json(&headers);
     let result = match viewer {
         Ok(viewer) => submit_inner(&state, &viewer, &id, pairs, json).await,
         Err(e) => Err(e),
@@ -974,7 +953,7 @@ async fn submit_inner(
     // A retry of something already stored: acknowledge it again, store nothing.
     let stored = existing(state, viewer, id).await?;
     if let Some(row) = &stored
-        && row.status != "draft"
+        && row.status != InspectionStatus::Draft
     {
         return Ok(reply(row, false));
     }
@@ -1105,7 +1084,7 @@ async fn upload_photo(
     let row = existing(&state, &viewer, id)
         .await?
         .ok_or_else(|| AppError::Conflict("save the spot-check before adding photos".into()))?;
-    if row.status != "draft" || row.inspector_id != viewer.user.id {
+    if row.status != InspectionStatus::Draft || row.inspector_id != viewer.user.id {
         return Err(AppError::Conflict(
             "photos can only be added to your spot-check in progress".into(),
         )

@@ -9,8 +9,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
-use entity::position;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use super::error::{AppError, AppResult};
@@ -48,7 +46,7 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
             title: m.module.title.get(l).to_string(),
             minutes: m.module.minutes,
             due: a.due_date.to_string(),
-            state: AssignmentState::derive(&a.status, a.due_date, today),
+            state: AssignmentState::derive(a.status.as_str(), a.due_date, today),
             reason: a.reason.clone(),
             quiz_percent: a.quiz_percent,
         })
@@ -66,12 +64,12 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
             title: m.module.title.get(l).to_string(),
             reason: a.reason.clone(),
             due: a.due_date.to_string(),
-            state: AssignmentState::derive(&a.status, a.due_date, today),
+            state: AssignmentState::derive(a.status.as_str(), a.due_date, today),
             critical: a.critical,
         })
         .collect();
-    let can_assign = matches!(viewer.role(), Role::Admin | Role::Manager);
-    let sees_effect = matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager);
+    let can_assign = viewer.role().assigns_training();
+    let sees_effect = viewer.role().watches_training();
     Ok(view::team(&viewer.chrome(), &mine, &rows, can_assign, sees_effect).into_response())
 }
 
@@ -83,11 +81,32 @@ async fn take(
     let id: i32 = id.parse().map_err(|_| AppError::Forbidden)?;
     let (assignment, module) = training::open_for(&state.db, id, viewer.user.id).await?;
     let state_now = AssignmentState::derive(
-        &assignment.status,
+        assignment.status.as_str(),
         assignment.due_date,
         today(&state, &viewer).await?,
     );
-    Ok(view::take(&viewer.chrome(), &assignment, &module, state_now, None).into_response())
+    let page = view::take(
+        &viewer.chrome(),
+        &taking(&assignment, &module, state_now),
+        None,
+    );
+    Ok(page.into_response())
+}
+
+/// The take page's view of an assignment and its module.
+fn taking<'a>(
+    assignment: &entity::training_assignment::Model,
+    module: &'a training::StoredModule,
+    state: AssignmentState,
+) -> view::Taking<'a> {
+    view::Taking {
+        assignment: assignment.id,
+        due: assignment.due_date,
+        state,
+        quiz_percent: assignment.quiz_percent,
+        module: &module.module,
+        version: module.version,
+    }
 }
 
 async fn quiz(
@@ -135,7 +154,7 @@ async fn quiz(
         .map(|(i, _)| (i + 1).to_string())
         .collect();
     let state_now = AssignmentState::derive(
-        &assignment.status,
+        assignment.status.as_str(),
         assignment.due_date,
         today(&state, &viewer).await?,
     );
@@ -147,16 +166,14 @@ async fn quiz(
         );
         let page = view::take(
             &viewer.chrome(),
-            &assignment,
-            &module,
-            state_now,
+            &taking(&assignment, &module, state_now),
             Some(view::QuizFeedback::Missing(message)),
         );
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let attempt = training::record_attempt(&state.db, id, viewer.user.id, &chosen).await?;
     let state_after = AssignmentState::derive(
-        &attempt.assignment.status,
+        attempt.assignment.status.as_str(),
         attempt.assignment.due_date,
         today(&state, &viewer).await?,
     );
@@ -167,16 +184,14 @@ async fn quiz(
     };
     Ok(view::take(
         &viewer.chrome(),
-        &attempt.assignment,
-        &module,
-        state_after,
+        &taking(&attempt.assignment, &module, state_after),
         Some(feedback),
     )
     .into_response())
 }
 
 fn may_assign(viewer: &Viewer) -> AppResult<()> {
-    if matches!(viewer.role(), Role::Admin | Role::Manager) {
+    if viewer.role().assigns_training() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -222,12 +237,10 @@ async fn assign_form(
             (person.id, format!("{} · {site}", person.name))
         })
         .collect();
-    let positions = position::Entity::find()
-        .order_by_asc(position::Column::Key)
-        .all(&state.db)
+    let positions = org::positions(&state.db)
         .await?
         .into_iter()
-        .map(|p| (p.key.clone(), l.pick(&p.name_zh, &p.name_en).to_string()))
+        .map(|p| (p.key.clone(), org::position_name(&p).get(l).to_string()))
         .collect();
     let modules = training::all_modules(&state.db)
         .await?
@@ -306,7 +319,7 @@ async fn assign(
         "person" => match id(&input.person) {
             Some(person) => {
                 // The same answer for an unknown id and for someone not theirs to train.
-                let (role, sites) = crate::reports::data::record_holder(&state.db, person)
+                let (role, sites) = crate::store::reports::record_holder(&state.db, person)
                     .await?
                     .ok_or(AppError::Forbidden)?;
                 if !viewer.scope.can_assign_training_to(role, &sites) {
@@ -327,11 +340,7 @@ async fn assign(
             Some(site) => {
                 let wanted_position = if input.target == "position" {
                     let key = input.position.clone().unwrap_or_default();
-                    match position::Entity::find()
-                        .filter(position::Column::Key.eq(&key))
-                        .one(&state.db)
-                        .await?
-                    {
+                    match org::position_by_key(&state.db, &key).await? {
                         Some(p) => Some(p.id),
                         None => {
                             errors.push(l.pick("請選擇崗位。", "Choose a position.").to_string());
@@ -384,7 +393,7 @@ async fn assign(
 }
 
 async fn effect(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
-    if !matches!(viewer.role(), Role::Admin | Role::Quality | Role::Manager) {
+    if !viewer.role().watches_training() {
         return Err(AppError::Forbidden);
     }
     let l = viewer.lang;

@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use super::parser::{KeyStyle, Parser, toml_number};
-use super::raw::{RawChecklistFile, RawContext, RawItem, RawText};
+use toml::Spanned;
+
+use super::raw::{RawChecklistFile, RawContext, RawItem};
 use super::references::Namespace;
 use crate::domain::checklist::*;
 
@@ -116,17 +118,27 @@ impl Parser<'_> {
                     let mut values = BTreeSet::new();
                     let mut list = Vec::new();
                     for option in options.into_inner() {
-                        let value = self.key(&option.value, "option", KeyStyle::Snake);
-                        if !values.insert(value.clone()) {
-                            self.error(&option.value.span(), format!("duplicate option `{value}`"));
-                        }
-                        let label = self.text(
-                            RawText {
-                                zh: option.zh,
-                                en: option.en,
+                        let option_span = option.span();
+                        let (label, mut fields) =
+                            self.text_with_fields(option, &["value"], "option label");
+                        let value = match fields.remove("value") {
+                            Some(v) => match v.get_ref().as_str() {
+                                Some(s) => Spanned::new(v.span(), s.to_string()),
+                                None => {
+                                    self.error(&v.span(), "an option's `value` must be a string");
+                                    continue;
+                                }
                             },
-                            "option label",
-                        );
+                            None => {
+                                self.error(&option_span, "missing field `value`");
+                                continue;
+                            }
+                        };
+                        let value_span = value.span();
+                        let value = self.key(&value, "option", KeyStyle::Snake);
+                        if !values.insert(value.clone()) {
+                            self.error(&value_span, format!("duplicate option `{value}`"));
+                        }
                         list.push(ChoiceOption { value, label });
                     }
                     let default = match field.default {
@@ -248,7 +260,7 @@ impl Parser<'_> {
             ("target", raw.target.as_ref().map(|v| v.span())),
             ("tolerance", raw.tolerance.as_ref().map(|v| v.span())),
             ("range", raw.range.as_ref().map(|v| v.span())),
-            ("script", raw.script.as_ref().map(|v| v.zh.span())),
+            ("script", raw.script.as_ref().map(|v| v.span())),
             ("phrases", raw.phrases.as_ref().map(|v| v.span())),
             ("steps", raw.steps.as_ref().map(|v| v.span())),
             ("in_order", raw.in_order.as_ref().map(|v| v.span())),

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::parser::{KeyStyle, Parser};
-use super::raw::{RawModuleFile, RawText};
+use super::raw::RawModuleFile;
 use super::references::Namespace;
 use crate::domain::training::{Module, Page, Question, QuizOption};
 
@@ -68,9 +68,16 @@ impl Parser<'_> {
                 .options
                 .into_inner()
                 .into_iter()
-                .map(|o| QuizOption {
-                    text: self.text(RawText { zh: o.zh, en: o.en }, "answer option"),
-                    correct: o.correct,
+                .map(|o| {
+                    let (text, fields) = self.text_with_fields(o, &["correct"], "answer option");
+                    let correct = match fields.get("correct") {
+                        None => false,
+                        Some(c) => c.get_ref().as_bool().unwrap_or_else(|| {
+                            self.error(&c.span(), "an answer's `correct` must be true or false");
+                            false
+                        }),
+                    };
+                    QuizOption { text, correct }
                 })
                 .collect();
             let correct = options.iter().filter(|o| o.correct).count();

@@ -2,7 +2,7 @@
 //! dispatches on, and the checks every kind shares (keys, texts, references, percents,
 //! counts). Each kind's own checks live in the module named after it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::raw::*;
 use super::references::{Namespace, References, Site};
 use super::{Diagnostic, Library, SourceFile};
-use crate::domain::text::{Text, is_han};
+use crate::domain::text::{EN, Text, ZH_HANS, ZH_HANT, canonical_tag, is_han};
 
 /// Checks one file and builds its part of the library, recording each problem.
 pub(super) struct Parser<'a> {
@@ -18,7 +18,13 @@ pub(super) struct Parser<'a> {
     line_starts: Vec<usize>,
     pub(super) out: &'a mut Vec<Diagnostic>,
     pub(super) refs: &'a mut References,
+    /// Where each text of the file starts and the languages it is written in, for the
+    /// check that every text has the languages the file's other texts have.
+    languages: Vec<(usize, BTreeSet<String>)>,
 }
+
+/// Languages every text must have: the ones every other falls back to in the end.
+const REQUIRED_LANGUAGES: [&str; 2] = [ZH_HANT, EN];
 
 /// Which characters a key may use.
 #[derive(Clone, Copy)]
@@ -42,6 +48,7 @@ impl<'a> Parser<'a> {
             line_starts,
             out,
             refs,
+            languages: Vec::new(),
         }
     }
 
@@ -77,6 +84,11 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn parse_file(&mut self, library: &mut Library) {
+        self.parse_kind(library);
+        self.check_languages();
+    }
+
+    fn parse_kind(&mut self, library: &mut Library) {
         let table = match toml::from_str::<toml::Table>(&self.file.text) {
             Ok(table) => table,
             Err(e) => return self.serde_error(&e),
@@ -148,10 +160,113 @@ impl<'a> Parser<'a> {
         k.clone()
     }
 
+    /// Read a text: every tag well-formed and written once, each text non-empty, the
+    /// required languages there; Simplified Chinese made from Traditional where the file
+    /// does not give it.
     pub(super) fn text(&mut self, raw: RawText, what: &str) -> Text {
-        let zh = self.one_text(raw.zh, what, "zh");
-        let en = self.one_text(raw.en, what, "en");
-        Text { zh, en }
+        let start = raw.span().start;
+        let mut text = Text::default();
+        let mut written = BTreeSet::new();
+        for (tag, value) in raw.into_inner() {
+            let Some(tag) = self.language_tag(&tag, &written) else {
+                continue;
+            };
+            let value = self.one_text(value, what, &tag);
+            written.insert(tag.clone());
+            text.set(tag, value);
+        }
+        for required in REQUIRED_LANGUAGES {
+            if !written.contains(required) {
+                // `zh` is how most files still name Traditional Chinese.
+                let field = if required == ZH_HANT { "zh" } else { required };
+                self.error(
+                    &(start..start),
+                    format!("missing field `{field}` ({what}: every text needs {ZH_HANT} and {EN}; `zh` is {ZH_HANT})"),
+                );
+            }
+        }
+        self.languages.push((start, written));
+        text.with_generated_languages()
+    }
+
+    /// A text that shares its table with fields of its own (`names`): those fields by
+    /// name, and the text made of the rest. A field that is not a string is reported.
+    pub(super) fn text_with_fields(
+        &mut self,
+        raw: RawTextWithFields,
+        names: &[&str],
+        what: &str,
+    ) -> (Text, BTreeMap<String, Spanned<toml::Value>>) {
+        let span = raw.span();
+        let mut fields = BTreeMap::new();
+        let mut texts = BTreeMap::new();
+        for (key, value) in raw.into_inner() {
+            if names.contains(&key.get_ref().as_str()) {
+                fields.insert(key.into_inner(), value);
+                continue;
+            }
+            let value_span = value.span();
+            match value.into_inner() {
+                toml::Value::String(s) => {
+                    texts.insert(key, Spanned::new(value_span, s));
+                }
+                other => self.error(
+                    &value_span,
+                    format!(
+                        "invalid type: {} `{}`, expected a string",
+                        other.type_str(),
+                        key.get_ref()
+                    ),
+                ),
+            }
+        }
+        (self.text(Spanned::new(span, texts), what), fields)
+    }
+
+    /// The canonical form of a text's language tag, or `None` (reported) when the tag is
+    /// malformed or the text already has that language.
+    fn language_tag(
+        &mut self,
+        tag: &Spanned<String>,
+        written: &BTreeSet<String>,
+    ) -> Option<String> {
+        match canonical_tag(tag.get_ref()) {
+            Err(message) => {
+                self.error(&tag.span(), message);
+                None
+            }
+            Ok(canonical) if written.contains(&canonical) => {
+                self.error(
+                    &tag.span(),
+                    format!("the {canonical} text is written twice (`zh` is {ZH_HANT})"),
+                );
+                None
+            }
+            Ok(canonical) => Some(canonical),
+        }
+    }
+
+    /// Every text of the file has every language that any of its texts has: a language
+    /// missing from one item but present in the rest is a translation left out. Simplified
+    /// Chinese is exempt, being made from Traditional where a text does not give it.
+    fn check_languages(&mut self) {
+        let in_file: BTreeSet<String> = self
+            .languages
+            .iter()
+            .flat_map(|(_, tags)| tags.iter().cloned())
+            .filter(|tag| tag != ZH_HANS)
+            .collect();
+        for (start, tags) in std::mem::take(&mut self.languages) {
+            for missing in in_file.difference(&tags) {
+                if REQUIRED_LANGUAGES.contains(&missing.as_str()) {
+                    continue; // already reported as missing
+                }
+                self.error(
+                    &(start..start),
+                    format!("this text has no {missing} text, which the file's other texts have"),
+                );
+            }
+        }
     }
 
     fn one_text(&mut self, value: Spanned<String>, what: &str, lang: &str) -> String {
@@ -164,11 +279,11 @@ impl<'a> Parser<'a> {
                 &span,
                 format!("{what}: the {lang} text contains a NUL character"),
             );
-        } else if lang == "zh" && !s.chars().any(is_han) {
+        } else if lang.starts_with("zh-") && !s.chars().any(is_han) {
             self.error(
                 &span,
                 format!(
-                    "{what}: the zh text has no Chinese characters (is it in the wrong language?)"
+                    "{what}: the {lang} text has no Chinese characters (is it in the wrong language?)"
                 ),
             );
         }

@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawText {
-    pub(super) zh: Spanned<String>,
-    pub(super) en: Spanned<String>,
-}
+/// A text as a table from language tag to text, `{ zh-Hant = "…", en = "…" }`: which tags
+/// are well-formed and which are required is the parser's to say, with the tag's place.
+pub(super) type RawText = Spanned<BTreeMap<Spanned<String>, Spanned<String>>>;
+
+/// A table that holds a text's languages beside fields of its own (`value` of a choice
+/// option, `correct` of a quiz answer): the parser takes those fields out by name and
+/// reads the rest as the text.
+pub(super) type RawTextWithFields = Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,18 +42,10 @@ pub(super) struct RawContext {
     pub(super) key: Spanned<String>,
     pub(super) label: RawText,
     pub(super) kind: Spanned<String>,
-    pub(super) options: Option<Spanned<Vec<RawChoice>>>,
+    pub(super) options: Option<Spanned<Vec<RawTextWithFields>>>,
     pub(super) min: Option<Spanned<f64>>,
     pub(super) max: Option<Spanned<f64>>,
     pub(super) default: Option<Spanned<toml::Value>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawChoice {
-    pub(super) value: Spanned<String>,
-    pub(super) zh: Spanned<String>,
-    pub(super) en: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -140,17 +134,8 @@ pub(super) struct RawQuestion {
     pub(super) key: Spanned<String>,
     pub(super) kind: Spanned<String>,
     pub(super) text: RawText,
-    pub(super) options: Spanned<Vec<RawQuizOption>>,
+    pub(super) options: Spanned<Vec<RawTextWithFields>>,
     pub(super) explanation: Option<RawText>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawQuizOption {
-    pub(super) zh: Spanned<String>,
-    pub(super) en: Spanned<String>,
-    #[serde(default)]
-    pub(super) correct: bool,
 }
 
 #[derive(Deserialize)]

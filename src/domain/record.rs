@@ -1,0 +1,256 @@
+//! What was recorded, read back for showing: one submitted spot-check (which the result
+//! page and the PDF report both render, so the two never walk the rows two different
+//! ways), a person's record over a period, and a site's period. Plain values the store
+//! fills (`store::reports`) and the pages and reports render. Nothing here is in a
+//! language yet: names and text stay as stored (bilingual where the library is).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::clock::Tz;
+use super::scoring::Answer;
+use super::stats::{Granularity, Points, Sample};
+use super::{Checklist, Item, Lang, Section, Text};
+
+/// One inspection with everything its result shows.
+#[derive(Debug, Clone)]
+pub struct InspectionRecord {
+    pub id: uuid::Uuid,
+    pub site_id: i32,
+    pub site: String,
+    /// The site's IANA time zone; empty when none is recorded (the configured default).
+    pub site_time_zone: String,
+    pub subject_id: i32,
+    pub subject: String,
+    /// The subject's position, when they have one.
+    pub position: Option<Text>,
+    pub inspector_id: i32,
+    pub inspector: String,
+    pub shift_date: NaiveDate,
+    pub shift_period: String,
+    /// draft | submitted | void
+    pub status: String,
+    pub void_reason: Option<String>,
+    /// A re-check after training, rather than a spot-check.
+    pub recheck: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub critical_failure: bool,
+    /// The checklist version it was scored on.
+    pub checklist: Checklist,
+    pub checklist_version: i32,
+    pub responses: Vec<RecordedResponse>,
+    /// Training its failures assigned, in the order assigned.
+    pub training: Vec<AssignedModule>,
+}
+
+/// One stored answer.
+#[derive(Debug, Clone)]
+pub struct RecordedResponse {
+    pub item_key: String,
+    /// passed | failed | not_applicable | …
+    pub outcome: String,
+    pub points: f64,
+    pub max_points: f64,
+    /// `None` when the stored value no longer reads as an answer.
+    pub answer: Option<Answer>,
+    pub note: Option<String>,
+    /// The photo's file name in the inspection's photo folder.
+    pub photo: Option<String>,
+}
+
+/// A training module assigned by the inspection.
+#[derive(Debug, Clone)]
+pub struct AssignedModule {
+    pub key: String,
+    /// The module's current title; `None` when its definition cannot be read.
+    pub title: Option<Text>,
+    pub due: NaiveDate,
+    pub critical: bool,
+    /// assigned | in_progress | completed
+    pub status: String,
+}
+
+impl AssignedModule {
+    /// The title in `lang`, or the key when the definition does not read.
+    pub fn title_in(&self, lang: Lang) -> String {
+        self.title
+            .as_ref()
+            .map_or_else(|| self.key.clone(), |t| t.get(lang).to_string())
+    }
+}
+
+/// A section of the checklist with the items the inspection answered in it.
+pub struct AnsweredSection<'a> {
+    pub section: &'a Section,
+    pub items: Vec<(&'a Item, &'a RecordedResponse)>,
+    pub points: Points,
+}
+
+/// A section's title (in a language) and the points its answered items earned: the
+/// per-section score the result page and the report both show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionScore {
+    pub title: String,
+    pub score: f64,
+    pub max: f64,
+}
+
+impl AnsweredSection<'_> {
+    pub fn score_in(&self, lang: Lang) -> SectionScore {
+        SectionScore {
+            title: self.section.title.get(lang).to_string(),
+            score: self.points.score,
+            max: self.points.max,
+        }
+    }
+}
+
+impl InspectionRecord {
+    /// The sections with at least one answered item, in checklist order, each with its
+    /// answered items and the points they earned.
+    pub fn answered_sections(&self) -> Vec<AnsweredSection<'_>> {
+        self.checklist
+            .sections
+            .iter()
+            .filter_map(|section| {
+                let items: Vec<(&Item, &RecordedResponse)> = section
+                    .items
+                    .iter()
+                    .filter_map(|item| {
+                        self.responses
+                            .iter()
+                            .find(|r| r.item_key == item.key)
+                            .map(|r| (item, r))
+                    })
+                    .collect();
+                if items.is_empty() {
+                    return None;
+                }
+                let mut points = Points::default();
+                for (_, r) in &items {
+                    points.add(r.points, r.max_points);
+                }
+                Some(AnsweredSection {
+                    section,
+                    items,
+                    points,
+                })
+            })
+            .collect()
+    }
+
+    /// A draft has no result yet: it is still being filled in.
+    pub fn is_draft(&self) -> bool {
+        self.status == "draft"
+    }
+}
+
+/// A person's record over a period: who they are, their spot-checks and their training.
+#[derive(Debug, Clone)]
+pub struct PersonRecord {
+    pub name: String,
+    pub email: String,
+    pub position: Option<Text>,
+    /// The names of their sites (those shown), sorted.
+    pub sites: Vec<String>,
+    pub hire_date: Option<NaiveDate>,
+    /// The zone of their (first) site: training dates are days there.
+    pub time_zone: Tz,
+    /// Submitted and voided spot-checks, oldest first.
+    pub inspections: Vec<PersonInspection>,
+    /// The submitted ones, as statistics samples.
+    pub samples: Vec<Sample>,
+    /// Every assignment, in the order assigned.
+    pub training: Vec<TrainingHistory>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonInspection {
+    pub shift_date: NaiveDate,
+    pub shift_period: String,
+    pub site: String,
+    /// The checklist's title; `None` when its version cannot be read.
+    pub checklist: Option<Text>,
+    pub inspector: String,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub critical_failure: bool,
+    pub recheck: bool,
+    /// submitted | void
+    pub status: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrainingHistory {
+    pub module: Text,
+    /// failure | curriculum | manual
+    pub reason: String,
+    pub assigned_at: DateTime<Utc>,
+    pub due: NaiveDate,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub quiz_percent: Option<f64>,
+    /// assigned | in_progress | completed
+    pub status: String,
+}
+
+/// A site's period (or every site in a scope together), from the kept aggregates:
+/// the period is widened to whole weeks or months. Re-checks are left out.
+#[derive(Debug, Clone)]
+pub struct SitePeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub granularity: Granularity,
+    pub samples: Vec<Sample>,
+    /// Per checklist version and item.
+    pub items: Vec<ItemTally>,
+    /// The checklist versions the items were scored on, by version id.
+    pub checklists: HashMap<i32, Checklist>,
+    /// The titles of the training modules that failed items call for, by key (a
+    /// module that does not read is left out and shown by its key).
+    pub modules: HashMap<String, Text>,
+    /// The names of the people in the samples.
+    pub names: HashMap<i32, String>,
+    /// The staff of the sites in view, by id.
+    pub roster: BTreeMap<i32, RosterPerson>,
+    /// Who on the roster was not checked in the coverage window, and when each of
+    /// them last was.
+    pub uncovered: Vec<i32>,
+    pub last_checked: HashMap<i32, NaiveDate>,
+    /// The training of the roster, as days at the site.
+    pub training: Vec<AssignmentDates>,
+    /// The site's name, when one site was asked for.
+    pub site: Option<String>,
+    /// Whether the scope spans every site (when no one site was asked for).
+    pub all_sites: bool,
+}
+
+/// How often an item was checked and failed, and the points it earned.
+#[derive(Debug, Clone)]
+pub struct ItemTally {
+    pub version: i32,
+    pub item_key: String,
+    pub checked: usize,
+    pub failed: usize,
+    pub points: f64,
+    pub max_points: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RosterPerson {
+    pub name: String,
+    pub position: Option<Text>,
+}
+
+/// An assignment's days, at the site.
+#[derive(Debug, Clone, Copy)]
+pub struct AssignmentDates {
+    pub assigned: NaiveDate,
+    pub due: NaiveDate,
+    pub completed: Option<NaiveDate>,
+}

@@ -1,0 +1,418 @@
+//! The reads behind the result page and the PDF reports: one inspection as recorded
+//! (`report_view`, which the page and the PDF both render), a person's record
+//! (`person_record`), a site's period (`site_period`), and the look-ups the report
+//! routes and the CLI make before they authorize (a person, a site, whose record it is).
+//! Everything comes back as plain values (`domain::record`), in no language yet.
+
+use entity::states::InspectionStatus;
+use entity::{
+    inspection, inspection_response, site, training_assignment, training_module, user, user_site,
+};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use super::filter::QualityFilter;
+use super::inspections::latest_module;
+use super::library::{self, StoredChecklist};
+use super::quality;
+use super::stats as kept;
+use super::{StoreError, StoreResult, org, training};
+use crate::domain::access::{Role, Scope};
+use crate::domain::clock::{Tz, local_date};
+use crate::domain::record::{
+    AssignedModule, AssignmentDates, InspectionRecord, ItemTally, PersonInspection, PersonRecord,
+    RecordedResponse, RosterPerson, SitePeriod, TrainingHistory,
+};
+use crate::domain::stats::Granularity;
+use crate::domain::{Checklist, Text};
+
+/// The inspection row, or `NotFound`: what the routes authorize on before reading more.
+pub async fn inspection_row<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> StoreResult<inspection::Model> {
+    inspection::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))
+}
+
+/// A submitted (or voided) inspection with everything its result shows: names, the
+/// subject's position, the answers, and the training it assigned. `checklist` is the
+/// version it was scored on (the web keeps parsed versions: `AppState::checklist_version`).
+/// Drafts have no result.
+pub async fn report_view<C: ConnectionTrait>(
+    db: &C,
+    row: inspection::Model,
+    checklist: StoredChecklist,
+) -> StoreResult<InspectionRecord> {
+    let id = row.id;
+    if row.status == InspectionStatus::Draft {
+        return Err(StoreError::Invalid(format!(
+            "spot-check {id} is still a draft; only submitted spot-checks have a report"
+        )));
+    }
+    let responses = inspection_response::Entity::find()
+        .filter(inspection_response::Column::InspectionId.eq(id))
+        .order_by_asc(inspection_response::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| RecordedResponse {
+            answer: serde_json::from_value(r.value).ok(),
+            item_key: r.item_key,
+            outcome: r.outcome,
+            points: r.points,
+            max_points: r.max_points,
+            note: r.note,
+            photo: r.photo,
+        })
+        .collect();
+    let names = org::names(db, vec![row.subject_id, row.inspector_id]).await?;
+    let position = match user::Entity::find_by_id(row.subject_id).one(db).await? {
+        Some(subject) => org::position_of(db, &subject)
+            .await?
+            .map(|p| org::position_name(&p)),
+        None => None,
+    };
+    let site = site::Entity::find_by_id(row.site_id).one(db).await?;
+    let assignments = training_assignment::Entity::find()
+        .filter(training_assignment::Column::InspectionId.eq(id))
+        .order_by_asc(training_assignment::Column::Id)
+        .find_also_related(training_module::Entity)
+        .all(db)
+        .await?;
+    let mut assigned = Vec::with_capacity(assignments.len());
+    for (a, module) in assignments {
+        // A module whose definition no longer reads still shows, by its key.
+        let (key, title) = match module {
+            Some(m) => {
+                let title = latest_module(db, m.id).await.ok().map(|def| def.title);
+                (m.key, title)
+            }
+            None => (String::new(), None),
+        };
+        assigned.push(AssignedModule {
+            key,
+            title,
+            due: a.due_date,
+            critical: a.critical,
+            status: a.status.as_str().to_string(),
+        });
+    }
+    Ok(InspectionRecord {
+        id,
+        site_id: row.site_id,
+        site: site.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        site_time_zone: site.map(|s| s.time_zone).unwrap_or_default(),
+        subject_id: row.subject_id,
+        subject: names.get(&row.subject_id).cloned().unwrap_or_default(),
+        position,
+        inspector_id: row.inspector_id,
+        inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
+        shift_date: row.shift_date,
+        shift_period: row.shift_period,
+        status: row.status.as_str().to_string(),
+        void_reason: row.void_reason,
+        recheck: row.recheck_of.is_some(),
+        submitted_at: row.submitted_at,
+        acknowledged_at: row.acknowledged_at,
+        score: row.score,
+        max_score: row.max_score,
+        percent: row.percent,
+        passed: row.passed,
+        critical_failure: row.critical_failure,
+        checklist: checklist.checklist,
+        checklist_version: checklist.version,
+        responses,
+        training: assigned,
+    })
+}
+
+/// A person by email (any case) or by numeric id.
+pub async fn find_person<C: ConnectionTrait>(db: &C, who: &str) -> StoreResult<user::Model> {
+    let who = who.trim();
+    let found = match who.parse::<i32>() {
+        Ok(id) => user::Entity::find_by_id(id).one(db).await?,
+        Err(_) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(who.to_lowercase()))
+                .one(db)
+                .await?
+        }
+    };
+    found.ok_or_else(|| StoreError::NotFound(format!("person `{who}`")))
+}
+
+/// A site by its id or its code (any case); a number is taken as an id first.
+pub async fn find_site<C: ConnectionTrait>(db: &C, code: &str) -> StoreResult<site::Model> {
+    let code = code.trim();
+    let all = site::Entity::find().all(db).await?;
+    let id = code.parse::<i32>().ok();
+    let by_id = all.iter().position(|s| Some(s.id) == id);
+    let by_code = || all.iter().position(|s| s.code.eq_ignore_ascii_case(code));
+    by_id
+        .or_else(by_code)
+        .map(|at| all[at].clone())
+        .ok_or_else(|| StoreError::NotFound(format!("site `{code}`")))
+}
+
+/// The sites a person belongs to.
+pub async fn sites_of<C: ConnectionTrait>(db: &C, user_id: i32) -> StoreResult<Vec<i32>> {
+    Ok(user_site::Entity::find()
+        .filter(user_site::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.site_id)
+        .collect())
+}
+
+/// A person's role and sites, what `Scope::can_read_record_of` decides on; `None` for
+/// nobody (or a role this build does not know).
+pub async fn record_holder<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+) -> StoreResult<Option<(Role, Vec<i32>)>> {
+    let Some(person) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(role) = Role::parse(&person.role) else {
+        return Ok(None);
+    };
+    Ok(Some((role, sites_of(db, user_id).await?)))
+}
+
+/// A person's record from `from` to `to`. With `shown_sites` (`Scope::record_sites`) it
+/// keeps to those sites: their spot-checks, and those of the person's sites.
+pub async fn person_record(
+    db: &DatabaseConnection,
+    user_id: i32,
+    shown_sites: Option<&[i32]>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<PersonRecord> {
+    let person = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("person {user_id}")))?;
+    let position = org::position_of(db, &person)
+        .await?
+        .map(|p| org::position_name(&p));
+    let site_names = org::site_names(db).await?;
+    let own_sites = sites_of(db, user_id).await?;
+    let time_zone = org::zone_at(db, &own_sites).await?;
+    let mut sites: Vec<String> = own_sites
+        .into_iter()
+        .filter(|s| shown_sites.is_none_or(|shown| shown.contains(s)))
+        .filter_map(|s| site_names.get(&s).cloned())
+        .collect();
+    sites.sort();
+
+    let mut rows = inspection::Entity::find();
+    if let Some(shown) = shown_sites {
+        rows = rows.filter(inspection::Column::SiteId.is_in(shown.to_vec()));
+    }
+    let rows = rows
+        .filter(inspection::Column::SubjectId.eq(user_id))
+        .filter(inspection::Column::Status.ne(InspectionStatus::Draft))
+        .filter(inspection::Column::ShiftDate.gte(from))
+        .filter(inspection::Column::ShiftDate.lte(to))
+        .order_by_asc(inspection::Column::ShiftDate)
+        .order_by_asc(inspection::Column::StartedAt)
+        .all(db)
+        .await?;
+    let mut titles: HashMap<i32, Text> = HashMap::new();
+    for r in &rows {
+        if let Entry::Vacant(slot) = titles.entry(r.checklist_version_id) {
+            slot.insert(
+                library::checklist_version(db, r.checklist_version_id)
+                    .await?
+                    .checklist
+                    .title,
+            );
+        }
+    }
+    let inspectors = org::names(db, rows.iter().map(|r| r.inspector_id).collect()).await?;
+    let samples = rows
+        .iter()
+        .filter(|r| r.status == InspectionStatus::Submitted)
+        .map(quality::sample)
+        .collect();
+    let inspections = rows
+        .into_iter()
+        .map(|r| PersonInspection {
+            site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
+            checklist: titles.get(&r.checklist_version_id).cloned(),
+            inspector: inspectors.get(&r.inspector_id).cloned().unwrap_or_default(),
+            shift_date: r.shift_date,
+            shift_period: r.shift_period,
+            percent: r.percent,
+            passed: r.passed,
+            critical_failure: r.critical_failure,
+            recheck: r.recheck_of.is_some(),
+            status: r.status.as_str().to_string(),
+        })
+        .collect();
+
+    let mut history = training::for_person(db, user_id).await?;
+    history.sort_by_key(|(a, _)| (a.assigned_at, a.id));
+    let training = history
+        .into_iter()
+        .map(|(a, m)| TrainingHistory {
+            module: m.module.title,
+            reason: a.reason,
+            assigned_at: a.assigned_at,
+            due: a.due_date,
+            completed_at: a.completed_at,
+            quiz_percent: a.quiz_percent,
+            status: a.status.as_str().to_string(),
+        })
+        .collect();
+
+    Ok(PersonRecord {
+        name: person.name,
+        email: person.email,
+        position,
+        sites,
+        hire_date: person.hire_date,
+        time_zone,
+        inspections,
+        samples,
+        training,
+    })
+}
+
+/// A site's period, or every site in the scope together when `site` is `None`, from
+/// the kept aggregates (the period widened to whole weeks or months); re-checks are
+/// left out (they are not a random sample), as on the quality dashboard.
+pub async fn site_period(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    site: Option<i32>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<SitePeriod> {
+    let granularity = Granularity::for_range(from, to);
+    let (from, to) = granularity.whole_periods(from, to);
+    let filter = QualityFilter {
+        site,
+        ..QualityFilter::range(from, to)
+    };
+    let samples = kept::samples(db, scope, &filter, granularity).await?;
+    let items = kept::items(db, scope, &filter, granularity, true).await?;
+    let checklists: HashMap<i32, Checklist> =
+        kept::versions_of(db, items.iter().map(|r| r.version).collect())
+            .await?
+            .into_iter()
+            .map(|(id, v)| (id, v.checklist))
+            .collect();
+    // The modules failed items call for; one that does not read is shown by its key.
+    let mut modules = HashMap::new();
+    for key in items
+        .iter()
+        .filter(|r| r.failed > 0)
+        .filter_map(|r| {
+            let checklist = checklists.get(&r.version)?;
+            checklist
+                .sections
+                .iter()
+                .flat_map(|s| &s.items)
+                .find(|it| it.key == r.item_key)
+        })
+        .flat_map(|item| &item.training)
+    {
+        if !modules.contains_key(key)
+            && let Ok(m) = training::module_by_key(db, key).await
+        {
+            modules.insert(key.clone(), m.module.title);
+        }
+    }
+    let names = org::names(db, samples.iter().map(|s| s.subject).collect()).await?;
+
+    // The sites in view (the one asked for, or the scope's active sites, as on the
+    // dashboard) and their staff.
+    let sites: Vec<i32> = match site {
+        Some(s) => vec![s],
+        None => org::visible_sites(db, scope)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+    };
+    let mut roster = BTreeMap::new();
+    for (person, position) in org::staff_at_sites(db, &sites).await? {
+        roster.entry(person.id).or_insert(RosterPerson {
+            name: person.name,
+            position: position.map(|p| org::position_name(&p)),
+        });
+    }
+    let uncovered =
+        kept::not_checked_recently(db, scope, &filter, org::roster(&sites, None)).await?;
+    let last_checked = kept::last_counted_checks(db, scope, &filter, &uncovered).await?;
+    let zone = org::zone_at(db, site.as_slice()).await?;
+    let people: Vec<i32> = roster.keys().copied().collect();
+    let training = assignment_dates(db, &people, zone).await?;
+    let site_name = match site {
+        Some(id) => Some(org::site_names(db).await?.remove(&id).unwrap_or_default()),
+        None => None,
+    };
+    Ok(SitePeriod {
+        from,
+        to,
+        granularity,
+        samples,
+        items: items
+            .into_iter()
+            .map(|r| ItemTally {
+                version: r.version,
+                item_key: r.item_key,
+                checked: r.checked,
+                failed: r.failed,
+                points: r.points,
+                max_points: r.max_points,
+            })
+            .collect(),
+        checklists,
+        modules,
+        names,
+        roster,
+        uncovered,
+        last_checked,
+        training,
+        site: site_name,
+        all_sites: scope.all_sites(),
+    })
+}
+
+/// The assignments of these people, as days in `zone`, each once.
+async fn assignment_dates(
+    db: &DatabaseConnection,
+    people: &[i32],
+    zone: Tz,
+) -> StoreResult<Vec<AssignmentDates>> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for chunk in people.chunks(500) {
+        let rows = training_assignment::Entity::find()
+            .filter(training_assignment::Column::UserId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        for a in rows {
+            if seen.insert(a.id) {
+                out.push(AssignmentDates {
+                    assigned: local_date(zone, a.assigned_at),
+                    due: a.due_date,
+                    completed: a.completed_at.map(|t| local_date(zone, t)),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
