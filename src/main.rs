@@ -33,7 +33,7 @@ struct Cli {
     /// [env: DATABASE_URL; file: database_url]
     #[arg(long, global = true)]
     database_url: Option<String>,
-    /// A file holding the database URL, to keep its password out of the environment.
+    /// A file holding the database URL, to keep its password out of the environment
     /// [env: DATABASE_URL_FILE; file: database_url_file]
     #[arg(long, global = true, value_name = "FILE")]
     database_url_file: Option<PathBuf>,
