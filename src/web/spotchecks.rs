@@ -612,7 +612,6 @@ struct FormFor {
     attributes: Subject,
     /// The items shown: those whose conditions on the person hold.
     items: Vec<String>,
-    attributes_json: String,
 }
 
 impl FormFor {
@@ -624,7 +623,6 @@ impl FormFor {
             subject_name: target.subject.name.clone(),
             position_name: position_name(lang, &target.position),
             items: items_for_subject(&target.version.checklist, &target.attributes),
-            attributes_json: subject_json(&target.attributes).to_string(),
             attributes: target.attributes.clone(),
         }
     }
@@ -638,7 +636,6 @@ impl FormFor {
             position_name: None,
             attributes: Subject::default(),
             items: checklist.items().map(|(_, i)| i.key.clone()).collect(),
-            attributes_json: "{}".into(),
         }
     }
 }
@@ -670,7 +667,7 @@ fn render_form(
         shift_period: form.shift_period.clone(),
         items_for_subject: who.items.clone(),
         engine_checklist: checklist.for_device().to_json(),
-        subject_attributes: who.attributes_json.clone(),
+        subject_attributes: subject_json(&who.attributes).to_string(),
         context: &context,
         fields: form.fields.clone(),
         card: &card,
