@@ -1,5 +1,5 @@
-//! The UI's words, looked up by message id in Fluent catalogs (`locales/{tag}/main.ftl`),
-//! one per language and embedded in the binary: `l.t("nav-home")`, and with arguments
+//! The UI's words, looked up by message id in Fluent catalogs (`locales/{tag}/*.ftl`,
+//! joined per language by build.rs and embedded in the binary): `l.t("nav-home")`, and with arguments
 //! `l.t_args("items-count", &[("count", n.into())])`, where the catalog's selectors get
 //! plurals right ("1 item", "2 items"). The page script reads the `js-` messages from the
 //! same catalogs, served as JSON by [`script_messages`].
@@ -19,11 +19,17 @@ use serde_json::{Value, json};
 
 use crate::domain::Lang;
 
-/// Each language's catalog source, embedded at build time.
+/// Each language's catalog source (its `.ftl` files joined by build.rs), embedded at build time.
 pub const CATALOGS: &[(Lang, &str)] = &[
-    (Lang::Zh, include_str!("../locales/zh-Hant/main.ftl")),
-    (Lang::ZhHans, include_str!("../locales/zh-Hans/main.ftl")),
-    (Lang::En, include_str!("../locales/en/main.ftl")),
+    (
+        Lang::Zh,
+        include_str!(concat!(env!("OUT_DIR"), "/zh-Hant.ftl")),
+    ),
+    (
+        Lang::ZhHans,
+        include_str!(concat!(env!("OUT_DIR"), "/zh-Hans.ftl")),
+    ),
+    (Lang::En, include_str!(concat!(env!("OUT_DIR"), "/en.ftl"))),
 ];
 
 /// Where a language looks for a message, in order.
@@ -74,13 +80,13 @@ fn bundle(lang: Lang, source: &str) -> Result<FluentBundle<FluentResource>, Stri
         .parse()
         .map_err(|e| format!("{}: {e:?}", lang.tag()))?;
     let resource = FluentResource::try_new(source.to_string())
-        .map_err(|(_, errors)| format!("locales/{}/main.ftl: {errors:?}", lang.tag()))?;
+        .map_err(|(_, errors)| format!("locales/{}/*.ftl: {errors:?}", lang.tag()))?;
     let mut bundle = FluentBundle::new_concurrent(vec![locale]);
     // Unicode isolation marks around arguments would end up in CSV cells and PDFs.
     bundle.set_use_isolating(false);
     bundle
         .add_resource(resource)
-        .map_err(|errors| format!("locales/{}/main.ftl: {errors:?}", lang.tag()))?;
+        .map_err(|errors| format!("locales/{}/*.ftl: {errors:?}", lang.tag()))?;
     Ok(bundle)
 }
 
