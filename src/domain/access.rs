@@ -83,6 +83,16 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// What the access rules need to know of one spot-check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InspectionRef {
+    pub site: i32,
+    pub subject: i32,
+    pub inspector: i32,
+    /// Still a draft (its inspector's work in progress), not submitted or voided.
+    pub draft: bool,
+}
+
 /// A signed-in person's reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -127,6 +137,25 @@ impl Scope {
             Role::Staff => subject == self.user_id,
             _ => self.can_view_site(site),
         }
+    }
+
+    /// Opening a spot-check's page (its result, or its form while a draft). A draft is its
+    /// inspector's work in progress: nobody else may open it, an admin neither (saving it
+    /// would make it theirs). A submitted one is open to whoever may see its site and person.
+    pub fn can_open(&self, inspection: &InspectionRef) -> bool {
+        if inspection.draft {
+            inspection.inspector == self.user_id
+        } else {
+            self.can_view_inspection(inspection.site, inspection.subject)
+        }
+    }
+
+    /// Saving, submitting or re-sending a spot-check: what [`Scope::can_open`] allows, and
+    /// an inspector's own submitted check wherever they now work, so that a tablet
+    /// re-sending a check it kept gets its receipt (and drops its copy) even after the
+    /// inspector moved site. What is stored is not changed by a re-send.
+    pub fn can_send(&self, inspection: &InspectionRef) -> bool {
+        self.can_open(inspection) || inspection.inspector == self.user_id
     }
 
     /// Voiding a submitted inspection, managing staff records: admins anywhere,
@@ -257,6 +286,44 @@ mod tests {
             user_id,
             role,
             sites: sites.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_draft_is_its_inspectors_alone_and_a_submitted_check_follows_the_site() {
+        let check = |draft, inspector| InspectionRef {
+            site: 1,
+            subject: 9,
+            inspector,
+            draft,
+        };
+        let inspector = at(Role::Supervisor, 2, &[1]);
+        let colleague = at(Role::Supervisor, 3, &[1]);
+        let moved = at(Role::Supervisor, 2, &[4]);
+        for who in [&inspector, &moved] {
+            assert!(who.can_open(&check(true, 2)) && who.can_send(&check(true, 2)));
+        }
+        for role in [Role::Admin, Role::Quality, Role::Manager] {
+            let other = at(role, 5, &[1]);
+            assert!(!other.can_open(&check(true, 2)) && !other.can_send(&check(true, 2)));
+            assert!(other.can_open(&check(false, 2)));
+        }
+        assert!(!colleague.can_open(&check(true, 2)));
+        assert!(colleague.can_open(&check(false, 2)));
+        // Moved to another site: their past checks are no longer theirs to open, but a
+        // re-send of one still gets its receipt.
+        assert!(!moved.can_open(&check(false, 2)) && moved.can_send(&check(false, 2)));
+        assert!(!moved.can_send(&check(false, 3)));
+        // Staff open only their own submitted checks, never a draft about them.
+        let staff = at(Role::Staff, 9, &[1]);
+        assert!(staff.can_open(&check(false, 2)) && !staff.can_open(&check(true, 2)));
+        for draft in [true, false] {
+            for scope in [&inspector, &colleague, &moved, &staff] {
+                // Whatever may be opened may be sent; sending adds only one's own.
+                let c = check(draft, 2);
+                assert!(!scope.can_open(&c) || scope.can_send(&c));
+                assert_eq!(scope.can_send(&c), scope.can_open(&c) || scope.user_id == 2);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::text::Text;
+use crate::i18n::Message;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checklist {
@@ -280,37 +281,36 @@ pub fn default_input_range(unit: &str) -> Option<(f64, f64)> {
 
 /// Why a measured value cannot be used, for a message that names the item; `None` when
 /// it is a finite number inside the item's input range.
-pub fn measure_input_problem(kind: &ItemKind, value: f64) -> Option<String> {
+pub fn measure_input_problem(kind: &ItemKind, value: f64) -> Option<Message> {
     let unit = match kind {
         ItemKind::Measure { unit, .. } => unit.as_str(),
         _ => "",
     };
     if !value.is_finite() {
-        return Some("the number is not a usable value".into());
+        return Some(Message::new("problem-not-usable"));
     }
     let (lo, hi) = kind.input_range()?;
     (value < lo || value > hi).then(|| {
-        format!(
-            "{} {unit} is out of range: this item accepts {} to {} {unit}",
-            number(value),
-            number(lo),
-            number(hi)
-        )
+        Message::new("problem-measure-out-of-range")
+            .arg("value", number(value))
+            .arg("unit", unit)
+            .arg("low", number(lo))
+            .arg("high", number(hi))
     })
 }
 
 /// Why a count (a context number such as guests) cannot be used: counts are whole
 /// numbers between the field's `min` and `max`.
-pub fn count_problem(value: f64, min: f64, max: f64) -> Option<String> {
+pub fn count_problem(value: f64, min: f64, max: f64) -> Option<Message> {
     if !value.is_finite() || value < min || value > max {
-        Some(format!(
-            "{} is out of range: give a whole number from {} to {}",
-            number(value),
-            number(min),
-            number(max)
-        ))
+        Some(
+            Message::new("problem-count-out-of-range")
+                .arg("value", number(value))
+                .arg("low", number(min))
+                .arg("high", number(max)),
+        )
     } else if value.fract() != 0.0 {
-        Some(format!("{} is not a whole number", number(value)))
+        Some(Message::new("problem-not-whole").arg("value", number(value)))
     } else {
         None
     }
@@ -518,7 +518,7 @@ mod tests {
         assert_eq!(bow.input_range(), Some((0.0, 180.0)));
         assert!(measure_input_problem(&bow, 0.0).is_none());
         assert!(measure_input_problem(&bow, 180.0).is_none());
-        let low = measure_input_problem(&bow, -5.0).unwrap();
+        let low = measure_input_problem(&bow, -5.0).unwrap().to_string();
         assert!(
             low.contains("-5 ° is out of range") && low.contains("0 to 180"),
             "{low}"
@@ -543,16 +543,18 @@ mod tests {
     #[test]
     fn counts_are_whole_numbers_in_range() {
         assert_eq!(count_problem(3.0, 1.0, 20.0), None);
-        let huge = count_problem(1e12, 1.0, 20.0).unwrap();
+        let huge = count_problem(1e12, 1.0, 20.0).unwrap().to_string();
         assert!(huge.contains("1000000000000 is out of range"), "{huge}");
         assert!(
             count_problem(0.0, 1.0, 20.0)
                 .unwrap()
+                .to_string()
                 .contains("out of range")
         );
         assert!(
             count_problem(2.5, 1.0, 20.0)
                 .unwrap()
+                .to_string()
                 .contains("not a whole number")
         );
     }

@@ -2,6 +2,7 @@
 //! retakes; the team view with overdue work; assigning by hand; and the effectiveness of
 //! each module as the re-checks show it.
 
+use crate::i18n::Message;
 use std::collections::{BTreeSet, HashMap};
 
 use axum::Router;
@@ -129,9 +130,9 @@ async fn quiz(
             continue;
         };
         let (Ok(q), Ok(option)) = (q.parse::<usize>(), value.parse::<usize>()) else {
-            return Err(AppError::BadRequest(format!(
-                "`{name}={value}` is not an answer"
-            )));
+            return Err(AppError::BadRequest(
+                Message::new("refuse-not-an-answer").arg("answer", format!("{name}={value}")),
+            ));
         };
         let options = module
             .module
@@ -139,11 +140,11 @@ async fn quiz(
             .get(q)
             .map_or(0, |question| question.options.len());
         if q >= questions || option >= options {
-            return Err(AppError::BadRequest(format!(
-                "question {} has no option {}",
-                q.saturating_add(1),
-                option.saturating_add(1)
-            )));
+            return Err(AppError::BadRequest(
+                Message::new("refuse-no-such-option")
+                    .arg("question", q.saturating_add(1))
+                    .arg("option", option.saturating_add(1)),
+            ));
         }
         chosen[q].insert(option);
     }
