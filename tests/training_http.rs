@@ -613,3 +613,39 @@ async fn managers_assign_by_hand_within_their_sites() {
         );
     }
 }
+
+/// A module page shows its diagrams inline (an `<svg>` in the page, sharp on a phone and
+/// printed with it) with their captions, as the library draws them.
+#[tokio::test]
+async fn module_pages_show_their_diagrams_inline() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "training_diagrams").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let db = &app.test_db.db;
+        let (staff, _) = app.sign_in("staff.a@t.test").await;
+        let uniform = training::module_by_key(db, "dress-uniform").await.unwrap();
+        let assignment = assignments_of(&app, w.staff_a)
+            .await
+            .into_iter()
+            .find(|a| a.module_id == uniform.id)
+            .expect("dress-uniform is in the lobby concierge's curriculum");
+        let (status, page) = get(&staff, &app, &format!("/training/{}", assignment.id)).await;
+        assert_eq!(status, 200, "{backend:?}");
+        let at = page
+            .find("data-diagram=\"badge-10cm\"")
+            .unwrap_or_else(|| panic!("{backend:?}: no badge diagram in {page}"));
+        let figure = &page[at..];
+        let end = figure.find("</figure>").unwrap();
+        let figure = &figure[..end];
+        assert!(figure.contains("<svg"), "{backend:?}: drawn inline");
+        assert!(figure.contains("10 cm"), "{backend:?}");
+        assert!(
+            figure.contains("<figcaption>工卡佩戴在左胸")
+                || figure.contains("<figcaption>The name badge on the left chest"),
+            "{backend:?}: {figure}"
+        );
+        assert!(!figure.contains("<script"), "{backend:?}");
+    }
+}
