@@ -746,7 +746,7 @@ fn the_modules_on_stance_bowing_gestures_and_the_badge_carry_their_diagrams() {
 fn a_page_naming_a_missing_or_unsafe_diagram_is_refused_at_its_line() {
     use decorum::domain::library::{SourceFile, parse_library};
     let dir = common::repo_path("checklists");
-    let mut files: Vec<SourceFile> = library_files::toml_files(&[dir.clone()])
+    let mut files: Vec<SourceFile> = library_files::toml_files(&[dir])
         .0
         .into_iter()
         .map(|path| SourceFile {

@@ -38,8 +38,8 @@ pub fn svg_problem(svg: &str) -> Option<(usize, String)> {
     while let Some(found) = lower[rest..].find('<') {
         let at = rest + found;
         let after = &lower[at + 1..];
-        if after.starts_with("!--") {
-            match after[3..].find("-->") {
+        if let Some(comment) = after.strip_prefix("!--") {
+            match comment.find("-->") {
                 Some(n) => rest = at + 1 + 3 + n + 3,
                 None => return Some((at, "a comment that is never closed".into())),
             }
