@@ -46,9 +46,11 @@ impl Role {
         self.sees_reports()
     }
 
-    /// Assigning training by hand: admins anywhere, managers at their sites.
+    /// Assigning training by hand: admins anywhere, managers and supervisors at their
+    /// sites. The source makes the supervisor (主管) responsible for training the staff
+    /// they inspect (§3.1), so a supervisor assigns modules to the staff of their sites.
     pub fn assigns_training(self) -> bool {
-        matches!(self, Role::Admin | Role::Manager)
+        matches!(self, Role::Admin | Role::Manager | Role::Supervisor)
     }
 
     /// The audit log spans every site: admins and the quality department.
@@ -199,15 +201,26 @@ impl Scope {
     }
 
     /// Whether the viewer may assign training to one person: admins to anyone; a
-    /// manager to the supervisors and staff of a site they manage, not to a fellow
-    /// manager (nor to an admin or the quality department), whose training is not theirs
-    /// to direct.
+    /// manager to the supervisors and staff of a site they manage, a supervisor to the
+    /// staff of a site they belong to; nobody to a peer or above (nor to an admin or the
+    /// quality department), whose training is not theirs to direct.
     pub fn can_assign_training_to(&self, role: Role, sites: &[i32]) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Manager => {
-                self.roles_below().contains(&role) && sites.iter().any(|s| self.can_manage_at(*s))
+            Role::Manager | Role::Supervisor => {
+                self.roles_below().contains(&role)
+                    && sites.iter().any(|s| self.can_assign_training_at(*s))
             }
+            _ => false,
+        }
+    }
+
+    /// The sites whose staff the viewer may assign training to, everyone at once or by
+    /// position: admins anywhere, managers and supervisors at their own sites.
+    pub fn can_assign_training_at(&self, site: i32) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager | Role::Supervisor => self.sites.contains(&site),
             _ => false,
         }
     }
@@ -237,7 +250,7 @@ mod tests {
         };
         assert_eq!(who(Role::sees_reports), [Admin, Quality, Manager]);
         assert_eq!(who(Role::watches_training), [Admin, Quality, Manager]);
-        assert_eq!(who(Role::assigns_training), [Admin, Manager]);
+        assert_eq!(who(Role::assigns_training), [Admin, Manager, Supervisor]);
         assert_eq!(who(Role::reads_audit_log), [Admin, Quality]);
         assert_eq!(who(Role::inspects_own_sites_only), [Manager, Supervisor]);
     }
@@ -385,9 +398,22 @@ mod tests {
         assert!(!manager.can_assign_training_to(Role::Manager, &[1]));
         assert!(!manager.can_assign_training_to(Role::Quality, &[1]));
         assert!(scope(Role::Admin).can_assign_training_to(Role::Manager, &[]));
-        for role in [Role::Quality, Role::Supervisor, Role::Staff] {
+        for role in [Role::Quality, Role::Staff] {
             assert!(!scope(role).can_assign_training_to(Role::Staff, &[1]));
+            assert!(!scope(role).can_assign_training_at(1));
         }
+    }
+
+    #[test]
+    fn supervisors_assign_training_to_the_staff_of_their_sites() {
+        let supervisor = scope(Role::Supervisor);
+        assert!(supervisor.can_assign_training_to(Role::Staff, &[2, 1]));
+        assert!(!supervisor.can_assign_training_to(Role::Staff, &[2]));
+        assert!(!supervisor.can_assign_training_to(Role::Supervisor, &[1]));
+        assert!(!supervisor.can_assign_training_to(Role::Manager, &[1]));
+        assert!(supervisor.can_assign_training_at(1));
+        assert!(!supervisor.can_assign_training_at(2));
+        assert!(!supervisor.can_manage_at(1), "assigning is not managing");
     }
 
     #[test]

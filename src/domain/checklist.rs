@@ -188,11 +188,43 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<Condition>,
     pub kind: ItemKind,
+    /// Where the item's figure or threshold comes from: the source standard, or the
+    /// company's own practice where the source gives none (`basis = "company-practice"`).
+    #[serde(default, skip_serializing_if = "Basis::is_source")]
+    pub basis: Basis,
 }
 
 impl Item {
     pub fn kind_name(&self) -> &'static str {
         self.kind.name()
+    }
+}
+
+/// What an item's figure or threshold rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The clause it traces says so.
+    #[default]
+    Source,
+    /// The source gives no figure; the company set one (e.g. how many of the listed
+    /// presentation points are enough).
+    CompanyPractice,
+}
+
+impl Basis {
+    pub const NAMES: [&'static str; 2] = ["source", "company-practice"];
+
+    pub fn parse(s: &str) -> Option<Basis> {
+        match s {
+            "source" => Some(Basis::Source),
+            "company-practice" => Some(Basis::CompanyPractice),
+            _ => None,
+        }
+    }
+
+    pub fn is_source(&self) -> bool {
+        *self == Basis::Source
     }
 }
 

@@ -199,7 +199,7 @@ fn may_assign(viewer: &Viewer) -> AppResult<()> {
     }
 }
 
-/// The people, sites and positions a manager may assign training to.
+/// The people, sites and positions a manager or supervisor may assign training to.
 async fn assign_form(
     state: &AppState,
     viewer: &Viewer,
@@ -211,7 +211,7 @@ async fn assign_form(
     let sites = org::visible_sites(&state.db, &viewer.scope)
         .await?
         .into_iter()
-        .filter(|s| viewer.scope.can_manage_at(s.id))
+        .filter(|s| viewer.scope.can_assign_training_at(s.id))
         .collect::<Vec<_>>();
     // Everyone at the sites in two queries (a group's 200 sites were 200 queries), each
     // labelled with the first of their sites the viewer manages, in the sites' order.
@@ -306,7 +306,7 @@ async fn assign(
     let id = |raw: &Option<String>| raw.as_deref().and_then(|s| s.trim().parse::<i32>().ok());
     let site = id(&input.site);
     if let Some(site) = site
-        && !viewer.scope.can_manage_at(site)
+        && !viewer.scope.can_assign_training_at(site)
     {
         return Err(AppError::Forbidden);
     }
