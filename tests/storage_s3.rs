@@ -123,82 +123,6 @@ async fn second_instance(first: &TestApp, data_dir: &std::path::Path) -> String 
     base
 }
 
-/// A small PNG (stored, uncompressed deflate): a colour gradient, `w` × `h`.
-fn png(w: u32, h: u32) -> Vec<u8> {
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &b in data {
-            crc ^= b as u32;
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    }
-    let mut raw = Vec::new();
-    for y in 0..h {
-        raw.push(0);
-        for x in 0..w {
-            raw.extend([(x * 255 / w) as u8, (y * 255 / h) as u8, 90]);
-        }
-    }
-    let mut z = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        z.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        z.extend(len.to_le_bytes());
-        z.extend((!len).to_le_bytes());
-        z.extend(*block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + byte as u32) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    z.extend(((b << 16) | a).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
-/// The sizes of the image XObjects in a PDF.
-fn images_in(pdf: &[u8]) -> Vec<(i64, i64)> {
-    let doc = lopdf::Document::load_mem(pdf).expect("a PDF lopdf reads");
-    doc.objects
-        .values()
-        .filter_map(|o| o.as_stream().ok())
-        .filter(|s| {
-            s.dict
-                .get(b"Subtype")
-                .is_ok_and(|v| v.as_name().is_ok_and(|n| n == b"Image"))
-        })
-        .map(|s| {
-            (
-                s.dict.get(b"Width").unwrap().as_i64().unwrap(),
-                s.dict.get(b"Height").unwrap().as_i64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn a_photo_uploaded_through_one_instance_is_shown_and_printed_by_the_other() {
     let test = "a_photo_uploaded_through_one_instance_is_shown_and_printed_by_the_other";
@@ -248,7 +172,7 @@ async fn a_photo_uploaded_through_one_instance_is_shown_and_printed_by_the_other
         };
         let saved = post(format!("/spotchecks/{id}/draft")).await.unwrap();
         assert_eq!(saved.status(), 200, "{backend:?}: draft");
-        let photo = png(480, 360);
+        let photo = common::pdf::png(480, 360);
         let uploaded = sup1
             .post(first.url(&format!("/spotchecks/{id}/photos/greeting-bow")))
             .header("x-csrf-token", &csrf1)
@@ -328,18 +252,11 @@ async fn a_photo_uploaded_through_one_instance_is_shown_and_printed_by_the_other
         assert_eq!(pdf.status(), 200, "{backend:?}: report");
         let pdf = pdf.bytes().await.unwrap();
         assert_eq!(
-            images_in(&pdf).len(),
+            common::pdf::images(&pdf).len(),
             1,
             "{backend:?}: the report prints the photo from the bucket"
         );
-        let result = sup2
-            .get(format!("{second}/inspections/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let result = common::page_text(&sup2, &format!("{second}/inspections/{id}")).await;
         assert!(
             result.contains(&url),
             "{backend:?}: the result shows the photo"
