@@ -20,6 +20,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use crate::config::Config;
 use crate::domain::access::Scope;
 use crate::domain::clock::SiteClock;
+use crate::store::files::{Files, FilesResult};
 use crate::store::library::{self, StoredChecklist};
 use crate::store::submit::GroupCommit;
 use crate::store::{StoreResult, org};
@@ -31,6 +32,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Stores finished spot-checks, batching those that arrive together.
     pub submissions: GroupCommit,
+    /// Photos and signatures: the data directory or the configured bucket.
+    pub files: Files,
     /// Checklist versions already read and parsed. A stored version never changes (an
     /// edit makes a new version), so instances can keep them without invalidation.
     versions: Arc<Mutex<HashMap<i32, StoredChecklist>>>,
@@ -38,14 +41,16 @@ pub struct AppState {
 
 impl AppState {
     /// The state for a database and configuration; starts the submission writer, so it
-    /// must be called on a tokio runtime.
-    pub fn new(db: DatabaseConnection, config: Config) -> AppState {
-        AppState {
+    /// must be called on a tokio runtime. Fails when the file storage cannot be set up
+    /// (a data directory that cannot be created, an unusable bucket setting).
+    pub fn new(db: DatabaseConnection, config: Config) -> FilesResult<AppState> {
+        Ok(AppState {
+            files: Files::open(&config.storage())?,
             submissions: GroupCommit::start(db.clone()),
             db,
             config: Arc::new(config),
             versions: Arc::default(),
-        }
+        })
     }
 
     /// The clock of one site (its zone, or the configured default).

@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::clock::{DEFAULT_TIME_ZONE, SiteClock, Tz, zone_or};
 
 use crate::domain::form::ShiftWindow;
+use crate::store::files::{Bucket, DEFAULT_REGION, Storage};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -24,6 +25,8 @@ pub struct Config {
     pub database_url: String,
     /// Photos and the default SQLite file live here.
     pub data_dir: PathBuf,
+    /// The bucket photos and signatures go to instead of `data_dir` (see [`Config::storage`]).
+    pub s3: Option<Bucket>,
     /// The checklist library (checklists, modules, positions, the standard).
     pub checklists_dir: PathBuf,
     /// The header a trusted reverse proxy puts the client's address in (e.g.
@@ -48,6 +51,7 @@ impl Config {
         Config {
             database_url,
             data_dir,
+            s3: None,
             checklists_dir,
             trusted_proxy_header: None,
             header_read_timeout: HEADER_READ_TIMEOUT,
@@ -75,6 +79,15 @@ impl Config {
     /// The clock in the default zone: the CLI, and people with no site.
     pub fn default_clock(&self) -> SiteClock {
         SiteClock::new(self.time_zone, self.now())
+    }
+
+    /// Where files (photos, signatures) are kept: the configured bucket, else the data
+    /// directory.
+    pub fn storage(&self) -> Storage {
+        match &self.s3 {
+            Some(bucket) => Storage::S3(bucket.clone()),
+            None => Storage::Local(self.data_dir.clone()),
+        }
     }
 
     pub fn is_sqlite(&self) -> bool {
@@ -119,6 +132,16 @@ pub struct Settings {
     pub trusted_proxy_header: Option<String>,
     /// The log filter (tracing's `EnvFilter` syntax).
     pub log: Option<String>,
+    /// Files in an S3-compatible bucket, when the bucket is named (see [`Bucket`]).
+    pub s3_bucket: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    /// A file holding the secret access key.
+    pub s3_secret_access_key_file: Option<PathBuf>,
+    pub s3_path_style: Option<bool>,
+    pub s3_allow_http: Option<bool>,
 }
 
 fn time_zone_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Tz>, D::Error> {
@@ -158,7 +181,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The environment variable of each setting.
-pub const ENVIRONMENT: [(&str, &str); 10] = [
+pub const ENVIRONMENT: [(&str, &str); 18] = [
     ("database_url", "DATABASE_URL"),
     ("database_url_file", "DATABASE_URL_FILE"),
     ("data_dir", "DECORUM_DATA_DIR"),
@@ -169,6 +192,17 @@ pub const ENVIRONMENT: [(&str, &str); 10] = [
     ("addr", "DECORUM_ADDR"),
     ("trusted_proxy_header", "DECORUM_TRUSTED_PROXY_HEADER"),
     ("log", "DECORUM_LOG"),
+    ("s3_bucket", "DECORUM_S3_BUCKET"),
+    ("s3_endpoint", "DECORUM_S3_ENDPOINT"),
+    ("s3_region", "DECORUM_S3_REGION"),
+    ("s3_access_key_id", "DECORUM_S3_ACCESS_KEY_ID"),
+    ("s3_secret_access_key", "DECORUM_S3_SECRET_ACCESS_KEY"),
+    (
+        "s3_secret_access_key_file",
+        "DECORUM_S3_SECRET_ACCESS_KEY_FILE",
+    ),
+    ("s3_path_style", "DECORUM_S3_PATH_STYLE"),
+    ("s3_allow_http", "DECORUM_S3_ALLOW_HTTP"),
 ];
 
 impl Settings {
@@ -193,6 +227,15 @@ impl Settings {
                 })
                 .transpose()
         };
+        let yes_no = |key: &str| {
+            get(key)
+                .map(|(name, v)| match v.trim().to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "1" => Ok(true),
+                    "false" | "no" | "0" => Ok(false),
+                    _ => Err(ConfigError(format!("{name}: `{v}` is not true or false"))),
+                })
+                .transpose()
+        };
         Ok(Settings {
             database_url: get("database_url").map(|(_, v)| v),
             database_url_file: get("database_url_file").map(|(_, v)| v.into()),
@@ -208,6 +251,14 @@ impl Settings {
             addr: get("addr").map(|(_, v)| v),
             trusted_proxy_header: get("trusted_proxy_header").map(|(_, v)| v),
             log: get("log").map(|(_, v)| v),
+            s3_bucket: get("s3_bucket").map(|(_, v)| v),
+            s3_endpoint: get("s3_endpoint").map(|(_, v)| v),
+            s3_region: get("s3_region").map(|(_, v)| v),
+            s3_access_key_id: get("s3_access_key_id").map(|(_, v)| v),
+            s3_secret_access_key: get("s3_secret_access_key").map(|(_, v)| v),
+            s3_secret_access_key_file: get("s3_secret_access_key_file").map(|(_, v)| v.into()),
+            s3_path_style: yes_no("s3_path_style")?,
+            s3_allow_http: yes_no("s3_allow_http")?,
         })
     }
 }
@@ -258,35 +309,12 @@ pub fn resolve(
     layers: &[(Source, Settings)],
     read_secret: impl Fn(&Path) -> std::io::Result<String>,
 ) -> Result<Loaded, ConfigError> {
-    fn last<T: Clone>(
-        layers: &[(Source, Settings)],
-        field: impl Fn(&Settings) -> Option<&T>,
-    ) -> Option<T> {
-        layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
-    }
-    let mut database_url = None;
-    for (source, settings) in layers.iter().rev() {
-        database_url = match (&settings.database_url, &settings.database_url_file) {
-            (Some(_), Some(_)) => {
-                return Err(ConfigError(format!(
-                    "{source}: database_url and database_url_file are both set; keep one"
-                )));
-            }
-            (Some(url), None) => Some(url.clone()),
-            (None, Some(file)) => Some(
-                read_secret(file)
-                    .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
-                    .map_err(|e| {
-                        ConfigError(format!(
-                            "{source}: database_url_file: cannot read {}: {e}",
-                            file.display()
-                        ))
-                    })?,
-            ),
-            (None, None) => continue,
-        };
-        break;
-    }
+    let database_url = secret(
+        layers,
+        "database_url",
+        |s| (s.database_url.as_ref(), s.database_url_file.as_ref()),
+        &read_secret,
+    )?;
     let library = last(layers, |s| s.checklists.as_ref());
     let library_named = library.is_some();
     let data_dir = last(layers, |s| s.data_dir.as_ref()).unwrap_or_else(|| DEFAULT_DATA_DIR.into());
@@ -305,6 +333,7 @@ pub fn resolve(
     };
     config.trusted_proxy_header =
         last(layers, |s| s.trusted_proxy_header.as_ref()).filter(|h| !h.trim().is_empty());
+    config.s3 = bucket(layers, &read_secret)?;
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),
@@ -315,6 +344,114 @@ pub fn resolve(
             _ => None,
         }),
     })
+}
+
+/// A setting from the last layer that has it.
+fn last<T: Clone>(
+    layers: &[(Source, Settings)],
+    field: impl Fn(&Settings) -> Option<&T>,
+) -> Option<T> {
+    layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
+}
+
+/// The secret `key` from the highest layer that sets it, given plainly or as a file
+/// (`KEY_file`, whose content is read without its final newline); both in one layer
+/// is an error.
+fn secret(
+    layers: &[(Source, Settings)],
+    key: &str,
+    field: impl Fn(&Settings) -> (Option<&String>, Option<&PathBuf>),
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<String>, ConfigError> {
+    for (source, settings) in layers.iter().rev() {
+        return match field(settings) {
+            (Some(_), Some(_)) => Err(ConfigError(format!(
+                "{source}: {key} and {key}_file are both set; keep one"
+            ))),
+            (Some(value), None) => Ok(Some(value.clone())),
+            (None, Some(file)) => read_secret(file)
+                .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
+                .map_err(|e| {
+                    ConfigError(format!(
+                        "{source}: {key}_file: cannot read {}: {e}",
+                        file.display()
+                    ))
+                }),
+            (None, None) => continue,
+        };
+    }
+    Ok(None)
+}
+
+/// The bucket for files, when `s3_bucket` is set; the other `s3_` settings without it,
+/// an `http://` endpoint without `s3_allow_http`, or half a key pair are errors.
+fn bucket(
+    layers: &[(Source, Settings)],
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<Bucket>, ConfigError> {
+    let text = |field: fn(&Settings) -> Option<&String>| {
+        last(layers, field).filter(|v: &String| !v.trim().is_empty())
+    };
+    let secret_access_key = secret(
+        layers,
+        "s3_secret_access_key",
+        |s| {
+            (
+                s.s3_secret_access_key.as_ref(),
+                s.s3_secret_access_key_file.as_ref(),
+            )
+        },
+        read_secret,
+    )?;
+    let endpoint = text(|s| s.s3_endpoint.as_ref());
+    let region = text(|s| s.s3_region.as_ref());
+    let access_key_id = text(|s| s.s3_access_key_id.as_ref());
+    let path_style = last(layers, |s| s.s3_path_style.as_ref());
+    let allow_http = last(layers, |s| s.s3_allow_http.as_ref());
+    let Some(name) = text(|s| s.s3_bucket.as_ref()) else {
+        let stray = [
+            ("s3_endpoint", endpoint.is_some()),
+            ("s3_region", region.is_some()),
+            ("s3_access_key_id", access_key_id.is_some()),
+            ("s3_secret_access_key", secret_access_key.is_some()),
+            ("s3_path_style", path_style.is_some()),
+            ("s3_allow_http", allow_http.is_some()),
+        ];
+        return match stray.iter().find(|(_, set)| *set) {
+            Some((key, _)) => Err(ConfigError(format!(
+                "{key} is set but s3_bucket is not: name the bucket to keep files in one, or remove {key}"
+            ))),
+            None => Ok(None),
+        };
+    };
+    let allow_http = allow_http.unwrap_or(false);
+    if let Some(url) = &endpoint {
+        let plain = url.starts_with("http://");
+        if !plain && !url.starts_with("https://") {
+            return Err(ConfigError(format!(
+                "s3_endpoint: `{url}` is not an http:// or https:// URL"
+            )));
+        }
+        if plain && !allow_http {
+            return Err(ConfigError(format!(
+                "s3_endpoint: `{url}` is plain HTTP: set s3_allow_http = true to send files and keys unencrypted, or use https://"
+            )));
+        }
+    }
+    if access_key_id.is_some() != secret_access_key.is_some() {
+        return Err(ConfigError(
+            "s3_access_key_id and s3_secret_access_key go together: set both, or neither (to use the machine's AWS credentials)".into(),
+        ));
+    }
+    Ok(Some(Bucket {
+        name,
+        endpoint,
+        region: region.unwrap_or_else(|| DEFAULT_REGION.into()),
+        access_key_id,
+        secret_access_key,
+        path_style: path_style.unwrap_or(true),
+        allow_http,
+    }))
 }
 
 /// Read the configuration: the file named by `--config` (`config_flag`) or
@@ -391,7 +528,8 @@ mod tests {
             .map(|line| match line.strip_prefix("# ") {
                 Some(rest)
                     if rest.split_once(" = ").is_some_and(|(key, _)| {
-                        key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                        key.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                     }) =>
                 {
                     rest
@@ -418,6 +556,14 @@ mod tests {
             addr,
             trusted_proxy_header,
             log,
+            s3_bucket,
+            s3_endpoint,
+            s3_region,
+            s3_access_key_id,
+            s3_secret_access_key,
+            s3_secret_access_key_file,
+            s3_path_style,
+            s3_allow_http,
         } = every;
         let present = [
             ("database_url", database_url.is_some()),
@@ -430,6 +576,17 @@ mod tests {
             ("addr", addr.is_some()),
             ("trusted_proxy_header", trusted_proxy_header.is_some()),
             ("log", log.is_some()),
+            ("s3_bucket", s3_bucket.is_some()),
+            ("s3_endpoint", s3_endpoint.is_some()),
+            ("s3_region", s3_region.is_some()),
+            ("s3_access_key_id", s3_access_key_id.is_some()),
+            ("s3_secret_access_key", s3_secret_access_key.is_some()),
+            (
+                "s3_secret_access_key_file",
+                s3_secret_access_key_file.is_some(),
+            ),
+            ("s3_path_style", s3_path_style.is_some()),
+            ("s3_allow_http", s3_allow_http.is_some()),
         ];
         for (key, is_there) in present {
             assert!(is_there, "packaging/decorum.toml does not document `{key}`");
@@ -600,6 +757,82 @@ mod tests {
         assert_eq!(
             err.0,
             "/etc/d.toml: database_url and database_url_file are both set; keep one"
+        );
+    }
+
+    #[test]
+    fn files_go_to_a_bucket_only_when_one_is_named() {
+        let local = resolve(&[], no_secrets).unwrap();
+        assert_eq!(local.config.storage(), Storage::Local("data".into()));
+
+        let text = "s3_bucket = \"photos\"\ns3_endpoint = \"http://127.0.0.1:9000\"\n\
+                    s3_allow_http = true\ns3_access_key_id = \"id\"\n\
+                    s3_secret_access_key_file = \"/run/s3\"\n";
+        let layers = [(Source::File("d.toml".into()), file(text).unwrap())];
+        let loaded = resolve(&layers, |path| {
+            assert_eq!(path, Path::new("/run/s3"));
+            Ok("s3cret\n".into())
+        })
+        .unwrap();
+        let expected = Bucket {
+            name: "photos".into(),
+            endpoint: Some("http://127.0.0.1:9000".into()),
+            region: DEFAULT_REGION.into(),
+            access_key_id: Some("id".into()),
+            secret_access_key: Some("s3cret".into()),
+            path_style: true,
+            allow_http: true,
+        };
+        assert_eq!(loaded.config.storage(), Storage::S3(expected));
+        assert!(
+            !format!("{:?}", loaded.config).contains("s3cret"),
+            "the secret never shows"
+        );
+
+        // The environment reads yes/no words, and names a bad one.
+        let from_env = env(&[("DECORUM_S3_BUCKET", "b"), ("DECORUM_S3_PATH_STYLE", "no")]).unwrap();
+        let loaded = resolve(&[(Source::Environment, from_env)], no_secrets).unwrap();
+        assert!(
+            matches!(loaded.config.storage(), Storage::S3(b) if !b.path_style && !b.allow_http)
+        );
+        let err = env(&[("DECORUM_S3_ALLOW_HTTP", "perhaps")]).unwrap_err();
+        assert_eq!(
+            err.0,
+            "DECORUM_S3_ALLOW_HTTP: `perhaps` is not true or false"
+        );
+    }
+
+    #[test]
+    fn a_bucket_setting_that_cannot_work_is_named() {
+        let refused = |text: &str| {
+            resolve(
+                &[(Source::File("d.toml".into()), file(text).unwrap())],
+                no_secrets,
+            )
+            .unwrap_err()
+            .0
+        };
+        assert!(
+            refused("s3_endpoint = \"https://s3.example\"")
+                .starts_with("s3_endpoint is set but s3_bucket is not"),
+        );
+        assert!(
+            refused("s3_bucket = \"b\"\ns3_endpoint = \"http://10.0.0.5:9000\"")
+                .contains("set s3_allow_http = true"),
+        );
+        assert!(
+            refused("s3_bucket = \"b\"\ns3_endpoint = \"minio:9000\"")
+                .contains("is not an http:// or https:// URL"),
+        );
+        assert!(
+            refused("s3_bucket = \"b\"\ns3_access_key_id = \"id\"")
+                .starts_with("s3_access_key_id and s3_secret_access_key go together"),
+        );
+        assert_eq!(
+            refused(
+                "s3_bucket = \"b\"\ns3_secret_access_key = \"x\"\ns3_secret_access_key_file = \"/f\""
+            ),
+            "d.toml: s3_secret_access_key and s3_secret_access_key_file are both set; keep one"
         );
     }
 

@@ -37,7 +37,8 @@ struct Cli {
     /// [env: DATABASE_URL_FILE; file: database_url_file]
     #[arg(long, global = true, value_name = "FILE")]
     database_url_file: Option<PathBuf>,
-    /// Where photos and the default SQLite database are kept [default: data]
+    /// Where photos and the default SQLite database are kept (photos in a bucket when
+    /// s3_bucket is set) [default: data]
     /// [env: DECORUM_DATA_DIR; file: data_dir]
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
@@ -92,7 +93,8 @@ enum Command {
     },
     /// Load the demo data (sites, people, six months of spot-checks) into an empty database.
     Demo,
-    /// Copy the live SQLite database to FILE, consistently, while it serves.
+    /// Copy the live SQLite database to FILE, consistently, while it serves, and say how
+    /// the files (photos, signatures) are backed up.
     Backup {
         /// Where to write the copy (must not exist yet).
         file: PathBuf,
@@ -239,7 +241,8 @@ impl Cli {
             shift_days_ahead: self.shift_days_ahead,
             addr,
             trusted_proxy_header,
-            log: None,
+            // Files' bucket: the configuration file or the environment only.
+            ..Settings::default()
         }
     }
 }
@@ -446,8 +449,18 @@ async fn run(loaded: config::Loaded, command: Command) -> anyhow::Result<()> {
         Command::Serve { demo, .. } => serve(config, loaded.addr, demo).await?,
         Command::Backup { file } => {
             let db = open(&config).await?;
-            let bytes = db::backup(&db, &config, &file).await?;
-            println!("backed up to {} ({} KB)", file.display(), bytes / 1024);
+            let files = store::files::Files::open(&config.storage())?;
+            // Whatever the database, the files are not in its copy: say how to keep them.
+            match db::backup(&db, &config, &file).await {
+                Ok(bytes) => {
+                    println!("backed up to {} ({} KB)", file.display(), bytes / 1024);
+                    println!("{}", files.backup_note());
+                }
+                Err(e) => {
+                    eprintln!("{}", files.backup_note());
+                    return Err(e.into());
+                }
+            }
         }
         Command::Token {
             command: TokenCommand::Create { email, name },
@@ -484,8 +497,9 @@ async fn report(
                 let row = reads::inspection_row(db, id).await?;
                 let version = library::checklist_version(db, row.checklist_version_id).await?;
                 let record = reads::report_view(db, row, version).await?;
-                let report =
-                    data::inspection(&record, &config.data_dir, lang, config.time_zone).await;
+                let files = store::files::Files::open(&config.storage())?;
+                let photos = files.photos_of(&record).await;
+                let report = data::inspection(&record, &photos, lang, config.time_zone);
                 (
                     format!("spot-check {id}"),
                     out,
@@ -623,7 +637,11 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
     let local = listener.local_addr()?;
     println!("Decorum is serving on http://{local}");
     let header_read_timeout = config.header_read_timeout;
-    let state = AppState::new(db, config);
+    let state = AppState::new(db, config)?;
+    tracing::info!(
+        "files (photos, signatures) are kept in {}",
+        state.files.describe()
+    );
     app::serve(listener, app::build(state), header_read_timeout, async {
         let _ = tokio::signal::ctrl_c().await;
     })

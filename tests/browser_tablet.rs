@@ -349,7 +349,8 @@ impl Tablet {
         let test_db = TestDb::new(Backend::Sqlite, "browser").await.unwrap();
         test_db.import_library().await;
         let world = seed_world(&test_db.db).await;
-        let state = AppState::new(test_db.db.clone(), test_db.config.clone());
+        let state =
+            AppState::new(test_db.db.clone(), test_db.config.clone()).expect("file storage");
         let addr = free_address();
         let (server, link) = if with_link {
             let behind = free_address();

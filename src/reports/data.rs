@@ -1,14 +1,12 @@
 //! The reports' contents: what the store read (`store::reports`, as `domain::record`
-//! values) and the photo files, turned into the plain structs the report builders take,
+//! values) and the photos' bytes, turned into the plain structs the report builders take,
 //! already in the report's language. The web routes and the CLI authorize first, read
 //! the record, call these, then build the PDF in `spawn_blocking`. No query runs here.
 
 use crate::i18n::Message;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use uuid::Uuid;
 
 use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
@@ -70,35 +68,14 @@ fn reason_label(l: Lang, reason: &str) -> String {
     .to_string()
 }
 
-/// A photo file name as stored on a response: a plain name, never a path.
-fn safe_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-async fn read_photo(data_dir: &Path, inspection: Uuid, file: &str) -> Photo {
-    if !safe_file_name(file) {
-        return Photo::Missing;
-    }
-    let path = data_dir
-        .join("photos")
-        .join(inspection.to_string())
-        .join(file);
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => Photo::File(bytes),
-        Err(_) => Photo::Missing,
-    }
-}
-
 /// The report of a submitted (or voided) spot-check, from its record
-/// (`store::reports::report_view`), in `lang`; photos are read from `data_dir`.
+/// (`store::reports::report_view`), in `lang`. `photos` holds the bytes of the photos
+/// its responses name, by file name, as the file storage read them
+/// (`store::files::Files::photos_of`); one not there is printed as missing.
 /// `default_zone` is the zone of a site with none recorded.
-pub async fn inspection(
+pub fn inspection(
     record: &InspectionRecord,
-    data_dir: &Path,
+    photos: &BTreeMap<String, Vec<u8>>,
     lang: Lang,
     default_zone: Tz,
 ) -> InspectionReport {
@@ -114,10 +91,10 @@ pub async fn inspection(
             if r.outcome != "failed" {
                 continue;
             }
-            let photo = match &r.photo {
-                Some(file) => Some(read_photo(data_dir, record.id, file).await),
-                None => None,
-            };
+            let photo = r.photo.as_ref().map(|file| match photos.get(file) {
+                Some(bytes) => Photo::File(bytes.clone()),
+                None => Photo::Missing,
+            });
             failed.push(FailedItem {
                 section: section.to_string(),
                 clause: item.clause.clone(),
@@ -423,13 +400,5 @@ mod tests {
             (d(2026, 5, 1), d(2026, 5, 20))
         );
         assert!(period(Some(d(2026, 5, 2)), Some(d(2026, 5, 1)), d(2026, 6, 1)).is_err());
-    }
-
-    #[test]
-    fn photo_names_are_never_paths() {
-        assert!(safe_file_name("greeting-bow.jpg"));
-        assert!(!safe_file_name("../decorum.db"));
-        assert!(!safe_file_name("a/b.png"));
-        assert!(!safe_file_name(""));
     }
 }

@@ -59,7 +59,7 @@ pub struct FailedItem {
 pub enum Photo {
     /// The file's bytes (JPEG, PNG or WebP).
     File(Vec<u8>),
-    /// Named on the response, but the file is not in the data directory.
+    /// Named on the response, but the file is not in the file storage.
     Missing,
 }
 

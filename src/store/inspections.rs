@@ -24,7 +24,7 @@ use crate::domain::clock;
 use crate::domain::scoring::{Answers, Context};
 use crate::domain::training::Module;
 
-pub use super::submit::{Submission, Submitted, photo_type, submit};
+pub use super::submit::{Submission, Submitted, submit};
 use super::submit::{not_their_draft, version_conflict};
 
 // For web/spotchecks.rs until it checks the period with `domain::clock::check_period`.

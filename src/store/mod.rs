@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod files;
 pub mod filter;
 pub mod inspections;
 pub mod library;

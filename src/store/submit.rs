@@ -50,15 +50,6 @@ pub(super) fn not_their_draft() -> StoreError {
     StoreError::Forbidden(Message::new("refuse-other-inspector"))
 }
 
-/// The MIME type of a stored photo, from the extension we gave it.
-pub fn photo_type(file: &str) -> &'static str {
-    match file.rsplit('.').next() {
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        _ => "image/jpeg",
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Submission {
     pub id: Uuid,
@@ -507,7 +498,7 @@ impl Scored {
                     .filter(|n| !n.trim().is_empty())
                     .cloned()),
                 photo: Set(photo.cloned()),
-                photo_type: Set(photo.map(|f| photo_type(f).to_string())),
+                photo_type: Set(photo.map(|f| super::files::type_of(f).to_string())),
                 ..Default::default()
             });
         }

@@ -37,6 +37,7 @@ use crate::domain::Lang;
 use crate::domain::text::capped;
 use crate::i18n::Message;
 use crate::store::StoreError;
+use crate::store::files::FilesError;
 use crate::views::layout;
 
 #[derive(Debug, thiserror::Error)]
@@ -240,6 +241,16 @@ impl From<DbErr> for AppError {
                 tracing::error!(error = %other, "database error");
                 AppError::Internal(other.to_string())
             }
+        }
+    }
+}
+
+impl From<FilesError> for AppError {
+    fn from(e: FilesError) -> Self {
+        match e {
+            // A name no upload could have made: as for anything else not theirs.
+            FilesError::BadName(_) => AppError::Forbidden,
+            FilesError::Storage(detail) => AppError::Internal(detail),
         }
     }
 }

@@ -94,13 +94,8 @@ async fn inspection_pdf(
     let lang = lang_of(&viewer, &q);
     let version = state.checklist_version(row.checklist_version_id).await?;
     let record = reads::report_view(&state.db, row, version).await?;
-    let report = data::inspection(
-        &record,
-        &state.config.data_dir,
-        lang,
-        state.config.time_zone,
-    )
-    .await;
+    let photos = state.files.photos_of(&record).await;
+    let report = data::inspection(&record, &photos, lang, state.config.time_zone);
     pdf(format!("inspection-{id}.pdf"), move || {
         reports::inspection::render(&report, lang)
     })

@@ -27,6 +27,7 @@ use crate::domain::scoring::{
 use crate::domain::text::capped;
 use crate::domain::{Checklist, Field, Lang};
 use crate::i18n::{Localize, Message};
+use crate::store::files;
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
 use crate::store::submit::{self, version_conflict};
@@ -1027,19 +1028,6 @@ async fn submit_inner(
     Ok(reply(&done.inspection, done.created))
 }
 
-/// What a photo file starts with decides its type; the name the tablet sent does not.
-fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("webp")
-    } else {
-        None
-    }
-}
-
 #[derive(Debug, Serialize)]
 struct PhotoReply {
     url: String,
@@ -1087,21 +1075,14 @@ async fn upload_photo(
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(too_large().into());
     }
-    let ext = sniff_image(&bytes)
+    // What the file starts with decides its type; the name the tablet sent does not.
+    let (ext, content_type) = files::sniff_image(&bytes)
         .ok_or_else(|| AppError::BadRequest(Message::new("refuse-not-an-image")))?;
-    let dir = state.config.data_dir.join("photos").join(id.to_string());
-    let file = format!("{item}.{ext}");
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
-    // Write beside, then rename: a crash never leaves half a photo under the real name.
-    let partial = dir.join(format!(".{file}.part"));
-    tokio::fs::write(&partial, &bytes)
-        .await
-        .map_err(|e| AppError::Internal(format!("cannot write photo: {e}")))?;
-    tokio::fs::rename(&partial, dir.join(&file))
-        .await
-        .map_err(|e| AppError::Internal(format!("cannot store photo: {e}")))?;
+    let file = files::photo_file(&item, ext);
+    let key = files::photo_key(id, &file)
+        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-not-an-item").arg("key", &item)))?;
+    // Stored before it is recorded: a draft never names a photo that is not there.
+    state.files.put(&key, bytes, content_type).await?;
     inspections::attach_photo(&state.db, id, &item, &file).await?;
     Ok(Json(PhotoReply {
         url: format!("/photos/{id}/{file}"),
@@ -1115,48 +1096,17 @@ async fn photo(
     Path((id, file)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let id = parse_uuid(&id)?;
-    let safe = file.split_once('.').is_some_and(|(stem, ext)| {
-        !stem.is_empty()
-            && stem
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && matches!(ext, "jpg" | "png" | "webp")
-    });
-    if !safe {
-        return Err(AppError::Forbidden);
-    }
+    let key = files::photo_key(id, &file).ok_or(AppError::Forbidden)?;
     existing(&state, &viewer, id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let path = state
-        .config
-        .data_dir
-        .join("photos")
-        .join(id.to_string())
-        .join(&file);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let found = state.files.get(&key).await?.ok_or(AppError::Forbidden)?;
     Ok((
         [
-            (header::CONTENT_TYPE, inspections::photo_type(&file)),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
+            (header::CONTENT_TYPE, found.content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
         ],
-        bytes,
+        found.bytes,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sniff_image;
-
-    #[test]
-    fn images_are_recognised_by_their_bytes() {
-        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("jpg"));
-        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("png"));
-        assert_eq!(sniff_image(b"RIFF\0\0\0\0WEBPVP8 "), Some("webp"));
-        assert_eq!(sniff_image(b"<script>alert(1)</script>"), None);
-        assert_eq!(sniff_image(b""), None);
-    }
 }

@@ -143,7 +143,8 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let state = AppState::new(test_db.db.clone(), test_db.config.clone());
+        let state =
+            AppState::new(test_db.db.clone(), test_db.config.clone()).expect("file storage");
         let header_read_timeout = test_db.config.header_read_timeout;
         tokio::spawn(app::serve(
             listener,
