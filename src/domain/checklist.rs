@@ -23,6 +23,11 @@ pub struct Checklist {
     #[serde(default)]
     pub context: Vec<ContextField>,
     pub sections: Vec<Section>,
+    /// Whether a spot-check ends with the signatures of the person checked (or their
+    /// refusal) and the inspector. Left out of the snapshot when false, so versions
+    /// stored before sign-off existed keep their content hash.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sign_off: bool,
 }
 
 impl Checklist {
@@ -187,6 +192,9 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<Condition>,
     pub kind: ItemKind,
+    /// The corrective action failing it raises by itself (the file's `action` table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<super::actions::ActionRule>,
 }
 
 impl Item {

@@ -309,6 +309,7 @@ mod tests {
             training: vec!["lobby-greeting".into()],
             when: Vec::new(),
             kind: ItemKind::Check,
+            action: None,
         }
     }
 
@@ -330,6 +331,7 @@ mod tests {
             source: "4.3".into(),
             context: Vec::new(),
             sections,
+            sign_off: false,
         }
     }
 

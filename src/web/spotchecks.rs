@@ -19,6 +19,7 @@ use super::error::{ApiError, ApiResult, AppError, AppResult};
 use super::query::{Form, Query, optional_id};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
+use crate::domain::actions::{self, NewAction, Owner, SignOff, SubjectSign};
 use crate::domain::clock::{check_period, period_label};
 use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{
@@ -29,7 +30,7 @@ use crate::domain::{Checklist, Field, Lang};
 use crate::i18n::{Localize, Message};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
-use crate::store::submit;
+use crate::store::submit::{self, FollowUp};
 use crate::store::{org, training, users};
 use crate::views::spotcheck::{
     self as view, ChecklistTile, DraftLink, FormView, OverdueRow, RecheckLink, SiteTab, StaffTile,
@@ -303,6 +304,7 @@ async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
     let names = org::names(&state.db, ids).await?;
     let sites = org::site_names(&state.db).await?;
     Ok(Worklist {
+        actions: super::actions::home_panel(state, viewer).await?,
         drafts: my_drafts(state, viewer).await?,
         rechecks: rechecks
             .iter()
@@ -972,6 +974,14 @@ async fn submit_inner(
     if card.percent.is_none() && card.unanswered.is_empty() {
         errors.push(l.t("spotcheck-nothing-on-this-spot-check"));
     }
+    let follow = follow_up(state, &target, &card, &post.pairs).await?;
+    let follow = match follow {
+        Ok(f) => Some(f),
+        Err(problems) => {
+            errors.extend(problems);
+            None
+        }
+    };
     if !errors.is_empty() {
         let errors = capped(errors, l);
         if json {
@@ -1034,8 +1044,70 @@ async fn submit_inner(
         card,
     )?
     .with_position(target.position.as_ref().map(|p| p.id));
+    let (actions, signatures) = follow.unwrap_or_default();
+    let sign_off = match signatures {
+        Some(sign) => Some(write_signatures(state, id, sign).await?),
+        None => None,
+    };
+    let scored = scored.with_follow_up(FollowUp { actions, sign_off });
     let done = state.submissions.submit(scored).await?;
     Ok(reply(&done.inspection, done.created))
+}
+
+/// The corrective actions and sign-off a posted form asks for, checked: the actions'
+/// owners must be people of the site, their due dates near the site's today.
+async fn follow_up(
+    state: &AppState,
+    target: &Target,
+    card: &Scorecard,
+    pairs: &[(String, String)],
+) -> AppResult<Result<(Vec<NewAction>, Option<SignOff>), Vec<String>>> {
+    let checklist = &target.version.checklist;
+    let (requests, mut problems) = actions::parse_requests(checklist, pairs);
+    for r in &requests {
+        if let Some(Owner::Person(p)) = r.owner
+            && !crate::store::actions::person_at_site(&state.db, p, target.site.id).await?
+        {
+            problems.push(format!(
+                "action for `{}`: the owner is not a person of this site",
+                r.item
+            ));
+        }
+    }
+    let today = state.config.clock_for(&target.site.time_zone).today();
+    let planned = actions::plan(checklist, card, &requests, today).unwrap_or_else(|p| {
+        problems.extend(p);
+        Vec::new()
+    });
+    let sign_off = actions::parse_sign_off(checklist, pairs).unwrap_or_else(|p| {
+        problems.extend(p);
+        None
+    });
+    Ok(if problems.is_empty() {
+        Ok((planned, sign_off))
+    } else {
+        Err(problems)
+    })
+}
+
+/// Write a sign-off's images beside the spot-check's photos: their file names, the
+/// person's `None` when they declined.
+async fn write_signatures(
+    state: &AppState,
+    id: Uuid,
+    sign: SignOff,
+) -> AppResult<(Option<String>, String)> {
+    let subject = match sign.subject {
+        SubjectSign::Signed(png) => {
+            let file = "signature-subject.png".to_string();
+            write_photo(state, id, &file, &png).await?;
+            Some(file)
+        }
+        SubjectSign::Declined => None,
+    };
+    let inspector = "signature-inspector.png".to_string();
+    write_photo(state, id, &inspector, &sign.inspector).await?;
+    Ok((subject, inspector))
 }
 
 /// What a photo file starts with decides its type; the name the tablet sent does not.
@@ -1102,23 +1174,54 @@ async fn upload_photo(
     }
     let ext = sniff_image(&bytes)
         .ok_or_else(|| AppError::BadRequest("the file is not a JPEG, PNG or WebP image".into()))?;
-    let dir = state.config.data_dir.join("photos").join(id.to_string());
     let file = format!("{item}.{ext}");
+    write_photo(&state, id, &file, &bytes).await?;
+    inspections::attach_photo(&state.db, id, &item, &file).await?;
+    Ok(Json(PhotoReply {
+        url: format!("/photos/{id}/{file}"),
+    }))
+}
+
+/// Store an image kept with a spot-check (a photo, a signature, an action's evidence)
+/// under the spot-check's id: the one place such files are written.
+pub async fn write_photo(state: &AppState, id: Uuid, file: &str, bytes: &[u8]) -> AppResult<()> {
+    let dir = state.config.data_dir.join("photos").join(id.to_string());
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| AppError::Internal(format!("cannot create {}: {e}", dir.display())))?;
     // Write beside, then rename: a crash never leaves half a photo under the real name.
     let partial = dir.join(format!(".{file}.part"));
-    tokio::fs::write(&partial, &bytes)
+    tokio::fs::write(&partial, bytes)
         .await
         .map_err(|e| AppError::Internal(format!("cannot write photo: {e}")))?;
-    tokio::fs::rename(&partial, dir.join(&file))
+    tokio::fs::rename(&partial, dir.join(file))
         .await
         .map_err(|e| AppError::Internal(format!("cannot store photo: {e}")))?;
-    inspections::attach_photo(&state.db, id, &item, &file).await?;
-    Ok(Json(PhotoReply {
-        url: format!("/photos/{id}/{file}"),
-    }))
+    Ok(())
+}
+
+/// Read an image kept with a spot-check; `None` when there is no such file.
+pub async fn read_photo(state: &AppState, id: Uuid, file: &str) -> Option<Vec<u8>> {
+    let path = state
+        .config
+        .data_dir
+        .join("photos")
+        .join(id.to_string())
+        .join(file);
+    tokio::fs::read(&path).await.ok()
+}
+
+/// An image upload's bytes checked: within the size limit, and a JPEG, PNG or WebP by
+/// its first bytes. The extension to store it under.
+pub fn check_image(bytes: &[u8]) -> AppResult<&'static str> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        let mb = MAX_PHOTO_BYTES / 1024 / 1024;
+        return Err(AppError::TooLarge(
+            Message::new("error-photo-too-large").arg("mb", mb),
+        ));
+    }
+    sniff_image(bytes)
+        .ok_or_else(|| AppError::BadRequest("the file is not a JPEG, PNG or WebP image".into()))
 }
 
 /// Photos are served only to people who may see the inspection.
@@ -1141,15 +1244,9 @@ async fn photo(
     existing(&state, &viewer, id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let path = state
-        .config
-        .data_dir
-        .join("photos")
-        .join(id.to_string())
-        .join(&file);
-    let bytes = tokio::fs::read(&path)
+    let bytes = read_photo(&state, id, &file)
         .await
-        .map_err(|_| AppError::Forbidden)?;
+        .ok_or(AppError::Forbidden)?;
     Ok((
         [
             (header::CONTENT_TYPE, inspections::photo_type(&file)),
