@@ -163,7 +163,7 @@ pub fn one(chrome: &Chrome, a: &ActionPage) -> Markup {
                         dt { (l.t("actions-evidence")) } dd { img.evidence src=(photo) alt=(l.t("actions-evidence")) width="240"; }
                     }
                     @if let Some(verified) = &a.verified {
-                        dt { (l.t("actions-verified-by")) } dd { (verified) }
+                        dt { (l.t("actions-verified-by")) } dd #verified-by { (verified) }
                     }
                 }
             }
