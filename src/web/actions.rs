@@ -4,7 +4,6 @@
 
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -14,14 +13,15 @@ use serde::Deserialize;
 use super::error::{AppError, AppResult};
 use super::query::Form;
 use super::session::Viewer;
-use super::spotchecks::{MAX_PHOTO_BYTES, check_image, read_photo, write_photo};
+use super::spotchecks::{MAX_PHOTO_BYTES, check_image, image_response, read_photo, write_photo};
 use crate::app::AppState;
 use crate::domain::Lang;
+use crate::domain::access::Scope;
 use crate::domain::actions::{Facts, MAX_TEXT, Owner};
 use crate::i18n::{Localize, Message};
 use crate::reports::actions::{ActionLine, FollowUp, SignOffImages};
 use crate::store::actions::{self as store, Step};
-use crate::store::{inspections, org};
+use crate::store::org;
 use crate::views::actions::{self as view, ActionPage, ActionRow, OverdueSite, SignOffView};
 
 pub fn routes() -> Router<AppState> {
@@ -143,13 +143,14 @@ pub async fn result_block(
     Ok(view::follow_up(viewer.lang, &raised, sign_off.as_ref()))
 }
 
-fn line(r: ActionRow) -> ActionLine {
+/// An action as a report lists it, its status in words.
+fn line(lang: Lang, r: ActionRow) -> ActionLine {
     ActionLine {
+        status: lang.t(&format!("actions-status-{}", r.status)),
         text: r.text,
         site: r.site,
         owner: r.owner,
         due: r.due,
-        status: r.status.to_string(),
         overdue: r.overdue,
     }
 }
@@ -167,10 +168,7 @@ pub async fn report_follow_up(
     let actions = rows(state, lang, today, &raised)
         .await?
         .into_iter()
-        .map(|r| {
-            let status = lang.t(&format!("actions-status-{}", r.status));
-            ActionLine { status, ..line(r) }
-        })
+        .map(|r| line(lang, r))
         .collect();
     let sign_off = match store::sign_off_of(&state.db, inspection).await? {
         None => None,
@@ -202,10 +200,7 @@ pub async fn report_overdue(
     Ok(rows(state, lang, today, &overdue)
         .await?
         .into_iter()
-        .map(|r| {
-            let status = lang.t(&format!("actions-status-{}", r.status));
-            ActionLine { status, ..line(r) }
-        })
+        .map(|r| line(lang, r))
         .collect())
 }
 
@@ -334,10 +329,7 @@ async fn close(
         }
     }
     viewer.check_csrf(csrf.as_deref())?;
-    let (a, facts) = visible(&state, &viewer, &id).await?;
-    if !facts.may_close(&viewer.scope) {
-        return Err(AppError::Forbidden);
-    }
+    let a = allowed(&state, &viewer, &id, Facts::may_close).await?;
     let note = note(l, text)?;
     let photo = match bytes {
         Some(bytes) => {
@@ -351,17 +343,14 @@ async fn close(
         }
         None => None,
     };
-    let scope = viewer.scope.clone();
-    store::take_step(
-        &state.db,
+    take(
+        &state,
+        &viewer,
         a.id,
-        viewer.user.id,
         Step::Close { note, photo },
-        move |f| f.may_close(&scope),
-        state.config.now(),
+        Facts::may_close,
     )
-    .await?;
-    Ok(Redirect::to(&format!("/actions/{}", a.id)).into_response())
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -371,6 +360,42 @@ struct StepForm {
     note: Option<String>,
 }
 
+/// Take a step the viewer's `rule` allows on a visible action, checked again on the row
+/// as stored when it is written; back to the action's page.
+async fn take(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i32,
+    step: Step,
+    rule: fn(&Facts, &Scope) -> bool,
+) -> AppResult<Response> {
+    let scope = viewer.scope.clone();
+    store::take_step(
+        &state.db,
+        id,
+        viewer.user.id,
+        step,
+        move |f| rule(f, &scope),
+        state.config.now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/actions/{id}")).into_response())
+}
+
+/// The action if the viewer may see it and `rule` lets them take the step now.
+async fn allowed(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    rule: fn(&Facts, &Scope) -> bool,
+) -> AppResult<corrective_action::Model> {
+    let (a, facts) = visible(state, viewer, id).await?;
+    if !rule(&facts, &viewer.scope) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(a)
+}
+
 async fn verify(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -378,21 +403,8 @@ async fn verify(
     Form(form): Form<StepForm>,
 ) -> AppResult<Response> {
     viewer.check_csrf(form.csrf.as_deref())?;
-    let (a, facts) = visible(&state, &viewer, &id).await?;
-    if !facts.may_verify(&viewer.scope) {
-        return Err(AppError::Forbidden);
-    }
-    let scope = viewer.scope.clone();
-    store::take_step(
-        &state.db,
-        a.id,
-        viewer.user.id,
-        Step::Verify,
-        move |f| f.may_verify(&scope),
-        state.config.now(),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/actions/{}", a.id)).into_response())
+    let a = allowed(&state, &viewer, &id, Facts::may_verify).await?;
+    take(&state, &viewer, a.id, Step::Verify, Facts::may_verify).await
 }
 
 async fn reopen(
@@ -402,22 +414,16 @@ async fn reopen(
     Form(form): Form<StepForm>,
 ) -> AppResult<Response> {
     viewer.check_csrf(form.csrf.as_deref())?;
-    let (a, facts) = visible(&state, &viewer, &id).await?;
-    if !facts.may_reopen(&viewer.scope) {
-        return Err(AppError::Forbidden);
-    }
+    let a = allowed(&state, &viewer, &id, Facts::may_reopen).await?;
     let note = note(viewer.lang, form.note)?;
-    let scope = viewer.scope.clone();
-    store::take_step(
-        &state.db,
+    take(
+        &state,
+        &viewer,
         a.id,
-        viewer.user.id,
         Step::Reopen { note },
-        move |f| f.may_reopen(&scope),
-        state.config.now(),
+        Facts::may_reopen,
     )
-    .await?;
-    Ok(Redirect::to(&format!("/actions/{}", a.id)).into_response())
+    .await
 }
 
 /// The evidence photo, for whoever may see the action.
@@ -431,12 +437,5 @@ async fn photo(
     let bytes = read_photo(&state, a.inspection_id, &file)
         .await
         .ok_or(AppError::Forbidden)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, inspections::photo_type(&file)),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(image_response(&file, bytes))
 }

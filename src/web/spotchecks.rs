@@ -1247,14 +1247,19 @@ async fn photo(
     let bytes = read_photo(&state, id, &file)
         .await
         .ok_or(AppError::Forbidden)?;
-    Ok((
+    Ok(image_response(&file, bytes))
+}
+
+/// A stored image as served: its type from the name we gave it, cached privately.
+pub fn image_response(file: &str, bytes: Vec<u8>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, inspections::photo_type(&file)),
+            (header::CONTENT_TYPE, inspections::photo_type(file)),
             (header::CACHE_CONTROL, "private, max-age=3600"),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]
