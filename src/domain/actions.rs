@@ -562,6 +562,160 @@ mod tests {
         }
     }
 
+    const LIST: &str = r#"
+[checklist]
+key = "f"
+title = { zh = "表", en = "Form" }
+positions = ["p"]
+pass_mark = 80
+source = "t"
+sign_off = true
+
+[[section]]
+key = "s"
+title = { zh = "節", en = "S" }
+
+[[section.item]]
+key = "uniform"
+clause = "c"
+kind = "check"
+text = { zh = "制服", en = "Uniform" }
+guidance = { zh = "看", en = "Look" }
+training = ["m"]
+
+[section.item.action]
+owner = "OWNER"
+due_days = DAYS
+text = { zh = "換制服", en = "Replace the uniform" }
+photo = true
+
+[[section.item]]
+key = "post"
+clause = "c"
+kind = "check"
+text = { zh = "崗位", en = "Post" }
+guidance = { zh = "看", en = "Look" }
+training = ["m"]
+critical = true
+
+[[section.item]]
+key = "smile"
+clause = "c"
+kind = "check"
+text = { zh = "笑", en = "Smile" }
+guidance = { zh = "看", en = "Look" }
+training = ["m"]
+"#;
+
+    fn parsed(owner: &str, days: &str) -> (Option<Checklist>, Vec<String>) {
+        let text = LIST.replace("OWNER", owner).replace("DAYS", days);
+        let (lib, problems) =
+            crate::domain::library::parse_library(&[crate::domain::library::SourceFile {
+                path: "f.toml".into(),
+                text,
+            }]);
+        let messages = problems.into_iter().map(|d| d.message).collect();
+        (lib.checklists.into_iter().next(), messages)
+    }
+
+    #[test]
+    fn the_action_table_and_sign_off_are_read_and_linted() {
+        let (checklist, _) = parsed("supervisor", "3");
+        let checklist = checklist.expect("the checklist parses");
+        assert!(checklist.sign_off);
+        let rule = checklist.item("uniform").unwrap().action.clone().unwrap();
+        assert_eq!(
+            (rule.owner, rule.due_days, rule.photo),
+            (OwnerRole::Supervisor, 3, true)
+        );
+        assert_eq!(
+            rule.text.get(crate::domain::Lang::En),
+            "Replace the uniform"
+        );
+
+        let (none, problems) = parsed("boss", "0");
+        assert!(none.is_none());
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("unknown action owner `boss`")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`due_days` must be from 1")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn failures_raise_the_actions_the_rules_say() {
+        use crate::domain::scoring::{Answer, Answers, Context, Subject, score};
+        let checklist = parsed("supervisor", "3").0.unwrap();
+        let answers: Answers = [
+            ("uniform".to_string(), Answer::Fail),
+            ("post".to_string(), Answer::Fail),
+            ("smile".to_string(), Answer::Fail),
+        ]
+        .into_iter()
+        .collect();
+        let card = score(&checklist, &Subject::default(), &Context::new(), &answers);
+        let today = date(0);
+        // By themselves: the checklist's rule and the critical failure; not the smile.
+        let auto = plan(&checklist, &card, &[], today).unwrap();
+        let by = |list: &[NewAction], key: &str| list.iter().find(|a| a.item == key).cloned();
+        let rule = by(&auto, "uniform").unwrap();
+        assert_eq!(
+            (rule.origin, rule.owner, rule.due),
+            (
+                Origin::Checklist,
+                Owner::Role(OwnerRole::Supervisor),
+                date(3)
+            )
+        );
+        assert!(rule.photo_required);
+        let critical = by(&auto, "post").unwrap();
+        assert_eq!(
+            (critical.origin, critical.priority, critical.due),
+            (Origin::Critical, Priority::High, date(1))
+        );
+        assert!(by(&auto, "smile").is_none());
+        // The inspector's request wins, and may raise one for any failed item.
+        let asked = Request {
+            item: "smile".into(),
+            text: Some("Practise".into()),
+            owner: Some(Owner::Person(4)),
+            due: Some(date(2)),
+            priority: None,
+        };
+        let all = plan(&checklist, &card, std::slice::from_ref(&asked), today).unwrap();
+        assert_eq!(all.len(), 3);
+        let smile = by(&all, "smile").unwrap();
+        assert_eq!(
+            (smile.origin, smile.owner, smile.due, smile.priority),
+            (
+                Origin::Inspector,
+                Owner::Person(4),
+                date(2),
+                Priority::Normal
+            )
+        );
+        // A due date in the past, or an item that passed, is refused.
+        let late = Request {
+            due: Some(date(0).pred_opt().unwrap()),
+            ..asked.clone()
+        };
+        assert!(plan(&checklist, &card, &[late], today).is_err());
+        let passed = score(
+            &checklist,
+            &Subject::default(),
+            &Context::new(),
+            &Answers::new(),
+        );
+        assert!(plan(&checklist, &passed, &[asked], today).is_err());
+    }
+
     #[test]
     fn owners_read_from_the_form() {
         assert_eq!(
