@@ -397,6 +397,11 @@ async fn actions_are_raised_closed_verified_and_counted_when_overdue() {
         late.update(db).await.unwrap();
         let home = page(&app, &manager, "/").await;
         assert!(home.contains("overdue-actions"), "{home}");
+        let (quality, _) = app.sign_in("quality@t.test").await;
+        let dashboard = page(&app, &quality, "/quality").await;
+        let card = &dashboard[dashboard.find("overdue-actions-card").unwrap()..];
+        let row = &card[..card.find("</table>").unwrap()];
+        assert!(row.contains("大堂 A Lobby") && row.contains(">1<"), "{row}");
         let (status, pdf) = get(
             &app,
             &manager,

@@ -104,6 +104,17 @@ pub fn panel(l: Lang, mine: &[ActionRow], overdue: Option<&[OverdueSite]>) -> Ma
     }
 }
 
+/// The quality dashboard's card: overdue actions per site in view.
+pub fn overdue_card(l: Lang, sites: &[OverdueSite]) -> Markup {
+    html! {
+        section.card #overdue-actions-card {
+            h2 { (l.t("actions-overdue-per-site")) }
+            @if sites.is_empty() { p.empty { (l.t("actions-none-overdue")) } } @else { (overdue_table(l, sites)) }
+            p { a href="/actions" { (l.t("actions-all")) } }
+        }
+    }
+}
+
 pub fn list(
     chrome: &Chrome,
     mine: &[ActionRow],

@@ -113,6 +113,15 @@ pub async fn overdue_sites(
     ))
 }
 
+/// The quality dashboard's card of overdue actions per site.
+pub async fn overdue_card(state: &AppState, viewer: &Viewer) -> AppResult<maud::Markup> {
+    let today = state.viewer_clock(&viewer.scope).await?.today();
+    let sites = overdue_sites(state, viewer, today)
+        .await?
+        .unwrap_or_default();
+    Ok(view::overdue_card(viewer.lang, &sites))
+}
+
 /// The home page's actions: the viewer's open ones, and the overdue counts per site.
 pub async fn home_panel(state: &AppState, viewer: &Viewer) -> AppResult<maud::Markup> {
     let today = state.viewer_clock(&viewer.scope).await?.today();
