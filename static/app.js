@@ -870,10 +870,65 @@
     img.src = url;
   }
 
+  // Sign-off pads: a finger (or a mouse) draws on the canvas; each stroke's end writes
+  // the drawing into the pad's hidden field as a PNG data URL, so it is posted with the
+  // spot-check (and kept with it in the outbox when offline).
+  function setupSignaturePads() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-signature]"), function (pad) {
+      var canvas = pad.querySelector("canvas");
+      var field = pad.querySelector("input[type=hidden]");
+      var ctx = canvas.getContext("2d");
+      var drawing = false;
+      // A white ground: the PNG prints the same on paper, where transparency is black.
+      function blank() {
+        ctx.fillStyle = "#fff";
+        ctx.fillRect(0, 0, canvas.width, canvas.height);
+      }
+      blank();
+      ctx.lineWidth = 2.5;
+      ctx.lineCap = "round";
+      ctx.strokeStyle = "#111";
+      canvas.style.touchAction = "none";
+      function at(e) {
+        var r = canvas.getBoundingClientRect();
+        return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
+      }
+      canvas.addEventListener("pointerdown", function (e) {
+        drawing = true;
+        var p = at(e);
+        ctx.beginPath();
+        ctx.moveTo(p[0], p[1]);
+        e.preventDefault();
+      });
+      canvas.addEventListener("pointermove", function (e) {
+        if (!drawing) return;
+        var p = at(e);
+        ctx.lineTo(p[0], p[1]);
+        ctx.stroke();
+      });
+      function end() {
+        if (!drawing) return;
+        drawing = false;
+        field.value = canvas.toDataURL("image/png");
+        pad.classList.add("signed");
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      canvas.addEventListener("pointerup", end);
+      canvas.addEventListener("pointerleave", end);
+      var clear = pad.querySelector("[data-clear]");
+      if (clear) clear.addEventListener("click", function () {
+        blank();
+        field.value = "";
+        pad.classList.remove("signed");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () { messagesLoaded.then(start); });
   function start() {
     var form = document.getElementById("spotcheck");
     if (form) adoptTemplate(form).then(function (usable) { if (usable) setupForm(form); });
+    setupSignaturePads();
     fillChooser();
     prepareOffline();
     var sendNow = document.getElementById("kept-send");

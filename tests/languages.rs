@@ -42,6 +42,9 @@ const PAGES: &[&str] = &[
     // Inspections
     "/inspections",
     "/inspections/{ins}",
+    // Corrective actions
+    "/actions",
+    "/actions/{action}",
     // Training
     "/training",
     "/training/{assignment}",
@@ -188,6 +191,37 @@ fn nav_links(page: &str) -> Vec<String> {
         .collect()
 }
 
+/// An open corrective action on the spot-check `ins`, owned by its site's manager.
+async fn raise_action(app: &TestApp, ins: uuid::Uuid, site: i32, inspector: i32) -> i32 {
+    use sea_orm::{ActiveModelTrait, Set};
+    let row = entity::inspection::Entity::find_by_id(ins)
+        .one(&app.test_db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    entity::corrective_action::ActiveModel {
+        inspection_id: Set(ins),
+        checklist_version_id: Set(row.checklist_version_id),
+        item_key: Set("back-to-post".into()),
+        site_id: Set(site),
+        text: Set(None),
+        owner_id: Set(None),
+        owner_role: Set(Some("manager".into())),
+        due_date: Set(chrono::Utc::now().date_naive()),
+        priority: Set(entity::states::ActionPriority::High),
+        origin: Set("critical".into()),
+        photo_required: Set(true),
+        status: Set(entity::states::ActionStatus::Open),
+        raised_by: Set(inspector),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.test_db.db)
+    .await
+    .unwrap()
+    .id
+}
+
 #[tokio::test]
 async fn every_page_speaks_one_language() {
     let backend = BACKENDS[0];
@@ -204,12 +238,14 @@ async fn every_page_speaks_one_language() {
         .unwrap()
         .expect("staff A has training to do (the new-hire curriculum)")
         .id;
+    let action = raise_action(&app, ins, w.site_a, w.supervisor_a).await;
     let data = data_strings();
     let fill = |path: &str| {
         path.replace("{a}", &w.site_a.to_string())
             .replace("{staff}", &w.staff_a.to_string())
             .replace("{ins}", &ins.to_string())
             .replace("{assignment}", &assignment.to_string())
+            .replace("{action}", &action.to_string())
     };
     let mut problems = Vec::new();
     let mut read = 0;

@@ -52,6 +52,48 @@ pub enum RecheckStatus {
     Done,
 }
 
+/// Where a corrective action is: with its owner, closed and waiting on its check, or
+/// checked (overdue is read from its due date, not stored).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    #[sea_orm(string_value = "open")]
+    Open,
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    #[sea_orm(string_value = "verified")]
+    Verified,
+}
+
+/// How urgent a corrective action is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ActionPriority {
+    #[sea_orm(string_value = "low")]
+    Low,
+    #[sea_orm(string_value = "normal")]
+    Normal,
+    #[sea_orm(string_value = "high")]
+    High,
+}
+
+impl ActionStatus {
+    /// The word stored, and shown in exports and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Closed => "closed",
+            ActionStatus::Verified => "verified",
+        }
+    }
+}
+
 impl InspectionStatus {
     /// The word stored, and shown in exports and the API.
     pub fn as_str(self) -> &'static str {

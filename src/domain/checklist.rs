@@ -24,6 +24,11 @@ pub struct Checklist {
     #[serde(default)]
     pub context: Vec<ContextField>,
     pub sections: Vec<Section>,
+    /// Whether a spot-check ends with the signatures of the person checked (or their
+    /// refusal) and the inspector. Left out of the snapshot when false, so versions
+    /// stored before sign-off existed keep their content hash.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sign_off: bool,
 }
 
 impl Checklist {
@@ -192,6 +197,9 @@ pub struct Item {
     /// company's own practice where the source gives none (`basis = "company-practice"`).
     #[serde(default, skip_serializing_if = "Basis::is_source")]
     pub basis: Basis,
+    /// The corrective action failing it raises by itself (the file's `action` table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<super::actions::ActionRule>,
 }
 
 impl Item {

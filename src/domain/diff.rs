@@ -310,6 +310,7 @@ mod tests {
             when: Vec::new(),
             kind: ItemKind::Check,
             basis: Default::default(),
+            action: None,
         }
     }
 
@@ -331,6 +332,7 @@ mod tests {
             source: "4.3".into(),
             context: Vec::new(),
             sections,
+            sign_off: false,
         }
     }
 

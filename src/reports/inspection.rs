@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::actions::FollowUp;
 use super::{
     Align, BODY, Cell, Column, Figure, Pdf, Row, SMALL, Table, Thumbnail, Tone, pct, verdict,
 };
@@ -86,6 +87,11 @@ fn number(v: f64) -> String {
 }
 
 pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
+    render_with(r, &FollowUp::default(), lang)
+}
+
+/// [`render`] with the spot-check's corrective actions and signatures at the end.
+pub fn render_with(r: &InspectionReport, follow_up: &FollowUp, lang: Lang) -> Vec<u8> {
     let l = lang;
     let kind = if r.recheck {
         l.t("report-re-check-report")
@@ -291,5 +297,6 @@ pub fn render(r: &InspectionReport, lang: Lang) -> Vec<u8> {
                 .collect(),
         });
     }
+    super::actions::draw_follow_up(&mut pdf, follow_up);
     pdf.finish()
 }

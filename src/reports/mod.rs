@@ -14,6 +14,7 @@
 //! Headings are the same face filled and stroked (a faux bold), which spares the 7 MB of
 //! a second face in the binary.
 
+pub mod actions;
 pub mod blocks;
 pub mod data;
 pub mod inspection;

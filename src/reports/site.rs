@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::actions::ActionLine;
 use super::{
     Align, BODY, Bar, Cell, Column, Figure, LineChart, Pdf, Row, SMALL, Series, Table, Tone, pct,
     summary_figures,
@@ -99,6 +100,11 @@ fn arrow_text(l: Lang, arrow: Option<Arrow>) -> (String, Tone) {
 }
 
 pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
+    render_with(r, &[], lang)
+}
+
+/// [`render`] with the open corrective actions past their due date at the end.
+pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8> {
     let l = lang;
     let period = format!("{} – {}", r.from, r.to);
     let name = l.t("report-site-period-report");
@@ -365,5 +371,6 @@ pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
         pdf.indented(&detail, SMALL, Tone::Muted);
         pdf.gap(3.0);
     }
+    super::actions::draw_overdue(&mut pdf, overdue);
     pdf.finish()
 }

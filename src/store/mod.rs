@@ -1,6 +1,7 @@
 //! Queries and writes over sea-orm, grouped by aggregate. Handlers and the CLI call
 //! these; nothing here renders or parses HTTP.
 
+pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod files;

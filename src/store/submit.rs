@@ -32,6 +32,7 @@ use uuid::Uuid;
 use super::library::StoredChecklist;
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
+use crate::domain::actions::{self, NewAction};
 use crate::domain::clock;
 use crate::domain::scoring::{
     Answers, Context, Outcome, Problem, Scorecard, Subject, resolve_context, score,
@@ -86,6 +87,17 @@ pub struct Scored {
     card: Scorecard,
     /// The subject's position id, if the caller has already read it.
     position: Option<Option<i32>>,
+    follow_up: FollowUp,
+}
+
+/// What a spot-check leaves to be done after it: its corrective actions, and its
+/// signatures when its checklist asks for them.
+#[derive(Debug, Clone, Default)]
+pub struct FollowUp {
+    pub actions: Vec<NewAction>,
+    /// The signature files, already written beside the photos: the person's (`None`
+    /// when they declined) and the inspector's.
+    pub sign_off: Option<(Option<String>, String)>,
 }
 
 impl Scored {
@@ -93,6 +105,13 @@ impl Scored {
     /// so the writer does not read it again inside the write transaction.
     pub fn with_position(mut self, position_id: Option<i32>) -> Scored {
         self.position = Some(position_id);
+        self
+    }
+
+    /// The actions and signatures the form gave, in place of the actions the checklist
+    /// raises by itself.
+    pub fn with_follow_up(mut self, follow_up: FollowUp) -> Scored {
+        self.follow_up = follow_up;
         self
     }
 }
@@ -139,12 +158,25 @@ pub fn prepare_scored(
     if card.percent.is_none() {
         return Err(StoreError::Invalid(Message::new(NOTHING_SCORED)));
     }
+    // The actions the checklist raises by itself (its `action` tables, and every
+    // critical failure); the form's requests replace them through `with_follow_up`.
+    let actions = actions::plan(
+        &version.checklist,
+        &card,
+        &[],
+        submission.submitted_at.date_naive(),
+    )
+    .unwrap_or_default();
     Ok(Scored {
         submission,
         version_id: version.version_id,
         context,
         card,
         position: None,
+        follow_up: FollowUp {
+            actions,
+            sign_off: None,
+        },
     })
 }
 
@@ -394,6 +426,27 @@ async fn write(
         audit_log::Entity::insert_many(audit)
             .exec_without_returning(db)
             .await?;
+        for &(_, scored, _) in &to_store {
+            let s = &scored.submission;
+            let by = super::actions::RaisedBy {
+                inspection: s.id,
+                version: scored.version_id,
+                site: s.site_id,
+                inspector: s.inspector_id,
+                at: s.submitted_at,
+            };
+            super::actions::insert_raised(db, by, &scored.follow_up.actions).await?;
+            if let Some((subject, inspector)) = &scored.follow_up.sign_off {
+                super::actions::insert_sign_off(
+                    db,
+                    s.id,
+                    subject.clone(),
+                    inspector.clone(),
+                    s.submitted_at,
+                )
+                .await?;
+            }
+        }
     }
 
     let mut out: Vec<StoreResult<Submitted>> = Vec::with_capacity(batch.len());

@@ -24,7 +24,12 @@ pub struct MyTraining {
     pub overdue: bool,
 }
 
-pub fn staff_home(chrome: &Chrome, results: &[MyResult], training: &[MyTraining]) -> Markup {
+pub fn staff_home(
+    chrome: &Chrome,
+    results: &[MyResult],
+    training: &[MyTraining],
+    actions: &Markup,
+) -> Markup {
     let l = chrome.lang;
     page(
         chrome,
@@ -32,6 +37,7 @@ pub fn staff_home(chrome: &Chrome, results: &[MyResult], training: &[MyTraining]
         "/",
         html! {
             h1 { (l.t("layout-hello")) (chrome.name) }
+            (actions)
             section.card {
                 h2 { (l.t("layout-my-training")) }
                 @if training.is_empty() {

@@ -65,6 +65,8 @@ pub struct ResultView {
     pub acknowledged: Option<String>,
     pub can_void: bool,
     pub void_reason: Option<String>,
+    /// Its corrective actions and signatures (views::actions::follow_up).
+    pub follow_up: Markup,
 }
 
 pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
@@ -129,6 +131,7 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                     }
                 }
             }
+            (v.follow_up)
             @if !v.training.is_empty() {
                 section.card {
                     h2 { (l.t("inspections-training-assigned")) }

@@ -63,6 +63,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
         links.push(("/plan", l.t("layout-plan")));
     }
     links.push(("/inspections", l.t("layout-inspections")));
+    links.push(("/actions", l.t("actions-nav")));
     links.push(("/training", l.t("layout-training")));
     if chrome.role.sees_reports() {
         links.push(("/quality", l.t("layout-quality")));

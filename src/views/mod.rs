@@ -1,6 +1,7 @@
 //! Server-rendered HTML (maud). Views only present: they take plain data and the
 //! viewer's chrome (name, role, language, CSRF token) and return markup.
 
+pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod auth;

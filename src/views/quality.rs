@@ -24,6 +24,8 @@ pub struct FilterOptions {
 }
 
 pub struct Dashboard<'a> {
+    /// Overdue corrective actions per site (views::actions::overdue_card).
+    pub overdue_actions: Markup,
     /// The period shown, both ends included.
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -167,6 +169,7 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
         "/quality",
         html! {
             h1 { (l.t("quality-quality-trends")) }
+            (d.overdue_actions)
             form.filters method="get" action="/quality" {
                 (select(l, "site", &l.t("spotcheck-site"), &d.options.sites, get("site")))
                 (select(l, "checklist", &l.t("layout-checklist"), &d.options.checklists, get("checklist")))

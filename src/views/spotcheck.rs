@@ -56,6 +56,8 @@ pub struct Worklist {
     pub drafts: Vec<DraftLink>,
     pub rechecks: Vec<RecheckLink>,
     pub overdue: Option<Vec<OverdueRow>>,
+    /// The viewer's open corrective actions and overdue counts (views::actions::panel).
+    pub actions: Markup,
 }
 
 pub fn start(
@@ -73,6 +75,7 @@ pub fn start(
         "/spotchecks/new",
         html! {
             h1 { (l.t("spotcheck-start-a-spot-check")) }
+            (work.actions)
             @if !drafts.is_empty() {
                 section.card {
                     h2 { (l.t("spotcheck-spot-checks-in-progress")) }
@@ -343,6 +346,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                         }
                     }
                 }
+                @if c.sign_off { (super::actions::sign_off_fields(l)) }
                 button.primary.big type="submit" id="submit-button" { (l.t("spotcheck-submit-spot-check")) }
                 p.muted id="outbox-note" hidden {}
             }
@@ -495,6 +499,7 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
                         (view.value(&format!("n.{key}")).unwrap_or(""))
                     }
                 }
+                (super::actions::raise_fields(l, key, text, view.subject_id, |n| view.value(n)))
                 // A button-sized label opens the camera; the file input itself stays out
                 // of sight. The thumbnail follows it once a photo is taken.
                 div.photo-row {

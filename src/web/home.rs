@@ -51,5 +51,6 @@ pub async fn home(
             overdue: a.due_date < today,
         });
     }
-    Ok(view::staff_home(&viewer.chrome(), &results, &training).into_response())
+    let actions = super::actions::home_panel(&state, &viewer).await?;
+    Ok(view::staff_home(&viewer.chrome(), &results, &training, &actions).into_response())
 }

@@ -257,7 +257,9 @@ async fn result(
         })
         .collect();
     let submitted = record.status == InspectionStatus::Submitted.as_str();
+    let follow_up = super::actions::result_block(&state, &viewer, id, |t| clock.format(t)).await?;
     let view = ResultView {
+        follow_up,
         id,
         checklist: record.checklist.title.get(l).to_string(),
         version: record.checklist_version,

@@ -1,6 +1,7 @@
 //! HTTP: the router, security headers and static assets. One module per area; handlers
 //! parse, authorize, call the domain and the store, and render.
 
+pub mod actions;
 pub mod admin;
 pub mod admin_forms;
 pub mod api;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/i18n/{file}", get(script_messages))
         .route("/", get(home::home))
         .merge(spotchecks::routes())
+        .merge(actions::routes())
         .merge(offline::routes())
         .merge(inspections::routes())
         .merge(training::routes())

@@ -286,6 +286,7 @@ async fn dashboard(
     let page = view::dashboard(
         &viewer.chrome(),
         &Dashboard {
+            overdue_actions: super::actions::overdue_card(&state, &viewer).await?,
             from: filter.from,
             to: filter.to,
             query: &query,

@@ -96,8 +96,10 @@ async fn inspection_pdf(
     let record = reads::report_view(&state.db, row, version).await?;
     let photos = state.files.photos_of(&record).await;
     let report = data::inspection(&record, &photos, lang, state.config.time_zone);
+    let clock = state.config.clock_for(&record.site_time_zone);
+    let follow_up = super::actions::report_follow_up(&state, lang, id, |t| clock.format(t)).await?;
     pdf(format!("inspection-{id}.pdf"), move || {
-        reports::inspection::render(&report, lang)
+        reports::inspection::render_with(&report, &follow_up, lang)
     })
     .await
 }
@@ -166,5 +168,14 @@ async fn site_pdf(
         Some(id) => format!("site-{id}-{from}-{to}.pdf"),
         None => format!("sites-{from}-{to}.pdf"),
     };
-    pdf(name, move || reports::site::render(&report, lang)).await
+    let sites = match site {
+        Some(id) => Some(vec![id]),
+        None => viewer.scope.site_filter().map(<[i32]>::to_vec),
+    };
+    let overdue =
+        super::actions::report_overdue(&state, lang, sites.as_deref(), clock.today()).await?;
+    pdf(name, move || {
+        reports::site::render_with(&report, &overdue, lang)
+    })
+    .await
 }

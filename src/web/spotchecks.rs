@@ -19,6 +19,7 @@ use super::error::{ApiError, ApiResult, AppError, AppResult};
 use super::query::{Form, Query, optional_id};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
+use crate::domain::actions::{self, NewAction, Owner, SignOff, SubjectSign};
 use crate::domain::clock::{check_period, period_label};
 use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{
@@ -30,7 +31,7 @@ use crate::i18n::{Localize, Message};
 use crate::store::files;
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
-use crate::store::submit::{self, version_conflict};
+use crate::store::submit::{self, FollowUp, version_conflict};
 use crate::store::{org, training, users};
 use crate::views::spotcheck::{
     self as view, ChecklistTile, DraftLink, FormView, OverdueRow, RecheckLink, SiteTab, StaffTile,
@@ -303,6 +304,7 @@ async fn worklist(state: &AppState, viewer: &Viewer) -> AppResult<Worklist> {
     let names = org::names(&state.db, ids).await?;
     let sites = org::site_names(&state.db).await?;
     Ok(Worklist {
+        actions: super::actions::home_panel(state, viewer).await?,
         drafts: my_drafts(state, viewer).await?,
         rechecks: rechecks
             .iter()
@@ -962,6 +964,14 @@ async fn submit_inner(
     if card.percent.is_none() && card.unanswered.is_empty() {
         errors.push(Message::new("spotcheck-nothing-on-this-spot-check"));
     }
+    let follow = follow_up(state, &target, &card, &post.pairs).await?;
+    let follow = match follow {
+        Ok(f) => Some(f),
+        Err(problems) => {
+            errors.extend(problems.into_iter().map(Message::literal));
+            None
+        }
+    };
     if !errors.is_empty() {
         let errors = capped(errors.iter().map(|m| m.say(l)).collect(), l);
         if json {
@@ -1024,8 +1034,70 @@ async fn submit_inner(
         card,
     )?
     .with_position(target.position.as_ref().map(|p| p.id));
+    let (actions, signatures) = follow.unwrap_or_default();
+    let sign_off = match signatures {
+        Some(sign) => Some(write_signatures(state, id, sign).await?),
+        None => None,
+    };
+    let scored = scored.with_follow_up(FollowUp { actions, sign_off });
     let done = state.submissions.submit(scored).await?;
     Ok(reply(&done.inspection, done.created))
+}
+
+/// The corrective actions and sign-off a posted form asks for, checked: the actions'
+/// owners must be people of the site, their due dates near the site's today.
+async fn follow_up(
+    state: &AppState,
+    target: &Target,
+    card: &Scorecard,
+    pairs: &[(String, String)],
+) -> AppResult<Result<(Vec<NewAction>, Option<SignOff>), Vec<String>>> {
+    let checklist = &target.version.checklist;
+    let (requests, mut problems) = actions::parse_requests(checklist, pairs);
+    for r in &requests {
+        if let Some(Owner::Person(p)) = r.owner
+            && !crate::store::actions::person_at_site(&state.db, p, target.site.id).await?
+        {
+            problems.push(format!(
+                "action for `{}`: the owner is not a person of this site",
+                r.item
+            ));
+        }
+    }
+    let today = state.config.clock_for(&target.site.time_zone).today();
+    let planned = actions::plan(checklist, card, &requests, today).unwrap_or_else(|p| {
+        problems.extend(p);
+        Vec::new()
+    });
+    let sign_off = actions::parse_sign_off(checklist, pairs).unwrap_or_else(|p| {
+        problems.extend(p);
+        None
+    });
+    Ok(if problems.is_empty() {
+        Ok((planned, sign_off))
+    } else {
+        Err(problems)
+    })
+}
+
+/// Write a sign-off's images beside the spot-check's photos: their file names, the
+/// person's `None` when they declined.
+async fn write_signatures(
+    state: &AppState,
+    id: Uuid,
+    sign: SignOff,
+) -> AppResult<(Option<String>, String)> {
+    let subject = match sign.subject {
+        SubjectSign::Signed(png) => {
+            let file = "signature-subject.png".to_string();
+            write_photo(state, id, &file, &png).await?;
+            Some(file)
+        }
+        SubjectSign::Declined => None,
+    };
+    let inspector = "signature-inspector.png".to_string();
+    write_photo(state, id, &inspector, &sign.inspector).await?;
+    Ok((subject, inspector))
 }
 
 #[derive(Debug, Serialize)]
@@ -1089,6 +1161,43 @@ async fn upload_photo(
     }))
 }
 
+/// Store an image kept with a spot-check (a photo, a signature, an action's evidence)
+/// under the spot-check's id, through the app's file storage.
+pub async fn write_photo(state: &AppState, id: Uuid, file: &str, bytes: &[u8]) -> AppResult<()> {
+    let key = files::photo_key(id, file).ok_or(AppError::Forbidden)?;
+    state
+        .files
+        .put(&key, bytes.to_vec(), files::type_of(file))
+        .await?;
+    Ok(())
+}
+
+/// Read an image kept with a spot-check; `None` when there is no such file.
+pub async fn read_photo(state: &AppState, id: Uuid, file: &str) -> Option<Vec<u8>> {
+    let key = files::photo_key(id, file)?;
+    match state.files.get(&key).await {
+        Ok(found) => found.map(|f| f.bytes.to_vec()),
+        Err(e) => {
+            tracing::warn!(error = %e, "an image kept with a spot-check could not be read");
+            None
+        }
+    }
+}
+
+/// An image upload's bytes checked: within the size limit, and a JPEG, PNG or WebP by
+/// its first bytes. The extension to store it under.
+pub fn check_image(bytes: &[u8]) -> AppResult<&'static str> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        let mb = MAX_PHOTO_BYTES / 1024 / 1024;
+        return Err(AppError::TooLarge(
+            Message::new("error-photo-too-large").arg("mb", mb),
+        ));
+    }
+    files::sniff_image(bytes)
+        .map(|(ext, _)| ext)
+        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-not-an-image")))
+}
+
 /// Photos are served only to people who may see the inspection.
 async fn photo(
     State(state): State<AppState>,
@@ -1101,12 +1210,17 @@ async fn photo(
         .await?
         .ok_or(AppError::Forbidden)?;
     let found = state.files.get(&key).await?.ok_or(AppError::Forbidden)?;
-    Ok((
+    Ok(image_response(found.content_type, found.bytes.to_vec()))
+}
+
+/// A stored image as served, cached privately.
+pub fn image_response(content_type: String, bytes: Vec<u8>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, found.content_type),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
         ],
-        found.bytes,
+        bytes,
     )
-        .into_response())
+        .into_response()
 }

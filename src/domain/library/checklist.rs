@@ -7,8 +7,9 @@ use std::ops::Range;
 use super::parser::{KeyStyle, Parser, toml_number};
 use toml::Spanned;
 
-use super::raw::{RawChecklistFile, RawContext, RawItem};
+use super::raw::{RawAction, RawChecklistFile, RawContext, RawItem};
 use super::references::Namespace;
+use crate::domain::actions::{ActionRule, MAX_DUE_DAYS, OwnerRole};
 use crate::domain::checklist::*;
 
 impl Parser<'_> {
@@ -85,6 +86,7 @@ impl Parser<'_> {
             source: head.source.into_inner(),
             context,
             sections,
+            sign_off: head.sign_off.unwrap_or(false),
         })
     }
 
@@ -327,6 +329,7 @@ impl Parser<'_> {
                 Basis::Source
             }),
         };
+        let action = raw.action.and_then(|a| self.action_rule(a));
         let kind = kind?;
         (self.out.len() == errors_before).then_some(Item {
             key,
@@ -341,6 +344,39 @@ impl Parser<'_> {
             when,
             kind,
             basis,
+            action,
+        })
+    }
+
+    /// An item's `action` table: a role at the site, a number of days, and the text.
+    fn action_rule(&mut self, raw: Spanned<RawAction>) -> Option<ActionRule> {
+        let raw = raw.into_inner();
+        let owner = OwnerRole::parse(raw.owner.get_ref());
+        if owner.is_none() {
+            self.error(
+                &raw.owner.span(),
+                format!(
+                    "unknown action owner `{}` (expected manager or supervisor: the role at the site that answers for it)",
+                    raw.owner.get_ref()
+                ),
+            );
+        }
+        let days = *raw.due_days.get_ref();
+        let due_days = u32::try_from(days)
+            .ok()
+            .filter(|d| (1..=MAX_DUE_DAYS).contains(d));
+        if due_days.is_none() {
+            self.error(
+                &raw.due_days.span(),
+                format!("`due_days` must be from 1 to {MAX_DUE_DAYS}, not {days}"),
+            );
+        }
+        let text = self.text(raw.text, "action text");
+        Some(ActionRule {
+            owner: owner?,
+            due_days: due_days?,
+            text,
+            photo: raw.photo.unwrap_or(false),
         })
     }
 }

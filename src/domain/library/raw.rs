@@ -34,6 +34,7 @@ pub(super) struct RawChecklistHead {
     pub(super) positions: Spanned<Vec<Spanned<String>>>,
     pub(super) pass_mark: Spanned<f64>,
     pub(super) source: Spanned<String>,
+    pub(super) sign_off: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +88,17 @@ pub(super) struct RawItem {
     pub(super) steps: Option<Spanned<Vec<RawText>>>,
     pub(super) in_order: Option<Spanned<bool>>,
     pub(super) limit: Option<Spanned<RawLimit>>,
+    pub(super) action: Option<Spanned<RawAction>>,
+}
+
+/// An item's `action` table: the corrective action failing it raises.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAction {
+    pub(super) owner: Spanned<String>,
+    pub(super) due_days: Spanned<i64>,
+    pub(super) text: RawText,
+    pub(super) photo: Option<bool>,
 }
 
 #[derive(Deserialize)]
