@@ -38,6 +38,76 @@ pub struct Config {
     pub fixed_now: Option<DateTime<Utc>>,
     /// The shift dates a spot-check may carry, around today.
     pub shift_window: ShiftWindow,
+    /// Where mail goes; `None`: no mail is sent (it waits in the outbox).
+    pub mail: Option<MailConfig>,
+    /// Whether webhooks may reach loopback, private and link-local addresses.
+    pub webhooks_allow_private: bool,
+    /// How often the outbox worker looks for due deliveries (mails that arrive within
+    /// one tick for one person go out as one digest).
+    pub outbox_tick: Duration,
+    /// The wait after a first failed delivery; it doubles with each failure.
+    pub outbox_retry_base: Duration,
+    /// How long a webhook receiver may take to answer before the try counts as failed.
+    pub webhook_timeout: Duration,
+    /// How long a worker owns the deliveries it claimed: longer than any one try takes.
+    /// A worker that dies leaves its rows to others after this.
+    pub outbox_lease: Duration,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (a relay on the same machine or network only).
+    None,
+    /// Plain, then upgraded with STARTTLS (required), usually port 587.
+    Starttls,
+    /// TLS from the first byte, usually port 465.
+    Tls,
+}
+
+impl SmtpTls {
+    pub fn parse(s: &str) -> Option<SmtpTls> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" => Some(SmtpTls::None),
+            "starttls" => Some(SmtpTls::Starttls),
+            "tls" => Some(SmtpTls::Tls),
+            _ => None,
+        }
+    }
+
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        }
+    }
+}
+
+/// The SMTP server mail is sent through.
+#[derive(Clone, PartialEq)]
+pub struct MailConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The From address, e.g. `Decorum <decorum@example.com>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 impl Config {
@@ -54,6 +124,12 @@ impl Config {
             time_zone: DEFAULT_TIME_ZONE,
             fixed_now: None,
             shift_window: ShiftWindow::default(),
+            mail: None,
+            webhooks_allow_private: false,
+            outbox_tick: Duration::from_secs(10),
+            outbox_retry_base: Duration::from_secs(30),
+            webhook_timeout: Duration::from_secs(10),
+            outbox_lease: Duration::from_secs(120),
         }
     }
 
@@ -119,6 +195,23 @@ pub struct Settings {
     pub trusted_proxy_header: Option<String>,
     /// The log filter (tracing's `EnvFilter` syntax).
     pub log: Option<String>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    #[serde(default, deserialize_with = "smtp_tls_key")]
+    pub smtp_tls: Option<SmtpTls>,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// A file holding the SMTP password (a secret, like `database_url_file`).
+    pub smtp_password_file: Option<PathBuf>,
+    pub mail_from: Option<String>,
+    pub webhooks_allow_private: Option<bool>,
+}
+
+fn smtp_tls_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SmtpTls>, D::Error> {
+    let name = <String as serde::Deserialize>::deserialize(d)?;
+    SmtpTls::parse(&name)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom("use none, starttls or tls"))
 }
 
 fn time_zone_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Tz>, D::Error> {
@@ -158,7 +251,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The environment variable of each setting.
-pub const ENVIRONMENT: [(&str, &str); 10] = [
+pub const ENVIRONMENT: [(&str, &str); 18] = [
     ("database_url", "DATABASE_URL"),
     ("database_url_file", "DATABASE_URL_FILE"),
     ("data_dir", "DECORUM_DATA_DIR"),
@@ -169,6 +262,14 @@ pub const ENVIRONMENT: [(&str, &str); 10] = [
     ("addr", "DECORUM_ADDR"),
     ("trusted_proxy_header", "DECORUM_TRUSTED_PROXY_HEADER"),
     ("log", "DECORUM_LOG"),
+    ("smtp_host", "DECORUM_SMTP_HOST"),
+    ("smtp_port", "DECORUM_SMTP_PORT"),
+    ("smtp_tls", "DECORUM_SMTP_TLS"),
+    ("smtp_username", "DECORUM_SMTP_USERNAME"),
+    ("smtp_password", "DECORUM_SMTP_PASSWORD"),
+    ("smtp_password_file", "DECORUM_SMTP_PASSWORD_FILE"),
+    ("mail_from", "DECORUM_MAIL_FROM"),
+    ("webhooks_allow_private", "DECORUM_WEBHOOKS_ALLOW_PRIVATE"),
 ];
 
 impl Settings {
@@ -208,6 +309,32 @@ impl Settings {
             addr: get("addr").map(|(_, v)| v),
             trusted_proxy_header: get("trusted_proxy_header").map(|(_, v)| v),
             log: get("log").map(|(_, v)| v),
+            smtp_host: get("smtp_host").map(|(_, v)| v),
+            smtp_port: get("smtp_port")
+                .map(|(name, v)| {
+                    v.trim()
+                        .parse::<u16>()
+                        .map_err(|_| ConfigError(format!("{name}: `{v}` is not a port number")))
+                })
+                .transpose()?,
+            smtp_tls: get("smtp_tls")
+                .map(|(name, v)| {
+                    SmtpTls::parse(&v).ok_or_else(|| {
+                        ConfigError(format!("{name}: `{v}` is not one of none, starttls, tls"))
+                    })
+                })
+                .transpose()?,
+            smtp_username: get("smtp_username").map(|(_, v)| v),
+            smtp_password: get("smtp_password").map(|(_, v)| v),
+            smtp_password_file: get("smtp_password_file").map(|(_, v)| v.into()),
+            mail_from: get("mail_from").map(|(_, v)| v),
+            webhooks_allow_private: get("webhooks_allow_private")
+                .map(|(name, v)| match v.trim() {
+                    "true" | "1" | "yes" => Ok(true),
+                    "false" | "0" | "no" => Ok(false),
+                    _ => Err(ConfigError(format!("{name}: `{v}` is not true or false"))),
+                })
+                .transpose()?,
         })
     }
 }
@@ -305,6 +432,9 @@ pub fn resolve(
     };
     config.trusted_proxy_header =
         last(layers, |s| s.trusted_proxy_header.as_ref()).filter(|h| !h.trim().is_empty());
+    config.webhooks_allow_private =
+        last(layers, |s| s.webhooks_allow_private.as_ref()).unwrap_or(false);
+    config.mail = mail_config(layers, &read_secret)?;
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),
@@ -315,6 +445,61 @@ pub fn resolve(
             _ => None,
         }),
     })
+}
+
+/// The SMTP settings, when `smtp_host` is set (then `mail_from` must be too).
+fn mail_config(
+    layers: &[(Source, Settings)],
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<MailConfig>, ConfigError> {
+    fn last<T: Clone>(
+        layers: &[(Source, Settings)],
+        field: impl Fn(&Settings) -> Option<&T>,
+    ) -> Option<T> {
+        layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
+    }
+    let Some(host) = last(layers, |s| s.smtp_host.as_ref()).filter(|h| !h.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    let Some(from) = last(layers, |s| s.mail_from.as_ref()).filter(|f| !f.trim().is_empty())
+    else {
+        return Err(ConfigError(
+            "smtp_host is set but mail_from is not: set the address mail is sent from".into(),
+        ));
+    };
+    let mut password = None;
+    for (source, settings) in layers.iter().rev() {
+        password = match (&settings.smtp_password, &settings.smtp_password_file) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError(format!(
+                    "{source}: smtp_password and smtp_password_file are both set; keep one"
+                )));
+            }
+            (Some(p), None) => Some(p.clone()),
+            (None, Some(file)) => Some(
+                read_secret(file)
+                    .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
+                    .map_err(|e| {
+                        ConfigError(format!(
+                            "{source}: smtp_password_file: cannot read {}: {e}",
+                            file.display()
+                        ))
+                    })?,
+            ),
+            (None, None) => continue,
+        };
+        break;
+    }
+    let tls = last(layers, |s| s.smtp_tls.as_ref()).unwrap_or(SmtpTls::Starttls);
+    Ok(Some(MailConfig {
+        host: host.trim().to_string(),
+        port: last(layers, |s| s.smtp_port.as_ref()).unwrap_or(tls.default_port()),
+        tls,
+        username: last(layers, |s| s.smtp_username.as_ref()).filter(|u| !u.is_empty()),
+        password,
+        from,
+    }))
 }
 
 /// Read the configuration: the file named by `--config` (`config_flag`) or
@@ -418,6 +603,14 @@ mod tests {
             addr,
             trusted_proxy_header,
             log,
+            smtp_host,
+            smtp_port,
+            smtp_tls,
+            smtp_username,
+            smtp_password,
+            smtp_password_file,
+            mail_from,
+            webhooks_allow_private,
         } = every;
         let present = [
             ("database_url", database_url.is_some()),
@@ -430,6 +623,14 @@ mod tests {
             ("addr", addr.is_some()),
             ("trusted_proxy_header", trusted_proxy_header.is_some()),
             ("log", log.is_some()),
+            ("smtp_host", smtp_host.is_some()),
+            ("smtp_port", smtp_port.is_some()),
+            ("smtp_tls", smtp_tls.is_some()),
+            ("smtp_username", smtp_username.is_some()),
+            ("smtp_password", smtp_password.is_some()),
+            ("smtp_password_file", smtp_password_file.is_some()),
+            ("mail_from", mail_from.is_some()),
+            ("webhooks_allow_private", webhooks_allow_private.is_some()),
         ];
         for (key, is_there) in present {
             assert!(is_there, "packaging/decorum.toml does not document `{key}`");

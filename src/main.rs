@@ -239,7 +239,7 @@ impl Cli {
             shift_days_ahead: self.shift_days_ahead,
             addr,
             trusted_proxy_header,
-            log: None,
+            ..Settings::default()
         }
     }
 }
@@ -624,10 +624,13 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
     println!("Decorum is serving on http://{local}");
     let header_read_timeout = config.header_read_timeout;
     let state = AppState::new(db, config);
+    // Mail and webhooks: the outbox worker runs beside the server on every instance.
+    let worker = decorum::notify::start(state.clone());
     app::serve(listener, app::build(state), header_read_timeout, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;
+    worker.abort();
     Ok(())
 }
 

@@ -7,6 +7,8 @@ pub mod checklist_version;
 pub mod inspection;
 pub mod inspection_response;
 pub mod login_attempt;
+pub mod mail_preference;
+pub mod outbox;
 pub mod planned_check;
 pub mod position;
 pub mod recheck;
@@ -22,6 +24,7 @@ pub mod training_module;
 pub mod training_module_version;
 pub mod user;
 pub mod user_site;
+pub mod webhook_endpoint;
 
 pub mod prelude {
     pub use super::api_token::Entity as ApiToken;
@@ -31,6 +34,8 @@ pub mod prelude {
     pub use super::inspection::Entity as Inspection;
     pub use super::inspection_response::Entity as InspectionResponse;
     pub use super::login_attempt::Entity as LoginAttempt;
+    pub use super::mail_preference::Entity as MailPreference;
+    pub use super::outbox::Entity as Outbox;
     pub use super::planned_check::Entity as PlannedCheck;
     pub use super::position::Entity as Position;
     pub use super::recheck::Entity as Recheck;
@@ -45,4 +50,5 @@ pub mod prelude {
     pub use super::training_module_version::Entity as TrainingModuleVersion;
     pub use super::user::Entity as User;
     pub use super::user_site::Entity as UserSite;
+    pub use super::webhook_endpoint::Entity as WebhookEndpoint;
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod home;
+pub mod notify;
 pub mod inspections;
 pub mod layout;
 pub mod offline;

@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod form_text;
 pub mod home;
+pub mod notify;
 pub mod inspections;
 pub mod offline;
 pub mod plan;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(reports::routes())
         .merge(admin::routes())
+        .merge(notify::routes())
 }
 
 /// Secure headers on every response: no inline script (CSP), no framing, no sniffing.
