@@ -458,12 +458,10 @@ fn mail_config(
     ) -> Option<T> {
         layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
     }
-    let Some(host) = last(layers, |s| s.smtp_host.as_ref()).filter(|h| !h.trim().is_empty())
-    else {
+    let Some(host) = last(layers, |s| s.smtp_host.as_ref()).filter(|h| !h.trim().is_empty()) else {
         return Ok(None);
     };
-    let Some(from) = last(layers, |s| s.mail_from.as_ref()).filter(|f| !f.trim().is_empty())
-    else {
+    let Some(from) = last(layers, |s| s.mail_from.as_ref()).filter(|f| !f.trim().is_empty()) else {
         return Err(ConfigError(
             "smtp_host is set but mail_from is not: set the address mail is sent from".into(),
         ));

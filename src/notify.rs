@@ -155,7 +155,10 @@ async fn call_webhook(state: &AppState, row: &Row) -> Outcome {
     let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
         return fail(true, "the URL has no host".into(), None, None);
     };
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
     // Resolved now, at send time, and the call pinned to these addresses, so a DNS
     // change between the check and the call cannot point it inside.
     let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host.as_str(), port)).await {
@@ -209,7 +212,12 @@ async fn call_webhook(state: &AppState, row: &Row) -> Outcome {
         }
         Ok(response) => {
             let code = response.status().as_u16();
-            fail(false, format!("answered HTTP {code}"), Some(code as i32), latency)
+            fail(
+                false,
+                format!("answered HTTP {code}"),
+                Some(code as i32),
+                latency,
+            )
         }
         Err(e) if e.is_timeout() => fail(false, "timed out".into(), None, latency),
         Err(e) => fail(false, format!("{e}"), None, latency),
@@ -269,7 +277,14 @@ async fn send_mails(state: &AppState, mail: &MailConfig, rows: Vec<Row>) -> Stor
                         }
                         Err(e) => {
                             let code = e.status().map(|c| i32::from(u16::from(c)));
-                            failed(state, attempts, e.is_permanent(), e.to_string(), code, latency)
+                            failed(
+                                state,
+                                attempts,
+                                e.is_permanent(),
+                                e.to_string(),
+                                code,
+                                latency,
+                            )
                         }
                     }
                 }
@@ -297,13 +312,21 @@ async fn compose(
     let mut parts = Vec::new();
     for row in rows {
         let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
-        let kind = MailKind::parse(&row.event).ok_or_else(|| format!("unknown mail {}", row.event))?;
-        parts.push(part(state, kind, &payload, lang).await.map_err(|e| e.to_string())?);
+        let kind =
+            MailKind::parse(&row.event).ok_or_else(|| format!("unknown mail {}", row.event))?;
+        parts.push(
+            part(state, kind, &payload, lang)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
     }
     let (subject, text) = match parts.as_slice() {
         [one] => (one.subject.clone(), one.body.clone()),
         many => (
-            lang.t_args("notify-mail-digest-subject", &[("count", many.len().into())]),
+            lang.t_args(
+                "notify-mail-digest-subject",
+                &[("count", many.len().into())],
+            ),
             many.iter()
                 .map(|p| format!("{}\n\n{}", p.subject, p.body))
                 .collect::<Vec<_>>()
@@ -330,10 +353,10 @@ async fn compose(
     } else {
         let mut multipart = MultiPart::mixed().singlepart(SinglePart::plain(text));
         for (name, bytes) in pdfs {
-            multipart = multipart.singlepart(
-                Attachment::new(name)
-                    .body(bytes, ContentType::parse("application/pdf").expect("a MIME type")),
-            );
+            multipart = multipart.singlepart(Attachment::new(name).body(
+                bytes,
+                ContentType::parse("application/pdf").expect("a MIME type"),
+            ));
         }
         builder.multipart(multipart)
     };
@@ -348,12 +371,7 @@ fn text_of(payload: &Value, key: &str) -> String {
     }
 }
 
-async fn part(
-    state: &AppState,
-    kind: MailKind,
-    payload: &Value,
-    lang: Lang,
-) -> StoreResult<Part> {
+async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> StoreResult<Part> {
     let id = |key: &str| payload.get(key).and_then(Value::as_i64).unwrap_or(0) as i32;
     match kind {
         MailKind::TrainingAssigned => {
@@ -386,11 +404,35 @@ async fn part(
                 })
                 .unwrap_or_default();
             let args = [
-                ("site", sites.get(&id("site_id")).cloned().unwrap_or_default().into()),
-                ("person", names.get(&id("subject_id")).cloned().unwrap_or_default().into()),
-                ("inspector", names.get(&id("inspector_id")).cloned().unwrap_or_default().into()),
+                (
+                    "site",
+                    sites
+                        .get(&id("site_id"))
+                        .cloned()
+                        .unwrap_or_default()
+                        .into(),
+                ),
+                (
+                    "person",
+                    names
+                        .get(&id("subject_id"))
+                        .cloned()
+                        .unwrap_or_default()
+                        .into(),
+                ),
+                (
+                    "inspector",
+                    names
+                        .get(&id("inspector_id"))
+                        .cloned()
+                        .unwrap_or_default()
+                        .into(),
+                ),
                 ("items", items.into()),
-                ("link", format!("/inspections/{}", text_of(payload, "inspection_id")).into()),
+                (
+                    "link",
+                    format!("/inspections/{}", text_of(payload, "inspection_id")).into(),
+                ),
             ];
             Ok(Part {
                 subject: lang.t_args("notify-mail-critical-subject", &args),
@@ -412,9 +454,12 @@ async fn part(
                 state.config.time_zone,
             )
             .await;
-            let bytes = tokio::task::spawn_blocking(move || reports::inspection::render(&report, lang))
-                .await
-                .map_err(|e| crate::store::StoreError::Invalid(format!("the PDF failed: {e}")))?;
+            let bytes =
+                tokio::task::spawn_blocking(move || reports::inspection::render(&report, lang))
+                    .await
+                    .map_err(|e| {
+                        crate::store::StoreError::Invalid(format!("the PDF failed: {e}"))
+                    })?;
             let args = [
                 ("sender", text_of(payload, "sender_name").into()),
                 ("note", text_of(payload, "note").into()),

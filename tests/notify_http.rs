@@ -353,7 +353,12 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         let (status, page) = post(
             &admin,
             app.url("/admin/webhooks"),
-            &[("_csrf", &admin_csrf), ("url", "file:///etc/passwd"), ("secret", SECRET), ("event:inspection.submitted", "on")],
+            &[
+                ("_csrf", &admin_csrf),
+                ("url", "file:///etc/passwd"),
+                ("secret", SECRET),
+                ("event:inspection.submitted", "on"),
+            ],
         )
         .await;
         assert_eq!(status, 422, "{page}");
@@ -377,7 +382,12 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         let (status, _) = post(
             &manager,
             app.url("/admin/webhooks"),
-            &[("_csrf", &manager_csrf), ("url", &hook_url), ("secret", SECRET), ("event:inspection.submitted", "on")],
+            &[
+                ("_csrf", &manager_csrf),
+                ("url", &hook_url),
+                ("secret", SECRET),
+                ("event:inspection.submitted", "on"),
+            ],
         )
         .await;
         assert_eq!(status, 403);
@@ -409,28 +419,42 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         //    webhooks are called, signed, each with a delivery id.
         let (sup, sup_csrf) = app.sign_in("supervisor.a@t.test").await;
         let first = submit_critical(&app, &w, &sup, &sup_csrf).await;
-        until("the alert mail", async || smtp.to("manager.a@t.test").len() == 1).await;
+        until("the alert mail", async || {
+            smtp.to("manager.a@t.test").len() == 1
+        })
+        .await;
         let alert = &smtp.to("manager.a@t.test")[0];
         assert!(
-            alert["subject"].as_str().unwrap().starts_with("Critical failure at"),
+            alert["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Critical failure at"),
             "{alert}"
         );
         assert!(alert["text"].as_str().unwrap().contains(&first), "{alert}");
         assert!(alert["text"].as_str().unwrap().contains("back-to-post"));
         assert!(
-            smtp.messages().iter().all(|m| m["to"] != serde_json::json!(["supervisor.b@t.test"])),
+            smtp.messages()
+                .iter()
+                .all(|m| m["to"] != serde_json::json!(["supervisor.b@t.test"])),
             "no alert outside the site"
         );
         until("the webhooks", async || {
             let r = received.lock().unwrap();
-            r.got.iter().any(|g| g.event == "inspection.critical_failure")
+            r.got
+                .iter()
+                .any(|g| g.event == "inspection.critical_failure")
                 && r.got.iter().any(|g| g.event == "inspection.submitted")
         })
         .await;
         {
             let r = received.lock().unwrap();
             assert!(r.got.iter().all(|g| g.signed), "{:?}", r.got);
-            let submitted = r.got.iter().find(|g| g.event == "inspection.submitted").unwrap();
+            let submitted = r
+                .got
+                .iter()
+                .find(|g| g.event == "inspection.submitted")
+                .unwrap();
             assert_eq!(submitted.body["data"]["inspection_id"], first.as_str());
             assert_eq!(submitted.body["id"], submitted.delivery.as_str());
             assert_eq!(submitted.body["data"]["critical_failure"], true);
@@ -453,15 +477,26 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         )
         .await;
         assert!(status == 303 || status == 200, "{status} {page}");
-        until("the training mail", async || !smtp.to("staff.a@t.test").is_empty()).await;
+        until("the training mail", async || {
+            !smtp.to("staff.a@t.test").is_empty()
+        })
+        .await;
         let training = &smtp.to("staff.a@t.test")[0];
         assert!(
             training["subject"].as_str().unwrap().starts_with("新培訓"),
             "{training}"
         );
-        assert!(training["text"].as_str().unwrap().contains(&due), "{training}");
+        assert!(
+            training["text"].as_str().unwrap().contains(&due),
+            "{training}"
+        );
         until("the training webhook", async || {
-            received.lock().unwrap().got.iter().any(|g| g.event == "training.assigned")
+            received
+                .lock()
+                .unwrap()
+                .got
+                .iter()
+                .any(|g| g.event == "training.assigned")
         })
         .await;
 
@@ -489,7 +524,11 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         tokio::time::sleep(Duration::from_millis(800)).await;
         let mut expected = vec![first.clone(), second.clone(), third.clone()];
         expected.sort();
-        assert_eq!(alerted(&smtp.to("manager.a@t.test")), expected, "each alert exactly once");
+        assert_eq!(
+            alerted(&smtp.to("manager.a@t.test")),
+            expected,
+            "each alert exactly once"
+        );
 
         // 4. A burst while the worker is stopped becomes one mail per person; an
         //    emailed report carries its PDF, in the recipient's language.
@@ -521,16 +560,27 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         let (status, page) = post(
             &sup,
             app.url(&format!("/inspections/{first}/email")),
-            &[("_csrf", &sup_csrf), (&manager_box, "on"), ("note", "請跟進")],
+            &[
+                ("_csrf", &sup_csrf),
+                (&manager_box, "on"),
+                ("note", "請跟進"),
+            ],
         )
         .await;
         assert_eq!(status, 200, "{page}");
         let before = smtp.to("manager.a@t.test").len();
         work = worker(&app);
-        until("the digest", async || smtp.to("manager.a@t.test").len() > before).await;
+        until("the digest", async || {
+            smtp.to("manager.a@t.test").len() > before
+        })
+        .await;
         tokio::time::sleep(Duration::from_millis(800)).await;
         let mails = smtp.to("manager.a@t.test");
-        assert_eq!(mails.len(), before + 1, "one digest, not one mail per event");
+        assert_eq!(
+            mails.len(),
+            before + 1,
+            "one digest, not one mail per event"
+        );
         let digest = mails
             .iter()
             .find(|m| m["subject"] == "Decorum: 3 notifications")
@@ -555,7 +605,10 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
                 .unwrap()
                 .got
                 .iter()
-                .filter(|g| g.body["data"]["inspection_id"] == sixth.as_str() && g.event == "inspection.submitted")
+                .filter(|g| {
+                    g.body["data"]["inspection_id"] == sixth.as_str()
+                        && g.event == "inspection.submitted"
+                })
                 .count()
         };
         until("a failed webhook", async || tries().await >= 2).await;
@@ -586,11 +639,17 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
             let ids: Vec<&str> = r
                 .got
                 .iter()
-                .filter(|g| g.body["data"]["inspection_id"] == sixth.as_str() && g.event == "inspection.submitted")
+                .filter(|g| {
+                    g.body["data"]["inspection_id"] == sixth.as_str()
+                        && g.event == "inspection.submitted"
+                })
                 .map(|g| g.delivery.as_str())
                 .collect();
             assert!(ids.len() >= 3, "{ids:?}");
-            assert!(ids.iter().all(|id| *id == failed.delivery_id), "one delivery id throughout");
+            assert!(
+                ids.iter().all(|id| *id == failed.delivery_id),
+                "one delivery id throughout"
+            );
         }
         let log = admin
             .get(app.url("/admin/webhooks"))
@@ -601,7 +660,10 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
             .await
             .unwrap();
         assert!(
-            log.contains(&format!("data-delivery=\"{}\" data-status=\"delivered\"", failed.delivery_id)),
+            log.contains(&format!(
+                "data-delivery=\"{}\" data-status=\"delivered\"",
+                failed.delivery_id
+            )),
             "{log}"
         );
         // "Send again" delivers the same id once more.
@@ -613,7 +675,10 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         )
         .await;
         assert_eq!(status, 303);
-        until("the delivery sent again", async || tries().await == before + 1).await;
+        until("the delivery sent again", async || {
+            tries().await == before + 1
+        })
+        .await;
         // Staff cannot read the log.
         let (staff, _) = app.sign_in("staff.a@t.test").await;
         let r = staff.get(app.url("/admin/webhooks")).send().await.unwrap();
@@ -657,7 +722,12 @@ async fn webhooks_to_inner_addresses_are_refused_unless_allowed() {
             let (status, _) = post(
                 &admin,
                 app.url("/admin/webhooks"),
-                &[("_csrf", &csrf), ("url", url), ("secret", SECRET), ("event:inspection.submitted", "on")],
+                &[
+                    ("_csrf", &csrf),
+                    ("url", url),
+                    ("secret", SECRET),
+                    ("event:inspection.submitted", "on"),
+                ],
             )
             .await;
             assert_eq!(status, 303);
@@ -674,7 +744,10 @@ async fn webhooks_to_inner_addresses_are_refused_unless_allowed() {
             assert!(error.starts_with("refused"), "{error}");
             assert_eq!(row.attempts, 1, "a refusal is not retried");
         }
-        assert!(received.lock().unwrap().got.is_empty(), "nothing reached the receiver");
+        assert!(
+            received.lock().unwrap().got.is_empty(),
+            "nothing reached the receiver"
+        );
         let log = admin
             .get(app.url("/admin/webhooks"))
             .send()

@@ -69,7 +69,10 @@ fn row(
     }
 }
 
-async fn insert_rows<C: ConnectionTrait>(db: &C, rows: Vec<outbox::ActiveModel>) -> StoreResult<()> {
+async fn insert_rows<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<outbox::ActiveModel>,
+) -> StoreResult<()> {
     // SQLite allows 32,766 bound values in a statement; a row binds fifteen.
     for chunk in rows.chunks(1_000) {
         outbox::Entity::insert_many(chunk.to_vec())
@@ -144,7 +147,16 @@ pub async fn enqueue_mail<C: ConnectionTrait>(
     let rows: Vec<_> = recipients
         .iter()
         .filter(|id| !off.contains(id) && seen.insert(**id))
-        .map(|&id| row(Channel::Mail, kind.as_str(), Some(id), None, payload.clone(), now))
+        .map(|&id| {
+            row(
+                Channel::Mail,
+                kind.as_str(),
+                Some(id),
+                None,
+                payload.clone(),
+                now,
+            )
+        })
         .collect();
     let count = rows.len();
     insert_rows(db, rows).await?;
@@ -447,7 +459,10 @@ pub async fn send_again(db: &DatabaseConnection, actor: i32, id: i32) -> StoreRe
 }
 
 /// A person's mail preferences (every mail, interface language when none are saved).
-pub async fn preference(db: &DatabaseConnection, user_id: i32) -> StoreResult<mail_preference::Model> {
+pub async fn preference(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> StoreResult<mail_preference::Model> {
     Ok(mail_preference::Entity::find_by_id(user_id)
         .one(db)
         .await?

@@ -17,8 +17,8 @@ use serde_json::json;
 
 use super::outbox::{self, Event};
 use super::{StoreError, StoreResult, audit};
-use crate::domain::notify::{EventName, MailKind};
 use crate::domain::access::Scope;
+use crate::domain::notify::{EventName, MailKind};
 use crate::domain::training::{
     Module, Position, QuizResult, RecheckOutcome, curriculum_due, curriculum_to_assign,
 };

@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/webhooks/{id}/active", post(set_active))
         .route("/admin/deliveries/{id}/again", post(send_again))
         .route("/settings/mail", get(preferences).post(save_preferences))
-        .route("/inspections/{id}/email", get(email_page).post(email_report))
+        .route(
+            "/inspections/{id}/email",
+            get(email_page).post(email_report),
+        )
 }
 
 type Fields = BTreeMap<String, String>;
@@ -62,7 +65,8 @@ async fn webhooks(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
         })
         .collect();
     let hooks = outbox::log(&state.db, Channel::Webhook, None, 100).await?;
-    let failed_mail = outbox::log(&state.db, Channel::Mail, Some(DeliveryStatus::Failed), 100).await?;
+    let failed_mail =
+        outbox::log(&state.db, Channel::Mail, Some(DeliveryStatus::Failed), 100).await?;
     let people = org::names(
         &state.db,
         failed_mail.iter().filter_map(|r| r.recipient_id).collect(),
@@ -283,7 +287,9 @@ async fn email_report(
         return Err(AppError::Forbidden);
     }
     if chosen.is_empty() {
-        return Err(AppError::BadRequest(viewer.lang.t("notify-error-no-recipient")));
+        return Err(AppError::BadRequest(
+            viewer.lang.t("notify-error-no-recipient"),
+        ));
     }
     let note: String = form
         .get("note")
