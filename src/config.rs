@@ -753,6 +753,37 @@ mod tests {
     }
 
     #[test]
+    fn mail_is_off_without_a_host_and_needs_a_sender_with_one() {
+        assert_eq!(resolve(&[], no_secrets).unwrap().config.mail, None);
+        let host_only = file("smtp_host = \"smtp.example.com\"").unwrap();
+        let err = resolve(&[(Source::File("f".into()), host_only)], no_secrets).unwrap_err();
+        assert!(err.0.contains("mail_from"), "{err}");
+        let full = file(
+            "smtp_host = \"smtp.example.com\"\nsmtp_tls = \"tls\"\nsmtp_username = \"u\"\nsmtp_password_file = \"/run/smtp\"\nmail_from = \"D <d@example.com>\"",
+        )
+        .unwrap();
+        let mail = resolve(&[(Source::File("f".into()), full)], |_| Ok("pw\n".into()))
+            .unwrap()
+            .config
+            .mail
+            .unwrap();
+        assert_eq!((mail.port, mail.tls), (465, SmtpTls::Tls));
+        assert_eq!(mail.password.as_deref(), Some("pw"));
+        assert!(
+            !format!("{mail:?}").contains("pw\""),
+            "the password is not logged"
+        );
+        assert!(file("smtp_tls = \"ssl\"").is_err());
+        assert!(env(&[("DECORUM_SMTP_PORT", "x")]).is_err());
+        assert_eq!(
+            env(&[("DECORUM_WEBHOOKS_ALLOW_PRIVATE", "true")])
+                .unwrap()
+                .webhooks_allow_private,
+            Some(true)
+        );
+    }
+
+    #[test]
     fn a_secret_comes_from_its_file_without_the_final_newline() {
         let from_file = Settings {
             database_url_file: Some("/run/secret".into()),

@@ -1,7 +1,6 @@
 //! Notification pages: the webhook endpoints and delivery log, mail preferences, and
 //! the form that emails a spot-check's report.
 
-use entity::outbox::DeliveryStatus;
 use maud::{Markup, html};
 use uuid::Uuid;
 
@@ -24,7 +23,8 @@ pub struct DeliveryRow {
     pub event: String,
     /// The endpoint's URL, or the recipient's name.
     pub target: String,
-    pub status: DeliveryStatus,
+    /// The stored state: `pending`, `delivered` or `failed`.
+    pub status: &'static str,
     pub attempts: i32,
     pub response_code: Option<i32>,
     pub latency_ms: Option<i32>,
@@ -45,11 +45,11 @@ pub struct PersonChoice {
     pub email: String,
 }
 
-fn status_label(l: Lang, status: DeliveryStatus) -> String {
+fn status_label(l: Lang, status: &str) -> String {
     l.t(match status {
-        DeliveryStatus::Pending => "notify-status-pending",
-        DeliveryStatus::Delivered => "notify-status-delivered",
-        DeliveryStatus::Failed => "notify-status-failed",
+        "delivered" => "notify-status-delivered",
+        "failed" => "notify-status-failed",
+        _ => "notify-status-pending",
     })
 }
 
@@ -76,7 +76,7 @@ fn deliveries(chrome: &Chrome, rows: &[DeliveryRow], again: bool) -> Markup {
                         th { (l.t("notify-latency")) } th { (l.t("notify-error")) } th {}
                     }
                     @for r in rows {
-                        tr data-delivery=(r.delivery_id) data-status=(r.status.as_str()) {
+                        tr data-delivery=(r.delivery_id) data-status=(r.status) {
                             td { (r.created) }
                             td { code { (r.event) } }
                             td { (r.target) }
@@ -86,7 +86,7 @@ fn deliveries(chrome: &Chrome, rows: &[DeliveryRow], again: bool) -> Markup {
                             td { @if let Some(ms) = r.latency_ms { (ms) " ms" } }
                             td { (r.error.as_deref().unwrap_or("")) }
                             td {
-                                @if again && r.status != DeliveryStatus::Pending {
+                                @if again && r.status != "pending" {
                                     form method="post" action=(format!("/admin/deliveries/{}/again", r.id)) {
                                         input type="hidden" name="_csrf" value=(chrome.csrf);
                                         button type="submit" { (l.t("notify-send-again")) }

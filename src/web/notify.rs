@@ -77,7 +77,7 @@ async fn webhooks(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
         delivery_id: r.delivery_id.clone(),
         event: r.event.clone(),
         target,
-        status: r.status,
+        status: r.status.as_str(),
         attempts: r.attempts,
         response_code: r.response_code,
         latency_ms: r.latency_ms,
