@@ -378,6 +378,43 @@ pub struct Loaded {
     pub file: Option<PathBuf>,
 }
 
+/// The value of a setting in the highest layer that has it.
+fn last<T: Clone>(
+    layers: &[(Source, Settings)],
+    field: impl Fn(&Settings) -> Option<&T>,
+) -> Option<T> {
+    layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
+}
+
+/// A secret given either as a value or as a file holding it (`names`: the two keys),
+/// from the highest layer that gives either; a file's content loses its final newline.
+fn secret(
+    layers: &[(Source, Settings)],
+    names: (&str, &str),
+    field: impl Fn(&Settings) -> (Option<&String>, Option<&PathBuf>),
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<String>, ConfigError> {
+    let (value_key, file_key) = names;
+    for (source, settings) in layers.iter().rev() {
+        return match field(settings) {
+            (Some(_), Some(_)) => Err(ConfigError(format!(
+                "{source}: {value_key} and {file_key} are both set; keep one"
+            ))),
+            (Some(value), None) => Ok(Some(value.clone())),
+            (None, Some(file)) => read_secret(file)
+                .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
+                .map_err(|e| {
+                    ConfigError(format!(
+                        "{source}: {file_key}: cannot read {}: {e}",
+                        file.display()
+                    ))
+                }),
+            (None, None) => continue,
+        };
+    }
+    Ok(None)
+}
+
 /// Merge the layers, lowest precedence first (the file, the environment, the command
 /// line): each setting comes from the last layer that has it, else its default. A secret
 /// given as a file is read with `read_secret` (its content without the final newline).
@@ -385,35 +422,12 @@ pub fn resolve(
     layers: &[(Source, Settings)],
     read_secret: impl Fn(&Path) -> std::io::Result<String>,
 ) -> Result<Loaded, ConfigError> {
-    fn last<T: Clone>(
-        layers: &[(Source, Settings)],
-        field: impl Fn(&Settings) -> Option<&T>,
-    ) -> Option<T> {
-        layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
-    }
-    let mut database_url = None;
-    for (source, settings) in layers.iter().rev() {
-        database_url = match (&settings.database_url, &settings.database_url_file) {
-            (Some(_), Some(_)) => {
-                return Err(ConfigError(format!(
-                    "{source}: database_url and database_url_file are both set; keep one"
-                )));
-            }
-            (Some(url), None) => Some(url.clone()),
-            (None, Some(file)) => Some(
-                read_secret(file)
-                    .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
-                    .map_err(|e| {
-                        ConfigError(format!(
-                            "{source}: database_url_file: cannot read {}: {e}",
-                            file.display()
-                        ))
-                    })?,
-            ),
-            (None, None) => continue,
-        };
-        break;
-    }
+    let database_url = secret(
+        layers,
+        ("database_url", "database_url_file"),
+        |s| (s.database_url.as_ref(), s.database_url_file.as_ref()),
+        &read_secret,
+    )?;
     let library = last(layers, |s| s.checklists.as_ref());
     let library_named = library.is_some();
     let data_dir = last(layers, |s| s.data_dir.as_ref()).unwrap_or_else(|| DEFAULT_DATA_DIR.into());
@@ -452,12 +466,6 @@ fn mail_config(
     layers: &[(Source, Settings)],
     read_secret: &impl Fn(&Path) -> std::io::Result<String>,
 ) -> Result<Option<MailConfig>, ConfigError> {
-    fn last<T: Clone>(
-        layers: &[(Source, Settings)],
-        field: impl Fn(&Settings) -> Option<&T>,
-    ) -> Option<T> {
-        layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
-    }
     let Some(host) = last(layers, |s| s.smtp_host.as_ref()).filter(|h| !h.trim().is_empty()) else {
         return Ok(None);
     };
@@ -466,29 +474,12 @@ fn mail_config(
             "smtp_host is set but mail_from is not: set the address mail is sent from".into(),
         ));
     };
-    let mut password = None;
-    for (source, settings) in layers.iter().rev() {
-        password = match (&settings.smtp_password, &settings.smtp_password_file) {
-            (Some(_), Some(_)) => {
-                return Err(ConfigError(format!(
-                    "{source}: smtp_password and smtp_password_file are both set; keep one"
-                )));
-            }
-            (Some(p), None) => Some(p.clone()),
-            (None, Some(file)) => Some(
-                read_secret(file)
-                    .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
-                    .map_err(|e| {
-                        ConfigError(format!(
-                            "{source}: smtp_password_file: cannot read {}: {e}",
-                            file.display()
-                        ))
-                    })?,
-            ),
-            (None, None) => continue,
-        };
-        break;
-    }
+    let password = secret(
+        layers,
+        ("smtp_password", "smtp_password_file"),
+        |s| (s.smtp_password.as_ref(), s.smtp_password_file.as_ref()),
+        read_secret,
+    )?;
     let tls = last(layers, |s| s.smtp_tls.as_ref()).unwrap_or(SmtpTls::Starttls);
     Ok(Some(MailConfig {
         host: host.trim().to_string(),

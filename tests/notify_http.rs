@@ -393,14 +393,7 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         assert_eq!(status, 403);
 
         // The manager wants alerts and reports in English, and no training mail.
-        let page = manager
-            .get(app.url("/settings/mail"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&manager, &app.url("/settings/mail")).await;
         assert!(page.contains("mail:mail.critical_alert"), "{page}");
         let (status, _) = post(
             &manager,
@@ -535,14 +528,7 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         work.abort();
         let fourth = submit_critical(&app, &w, &sup, &sup_csrf).await;
         let fifth = submit_critical(&app, &w, &sup, &sup_csrf).await;
-        let form = sup
-            .get(app.url(&format!("/inspections/{first}/email")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let form = common::page_text(&sup, &app.url(&format!("/inspections/{first}/email"))).await;
         let manager_box = format!("to:{}", w.manager_a);
         assert!(form.contains(&manager_box), "{form}");
         assert!(
@@ -651,14 +637,7 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
                 "one delivery id throughout"
             );
         }
-        let log = admin
-            .get(app.url("/admin/webhooks"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let log = common::page_text(&admin, &app.url("/admin/webhooks")).await;
         assert!(
             log.contains(&format!(
                 "data-delivery=\"{}\" data-status=\"delivered\"",
@@ -748,14 +727,7 @@ async fn webhooks_to_inner_addresses_are_refused_unless_allowed() {
             received.lock().unwrap().got.is_empty(),
             "nothing reached the receiver"
         );
-        let log = admin
-            .get(app.url("/admin/webhooks"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let log = common::page_text(&admin, &app.url("/admin/webhooks")).await;
         assert!(log.contains("169.254.169.254 (link-local)"), "{log}");
         assert!(log.contains("10.1.2.3 (private)"), "{log}");
         assert!(log.contains("data-status=\"failed\""), "{log}");
