@@ -45,7 +45,7 @@ pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
             if let Err(e) = tick(&state).await {
                 tracing::warn!(error = %e, "outbox: a tick failed; trying again next tick");
             }
-            if ticks % 1000 == 0
+            if ticks.is_multiple_of(1000)
                 && let Err(e) = outbox::prune(&state.db, RETENTION_DAYS).await
             {
                 tracing::warn!(error = %e, "outbox: pruning the delivery log failed");
