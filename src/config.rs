@@ -41,6 +41,76 @@ pub struct Config {
     pub fixed_now: Option<DateTime<Utc>>,
     /// The shift dates a spot-check may carry, around today.
     pub shift_window: ShiftWindow,
+    /// Where mail goes; `None`: no mail is sent (it waits in the outbox).
+    pub mail: Option<MailConfig>,
+    /// Whether webhooks may reach loopback, private and link-local addresses.
+    pub webhooks_allow_private: bool,
+    /// How often the outbox worker looks for due deliveries (mails that arrive within
+    /// one tick for one person go out as one digest).
+    pub outbox_tick: Duration,
+    /// The wait after a first failed delivery; it doubles with each failure.
+    pub outbox_retry_base: Duration,
+    /// How long a webhook receiver may take to answer before the try counts as failed.
+    pub webhook_timeout: Duration,
+    /// How long a worker owns the deliveries it claimed: longer than any one try takes.
+    /// A worker that dies leaves its rows to others after this.
+    pub outbox_lease: Duration,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (a relay on the same machine or network only).
+    None,
+    /// Plain, then upgraded with STARTTLS (required), usually port 587.
+    Starttls,
+    /// TLS from the first byte, usually port 465.
+    Tls,
+}
+
+impl SmtpTls {
+    pub fn parse(s: &str) -> Option<SmtpTls> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" => Some(SmtpTls::None),
+            "starttls" => Some(SmtpTls::Starttls),
+            "tls" => Some(SmtpTls::Tls),
+            _ => None,
+        }
+    }
+
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpTls::None => 25,
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+        }
+    }
+}
+
+/// The SMTP server mail is sent through.
+#[derive(Clone, PartialEq)]
+pub struct MailConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The From address, e.g. `Decorum <decorum@example.com>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 impl Config {
@@ -58,6 +128,12 @@ impl Config {
             time_zone: DEFAULT_TIME_ZONE,
             fixed_now: None,
             shift_window: ShiftWindow::default(),
+            mail: None,
+            webhooks_allow_private: false,
+            outbox_tick: Duration::from_secs(10),
+            outbox_retry_base: Duration::from_secs(30),
+            webhook_timeout: Duration::from_secs(10),
+            outbox_lease: Duration::from_secs(120),
         }
     }
 
@@ -142,6 +218,23 @@ pub struct Settings {
     pub s3_secret_access_key_file: Option<PathBuf>,
     pub s3_path_style: Option<bool>,
     pub s3_allow_http: Option<bool>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    #[serde(default, deserialize_with = "smtp_tls_key")]
+    pub smtp_tls: Option<SmtpTls>,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// A file holding the SMTP password (a secret, like `database_url_file`).
+    pub smtp_password_file: Option<PathBuf>,
+    pub mail_from: Option<String>,
+    pub webhooks_allow_private: Option<bool>,
+}
+
+fn smtp_tls_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SmtpTls>, D::Error> {
+    let name = <String as serde::Deserialize>::deserialize(d)?;
+    SmtpTls::parse(&name)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom("use none, starttls or tls"))
 }
 
 fn time_zone_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Tz>, D::Error> {
@@ -181,7 +274,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The environment variable of each setting.
-pub const ENVIRONMENT: [(&str, &str); 18] = [
+pub const ENVIRONMENT: [(&str, &str); 26] = [
     ("database_url", "DATABASE_URL"),
     ("database_url_file", "DATABASE_URL_FILE"),
     ("data_dir", "DECORUM_DATA_DIR"),
@@ -203,6 +296,14 @@ pub const ENVIRONMENT: [(&str, &str); 18] = [
     ),
     ("s3_path_style", "DECORUM_S3_PATH_STYLE"),
     ("s3_allow_http", "DECORUM_S3_ALLOW_HTTP"),
+    ("smtp_host", "DECORUM_SMTP_HOST"),
+    ("smtp_port", "DECORUM_SMTP_PORT"),
+    ("smtp_tls", "DECORUM_SMTP_TLS"),
+    ("smtp_username", "DECORUM_SMTP_USERNAME"),
+    ("smtp_password", "DECORUM_SMTP_PASSWORD"),
+    ("smtp_password_file", "DECORUM_SMTP_PASSWORD_FILE"),
+    ("mail_from", "DECORUM_MAIL_FROM"),
+    ("webhooks_allow_private", "DECORUM_WEBHOOKS_ALLOW_PRIVATE"),
 ];
 
 impl Settings {
@@ -259,6 +360,32 @@ impl Settings {
             s3_secret_access_key_file: get("s3_secret_access_key_file").map(|(_, v)| v.into()),
             s3_path_style: yes_no("s3_path_style")?,
             s3_allow_http: yes_no("s3_allow_http")?,
+            smtp_host: get("smtp_host").map(|(_, v)| v),
+            smtp_port: get("smtp_port")
+                .map(|(name, v)| {
+                    v.trim()
+                        .parse::<u16>()
+                        .map_err(|_| ConfigError(format!("{name}: `{v}` is not a port number")))
+                })
+                .transpose()?,
+            smtp_tls: get("smtp_tls")
+                .map(|(name, v)| {
+                    SmtpTls::parse(&v).ok_or_else(|| {
+                        ConfigError(format!("{name}: `{v}` is not one of none, starttls, tls"))
+                    })
+                })
+                .transpose()?,
+            smtp_username: get("smtp_username").map(|(_, v)| v),
+            smtp_password: get("smtp_password").map(|(_, v)| v),
+            smtp_password_file: get("smtp_password_file").map(|(_, v)| v.into()),
+            mail_from: get("mail_from").map(|(_, v)| v),
+            webhooks_allow_private: get("webhooks_allow_private")
+                .map(|(name, v)| match v.trim() {
+                    "true" | "1" | "yes" => Ok(true),
+                    "false" | "0" | "no" => Ok(false),
+                    _ => Err(ConfigError(format!("{name}: `{v}` is not true or false"))),
+                })
+                .transpose()?,
         })
     }
 }
@@ -334,6 +461,9 @@ pub fn resolve(
     config.trusted_proxy_header =
         last(layers, |s| s.trusted_proxy_header.as_ref()).filter(|h| !h.trim().is_empty());
     config.s3 = bucket(layers, &read_secret)?;
+    config.webhooks_allow_private =
+        last(layers, |s| s.webhooks_allow_private.as_ref()).unwrap_or(false);
+    config.mail = mail_config(layers, &read_secret)?;
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),
@@ -454,6 +584,36 @@ fn bucket(
     }))
 }
 
+/// The SMTP settings, when `smtp_host` is set (then `mail_from` must be too).
+fn mail_config(
+    layers: &[(Source, Settings)],
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<MailConfig>, ConfigError> {
+    let Some(host) = last(layers, |s| s.smtp_host.as_ref()).filter(|h| !h.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let Some(from) = last(layers, |s| s.mail_from.as_ref()).filter(|f| !f.trim().is_empty()) else {
+        return Err(ConfigError(
+            "smtp_host is set but mail_from is not: set the address mail is sent from".into(),
+        ));
+    };
+    let password = secret(
+        layers,
+        "smtp_password",
+        |s| (s.smtp_password.as_ref(), s.smtp_password_file.as_ref()),
+        read_secret,
+    )?;
+    let tls = last(layers, |s| s.smtp_tls.as_ref()).unwrap_or(SmtpTls::Starttls);
+    Ok(Some(MailConfig {
+        host: host.trim().to_string(),
+        port: last(layers, |s| s.smtp_port.as_ref()).unwrap_or(tls.default_port()),
+        tls,
+        username: last(layers, |s| s.smtp_username.as_ref()).filter(|u| !u.is_empty()),
+        password,
+        from,
+    }))
+}
+
 /// Read the configuration: the file named by `--config` (`config_flag`) or
 /// `DECORUM_CONFIG` (which must exist), else /etc/decorum/decorum.toml if it exists;
 /// then the environment; then the command line's `flags`.
@@ -564,6 +724,14 @@ mod tests {
             s3_secret_access_key_file,
             s3_path_style,
             s3_allow_http,
+            smtp_host,
+            smtp_port,
+            smtp_tls,
+            smtp_username,
+            smtp_password,
+            smtp_password_file,
+            mail_from,
+            webhooks_allow_private,
         } = every;
         let present = [
             ("database_url", database_url.is_some()),
@@ -587,6 +755,14 @@ mod tests {
             ),
             ("s3_path_style", s3_path_style.is_some()),
             ("s3_allow_http", s3_allow_http.is_some()),
+            ("smtp_host", smtp_host.is_some()),
+            ("smtp_port", smtp_port.is_some()),
+            ("smtp_tls", smtp_tls.is_some()),
+            ("smtp_username", smtp_username.is_some()),
+            ("smtp_password", smtp_password.is_some()),
+            ("smtp_password_file", smtp_password_file.is_some()),
+            ("mail_from", mail_from.is_some()),
+            ("webhooks_allow_private", webhooks_allow_private.is_some()),
         ];
         for (key, is_there) in present {
             assert!(is_there, "packaging/decorum.toml does not document `{key}`");
@@ -707,6 +883,37 @@ mod tests {
         assert_eq!(
             env(&[("DATABASE_URL", ""), ("DECORUM_DATA_DIR", " ")]).unwrap(),
             Settings::default()
+        );
+    }
+
+    #[test]
+    fn mail_is_off_without_a_host_and_needs_a_sender_with_one() {
+        assert_eq!(resolve(&[], no_secrets).unwrap().config.mail, None);
+        let host_only = file("smtp_host = \"smtp.example.com\"").unwrap();
+        let err = resolve(&[(Source::File("f".into()), host_only)], no_secrets).unwrap_err();
+        assert!(err.0.contains("mail_from"), "{err}");
+        let full = file(
+            "smtp_host = \"smtp.example.com\"\nsmtp_tls = \"tls\"\nsmtp_username = \"u\"\nsmtp_password_file = \"/run/smtp\"\nmail_from = \"D <d@example.com>\"",
+        )
+        .unwrap();
+        let mail = resolve(&[(Source::File("f".into()), full)], |_| Ok("pw\n".into()))
+            .unwrap()
+            .config
+            .mail
+            .unwrap();
+        assert_eq!((mail.port, mail.tls), (465, SmtpTls::Tls));
+        assert_eq!(mail.password.as_deref(), Some("pw"));
+        assert!(
+            !format!("{mail:?}").contains("pw\""),
+            "the password is not logged"
+        );
+        assert!(file("smtp_tls = \"ssl\"").is_err());
+        assert!(env(&[("DECORUM_SMTP_PORT", "x")]).is_err());
+        assert_eq!(
+            env(&[("DECORUM_WEBHOOKS_ALLOW_PRIVATE", "true")])
+                .unwrap()
+                .webhooks_allow_private,
+            Some(true)
         );
     }
 

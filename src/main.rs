@@ -642,10 +642,13 @@ async fn serve(config: Config, addr: String, with_demo: bool) -> anyhow::Result<
         "files (photos, signatures) are kept in {}",
         state.files.describe()
     );
+    // Mail and webhooks: the outbox worker runs beside the server on every instance.
+    let worker = decorum::notify::start(state.clone());
     app::serve(listener, app::build(state), header_read_timeout, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;
+    worker.abort();
     Ok(())
 }
 

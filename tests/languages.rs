@@ -55,6 +55,10 @@ const PAGES: &[&str] = &[
     "/quality?site={a}",
     "/plan",
     "/audit",
+    // Notifications
+    "/admin/webhooks",
+    "/settings/mail",
+    "/inspections/{ins}/email",
     // Admin
     "/admin",
     "/admin/people",

@@ -9,6 +9,8 @@ pub mod inspection;
 pub mod inspection_response;
 pub mod inspection_signoff;
 pub mod login_attempt;
+pub mod mail_preference;
+pub mod outbox;
 pub mod planned_check;
 pub mod position;
 pub mod recheck;
@@ -24,6 +26,7 @@ pub mod training_module;
 pub mod training_module_version;
 pub mod user;
 pub mod user_site;
+pub mod webhook_endpoint;
 
 pub mod prelude {
     pub use super::api_token::Entity as ApiToken;
@@ -35,6 +38,8 @@ pub mod prelude {
     pub use super::inspection_response::Entity as InspectionResponse;
     pub use super::inspection_signoff::Entity as InspectionSignoff;
     pub use super::login_attempt::Entity as LoginAttempt;
+    pub use super::mail_preference::Entity as MailPreference;
+    pub use super::outbox::Entity as Outbox;
     pub use super::planned_check::Entity as PlannedCheck;
     pub use super::position::Entity as Position;
     pub use super::recheck::Entity as Recheck;
@@ -49,4 +54,5 @@ pub mod prelude {
     pub use super::training_module_version::Entity as TrainingModuleVersion;
     pub use super::user::Entity as User;
     pub use super::user_site::Entity as UserSite;
+    pub use super::webhook_endpoint::Entity as WebhookEndpoint;
 }

@@ -13,6 +13,7 @@ mod m20261129_000008_export_order;
 mod m20261130_000009_sign_in_throttle;
 mod m20261130_000010_site_time_zone;
 mod m20261130_000011_actions_signoff;
+mod m20261130_000012_outbox;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_sign_in_throttle::Migration),
             Box::new(m20261130_000010_site_time_zone::Migration),
             Box::new(m20261130_000011_actions_signoff::Migration),
+            Box::new(m20261130_000012_outbox::Migration),
         ]
     }
 }

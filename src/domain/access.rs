@@ -58,6 +58,17 @@ impl Role {
         matches!(self, Role::Admin | Role::Quality)
     }
 
+    /// Registering webhook endpoints and reading the delivery log: admins only (an
+    /// endpoint receives every site's events).
+    pub fn manages_webhooks(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// Emailing a spot-check's report to others: everyone but staff.
+    pub fn emails_reports(self) -> bool {
+        self != Role::Staff
+    }
+
     /// Managers and supervisors spot-check, but only at their own sites.
     pub fn inspects_own_sites_only(self) -> bool {
         matches!(self, Role::Manager | Role::Supervisor)

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod diff;
 pub mod form;
 pub mod library;
+pub mod notify;
 pub mod org;
 pub mod record;
 pub mod sampling;

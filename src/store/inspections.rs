@@ -365,6 +365,20 @@ pub async fn void(
         Some(json!({ "status": "void", "reason": reason })),
     )
     .await?;
+    super::outbox::enqueue(
+        &txn,
+        &[super::outbox::Event::new(
+            crate::domain::notify::EventName::InspectionVoided,
+            json!({
+                "inspection_id": row.id,
+                "site_id": row.site_id,
+                "subject_id": row.subject_id,
+                "voided_by": actor,
+                "reason": reason,
+            }),
+        )],
+    )
+    .await?;
     txn.commit().await?;
     Ok(row)
 }

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod inspections;
 pub mod library;
 pub mod org;
+pub mod outbox;
 pub mod plan;
 pub mod quality;
 pub mod reports;

@@ -30,10 +30,12 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::library::StoredChecklist;
+use super::outbox::{self, Event};
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
 use crate::domain::actions::{self, NewAction};
 use crate::domain::clock;
+use crate::domain::notify::{EventName, MailKind};
 use crate::domain::scoring::{
     Answers, Context, Outcome, Problem, Scorecard, Subject, resolve_context, score,
 };
@@ -414,15 +416,29 @@ async fn write(
             .iter()
             .map(|(n, scored, _)| (*scored, &rows[n]))
             .collect();
-        assign_failure_training(db, &failures).await?;
+        let assigned = assign_failure_training(db, &failures).await?;
+        let mut events = Vec::new();
         for (_, scored, _) in &to_store {
             if let Some(id) = scored.submission.recheck {
                 let mut done: recheck::ActiveModel = open_rechecks[&id].clone().into();
                 done.status = Set(RecheckStatus::Done);
                 done.done_inspection_id = Set(Some(scored.submission.id));
-                done.update(db).await?;
+                let done = done.update(db).await?;
+                events.push(Event::new(
+                    EventName::RecheckCompleted,
+                    json!({
+                        "recheck_id": done.id,
+                        "inspection_id": scored.submission.id,
+                        "original_inspection_id": done.inspection_id,
+                        "subject_id": done.subject_id,
+                        "site_id": done.site_id,
+                        "passed": scored.card.passed,
+                        "percent": scored.card.percent,
+                    }),
+                ));
             }
         }
+        notify_stored(db, &failures, &assigned, events).await?;
         audit_log::Entity::insert_many(audit)
             .exec_without_returning(db)
             .await?;
@@ -570,13 +586,13 @@ pub fn fresh<A: ActiveModelTrait, M: sea_orm::IntoActiveModel<A>>(row: M) -> A {
 async fn assign_failure_training<C: ConnectionTrait>(
     db: &C,
     stored: &[(&Scored, &inspection::Model)],
-) -> StoreResult<()> {
+) -> StoreResult<Vec<NewAssignment>> {
     let keys: HashSet<&str> = stored
         .iter()
         .flat_map(|(s, _)| s.card.training.iter().map(|c| c.module.as_str()))
         .collect();
     if keys.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let modules: HashMap<String, training_module::Model> = training_module::Entity::find()
         .filter(training_module::Column::Key.is_in(keys.iter().copied()))
@@ -710,7 +726,89 @@ async fn assign_failure_training<C: ConnectionTrait>(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
+    Ok(new
+        .iter()
+        .map(|key| {
+            let a = &open[key];
+            let module = modules
+                .values()
+                .find(|m| m.id == a.module_id)
+                .map_or_else(String::new, |m| m.key.clone());
+            NewAssignment {
+                user_id: a.user_id,
+                module,
+                due: a.due_date,
+                inspection_id: a.inspection_id,
+                critical: a.critical,
+            }
+        })
+        .collect())
+}
+
+/// A training assignment a submission made, for its notifications.
+pub struct NewAssignment {
+    pub user_id: i32,
+    pub module: String,
+    pub due: NaiveDate,
+    pub inspection_id: Option<Uuid>,
+    pub critical: bool,
+}
+
+impl NewAssignment {
+    /// The `training.assigned` payload (and the mail's).
+    pub fn payload(&self, reason: &str) -> serde_json::Value {
+        json!({
+            "user_id": self.user_id,
+            "module": self.module,
+            "due_date": self.due,
+            "reason": reason,
+            "inspection_id": self.inspection_id,
+            "critical": self.critical,
+        })
+    }
+}
+
+/// Queue the notifications of stored submissions, in their transaction: the webhooks'
+/// events (submitted, critical failure, training assigned, and `more`), the mails of
+/// new training to the people trained, and the critical-failure alert to the managers
+/// of the site.
+async fn notify_stored<C: ConnectionTrait>(
+    db: &C,
+    stored: &[(&Scored, &inspection::Model)],
+    assigned: &[NewAssignment],
+    more: Vec<Event>,
+) -> StoreResult<()> {
+    let mut events = Vec::new();
+    for (scored, row) in stored {
+        let data = json!({
+            "inspection_id": row.id,
+            "site_id": row.site_id,
+            "subject_id": row.subject_id,
+            "inspector_id": row.inspector_id,
+            "checklist_version_id": row.checklist_version_id,
+            "shift_date": row.shift_date,
+            "shift_period": row.shift_period,
+            "percent": row.percent,
+            "passed": row.passed,
+            "critical_failure": row.critical_failure,
+            "critical_items": scored.card.critical_failures,
+            "recheck_of": row.recheck_of,
+            "submitted_at": row.submitted_at,
+        });
+        events.push(Event::new(EventName::InspectionSubmitted, data.clone()));
+        if row.critical_failure {
+            let managers = outbox::managers_at(db, row.site_id).await?;
+            outbox::enqueue_mail(db, MailKind::CriticalAlert, &managers, &data).await?;
+            events.push(Event::new(EventName::InspectionCriticalFailure, data));
+        }
+    }
+    for a in assigned {
+        let data = a.payload("failure");
+        events.push(Event::new(EventName::TrainingAssigned, data.clone()));
+        outbox::enqueue_mail(db, MailKind::TrainingAssigned, &[a.user_id], &data).await?;
+    }
+    events.extend(more);
+    outbox::enqueue(db, &events).await
 }
 
 /// One job for the writer: a scored submission and where to send its result.

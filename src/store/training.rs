@@ -16,8 +16,10 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::outbox::{self, Event};
 use super::{StoreError, StoreResult, audit};
 use crate::domain::access::Scope;
+use crate::domain::notify::{EventName, MailKind};
 use crate::domain::training::{
     Module, Position, QuizResult, RecheckOutcome, curriculum_due, curriculum_to_assign,
 };
@@ -221,6 +223,16 @@ pub async fn assign_manual(
             Some(json!({ "user": person, "module": module_key, "due": due })),
         )
         .await?;
+        let data = json!({
+            "user_id": person,
+            "module": module_key,
+            "due_date": due,
+            "reason": "manual",
+            "inspection_id": null,
+            "critical": false,
+        });
+        outbox::enqueue_mail(&txn, MailKind::TrainingAssigned, &[person], &data).await?;
+        outbox::enqueue(&txn, &[Event::new(EventName::TrainingAssigned, data)]).await?;
         count += 1;
     }
     txn.commit().await?;
@@ -341,6 +353,23 @@ pub async fn record_attempt(
         Some(json!({ "percent": result.percent, "module_version": module.version_id })),
     )
     .await?;
+    if result.passed {
+        outbox::enqueue(
+            &txn,
+            &[Event::new(
+                EventName::TrainingCompleted,
+                json!({
+                    "assignment_id": assignment.id,
+                    "user_id": assignment.user_id,
+                    "module": module.module.key,
+                    "quiz_percent": result.percent,
+                    "inspection_id": assignment.inspection_id,
+                    "completed_at": assignment.completed_at,
+                }),
+            )],
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(Attempt {
         result,

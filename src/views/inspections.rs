@@ -89,6 +89,7 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                     (l.t("inspections-inspector")) ": " (v.inspector) " · " (l.t("spotcheck-version")) " " (v.version)
                     @if let Some(at) = &v.submitted { " · " (l.t("inspections-submitted")) " " span.submitted-at { (at) } }
                     " · " a href={ "/inspections/" (v.id) "/report.pdf" } { (l.t("inspections-pdf-report")) }
+                    @if chrome.role.emails_reports() { " · " a.email-report href={ "/inspections/" (v.id) "/email" } { (l.t("notify-email-report")) } }
                     @if let (Some(s), Some(m)) = (v.score, v.max_score) { " · " (format!("{s:.1} / {m:.1}")) }
                 }
                 @if let Some(reason) = &v.void_reason {

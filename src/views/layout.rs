@@ -74,6 +74,9 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
     if chrome.role == Role::Admin {
         links.push(("/admin", l.t("layout-admin")));
     }
+    if chrome.role.manages_webhooks() {
+        links.push(("/admin/webhooks", l.t("notify-webhooks")));
+    }
     html! {
         (DOCTYPE)
         html lang=(html_lang(l)) {
@@ -97,6 +100,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
                                     lang=(other.tag()) { (other.endonym()) }
                             }
                         }
+                        a.mail-settings href="/settings/mail" { (l.t("notify-preferences")) }
                         form.inline method="post" action="/signout" {
                             input type="hidden" name="_csrf" value=(chrome.csrf);
                             button.link type="submit" { (l.t("layout-sign-out")) }

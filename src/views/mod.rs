@@ -9,6 +9,7 @@ pub mod charts;
 pub mod home;
 pub mod inspections;
 pub mod layout;
+pub mod notify;
 pub mod offline;
 pub mod plan;
 pub mod quality;

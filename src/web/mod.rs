@@ -11,6 +11,7 @@ pub mod export;
 pub mod form_text;
 pub mod home;
 pub mod inspections;
+pub mod notify;
 pub mod offline;
 pub mod plan;
 pub mod quality;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(reports::routes())
         .merge(admin::routes())
+        .merge(notify::routes())
 }
 
 /// Secure headers on every response: no inline script (CSP), no framing, no sniffing.

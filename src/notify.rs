@@ -1,0 +1,474 @@
+//! The outbox worker: a task on every app instance that delivers what the store queued
+//! in `store::outbox` — mail through SMTP (lettre) and signed webhook calls — retrying
+//! with back-off and giving up, for admins to see, after `MAX_ATTEMPTS`.
+//!
+//! Each tick leases the due rows (so instances never send the same row at once), sends
+//! one mail per recipient with everything due for them (a burst of events becomes one
+//! digest), and calls each webhook. The rows are settled only after the try, so a crash
+//! in between sends again once the lease runs out: delivery is at least once.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use entity::outbox::{Channel, DeliveryStatus, Model as Row};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::config::{MailConfig, SmtpTls};
+use crate::domain::Lang;
+use crate::domain::notify::{
+    DELIVERY_HEADER, EVENT_HEADER, MAX_ATTEMPTS, MailKind, SIGNATURE_HEADER, backoff,
+    forbidden_address, signature_header,
+};
+use crate::i18n::Localize;
+use crate::reports::{self, data};
+use crate::store::outbox::{self, Outcome, Recipient};
+use crate::store::{StoreResult, org, reports as reads, training};
+
+/// Rows claimed per tick.
+const BATCH: u64 = 200;
+/// Delivered rows are kept this long for the delivery log.
+pub const RETENTION_DAYS: i64 = 30;
+
+/// Start the worker on the current runtime.
+pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks: u64 = 0;
+        loop {
+            if let Err(e) = tick(&state).await {
+                tracing::warn!(error = %e, "outbox: a tick failed; trying again next tick");
+            }
+            if ticks.is_multiple_of(1000)
+                && let Err(e) = outbox::prune(&state.db, RETENTION_DAYS).await
+            {
+                tracing::warn!(error = %e, "outbox: pruning the delivery log failed");
+            }
+            ticks += 1;
+            tokio::time::sleep(state.config.outbox_tick).await;
+        }
+    })
+}
+
+/// Deliver what is due now. Public for tests and `decorum` commands.
+pub async fn tick(state: &AppState) -> StoreResult<()> {
+    let mut channels = vec![Channel::Webhook];
+    // Without SMTP settings mail waits in the outbox until they are given.
+    if state.config.mail.is_some() {
+        channels.push(Channel::Mail);
+    }
+    let rows = outbox::claim(&state.db, &channels, state.config.outbox_lease, BATCH).await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let (mails, hooks): (Vec<Row>, Vec<Row>) =
+        rows.into_iter().partition(|r| r.channel == Channel::Mail);
+    let mut calls = tokio::task::JoinSet::new();
+    for row in hooks {
+        let state = state.clone();
+        calls.spawn(async move {
+            let outcome = call_webhook(&state, &row).await;
+            outbox::settle(&state.db, &[row.id], &outcome).await
+        });
+    }
+    if let Some(mail) = &state.config.mail {
+        send_mails(state, mail, mails).await?;
+    }
+    while let Some(done) = calls.join_next().await {
+        match done {
+            Ok(result) => result?,
+            Err(e) => tracing::warn!(error = %e, "outbox: a webhook call panicked"),
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of a failed try: again later, or given up after the last attempt (or at
+/// once when the failure is `permanent`).
+fn failed(
+    state: &AppState,
+    attempts: i32,
+    permanent: bool,
+    error: String,
+    code: Option<i32>,
+    latency: Option<i32>,
+) -> Outcome {
+    let give_up = permanent || attempts >= MAX_ATTEMPTS;
+    let wait = backoff(state.config.outbox_retry_base, attempts);
+    Outcome {
+        status: if give_up {
+            DeliveryStatus::Failed
+        } else {
+            DeliveryStatus::Pending
+        },
+        error: Some(error),
+        response_code: code,
+        latency_ms: latency,
+        retry_at: (!give_up)
+            .then(|| Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default()),
+    }
+}
+
+fn delivered(code: Option<i32>, latency: Option<i32>) -> Outcome {
+    Outcome {
+        status: DeliveryStatus::Delivered,
+        error: None,
+        response_code: code,
+        latency_ms: latency,
+        retry_at: None,
+    }
+}
+
+/// The JSON body of a webhook delivery.
+pub fn webhook_body(row: &Row) -> String {
+    let data: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
+    serde_json::json!({
+        "id": row.delivery_id,
+        "event": row.event,
+        "created_at": row.created_at,
+        "data": data,
+    })
+    .to_string()
+}
+
+async fn call_webhook(state: &AppState, row: &Row) -> Outcome {
+    let fail = |permanent, error: String, code, latency| {
+        failed(state, row.attempts, permanent, error, code, latency)
+    };
+    let Some(endpoint_id) = row.endpoint_id else {
+        return fail(true, "no endpoint".into(), None, None);
+    };
+    let endpoint = match outbox::endpoint(&state.db, endpoint_id).await {
+        Ok(e) if e.active => e,
+        Ok(_) => return fail(true, "the endpoint is switched off".into(), None, None),
+        Err(e) => return fail(false, e.to_string(), None, None),
+    };
+    let Ok(url) = reqwest::Url::parse(&endpoint.url) else {
+        return fail(true, "the URL does not parse".into(), None, None);
+    };
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return fail(true, "the URL has no host".into(), None, None);
+    };
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    // Resolved now, at send time, and the call pinned to these addresses, so a DNS
+    // change between the check and the call cannot point it inside.
+    let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host.as_str(), port)).await {
+        Ok(a) => a.collect(),
+        Err(e) => return fail(false, format!("{host} does not resolve: {e}"), None, None),
+    };
+    if !state.config.webhooks_allow_private
+        && let Some((addr, why)) = addrs
+            .iter()
+            .find_map(|a| forbidden_address(a.ip()).map(|why| (a, why)))
+    {
+        return fail(
+            true,
+            format!(
+                "refused: {host} resolves to {} ({why}); set webhooks_allow_private to allow it",
+                addr.ip()
+            ),
+            None,
+            None,
+        );
+    }
+    let client = match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(state.config.webhook_timeout)
+        .resolve_to_addrs(&host, &addrs)
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => return fail(false, e.to_string(), None, None),
+    };
+    let body = webhook_body(row);
+    let timestamp = Utc::now().timestamp();
+    let started = Instant::now();
+    let sent = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("user-agent", "Decorum-Webhook/1")
+        .header(EVENT_HEADER, &row.event)
+        .header(DELIVERY_HEADER, &row.delivery_id)
+        .header(
+            SIGNATURE_HEADER,
+            signature_header(&endpoint.secret, timestamp, body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await;
+    let latency = Some(started.elapsed().as_millis().min(i32::MAX as u128) as i32);
+    match sent {
+        Ok(response) if response.status().is_success() => {
+            delivered(Some(response.status().as_u16() as i32), latency)
+        }
+        Ok(response) => {
+            let code = response.status().as_u16();
+            fail(
+                false,
+                format!("answered HTTP {code}"),
+                Some(code as i32),
+                latency,
+            )
+        }
+        Err(e) if e.is_timeout() => fail(false, "timed out".into(), None, latency),
+        Err(e) => fail(false, format!("{e}"), None, latency),
+    }
+}
+
+fn transport(mail: &MailConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let builder = match mail.tls {
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&mail.host),
+        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&mail.host)
+            .map_err(|e| e.to_string())?,
+        SmtpTls::Tls => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(&mail.host).map_err(|e| e.to_string())?
+        }
+    };
+    let mut builder = builder
+        .port(mail.port)
+        .timeout(Some(Duration::from_secs(30)));
+    if let Some(user) = &mail.username {
+        builder = builder.credentials(Credentials::new(
+            user.clone(),
+            mail.password.clone().unwrap_or_default(),
+        ));
+    }
+    Ok(builder.build())
+}
+
+/// One mail per recipient, with all that is due for them.
+async fn send_mails(state: &AppState, mail: &MailConfig, rows: Vec<Row>) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut by_person: BTreeMap<i32, Vec<Row>> = BTreeMap::new();
+    for row in rows {
+        by_person
+            .entry(row.recipient_id.unwrap_or_default())
+            .or_default()
+            .push(row);
+    }
+    let people = outbox::recipients(&state.db, by_person.keys().copied().collect()).await?;
+    let smtp = transport(mail);
+    for (person, rows) in by_person {
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(1);
+        let outcome = match (people.get(&person), &smtp) {
+            (None, _) => failed(state, attempts, true, "no such person".into(), None, None),
+            (_, Err(e)) => failed(state, attempts, false, e.clone(), None, None),
+            (Some(to), Ok(smtp)) => match compose(state, mail, to, &rows).await {
+                Err(e) => failed(state, attempts, true, e, None, None),
+                Ok(message) => {
+                    let started = Instant::now();
+                    let sent = smtp.send(message).await;
+                    let latency = Some(started.elapsed().as_millis().min(i32::MAX as u128) as i32);
+                    match sent {
+                        Ok(response) => {
+                            delivered(Some(i32::from(u16::from(response.code()))), latency)
+                        }
+                        Err(e) => {
+                            let code = e.status().map(|c| i32::from(u16::from(c)));
+                            failed(
+                                state,
+                                attempts,
+                                e.is_permanent(),
+                                e.to_string(),
+                                code,
+                                latency,
+                            )
+                        }
+                    }
+                }
+            },
+        };
+        outbox::settle(&state.db, &ids, &outcome).await?;
+    }
+    Ok(())
+}
+
+/// One part of a mail: a subject line, its text, and a PDF if it carries one.
+struct Part {
+    subject: String,
+    body: String,
+    pdf: Option<(String, Vec<u8>)>,
+}
+
+async fn compose(
+    state: &AppState,
+    mail: &MailConfig,
+    to: &Recipient,
+    rows: &[Row],
+) -> Result<Message, String> {
+    let lang = to.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let mut parts = Vec::new();
+    for row in rows {
+        let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
+        let kind =
+            MailKind::parse(&row.event).ok_or_else(|| format!("unknown mail {}", row.event))?;
+        parts.push(
+            part(state, kind, &payload, lang)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    let (subject, text) = match parts.as_slice() {
+        [one] => (one.subject.clone(), one.body.clone()),
+        many => (
+            lang.t_args(
+                "notify-mail-digest-subject",
+                &[("count", many.len().into())],
+            ),
+            many.iter()
+                .map(|p| format!("{}\n\n{}", p.subject, p.body))
+                .collect::<Vec<_>>()
+                .join("\n\n----\n\n"),
+        ),
+    };
+    let text = format!("{}\n\n-- \n{}\n", text, lang.t("notify-mail-footer"));
+    let from: Mailbox = mail
+        .from
+        .parse()
+        .map_err(|e| format!("mail_from `{}`: {e}", mail.from))?;
+    let recipient: Mailbox = Mailbox::new(
+        Some(to.name.clone()),
+        to.email.parse().map_err(|e| format!("{}: {e}", to.email))?,
+    );
+    let builder = Message::builder()
+        .from(from)
+        .to(recipient)
+        .subject(subject)
+        .message_id(Some(format!("<{}@decorum>", Uuid::new_v4())));
+    let pdfs: Vec<(String, Vec<u8>)> = parts.into_iter().filter_map(|p| p.pdf).collect();
+    let message = if pdfs.is_empty() {
+        builder.header(ContentType::TEXT_PLAIN).body(text)
+    } else {
+        let mut multipart = MultiPart::mixed().singlepart(SinglePart::plain(text));
+        for (name, bytes) in pdfs {
+            multipart = multipart.singlepart(Attachment::new(name).body(
+                bytes,
+                ContentType::parse("application/pdf").expect("a MIME type"),
+            ));
+        }
+        builder.multipart(multipart)
+    };
+    message.map_err(|e| e.to_string())
+}
+
+fn text_of(payload: &Value, key: &str) -> String {
+    match payload.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> StoreResult<Part> {
+    let id = |key: &str| payload.get(key).and_then(Value::as_i64).unwrap_or(0) as i32;
+    match kind {
+        MailKind::TrainingAssigned => {
+            let key = text_of(payload, "module");
+            let title = match training::module_by_key(&state.db, &key).await {
+                Ok(m) => m.module.title.get(lang).to_string(),
+                Err(_) => key.clone(),
+            };
+            let args = [
+                ("module", title.into()),
+                ("due", text_of(payload, "due_date").into()),
+            ];
+            Ok(Part {
+                subject: lang.t_args("notify-mail-training-subject", &args),
+                body: lang.t_args("notify-mail-training-body", &args),
+                pdf: None,
+            })
+        }
+        MailKind::CriticalAlert => {
+            let names = org::names(&state.db, vec![id("subject_id"), id("inspector_id")]).await?;
+            let sites = org::site_names(&state.db).await?;
+            let items = payload
+                .get("critical_items")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let args = [
+                (
+                    "site",
+                    sites
+                        .get(&id("site_id"))
+                        .cloned()
+                        .unwrap_or_default()
+                        .into(),
+                ),
+                (
+                    "person",
+                    names
+                        .get(&id("subject_id"))
+                        .cloned()
+                        .unwrap_or_default()
+                        .into(),
+                ),
+                (
+                    "inspector",
+                    names
+                        .get(&id("inspector_id"))
+                        .cloned()
+                        .unwrap_or_default()
+                        .into(),
+                ),
+                ("items", items.into()),
+                (
+                    "link",
+                    format!("/inspections/{}", text_of(payload, "inspection_id")).into(),
+                ),
+            ];
+            Ok(Part {
+                subject: lang.t_args("notify-mail-critical-subject", &args),
+                body: lang.t_args("notify-mail-critical-body", &args),
+                pdf: None,
+            })
+        }
+        MailKind::Report => {
+            let inspection = text_of(payload, "inspection_id");
+            let uuid = Uuid::parse_str(&inspection)
+                .map_err(|_| crate::store::StoreError::Invalid(crate::i18n::Message::literal("bad inspection id")))?;
+            let row = reads::inspection_row(&state.db, uuid).await?;
+            let version = state.checklist_version(row.checklist_version_id).await?;
+            let record = reads::report_view(&state.db, row, version).await?;
+            let photos = state.files.photos_of(&record).await;
+            let report = data::inspection(&record, &photos, lang, state.config.time_zone);
+            let bytes =
+                tokio::task::spawn_blocking(move || reports::inspection::render(&report, lang))
+                    .await
+                    .map_err(|e| {
+                        crate::store::StoreError::Invalid(crate::i18n::Message::literal(format!("the PDF failed: {e}")))
+                    })?;
+            let args = [
+                ("sender", text_of(payload, "sender_name").into()),
+                ("note", text_of(payload, "note").into()),
+            ];
+            Ok(Part {
+                subject: lang.t_args("notify-mail-report-subject", &args),
+                body: lang.t_args("notify-mail-report-body", &args),
+                pdf: Some((format!("inspection-{inspection}.pdf"), bytes)),
+            })
+        }
+    }
+}
+
+/// When a row will next be tried, for pages.
+pub fn next_try(row: &Row) -> Option<DateTime<Utc>> {
+    (row.status == DeliveryStatus::Pending).then_some(row.next_attempt_at)
+}

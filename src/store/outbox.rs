@@ -1,0 +1,519 @@
+//! The notification outbox: mails and webhook deliveries are rows written in the same
+//! transaction as the event they report, so an event that is stored is never lost to a
+//! mail server or a receiver being down, and one that is rolled back is never sent.
+//!
+//! For other parts of the store (corrective actions, sign-off…): inside your
+//! transaction, call [`enqueue`] with the webhook [`Event`]s and [`enqueue_mail`] for
+//! each mail; the worker (`crate::notify`) delivers them after the commit.
+//!
+//! Workers on several app instances share the table: [`claim`] leases due rows (on
+//! PostgreSQL under `FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time), and a
+//! lease that runs out (a worker that died) makes its rows due again.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use entity::outbox::{self, Channel, DeliveryStatus};
+use entity::{mail_preference, user, user_site, webhook_endpoint};
+use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{StoreError, StoreResult, audit, begin_write};
+use crate::auth::Role;
+use crate::domain::notify::{EventName, MailKind};
+
+/// Something that happened, for the webhooks subscribed to it. `data` is the payload's
+/// `data` object, documented per event in docs/openapi.json.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub name: EventName,
+    pub data: Value,
+}
+
+impl Event {
+    pub fn new(name: EventName, data: Value) -> Event {
+        Event { name, data }
+    }
+}
+
+fn row(
+    channel: Channel,
+    event: &str,
+    recipient: Option<i32>,
+    endpoint: Option<i32>,
+    payload: Value,
+    now: DateTime<Utc>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        channel: Set(channel),
+        event: Set(event.to_string()),
+        recipient_id: Set(recipient),
+        endpoint_id: Set(endpoint),
+        payload: Set(payload.to_string()),
+        delivery_id: Set(Uuid::new_v4().to_string()),
+        status: Set(DeliveryStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_until: Set(None),
+        last_error: Set(None),
+        response_code: Set(None),
+        latency_ms: Set(None),
+        created_at: Set(now),
+        delivered_at: Set(None),
+        ..Default::default()
+    }
+}
+
+async fn insert_rows<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<outbox::ActiveModel>,
+) -> StoreResult<()> {
+    // SQLite allows 32,766 bound values in a statement; a row binds fifteen.
+    for chunk in rows.chunks(1_000) {
+        outbox::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Queue `events` for every active endpoint subscribed to them. Call it inside the
+/// transaction that stores the events.
+pub async fn enqueue<C: ConnectionTrait>(db: &C, events: &[Event]) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let endpoints = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for event in events {
+        for endpoint in endpoints
+            .iter()
+            .filter(|e| subscribed(e).contains(event.name.as_str()))
+        {
+            rows.push(row(
+                Channel::Webhook,
+                event.name.as_str(),
+                None,
+                Some(endpoint.id),
+                event.data.clone(),
+                now,
+            ));
+        }
+    }
+    insert_rows(db, rows).await
+}
+
+/// The events an endpoint is subscribed to.
+pub fn subscribed(endpoint: &webhook_endpoint::Model) -> HashSet<String> {
+    serde_json::from_str::<Vec<String>>(&endpoint.events)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
+/// Queue one mail of `kind` to each of `recipients` who has not turned that kind off.
+/// Call it inside the transaction that stores the event. Returns how many were queued.
+pub async fn enqueue_mail<C: ConnectionTrait>(
+    db: &C,
+    kind: MailKind,
+    recipients: &[i32],
+    payload: &Value,
+) -> StoreResult<usize> {
+    if recipients.is_empty() {
+        return Ok(0);
+    }
+    let off: HashSet<i32> = mail_preference::Entity::find()
+        .filter(mail_preference::Column::UserId.is_in(recipients.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| !wants(p, kind))
+        .map(|p| p.user_id)
+        .collect();
+    let now = Utc::now();
+    let mut seen = HashSet::new();
+    let rows: Vec<_> = recipients
+        .iter()
+        .filter(|id| !off.contains(id) && seen.insert(**id))
+        .map(|&id| {
+            row(
+                Channel::Mail,
+                kind.as_str(),
+                Some(id),
+                None,
+                payload.clone(),
+                now,
+            )
+        })
+        .collect();
+    let count = rows.len();
+    insert_rows(db, rows).await?;
+    Ok(count)
+}
+
+fn wants(p: &mail_preference::Model, kind: MailKind) -> bool {
+    match kind {
+        MailKind::TrainingAssigned => p.training,
+        MailKind::CriticalAlert => p.alerts,
+        MailKind::Report => p.reports,
+    }
+}
+
+/// The active managers who belong to `site`: who hears of its critical failures.
+pub async fn managers_at<C: ConnectionTrait>(db: &C, site: i32) -> StoreResult<Vec<i32>> {
+    let members: Vec<i32> = user_site::Entity::find()
+        .filter(user_site::Column::SiteId.eq(site))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(members))
+        .filter(user::Column::Role.eq(Role::Manager.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
+}
+
+/// Lease up to `limit` due deliveries on `channels` for `lease`: pending, due, and not
+/// leased by a live worker. Each claim counts as an attempt.
+pub async fn claim(
+    db: &DatabaseConnection,
+    channels: &[Channel],
+    lease: std::time::Duration,
+    limit: u64,
+) -> StoreResult<Vec<outbox::Model>> {
+    if channels.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let txn = begin_write(db).await?;
+    let mut query = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
+        .filter(outbox::Column::Channel.is_in(channels.iter().copied()))
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(outbox::Column::LeaseUntil.is_null())
+                .add(outbox::Column::LeaseUntil.lt(now)),
+        )
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let rows = query.all(&txn).await?;
+    if rows.is_empty() {
+        txn.commit().await?;
+        return Ok(rows);
+    }
+    let until = now + Duration::from_std(lease).unwrap_or(Duration::seconds(60));
+    let mut claimed = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut active: outbox::ActiveModel = r.clone().into();
+        active.lease_until = Set(Some(until));
+        active.attempts = Set(r.attempts + 1);
+        claimed.push(active.update(&txn).await?);
+    }
+    txn.commit().await?;
+    Ok(claimed)
+}
+
+/// How one try of a delivery went.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: DeliveryStatus,
+    pub error: Option<String>,
+    pub response_code: Option<i32>,
+    pub latency_ms: Option<i32>,
+    /// When to try again (with [`DeliveryStatus::Pending`]).
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+/// Record how the try of each of `ids` went, ending their lease. A row no longer leased
+/// by us (a "send again" in between) is still updated: the try happened.
+pub async fn settle(db: &DatabaseConnection, ids: &[i32], outcome: &Outcome) -> StoreResult<()> {
+    let now = Utc::now();
+    let mut update = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, outcome.status.as_str().into())
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        )
+        .col_expr(outbox::Column::LastError, outcome.error.clone().into())
+        .col_expr(outbox::Column::ResponseCode, outcome.response_code.into())
+        .col_expr(outbox::Column::LatencyMs, outcome.latency_ms.into());
+    if outcome.status == DeliveryStatus::Delivered {
+        update = update.col_expr(outbox::Column::DeliveredAt, Some(now).into());
+    }
+    if let Some(at) = outcome.retry_at {
+        update = update.col_expr(outbox::Column::NextAttemptAt, at.into());
+    }
+    update
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Delivered rows older than `days` are deleted (the delivery log's retention).
+pub async fn prune(db: &DatabaseConnection, days: i64) -> StoreResult<u64> {
+    let before = Utc::now() - Duration::days(days);
+    Ok(outbox::Entity::delete_many()
+        .filter(outbox::Column::Status.eq(DeliveryStatus::Delivered))
+        .filter(outbox::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// A mail's recipient as the worker needs them.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub id: i32,
+    pub email: String,
+    pub name: String,
+    /// The mail language chosen, else the interface language, as a stored code.
+    pub lang: Option<String>,
+}
+
+pub async fn recipients(
+    db: &DatabaseConnection,
+    ids: Vec<i32>,
+) -> StoreResult<HashMap<i32, Recipient>> {
+    let prefs: HashMap<i32, mail_preference::Model> = mail_preference::Entity::find()
+        .filter(mail_preference::Column::UserId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.user_id, p))
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let lang = prefs
+                .get(&u.id)
+                .and_then(|p| p.lang.clone())
+                .or(u.locale.clone());
+            (
+                u.id,
+                Recipient {
+                    id: u.id,
+                    email: u.email,
+                    name: u.name,
+                    lang,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The endpoints, by id.
+pub async fn endpoints(db: &DatabaseConnection) -> StoreResult<Vec<webhook_endpoint::Model>> {
+    Ok(webhook_endpoint::Entity::find()
+        .order_by_asc(webhook_endpoint::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn endpoint(db: &DatabaseConnection, id: i32) -> StoreResult<webhook_endpoint::Model> {
+    webhook_endpoint::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("webhook endpoint {id}")))
+}
+
+/// Register an endpoint (an admin's act, audited; the secret is not written to the log).
+pub async fn add_endpoint(
+    db: &DatabaseConnection,
+    actor: i32,
+    url: &str,
+    secret: &str,
+    events: &[EventName],
+) -> StoreResult<webhook_endpoint::Model> {
+    let names: Vec<&str> = events.iter().map(|e| e.as_str()).collect();
+    let txn = begin_write(db).await?;
+    let row = webhook_endpoint::ActiveModel {
+        url: Set(url.to_string()),
+        secret: Set(secret.to_string()),
+        events: Set(json!(names).to_string()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "create",
+        "webhook_endpoint",
+        row.id,
+        None,
+        Some(json!({ "url": url, "events": names })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Switch an endpoint on or off (audited); an endpoint switched off gets no new
+/// deliveries.
+pub async fn set_endpoint_active(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: i32,
+    active: bool,
+) -> StoreResult<()> {
+    let txn = begin_write(db).await?;
+    let row = webhook_endpoint::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("webhook endpoint {id}")))?;
+    let was = row.active;
+    let mut a: webhook_endpoint::ActiveModel = row.into();
+    a.active = Set(active);
+    a.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "update",
+        "webhook_endpoint",
+        id,
+        Some(json!({ "active": was })),
+        Some(json!({ "active": active })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The newest deliveries on `channel`, optionally only those in `status`.
+pub async fn log(
+    db: &DatabaseConnection,
+    channel: Channel,
+    status: Option<DeliveryStatus>,
+    limit: u64,
+) -> StoreResult<Vec<outbox::Model>> {
+    let mut query = outbox::Entity::find().filter(outbox::Column::Channel.eq(channel));
+    if let Some(status) = status {
+        query = query.filter(outbox::Column::Status.eq(status));
+    }
+    Ok(query
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// "Send again": the delivery (same id, so a receiver that has it drops it) is due now
+/// with a fresh count of attempts. Audited.
+pub async fn send_again(db: &DatabaseConnection, actor: i32, id: i32) -> StoreResult<()> {
+    let txn = db.begin().await?;
+    let row = outbox::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?;
+    let before = json!({ "status": row.status, "attempts": row.attempts });
+    let mut a: outbox::ActiveModel = row.into();
+    a.status = Set(DeliveryStatus::Pending);
+    a.attempts = Set(0);
+    a.next_attempt_at = Set(Utc::now());
+    a.lease_until = Set(None);
+    a.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "send_again",
+        "outbox",
+        id,
+        Some(before),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A person's mail preferences (every mail, interface language when none are saved).
+pub async fn preference(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> StoreResult<mail_preference::Model> {
+    Ok(mail_preference::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .unwrap_or(mail_preference::Model {
+            user_id,
+            lang: None,
+            training: true,
+            alerts: true,
+            reports: true,
+        }))
+}
+
+pub async fn save_preference(
+    db: &DatabaseConnection,
+    pref: mail_preference::Model,
+) -> StoreResult<()> {
+    let txn = begin_write(db).await?;
+    mail_preference::Entity::delete_by_id(pref.user_id)
+        .exec(&txn)
+        .await?;
+    mail_preference::Entity::insert(sea_orm::IntoActiveModel::into_active_model(pref).reset_all())
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Queue a spot-check's report to `recipients` (the sender chose them; the caller
+/// checked they may open it), audited. Returns how many mails were queued (people who
+/// turned such mail off get none).
+pub async fn queue_report(
+    db: &DatabaseConnection,
+    actor: i32,
+    recipients: &[i32],
+    payload: &Value,
+) -> StoreResult<usize> {
+    let txn = begin_write(db).await?;
+    let queued = enqueue_mail(&txn, MailKind::Report, recipients, payload).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "email_report",
+        "inspection",
+        payload
+            .get("inspection_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+        None,
+        Some(json!({ "to": recipients, "queued": queued })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(queued)
+}

@@ -1,0 +1,736 @@
+//! Notifications end to end, on SQLite and PostgreSQL, against real components the test
+//! starts: an SMTP server (Debian's python3-aiosmtpd, tests/smtp_sink.py) whose received
+//! messages are read back, and a local HTTP receiver that checks each webhook's
+//! HMAC-SHA256 signature and can fail, time out and come back.
+//!
+//! What is checked: the recipients, the subject and body language, a valid PDF attached
+//! to an emailed report, nothing sent twice and nothing lost across an outage of the
+//! SMTP server and a restart of the worker, a burst coalesced into one mail per person,
+//! webhook retries with the same delivery id, the delivery log with "send again", and
+//! the refusal of loopback, private and link-local targets when they are not allowed.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use common::{BACKENDS, TestApp, World, seed_world, skip_or_fail};
+use decorum::app::AppState;
+use decorum::config::{MailConfig, SmtpTls};
+use decorum::domain::form::to_fields;
+use decorum::domain::scoring::{Answer, Context, Gender, Subject};
+use decorum::store::library::current_checklists;
+use entity::outbox::{self, Channel, DeliveryStatus};
+use hmac::{Hmac, Mac};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+use sha2::Sha256;
+
+const SECRET: &str = "test-secret-0123456789";
+
+fn python() -> &'static str {
+    // Debian's interpreter has Debian's aiosmtpd; a python3 earlier on PATH may not.
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The SMTP server: started, stopped (an outage) and started again on the same port.
+struct Smtp {
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+impl Smtp {
+    fn start(test: &str, dir: &Path) -> Option<Smtp> {
+        let mut smtp = Smtp {
+            port: free_port(),
+            dir: dir.to_path_buf(),
+            child: None,
+        };
+        if let Err(why) = smtp.up() {
+            skip_or_fail(test, &why);
+            return None;
+        }
+        Some(smtp)
+    }
+
+    fn up(&mut self) -> Result<(), String> {
+        let mut child = Command::new(python())
+            .arg(common::repo_path("tests/smtp_sink.py"))
+            .arg(self.port.to_string())
+            .arg(&self.dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", python()))?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        if line.trim() != "ready" {
+            let _ = child.kill();
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err);
+            return Err(format!(
+                "the SMTP server (python3-aiosmtpd: apt-get install -y python3-aiosmtpd) did not start: {err}"
+            ));
+        }
+        self.child = Some(child);
+        Ok(())
+    }
+
+    fn down(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Every message received so far.
+    fn messages(&self) -> Vec<Value> {
+        let mut out: Vec<Value> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect();
+        out.sort_by_key(|m| m["subject"].as_str().unwrap_or("").to_string());
+        out
+    }
+
+    fn to(&self, email: &str) -> Vec<Value> {
+        self.messages()
+            .into_iter()
+            .filter(|m| m["to"].as_array().unwrap().iter().any(|t| t == email))
+            .collect()
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        self.down();
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Mode {
+    Ok,
+    Fail,
+    Slow,
+}
+
+#[derive(Debug, Clone)]
+struct Got {
+    delivery: String,
+    event: String,
+    signed: bool,
+    body: Value,
+}
+
+#[derive(Default)]
+struct Received {
+    mode: Option<Mode>,
+    got: Vec<Got>,
+}
+
+type Receiver = Arc<Mutex<Received>>;
+
+/// Check the signature as a receiver would, with its own HMAC, not Decorum's code.
+fn verify(headers: &HeaderMap, body: &[u8]) -> bool {
+    let Some(header) = headers
+        .get("x-decorum-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut t = None;
+    let mut v1 = None;
+    for part in header.split(',') {
+        match part.split_once('=') {
+            Some(("t", x)) => t = Some(x.to_string()),
+            Some(("v1", x)) => v1 = Some(x.to_string()),
+            _ => {}
+        }
+    }
+    let (Some(t), Some(v1)) = (t, v1) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(t.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let fresh = t
+        .parse::<i64>()
+        .is_ok_and(|t| (chrono::Utc::now().timestamp() - t).abs() < 300);
+    fresh && hex::encode(mac.finalize().into_bytes()) == v1
+}
+
+async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let mode = {
+        let mut r = r.lock().unwrap();
+        r.got.push(Got {
+            delivery: headers
+                .get("x-decorum-delivery")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
+            event: headers
+                .get("x-decorum-event")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string(),
+            signed: verify(&headers, &body),
+            body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        });
+        r.mode.unwrap_or(Mode::Ok)
+    };
+    match mode {
+        Mode::Ok => StatusCode::OK,
+        Mode::Fail => StatusCode::INTERNAL_SERVER_ERROR,
+        Mode::Slow => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            StatusCode::OK
+        }
+    }
+}
+
+async fn start_receiver() -> (String, Receiver) {
+    let state: Receiver = Arc::default();
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(receive))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, state)
+}
+
+fn configure(smtp_port: u16, allow_private: bool) -> impl FnOnce(&mut decorum::config::Config) {
+    move |c| {
+        c.mail = Some(MailConfig {
+            host: "127.0.0.1".into(),
+            port: smtp_port,
+            tls: SmtpTls::None,
+            username: None,
+            password: None,
+            from: "Decorum <decorum@t.test>".into(),
+        });
+        c.webhooks_allow_private = allow_private;
+        c.outbox_tick = Duration::from_millis(150);
+        c.outbox_retry_base = Duration::from_millis(200);
+        c.webhook_timeout = Duration::from_secs(1);
+        // A worker stopped mid-tick leaves its rows leased this long.
+        c.outbox_lease = Duration::from_secs(4);
+    }
+}
+
+fn worker(app: &TestApp) -> tokio::task::JoinHandle<()> {
+    decorum::notify::start(AppState::new(
+        app.test_db.db.clone(),
+        app.test_db.config.clone(),
+    ))
+}
+
+/// Wait until `check` holds (at most 30 s).
+async fn until(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    for _ in 0..300 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn rows(app: &TestApp, channel: Channel) -> Vec<outbox::Model> {
+    outbox::Entity::find()
+        .filter(outbox::Column::Channel.eq(channel))
+        .all(&app.test_db.db)
+        .await
+        .unwrap()
+}
+
+/// Submit a spot-check of staff A at site A by supervisor A, failing the critical item
+/// `back-to-post`; returns its id.
+async fn submit_critical(app: &TestApp, w: &World, client: &reqwest::Client, csrf: &str) -> String {
+    let lobby = current_checklists(&app.test_db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.checklist.key == "lobby-reception")
+        .unwrap();
+    let subject = Subject {
+        gender: Some(Gender::Female),
+        position: Some("lobby-concierge".into()),
+    };
+    let mut answers = common::perfect_answers(&lobby.checklist, &subject, &Context::new());
+    answers.insert("back-to-post".into(), Answer::Fail);
+    let id = uuid::Uuid::new_v4();
+    let mut body = vec![
+        ("_csrf".to_string(), csrf.to_string()),
+        ("version".into(), lobby.version_id.to_string()),
+        ("site".into(), w.site_a.to_string()),
+        ("subject".into(), w.staff_a.to_string()),
+        (
+            "shift_date".into(),
+            chrono::Utc::now().date_naive().to_string(),
+        ),
+        ("shift_period".into(), "morning".into()),
+    ];
+    body.extend(to_fields(&answers, &Default::default(), &Context::new()));
+    let r = client
+        .post(app.url(&format!("/spotchecks/{id}/submit")))
+        .header("accept", "application/json")
+        .form(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    id.to_string()
+}
+
+async fn post(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (u16, String) {
+    let r = client.post(url).form(form).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The inspection links the critical-failure alerts a mailbox received point at.
+fn alerted(messages: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = messages
+        .iter()
+        .flat_map(|m| {
+            m["text"]
+                .as_str()
+                .unwrap()
+                .split("/inspections/")
+                .skip(1)
+                .map(|rest| rest.chars().take(36).collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
+    for backend in BACKENDS {
+        let test = format!("notify_http::mail_and_webhooks ({backend:?})");
+        let dir = tempfile::tempdir().unwrap();
+        let Some(mut smtp) = Smtp::start(&test, dir.path()) else {
+            return;
+        };
+        let (hook_url, received) = start_receiver().await;
+        let Some(app) =
+            TestApp::spawn_with(backend, "notify_mail", configure(smtp.port, true)).await
+        else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let mut work = worker(&app);
+
+        // An admin registers the endpoint; a bad address is refused with a message.
+        let (admin, admin_csrf) = app.sign_in("admin@t.test").await;
+        let (status, page) = post(
+            &admin,
+            app.url("/admin/webhooks"),
+            &[
+                ("_csrf", &admin_csrf),
+                ("url", "file:///etc/passwd"),
+                ("secret", SECRET),
+                ("event:inspection.submitted", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains("https://"), "{page}");
+        let (status, _) = post(
+            &admin,
+            app.url("/admin/webhooks"),
+            &[
+                ("_csrf", &admin_csrf),
+                ("url", &hook_url),
+                ("secret", SECRET),
+                ("event:inspection.submitted", "on"),
+                ("event:inspection.critical_failure", "on"),
+                ("event:training.assigned", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        // Only admins register endpoints.
+        let (manager, manager_csrf) = app.sign_in("manager.a@t.test").await;
+        let (status, _) = post(
+            &manager,
+            app.url("/admin/webhooks"),
+            &[
+                ("_csrf", &manager_csrf),
+                ("url", &hook_url),
+                ("secret", SECRET),
+                ("event:inspection.submitted", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 403);
+
+        // The manager wants alerts and reports in English, and no training mail.
+        let page = common::page_text(&manager, &app.url("/settings/mail")).await;
+        assert!(page.contains("mail:mail.critical_alert"), "{page}");
+        let (status, _) = post(
+            &manager,
+            app.url("/settings/mail"),
+            &[
+                ("_csrf", &manager_csrf),
+                ("lang", "en"),
+                ("mail:mail.critical_alert", "on"),
+                ("mail:mail.report", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+
+        // 1. A critical failure: the site's manager is alerted (in English), the
+        //    webhooks are called, signed, each with a delivery id.
+        let (sup, sup_csrf) = app.sign_in("supervisor.a@t.test").await;
+        let first = submit_critical(&app, &w, &sup, &sup_csrf).await;
+        until("the alert mail", async || {
+            smtp.to("manager.a@t.test").len() == 1
+        })
+        .await;
+        let alert = &smtp.to("manager.a@t.test")[0];
+        assert!(
+            alert["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Critical failure at"),
+            "{alert}"
+        );
+        assert!(alert["text"].as_str().unwrap().contains(&first), "{alert}");
+        assert!(alert["text"].as_str().unwrap().contains("back-to-post"));
+        assert!(
+            smtp.messages()
+                .iter()
+                .all(|m| m["to"] != serde_json::json!(["supervisor.b@t.test"])),
+            "no alert outside the site"
+        );
+        until("the webhooks", async || {
+            let r = received.lock().unwrap();
+            r.got
+                .iter()
+                .any(|g| g.event == "inspection.critical_failure")
+                && r.got.iter().any(|g| g.event == "inspection.submitted")
+        })
+        .await;
+        {
+            let r = received.lock().unwrap();
+            assert!(r.got.iter().all(|g| g.signed), "{:?}", r.got);
+            let submitted = r
+                .got
+                .iter()
+                .find(|g| g.event == "inspection.submitted")
+                .unwrap();
+            assert_eq!(submitted.body["data"]["inspection_id"], first.as_str());
+            assert_eq!(submitted.body["id"], submitted.delivery.as_str());
+            assert_eq!(submitted.body["data"]["critical_failure"], true);
+        }
+
+        // 2. A training assignment by hand: the staff member's mail is in 繁體中文 (their
+        //    interface language); the manager, who turned training mail off, gets none.
+        let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string();
+        let staff_a = w.staff_a.to_string();
+        let (status, page) = post(
+            &manager,
+            app.url("/training/assign"),
+            &[
+                ("_csrf", &manager_csrf),
+                ("module", "visit-planning"),
+                ("target", "person"),
+                ("person", &staff_a),
+                ("due", &due),
+            ],
+        )
+        .await;
+        assert!(status == 303 || status == 200, "{status} {page}");
+        until("the training mail", async || {
+            !smtp.to("staff.a@t.test").is_empty()
+        })
+        .await;
+        let training = &smtp.to("staff.a@t.test")[0];
+        assert!(
+            training["subject"].as_str().unwrap().starts_with("新培訓"),
+            "{training}"
+        );
+        assert!(
+            training["text"].as_str().unwrap().contains(&due),
+            "{training}"
+        );
+        until("the training webhook", async || {
+            received
+                .lock()
+                .unwrap()
+                .got
+                .iter()
+                .any(|g| g.event == "training.assigned")
+        })
+        .await;
+
+        // 3. The SMTP server goes down and the app restarts while mail waits: nothing
+        //    is lost and nothing is sent twice once the server is back.
+        smtp.down();
+        let second = submit_critical(&app, &w, &sup, &sup_csrf).await;
+        until("a failed try", async || {
+            rows(&app, Channel::Mail)
+                .await
+                .iter()
+                .any(|r| r.status == DeliveryStatus::Pending && r.last_error.is_some())
+        })
+        .await;
+        work.abort();
+        let third = submit_critical(&app, &w, &sup, &sup_csrf).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        work = worker(&app);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        smtp.up().unwrap();
+        until("the alerts after the outage", async || {
+            alerted(&smtp.to("manager.a@t.test")).len() >= 3
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let mut expected = vec![first.clone(), second.clone(), third.clone()];
+        expected.sort();
+        assert_eq!(
+            alerted(&smtp.to("manager.a@t.test")),
+            expected,
+            "each alert exactly once"
+        );
+
+        // 4. A burst while the worker is stopped becomes one mail per person; an
+        //    emailed report carries its PDF, in the recipient's language.
+        work.abort();
+        let fourth = submit_critical(&app, &w, &sup, &sup_csrf).await;
+        let fifth = submit_critical(&app, &w, &sup, &sup_csrf).await;
+        let form = common::page_text(&sup, &app.url(&format!("/inspections/{first}/email"))).await;
+        let manager_box = format!("to:{}", w.manager_a);
+        assert!(form.contains(&manager_box), "{form}");
+        assert!(
+            !form.contains(&format!("to:{}\"", w.staff_a2)),
+            "someone who may not open the result is not offered"
+        );
+        let other = format!("to:{}", w.staff_a2);
+        let (status, _) = post(
+            &sup,
+            app.url(&format!("/inspections/{first}/email")),
+            &[("_csrf", &sup_csrf), (&other, "on")],
+        )
+        .await;
+        assert_eq!(status, 403, "a recipient who may not see it is refused");
+        let (status, page) = post(
+            &sup,
+            app.url(&format!("/inspections/{first}/email")),
+            &[
+                ("_csrf", &sup_csrf),
+                (&manager_box, "on"),
+                ("note", "請跟進"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        let before = smtp.to("manager.a@t.test").len();
+        work = worker(&app);
+        until("the digest", async || {
+            smtp.to("manager.a@t.test").len() > before
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let mails = smtp.to("manager.a@t.test");
+        assert_eq!(
+            mails.len(),
+            before + 1,
+            "one digest, not one mail per event"
+        );
+        let digest = mails
+            .iter()
+            .find(|m| m["subject"] == "Decorum: 3 notifications")
+            .unwrap_or_else(|| panic!("{mails:?}"));
+        let text = digest["text"].as_str().unwrap();
+        assert!(text.contains(&fourth) && text.contains(&fifth), "{text}");
+        assert!(text.contains("請跟進"), "{text}");
+        let attachments = digest["attachments"].as_array().unwrap();
+        assert_eq!(attachments.len(), 1);
+        assert_eq!(attachments[0]["type"], "application/pdf");
+        let pdf = std::fs::read(attachments[0]["path"].as_str().unwrap()).unwrap();
+        let doc = lopdf::Document::load_mem(&pdf).expect("a valid PDF");
+        assert!(!doc.get_pages().is_empty());
+
+        // 5. The receiver fails, then times out, then comes back: the same delivery
+        //    id arrives until it is taken, and the log says so.
+        received.lock().unwrap().mode = Some(Mode::Fail);
+        let sixth = submit_critical(&app, &w, &sup, &sup_csrf).await;
+        let tries = async || {
+            received
+                .lock()
+                .unwrap()
+                .got
+                .iter()
+                .filter(|g| {
+                    g.body["data"]["inspection_id"] == sixth.as_str()
+                        && g.event == "inspection.submitted"
+                })
+                .count()
+        };
+        until("a failed webhook", async || tries().await >= 2).await;
+        let failed = rows(&app, Channel::Webhook)
+            .await
+            .into_iter()
+            .find(|r| r.payload.contains(&sixth) && r.event == "inspection.submitted")
+            .unwrap();
+        assert_eq!(failed.response_code, Some(500));
+        received.lock().unwrap().mode = Some(Mode::Slow);
+        until("a timed-out webhook", async || {
+            rows(&app, Channel::Webhook)
+                .await
+                .iter()
+                .any(|r| r.id == failed.id && r.last_error.as_deref() == Some("timed out"))
+        })
+        .await;
+        received.lock().unwrap().mode = Some(Mode::Ok);
+        until("the webhook delivered", async || {
+            rows(&app, Channel::Webhook)
+                .await
+                .iter()
+                .any(|r| r.id == failed.id && r.status == DeliveryStatus::Delivered)
+        })
+        .await;
+        {
+            let r = received.lock().unwrap();
+            let ids: Vec<&str> = r
+                .got
+                .iter()
+                .filter(|g| {
+                    g.body["data"]["inspection_id"] == sixth.as_str()
+                        && g.event == "inspection.submitted"
+                })
+                .map(|g| g.delivery.as_str())
+                .collect();
+            assert!(ids.len() >= 3, "{ids:?}");
+            assert!(
+                ids.iter().all(|id| *id == failed.delivery_id),
+                "one delivery id throughout"
+            );
+        }
+        let log = common::page_text(&admin, &app.url("/admin/webhooks")).await;
+        assert!(
+            log.contains(&format!(
+                "data-delivery=\"{}\" data-status=\"delivered\"",
+                failed.delivery_id
+            )),
+            "{log}"
+        );
+        // "Send again" delivers the same id once more.
+        let before = tries().await;
+        let (status, _) = post(
+            &admin,
+            app.url(&format!("/admin/deliveries/{}/again", failed.id)),
+            &[("_csrf", &admin_csrf)],
+        )
+        .await;
+        assert_eq!(status, 303);
+        until("the delivery sent again", async || {
+            tries().await == before + 1
+        })
+        .await;
+        // Staff cannot read the log.
+        let (staff, _) = app.sign_in("staff.a@t.test").await;
+        let r = staff.get(app.url("/admin/webhooks")).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+
+        // Nothing was given up on, and nothing is left waiting.
+        until("everything delivered", async || {
+            let mut all = rows(&app, Channel::Mail).await;
+            all.extend(rows(&app, Channel::Webhook).await);
+            all.iter().all(|r| r.status == DeliveryStatus::Delivered)
+        })
+        .await;
+        work.abort();
+    }
+}
+
+#[tokio::test]
+async fn webhooks_to_inner_addresses_are_refused_unless_allowed() {
+    for backend in BACKENDS {
+        let test = format!("notify_http::ssrf ({backend:?})");
+        let dir = tempfile::tempdir().unwrap();
+        let Some(smtp) = Smtp::start(&test, dir.path()) else {
+            return;
+        };
+        let (hook_url, received) = start_receiver().await;
+        let Some(app) =
+            TestApp::spawn_with(backend, "notify_ssrf", configure(smtp.port, false)).await
+        else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let work = worker(&app);
+        let (admin, csrf) = app.sign_in("admin@t.test").await;
+        let targets = [
+            hook_url.clone(),
+            "http://10.1.2.3/hook".to_string(),
+            "http://169.254.169.254/latest/meta-data".to_string(),
+            "http://localhost:9/hook".to_string(),
+        ];
+        for url in &targets {
+            let (status, _) = post(
+                &admin,
+                app.url("/admin/webhooks"),
+                &[
+                    ("_csrf", &csrf),
+                    ("url", url),
+                    ("secret", SECRET),
+                    ("event:inspection.submitted", "on"),
+                ],
+            )
+            .await;
+            assert_eq!(status, 303);
+        }
+        let (sup, sup_csrf) = app.sign_in("supervisor.a@t.test").await;
+        submit_critical(&app, &w, &sup, &sup_csrf).await;
+        until("the refusals", async || {
+            let all = rows(&app, Channel::Webhook).await;
+            all.len() == targets.len() && all.iter().all(|r| r.status == DeliveryStatus::Failed)
+        })
+        .await;
+        for row in rows(&app, Channel::Webhook).await {
+            let error = row.last_error.unwrap();
+            assert!(error.starts_with("refused"), "{error}");
+            assert_eq!(row.attempts, 1, "a refusal is not retried");
+        }
+        assert!(
+            received.lock().unwrap().got.is_empty(),
+            "nothing reached the receiver"
+        );
+        let log = common::page_text(&admin, &app.url("/admin/webhooks")).await;
+        assert!(log.contains("169.254.169.254 (link-local)"), "{log}");
+        assert!(log.contains("10.1.2.3 (private)"), "{log}");
+        assert!(log.contains("data-status=\"failed\""), "{log}");
+        work.abort();
+    }
+}
