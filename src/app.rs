@@ -31,6 +31,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Stores finished spot-checks, batching those that arrive together.
     pub submissions: GroupCommit,
+    /// The company's OpenID provider, when single sign-on is configured (its metadata
+    /// and keys are fetched on first use and kept).
+    pub oidc: Option<Arc<crate::oidc::Provider>>,
     /// Checklist versions already read and parsed. A stored version never changes (an
     /// edit makes a new version), so instances can keep them without invalidation.
     versions: Arc<Mutex<HashMap<i32, StoredChecklist>>>,
@@ -42,6 +45,10 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> AppState {
         AppState {
             submissions: GroupCommit::start(db.clone()),
+            oidc: config
+                .oidc
+                .clone()
+                .map(|c| Arc::new(crate::oidc::Provider::new(c))),
             db,
             config: Arc::new(config),
             versions: Arc::default(),

@@ -14,6 +14,7 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::access::{PasswordSignIn, Role};
 use crate::domain::clock::{DEFAULT_TIME_ZONE, SiteClock, Tz, zone_or};
 
 use crate::domain::form::ShiftWindow;
@@ -38,6 +39,28 @@ pub struct Config {
     pub fixed_now: Option<DateTime<Utc>>,
     /// The shift dates a spot-check may carry, around today.
     pub shift_window: ShiftWindow,
+    /// Single sign-on with the company's OpenID provider, when configured.
+    pub oidc: Option<OidcConfig>,
+    /// Who may still sign in with a password.
+    pub password_sign_in: PasswordSignIn,
+}
+
+/// The company's OpenID Connect provider and this app's registration with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OidcConfig {
+    /// The issuer URL; its `/.well-known/openid-configuration` describes the provider.
+    pub issuer: String,
+    pub client_id: String,
+    /// `None` for a public client (PKCE alone).
+    pub client_secret: Option<String>,
+    /// The company's name on the button ("Sign in with <name>"); `None`: a generic label.
+    pub name: Option<String>,
+    /// This app's callback as registered at the provider:
+    /// `https://HOST/signin/oidc/callback`.
+    pub redirect_url: String,
+    /// Just-in-time creation: the role of someone unknown who signs in for the first
+    /// time (with no sites); `None` refuses them.
+    pub jit_role: Option<Role>,
 }
 
 impl Config {
@@ -54,6 +77,8 @@ impl Config {
             time_zone: DEFAULT_TIME_ZONE,
             fixed_now: None,
             shift_window: ShiftWindow::default(),
+            oidc: None,
+            password_sign_in: PasswordSignIn::default(),
         }
     }
 
@@ -119,6 +144,16 @@ pub struct Settings {
     pub trusted_proxy_header: Option<String>,
     /// The log filter (tracing's `EnvFilter` syntax).
     pub log: Option<String>,
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    /// A file holding the client secret (kept out of the environment and of this file).
+    pub oidc_client_secret_file: Option<PathBuf>,
+    pub oidc_name: Option<String>,
+    pub oidc_redirect_url: Option<String>,
+    pub oidc_jit_role: Option<String>,
+    /// `everyone` or `admins_only`.
+    pub password_sign_in: Option<String>,
 }
 
 fn time_zone_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Tz>, D::Error> {
@@ -158,7 +193,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The environment variable of each setting.
-pub const ENVIRONMENT: [(&str, &str); 10] = [
+pub const ENVIRONMENT: [(&str, &str); 18] = [
     ("database_url", "DATABASE_URL"),
     ("database_url_file", "DATABASE_URL_FILE"),
     ("data_dir", "DECORUM_DATA_DIR"),
@@ -169,6 +204,14 @@ pub const ENVIRONMENT: [(&str, &str); 10] = [
     ("addr", "DECORUM_ADDR"),
     ("trusted_proxy_header", "DECORUM_TRUSTED_PROXY_HEADER"),
     ("log", "DECORUM_LOG"),
+    ("oidc_issuer", "DECORUM_OIDC_ISSUER"),
+    ("oidc_client_id", "DECORUM_OIDC_CLIENT_ID"),
+    ("oidc_client_secret", "DECORUM_OIDC_CLIENT_SECRET"),
+    ("oidc_client_secret_file", "DECORUM_OIDC_CLIENT_SECRET_FILE"),
+    ("oidc_name", "DECORUM_OIDC_NAME"),
+    ("oidc_redirect_url", "DECORUM_OIDC_REDIRECT_URL"),
+    ("oidc_jit_role", "DECORUM_OIDC_JIT_ROLE"),
+    ("password_sign_in", "DECORUM_PASSWORD_SIGN_IN"),
 ];
 
 impl Settings {
@@ -208,6 +251,14 @@ impl Settings {
             addr: get("addr").map(|(_, v)| v),
             trusted_proxy_header: get("trusted_proxy_header").map(|(_, v)| v),
             log: get("log").map(|(_, v)| v),
+            oidc_issuer: get("oidc_issuer").map(|(_, v)| v),
+            oidc_client_id: get("oidc_client_id").map(|(_, v)| v),
+            oidc_client_secret: get("oidc_client_secret").map(|(_, v)| v),
+            oidc_client_secret_file: get("oidc_client_secret_file").map(|(_, v)| v.into()),
+            oidc_name: get("oidc_name").map(|(_, v)| v),
+            oidc_redirect_url: get("oidc_redirect_url").map(|(_, v)| v),
+            oidc_jit_role: get("oidc_jit_role").map(|(_, v)| v),
+            password_sign_in: get("password_sign_in").map(|(_, v)| v),
         })
     }
 }
@@ -264,29 +315,12 @@ pub fn resolve(
     ) -> Option<T> {
         layers.iter().rev().find_map(|(_, s)| field(s)).cloned()
     }
-    let mut database_url = None;
-    for (source, settings) in layers.iter().rev() {
-        database_url = match (&settings.database_url, &settings.database_url_file) {
-            (Some(_), Some(_)) => {
-                return Err(ConfigError(format!(
-                    "{source}: database_url and database_url_file are both set; keep one"
-                )));
-            }
-            (Some(url), None) => Some(url.clone()),
-            (None, Some(file)) => Some(
-                read_secret(file)
-                    .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
-                    .map_err(|e| {
-                        ConfigError(format!(
-                            "{source}: database_url_file: cannot read {}: {e}",
-                            file.display()
-                        ))
-                    })?,
-            ),
-            (None, None) => continue,
-        };
-        break;
-    }
+    let database_url = secret(
+        layers,
+        "database_url",
+        |s| (s.database_url.as_ref(), s.database_url_file.as_ref()),
+        &read_secret,
+    )?;
     let library = last(layers, |s| s.checklists.as_ref());
     let library_named = library.is_some();
     let data_dir = last(layers, |s| s.data_dir.as_ref()).unwrap_or_else(|| DEFAULT_DATA_DIR.into());
@@ -305,6 +339,21 @@ pub fn resolve(
     };
     config.trusted_proxy_header =
         last(layers, |s| s.trusted_proxy_header.as_ref()).filter(|h| !h.trim().is_empty());
+    config.oidc = oidc(layers, &read_secret)?;
+    if let Some(mode) = last(layers, |s| s.password_sign_in.as_ref()) {
+        config.password_sign_in = PasswordSignIn::parse(mode.trim()).ok_or_else(|| {
+            ConfigError(format!(
+                "password_sign_in: `{mode}` is neither `everyone` nor `admins_only`"
+            ))
+        })?;
+        if config.password_sign_in == PasswordSignIn::AdminsOnly && config.oidc.is_none() {
+            return Err(ConfigError(
+                "password_sign_in = \"admins_only\" needs single sign-on (oidc_issuer): \
+                 nobody else could sign in"
+                    .into(),
+            ));
+        }
+    }
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),
@@ -315,6 +364,99 @@ pub fn resolve(
             _ => None,
         }),
     })
+}
+
+/// A secret given as a value (`key`) or as a file (`key_file`), from the last layer that
+/// has either; both in one layer is an error. A file's content counts without its final
+/// newline.
+fn secret(
+    layers: &[(Source, Settings)],
+    key: &str,
+    pick: impl Fn(&Settings) -> (Option<&String>, Option<&PathBuf>),
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<String>, ConfigError> {
+    for (source, settings) in layers.iter().rev() {
+        return match pick(settings) {
+            (Some(_), Some(_)) => Err(ConfigError(format!(
+                "{source}: {key} and {key}_file are both set; keep one"
+            ))),
+            (Some(value), None) => Ok(Some(value.clone())),
+            (None, Some(file)) => read_secret(file)
+                .map(|s| Some(s.trim_end_matches(['\n', '\r']).to_string()))
+                .map_err(|e| {
+                    ConfigError(format!(
+                        "{source}: {key}_file: cannot read {}: {e}",
+                        file.display()
+                    ))
+                }),
+            (None, None) => continue,
+        };
+    }
+    Ok(None)
+}
+
+/// Single sign-on's settings: none without an issuer; with one, the client id and the
+/// redirect URL are needed, and the URLs must be http(s).
+fn oidc(
+    layers: &[(Source, Settings)],
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<OidcConfig>, ConfigError> {
+    let text = |field: fn(&Settings) -> Option<&String>| {
+        layers
+            .iter()
+            .rev()
+            .find_map(|(_, s)| field(s))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let Some(issuer) = text(|s| s.oidc_issuer.as_ref()) else {
+        return Ok(None);
+    };
+    let url = |key: &str, value: &str| {
+        if value.starts_with("https://") || value.starts_with("http://") {
+            Ok(())
+        } else {
+            Err(ConfigError(format!(
+                "{key}: `{value}` is not an http(s) URL"
+            )))
+        }
+    };
+    url("oidc_issuer", &issuer)?;
+    let client_id = text(|s| s.oidc_client_id.as_ref())
+        .ok_or_else(|| ConfigError("oidc_issuer is set but oidc_client_id is not".into()))?;
+    let redirect_url = text(|s| s.oidc_redirect_url.as_ref()).ok_or_else(|| {
+        ConfigError(
+            "oidc_issuer is set but oidc_redirect_url is not \
+             (https://YOUR-HOST/signin/oidc/callback)"
+                .into(),
+        )
+    })?;
+    url("oidc_redirect_url", &redirect_url)?;
+    let jit_role = text(|s| s.oidc_jit_role.as_ref())
+        .map(|role| {
+            role.parse::<Role>()
+                .map_err(|e| ConfigError(format!("oidc_jit_role: {e}")))
+        })
+        .transpose()?;
+    Ok(Some(OidcConfig {
+        issuer,
+        client_id,
+        client_secret: secret(
+            layers,
+            "oidc_client_secret",
+            |s| {
+                (
+                    s.oidc_client_secret.as_ref(),
+                    s.oidc_client_secret_file.as_ref(),
+                )
+            },
+            read_secret,
+        )?
+        .filter(|s| !s.is_empty()),
+        name: text(|s| s.oidc_name.as_ref()),
+        redirect_url,
+        jit_role,
+    }))
 }
 
 /// Read the configuration: the file named by `--config` (`config_flag`) or
@@ -418,6 +560,14 @@ mod tests {
             addr,
             trusted_proxy_header,
             log,
+            oidc_issuer,
+            oidc_client_id,
+            oidc_client_secret,
+            oidc_client_secret_file,
+            oidc_name,
+            oidc_redirect_url,
+            oidc_jit_role,
+            password_sign_in,
         } = every;
         let present = [
             ("database_url", database_url.is_some()),
@@ -430,6 +580,14 @@ mod tests {
             ("addr", addr.is_some()),
             ("trusted_proxy_header", trusted_proxy_header.is_some()),
             ("log", log.is_some()),
+            ("oidc_issuer", oidc_issuer.is_some()),
+            ("oidc_client_id", oidc_client_id.is_some()),
+            ("oidc_client_secret", oidc_client_secret.is_some()),
+            ("oidc_client_secret_file", oidc_client_secret_file.is_some()),
+            ("oidc_name", oidc_name.is_some()),
+            ("oidc_redirect_url", oidc_redirect_url.is_some()),
+            ("oidc_jit_role", oidc_jit_role.is_some()),
+            ("password_sign_in", password_sign_in.is_some()),
         ];
         for (key, is_there) in present {
             assert!(is_there, "packaging/decorum.toml does not document `{key}`");

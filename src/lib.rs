@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod library_files;
+pub mod oidc;
 pub mod reports;
 pub mod store;
 pub mod views;

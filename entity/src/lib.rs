@@ -7,6 +7,7 @@ pub mod checklist_version;
 pub mod inspection;
 pub mod inspection_response;
 pub mod login_attempt;
+pub mod oidc_login;
 pub mod planned_check;
 pub mod position;
 pub mod recheck;
@@ -31,6 +32,7 @@ pub mod prelude {
     pub use super::inspection::Entity as Inspection;
     pub use super::inspection_response::Entity as InspectionResponse;
     pub use super::login_attempt::Entity as LoginAttempt;
+    pub use super::oidc_login::Entity as OidcLogin;
     pub use super::planned_check::Entity as PlannedCheck;
     pub use super::position::Entity as Position;
     pub use super::recheck::Entity as Recheck;

@@ -83,6 +83,35 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// Who may sign in with a password when single sign-on is configured: everyone, or only
+/// admins (a way in when the company's provider is down); others use the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PasswordSignIn {
+    #[default]
+    Everyone,
+    AdminsOnly,
+}
+
+impl PasswordSignIn {
+    pub const ALL: [PasswordSignIn; 2] = [PasswordSignIn::Everyone, PasswordSignIn::AdminsOnly];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PasswordSignIn::Everyone => "everyone",
+            PasswordSignIn::AdminsOnly => "admins_only",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PasswordSignIn> {
+        PasswordSignIn::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Whether a person of `role` may sign in with their password.
+    pub fn allows(self, role: Role) -> bool {
+        self == PasswordSignIn::Everyone || role == Role::Admin
+    }
+}
+
 /// A signed-in person's reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod filter;
 pub mod inspections;
 pub mod library;
+pub mod oidc;
 pub mod org;
 pub mod plan;
 pub mod quality;

@@ -11,6 +11,7 @@ pub mod form_text;
 pub mod home;
 pub mod inspections;
 pub mod offline;
+pub mod oidc;
 pub mod plan;
 pub mod quality;
 pub mod query;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .merge(spotchecks::routes())
         .merge(offline::routes())
+        .merge(oidc::routes())
         .merge(inspections::routes())
         .merge(training::routes())
         .merge(quality::routes())
