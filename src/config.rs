@@ -761,6 +761,87 @@ mod tests {
         );
     }
 
+    #[test]
+    fn single_sign_on_needs_its_client_and_redirect_and_reads_its_secret_file() {
+        let text = "oidc_issuer = \"https://login.example.com/realms/staff\"\n\
+                    oidc_client_id = \"decorum\"\n\
+                    oidc_client_secret_file = \"/etc/decorum/oidc\"\n\
+                    oidc_redirect_url = \"https://decorum.example.com/signin/oidc/callback\"\n\
+                    oidc_jit_role = \"supervisor\"\n\
+                    password_sign_in = \"admins_only\"\n";
+        let settings = file(text).unwrap();
+        let layers = [(Source::File("/etc/d.toml".into()), settings.clone())];
+        let loaded = resolve(&layers, |path| {
+            assert_eq!(path, Path::new("/etc/decorum/oidc"));
+            Ok("s3cret\n".into())
+        })
+        .unwrap();
+        let oidc = loaded.config.oidc.expect("single sign-on configured");
+        assert_eq!(oidc.client_secret.as_deref(), Some("s3cret"));
+        assert_eq!(oidc.jit_role, Some(Role::Supervisor));
+        assert_eq!(oidc.name, None);
+        assert_eq!(loaded.config.password_sign_in, PasswordSignIn::AdminsOnly);
+
+        let problem = |settings: Settings| {
+            resolve(&[(Source::Environment, settings)], |_| Ok("x".into()))
+                .unwrap_err()
+                .0
+        };
+        assert!(
+            problem(Settings {
+                oidc_client_id: None,
+                ..settings.clone()
+            })
+            .contains("oidc_client_id")
+        );
+        assert!(
+            problem(Settings {
+                oidc_redirect_url: None,
+                ..settings.clone()
+            })
+            .contains("oidc_redirect_url")
+        );
+        assert!(
+            problem(Settings {
+                oidc_issuer: Some("login.example.com".into()),
+                ..settings.clone()
+            })
+            .contains("not an http(s) URL")
+        );
+        assert!(
+            problem(Settings {
+                oidc_jit_role: Some("boss".into()),
+                ..settings.clone()
+            })
+            .contains("oidc_jit_role: unknown role")
+        );
+        assert!(
+            problem(Settings {
+                oidc_client_secret: Some("x".into()),
+                ..settings.clone()
+            })
+            .contains("both set")
+        );
+        assert!(
+            problem(Settings {
+                password_sign_in: Some("nobody".into()),
+                ..settings.clone()
+            })
+            .contains("password_sign_in")
+        );
+        // Admins only with no provider would lock everyone else out.
+        assert!(
+            problem(Settings {
+                oidc_issuer: None,
+                ..settings.clone()
+            })
+            .contains("needs single sign-on")
+        );
+        let defaults = resolve(&[], no_secrets).unwrap();
+        assert_eq!(defaults.config.oidc, None);
+        assert_eq!(defaults.config.password_sign_in, PasswordSignIn::Everyone);
+    }
+
     /// One layer's data directory, shift days back and port, each maybe unset.
     type Choice = (Option<u8>, Option<u32>, Option<u8>);
 

@@ -230,6 +230,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn passwords_for_admins_only_leave_others_to_the_provider() {
+        for role in Role::ALL {
+            assert!(PasswordSignIn::Everyone.allows(role));
+            assert_eq!(PasswordSignIn::AdminsOnly.allows(role), role == Role::Admin);
+        }
+        for mode in PasswordSignIn::ALL {
+            assert_eq!(PasswordSignIn::parse(mode.as_str()), Some(mode));
+        }
+    }
+
+    #[test]
     fn capabilities_name_who_has_them() {
         use Role::*;
         let who = |can: fn(Role) -> bool| -> Vec<Role> {

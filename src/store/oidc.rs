@@ -65,7 +65,7 @@ pub async fn take(
         .exec(db)
         .await?
         .rows_affected;
-    Ok((deleted == 1 && row.expires_at > now).then(|| Pending {
+    Ok((deleted == 1 && row.expires_at > now).then_some(Pending {
         nonce: row.nonce,
         pkce_verifier: row.pkce_verifier,
         next: row.next,
