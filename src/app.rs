@@ -34,6 +34,9 @@ pub struct AppState {
     pub submissions: GroupCommit,
     /// Photos and signatures: the data directory or the configured bucket.
     pub files: Files,
+    /// The company's OpenID provider, when single sign-on is configured (its metadata
+    /// and keys are fetched on first use and kept).
+    pub oidc: Option<Arc<crate::oidc::Provider>>,
     /// Checklist versions already read and parsed. A stored version never changes (an
     /// edit makes a new version), so instances can keep them without invalidation.
     versions: Arc<Mutex<HashMap<i32, StoredChecklist>>>,
@@ -47,6 +50,10 @@ impl AppState {
         Ok(AppState {
             files: Files::open(&config.storage())?,
             submissions: GroupCommit::start(db.clone()),
+            oidc: config
+                .oidc
+                .clone()
+                .map(|c| Arc::new(crate::oidc::Provider::new(c))),
             db,
             config: Arc::new(config),
             versions: Arc::default(),

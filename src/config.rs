@@ -14,6 +14,7 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::access::{PasswordSignIn, Role};
 use crate::domain::clock::{DEFAULT_TIME_ZONE, SiteClock, Tz, zone_or};
 
 use crate::domain::form::ShiftWindow;
@@ -55,6 +56,10 @@ pub struct Config {
     /// How long a worker owns the deliveries it claimed: longer than any one try takes.
     /// A worker that dies leaves its rows to others after this.
     pub outbox_lease: Duration,
+    /// Single sign-on with the company's OpenID provider, when configured.
+    pub oidc: Option<OidcConfig>,
+    /// Who may still sign in with a password.
+    pub password_sign_in: PasswordSignIn,
 }
 
 /// How the SMTP connection is secured.
@@ -113,6 +118,24 @@ impl std::fmt::Debug for MailConfig {
     }
 }
 
+/// The company's OpenID Connect provider and this app's registration with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OidcConfig {
+    /// The issuer URL; its `/.well-known/openid-configuration` describes the provider.
+    pub issuer: String,
+    pub client_id: String,
+    /// `None` for a public client (PKCE alone).
+    pub client_secret: Option<String>,
+    /// The company's name on the button ("Sign in with <name>"); `None`: a generic label.
+    pub name: Option<String>,
+    /// This app's callback as registered at the provider:
+    /// `https://HOST/signin/oidc/callback`.
+    pub redirect_url: String,
+    /// Just-in-time creation: the role of someone unknown who signs in for the first
+    /// time (with no sites); `None` refuses them.
+    pub jit_role: Option<Role>,
+}
+
 impl Config {
     pub fn new(database_url: Option<String>, data_dir: PathBuf, checklists_dir: PathBuf) -> Self {
         let database_url = database_url
@@ -134,6 +157,8 @@ impl Config {
             outbox_retry_base: Duration::from_secs(30),
             webhook_timeout: Duration::from_secs(10),
             outbox_lease: Duration::from_secs(120),
+            oidc: None,
+            password_sign_in: PasswordSignIn::default(),
         }
     }
 
@@ -228,6 +253,16 @@ pub struct Settings {
     pub smtp_password_file: Option<PathBuf>,
     pub mail_from: Option<String>,
     pub webhooks_allow_private: Option<bool>,
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    /// A file holding the client secret (kept out of the environment and of this file).
+    pub oidc_client_secret_file: Option<PathBuf>,
+    pub oidc_name: Option<String>,
+    pub oidc_redirect_url: Option<String>,
+    pub oidc_jit_role: Option<String>,
+    /// `everyone` or `admins_only`.
+    pub password_sign_in: Option<String>,
 }
 
 fn smtp_tls_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SmtpTls>, D::Error> {
@@ -274,7 +309,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The environment variable of each setting.
-pub const ENVIRONMENT: [(&str, &str); 26] = [
+pub const ENVIRONMENT: [(&str, &str); 34] = [
     ("database_url", "DATABASE_URL"),
     ("database_url_file", "DATABASE_URL_FILE"),
     ("data_dir", "DECORUM_DATA_DIR"),
@@ -304,6 +339,14 @@ pub const ENVIRONMENT: [(&str, &str); 26] = [
     ("smtp_password_file", "DECORUM_SMTP_PASSWORD_FILE"),
     ("mail_from", "DECORUM_MAIL_FROM"),
     ("webhooks_allow_private", "DECORUM_WEBHOOKS_ALLOW_PRIVATE"),
+    ("oidc_issuer", "DECORUM_OIDC_ISSUER"),
+    ("oidc_client_id", "DECORUM_OIDC_CLIENT_ID"),
+    ("oidc_client_secret", "DECORUM_OIDC_CLIENT_SECRET"),
+    ("oidc_client_secret_file", "DECORUM_OIDC_CLIENT_SECRET_FILE"),
+    ("oidc_name", "DECORUM_OIDC_NAME"),
+    ("oidc_redirect_url", "DECORUM_OIDC_REDIRECT_URL"),
+    ("oidc_jit_role", "DECORUM_OIDC_JIT_ROLE"),
+    ("password_sign_in", "DECORUM_PASSWORD_SIGN_IN"),
 ];
 
 impl Settings {
@@ -386,6 +429,14 @@ impl Settings {
                     _ => Err(ConfigError(format!("{name}: `{v}` is not true or false"))),
                 })
                 .transpose()?,
+            oidc_issuer: get("oidc_issuer").map(|(_, v)| v),
+            oidc_client_id: get("oidc_client_id").map(|(_, v)| v),
+            oidc_client_secret: get("oidc_client_secret").map(|(_, v)| v),
+            oidc_client_secret_file: get("oidc_client_secret_file").map(|(_, v)| v.into()),
+            oidc_name: get("oidc_name").map(|(_, v)| v),
+            oidc_redirect_url: get("oidc_redirect_url").map(|(_, v)| v),
+            oidc_jit_role: get("oidc_jit_role").map(|(_, v)| v),
+            password_sign_in: get("password_sign_in").map(|(_, v)| v),
         })
     }
 }
@@ -464,6 +515,21 @@ pub fn resolve(
     config.webhooks_allow_private =
         last(layers, |s| s.webhooks_allow_private.as_ref()).unwrap_or(false);
     config.mail = mail_config(layers, &read_secret)?;
+    config.oidc = oidc(layers, &read_secret)?;
+    if let Some(mode) = last(layers, |s| s.password_sign_in.as_ref()) {
+        config.password_sign_in = PasswordSignIn::parse(mode.trim()).ok_or_else(|| {
+            ConfigError(format!(
+                "password_sign_in: `{mode}` is neither `everyone` nor `admins_only`"
+            ))
+        })?;
+        if config.password_sign_in == PasswordSignIn::AdminsOnly && config.oidc.is_none() {
+            return Err(ConfigError(
+                "password_sign_in = \"admins_only\" needs single sign-on (oidc_issuer): \
+                 nobody else could sign in"
+                    .into(),
+            ));
+        }
+    }
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),
@@ -614,6 +680,70 @@ fn mail_config(
     }))
 }
 
+/// Single sign-on's settings: none without an issuer; with one, the client id and the
+/// redirect URL are needed, and the URLs must be http(s).
+fn oidc(
+    layers: &[(Source, Settings)],
+    read_secret: &impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Option<OidcConfig>, ConfigError> {
+    let text = |field: fn(&Settings) -> Option<&String>| {
+        layers
+            .iter()
+            .rev()
+            .find_map(|(_, s)| field(s))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let Some(issuer) = text(|s| s.oidc_issuer.as_ref()) else {
+        return Ok(None);
+    };
+    let url = |key: &str, value: &str| {
+        if value.starts_with("https://") || value.starts_with("http://") {
+            Ok(())
+        } else {
+            Err(ConfigError(format!(
+                "{key}: `{value}` is not an http(s) URL"
+            )))
+        }
+    };
+    url("oidc_issuer", &issuer)?;
+    let client_id = text(|s| s.oidc_client_id.as_ref())
+        .ok_or_else(|| ConfigError("oidc_issuer is set but oidc_client_id is not".into()))?;
+    let redirect_url = text(|s| s.oidc_redirect_url.as_ref()).ok_or_else(|| {
+        ConfigError(
+            "oidc_issuer is set but oidc_redirect_url is not \
+             (https://YOUR-HOST/signin/oidc/callback)"
+                .into(),
+        )
+    })?;
+    url("oidc_redirect_url", &redirect_url)?;
+    let jit_role = text(|s| s.oidc_jit_role.as_ref())
+        .map(|role| {
+            role.parse::<Role>()
+                .map_err(|e| ConfigError(format!("oidc_jit_role: {e}")))
+        })
+        .transpose()?;
+    Ok(Some(OidcConfig {
+        issuer,
+        client_id,
+        client_secret: secret(
+            layers,
+            "oidc_client_secret",
+            |s| {
+                (
+                    s.oidc_client_secret.as_ref(),
+                    s.oidc_client_secret_file.as_ref(),
+                )
+            },
+            read_secret,
+        )?
+        .filter(|s| !s.is_empty()),
+        name: text(|s| s.oidc_name.as_ref()),
+        redirect_url,
+        jit_role,
+    }))
+}
+
 /// Read the configuration: the file named by `--config` (`config_flag`) or
 /// `DECORUM_CONFIG` (which must exist), else /etc/decorum/decorum.toml if it exists;
 /// then the environment; then the command line's `flags`.
@@ -732,6 +862,14 @@ mod tests {
             smtp_password_file,
             mail_from,
             webhooks_allow_private,
+            oidc_issuer,
+            oidc_client_id,
+            oidc_client_secret,
+            oidc_client_secret_file,
+            oidc_name,
+            oidc_redirect_url,
+            oidc_jit_role,
+            password_sign_in,
         } = every;
         let present = [
             ("database_url", database_url.is_some()),
@@ -763,6 +901,14 @@ mod tests {
             ("smtp_password_file", smtp_password_file.is_some()),
             ("mail_from", mail_from.is_some()),
             ("webhooks_allow_private", webhooks_allow_private.is_some()),
+            ("oidc_issuer", oidc_issuer.is_some()),
+            ("oidc_client_id", oidc_client_id.is_some()),
+            ("oidc_client_secret", oidc_client_secret.is_some()),
+            ("oidc_client_secret_file", oidc_client_secret_file.is_some()),
+            ("oidc_name", oidc_name.is_some()),
+            ("oidc_redirect_url", oidc_redirect_url.is_some()),
+            ("oidc_jit_role", oidc_jit_role.is_some()),
+            ("password_sign_in", password_sign_in.is_some()),
         ];
         for (key, is_there) in present {
             assert!(is_there, "packaging/decorum.toml does not document `{key}`");
@@ -1041,6 +1187,87 @@ mod tests {
             ),
             "d.toml: s3_secret_access_key and s3_secret_access_key_file are both set; keep one"
         );
+    }
+
+    #[test]
+    fn single_sign_on_needs_its_client_and_redirect_and_reads_its_secret_file() {
+        let text = "oidc_issuer = \"https://login.example.com/realms/staff\"\n\
+                    oidc_client_id = \"decorum\"\n\
+                    oidc_client_secret_file = \"/etc/decorum/oidc\"\n\
+                    oidc_redirect_url = \"https://decorum.example.com/signin/oidc/callback\"\n\
+                    oidc_jit_role = \"supervisor\"\n\
+                    password_sign_in = \"admins_only\"\n";
+        let settings = file(text).unwrap();
+        let layers = [(Source::File("/etc/d.toml".into()), settings.clone())];
+        let loaded = resolve(&layers, |path| {
+            assert_eq!(path, Path::new("/etc/decorum/oidc"));
+            Ok("s3cret\n".into())
+        })
+        .unwrap();
+        let oidc = loaded.config.oidc.expect("single sign-on configured");
+        assert_eq!(oidc.client_secret.as_deref(), Some("s3cret"));
+        assert_eq!(oidc.jit_role, Some(Role::Supervisor));
+        assert_eq!(oidc.name, None);
+        assert_eq!(loaded.config.password_sign_in, PasswordSignIn::AdminsOnly);
+
+        let problem = |settings: Settings| {
+            resolve(&[(Source::Environment, settings)], |_| Ok("x".into()))
+                .unwrap_err()
+                .0
+        };
+        assert!(
+            problem(Settings {
+                oidc_client_id: None,
+                ..settings.clone()
+            })
+            .contains("oidc_client_id")
+        );
+        assert!(
+            problem(Settings {
+                oidc_redirect_url: None,
+                ..settings.clone()
+            })
+            .contains("oidc_redirect_url")
+        );
+        assert!(
+            problem(Settings {
+                oidc_issuer: Some("login.example.com".into()),
+                ..settings.clone()
+            })
+            .contains("not an http(s) URL")
+        );
+        assert!(
+            problem(Settings {
+                oidc_jit_role: Some("boss".into()),
+                ..settings.clone()
+            })
+            .contains("oidc_jit_role: unknown role")
+        );
+        assert!(
+            problem(Settings {
+                oidc_client_secret: Some("x".into()),
+                ..settings.clone()
+            })
+            .contains("both set")
+        );
+        assert!(
+            problem(Settings {
+                password_sign_in: Some("nobody".into()),
+                ..settings.clone()
+            })
+            .contains("password_sign_in")
+        );
+        // Admins only with no provider would lock everyone else out.
+        assert!(
+            problem(Settings {
+                oidc_issuer: None,
+                ..settings.clone()
+            })
+            .contains("needs single sign-on")
+        );
+        let defaults = resolve(&[], no_secrets).unwrap();
+        assert_eq!(defaults.config.oidc, None);
+        assert_eq!(defaults.config.password_sign_in, PasswordSignIn::Everyone);
     }
 
     /// One layer's data directory, shift days back and port, each maybe unset.

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod i18n;
 pub mod library_files;
 pub mod notify;
+pub mod oidc;
 pub mod reports;
 pub mod store;
 pub mod views;

@@ -241,6 +241,7 @@ impl Cli {
             shift_days_ahead: self.shift_days_ahead,
             addr,
             trusted_proxy_header,
+            log: None,
             // Files' bucket: the configuration file or the environment only.
             ..Settings::default()
         }

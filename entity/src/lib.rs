@@ -11,6 +11,7 @@ pub mod inspection_signoff;
 pub mod login_attempt;
 pub mod mail_preference;
 pub mod outbox;
+pub mod oidc_login;
 pub mod planned_check;
 pub mod position;
 pub mod recheck;
@@ -40,6 +41,7 @@ pub mod prelude {
     pub use super::login_attempt::Entity as LoginAttempt;
     pub use super::mail_preference::Entity as MailPreference;
     pub use super::outbox::Entity as Outbox;
+    pub use super::oidc_login::Entity as OidcLogin;
     pub use super::planned_check::Entity as PlannedCheck;
     pub use super::position::Entity as Position;
     pub use super::recheck::Entity as Recheck;

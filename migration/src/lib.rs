@@ -14,6 +14,7 @@ mod m20261130_000009_sign_in_throttle;
 mod m20261130_000010_site_time_zone;
 mod m20261130_000011_actions_signoff;
 mod m20261130_000012_outbox;
+mod m20261130_000014_sign_in_methods;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_site_time_zone::Migration),
             Box::new(m20261130_000011_actions_signoff::Migration),
             Box::new(m20261130_000012_outbox::Migration),
+            Box::new(m20261130_000014_sign_in_methods::Migration),
         ]
     }
 }

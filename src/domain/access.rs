@@ -106,6 +106,35 @@ pub struct InspectionRef {
     pub draft: bool,
 }
 
+/// Who may sign in with a password when single sign-on is configured: everyone, or only
+/// admins (a way in when the company's provider is down); others use the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PasswordSignIn {
+    #[default]
+    Everyone,
+    AdminsOnly,
+}
+
+impl PasswordSignIn {
+    pub const ALL: [PasswordSignIn; 2] = [PasswordSignIn::Everyone, PasswordSignIn::AdminsOnly];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PasswordSignIn::Everyone => "everyone",
+            PasswordSignIn::AdminsOnly => "admins_only",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PasswordSignIn> {
+        PasswordSignIn::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Whether a person of `role` may sign in with their password.
+    pub fn allows(self, role: Role) -> bool {
+        self == PasswordSignIn::Everyone || role == Role::Admin
+    }
+}
+
 /// A signed-in person's reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
@@ -252,6 +281,17 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_for_admins_only_leave_others_to_the_provider() {
+        for role in Role::ALL {
+            assert!(PasswordSignIn::Everyone.allows(role));
+            assert_eq!(PasswordSignIn::AdminsOnly.allows(role), role == Role::Admin);
+        }
+        for mode in PasswordSignIn::ALL {
+            assert_eq!(PasswordSignIn::parse(mode.as_str()), Some(mode));
+        }
+    }
 
     #[test]
     fn capabilities_name_who_has_them() {

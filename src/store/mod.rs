@@ -8,6 +8,7 @@ pub mod files;
 pub mod filter;
 pub mod inspections;
 pub mod library;
+pub mod oidc;
 pub mod org;
 pub mod outbox;
 pub mod plan;

@@ -13,6 +13,7 @@ pub mod home;
 pub mod inspections;
 pub mod notify;
 pub mod offline;
+pub mod oidc;
 pub mod plan;
 pub mod quality;
 pub mod query;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(spotchecks::routes())
         .merge(actions::routes())
         .merge(offline::routes())
+        .merge(oidc::routes())
         .merge(inspections::routes())
         .merge(training::routes())
         .merge(quality::routes())

@@ -8,12 +8,11 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::uri::PathAndQuery;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
 use entity::user;
-use maud::Markup;
 use serde::Deserialize;
 
 use super::error::{ApiError, AppError, AppResult};
@@ -21,19 +20,20 @@ use super::query::Form;
 use crate::app::AppState;
 use crate::auth::{random_token, verify_password};
 use crate::domain::Lang;
-use crate::domain::access::{Role, Scope};
+use crate::domain::access::{PasswordSignIn, Role, Scope};
 use crate::i18n::Localize;
 use crate::store::sessions::{self, SESSION_HOURS, SignedIn};
 use crate::store::users;
 use crate::views;
+use crate::views::auth::SignInMethods;
 
 pub const SESSION_COOKIE: &str = "decorum_session";
-const LOGIN_COOKIE: &str = "decorum_login";
+pub(super) const LOGIN_COOKIE: &str = "decorum_login";
 /// Password checks running at once, per app instance.
 static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 /// Compare secrets without leaking where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(super) fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -48,7 +48,7 @@ fn is_https(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-fn cookie(
+pub(super) fn cookie(
     name: &'static str,
     value: String,
     headers: &HeaderMap,
@@ -248,23 +248,44 @@ pub fn local_path(next: Option<&str>) -> String {
     }
 }
 
-pub async fn sign_in_page(
-    headers: HeaderMap,
+/// The ways to sign in the configuration offers.
+fn sign_in_methods(state: &AppState) -> SignInMethods {
+    SignInMethods {
+        company: state.oidc.as_ref().map(|p| p.config.name.clone()),
+        password_admins_only: state.config.password_sign_in == PasswordSignIn::AdminsOnly,
+    }
+}
+
+/// The sign-in page with a fresh form token (in its cookie), an email to fill in and a
+/// message when a sign-in did not succeed, answered with `status`.
+pub(super) fn sign_in_form(
+    state: &AppState,
+    headers: &HeaderMap,
     jar: CookieJar,
-    axum::extract::Query(q): axum::extract::Query<SignInQuery>,
-) -> (CookieJar, Markup) {
+    next: &str,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let token = random_token();
-    let lang = request_lang(&headers, None);
+    let lang = request_lang(headers, None);
     let jar = jar.add(cookie(
         LOGIN_COOKIE,
         token.clone(),
-        &headers,
+        headers,
         Duration::hours(2),
     ));
-    (
-        jar,
-        views::auth::sign_in(lang, &token, &local_path(q.next.as_deref()), "", None),
-    )
+    let page = views::auth::sign_in(lang, &sign_in_methods(state), &token, next, "", message);
+    (status, jar, page).into_response()
+}
+
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    axum::extract::Query(q): axum::extract::Query<SignInQuery>,
+) -> Response {
+    let next = local_path(q.next.as_deref());
+    sign_in_form(&state, &headers, jar, &next, None, StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -298,8 +319,9 @@ pub async fn sign_in(
     }
     let email = form.email.trim().to_lowercase();
     let again = |message: &str| -> Response {
-        let page = views::auth::sign_in(lang, &expected, &next, &email, Some(message));
-        (axum::http::StatusCode::UNAUTHORIZED, page).into_response()
+        let methods = sign_in_methods(&state);
+        let page = views::auth::sign_in(lang, &methods, &expected, &next, &email, Some(message));
+        (StatusCode::UNAUTHORIZED, page).into_response()
     };
     if email.is_empty() || form.password.is_empty() {
         return Ok(again(&lang.t("auth-enter-your-email-and-password")));
@@ -329,17 +351,35 @@ pub async fn sign_in(
     let Some(person) = person.filter(|_| ok) else {
         return Ok(again(&lang.t("auth-that-email-and-password-do")));
     };
-    let token = sessions::open(&state.db, person.id, now).await?;
-    tracing::info!(user = person.id, "signed in");
-    let jar = jar
-        .remove(Cookie::build(LOGIN_COOKIE).path("/"))
-        .add(cookie(
-            SESSION_COOKIE,
-            token,
-            &headers,
-            Duration::hours(SESSION_HOURS),
-        ));
-    Ok((jar, Redirect::to(&next)).into_response())
+    // Only the password's owner learns that it is not for them.
+    let role = Role::parse(&person.role);
+    if !role.is_some_and(|r| state.config.password_sign_in.allows(r)) {
+        return Ok(again(&lang.t("oidc-password-admins-only")));
+    }
+    let jar = jar.remove(Cookie::build(LOGIN_COOKIE).path("/"));
+    open_session(&state, &headers, jar, person.id, &next, "password").await
+}
+
+/// Open a session for a person who has just proved who they are (by `method`), set its
+/// cookie and go on to `next`. A new token at every sign-in: a session id planted before
+/// sign-in is worthless.
+pub(super) async fn open_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    jar: CookieJar,
+    person: i32,
+    next: &str,
+    method: &str,
+) -> AppResult<Response> {
+    let token = sessions::open(&state.db, person, Utc::now()).await?;
+    tracing::info!(user = person, method, "signed in");
+    let jar = jar.add(cookie(
+        SESSION_COOKIE,
+        token,
+        headers,
+        Duration::hours(SESSION_HOURS),
+    ));
+    Ok((jar, Redirect::to(next)).into_response())
 }
 
 #[derive(Debug, Deserialize)]
