@@ -38,6 +38,9 @@ pub struct Config {
     pub fixed_now: Option<DateTime<Utc>>,
     /// The shift dates a spot-check may carry, around today.
     pub shift_window: ShiftWindow,
+    /// Whether the author of a checklist or module change may approve it themselves (a
+    /// one-person quality team); by default another quality or admin user must.
+    pub allow_self_approval: bool,
 }
 
 impl Config {
@@ -54,6 +57,7 @@ impl Config {
             time_zone: DEFAULT_TIME_ZONE,
             fixed_now: None,
             shift_window: ShiftWindow::default(),
+            allow_self_approval: false,
         }
     }
 
@@ -119,6 +123,7 @@ pub struct Settings {
     pub trusted_proxy_header: Option<String>,
     /// The log filter (tracing's `EnvFilter` syntax).
     pub log: Option<String>,
+    pub allow_self_approval: Option<bool>,
 }
 
 fn time_zone_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Tz>, D::Error> {
@@ -158,7 +163,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The environment variable of each setting.
-pub const ENVIRONMENT: [(&str, &str); 10] = [
+pub const ENVIRONMENT: [(&str, &str); 11] = [
     ("database_url", "DATABASE_URL"),
     ("database_url_file", "DATABASE_URL_FILE"),
     ("data_dir", "DECORUM_DATA_DIR"),
@@ -169,6 +174,7 @@ pub const ENVIRONMENT: [(&str, &str); 10] = [
     ("addr", "DECORUM_ADDR"),
     ("trusted_proxy_header", "DECORUM_TRUSTED_PROXY_HEADER"),
     ("log", "DECORUM_LOG"),
+    ("allow_self_approval", "DECORUM_ALLOW_SELF_APPROVAL"),
 ];
 
 impl Settings {
@@ -208,6 +214,13 @@ impl Settings {
             addr: get("addr").map(|(_, v)| v),
             trusted_proxy_header: get("trusted_proxy_header").map(|(_, v)| v),
             log: get("log").map(|(_, v)| v),
+            allow_self_approval: get("allow_self_approval")
+                .map(|(name, v)| match v.trim() {
+                    "true" | "1" | "yes" => Ok(true),
+                    "false" | "0" | "no" => Ok(false),
+                    _ => Err(ConfigError(format!("{name}: `{v}` is not true or false"))),
+                })
+                .transpose()?,
         })
     }
 }
@@ -305,6 +318,8 @@ pub fn resolve(
     };
     config.trusted_proxy_header =
         last(layers, |s| s.trusted_proxy_header.as_ref()).filter(|h| !h.trim().is_empty());
+    config.allow_self_approval =
+        last(layers, |s| s.allow_self_approval.as_ref()).unwrap_or(false);
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),
@@ -418,6 +433,7 @@ mod tests {
             addr,
             trusted_proxy_header,
             log,
+            allow_self_approval,
         } = every;
         let present = [
             ("database_url", database_url.is_some()),
@@ -430,6 +446,7 @@ mod tests {
             ("addr", addr.is_some()),
             ("trusted_proxy_header", trusted_proxy_header.is_some()),
             ("log", log.is_some()),
+            ("allow_self_approval", allow_self_approval.is_some()),
         ];
         for (key, is_there) in present {
             assert!(is_there, "packaging/decorum.toml does not document `{key}`");
@@ -459,6 +476,7 @@ mod tests {
         assert_eq!(every.addr.as_deref(), Some(DEFAULT_ADDR));
         assert_eq!(every.log.as_deref(), Some(DEFAULT_LOG));
         assert_eq!(every.time_zone, Some(DEFAULT_TIME_ZONE));
+        assert_eq!(every.allow_self_approval, Some(false));
         assert_eq!(
             every.shift_days_back,
             Some(defaults.config.shift_window.days_back)

@@ -240,6 +240,7 @@ impl Cli {
             addr,
             trusted_proxy_header,
             log: None,
+            allow_self_approval: None,
         }
     }
 }

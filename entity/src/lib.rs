@@ -9,6 +9,7 @@ pub mod inspection_response;
 pub mod login_attempt;
 pub mod planned_check;
 pub mod position;
+pub mod proposal;
 pub mod recheck;
 pub mod session;
 pub mod site;
@@ -33,6 +34,7 @@ pub mod prelude {
     pub use super::login_attempt::Entity as LoginAttempt;
     pub use super::planned_check::Entity as PlannedCheck;
     pub use super::position::Entity as Position;
+    pub use super::proposal::Entity as Proposal;
     pub use super::recheck::Entity as Recheck;
     pub use super::session::Entity as Session;
     pub use super::site::Entity as Site;

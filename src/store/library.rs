@@ -326,3 +326,54 @@ pub async fn version_ids(db: &DatabaseConnection, key: &str) -> StoreResult<Vec<
         .all(db)
         .await?)
 }
+
+/// Publish one checklist or module as the next version of its key, inside the caller's
+/// transaction, exactly as the import does (audited the same way). Returns the version
+/// that now holds this content: the new one, or the latest when nothing changed.
+pub async fn publish_checklist<C: ConnectionTrait>(db: &C, c: &Checklist) -> StoreResult<i32> {
+    publish(db, c).await
+}
+
+/// See [`publish_checklist`].
+pub async fn publish_module<C: ConnectionTrait>(db: &C, m: &Module) -> StoreResult<i32> {
+    publish(db, m).await
+}
+
+async fn publish<C: ConnectionTrait, T: Versioned>(db: &C, item: &T) -> StoreResult<i32> {
+    if let Some(version) = import_versioned(db, item).await? {
+        return Ok(version);
+    }
+    let parent_id = T::parent_id(db, item.key(), Utc::now()).await?;
+    Ok(T::latest(db, parent_id).await?.map_or(1, |(version, _)| version))
+}
+
+/// The newest version number of a module, if it has any.
+pub async fn latest_module_version<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> StoreResult<Option<i32>> {
+    let Some(module) = training_module::Entity::find()
+        .filter(training_module::Column::Key.eq(key))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Module::latest(db, module.id).await?.map(|(version, _)| version))
+}
+
+/// The newest version number of a checklist, if it has any.
+pub async fn latest_checklist_version<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> StoreResult<Option<i32>> {
+    Ok(checklist_version::Entity::find()
+        .select_only()
+        .column(checklist_version::Column::Version)
+        .inner_join(checklist::Entity)
+        .filter(checklist::Column::Key.eq(key))
+        .order_by_desc(checklist_version::Column::Version)
+        .into_tuple()
+        .one(db)
+        .await?)
+}

@@ -8,6 +8,7 @@ pub mod inspections;
 pub mod library;
 pub mod org;
 pub mod plan;
+pub mod proposals;
 pub mod quality;
 pub mod reports;
 pub mod sessions;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod authoring;
 pub mod charts;
 pub mod home;
 pub mod inspections;
