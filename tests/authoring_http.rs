@@ -168,7 +168,7 @@ async fn only_quality_and_admins_author_the_standard() {
             }
         }
         assert_eq!(proposals(&app).await, 0);
-        // Without the form's token nothing is read or stored, even for the quality user.
+        // Without the form's token nothing is stored, even for the quality user (400).
         let (quality, _) = app.sign_in("quality@t.test").await;
         let (status, _, _) = post(
             &quality,
@@ -177,7 +177,7 @@ async fn only_quality_and_admins_author_the_standard() {
             &[("source", &source), ("reason", "no token")],
         )
         .await;
-        assert_eq!(status, 403, "{backend:?}");
+        assert_eq!(status, 400, "{backend:?}");
         assert_eq!(proposals(&app).await, 0);
         let _ = w;
     }
@@ -266,7 +266,10 @@ async fn a_change_is_linted_proposed_approved_by_another_and_published() {
         .await;
         assert_eq!(status, 200, "{preview}");
         assert!(preview.contains("id=\"spotcheck\""));
-        assert!(preview.contains("100%"), "a sample card scores 100%");
+        assert!(
+            preview.contains("id=\"live-percent\">100.0%"),
+            "a sample card scores 100%"
+        );
 
         // Proposed with a reason, it is filed and shown with its diff and reach.
         let (status, location, _) = post(
@@ -470,4 +473,226 @@ async fn a_proposal_is_sent_back_with_a_comment_or_self_approved_where_allowed()
         assert_eq!(status, 200);
         assert!(page.contains("key = &quot;lobby-copy&quot;"), "{page}");
     }
+}
+
+/// In a real Chromium: a quality user opens a checklist, introduces an error (listed at
+/// its line as they type), fixes it, previews, proposes; a second quality user approves;
+/// the supervisor's next form is on the new version while an inspection scored earlier
+/// keeps the old one.
+#[tokio::test]
+async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
+    use fantoccini::{ClientBuilder, Locator};
+    use std::time::{Duration, Instant};
+
+    let find = |names: &[&str]| -> Option<std::path::PathBuf> {
+        let path = std::env::var_os("PATH")?;
+        names
+            .iter()
+            .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+            .find(|p| p.is_file())
+    };
+    let (Some(driver_bin), Some(chrome)) = (
+        find(&["chromedriver"]),
+        find(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        common::skip_or_fail(
+            "browser authoring test",
+            "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
+        );
+        return;
+    };
+    let Some((app, w)) = authoring_app(Backend::Sqlite, "browser_authoring", false).await else {
+        return;
+    };
+    let db = &app.test_db.db;
+    let v1 = common::lobby(db).await;
+    let (supervisor, supervisor_csrf) = app.sign_in("supervisor.a@t.test").await;
+    let earlier =
+        submit_perfect_lobby(&app, (&supervisor, &supervisor_csrf), (w.site_a, w.staff_a)).await;
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut driver = std::process::Command::new(driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": chrome,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1200,1000", "--lang=en-US",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": { "intl.accept_languages": "en-US,en" }
+        }
+    });
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(capabilities.as_object().unwrap().clone());
+    let started = Instant::now();
+    let browser = loop {
+        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(client) => break client,
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                eprintln!("waiting for chromedriver: {e}");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            Err(e) => panic!("cannot start a browser session: {e}"),
+        }
+    };
+    let wait = |css: String| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css(&css))
+                .await
+                .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+        }
+    };
+    let sign_in = |email: &'static str| {
+        let browser = browser.clone();
+        let url = app.url("/signin");
+        async move {
+            browser.goto(&url).await.unwrap();
+            let form = browser.form(Locator::Css("form")).await.unwrap();
+            form.set_by_name("email", email).await.unwrap();
+            form.set_by_name("password", common::PASSWORD).await.unwrap();
+            form.submit().await.unwrap();
+            browser
+                .wait()
+                .for_element(Locator::Css("body[data-user]"))
+                .await
+                .unwrap();
+        }
+    };
+    let edit = |from: &'static str, to: &'static str| {
+        let browser = browser.clone();
+        async move {
+            browser
+                .execute(
+                    "var s = document.getElementById('source');\
+                     s.value = s.value.replace(arguments[0], arguments[1]);\
+                     s.dispatchEvent(new Event('input'));",
+                    vec![from.into(), to.into()],
+                )
+                .await
+                .unwrap();
+        }
+    };
+
+    // The quality user opens the lobby checklist: it lints clean.
+    sign_in("quality@t.test").await;
+    browser.goto(&app.url(EDITOR)).await.unwrap();
+    wait("#lint-state[data-state=clean]".into()).await;
+    let line = shipped_lobby()
+        .lines()
+        .position(|l| l.starts_with("pass_mark"))
+        .unwrap()
+        + 1;
+    // An error, listed at its line as they type; then fixed.
+    edit("pass_mark = 80", "pass_mark = \"eighty\"").await;
+    let problem = wait(format!("#lint-problems li[data-line='{line}']")).await;
+    assert!(problem.text().await.unwrap().starts_with(&format!("{line}:")));
+    wait("#lint-state[data-state=problems]".into()).await;
+    edit("pass_mark = \"eighty\"", "pass_mark = 85").await;
+    wait("#lint-state[data-state=clean]".into()).await;
+
+    // The preview opens as the tablet form in a new tab.
+    let editor_window = browser.window().await.unwrap();
+    browser
+        .find(Locator::Css("#preview-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let preview_window = loop {
+        let windows = browser.windows().await.unwrap();
+        if let Some(w) = windows.into_iter().find(|w| *w != editor_window) {
+            break w;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no preview tab");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    browser.switch_to_window(preview_window).await.unwrap();
+    wait("form#spotcheck".into()).await;
+    let percent = wait("#live-percent".into()).await.text().await.unwrap();
+    assert_eq!(percent.trim(), "100.0%");
+    browser.close_window().await.unwrap();
+    browser.switch_to_window(editor_window).await.unwrap();
+
+    // Proposed with a reason.
+    browser
+        .find(Locator::Css("input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("A stricter pass mark")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("#propose-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait("#proposal-summary".into()).await;
+    wait("#no-self-approval".into()).await;
+    let proposal_url = browser.current_url().await.unwrap().to_string();
+
+    // A second quality user approves it.
+    browser.delete_all_cookies().await.unwrap();
+    sign_in("quality.two@t.test").await;
+    browser.goto(&proposal_url).await.unwrap();
+    wait("#approve-button".into()).await.click().await.unwrap();
+    wait("#proposal-summary".into()).await;
+    let state = wait("#proposal-state".into()).await.text().await.unwrap();
+    assert_eq!(state, "Approved and published");
+    let v2 = common::lobby(db).await;
+    assert_eq!(v2.version, v1.version + 1);
+    assert_eq!(v2.checklist.pass_mark, 85.0);
+
+    // The supervisor's next form is on the new version; the earlier inspection keeps v1.
+    browser.delete_all_cookies().await.unwrap();
+    sign_in("supervisor.a@t.test").await;
+    browser
+        .goto(&app.url(&format!(
+            "/spotchecks/start?site={}&subject={}&checklist=lobby-reception",
+            w.site_a, w.staff_a
+        )))
+        .await
+        .unwrap();
+    let version = wait("form#spotcheck input[name=version]".into())
+        .await
+        .attr("value")
+        .await
+        .unwrap();
+    assert_eq!(version, Some(v2.version_id.to_string()));
+    let scored = inspection::Entity::find_by_id(earlier)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(scored.checklist_version_id, v1.version_id);
+    browser.goto(&app.url(&format!("/inspections/{earlier}"))).await.unwrap();
+    let page = wait("body".into()).await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("version {}", v1.version)),
+        "the earlier inspection shows the version it was scored on: {page}"
+    );
+    assert!(!page.contains(&format!("version {}", v2.version)));
+
+    browser.close().await.unwrap();
+    let _ = driver.kill();
+    let _ = driver.wait();
 }
