@@ -318,8 +318,7 @@ pub fn resolve(
     };
     config.trusted_proxy_header =
         last(layers, |s| s.trusted_proxy_header.as_ref()).filter(|h| !h.trim().is_empty());
-    config.allow_self_approval =
-        last(layers, |s| s.allow_self_approval.as_ref()).unwrap_or(false);
+    config.allow_self_approval = last(layers, |s| s.allow_self_approval.as_ref()).unwrap_or(false);
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),

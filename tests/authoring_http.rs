@@ -119,8 +119,12 @@ async fn proposals(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn only_quality_and_admins_author_the_standard() {
     for backend in BACKENDS {
-        let Some((app, w)) =
-            authoring_app(backend, "only_quality_and_admins_author_the_standard", false).await
+        let Some((app, w)) = authoring_app(
+            backend,
+            "only_quality_and_admins_author_the_standard",
+            false,
+        )
+        .await
         else {
             continue;
         };
@@ -134,11 +138,7 @@ async fn only_quality_and_admins_author_the_standard() {
             let (_, home) = get(&client, &app, "/").await;
             assert!(home.contains("href=\"/authoring\""), "{who} has the link");
         }
-        for who in [
-            "manager.a@t.test",
-            "supervisor.a@t.test",
-            "staff.a@t.test",
-        ] {
+        for who in ["manager.a@t.test", "supervisor.a@t.test", "staff.a@t.test"] {
             let (client, csrf) = app.sign_in(who).await;
             for path in ["/authoring", EDITOR, "/authoring/proposals/1"] {
                 let (status, _) = get(&client, &app, path).await;
@@ -233,7 +233,11 @@ async fn a_change_is_linted_proposed_approved_by_another_and_published() {
             &quality,
             &app,
             EDITOR,
-            &[("_csrf", &csrf), ("source", &broken), ("reason", "stricter")],
+            &[
+                ("_csrf", &csrf),
+                ("source", &broken),
+                ("reason", "stricter"),
+            ],
         )
         .await;
         assert_eq!(status, 422, "{backend:?}");
@@ -288,7 +292,10 @@ async fn a_change_is_linted_proposed_approved_by_another_and_published() {
         let (status, page) = get(&quality, &app, &location).await;
         assert_eq!(status, 200);
         assert!(page.contains("A stricter pass mark"));
-        assert!(page.contains("80%") && page.contains("85%"), "the diff: {page}");
+        assert!(
+            page.contains("80%") && page.contains("85%"),
+            "the diff: {page}"
+        );
         assert!(page.contains("lobby-concierge"), "the curricula it reaches");
         assert!(page.contains("id=\"no-self-approval\""));
 
@@ -320,7 +327,11 @@ async fn a_change_is_linted_proposed_approved_by_another_and_published() {
         assert_eq!(v2.version, v1.version + 1);
         assert_eq!(v2.checklist.pass_mark, 85.0);
         let id: i32 = location.rsplit('/').next().unwrap().parse().unwrap();
-        let row = proposal::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+        let row = proposal::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(row.status, ProposalStatus::Approved);
         assert_eq!(row.published_version, Some(v2.version));
         let approvals = audit_log::Entity::find()
@@ -335,7 +346,11 @@ async fn a_change_is_linted_proposed_approved_by_another_and_published() {
             &second,
             &app,
             &review,
-            &[("_csrf", &second_csrf), ("decision", "send_back"), ("comment", "late")],
+            &[
+                ("_csrf", &second_csrf),
+                ("decision", "send_back"),
+                ("comment", "late"),
+            ],
         )
         .await;
         assert_eq!(status, 409);
@@ -386,7 +401,11 @@ async fn a_proposal_is_sent_back_with_a_comment_or_self_approved_where_allowed()
             &quality,
             &app,
             EDITOR,
-            &[("_csrf", &csrf), ("source", &first), ("reason", "too strict?")],
+            &[
+                ("_csrf", &csrf),
+                ("source", &first),
+                ("reason", "too strict?"),
+            ],
         )
         .await;
         assert_eq!(status, 303);
@@ -396,7 +415,11 @@ async fn a_proposal_is_sent_back_with_a_comment_or_self_approved_where_allowed()
             &second,
             &app,
             &review,
-            &[("_csrf", &second_csrf), ("decision", "send_back"), ("comment", "")],
+            &[
+                ("_csrf", &second_csrf),
+                ("decision", "send_back"),
+                ("comment", ""),
+            ],
         )
         .await;
         assert_eq!(status, 422, "a comment is needed");
@@ -424,7 +447,11 @@ async fn a_proposal_is_sent_back_with_a_comment_or_self_approved_where_allowed()
             &quality,
             &app,
             EDITOR,
-            &[("_csrf", &csrf), ("source", &second_try), ("reason", "a gentler step")],
+            &[
+                ("_csrf", &csrf),
+                ("source", &second_try),
+                ("reason", "a gentler step"),
+            ],
         )
         .await;
         assert_eq!(status, 303);
@@ -565,7 +592,9 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
             browser.goto(&url).await.unwrap();
             let form = browser.form(Locator::Css("form")).await.unwrap();
             form.set_by_name("email", email).await.unwrap();
-            form.set_by_name("password", common::PASSWORD).await.unwrap();
+            form.set_by_name("password", common::PASSWORD)
+                .await
+                .unwrap();
             form.submit().await.unwrap();
             browser
                 .wait()
@@ -601,7 +630,13 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
     // An error, listed at its line as they type; then fixed.
     edit("pass_mark = 80", "pass_mark = \"eighty\"").await;
     let problem = wait(format!("#lint-problems li[data-line='{line}']")).await;
-    assert!(problem.text().await.unwrap().starts_with(&format!("{line}:")));
+    assert!(
+        problem
+            .text()
+            .await
+            .unwrap()
+            .starts_with(&format!("{line}:"))
+    );
     wait("#lint-state[data-state=problems]".into()).await;
     edit("pass_mark = \"eighty\"", "pass_mark = 85").await;
     wait("#lint-state[data-state=clean]".into()).await;
@@ -621,7 +656,10 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
         if let Some(w) = windows.into_iter().find(|w| *w != editor_window) {
             break w;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "no preview tab");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no preview tab"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     browser.switch_to_window(preview_window).await.unwrap();
@@ -684,7 +722,10 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
         .unwrap()
         .unwrap();
     assert_eq!(scored.checklist_version_id, v1.version_id);
-    browser.goto(&app.url(&format!("/inspections/{earlier}"))).await.unwrap();
+    browser
+        .goto(&app.url(&format!("/inspections/{earlier}")))
+        .await
+        .unwrap();
     let page = wait("body".into()).await.text().await.unwrap();
     assert!(
         page.contains(&format!("version {}", v1.version)),

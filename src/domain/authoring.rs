@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::checklist::{Checklist, ItemKind};
-use super::scoring::{Answer, Answers, Context, Subject, applies};
 use super::library::{Diagnostic, Library, SourceFile, parse_library};
+use super::scoring::{Answer, Answers, Context, Subject, applies};
 use super::training::Module;
 
 /// What a library file defines that the editor works on.
@@ -59,7 +59,11 @@ pub fn copy_as(text: &str, kind: Editable, new_key: &str) -> String {
         if trimmed.starts_with('[') {
             in_head = trimmed.trim_end() == head;
         }
-        if in_head && !done && trimmed.starts_with("key") && trimmed[3..].trim_start().starts_with('=') {
+        if in_head
+            && !done
+            && trimmed.starts_with("key")
+            && trimmed[3..].trim_start().starts_with('=')
+        {
             out.push_str(&format!("key = \"{new_key}\"\n"));
             done = true;
         } else {

@@ -344,7 +344,9 @@ async fn publish<C: ConnectionTrait, T: Versioned>(db: &C, item: &T) -> StoreRes
         return Ok(version);
     }
     let parent_id = T::parent_id(db, item.key(), Utc::now()).await?;
-    Ok(T::latest(db, parent_id).await?.map_or(1, |(version, _)| version))
+    Ok(T::latest(db, parent_id)
+        .await?
+        .map_or(1, |(version, _)| version))
 }
 
 /// The newest version number of a module, if it has any.
@@ -359,7 +361,9 @@ pub async fn latest_module_version<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    Ok(Module::latest(db, module.id).await?.map(|(version, _)| version))
+    Ok(Module::latest(db, module.id)
+        .await?
+        .map(|(version, _)| version))
 }
 
 /// The newest version number of a checklist, if it has any.

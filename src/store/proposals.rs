@@ -78,7 +78,9 @@ pub async fn create(db: &DatabaseConnection, new: NewProposal) -> StoreResult<Pr
         "proposal",
         row.id,
         None,
-        Some(json!({ "kind": row.kind, "key": row.key, "reason": row.reason, "base_version": base })),
+        Some(
+            json!({ "kind": row.kind, "key": row.key, "reason": row.reason, "base_version": base }),
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -4,10 +4,10 @@
 
 use maud::{Markup, html};
 
-use super::admin::diff_body;
-use super::layout::page;
 use super::Chrome;
+use super::admin::diff_body;
 use super::layout::ASSET_VERSION;
+use super::layout::page;
 use crate::domain::Lang;
 use crate::domain::authoring::{Problem, Reach};
 use crate::domain::diff::ChecklistDiff;

@@ -97,12 +97,7 @@ async fn library_files(
 }
 
 /// Lint a text in its place in the library, off the async threads (a whole-library parse).
-async fn lint_text(
-    state: &AppState,
-    kind: Editable,
-    key: &str,
-    text: String,
-) -> AppResult<Linted> {
+async fn lint_text(state: &AppState, kind: Editable, key: &str, text: String) -> AppResult<Linted> {
     let (files, file) = library_files(state, kind, key).await?;
     let key = key.to_string();
     tokio::task::spawn_blocking(move || authoring::lint(&files, &file.path, &text, (kind, &key)))
@@ -219,7 +214,9 @@ async fn rollback(
     let l = viewer.lang;
     let (kind, key) = target(&kind, &key)?;
     if kind != Editable::Checklist {
-        return Err(AppError::BadRequest(l.t("authoring-rollback-checklists-only")));
+        return Err(AppError::BadRequest(
+            l.t("authoring-rollback-checklists-only"),
+        ));
     }
     let summary = admin_store::checklist(&state.db, &key)
         .await
@@ -232,8 +229,7 @@ async fn rollback(
         .filter(|n| summary.version(*n).is_some())
         .ok_or_else(|| AppError::Invalid(vec![l.t("authoring-rollback-unknown-version")]))?;
     let old = admin_store::checklist_at(&state.db, &summary, number).await?;
-    let version =
-        store::roll_back(&state.db, viewer.user.id, &old.checklist, number).await?;
+    let version = store::roll_back(&state.db, viewer.user.id, &old.checklist, number).await?;
     tracing::info!(key = %key, from = number, version, by = viewer.user.id, "checklist rolled back");
     Ok(Redirect::to(&format!("/authoring/checklists/{key}")).into_response())
 }
@@ -344,7 +340,9 @@ async fn preview(
     let l = viewer.lang;
     let (kind, key) = target(&kind, &key)?;
     if kind != Editable::Checklist {
-        return Err(AppError::BadRequest(l.t("authoring-preview-checklists-only")));
+        return Err(AppError::BadRequest(
+            l.t("authoring-preview-checklists-only"),
+        ));
     }
     let source = posted_source(l, &f)?;
     let linted = lint_text(&state, kind, &key, source).await?;
@@ -452,8 +450,11 @@ async fn proposal(
         Some(id) => Some(crate::store::users::name_of(&state.db, id).await?),
         None => None,
     };
-    let may_approve =
-        authoring::may_approve(p.author_id, viewer.user.id, state.config.allow_self_approval);
+    let may_approve = authoring::may_approve(
+        p.author_id,
+        viewer.user.id,
+        state.config.allow_self_approval,
+    );
     let page = view::proposal(
         &viewer.chrome(),
         &ProposalView {
@@ -494,8 +495,11 @@ async fn review(
     let kind = store::editable(p.kind);
     match f.text("decision").as_str() {
         "approve" => {
-            if !authoring::may_approve(p.author_id, viewer.user.id, state.config.allow_self_approval)
-            {
+            if !authoring::may_approve(
+                p.author_id,
+                viewer.user.id,
+                state.config.allow_self_approval,
+            ) {
                 return Err(AppError::Conflict(l.t("authoring-no-self-approval")));
             }
             let linted = lint_text(&state, kind, &p.key, p.source.clone()).await?;
