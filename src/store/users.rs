@@ -175,9 +175,9 @@ pub fn subject_of(person: &user::Model, position: Option<&position::Model>) -> S
 
 /// A person's name as pages show it (a proposal's author and reviewer).
 pub async fn name_of<C: ConnectionTrait>(db: &C, id: i32) -> StoreResult<String> {
-    Ok(user::Entity::find_by_id(id)
+    user::Entity::find_by_id(id)
         .one(db)
         .await?
         .map(|u| u.name)
-        .ok_or_else(|| StoreError::NotFound(format!("person {id}")))?)
+        .ok_or_else(|| StoreError::NotFound(format!("person {id}")))
 }
