@@ -210,7 +210,8 @@ pub fn sample_answers(checklist: &Checklist, subject: &Subject, context: &Contex
         .collect()
 }
 
-fn best_answer(kind: &ItemKind) -> Answer {
+/// The best answer an item of this kind can get: a pass, the full scale, on target…
+pub fn best_answer(kind: &ItemKind) -> Answer {
     match kind {
         ItemKind::Check => Answer::Pass,
         ItemKind::Scale { max, .. } => Answer::Scale(*max),

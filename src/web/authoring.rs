@@ -105,6 +105,20 @@ async fn lint_text(state: &AppState, kind: Editable, key: &str, text: String) ->
         .map_err(|e| AppError::Internal(format!("linting failed: {e}")))
 }
 
+/// A form posted to an editor's address: refused unless the viewer writes the standard
+/// and the form carries the session's token; its fields, and the kind and key.
+fn posted(
+    viewer: &Viewer,
+    fields: Vec<(String, String)>,
+    (kind, key): (&str, &str),
+) -> AppResult<(Fields, Editable, String)> {
+    authors_only(viewer)?;
+    let f = Fields(fields);
+    viewer.check_csrf(f.csrf())?;
+    let (kind, key) = target(kind, key)?;
+    Ok((f, kind, key))
+}
+
 /// The source a form posted, refused when missing or over the size limit.
 fn posted_source(l: Lang, f: &Fields) -> AppResult<String> {
     let source = f.get("source").unwrap_or_default().replace("\r\n", "\n");
@@ -208,11 +222,8 @@ async fn rollback(
     Path((kind, key)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    authors_only(&viewer)?;
-    let f = Fields(fields);
-    viewer.check_csrf(f.csrf())?;
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     let l = viewer.lang;
-    let (kind, key) = target(&kind, &key)?;
     if kind != Editable::Checklist {
         return Err(AppError::BadRequest(
             l.t("authoring-rollback-checklists-only"),
@@ -269,10 +280,7 @@ async fn lint(
     Path((kind, key)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    authors_only(&viewer)?;
-    let f = Fields(fields);
-    viewer.check_csrf(f.csrf())?;
-    let (kind, key) = target(&kind, &key)?;
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     let source = posted_source(viewer.lang, &f)?;
     let linted = lint_text(&state, kind, &key, source).await?;
     Ok(Json(serde_json::json!({
@@ -290,11 +298,8 @@ async fn propose(
     Path((kind, key)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    authors_only(&viewer)?;
-    let f = Fields(fields);
-    viewer.check_csrf(f.csrf())?;
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     let l = viewer.lang;
-    let (kind, key) = target(&kind, &key)?;
     let source = posted_source(l, &f)?;
     let reason = f.text("reason");
     let linted = lint_text(&state, kind, &key, source.clone()).await?;
@@ -334,11 +339,8 @@ async fn preview(
     Path((kind, key)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    authors_only(&viewer)?;
-    let f = Fields(fields);
-    viewer.check_csrf(f.csrf())?;
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     let l = viewer.lang;
-    let (kind, key) = target(&kind, &key)?;
     if kind != Editable::Checklist {
         return Err(AppError::BadRequest(
             l.t("authoring-preview-checklists-only"),
