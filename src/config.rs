@@ -60,6 +60,9 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
     /// Who may still sign in with a password.
     pub password_sign_in: PasswordSignIn,
+    /// Whether the author of a checklist or module change may approve it themselves (a
+    /// one-person quality team); by default another quality or admin user must.
+    pub allow_self_approval: bool,
 }
 
 /// How the SMTP connection is secured.
@@ -159,6 +162,7 @@ impl Config {
             outbox_lease: Duration::from_secs(120),
             oidc: None,
             password_sign_in: PasswordSignIn::default(),
+            allow_self_approval: false,
         }
     }
 
@@ -263,6 +267,7 @@ pub struct Settings {
     pub oidc_jit_role: Option<String>,
     /// `everyone` or `admins_only`.
     pub password_sign_in: Option<String>,
+    pub allow_self_approval: Option<bool>,
 }
 
 fn smtp_tls_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SmtpTls>, D::Error> {
@@ -309,7 +314,7 @@ impl std::fmt::Display for Source {
 }
 
 /// The environment variable of each setting.
-pub const ENVIRONMENT: [(&str, &str); 34] = [
+pub const ENVIRONMENT: [(&str, &str); 35] = [
     ("database_url", "DATABASE_URL"),
     ("database_url_file", "DATABASE_URL_FILE"),
     ("data_dir", "DECORUM_DATA_DIR"),
@@ -347,6 +352,7 @@ pub const ENVIRONMENT: [(&str, &str); 34] = [
     ("oidc_redirect_url", "DECORUM_OIDC_REDIRECT_URL"),
     ("oidc_jit_role", "DECORUM_OIDC_JIT_ROLE"),
     ("password_sign_in", "DECORUM_PASSWORD_SIGN_IN"),
+    ("allow_self_approval", "DECORUM_ALLOW_SELF_APPROVAL"),
 ];
 
 impl Settings {
@@ -422,13 +428,8 @@ impl Settings {
             smtp_password: get("smtp_password").map(|(_, v)| v),
             smtp_password_file: get("smtp_password_file").map(|(_, v)| v.into()),
             mail_from: get("mail_from").map(|(_, v)| v),
-            webhooks_allow_private: get("webhooks_allow_private")
-                .map(|(name, v)| match v.trim() {
-                    "true" | "1" | "yes" => Ok(true),
-                    "false" | "0" | "no" => Ok(false),
-                    _ => Err(ConfigError(format!("{name}: `{v}` is not true or false"))),
-                })
-                .transpose()?,
+            webhooks_allow_private: yes_no("webhooks_allow_private")?,
+            allow_self_approval: yes_no("allow_self_approval")?,
             oidc_issuer: get("oidc_issuer").map(|(_, v)| v),
             oidc_client_id: get("oidc_client_id").map(|(_, v)| v),
             oidc_client_secret: get("oidc_client_secret").map(|(_, v)| v),
@@ -530,6 +531,7 @@ pub fn resolve(
             ));
         }
     }
+    config.allow_self_approval = last(layers, |s| s.allow_self_approval.as_ref()).unwrap_or(false);
     Ok(Loaded {
         config,
         addr: last(layers, |s| s.addr.as_ref()).unwrap_or_else(|| DEFAULT_ADDR.into()),
@@ -870,6 +872,7 @@ mod tests {
             oidc_redirect_url,
             oidc_jit_role,
             password_sign_in,
+            allow_self_approval,
         } = every;
         let present = [
             ("database_url", database_url.is_some()),
@@ -909,6 +912,7 @@ mod tests {
             ("oidc_redirect_url", oidc_redirect_url.is_some()),
             ("oidc_jit_role", oidc_jit_role.is_some()),
             ("password_sign_in", password_sign_in.is_some()),
+            ("allow_self_approval", allow_self_approval.is_some()),
         ];
         for (key, is_there) in present {
             assert!(is_there, "packaging/decorum.toml does not document `{key}`");
@@ -938,6 +942,7 @@ mod tests {
         assert_eq!(every.addr.as_deref(), Some(DEFAULT_ADDR));
         assert_eq!(every.log.as_deref(), Some(DEFAULT_LOG));
         assert_eq!(every.time_zone, Some(DEFAULT_TIME_ZONE));
+        assert_eq!(every.allow_self_approval, Some(false));
         assert_eq!(
             every.shift_days_back,
             Some(defaults.config.shift_window.days_back)

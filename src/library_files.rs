@@ -157,3 +157,29 @@ pub fn load_usable(library_dir: &Path) -> (Library, Vec<Diagnostic>) {
     problems.sort();
     (library, problems)
 }
+
+/// The library's readable files, for linting an edit in its place (`domain::authoring`).
+pub fn sources(library_dir: &Path) -> Vec<SourceFile> {
+    read_library(library_dir).0
+}
+
+/// The file among `files` that defines the checklist or module `key`, else where a new
+/// one would go (with no text).
+pub fn file_for(
+    files: &[SourceFile],
+    library_dir: &Path,
+    kind: crate::domain::authoring::Editable,
+    key: &str,
+) -> SourceFile {
+    files
+        .iter()
+        .find(|f| {
+            crate::domain::authoring::declared(&f.text)
+                .is_some_and(|(k, found)| k == kind && found == key)
+        })
+        .cloned()
+        .unwrap_or_else(|| SourceFile {
+            path: kind.new_path(library_dir, key),
+            text: String::new(),
+        })
+}

@@ -242,6 +242,7 @@ impl Cli {
             addr,
             trusted_proxy_header,
             log: None,
+            allow_self_approval: None,
             // Files' bucket: the configuration file or the environment only.
             ..Settings::default()
         }

@@ -70,6 +70,9 @@ const PAGES: &[&str] = &[
     "/admin/positions",
     "/admin/checklists",
     "/admin/checklists/lobby-reception",
+    // Authoring the standard
+    "/authoring",
+    "/authoring/checklists/lobby-reception",
 ];
 
 /// The downloads, read as text (PDFs through their text layer). CSV headers are column
@@ -143,6 +146,8 @@ fn data_strings() -> Vec<String> {
                 dirs.push(path);
             } else if path.extension().is_some_and(|e| e == "toml") {
                 let source = std::fs::read_to_string(&path).unwrap();
+                // The editor shows the file itself, comments and all.
+                out.extend(source.lines().map(str::to_string));
                 let table: toml::Table = toml::from_str(&source).unwrap();
                 collect(&toml::Value::Table(table), &mut out);
             }

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod oidc_login;
 pub mod planned_check;
 pub mod position;
+pub mod proposal;
 pub mod recheck;
 pub mod session;
 pub mod site;
@@ -44,6 +45,7 @@ pub mod prelude {
     pub use super::oidc_login::Entity as OidcLogin;
     pub use super::planned_check::Entity as PlannedCheck;
     pub use super::position::Entity as Position;
+    pub use super::proposal::Entity as Proposal;
     pub use super::recheck::Entity as Recheck;
     pub use super::session::Entity as Session;
     pub use super::site::Entity as Site;

@@ -145,3 +145,34 @@ mod tests {
         }
     }
 }
+
+/// What a proposal changes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalKind {
+    #[sea_orm(string_value = "checklist")]
+    Checklist,
+    #[sea_orm(string_value = "module")]
+    Module,
+}
+
+/// Where a proposal is in its review.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    /// Waiting for a reviewer.
+    #[sea_orm(string_value = "proposed")]
+    Proposed,
+    /// Approved and published as a new version.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Sent back to its author with a comment.
+    #[sea_orm(string_value = "sent_back")]
+    SentBack,
+}

@@ -15,6 +15,7 @@ mod m20261130_000010_site_time_zone;
 mod m20261130_000011_actions_signoff;
 mod m20261130_000012_outbox;
 mod m20261130_000014_sign_in_methods;
+mod m20261130_000013_proposals;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_actions_signoff::Migration),
             Box::new(m20261130_000012_outbox::Migration),
             Box::new(m20261130_000014_sign_in_methods::Migration),
+            Box::new(m20261130_000013_proposals::Migration),
         ]
     }
 }

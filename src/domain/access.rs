@@ -69,6 +69,12 @@ impl Role {
         self != Role::Staff
     }
 
+    /// Writing and reviewing the standard (checklists and training modules): the quality
+    /// department and admins.
+    pub fn authors_standard(self) -> bool {
+        matches!(self, Role::Admin | Role::Quality)
+    }
+
     /// Managers and supervisors spot-check, but only at their own sites.
     pub fn inspects_own_sites_only(self) -> bool {
         matches!(self, Role::Manager | Role::Supervisor)

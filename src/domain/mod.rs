@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod authoring;
 pub mod checklist;
 pub mod clock;
 pub mod diff;

@@ -3,7 +3,10 @@
 
 use crate::i18n::Message;
 use chrono::{DateTime, Utc};
-use entity::{checklist, checklist_version, position, training_module, training_module_version};
+use entity::states::{ProposalKind, ProposalStatus};
+use entity::{
+    checklist, checklist_version, position, proposal, training_module, training_module_version,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -81,10 +84,10 @@ pub async fn import(db: &DatabaseConnection, library: &Library) -> StoreResult<I
         report.positions += 1;
     }
     for c in &library.checklists {
-        tally(&mut report, &c.key, import_versioned(&txn, c).await?);
+        tally(&mut report, &c.key, import_file(&txn, c).await?);
     }
     for m in &library.modules {
-        tally(&mut report, &m.key, import_versioned(&txn, m).await?);
+        tally(&mut report, &m.key, import_file(&txn, m).await?);
     }
     txn.commit().await?;
     Ok(report)
@@ -106,6 +109,9 @@ trait Versioned {
     /// What the key is called in the audit log's detail.
     const NOUN: &'static str;
 
+    /// The kind of proposal that publishes it from the browser.
+    const PROPOSAL: ProposalKind;
+
     fn key(&self) -> &str;
     fn hash(&self) -> String;
     /// The parent row's id for `key`, creating it (active) when the key is new.
@@ -119,6 +125,11 @@ trait Versioned {
         db: &C,
         parent_id: i32,
     ) -> StoreResult<Option<(i32, String)>>;
+    /// Every version's number and content hash, newest first.
+    async fn versions<C: ConnectionTrait>(
+        db: &C,
+        parent_id: i32,
+    ) -> StoreResult<Vec<(i32, String)>>;
     /// Store this content as `version` of the parent; returns the new row's id.
     async fn insert_version<C: ConnectionTrait>(
         &self,
@@ -128,6 +139,37 @@ trait Versioned {
         hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i32>;
+}
+
+/// A file of the library on disk, imported unless it is what was last imported from disk
+/// and the quality department has since published a newer version in the browser (an
+/// approved proposal): a restart must not undo their change with the file it replaced.
+/// A file that changed on disk is imported, and its content becomes the newest version.
+async fn import_file<C: ConnectionTrait, T: Versioned>(
+    db: &C,
+    item: &T,
+) -> StoreResult<Option<i32>> {
+    let from_browser: std::collections::BTreeSet<i32> = proposal::Entity::find()
+        .filter(proposal::Column::Kind.eq(T::PROPOSAL))
+        .filter(proposal::Column::Key.eq(item.key()))
+        .filter(proposal::Column::Status.eq(ProposalStatus::Approved))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.published_version)
+        .collect();
+    if !from_browser.is_empty() {
+        let parent_id = T::parent_id(db, item.key(), Utc::now()).await?;
+        let versions = T::versions(db, parent_id).await?;
+        let last_from_disk = versions.iter().find(|(v, _)| !from_browser.contains(v));
+        let newer_from_browser = versions
+            .first()
+            .is_some_and(|(newest, _)| from_browser.contains(newest));
+        if newer_from_browser && last_from_disk.is_some_and(|(_, hash)| *hash == item.hash()) {
+            return Ok(None);
+        }
+    }
+    import_versioned(db, item).await
 }
 
 /// Returns the new version number, or `None` when the content is unchanged.
@@ -159,10 +201,11 @@ async fn import_versioned<C: ConnectionTrait, T: Versioned>(
 /// `$fk`): checklists and training modules have the same columns under other names, so
 /// one body serves both.
 macro_rules! versioned_in {
-    ($type:ty, $noun:literal, $parent:ident, $version:ident, $fk:ident, $fk_column:ident) => {
+    ($type:ty, $noun:literal, $proposal:expr, $parent:ident, $version:ident, $fk:ident, $fk_column:ident) => {
         impl Versioned for $type {
             const VERSION_TABLE: &'static str = stringify!($version);
             const NOUN: &'static str = $noun;
+            const PROPOSAL: ProposalKind = $proposal;
 
             fn key(&self) -> &str {
                 &self.key
@@ -209,6 +252,20 @@ macro_rules! versioned_in {
                     .map(|v| (v.version, v.content_hash)))
             }
 
+            async fn versions<C: ConnectionTrait>(
+                db: &C,
+                parent_id: i32,
+            ) -> StoreResult<Vec<(i32, String)>> {
+                Ok($version::Entity::find()
+                    .filter($version::Column::$fk_column.eq(parent_id))
+                    .order_by_desc($version::Column::Version)
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|v| (v.version, v.content_hash))
+                    .collect())
+            }
+
             async fn insert_version<C: ConnectionTrait>(
                 &self,
                 db: &C,
@@ -236,6 +293,7 @@ macro_rules! versioned_in {
 versioned_in!(
     Checklist,
     "checklist",
+    ProposalKind::Checklist,
     checklist,
     checklist_version,
     checklist_id,
@@ -244,6 +302,7 @@ versioned_in!(
 versioned_in!(
     Module,
     "module",
+    ProposalKind::Module,
     training_module,
     training_module_version,
     module_id,
@@ -329,5 +388,60 @@ pub async fn version_ids(db: &DatabaseConnection, key: &str) -> StoreResult<Vec<
         .filter(checklist::Column::Key.eq(key))
         .into_tuple()
         .all(db)
+        .await?)
+}
+
+/// Publish one checklist or module as the next version of its key, inside the caller's
+/// transaction, exactly as the import does (audited the same way). Returns the version
+/// that now holds this content: the new one, or the latest when nothing changed.
+pub async fn publish_checklist<C: ConnectionTrait>(db: &C, c: &Checklist) -> StoreResult<i32> {
+    publish(db, c).await
+}
+
+/// See [`publish_checklist`].
+pub async fn publish_module<C: ConnectionTrait>(db: &C, m: &Module) -> StoreResult<i32> {
+    publish(db, m).await
+}
+
+async fn publish<C: ConnectionTrait, T: Versioned>(db: &C, item: &T) -> StoreResult<i32> {
+    if let Some(version) = import_versioned(db, item).await? {
+        return Ok(version);
+    }
+    let parent_id = T::parent_id(db, item.key(), Utc::now()).await?;
+    Ok(T::latest(db, parent_id)
+        .await?
+        .map_or(1, |(version, _)| version))
+}
+
+/// The newest version number of a module, if it has any.
+pub async fn latest_module_version<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> StoreResult<Option<i32>> {
+    let Some(module) = training_module::Entity::find()
+        .filter(training_module::Column::Key.eq(key))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Module::latest(db, module.id)
+        .await?
+        .map(|(version, _)| version))
+}
+
+/// The newest version number of a checklist, if it has any.
+pub async fn latest_checklist_version<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> StoreResult<Option<i32>> {
+    Ok(checklist_version::Entity::find()
+        .select_only()
+        .column(checklist_version::Column::Version)
+        .inner_join(checklist::Entity)
+        .filter(checklist::Column::Key.eq(key))
+        .order_by_desc(checklist_version::Column::Version)
+        .into_tuple()
+        .one(db)
         .await?)
 }

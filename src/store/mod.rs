@@ -12,6 +12,7 @@ pub mod oidc;
 pub mod org;
 pub mod outbox;
 pub mod plan;
+pub mod proposals;
 pub mod quality;
 pub mod reports;
 pub mod sessions;

@@ -174,3 +174,12 @@ pub fn subject_of(person: &user::Model, position: Option<&position::Model>) -> S
         position: position.map(|p| p.key.clone()),
     }
 }
+
+/// A person's name as pages show it (a proposal's author and reviewer).
+pub async fn name_of<C: ConnectionTrait>(db: &C, id: i32) -> StoreResult<String> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|u| u.name)
+        .ok_or_else(|| StoreError::NotFound(format!("person {id}")))
+}

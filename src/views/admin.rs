@@ -863,15 +863,7 @@ pub struct DiffView<'a> {
 
 pub fn diff(chrome: &Chrome, v: &DiffView) -> Markup {
     let l = chrome.lang;
-    let d = v.diff;
     let heading = format!("{} · v{} → v{}", v.title, v.from, v.to);
-    let old_head = format!("v{}", v.from);
-    let new_head = format!("v{}", v.to);
-    let section_title = |key: &str| {
-        d.section(key)
-            .map(|s| s.title().get(l).to_string())
-            .unwrap_or_else(|| key.to_string())
-    };
     page(
         chrome,
         &heading,
@@ -879,107 +871,120 @@ pub fn diff(chrome: &Chrome, v: &DiffView) -> Markup {
         html! {
             (back(&format!("/admin/checklists/{}", urlencode(v.key)), v.title))
             h1 { (heading) }
-            @if d.is_empty() {
-                p.empty { (l.t("admin-the-two-versions-are-the")) }
-            } @else {
-                p.muted {
-                    (l.t("admin-added")) " " (d.count(Change::Added)) " · "
-                    (l.t("admin-removed")) " " (d.count(Change::Removed)) " · "
-                    (l.t("admin-changed")) " " (d.count(Change::Changed)) " · "
-                    (l.t("admin-unchanged")) " " (d.unchanged_items())
-                }
-                @if d.header_changed() {
-                    section.card {
-                        h2 { (l.t("layout-checklist")) }
-                        table.diff {
-                            tr { th { (l.t("admin-field")) } th { (old_head) } th { (new_head) } }
-                            @if let Some((a, b)) = &d.title {
-                                tr { td { (l.t("admin-title")) } td.changed { (text_both(a)) } td.changed { (text_both(b)) } }
-                            }
-                            @if let Some((a, b)) = &d.pass_mark {
-                                tr { td { (l.t("training-pass-mark")) } td.changed { (num(*a)) "%" } td.changed { (num(*b)) "%" } }
-                            }
-                            @if let Some((a, b)) = &d.description {
-                                tr { td { (l.t("admin-description")) }
-                                     td.changed { (a.as_ref().map(|t| t.get(l)).unwrap_or("—")) }
-                                     td.changed { (b.as_ref().map(|t| t.get(l)).unwrap_or("—")) } }
-                            }
-                            @if let Some((a, b)) = &d.positions {
-                                tr { td { (l.t("admin-positions-3")) } td.changed { (a.join(", ")) } td.changed { (b.join(", ")) } }
-                            }
-                            @if let Some((a, b)) = &d.source {
-                                tr { td { (l.t("admin-source")) } td.changed { (a) } td.changed { (b) } }
-                            }
-                            @if d.context_changed {
-                                tr { td { (l.t("admin-context-fields")) }
-                                     td.changed colspan="2" { (l.t("admin-the-context-fields-the-inspector")) } }
-                            }
+            (diff_body(l, v.diff, &format!("v{}", v.from), &format!("v{}", v.to)))
+        },
+    )
+}
+
+/// What changed between two checklists, side by side under the two columns' headings:
+/// the compare page's body, and a proposal's against the published version.
+pub fn diff_body(l: Lang, d: &ChecklistDiff, old_head: &str, new_head: &str) -> Markup {
+    let section_title = |key: &str| {
+        d.section(key)
+            .map(|s| s.title().get(l).to_string())
+            .unwrap_or_else(|| key.to_string())
+    };
+    html! {
+        @if d.is_empty() {
+            p.empty { (l.t("admin-the-two-versions-are-the")) }
+        } @else {
+            p.muted {
+                (l.t("admin-added")) " " (d.count(Change::Added)) " · "
+                (l.t("admin-removed")) " " (d.count(Change::Removed)) " · "
+                (l.t("admin-changed")) " " (d.count(Change::Changed)) " · "
+                (l.t("admin-unchanged")) " " (d.unchanged_items())
+            }
+            @if d.header_changed() {
+                section.card {
+                    h2 { (l.t("layout-checklist")) }
+                    table.diff {
+                        tr { th { (l.t("admin-field")) } th { (old_head) } th { (new_head) } }
+                        @if let Some((a, b)) = &d.title {
+                            tr { td { (l.t("admin-title")) } td.changed { (text_both(a)) } td.changed { (text_both(b)) } }
+                        }
+                        @if let Some((a, b)) = &d.pass_mark {
+                            tr { td { (l.t("training-pass-mark")) } td.changed { (num(*a)) "%" } td.changed { (num(*b)) "%" } }
+                        }
+                        @if let Some((a, b)) = &d.description {
+                            tr { td { (l.t("admin-description")) }
+                                 td.changed { (a.as_ref().map(|t| t.get(l)).unwrap_or("—")) }
+                                 td.changed { (b.as_ref().map(|t| t.get(l)).unwrap_or("—")) } }
+                        }
+                        @if let Some((a, b)) = &d.positions {
+                            tr { td { (l.t("admin-positions-3")) } td.changed { (a.join(", ")) } td.changed { (b.join(", ")) } }
+                        }
+                        @if let Some((a, b)) = &d.source {
+                            tr { td { (l.t("admin-source")) } td.changed { (a) } td.changed { (b) } }
+                        }
+                        @if d.context_changed {
+                            tr { td { (l.t("admin-context-fields")) }
+                                 td.changed colspan="2" { (l.t("admin-the-context-fields-the-inspector")) } }
                         }
                     }
                 }
-                @for s in &d.sections {
-                    section.card {
-                        h2 {
-                            (s.title().get(l)) " " (change_badge(l, s.change))
+            }
+            @for s in &d.sections {
+                section.card {
+                    h2 {
+                        (s.title().get(l)) " " (change_badge(l, s.change))
+                    }
+                    @if s.change == Change::Changed {
+                        @if let (Some(a), Some(b)) = (&s.old_title, &s.new_title) {
+                            p.muted { (l.t("admin-renamed-from")) " “" (a.get(l)) "” " (l.t("admin-to-2")) " “" (b.get(l)) "”" }
                         }
-                        @if s.change == Change::Changed {
-                            @if let (Some(a), Some(b)) = (&s.old_title, &s.new_title) {
-                                p.muted { (l.t("admin-renamed-from")) " “" (a.get(l)) "” " (l.t("admin-to-2")) " “" (b.get(l)) "”" }
+                    }
+                    @if s.items.is_empty() {
+                        p.muted {
+                            @if s.unchanged_items > 0 {
+                                (s.unchanged_items) " " (l.t("admin-items-unchanged"))
+                            } @else {
+                                (l.t("admin-no-item-changes-in-this"))
                             }
                         }
-                        @if s.items.is_empty() {
-                            p.muted {
-                                @if s.unchanged_items > 0 {
-                                    (s.unchanged_items) " " (l.t("admin-items-unchanged"))
-                                } @else {
-                                    (l.t("admin-no-item-changes-in-this"))
-                                }
-                            }
-                        } @else {
-                            table.diff {
-                                tr { th { (l.t("inspections-item")) } th { (old_head) } th { (new_head) } }
-                                @for i in &s.items {
-                                    tr {
-                                        td {
-                                            code { (i.key) } br; (change_badge(l, i.change))
-                                            @if !i.fields.is_empty() {
-                                                br;
-                                                span.muted {
-                                                    @for (n, f) in i.fields.iter().enumerate() {
-                                                        @if n > 0 { ", " }
-                                                        (l.t(f.label()))
-                                                    }
+                    } @else {
+                        table.diff {
+                            tr { th { (l.t("inspections-item")) } th { (old_head) } th { (new_head) } }
+                            @for i in &s.items {
+                                tr {
+                                    td {
+                                        code { (i.key) } br; (change_badge(l, i.change))
+                                        @if !i.fields.is_empty() {
+                                            br;
+                                            span.muted {
+                                                @for (n, f) in i.fields.iter().enumerate() {
+                                                    @if n > 0 { ", " }
+                                                    (l.t(f.label()))
                                                 }
                                             }
-                                            @if let Some(from) = &i.moved_from {
-                                                br; span.muted { (l.t("admin-moved-from")) " " (section_title(from)) }
-                                            }
                                         }
-                                        @match (&i.old, &i.new, i.change) {
-                                            (None, Some(new), _) => {
-                                                td { span.muted { "—" } }
-                                                td.added { (item_cell(l, new, i)) }
-                                            }
-                                            (Some(old), None, _) => {
-                                                td.removed { (item_cell(l, old, i)) }
-                                                td { span.muted { "—" } }
-                                            }
-                                            (Some(old), Some(new), _) => {
-                                                td.changed { (item_cell(l, old, i)) }
-                                                td.changed { (item_cell(l, new, i)) }
-                                            }
-                                            (None, None, _) => { td {} td {} }
+                                        @if let Some(from) = &i.moved_from {
+                                            br; span.muted { (l.t("admin-moved-from")) " " (section_title(from)) }
                                         }
                                     }
+                                    @match (&i.old, &i.new, i.change) {
+                                        (None, Some(new), _) => {
+                                            td { span.muted { "—" } }
+                                            td.added { (item_cell(l, new, i)) }
+                                        }
+                                        (Some(old), None, _) => {
+                                            td.removed { (item_cell(l, old, i)) }
+                                            td { span.muted { "—" } }
+                                        }
+                                        (Some(old), Some(new), _) => {
+                                            td.changed { (item_cell(l, old, i)) }
+                                            td.changed { (item_cell(l, new, i)) }
+                                        }
+                                        (None, None, _) => { td {} td {} }
+                                    }
                                 }
-                                @if s.unchanged_items > 0 {
-                                    tr { td.muted colspan="3" { (s.unchanged_items) " " (l.t("admin-unchanged-items-not-shown")) } }
-                                }
+                            }
+                            @if s.unchanged_items > 0 {
+                                tr { td.muted colspan="3" { (s.unchanged_items) " " (l.t("admin-unchanged-items-not-shown")) } }
                             }
                         }
                     }
                 }
             }
-        },
-    )
+        }
+    }
 }

@@ -71,6 +71,9 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, body: Markup) -> Markup
     if chrome.role.reads_audit_log() {
         links.push(("/audit", l.t("layout-audit")));
     }
+    if chrome.role.authors_standard() {
+        links.push(("/authoring", l.t("authoring-nav")));
+    }
     if chrome.role == Role::Admin {
         links.push(("/admin", l.t("layout-admin")));
     }

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod authoring;
 pub mod charts;
 pub mod home;
 pub mod inspections;

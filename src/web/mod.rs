@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admin_forms;
 pub mod api;
 pub mod audit;
+pub mod authoring;
 pub mod error;
 pub mod export;
 pub mod form_text;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(admin::routes())
         .merge(notify::routes())
+        .merge(authoring::routes())
 }
 
 /// Secure headers on every response: no inline script (CSP), no framing, no sniffing.
@@ -102,6 +104,10 @@ async fn static_file(Path(file): Path<String>) -> Response {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         "engine.js" => (ENGINE_JS, "text/javascript; charset=utf-8"),
+        "authoring.js" => (
+            crate::views::authoring::AUTHORING_JS,
+            "text/javascript; charset=utf-8",
+        ),
         "icon.svg" => (ICON_SVG, "image/svg+xml"),
         _ => return error::AppError::NotFound.into_response(),
     };

@@ -672,7 +672,7 @@ fn render_form(
 }
 
 /// Items whose conditions on the person hold (context conditions are left to the page).
-fn items_for_subject(checklist: &Checklist, subject: &Subject) -> Vec<String> {
+pub fn items_for_subject(checklist: &Checklist, subject: &Subject) -> Vec<String> {
     checklist
         .items()
         .map(|(_, i)| i)

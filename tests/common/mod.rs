@@ -372,19 +372,7 @@ impl TestApp {
 
 /// A perfect answer to an item: the check passes, the scale is full, the measure on target…
 pub fn perfect_answer(kind: &decorum::domain::ItemKind) -> decorum::domain::scoring::Answer {
-    use decorum::domain::ItemKind;
-    use decorum::domain::scoring::Answer;
-    match kind {
-        ItemKind::Check => Answer::Pass,
-        ItemKind::Scale { max, .. } => Answer::Scale(*max),
-        ItemKind::Measure { allowed, .. } => {
-            let (lo, hi) = allowed.bounds();
-            Answer::Measure(allowed.target.or(lo).or(hi).unwrap_or(0.0))
-        }
-        ItemKind::Script { phrases, .. } => Answer::Heard((0..phrases.len()).collect()),
-        ItemKind::Steps { steps, .. } => Answer::Done((0..steps.len()).collect()),
-        ItemKind::Limit { .. } => Answer::Amount(0.0),
-    }
+    decorum::domain::authoring::best_answer(kind)
 }
 
 /// Perfect answers to every item that applies to this person and context.

@@ -1,0 +1,278 @@
+//! The authoring pages: the library's checklists and modules with the proposals under
+//! review, the TOML editor with its lint problems and preview, and a proposal with its
+//! diff against the published version, what it reaches and the review form.
+
+use maud::{Markup, html};
+
+use super::Chrome;
+use super::admin::diff_body;
+use super::layout::ASSET_VERSION;
+use super::layout::page;
+use crate::domain::Lang;
+use crate::domain::authoring::{Problem, Reach};
+use crate::domain::diff::ChecklistDiff;
+use crate::i18n::Localize;
+
+/// The editor's script: lint as you type, line numbers.
+pub const AUTHORING_JS: &str = include_str!("../../static/authoring.js");
+
+/// One proposal in a list.
+pub struct ProposalRow {
+    pub id: i32,
+    pub key: String,
+    /// The message id of its state.
+    pub status: &'static str,
+    /// Still waiting for a reviewer.
+    pub open: bool,
+    pub reason: String,
+}
+
+pub fn index(chrome: &Chrome, links: &[(String, String)], proposals: &[ProposalRow]) -> Markup {
+    let l = chrome.lang;
+    page(
+        chrome,
+        &l.t("authoring-title"),
+        "/authoring",
+        html! {
+            h1 { (l.t("authoring-title")) }
+            section.card {
+                h2 { (l.t("authoring-proposals")) }
+                @if proposals.is_empty() {
+                    p.empty { (l.t("authoring-no-proposals")) }
+                } @else {
+                    table #proposals {
+                        tr { th { "#" } th { (l.t("authoring-key")) } th { (l.t("authoring-state")) } th { (l.t("authoring-reason")) } }
+                        @for p in proposals {
+                            tr.open[p.open] {
+                                td { a href={ "/authoring/proposals/" (p.id) } { (p.id) } }
+                                td { code { (p.key) } }
+                                td { (l.t(p.status)) }
+                                td { (p.reason) }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card {
+                h2 { (l.t("authoring-new")) }
+                form #new-from method="get" action="/authoring/new" {
+                    label { (l.t("authoring-new-kind"))
+                        select name="kind" {
+                            option value="checklists" { (l.t("authoring-reach-checklists")) }
+                            option value="modules" { (l.t("authoring-reach-modules")) }
+                        }
+                    }
+                    label { (l.t("authoring-new-key")) input type="text" name="key" required pattern="[a-z0-9-]+"; }
+                    label { (l.t("authoring-new-from"))
+                        select name="from" {
+                            @for (_, key) in links { option value=(key) { (key) } }
+                        }
+                    }
+                    button type="submit" { (l.t("authoring-new-start")) }
+                }
+            }
+            section.card {
+                h2 { (l.t("authoring-library")) }
+                ul #library-files {
+                    @for (href, key) in links {
+                        li { a href=(href) { code { (key) } } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The editor of one checklist or module.
+pub struct EditorView<'a> {
+    pub key: &'a str,
+    pub is_checklist: bool,
+    /// Where the proposal is posted.
+    pub action: &'a str,
+    pub lint_url: &'a str,
+    pub rollback_url: &'a str,
+    /// The newest published version, if any (a rollback picks an earlier one).
+    pub published: Option<i32>,
+    pub preview_url: &'a str,
+    pub source: &'a str,
+    pub reason: &'a str,
+    /// Problems found when a proposal was refused.
+    pub problems: &'a [Problem],
+}
+
+fn problem_list(l: Lang, problems: &[Problem]) -> Markup {
+    html! {
+        ul #lint-problems.problems role="status" aria-live="polite" {
+            @for p in problems {
+                li data-line=(p.line) {
+                    @if p.line > 0 {
+                        span.at { (l.t_args("authoring-at", &[("line", p.line.into()), ("column", p.column.into())])) }
+                        " "
+                    }
+                    (p.message)
+                }
+            }
+        }
+    }
+}
+
+pub fn editor(chrome: &Chrome, v: &EditorView) -> Markup {
+    let l = chrome.lang;
+    let title = format!("{} · {}", l.t("authoring-edit"), v.key);
+    let lines = v.source.lines().count().max(1);
+    page(
+        chrome,
+        &title,
+        "/authoring",
+        html! {
+            p { a href="/authoring" { "← " (l.t("authoring-title")) } }
+            h1 { (title) }
+            form #authoring-editor method="post" action=(v.action) data-lint-url=(v.lint_url) {
+                input type="hidden" name="_csrf" value=(chrome.csrf);
+                div.editor {
+                    pre.gutter #editor-gutter aria-hidden="true" {
+                        @for n in 1..=lines { (n) "\n" }
+                    }
+                    textarea #source name="source" rows="30" spellcheck="false" autocomplete="off"
+                        aria-label=(l.t("authoring-source")) { (v.source) }
+                }
+                p #lint-state.muted data-clean=(l.t("authoring-lint-clean")) data-checking=(l.t("authoring-lint-checking"))
+                    data-problems=(l.t("authoring-lint-problems")) {
+                    @if v.problems.is_empty() { (l.t("authoring-lint-hint")) } @else { (l.t("authoring-lint-problems")) }
+                }
+                (problem_list(l, v.problems))
+                @if v.is_checklist {
+                    fieldset.preview {
+                        legend { (l.t("authoring-preview")) }
+                        label { (l.t("authoring-preview-gender"))
+                            select name="gender" {
+                                option value="" { "—" }
+                                option value="female" { (l.t("authoring-female")) }
+                                option value="male" { (l.t("authoring-male")) }
+                            }
+                        }
+                        label { (l.t("authoring-preview-position"))
+                            input type="text" name="position" autocomplete="off";
+                        }
+                        button type="submit" #preview-button formaction=(v.preview_url) formtarget="_blank" formnovalidate {
+                            (l.t("authoring-show-preview"))
+                        }
+                        p.muted { (l.t("authoring-preview-hint")) }
+                    }
+                }
+                label { (l.t("authoring-reason"))
+                    input type="text" name="reason" value=(v.reason) required maxlength="500";
+                }
+                button.primary type="submit" #propose-button { (l.t("authoring-propose")) }
+            }
+            @if let (true, Some(published)) = (v.is_checklist, v.published.filter(|n| *n > 1)) {
+                form.card #rollback method="post" action=(v.rollback_url) {
+                    input type="hidden" name="_csrf" value=(chrome.csrf);
+                    p.muted { (l.t_args("authoring-published-version", &[("version", published.into())])) }
+                    label { (l.t("authoring-rollback-to"))
+                        select name="version" {
+                            @for n in (1..published).rev() { option value=(n) { "v" (n) } }
+                        }
+                    }
+                    button type="submit" { (l.t("authoring-rollback")) }
+                }
+            }
+            script src={ "/static/authoring.js?v=" (*ASSET_VERSION) } defer {}
+        },
+    )
+}
+
+/// One proposal, as its reviewers see it.
+pub struct ProposalView<'a> {
+    pub row: ProposalRow,
+    /// `checklists` or `modules`, for the link back to the editor.
+    pub kind_segment: &'a str,
+    pub author: &'a str,
+    pub reviewer: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    pub published_version: Option<i32>,
+    pub source: &'a str,
+    /// Problems the text has against today's library (approving is refused while any).
+    pub problems: &'a [Problem],
+    /// The published version it is compared with, and what changed.
+    pub diff: Option<(i32, &'a ChecklistDiff)>,
+    pub reach: &'a Reach,
+    /// Whether this viewer may approve it (not its author, unless allowed).
+    pub may_approve: bool,
+    pub lang: Lang,
+}
+
+pub fn proposal(chrome: &Chrome, v: &ProposalView) -> Markup {
+    let l = v.lang;
+    let p = &v.row;
+    let title = format!("{} #{} · {}", l.t("authoring-proposal"), p.id, p.key);
+    let list = |items: &[String]| -> Markup {
+        html! {
+            @if items.is_empty() { "—" } @else {
+                @for (n, k) in items.iter().enumerate() { @if n > 0 { ", " } code { (k) } }
+            }
+        }
+    };
+    page(
+        chrome,
+        &title,
+        "/authoring",
+        html! {
+            p { a href="/authoring" { "← " (l.t("authoring-title")) } }
+            h1 { (title) }
+            section.card #proposal-summary {
+                p { strong { (l.t("authoring-state")) ": " } span #proposal-state { (l.t(p.status)) }
+                    @if let Some(version) = v.published_version { " · v" (version) } }
+                p { strong { (l.t("authoring-author")) ": " } (v.author) }
+                p { strong { (l.t("authoring-reason")) ": " } (p.reason) }
+                @if let Some(reviewer) = v.reviewer { p { strong { (l.t("authoring-reviewer")) ": " } (reviewer) } }
+                @if let Some(comment) = v.comment { p #review-comment { strong { (l.t("authoring-comment")) ": " } (comment) } }
+                p { a href={ "/authoring/" (v.kind_segment) "/" (p.key) } { (l.t("authoring-open-editor")) } }
+            }
+            section.card #reach {
+                h2 { (l.t("authoring-reach")) }
+                p { strong { (l.t("authoring-reach-checklists")) ": " } (list(&v.reach.checklists)) }
+                p { strong { (l.t("authoring-reach-modules")) ": " } (list(&v.reach.modules)) }
+                p { strong { (l.t("authoring-reach-curricula")) ": " } (list(&v.reach.curricula)) }
+            }
+            @if !v.problems.is_empty() {
+                section.card { h2 { (l.t("authoring-lint-problems")) } (problem_list(l, v.problems)) }
+            }
+            section.card #proposal-diff {
+                @match v.diff {
+                    Some((version, d)) => {
+                        h2 { (l.t("authoring-against-published")) " v" (version) }
+                        (diff_body(l, d, &format!("v{version}"), &l.t("authoring-proposed")))
+                    }
+                    None => { p.muted { (l.t("authoring-no-published")) } }
+                }
+            }
+            @if p.open {
+                section.card #review {
+                    h2 { (l.t("authoring-review")) }
+                    @if v.may_approve {
+                        form method="post" action={ "/authoring/proposals/" (p.id) "/review" } {
+                            input type="hidden" name="_csrf" value=(chrome.csrf);
+                            input type="hidden" name="decision" value="approve";
+                            button.primary type="submit" #approve-button { (l.t("authoring-approve")) }
+                        }
+                    } @else {
+                        p.muted #no-self-approval { (l.t("authoring-no-self-approval")) }
+                    }
+                    form method="post" action={ "/authoring/proposals/" (p.id) "/review" } {
+                        input type="hidden" name="_csrf" value=(chrome.csrf);
+                        input type="hidden" name="decision" value="send_back";
+                        label { (l.t("authoring-comment"))
+                            input type="text" name="comment" required maxlength="1000";
+                        }
+                        button type="submit" #send-back-button { (l.t("authoring-send-back")) }
+                    }
+                }
+            }
+            details {
+                summary { (l.t("authoring-source")) }
+                pre.source { (v.source) }
+            }
+        },
+    )
+}

@@ -1,0 +1,524 @@
+//! Authoring the standard in the browser (quality and admin): the TOML editor with the
+//! server's lint as you type, a preview as the tablet form, proposals with their diff
+//! against the published version, and review by another person that publishes a new
+//! immutable version.
+
+use crate::i18n::Message;
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Redirect, Response};
+use axum::routing::{get, post};
+use entity::states::ProposalStatus;
+use uuid::Uuid;
+
+use super::admin_forms::Fields;
+use super::error::{AppError, AppResult};
+use super::query::{Form, Query};
+use super::session::Viewer;
+use super::spotchecks::{items_for_subject, subject_json};
+use crate::app::AppState;
+use crate::domain::authoring::{self, Editable, Linted, Problem};
+use crate::domain::library::SourceFile;
+use crate::domain::scoring::{Gender, Subject, resolve_context, score};
+use crate::domain::diff as checklist_diff;
+use crate::i18n::Localize;
+use crate::store::StoreError;
+use crate::store::admin as admin_store;
+use crate::store::proposals::{self as store, Content, NewProposal};
+use crate::views::authoring::{self as view, EditorView, ProposalRow, ProposalView};
+use crate::views::spotcheck::{self as tablet, FormView};
+
+/// The longest TOML text accepted (the biggest shipped file is about a tenth of it).
+const MAX_SOURCE_BYTES: usize = 256 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/authoring", get(index))
+        .route("/authoring/new", get(new_from))
+        .route("/authoring/{kind}/{key}", get(editor).post(propose))
+        .route("/authoring/{kind}/{key}/lint", post(lint))
+        .route("/authoring/{kind}/{key}/preview", post(preview))
+        .route("/authoring/{kind}/{key}/rollback", post(rollback))
+        .route("/authoring/proposals/{id}", get(proposal))
+        .route("/authoring/proposals/{id}/review", post(review))
+}
+
+/// Refuse everyone who does not write the standard, before reading anything.
+fn authors_only(viewer: &Viewer) -> AppResult<()> {
+    if viewer.role().authors_standard() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// `checklists` or `modules` in the path, and a key as the library spells them.
+fn target(kind: &str, key: &str) -> AppResult<(Editable, String)> {
+    let kind = match kind {
+        "checklists" => Editable::Checklist,
+        "modules" => Editable::Module,
+        _ => return Err(AppError::NotFound),
+    };
+    let valid = !key.is_empty()
+        && key.len() <= 64
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        return Err(AppError::NotFound);
+    }
+    Ok((kind, key.to_string()))
+}
+
+fn segment(kind: Editable) -> &'static str {
+    match kind {
+        Editable::Checklist => "checklists",
+        Editable::Module => "modules",
+    }
+}
+
+/// The library's files, and the one that holds `key` (or where a new one would go).
+async fn library_files(
+    state: &AppState,
+    kind: Editable,
+    key: &str,
+) -> AppResult<(Vec<SourceFile>, SourceFile)> {
+    let dir = state.config.checklists_dir.clone();
+    let key = key.to_string();
+    tokio::task::spawn_blocking(move || {
+        let files = crate::library_files::sources(&dir);
+        let file = crate::library_files::file_for(&files, &dir, kind, &key);
+        (files, file)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("reading the library failed: {e}")))
+}
+
+/// Lint a text in its place in the library, off the async threads (a whole-library parse).
+async fn lint_text(state: &AppState, kind: Editable, key: &str, text: String) -> AppResult<Linted> {
+    let (files, file) = library_files(state, kind, key).await?;
+    let key = key.to_string();
+    tokio::task::spawn_blocking(move || authoring::lint(&files, &file.path, &text, (kind, &key)))
+        .await
+        .map_err(|e| AppError::Internal(format!("linting failed: {e}")))
+}
+
+/// A form posted to an editor's address: refused unless the viewer writes the standard
+/// and the form carries the session's token; its fields, and the kind and key.
+fn posted(
+    viewer: &Viewer,
+    fields: Vec<(String, String)>,
+    (kind, key): (&str, &str),
+) -> AppResult<(Fields, Editable, String)> {
+    authors_only(viewer)?;
+    let f = Fields(fields);
+    viewer.check_csrf(f.csrf())?;
+    let (kind, key) = target(kind, key)?;
+    Ok((f, kind, key))
+}
+
+/// The source a form posted, refused when missing or over the size limit.
+fn posted_source(f: &Fields) -> AppResult<String> {
+    let source = f.get("source").unwrap_or_default().replace("\r\n", "\n");
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(AppError::BadRequest(
+            Message::new("authoring-source-too-long").arg("kib", MAX_SOURCE_BYTES / 1024),
+        ));
+    }
+    Ok(source)
+}
+
+async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    authors_only(&viewer)?;
+    let dir = state.config.checklists_dir.clone();
+    let mut keys: Vec<(Editable, String)> = tokio::task::spawn_blocking(move || {
+        crate::library_files::sources(&dir)
+            .iter()
+            .filter_map(|f| authoring::declared(&f.text))
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("reading the library failed: {e}")))?;
+    keys.sort_by(|a, b| (segment(a.0), &a.1).cmp(&(segment(b.0), &b.1)));
+    let links: Vec<(String, String)> = keys
+        .into_iter()
+        .map(|(kind, key)| (format!("/authoring/{}/{key}", segment(kind)), key))
+        .collect();
+    let proposals = store::all(&state.db).await?;
+    let rows: Vec<ProposalRow> = proposals.iter().map(row).collect();
+    Ok(view::index(&viewer.chrome(), &links, &rows).into_response())
+}
+
+/// A new checklist or module started as a copy: the index's form names the kind, the new
+/// key and the file to copy, and lands on the new key's editor.
+async fn new_from(
+    viewer: Viewer,
+    Query(query): Query<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    authors_only(&viewer)?;
+    let q = Fields(query);
+    let (kind, key) = target(&q.text("kind"), &q.text("key"))
+        .map_err(|_| AppError::Invalid(vec![Message::new("authoring-new-key-rules")]))?;
+    let (_, from) = target(segment(kind), &q.text("from"))
+        .map_err(|_| AppError::Invalid(vec![Message::new("authoring-new-key-rules")]))?;
+    Ok(Redirect::to(&format!("/authoring/{}/{key}?from={from}", segment(kind))).into_response())
+}
+
+fn row(p: &store::Proposal) -> ProposalRow {
+    ProposalRow {
+        id: p.id,
+        key: p.key.clone(),
+        status: match p.status {
+            ProposalStatus::Proposed => "authoring-state-proposed",
+            ProposalStatus::Approved => "authoring-state-approved",
+            ProposalStatus::SentBack => "authoring-state-sent-back",
+        },
+        open: p.status == ProposalStatus::Proposed,
+        reason: p.reason.clone(),
+    }
+}
+
+/// The editor, on the published text of `key`; a key with no file yet starts as a copy
+/// of `?from=` (another checklist or module, or a template) under the new key.
+async fn editor(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, key)): Path<(String, String)>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    authors_only(&viewer)?;
+    let (kind, key) = target(&kind, &key)?;
+    let source = match editable_source(&state, kind, &key).await? {
+        text if !text.is_empty() => text,
+        _ => match Fields(query).text("from") {
+            from if from.is_empty() => String::new(),
+            from => {
+                let (_, from) = target(segment(kind), &from)?;
+                authoring::copy_as(&editable_source(&state, kind, &from).await?, kind, &key)
+            }
+        },
+    };
+    let published = store::published_version(&state.db, kind, &key).await?;
+    Ok(editor_page(&viewer, kind, &key, &source, "", &[], published).into_response())
+}
+
+/// The text the editor opens for a key: what was last published from the editor, else
+/// the library's file (empty for a key that has neither).
+async fn editable_source(state: &AppState, kind: Editable, key: &str) -> AppResult<String> {
+    Ok(match store::published_source(&state.db, kind, key).await? {
+        Some(source) => source,
+        None => library_files(state, kind, key).await?.1.text,
+    })
+}
+
+/// Roll a checklist back: publish an earlier version's content as a new version (the
+/// versions in between stay, and inspections keep theirs), audited.
+async fn rollback(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, key)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
+    if kind != Editable::Checklist {
+        return Err(AppError::BadRequest(Message::new("authoring-rollback-checklists-only")));
+    }
+    let summary = admin_store::checklist(&state.db, &key)
+        .await
+        .map_err(not_found_is_forbidden)?;
+    let number = f
+        .text("version")
+        .trim_start_matches(['v', 'V'])
+        .parse::<i32>()
+        .ok()
+        .filter(|n| summary.version(*n).is_some())
+        .ok_or_else(|| AppError::Invalid(vec![Message::new("authoring-rollback-unknown-version")]))?;
+    let old = admin_store::checklist_at(&state.db, &summary, number).await?;
+    let version = store::roll_back(&state.db, viewer.user.id, &old.checklist, number).await?;
+    tracing::info!(key = %key, from = number, version, by = viewer.user.id, "checklist rolled back");
+    Ok(Redirect::to(&format!("/authoring/checklists/{key}")).into_response())
+}
+
+fn editor_page(
+    viewer: &Viewer,
+    kind: Editable,
+    key: &str,
+    source: &str,
+    reason: &str,
+    problems: &[Problem],
+    published: Option<i32>,
+) -> maud::Markup {
+    let base = format!("/authoring/{}/{key}", segment(kind));
+    view::editor(
+        &viewer.chrome(),
+        &EditorView {
+            key,
+            is_checklist: kind == Editable::Checklist,
+            action: &base,
+            lint_url: &format!("{base}/lint"),
+            rollback_url: &format!("{base}/rollback"),
+            published,
+            preview_url: &format!("{base}/preview"),
+            source,
+            reason,
+            problems,
+        },
+    )
+}
+
+/// The server's lint of the posted text, as JSON: `{"problems": [{line, column,
+/// message}], "clean": bool}`. The editor posts here as the author types.
+async fn lint(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, key)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
+    let source = posted_source(&f)?;
+    let linted = lint_text(&state, kind, &key, source).await?;
+    Ok(Json(serde_json::json!({
+        "problems": linted.problems,
+        "clean": linted.is_clean(),
+    }))
+    .into_response())
+}
+
+/// File the posted text as a proposal; refused (the editor again, with its problems, as a
+/// 422) until it lints clean, and nothing is stored before.
+async fn propose(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, key)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
+    let l = viewer.lang;
+    let source = posted_source(&f)?;
+    let reason = f.text("reason");
+    let linted = lint_text(&state, kind, &key, source.clone()).await?;
+    let mut problems = linted.problems.clone();
+    if reason.is_empty() {
+        problems.push(Problem {
+            line: 0,
+            column: 0,
+            message: l.t("authoring-reason-required"),
+        });
+    }
+    if !problems.is_empty() || !linted.is_clean() {
+        let published = store::published_version(&state.db, kind, &key).await?;
+        let page = editor_page(&viewer, kind, &key, &source, &reason, &problems, published);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let row = store::create(
+        &state.db,
+        NewProposal {
+            kind,
+            key,
+            source,
+            reason,
+            author_id: viewer.user.id,
+        },
+    )
+    .await?;
+    tracing::info!(proposal = row.id, key = %row.key, by = viewer.user.id, "change proposed");
+    Ok(Redirect::to(&format!("/authoring/proposals/{}", row.id)).into_response())
+}
+
+/// The posted checklist as the tablet form shows it to a person of the chosen gender and
+/// position in the chosen context, with the score of the card as answered in the preview.
+async fn preview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, key)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
+    let l = viewer.lang;
+    if kind != Editable::Checklist {
+        return Err(AppError::BadRequest(Message::new("authoring-preview-checklists-only")));
+    }
+    let source = posted_source(&f)?;
+    let linted = lint_text(&state, kind, &key, source).await?;
+    let Some(checklist) = linted.checklist else {
+        return Err(AppError::Invalid(
+            linted.problems.iter().map(|p| Message::literal(p.to_string())).collect(),
+        ));
+    };
+    let subject = Subject {
+        gender: Gender::parse(&f.text("gender")),
+        position: Some(f.text("position")).filter(|p| !p.is_empty()),
+    };
+    let given: crate::domain::scoring::Context = checklist
+        .context
+        .iter()
+        .filter_map(|field| {
+            let raw = f.text(&format!("ctx.{}", field.key));
+            (!raw.is_empty()).then(|| {
+                let value = match raw.parse::<f64>() {
+                    Ok(n) if matches!(field.kind, crate::domain::ContextKind::Number { .. }) => {
+                        crate::domain::Value::Number(n)
+                    }
+                    _ => crate::domain::Value::Text(raw),
+                };
+                (field.key.clone(), value)
+            })
+        })
+        .collect();
+    let (context, _) = resolve_context(&checklist, &given);
+    let answers = authoring::sample_answers(&checklist, &subject, &context);
+    let card = score(&checklist, &subject, &context, &answers);
+    let fields: Vec<(String, String)> = answers
+        .iter()
+        .filter_map(|(k, a)| authoring::answer_field(a).map(|v| (format!("a.{k}"), v)))
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    let position_name = subject.position.clone();
+    let view = FormView {
+        id: Uuid::nil(),
+        checklist: &checklist,
+        checklist_version: 0,
+        version_id: 0,
+        site_id: 0,
+        site_name: l.t("authoring-preview"),
+        subject_id: 0,
+        subject_name: l.t("authoring-sample-person"),
+        position_name,
+        shift_date: today,
+        shift_dates: (today, today),
+        shift_period: "morning".into(),
+        items_for_subject: items_for_subject(&checklist, &subject),
+        engine_checklist: checklist.for_device().to_json(),
+        subject_attributes: subject_json(&subject).to_string(),
+        context: &context,
+        fields,
+        card: &card,
+        photos: &BTreeMap::new(),
+        errors: &[],
+        missing: &[],
+        recheck: None,
+    };
+    Ok(tablet::form(&viewer.chrome(), &view).into_response())
+}
+
+fn path_id(raw: &str) -> AppResult<i32> {
+    raw.parse().map_err(|_| AppError::Forbidden)
+}
+
+fn not_found_is_forbidden(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound(_) => AppError::Forbidden,
+        e => e.into(),
+    }
+}
+
+async fn proposal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    authors_only(&viewer)?;
+    let l = viewer.lang;
+    let p = store::get(&state.db, path_id(&id)?)
+        .await
+        .map_err(not_found_is_forbidden)?;
+    let kind = store::editable(p.kind);
+    let linted = lint_text(&state, kind, &p.key, p.source.clone()).await?;
+    let reach = authoring::reach(&linted.library, kind, &p.key);
+    let published = match (kind, &linted.checklist) {
+        (Editable::Checklist, Some(new)) => match admin_store::checklist(&state.db, &p.key).await {
+            Ok(summary) => match summary.latest().map(|v| v.version) {
+                Some(latest) => {
+                    let old = admin_store::checklist_at(&state.db, &summary, latest).await?;
+                    Some((latest, checklist_diff::diff(&old.checklist, new)))
+                }
+                None => None,
+            },
+            Err(StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        },
+        _ => None,
+    };
+    let author = crate::store::users::name_of(&state.db, p.author_id).await?;
+    let reviewer = match p.reviewer_id {
+        Some(id) => Some(crate::store::users::name_of(&state.db, id).await?),
+        None => None,
+    };
+    let may_approve = authoring::may_approve(
+        p.author_id,
+        viewer.user.id,
+        state.config.allow_self_approval,
+    );
+    let page = view::proposal(
+        &viewer.chrome(),
+        &ProposalView {
+            row: row(&p),
+            kind_segment: segment(kind),
+            author: &author,
+            reviewer: reviewer.as_deref(),
+            comment: p.review_comment.as_deref(),
+            published_version: p.published_version,
+            source: &p.source,
+            problems: &linted.problems,
+            diff: published.as_ref().map(|(v, d)| (*v, d)),
+            reach: &reach,
+            may_approve,
+            lang: l,
+        },
+    );
+    Ok(page.into_response())
+}
+
+/// Approve (publish) or send back an open proposal. The author may not approve their
+/// own unless `allow_self_approval` is set; a text that no longer lints clean against
+/// today's library is not published.
+async fn review(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    authors_only(&viewer)?;
+    let f = Fields(fields);
+    viewer.check_csrf(f.csrf())?;
+    let id = path_id(&id)?;
+    let p = store::get(&state.db, id)
+        .await
+        .map_err(not_found_is_forbidden)?;
+    let kind = store::editable(p.kind);
+    match f.text("decision").as_str() {
+        "approve" => {
+            if !authoring::may_approve(
+                p.author_id,
+                viewer.user.id,
+                state.config.allow_self_approval,
+            ) {
+                return Err(AppError::Conflict(Message::new("authoring-no-self-approval")));
+            }
+            let linted = lint_text(&state, kind, &p.key, p.source.clone()).await?;
+            let content = match (&linted.checklist, &linted.module) {
+                (Some(c), _) if linted.is_clean() => Content::Checklist(c),
+                (_, Some(m)) if linted.is_clean() => Content::Module(m),
+                _ => {
+                    return Err(AppError::Invalid(
+                        linted.problems.iter().map(|p| Message::literal(p.to_string())).collect(),
+                    ));
+                }
+            };
+            let version = store::approve(&state.db, id, viewer.user.id, content).await?;
+            tracing::info!(proposal = id, key = %p.key, version, by = viewer.user.id, "proposal approved and published");
+        }
+        "send_back" => {
+            let comment = f.text("comment");
+            if comment.is_empty() {
+                return Err(AppError::Invalid(vec![Message::new("authoring-comment-required")]));
+            }
+            store::send_back(&state.db, id, viewer.user.id, &comment).await?;
+        }
+        _ => return Err(AppError::BadRequest(Message::new("authoring-unknown-decision"))),
+    }
+    Ok(Redirect::to(&format!("/authoring/proposals/{id}")).into_response())
+}
