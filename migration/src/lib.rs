@@ -12,6 +12,7 @@ mod m20261129_000007_windows;
 mod m20261129_000008_export_order;
 mod m20261130_000009_sign_in_throttle;
 mod m20261130_000010_site_time_zone;
+mod m20261130_000016_polish_quality;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_export_order::Migration),
             Box::new(m20261130_000009_sign_in_throttle::Migration),
             Box::new(m20261130_000010_site_time_zone::Migration),
+            Box::new(m20261130_000016_polish_quality::Migration),
         ]
     }
 }

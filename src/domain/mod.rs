@@ -4,6 +4,7 @@
 //! the reports.
 
 pub mod access;
+pub mod audit;
 pub mod checklist;
 pub mod clock;
 pub mod diff;
