@@ -173,23 +173,25 @@ async fn staff_filter_suggestions_and_audit_sentences_in_a_browser() {
         return;
     };
     let w = common::seed_world(&app.test_db.db).await;
-    // 陳美玲 (quality's admin here) moves staff.a from the lobby to the sales hall.
-    update_person(
-        &app.test_db.db,
-        w.admin,
-        w.staff_a,
-        PersonEdit {
-            name: Name::parse("張靜怡").unwrap(),
-            role: Role::Staff,
-            sites: vec![w.site_a],
-            position: Some("sales-hall-host".into()),
-            gender: Some(decorum::domain::scoring::Gender::Female),
-            hire_date: None,
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    // staff.a is renamed 張靜怡, then moved from the lobby to the sales hall.
+    for position in ["lobby-concierge", "sales-hall-host"] {
+        update_person(
+            &app.test_db.db,
+            w.admin,
+            w.staff_a,
+            PersonEdit {
+                name: Name::parse("張靜怡").unwrap(),
+                role: Role::Staff,
+                sites: vec![w.site_a],
+                position: Some(position.into()),
+                gender: Some(decorum::domain::scoring::Gender::Female),
+                hire_date: None,
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+    }
 
     // A manager of site A: the suggestions are site A's staff, as they type.
     sign_in(&browser, &app, "manager.a@t.test").await;
@@ -312,7 +314,9 @@ async fn staff_filter_suggestions_and_audit_sentences_in_a_browser() {
             "{lang:?}: {cells:?}"
         );
         // The raw record is behind a toggle: hidden, then shown by a click.
-        let raw_shown = format!("{entry}.querySelector('.audit-raw pre').offsetHeight > 0");
+        let raw_shown = format!(
+            "{entry}.querySelector('.audit-raw').open && {entry}.querySelector('.audit-raw pre').checkVisibility()"
+        );
         assert_eq!(
             script(&browser, &format!("return {raw_shown};")).await,
             serde_json::json!(false),
