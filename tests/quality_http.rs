@@ -1165,8 +1165,9 @@ fn drill_downs(html: &str) -> Vec<(&'static str, Option<usize>, String)> {
         } else if segment.contains("<text class=\"value\"") {
             let value = &segment[segment.find("<text class=\"value\"").unwrap()..];
             ("pareto bar", number_after(value, "\">"))
-        } else if segment.contains(" · n = ") {
-            ("p-chart point", number_after(segment, " · n = "))
+        } else if segment.contains("(control limits ") {
+            // "11-02: 75.0% · 4 spot-checks (control limits …)"
+            ("p-chart point", number_after(segment, "% · "))
         } else if segment.contains("Average score %") || segment.contains("Pass rate %") {
             ("score line point", None)
         } else if segment.contains("</a></th>") {
