@@ -293,7 +293,7 @@ async fn staff_filter_suggestions_and_audit_sentences_in_a_browser() {
         // Names are data: 張靜怡 is shown as stored, in every script.
         let sentence = sentence.replace("张静怡", "張靜怡");
         assert!(
-            list.iter().any(|s| *s == sentence),
+            list.contains(&sentence),
             "{lang:?}: {sentence:?} among {list:?}"
         );
         let entry = format!(

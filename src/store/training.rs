@@ -495,6 +495,9 @@ pub async fn before_percent<C: ConnectionTrait>(
     Ok(if max > 0.0 { points / max * 100.0 } else { 0.0 })
 }
 
+/// A module's key, its re-checks, how many passed, and the sums of before and after.
+type ModuleSums = (String, i64, Option<i64>, Option<f64>, Option<f64>);
+
 /// How well each module works at the scope's sites: the finished re-checks of the
 /// people who took it after a failure, added up per module by the database (before is
 /// the percent on the same items in the spot-check that failed them).
@@ -531,8 +534,7 @@ pub async fn module_effects(
     if let Some(sites) = scope.site_filter() {
         query = query.filter(R::SiteId.is_in(sites.to_vec()));
     }
-    let rows: Vec<(String, i64, Option<i64>, Option<f64>, Option<f64>)> =
-        query.into_tuple().all(db).await?;
+    let rows: Vec<ModuleSums> = query.into_tuple().all(db).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(module, rechecks, passed, before, after)| {
