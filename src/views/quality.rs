@@ -157,11 +157,12 @@ pub fn person_label(id: i32, name: &str) -> String {
 /// types (the chosen site's staff at once; the page script asks `/quality/people` for
 /// more), and takes a name picked from the list.
 fn staff_filter(l: Lang, staff: &[(i32, String)], selected: Option<String>) -> Markup {
-    let chosen = selected.as_deref().map(|id| {
+    // Only a person in the list is shown by name: an id out of view shows nothing.
+    let chosen = selected.as_deref().and_then(|id| {
         staff
             .iter()
             .find(|(k, _)| k.to_string() == id)
-            .map_or_else(|| id.to_string(), |(k, name)| person_label(*k, name))
+            .map(|(k, name)| person_label(*k, name))
     });
     html! {
         label { (l.t("role-staff"))
