@@ -15,7 +15,9 @@
 //! 5. the server's resident memory, idle and under the 32-client load;
 //! 6. the offline tablet: what a supervisor of two sites keeps for offline use (bytes as
 //!    the service worker stores them) and the device engine's time to rescore a full
-//!    card in node (`--tablet-only` measures just these, on a data set of N).
+//!    card in node (`--tablet-only` measures just these, on a data set of N);
+//! 7. the training effectiveness page, over a finished re-check for one spot-check in
+//!    twenty (the training a failure assigned, completed and re-checked).
 //!
 //! It prints a table and writes it as JSON so runs can be compared. `--keep DIR` keeps the
 //! data set (SQLite in DIR, or a PostgreSQL schema named after N) and reuses it on the
@@ -47,7 +49,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -283,6 +285,87 @@ async fn seed(db: &DatabaseConnection, config: &Config) -> World {
         position,
         lobby,
     }
+}
+
+/// Finished re-checks for one spot-check in twenty: each pairs a spot-check (the
+/// failure) with a later one of the same person (the re-check), through a completed
+/// assignment of a training module, as completing failure training makes them.
+async fn seed_rechecks(db: &DatabaseConnection) -> usize {
+    use entity::states::{AssignmentStatus, RecheckStatus};
+    use entity::{recheck, training_assignment, training_module};
+    let modules: Vec<i32> = training_module::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let rows: Vec<(Uuid, i32, i32, Option<f64>)> = inspection::Entity::find()
+        .select_only()
+        .columns([
+            inspection::Column::Id,
+            inspection::Column::SubjectId,
+            inspection::Column::SiteId,
+            inspection::Column::Percent,
+        ])
+        .order_by_asc(inspection::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+        .unwrap();
+    let mut by_person: std::collections::HashMap<i32, Vec<(Uuid, i32, Option<f64>)>> =
+        std::collections::HashMap::new();
+    for (id, person, site, percent) in rows.iter().step_by(10) {
+        by_person
+            .entry(*person)
+            .or_default()
+            .push((*id, *site, *percent));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await.unwrap();
+    let mut made = 0;
+    for (person, list) in by_person {
+        for pair in list.chunks_exact(2) {
+            let (before, site, percent) = pair[0];
+            let assignment = training_assignment::ActiveModel {
+                user_id: Set(person),
+                module_id: Set(modules[made % modules.len()]),
+                reason: Set("failure".into()),
+                inspection_id: Set(Some(before)),
+                failed_items: Set(serde_json::json!(["bench-item"])),
+                critical: Set(false),
+                status: Set(AssignmentStatus::Completed),
+                due_date: Set(now.date_naive()),
+                attempts: Set(1),
+                quiz_percent: Set(Some(90.0)),
+                assigned_at: Set(now),
+                completed_at: Set(Some(now)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .unwrap();
+            recheck::ActiveModel {
+                assignment_id: Set(assignment.id),
+                inspection_id: Set(before),
+                subject_id: Set(person),
+                site_id: Set(site),
+                items: Set(serde_json::json!(["bench-item"])),
+                status: Set(RecheckStatus::Done),
+                due_date: Set(now.date_naive()),
+                done_inspection_id: Set(Some(pair[1].0)),
+                created_at: Set(now),
+                before_percent: Set(percent.map(|p| (p - 15.0).max(0.0))),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .unwrap();
+            made += 1;
+        }
+    }
+    txn.commit().await.unwrap();
+    made
 }
 
 /// The world of a data set loaded by an earlier run (`--keep`), read back from it.
@@ -981,6 +1064,8 @@ async fn run(args: Args) {
     } else {
         let world = Arc::new(seed(&db, &config).await);
         let loaded = load(&db, &world, args.inspections).await;
+        let rechecks = seed_rechecks(&db).await;
+        eprintln!("  {rechecks} finished re-checks added");
         if !config.is_sqlite() {
             // The statistics autovacuum would have gathered by now in a live deployment;
             // without them PostgreSQL plans the bulk-loaded tables as if they were empty.
@@ -1090,6 +1175,17 @@ async fn run(args: Args) {
         limit: None,
         target: "—".into(),
     });
+
+    let (effect, _) = timed_get(&client, &format!("{base}/training/effectiveness"), 15).await;
+    for (name, p) in [("p50", 0.5), ("p95", 0.95)] {
+        table.push(Row {
+            measure: format!("training effectiveness page, {name}"),
+            value: percentile(&effect, p),
+            unit: "ms".into(),
+            limit: None,
+            target: "≤ 100 ms at 1M".into(),
+        });
+    }
 
     // PDF reports, beside Chromium printing the same content from its HTML page.
     let some_inspection = inspection::Entity::find()

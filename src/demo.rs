@@ -514,6 +514,15 @@ async fn close_the_loop(
             due_date: Set(completed.date_naive() + Duration::days(training::RECHECK_DAYS)),
             done_inspection_id: Set(None),
             created_at: Set(completed),
+            before_percent: Set(Some(
+                crate::store::training::before_percent(
+                    db,
+                    original.id,
+                    &serde_json::from_value::<Vec<String>>(a.failed_items.clone())
+                        .unwrap_or_default(),
+                )
+                .await?,
+            )),
             ..Default::default()
         }
         .insert(db)

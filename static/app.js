@@ -924,12 +924,44 @@
     });
   }
 
+  // The dashboard's staff filter: as the viewer types, the people of the chosen site (or
+  // of every site they see) whose name holds the text are offered in its list.
+  function setupStaffFilter() {
+    var box = document.getElementById("staff-filter");
+    var list = document.getElementById("staff-options");
+    if (!box || !list || !window.fetch) return;
+    var site = box.form && box.form.elements.site;
+    var timer = null, asked = 0;
+    function ask() {
+      var text = box.value.indexOf("(#") >= 0 ? "" : box.value;
+      var url = box.dataset.people + "?q=" + encodeURIComponent(text) +
+        "&site=" + encodeURIComponent(site ? site.value : "");
+      var mine = ++asked;
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (people) {
+          if (mine !== asked) return;
+          list.textContent = "";
+          people.forEach(function (p) {
+            var option = document.createElement("option");
+            option.value = p.label;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    }
+    box.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 150); });
+    box.addEventListener("focus", function () { if (!list.options.length) ask(); });
+    if (site) site.addEventListener("change", function () { box.value = ""; ask(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () { messagesLoaded.then(start); });
   function start() {
     var form = document.getElementById("spotcheck");
     if (form) adoptTemplate(form).then(function (usable) { if (usable) setupForm(form); });
     setupSignaturePads();
     fillChooser();
+    setupStaffFilter();
     prepareOffline();
     var sendNow = document.getElementById("kept-send");
     if (sendNow) sendNow.addEventListener("click", function () { flush(); });

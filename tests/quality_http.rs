@@ -347,7 +347,10 @@ async fn csv_exports_open_in_excel_with_chinese_intact() {
         let mut reader = csv::Reader::from_reader(&responses[3..]);
         let failed: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(failed.len(), 3, "the three failed responses");
-        assert!(failed.iter().all(|r| &r[7] == "failed"));
+        assert!(
+            failed.iter().all(|r| &r[13] == "failed"),
+            "outcome, after the site, staff and inspector columns"
+        );
     }
 }
 
@@ -940,7 +943,7 @@ async fn exports_stream_every_page_once_in_order() {
         );
         let (_, rows) = csv_of("/quality/responses.csv?from=2026-11-01&to=2026-11-30").await;
         assert_eq!(rows.len(), 2 * count, "{backend:?}");
-        assert_eq!(rows.iter().filter(|r| &r[7] == "failed").count(), count);
+        assert_eq!(rows.iter().filter(|r| &r[13] == "failed").count(), count);
         let (_, rows) = csv_of("/quality/inspections.csv?from=2025-01-01&to=2025-01-31").await;
         assert!(
             rows.is_empty(),
@@ -1162,8 +1165,9 @@ fn drill_downs(html: &str) -> Vec<(&'static str, Option<usize>, String)> {
         } else if segment.contains("<text class=\"value\"") {
             let value = &segment[segment.find("<text class=\"value\"").unwrap()..];
             ("pareto bar", number_after(value, "\">"))
-        } else if segment.contains(" · n = ") {
-            ("p-chart point", number_after(segment, " · n = "))
+        } else if segment.contains("(control limits ") {
+            // "11-02: 75.0% · 4 spot-checks (control limits …)"
+            ("p-chart point", number_after(segment, "% · "))
         } else if segment.contains("Average score %") || segment.contains("Pass rate %") {
             ("score line point", None)
         } else if segment.contains("</a></th>") {

@@ -14,7 +14,7 @@ use common::pdf::{png, text as pdf_text};
 use common::{BACKENDS, TestApp, World, seed_world};
 use decorum::domain::Lang;
 use decorum::domain::scoring::{Answer, Context};
-use decorum::domain::stats::{Arrow, PeriodFigure, Summary};
+use decorum::domain::stats::{Arrow, Granularity, PeriodFigure, Summary};
 use decorum::reports::inspection::{
     AssignedTraining, FailedItem, InspectionReport, Photo, SectionScore,
 };
@@ -167,6 +167,7 @@ fn inspection_report(lang: Lang, photo: Option<Photo>) -> InspectionReport {
                     "30° courtesy bow on welcoming the guest",
                 ),
                 answer: "15 °".into(),
+                expected: Some(t("目標 30 ° ± 5 °", "target 30 ° ± 5 °")),
                 critical: false,
                 note: Some(t(
                     "鞠躬幅度不足，且未與客人有眼神接觸，需要再練習。",
@@ -182,6 +183,7 @@ fn inspection_report(lang: Lang, photo: Option<Photo>) -> InspectionReport {
                     "Greets the guest with the standard greeting",
                 ),
                 answer: t("說了 2/4", "said 2/4"),
+                expected: None,
                 critical: true,
                 note: None,
                 photo: Some(Photo::File(b"RIFF\0\0\0\0WEBPVP8 not really".to_vec())),
@@ -342,6 +344,8 @@ fn long_staff_report(lang: Lang) -> StaffReport {
             mean: Some(79.2),
             pass_rate: Some(74.2),
         },
+        trend: Some(Arrow::Up),
+        repeated: Vec::new(),
         inspections,
         training: (0..12)
             .map(|i| TrainingLine {
@@ -437,6 +441,8 @@ fn site_report(lang: Lang, staff: usize) -> SiteReport {
             mean: Some(84.6),
             pass_rate: Some(71.4),
         },
+        grain: Granularity::Week,
+        by_site: Vec::new(),
         trend: (0..5)
             .map(|w| PeriodFigure {
                 period: d(2026, 9, 28) + Duration::weeks(w),
@@ -473,6 +479,7 @@ fn site_report(lang: Lang, staff: usize) -> SiteReport {
         staff: (0..staff)
             .map(|i| StaffFigure {
                 name: format!("員工{i:03}"),
+                site: String::new(),
                 inspections: 1 + i % 5,
                 mean: 60.0 + (i % 40) as f64,
                 pass_rate: (i % 5) as f64 * 25.0,

@@ -3,7 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "recheck")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -20,9 +20,25 @@ pub struct Model {
     pub due_date: Date,
     pub done_inspection_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// Percent on these items in the spot-check that failed them (0 when none scored).
+    pub before_percent: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::training_assignment::Entity",
+        from = "Column::AssignmentId",
+        to = "super::training_assignment::Column::Id"
+    )]
+    Assignment,
+    /// The re-check spot-check, once done.
+    #[sea_orm(
+        belongs_to = "super::inspection::Entity",
+        from = "Column::DoneInspectionId",
+        to = "super::inspection::Column::Id"
+    )]
+    Done,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,6 +16,7 @@ mod m20261130_000011_actions_signoff;
 mod m20261130_000012_outbox;
 mod m20261130_000014_sign_in_methods;
 mod m20261130_000013_proposals;
+mod m20261130_000016_polish_quality;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_outbox::Migration),
             Box::new(m20261130_000014_sign_in_methods::Migration),
             Box::new(m20261130_000013_proposals::Migration),
+            Box::new(m20261130_000016_polish_quality::Migration),
         ]
     }
 }

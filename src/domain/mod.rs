@@ -6,6 +6,7 @@
 pub mod access;
 pub mod actions;
 pub mod authoring;
+pub mod audit;
 pub mod checklist;
 pub mod clock;
 pub mod diff;

@@ -168,6 +168,16 @@ pub struct PersonRecord {
     pub samples: Vec<Sample>,
     /// Every assignment, in the order assigned.
     pub training: Vec<TrainingHistory>,
+    /// Items failed in the submitted spot-checks of the period, most failures first.
+    pub failures: Vec<ItemFailed>,
+}
+
+/// An item a person failed, and how often in the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemFailed {
+    pub clause: String,
+    pub text: Text,
+    pub times: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +238,8 @@ pub struct SitePeriod {
     pub site: Option<String>,
     /// Whether the scope spans every site (when no one site was asked for).
     pub all_sites: bool,
+    /// The names of the sites in the samples.
+    pub site_names: HashMap<i32, String>,
 }
 
 /// How often an item was checked and failed, and the points it earned.

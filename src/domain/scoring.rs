@@ -601,5 +601,34 @@ pub fn describe_answer(l: Lang, kind: &ItemKind, answer: &Answer) -> String {
     }
 }
 
+/// What a measure item expects, for people: `target 30 ° ± 5 °` or `allowed 400 – 700 ml`
+/// (`…` for an open end); `None` for other kinds.
+pub fn describe_expected(l: Lang, kind: &ItemKind) -> Option<String> {
+    let ItemKind::Measure { unit, allowed, .. } = kind else {
+        return None;
+    };
+    Some(match (allowed.target, allowed.tolerance) {
+        (Some(target), Some(tol)) => l.t_args(
+            "polish-quality-expected-target",
+            &[
+                ("target", format!("{target} {unit}").into()),
+                ("tolerance", format!("{tol} {unit}").into()),
+            ],
+        ),
+        _ => {
+            let (lo, hi) = allowed.bounds();
+            let end = |v: Option<f64>| v.map_or("…".to_string(), |v| v.to_string());
+            l.t_args(
+                "polish-quality-expected-range",
+                &[
+                    ("low", end(lo).into()),
+                    ("high", end(hi).into()),
+                    ("unit", unit.as_str().into()),
+                ],
+            )
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests;

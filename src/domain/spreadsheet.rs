@@ -4,6 +4,20 @@
 
 use std::borrow::Cow;
 
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+/// An instant as the local date-time Excel and LibreOffice read as a date when they
+/// open a CSV (`2026-11-30 09:31:05`, whole seconds, no zone).
+pub fn local_date_time(tz: Tz, t: DateTime<Utc>) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// An instant for machines: ISO 8601 in UTC to the second (`2026-11-30T01:31:05Z`).
+pub fn utc_iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
 /// The characters a spreadsheet reads as the start of a formula (or, for tab and carriage
 /// return, strips before reading one).
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -38,6 +52,18 @@ fn is_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_times_excel_reads() {
+        let t = DateTime::parse_from_rfc3339("2026-11-30T01:31:05.123456789Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            local_date_time(chrono_tz::Asia::Hong_Kong, t),
+            "2026-11-30 09:31:05"
+        );
+        assert_eq!(utc_iso(t), "2026-11-30T01:31:05Z");
+    }
     use proptest::prelude::*;
 
     #[test]

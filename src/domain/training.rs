@@ -231,28 +231,57 @@ pub struct ModuleEffect {
     pub change: f64,
 }
 
+/// Re-check outcomes of one module added up (by the database, or by [`effectiveness`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleTotals {
+    pub module: String,
+    pub rechecks: usize,
+    pub passed: usize,
+    pub before_sum: f64,
+    pub after_sum: f64,
+}
+
+impl ModuleTotals {
+    /// The module's figures; `None` for a module with no re-check.
+    pub fn effect(self) -> Option<ModuleEffect> {
+        if self.rechecks == 0 {
+            return None;
+        }
+        let n = self.rechecks as f64;
+        let mean_before = self.before_sum / n;
+        let mean_after = self.after_sum / n;
+        Some(ModuleEffect {
+            module: self.module,
+            rechecks: self.rechecks,
+            passed: self.passed,
+            pass_rate: self.passed as f64 * 100.0 / n,
+            mean_before,
+            mean_after,
+            change: mean_after - mean_before,
+        })
+    }
+}
+
 pub fn effectiveness(outcomes: &[RecheckOutcome]) -> Vec<ModuleEffect> {
-    let mut by_module: BTreeMap<&str, Vec<&RecheckOutcome>> = BTreeMap::new();
+    let mut by_module: BTreeMap<&str, ModuleTotals> = BTreeMap::new();
     for o in outcomes {
-        by_module.entry(o.module.as_str()).or_default().push(o);
+        let t = by_module
+            .entry(o.module.as_str())
+            .or_insert_with(|| ModuleTotals {
+                module: o.module.clone(),
+                rechecks: 0,
+                passed: 0,
+                before_sum: 0.0,
+                after_sum: 0.0,
+            });
+        t.rechecks += 1;
+        t.passed += usize::from(o.passed);
+        t.before_sum += o.before;
+        t.after_sum += o.after;
     }
     by_module
-        .into_iter()
-        .map(|(module, list)| {
-            let n = list.len() as f64;
-            let passed = list.iter().filter(|o| o.passed).count();
-            let mean_before = list.iter().map(|o| o.before).sum::<f64>() / n;
-            let mean_after = list.iter().map(|o| o.after).sum::<f64>() / n;
-            ModuleEffect {
-                module: module.to_string(),
-                rechecks: list.len(),
-                passed,
-                pass_rate: passed as f64 * 100.0 / n,
-                mean_before,
-                mean_after,
-                change: mean_after - mean_before,
-            }
-        })
+        .into_values()
+        .filter_map(ModuleTotals::effect)
         .collect()
 }
 

@@ -4,17 +4,17 @@
 //! the record, call these, then build the PDF in `spawn_blocking`. No query runs here.
 
 use crate::i18n::Message;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
-use super::staff::{StaffInspection, StaffReport, TrainingLine};
+use super::staff::{RepeatedFailure, StaffInspection, StaffReport, TrainingLine};
 use crate::domain::Lang;
 use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
 use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
-use crate::domain::scoring::describe_answer;
+use crate::domain::scoring::{describe_answer, describe_expected};
 use crate::domain::stats::{self, Granularity, ItemFailures, Points};
 use crate::i18n::Localize;
 
@@ -104,6 +104,7 @@ pub fn inspection(
                     .as_ref()
                     .map(|a| describe_answer(l, &item.kind, a))
                     .unwrap_or_default(),
+                expected: describe_expected(l, &item.kind),
                 critical: item.critical,
                 note: r.note.clone().filter(|n| !n.trim().is_empty()),
                 photo,
@@ -200,6 +201,23 @@ pub fn staff(
         from,
         to,
         summary: stats::summary(&record.samples),
+        trend: stats::by_group(
+            &record.samples,
+            |_| (),
+            Granularity::for_range(from, to).halfway(from, to),
+        )
+        .first()
+        .and_then(|g| g.arrow),
+        repeated: record
+            .failures
+            .iter()
+            .filter(|f| f.times > 1)
+            .map(|f| RepeatedFailure {
+                clause: f.clause.clone(),
+                text: f.text.get(l).to_string(),
+                times: f.times,
+            })
+            .collect(),
         inspections,
         training,
     }
@@ -291,16 +309,44 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
     // Staff figures, with an arrow comparing the two halves of the period.
     let split = period.granularity.halfway(from, to);
     let groups = stats::by_group(&period.samples, |s| s.subject, split);
+    // Each person's sites where they were checked, by name: people who share a name
+    // are told apart, and a group's table says where each works.
+    let mut sites_of: HashMap<i32, BTreeSet<String>> = HashMap::new();
+    for s in &period.samples {
+        if let Some(name) = period.site_names.get(&s.site) {
+            sites_of.entry(s.subject).or_default().insert(name.clone());
+        }
+    }
     let staff = groups
         .iter()
         .map(|g| StaffFigure {
             name: period.names.get(&g.key).cloned().unwrap_or_default(),
+            site: sites_of
+                .get(&g.key)
+                .map(|names| names.iter().cloned().collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
             inspections: g.inspections,
             mean: g.mean,
             pass_rate: g.pass_rate,
             arrow: g.arrow,
         })
         .collect();
+    // Site by site, when the report spans several.
+    let by_site = if period.site.is_none() {
+        stats::by_group(&period.samples, |s| s.site, split)
+            .iter()
+            .map(|g| StaffFigure {
+                name: period.site_names.get(&g.key).cloned().unwrap_or_default(),
+                site: String::new(),
+                inspections: g.inspections,
+                mean: g.mean,
+                pass_rate: g.pass_rate,
+                arrow: g.arrow,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     // Coverage over the last four weeks of the period: who is uncovered, and when each
     // was last checked, both as the dashboard's coverage panel counts them.
@@ -331,7 +377,9 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
         from,
         to,
         summary: stats::summary(&period.samples),
-        trend: stats::trend(&period.samples, Granularity::Week),
+        grain: period.granularity,
+        trend: stats::trend(&period.samples, period.granularity),
+        by_site,
         failed_items,
         sections: sections
             .into_values()

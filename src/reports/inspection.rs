@@ -50,6 +50,8 @@ pub struct FailedItem {
     pub text: String,
     /// The answer as recorded (e.g. "20 °", "said 2/4").
     pub answer: String,
+    /// What the item expects, for measures ("target 30 ° ± 5 °").
+    pub expected: Option<String>,
     pub critical: bool,
     pub note: Option<String>,
     pub photo: Option<Photo>,
@@ -235,8 +237,17 @@ pub fn render_with(r: &InspectionReport, follow_up: &FollowUp, lang: Lang) -> Ve
             BODY + 0.5,
             if f.critical { Tone::Bad } else { Tone::Normal },
         );
+        let expected = f
+            .expected
+            .as_ref()
+            .map_or_else(String::new, |e| format!(" · {e}"));
         pdf.indented(
-            &format!("{} · {}{}", f.section, l.t("report-recorded"), f.answer),
+            &format!(
+                "{} · {}{}{expected}",
+                f.section,
+                l.t("report-recorded"),
+                f.answer
+            ),
             SMALL,
             Tone::Muted,
         );

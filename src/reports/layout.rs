@@ -24,6 +24,10 @@ const CONTENT_BOTTOM: f32 = 54.0;
 /// Width of the text column.
 pub const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 
+/// The rows a table keeps with its header (and so with its heading), and the fewest
+/// it carries over to a new page.
+const KEEP_ROWS: usize = 3;
+
 /// Body text size; tables and small print are a little smaller.
 pub const BODY: f32 = 9.5;
 pub const SMALL: f32 = 8.0;
@@ -39,6 +43,24 @@ pub struct Pdf {
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     y: f32,
+    /// The heading drawn last, with the short paragraphs right under it, while nothing
+    /// else has followed: a block that does not fit under them takes them along to the
+    /// next page.
+    open_heading: Option<OpenHeading>,
+}
+
+/// A heading (and the paragraphs under it) that no block has followed yet.
+struct OpenHeading {
+    /// The page it is on (the count of finished pages then).
+    page: usize,
+    /// Where its drawing starts and ends in `ops`.
+    start: usize,
+    end: usize,
+    /// Where it started on the page.
+    y: f32,
+    heading: String,
+    /// Paragraphs under it: text, size, tone.
+    paragraphs: Vec<(String, f32, Tone)>,
 }
 
 impl Pdf {
@@ -56,6 +78,7 @@ impl Pdf {
             pages: Vec::new(),
             ops: Vec::new(),
             y: CONTENT_TOP,
+            open_heading: None,
         }
     }
 
@@ -68,10 +91,26 @@ impl Pdf {
         PAGE_H - CONTENT_BOTTOM - self.y
     }
 
-    /// Start a new page unless `height` still fits on this one.
+    /// Start a new page unless `height` still fits on this one. A heading with nothing
+    /// under it yet moves to the new page with the block, so no page ends on a heading.
     pub fn ensure(&mut self, height: f32) {
         if self.remaining() < height && self.y > CONTENT_TOP {
-            self.new_page();
+            let open = self.open_heading.take();
+            match open {
+                Some(open)
+                    if open.end == self.ops.len()
+                        && open.page == self.pages.len()
+                        && open.y > CONTENT_TOP =>
+                {
+                    self.ops.truncate(open.start);
+                    self.new_page();
+                    self.heading(&open.heading);
+                    for (text, size, tone) in &open.paragraphs {
+                        self.paragraph(text, *size, *tone);
+                    }
+                }
+                _ => self.new_page(),
+            }
         }
     }
 
@@ -224,20 +263,46 @@ impl Pdf {
         self.gap(4.0);
     }
 
-    /// A section heading; never left alone at the bottom of a page.
+    /// A section heading; never left alone at the bottom of a page: the next block
+    /// that does not fit under it takes it along (see [`Pdf::ensure`]).
     pub fn heading(&mut self, text: &str) {
         self.ensure(18.0 + 50.0);
+        let start = (self.ops.len(), self.y);
         self.gap(8.0);
         let baseline = self.y + 13.0;
         self.text_at(MARGIN_X, baseline, 12.0, Tone::Accent, true, text);
         self.y += 18.0;
         self.hrule(self.y, Tone::Accent.ink(), 0.8);
         self.y += 6.0;
+        self.open_heading = Some(OpenHeading {
+            page: self.pages.len(),
+            start: start.0,
+            end: self.ops.len(),
+            y: start.1,
+            heading: text.to_string(),
+            paragraphs: Vec::new(),
+        });
     }
 
-    /// Wrapped text across the text column.
+    /// Wrapped text across the text column. Right under a heading it stays with it.
     pub fn paragraph(&mut self, text: &str, size: f32, tone: Tone) {
+        let attached = self.heading_is_open();
         self.paragraph_at(MARGIN_X, CONTENT_W, text, size, tone);
+        let (end, page) = (self.ops.len(), self.pages.len());
+        match self.open_heading.as_mut() {
+            Some(open) if attached && open.page == page => {
+                open.end = end;
+                open.paragraphs.push((text.to_string(), size, tone));
+            }
+            _ => self.open_heading = None,
+        }
+    }
+
+    /// Whether the last thing drawn on this page is a heading (and its paragraphs).
+    fn heading_is_open(&self) -> bool {
+        self.open_heading
+            .as_ref()
+            .is_some_and(|o| o.end == self.ops.len() && o.page == self.pages.len())
     }
 
     fn paragraph_at(&mut self, x: f32, width: f32, text: &str, size: f32, tone: Tone) {
@@ -340,11 +405,21 @@ impl Pdf {
             })
             .collect();
 
-        let first = rows.first().map_or(0.0, |r| r.1);
+        // The header goes with at least its first rows (three, or all of a short table).
+        let first: f32 = rows.iter().take(KEEP_ROWS).map(|r| r.1).sum();
         self.ensure(header_h + first);
         self.table_header(table, &widths, &header, header_h, size, lh, pad);
+        let n = rows.len();
         for (i, (row, (cells, h))) in table.rows.iter().zip(&rows).enumerate() {
-            if self.remaining() < *h {
+            // Break before the row that does not fit; and a few rows early rather than
+            // leave the last one or two alone on a page of their own.
+            let rest: f32 = rows[i..].iter().map(|r| r.1).sum();
+            let early = i > KEEP_ROWS
+                && n - i > 1
+                && n - i <= KEEP_ROWS
+                && self.remaining() < rest
+                && n >= 2 * KEEP_ROWS;
+            if self.remaining() < *h || early {
                 self.new_page();
                 self.table_header(table, &widths, &header, header_h, size, lh, pad);
             }

@@ -9,7 +9,7 @@ use super::{
     summary_figures,
 };
 use crate::domain::Lang;
-use crate::domain::stats::{Arrow, PeriodFigure, Summary};
+use crate::domain::stats::{Arrow, Granularity, PeriodFigure, Summary};
 use crate::i18n::Localize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +20,13 @@ pub struct SiteReport {
     pub to: NaiveDate,
     /// Over submitted spot-checks in the period (re-checks left out: not a random sample).
     pub summary: Summary,
-    /// Per week, oldest first.
+    /// The grain of the trend: weeks for short periods, months for long ones.
+    pub grain: Granularity,
+    /// Per week or month, oldest first.
     pub trend: Vec<PeriodFigure>,
+    /// Site by site, when the report spans several (empty for one site); `name` is the
+    /// site's.
+    pub by_site: Vec<StaffFigure>,
     /// Failed items, most failures first.
     pub failed_items: Vec<ItemFigure>,
     pub sections: Vec<SectionFigure>,
@@ -61,6 +66,8 @@ pub struct SectionFigure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StaffFigure {
     pub name: String,
+    /// Where they were checked (site names), for reports over several sites.
+    pub site: String,
     pub inspections: usize,
     pub mean: f64,
     pub pass_rate: f64,
@@ -99,6 +106,30 @@ fn arrow_text(l: Lang, arrow: Option<Arrow>) -> (String, Tone) {
     }
 }
 
+/// A row of the staff or site-by-site table: name (and site), checks, average, pass
+/// rate and trend.
+fn figure_row(l: Lang, s: &StaffFigure, site: Option<&str>) -> Row {
+    let (arrow, tone) = arrow_text(l, s.arrow);
+    let mut cells = vec![Cell::new(&*s.name)];
+    if let Some(site) = site {
+        cells.push(Cell::new(site));
+    }
+    cells.extend([
+        Cell::new(s.inspections.to_string()),
+        Cell::new(pct(Some(s.mean))),
+        Cell::tone(
+            pct(Some(s.pass_rate)),
+            if s.pass_rate < 80.0 {
+                Tone::Bad
+            } else {
+                Tone::Normal
+            },
+        ),
+        Cell::tone(arrow, tone),
+    ]);
+    Row::new(cells)
+}
+
 pub fn render(r: &SiteReport, lang: Lang) -> Vec<u8> {
     render_with(r, &[], lang)
 }
@@ -120,7 +151,23 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
     let s = &r.summary;
     pdf.figures(&summary_figures(l, s));
 
-    pdf.heading(&l.t("report-weekly-trend"));
+    let grain = match r.grain {
+        Granularity::Week => "week",
+        Granularity::Month => "month",
+    };
+    let label_of = |d: NaiveDate| match r.grain {
+        Granularity::Week => d.format("%m-%d").to_string(),
+        Granularity::Month => d.format("%Y-%m").to_string(),
+    };
+    pdf.heading(&l.t_args(
+        "polish-quality-trend-heading",
+        &[
+            ("grain", grain.into()),
+            ("from", r.from.to_string().into()),
+            ("to", r.to.to_string().into()),
+            ("count", r.trend.len().into()),
+        ],
+    ));
     if r.trend.is_empty() {
         pdf.paragraph(&l.t("report-no-spot-checks-in-this"), BODY, Tone::Muted);
     } else {
@@ -131,14 +178,13 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
             .fold(100.0, f64::min);
         pdf.line_chart(
             &LineChart {
-                labels: r
-                    .trend
-                    .iter()
-                    .map(|p| p.period.format("%m-%d").to_string())
-                    .collect(),
+                labels: r.trend.iter().map(|p| label_of(p.period)).collect(),
                 series: vec![
                     Series {
-                        name: l.t("report-average-score-week"),
+                        name: l.t_args(
+                            "polish-quality-average-score-per",
+                            &[("grain", grain.into())],
+                        ),
                         values: r.trend.iter().map(|p| Some(p.mean)).collect(),
                         tone: Tone::Accent,
                         dashed: false,
@@ -159,7 +205,11 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
         );
         pdf.table(&Table {
             columns: vec![
-                Column::new(l.t("report-week-of"), 2.0, Align::Left),
+                Column::new(
+                    l.t_args("polish-quality-period-of", &[("grain", grain.into())]),
+                    2.0,
+                    Align::Left,
+                ),
                 Column::new(l.t("report-checks"), 1.0, Align::Right),
                 Column::new(l.t("report-average"), 1.2, Align::Right),
                 Column::new(l.t("quality-pass-rate"), 1.2, Align::Right),
@@ -169,13 +219,29 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
                 .iter()
                 .map(|p| {
                     Row::new(vec![
-                        Cell::new(p.period.to_string()),
+                        Cell::new(label_of(p.period)),
                         Cell::new(p.inspections.to_string()),
                         Cell::new(pct(Some(p.mean))),
                         Cell::new(pct(Some(p.pass_rate))),
                     ])
                 })
                 .collect(),
+        });
+    }
+
+    if !r.by_site.is_empty() {
+        pdf.heading(&l.t("polish-quality-site-by-site"));
+        let mut sites: Vec<&StaffFigure> = r.by_site.iter().collect();
+        sites.sort_by(|a, b| a.name.cmp(&b.name));
+        pdf.table(&Table {
+            columns: vec![
+                Column::new(l.t("spotcheck-site"), 3.2, Align::Left),
+                Column::new(l.t("report-checks"), 1.2, Align::Right),
+                Column::new(l.t("report-average"), 1.4, Align::Right),
+                Column::new(l.t("quality-pass-rate"), 1.4, Align::Right),
+                Column::new(l.t("quality-trend"), 1.4, Align::Left),
+            ],
+            rows: sites.into_iter().map(|s| figure_row(l, s, None)).collect(),
         });
     }
 
@@ -246,34 +312,23 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
             SMALL,
             Tone::Muted,
         );
+        let several = !r.by_site.is_empty();
+        let mut columns = vec![Column::new(l.t("admin-name"), 3.2, Align::Left)];
+        if several {
+            columns.push(Column::new(l.t("spotcheck-site"), 2.8, Align::Left));
+        }
+        columns.extend([
+            Column::new(l.t("report-checks"), 1.2, Align::Right),
+            Column::new(l.t("report-average"), 1.4, Align::Right),
+            Column::new(l.t("quality-pass-rate"), 1.4, Align::Right),
+            Column::new(l.t("quality-trend"), 1.4, Align::Left),
+        ]);
         pdf.table(&Table {
-            columns: vec![
-                Column::new(l.t("admin-name"), 3.2, Align::Left),
-                Column::new(l.t("report-checks"), 1.2, Align::Right),
-                Column::new(l.t("report-average"), 1.4, Align::Right),
-                Column::new(l.t("quality-pass-rate"), 1.4, Align::Right),
-                Column::new(l.t("quality-trend"), 1.4, Align::Left),
-            ],
+            columns,
             rows: r
                 .staff
                 .iter()
-                .map(|s| {
-                    let (arrow, tone) = arrow_text(l, s.arrow);
-                    Row::new(vec![
-                        Cell::new(&*s.name),
-                        Cell::new(s.inspections.to_string()),
-                        Cell::new(pct(Some(s.mean))),
-                        Cell::tone(
-                            pct(Some(s.pass_rate)),
-                            if s.pass_rate < 80.0 {
-                                Tone::Bad
-                            } else {
-                                Tone::Normal
-                            },
-                        ),
-                        Cell::tone(arrow, tone),
-                    ])
-                })
+                .map(|s| figure_row(l, s, several.then_some(s.site.as_str())))
                 .collect(),
         });
     }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{Align, BODY, Cell, Column, Pdf, Row, Table, Tone, pct, summary_figures, verdict};
 use crate::domain::Lang;
-use crate::domain::stats::Summary;
+use crate::domain::stats::{Arrow, Summary};
 use crate::i18n::Localize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,17 @@ pub struct StaffReport {
     pub summary: Summary,
     pub inspections: Vec<StaffInspection>,
     pub training: Vec<TrainingLine>,
+    /// The first half of the period against the second, by mean score.
+    pub trend: Option<Arrow>,
+    /// Items failed more than once in the period, most first.
+    pub repeated: Vec<RepeatedFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepeatedFailure {
+    pub clause: String,
+    pub text: String,
+    pub times: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +59,70 @@ pub struct TrainingLine {
     pub completed: Option<NaiveDate>,
     pub quiz: Option<f64>,
     pub overdue: bool,
+}
+
+/// What a manager needs first: the spot-checks of the period with their mean and
+/// trend, the items failed again and again (with their clause), and the training done,
+/// open and overdue; the full lists follow.
+fn overview(pdf: &mut Pdf, r: &StaffReport) {
+    let l = pdf.lang();
+    pdf.heading(&l.t("polish-quality-staff-summary"));
+    let trend = match r.trend {
+        Some(Arrow::Up) => l.t("polish-quality-trend-up"),
+        Some(Arrow::Down) => l.t("polish-quality-trend-down"),
+        Some(Arrow::Flat) => l.t("polish-quality-trend-flat"),
+        None => l.t("polish-quality-trend-none"),
+    };
+    pdf.paragraph(
+        &l.t_args(
+            "polish-quality-staff-checks",
+            &[
+                ("count", r.summary.inspections.into()),
+                ("mean", pct(r.summary.mean).into()),
+                ("trend", trend.into()),
+            ],
+        ),
+        BODY,
+        Tone::Normal,
+    );
+    let done = r.training.iter().filter(|t| t.completed.is_some()).count();
+    let open = r.training.iter().filter(|t| t.completed.is_none()).count();
+    let overdue = r.training.iter().filter(|t| t.overdue).count();
+    pdf.paragraph(
+        &l.t_args(
+            "polish-quality-staff-training",
+            &[
+                ("done", done.into()),
+                ("open", open.into()),
+                ("overdue", overdue.into()),
+            ],
+        ),
+        BODY,
+        if overdue > 0 { Tone::Bad } else { Tone::Normal },
+    );
+    if r.repeated.is_empty() {
+        pdf.paragraph(&l.t("polish-quality-staff-no-repeats"), BODY, Tone::Good);
+    } else {
+        pdf.paragraph(&l.t("polish-quality-staff-repeats"), BODY, Tone::Normal);
+        pdf.table(&Table {
+            columns: vec![
+                Column::new(l.t("polish-quality-clause"), 1.2, Align::Left),
+                Column::new(l.t("polish-quality-item"), 6.0, Align::Left),
+                Column::new(l.t("polish-quality-times-failed"), 1.4, Align::Right),
+            ],
+            rows: r
+                .repeated
+                .iter()
+                .map(|f| {
+                    Row::new(vec![
+                        Cell::new(format!("§{}", f.clause)),
+                        Cell::new(&*f.text),
+                        Cell::tone(f.times.to_string(), Tone::Bad),
+                    ])
+                })
+                .collect(),
+        });
+    }
 }
 
 pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
@@ -88,6 +163,7 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
     );
     let s = &r.summary;
     pdf.figures(&summary_figures(l, s));
+    overview(&mut pdf, r);
 
     pdf.heading(&format!(
         "{} ({})",

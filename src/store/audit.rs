@@ -5,7 +5,7 @@ use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::Value as Json;
 
@@ -52,4 +52,24 @@ pub async fn page<C: ConnectionTrait>(
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page).await?;
     Ok((rows, total))
+}
+
+/// The person checked in each of these spot-checks, for naming them in the log.
+pub async fn inspection_subjects<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<uuid::Uuid>,
+) -> Result<std::collections::HashMap<uuid::Uuid, i32>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(entity::inspection::Entity::find()
+        .select_only()
+        .column(entity::inspection::Column::Id)
+        .column(entity::inspection::Column::SubjectId)
+        .filter(entity::inspection::Column::Id.is_in(ids))
+        .into_tuple::<(uuid::Uuid, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }

@@ -290,3 +290,28 @@ pub async fn people_in_view<C: ConnectionTrait>(
     }
     Ok(query.all(db).await?)
 }
+
+/// Active staff at any of the sites whose name contains `text`, by name, at most
+/// `limit`: the suggestions of the dashboard's staff filter.
+pub async fn staff_matching<C: ConnectionTrait>(
+    db: &C,
+    site_ids: &[i32],
+    text: &str,
+    limit: u64,
+) -> StoreResult<Vec<(i32, String)>> {
+    let mut query = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .filter(user::Column::Id.in_subquery(roster(site_ids, None)));
+    if !text.trim().is_empty() {
+        query = query.filter(user::Column::Name.contains(text.trim()));
+    }
+    Ok(query
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

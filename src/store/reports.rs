@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -27,8 +28,8 @@ use super::{StoreError, StoreResult, org, training};
 use crate::domain::access::{Role, Scope};
 use crate::domain::clock::{Tz, local_date};
 use crate::domain::record::{
-    AssignedModule, AssignmentDates, InspectionRecord, ItemTally, PersonInspection, PersonRecord,
-    RecordedResponse, RosterPerson, SitePeriod, TrainingHistory,
+    AssignedModule, AssignmentDates, InspectionRecord, ItemFailed, ItemTally, PersonInspection,
+    PersonRecord, RecordedResponse, RosterPerson, SitePeriod, TrainingHistory,
 };
 use crate::domain::stats::Granularity;
 use crate::domain::{Checklist, Text};
@@ -241,6 +242,7 @@ pub async fn person_record(
         }
     }
     let inspectors = org::names(db, rows.iter().map(|r| r.inspector_id).collect()).await?;
+    let failures = failed_items(db, &rows).await?;
     let samples = rows
         .iter()
         .filter(|r| r.status == InspectionStatus::Submitted)
@@ -287,7 +289,62 @@ pub async fn person_record(
         inspections,
         samples,
         training,
+        failures,
     })
+}
+
+/// The items failed in the submitted spot-checks among `rows`, counted per checklist
+/// and item across versions, most failures first (then by clause).
+async fn failed_items(
+    db: &DatabaseConnection,
+    rows: &[inspection::Model],
+) -> StoreResult<Vec<ItemFailed>> {
+    let version_of: HashMap<Uuid, i32> = rows
+        .iter()
+        .filter(|r| r.status == InspectionStatus::Submitted)
+        .map(|r| (r.id, r.checklist_version_id))
+        .collect();
+    let mut counts: BTreeMap<(i32, String), usize> = BTreeMap::new();
+    for chunk in version_of.keys().copied().collect::<Vec<_>>().chunks(500) {
+        let failed: Vec<(Uuid, String)> = inspection_response::Entity::find()
+            .select_only()
+            .column(inspection_response::Column::InspectionId)
+            .column(inspection_response::Column::ItemKey)
+            .filter(inspection_response::Column::InspectionId.is_in(chunk.to_vec()))
+            .filter(inspection_response::Column::Outcome.eq("failed"))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (inspection, item) in failed {
+            *counts.entry((version_of[&inspection], item)).or_default() += 1;
+        }
+    }
+    // (checklist key, item key) → (clause, text, times)
+    let mut merged: BTreeMap<(String, String), (String, Text, usize)> = BTreeMap::new();
+    let mut versions: HashMap<i32, Checklist> = HashMap::new();
+    for ((version, item), times) in counts {
+        if let Entry::Vacant(slot) = versions.entry(version) {
+            slot.insert(library::checklist_version(db, version).await?.checklist);
+        }
+        let checklist = &versions[&version];
+        let Some((_, found)) = checklist.items().find(|(_, i)| i.key == item) else {
+            continue;
+        };
+        merged
+            .entry((checklist.key.clone(), item))
+            .or_insert_with(|| (found.clause.clone(), found.text.clone(), 0))
+            .2 += times;
+    }
+    let mut out: Vec<ItemFailed> = merged
+        .into_values()
+        .map(|(clause, text, times)| ItemFailed {
+            clause,
+            text,
+            times,
+        })
+        .collect();
+    out.sort_by(|a, b| b.times.cmp(&a.times).then(a.clause.cmp(&b.clause)));
+    Ok(out)
 }
 
 /// A site's period, or every site in the scope together when `site` is `None`, from
@@ -360,10 +417,9 @@ pub async fn site_period(
     let zone = org::zone_at(db, site.as_slice()).await?;
     let people: Vec<i32> = roster.keys().copied().collect();
     let training = assignment_dates(db, &people, zone).await?;
-    let site_name = match site {
-        Some(id) => Some(org::site_names(db).await?.remove(&id).unwrap_or_default()),
-        None => None,
-    };
+    let mut site_names = org::site_names(db).await?;
+    site_names.retain(|id, _| samples.iter().any(|s| s.site == *id) || site == Some(*id));
+    let site_name = site.map(|id| site_names.get(&id).cloned().unwrap_or_default());
     Ok(SitePeriod {
         from,
         to,
@@ -389,6 +445,7 @@ pub async fn site_period(
         training,
         site: site_name,
         all_sites: scope.all_sites(),
+        site_names,
     })
 }
 

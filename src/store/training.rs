@@ -11,8 +11,8 @@ use entity::{
     training_module_version, user,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, prelude::Expr, prelude::Uuid,
 };
 use serde_json::json;
 
@@ -21,7 +21,7 @@ use super::{StoreError, StoreResult, audit};
 use crate::domain::access::Scope;
 use crate::domain::notify::{EventName, MailKind};
 use crate::domain::training::{
-    Module, Position, QuizResult, RecheckOutcome, curriculum_due, curriculum_to_assign,
+    Module, ModuleEffect, ModuleTotals, Position, QuizResult, curriculum_due, curriculum_to_assign,
 };
 
 /// How long after training completes the re-check is due.
@@ -333,6 +333,9 @@ pub async fn record_attempt(
                     + Duration::days(RECHECK_DAYS)),
                 done_inspection_id: Set(None),
                 created_at: Set(now),
+                before_percent: Set(Some(
+                    before_percent(&txn, inspection_id, &failed_items).await?,
+                )),
                 ..Default::default()
             }
             .insert(&txn)
@@ -507,53 +510,75 @@ pub fn recheck_items(row: &recheck::Model) -> Vec<String> {
     serde_json::from_value(row.items.clone()).unwrap_or_default()
 }
 
-/// Before and after of every finished re-check at the scope's sites, for the
-/// effectiveness figures: before is the percent on the same items in the spot-check
-/// that failed them.
-pub async fn recheck_outcomes(
+/// The percent on `items` in the spot-check that failed them: a re-check's "before",
+/// kept on the re-check when it is created.
+pub async fn before_percent<C: ConnectionTrait>(
+    db: &C,
+    inspection_id: Uuid,
+    items: &[String],
+) -> StoreResult<f64> {
+    let rows = inspection_response::Entity::find()
+        .filter(inspection_response::Column::InspectionId.eq(inspection_id))
+        .filter(inspection_response::Column::ItemKey.is_in(items.to_vec()))
+        .all(db)
+        .await?;
+    let (points, max) = rows.iter().fold((0.0, 0.0), |(p, m), row| {
+        (p + row.points, m + row.max_points)
+    });
+    Ok(if max > 0.0 { points / max * 100.0 } else { 0.0 })
+}
+
+/// A module's key, its re-checks, how many passed, and the sums of before and after.
+type ModuleSums = (String, i64, Option<i64>, Option<f64>, Option<f64>);
+
+/// How well each module works at the scope's sites: the finished re-checks of the
+/// people who took it after a failure, added up per module by the database (before is
+/// the percent on the same items in the spot-check that failed them).
+pub async fn module_effects(
     db: &DatabaseConnection,
     scope: &Scope,
-) -> StoreResult<Vec<RecheckOutcome>> {
-    let mut query = recheck::Entity::find().filter(recheck::Column::Status.eq(RecheckStatus::Done));
+) -> StoreResult<Vec<ModuleEffect>> {
+    use recheck::Column as R;
+    let mut query = recheck::Entity::find()
+        .select_only()
+        .join(JoinType::InnerJoin, recheck::Relation::Assignment.def())
+        .join(
+            JoinType::InnerJoin,
+            training_assignment::Relation::Module.def(),
+        )
+        .join(JoinType::InnerJoin, recheck::Relation::Done.def())
+        .column(training_module::Column::Key)
+        .column_as(R::Id.count(), "rechecks")
+        .column_as(
+            Expr::cust("sum(case when inspection.passed then 1 else 0 end)"),
+            "passed",
+        )
+        .column_as(
+            Expr::cust("sum(coalesce(recheck.before_percent, 0.0))"),
+            "before_sum",
+        )
+        .column_as(
+            Expr::cust("sum(coalesce(inspection.percent, 0.0))"),
+            "after_sum",
+        )
+        .filter(R::Status.eq(RecheckStatus::Done))
+        .group_by(training_module::Column::Key)
+        .order_by_asc(training_module::Column::Key);
     if let Some(sites) = scope.site_filter() {
-        query = query.filter(recheck::Column::SiteId.is_in(sites.to_vec()));
+        query = query.filter(R::SiteId.is_in(sites.to_vec()));
     }
-    let done = query.all(db).await?;
-    let mut outcomes = Vec::with_capacity(done.len());
-    for r in done {
-        let Some(after_id) = r.done_inspection_id else {
-            continue;
-        };
-        let Some(after) = inspection::Entity::find_by_id(after_id).one(db).await? else {
-            continue;
-        };
-        let Some(assignment) = training_assignment::Entity::find_by_id(r.assignment_id)
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
-        let Some(module) = training_module::Entity::find_by_id(assignment.module_id)
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
-        let items = recheck_items(&r);
-        let before_rows = inspection_response::Entity::find()
-            .filter(inspection_response::Column::InspectionId.eq(r.inspection_id))
-            .filter(inspection_response::Column::ItemKey.is_in(items))
-            .all(db)
-            .await?;
-        let (points, max) = before_rows.iter().fold((0.0, 0.0), |(p, m), row| {
-            (p + row.points, m + row.max_points)
-        });
-        outcomes.push(RecheckOutcome {
-            module: module.key,
-            before: if max > 0.0 { points / max * 100.0 } else { 0.0 },
-            after: after.percent.unwrap_or(0.0),
-            passed: after.passed.unwrap_or(false),
-        });
-    }
-    Ok(outcomes)
+    let rows: Vec<ModuleSums> = query.into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(module, rechecks, passed, before, after)| {
+            ModuleTotals {
+                module,
+                rechecks: rechecks.max(0) as usize,
+                passed: passed.unwrap_or(0).max(0) as usize,
+                before_sum: before.unwrap_or(0.0),
+                after_sum: after.unwrap_or(0.0),
+            }
+            .effect()
+        })
+        .collect())
 }

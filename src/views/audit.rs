@@ -1,4 +1,5 @@
-//! The audit log page.
+//! The audit log page: each change as a sentence in the viewer's language, the fields
+//! it touched as a small before/after table, and the raw record behind a toggle.
 
 use crate::i18n::Localize;
 use maud::{Markup, html};
@@ -6,18 +7,19 @@ use maud::{Markup, html};
 use super::Chrome;
 use super::layout::{page, zone_note};
 
+/// One entry as the page shows it; the handler has turned ids, keys and values into
+/// names and words in the viewer's language.
 pub struct AuditRow {
     pub at: String,
-    /// `None` for changes made from the command line.
-    pub actor: Option<String>,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    pub sentence: String,
+    /// The fields the change touched: name, before, after (empty text where none).
+    pub changes: Vec<(String, String, String)>,
+    /// The entry as stored: action, table, id, and the before and after records.
+    pub raw: String,
 }
 
-const ENTITIES: [&str; 7] = [
+/// The kinds of record the log can be narrowed to.
+pub const ENTITIES: [&str; 7] = [
     "inspection",
     "user",
     "site",
@@ -52,7 +54,7 @@ pub fn list(
                 label { (l.t("audit-what"))
                     select name="entity" {
                         option value="" { (l.t("inspections-all")) }
-                        @for e in ENTITIES { option value=(e) selected[entity == Some(e)] { (e) } }
+                        @for e in ENTITIES { option value=(e) selected[entity == Some(e)] { (kind_name(l, e)) } }
                     }
                 }
                 button.primary type="submit" { (l.t("inspections-filter")) }
@@ -60,17 +62,24 @@ pub fn list(
             @if rows.is_empty() {
                 p.empty { (l.t("audit-nothing-recorded")) }
             } @else {
-                div.scroll {
-                    table {
-                        tr { th { (l.t("audit-when")) } th { (l.t("audit-who")) } th { (l.t("audit-action")) } th { (l.t("audit-what")) } th { (l.t("audit-before")) } th { (l.t("audit-after")) } }
-                        @for r in rows {
-                            tr {
-                                td { (r.at) }
-                                td { (r.actor.as_deref().unwrap_or(&l.t("audit-command-line"))) }
-                                td { (r.action) }
-                                td { (r.entity) " " span.muted { (r.entity_id) } }
-                                td { code { (r.before.as_deref().unwrap_or("")) } }
-                                td { code { (r.after.as_deref().unwrap_or("")) } }
+                ol.audit {
+                    @for r in rows {
+                        li.card.audit-entry {
+                            p {
+                                span.muted { (r.at) } " "
+                                span.audit-sentence { (r.sentence) }
+                            }
+                            @if !r.changes.is_empty() {
+                                table.audit-changes {
+                                    tr { th { (l.t("polish-quality-audit-field")) } th { (l.t("audit-before")) } th { (l.t("audit-after")) } }
+                                    @for (field, before, after) in &r.changes {
+                                        tr { td { (field) } td { (before) } td { (after) } }
+                                    }
+                                }
+                            }
+                            details.audit-raw {
+                                summary { (l.t("polish-quality-audit-raw")) }
+                                pre { code { (r.raw) } }
                             }
                         }
                     }
@@ -85,4 +94,18 @@ pub fn list(
             }
         },
     )
+}
+
+/// A kind of record, in words (the table name where the catalog has none).
+pub fn kind_name(l: crate::domain::Lang, entity: &str) -> String {
+    match entity {
+        "inspection" => l.t("polish-quality-kind-inspection"),
+        "user" => l.t("polish-quality-kind-user"),
+        "site" => l.t("polish-quality-kind-site"),
+        "checklist_version" => l.t("polish-quality-kind-checklist-version"),
+        "training_module_version" => l.t("polish-quality-kind-module-version"),
+        "training_assignment" => l.t("polish-quality-kind-assignment"),
+        "api_token" => l.t("polish-quality-kind-api-token"),
+        other => other.to_string(),
+    }
 }

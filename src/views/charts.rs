@@ -87,6 +87,8 @@ pub struct ControlPoint {
     pub link: String,
     /// The spot-checks in the period: the `n` of its proportion, and the list the link shows.
     pub inspections: usize,
+    /// What hovering the point says, in the viewer's language.
+    pub tooltip: String,
 }
 
 /// A p-chart: the pass rate per period with its centre line and control limits;
@@ -114,7 +116,7 @@ pub fn control(title: &str, center: f64, points: &[ControlPoint]) -> Markup {
                 @for (i, p) in points.iter().enumerate() {
                     a href=(p.link) {
                         circle class={ "dot " (if p.out { "out" } else { "pass" }) } cx=(format!("{:.1}", x_at(i, n))) cy=(format!("{:.1}", y_at(p.value))) r=(if p.out { "6" } else { "4" }) {
-                            title { (p.label) ": " (format!("{:.1}% · n = {} (limits {:.1}–{:.1})", p.value, p.inspections, p.lcl, p.ucl)) }
+                            title { (p.tooltip) }
                         }
                     }
                 }

@@ -149,6 +149,35 @@ fn select<V: std::fmt::Display>(
     }
 }
 
+/// A person as the staff filter's box holds them: the name, with the id the filter
+/// reads back (two people may share a name).
+pub fn person_label(id: i32, name: &str) -> String {
+    format!("{name} (#{id})")
+}
+
+/// The staff filter: a box that suggests the people of the chosen scope as the viewer
+/// types (the chosen site's staff at once; the page script asks `/quality/people` for
+/// more), and takes a name picked from the list.
+fn staff_filter(l: Lang, staff: &[(i32, String)], selected: Option<String>) -> Markup {
+    // Only a person in the list is shown by name: an id out of view shows nothing.
+    let chosen = selected.as_deref().and_then(|id| {
+        staff
+            .iter()
+            .find(|(k, _)| k.to_string() == id)
+            .map(|(k, name)| person_label(*k, name))
+    });
+    html! {
+        label { (l.t("role-staff"))
+            input #staff-filter type="search" name="subject" list="staff-options"
+                autocomplete="off" data-people="/quality/people"
+                placeholder=(l.t("polish-quality-type-a-name")) value=[chosen];
+        }
+        datalist #staff-options {
+            @for (id, name) in staff { option value=(person_label(*id, name)) {} }
+        }
+    }
+}
+
 pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
     let l = chrome.lang;
     let get = |name: &str| {
@@ -177,7 +206,7 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                     (select(l, "section", &l.t("inspections-section"), &d.options.sections, get("section")))
                 }
                 (select(l, "position", &l.t("training-position"), &d.options.positions, get("position")))
-                (select(l, "subject", &l.t("role-staff"), &d.options.staff, get("subject")))
+                (staff_filter(l, &d.options.staff, get("subject")))
                 label { (l.t("inspections-from")) input type="date" name="from" value=(d.from); }
                 label { (l.t("inspections-to")) input type="date" name="to" value=(d.to); }
                 @if let Some(i) = get("inspector") { input type="hidden" name="inspector" value=(i); }
@@ -241,6 +270,13 @@ pub fn dashboard(chrome: &Chrome, d: &Dashboard) -> Markup {
                             out: p.out_of_control,
                             link: d.drill(&[("from", p.period.to_string()), ("to", d.period_end(p.period).to_string())]),
                             inspections: p.n,
+                            tooltip: l.t_args("polish-quality-control-point", &[
+                                ("period", d.period_label(p.period).into()),
+                                ("rate", format!("{:.1}", p.p * 100.0).into()),
+                                ("count", p.n.into()),
+                                ("low", format!("{:.1}", p.lcl * 100.0).into()),
+                                ("high", format!("{:.1}", p.ucl * 100.0).into()),
+                            ]),
                         }).collect();
                         (charts::control(&l.t("quality-p-chart"), chart.center * 100.0, &points))
                     }

@@ -96,7 +96,7 @@ pub fn start(
                         @for r in &work.rechecks {
                             a.tile href={ "/spotchecks/start?recheck=" (r.id) } {
                                 strong { (r.subject) }
-                                span.muted { (r.items) " " (l.t("spotcheck-items")) " · " (r.site) " · " (l.t("spotcheck-due")) " " (r.due) }
+                                span.muted { (l.t_args("items-count", &[("count", r.items.into())])) " · " (r.site) " · " (l.t("spotcheck-due")) " " (r.due) }
                                 @if r.overdue { " " span.badge.fail { (l.t("layout-overdue")) } }
                             }
                         }
@@ -197,7 +197,7 @@ pub fn choose_checklist(
                             @let href = if subject.id == 0 { "#".to_string() } else { format!("/spotchecks/start?site={site}&subject={}&checklist={}", subject.id, c.key) };
                             a.tile href=(href) data-checklist=(c.key) {
                                 strong { (c.title) }
-                                span.muted { (c.items) " " (l.t("spotcheck-items")) }
+                                span.muted { (l.t_args("items-count", &[("count", c.items.into())])) }
                             }
                         }
                     }

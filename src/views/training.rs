@@ -293,7 +293,7 @@ pub fn assign(chrome: &Chrome, f: &AssignForm) -> Markup {
         html! {
             p { a href="/training" { "← " (l.t("training-team-training")) } }
             h1 { (l.t("training-assign-training")) }
-            @if let Some(n) = f.done { p.ok role="status" { (l.t("training-assigned-to")) (n) (l.t("training-people-those-who-already-have")) } }
+            @if let Some(n) = f.done { p.ok role="status" { (l.t_args("polish-quality-assigned-to", &[("count", n.into())])) } }
             @for e in &f.errors { p.error role="alert" { (e) } }
             @if f.sites.is_empty() {
                 p.empty { (l.t("training-you-do-not-manage-any")) }

@@ -16,7 +16,8 @@ use super::error::AppResult;
 use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::access::Scope;
-use crate::domain::spreadsheet::csv_cell;
+use crate::domain::clock::{self, Tz};
+use crate::domain::spreadsheet::{csv_cell, local_date_time, utc_iso};
 use crate::store::filter::QualityFilter;
 use crate::store::quality::{self, InView};
 use crate::store::{StoreResult, org};
@@ -49,8 +50,11 @@ impl Export {
                 "inspection_id",
                 "shift_date",
                 "shift_period",
+                "site_id",
                 "site",
+                "staff_id",
                 "staff",
+                "inspector_id",
                 "inspector",
                 "checklist",
                 "checklist_version",
@@ -60,10 +64,18 @@ impl Export {
                 "passed",
                 "critical_failure",
                 "submitted_at",
+                "time_zone",
+                "submitted_at_utc",
             ],
             Export::ResponsesCsv => &[
                 "inspection_id",
                 "shift_date",
+                "site_id",
+                "site",
+                "staff_id",
+                "staff",
+                "inspector_id",
+                "inspector",
                 "checklist",
                 "section",
                 "item",
@@ -91,17 +103,21 @@ pub async fn respond(
     file_name: &str,
 ) -> AppResult<Response> {
     let view = InView::open(&state.db, scope, filter).await?;
-    let sites = if export.needs_responses() {
-        HashMap::new()
-    } else {
-        org::site_names(&state.db).await?
-    };
+    let sites = org::site_names(&state.db).await?;
+    let ids: Vec<i32> = sites.keys().copied().collect();
+    let zones = org::time_zones(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, zone)| (id, clock::zone_or(&zone, state.config.time_zone)))
+        .collect();
     let pages = Pages {
         db: state.db.clone(),
         view,
         export,
         lang,
         sites,
+        zones,
+        default_zone: state.config.time_zone,
         state: Stage::Start,
     };
     let stream = futures_util::stream::try_unfold(pages, |mut pages| async move {
@@ -149,6 +165,8 @@ struct Pages {
     export: Export,
     lang: Lang,
     sites: HashMap<i32, String>,
+    zones: HashMap<i32, Tz>,
+    default_zone: Tz,
     state: Stage,
 }
 
@@ -178,10 +196,7 @@ impl Pages {
         } else {
             HashMap::new()
         };
-        // Only the spot-check rows name people; the response rows go by ids.
-        let names = if self.export.needs_responses() {
-            HashMap::new()
-        } else {
+        let names = {
             let people = rows.iter().flat_map(|r| [r.subject_id, r.inspector_id]);
             let mut people: Vec<i32> = people.collect();
             people.sort_unstable();
@@ -194,6 +209,8 @@ impl Pages {
             responses: &responses,
             names: &names,
             sites: &self.sites,
+            zones: &self.zones,
+            default_zone: self.default_zone,
             lang: self.lang,
         };
         let (bytes, wrote) = match self.export {
@@ -216,6 +233,8 @@ struct Page<'a> {
     responses: &'a HashMap<Uuid, Vec<inspection_response::Model>>,
     names: &'a HashMap<i32, String>,
     sites: &'a HashMap<i32, String>,
+    zones: &'a HashMap<i32, Tz>,
+    default_zone: Tz,
     lang: Lang,
 }
 
@@ -293,31 +312,55 @@ impl Page<'_> {
         self.names.get(&id).cloned().unwrap_or_default()
     }
 
+    /// Who and where, by id and name: site, person checked, inspector.
+    fn who_and_where(&self, r: &inspection::Model) -> [String; 6] {
+        [
+            r.site_id.to_string(),
+            self.sites.get(&r.site_id).cloned().unwrap_or_default(),
+            r.subject_id.to_string(),
+            self.name(r.subject_id),
+            r.inspector_id.to_string(),
+            self.name(r.inspector_id),
+        ]
+    }
+
+    fn zone(&self, site_id: i32) -> Tz {
+        self.zones
+            .get(&site_id)
+            .copied()
+            .unwrap_or(self.default_zone)
+    }
+
     fn inspections_csv(&self) -> StoreResult<Vec<u8>> {
         let l = self.lang;
         let mut out = csv::Writer::from_writer(Vec::new());
         for r in self.rows {
             let version = self.view.version(r.checklist_version_id);
+            let zone = self.zone(r.site_id);
+            let head = [
+                r.id.to_string(),
+                r.shift_date.to_string(),
+                r.shift_period.clone(),
+            ];
+            let rest = [
+                version
+                    .map(|v| v.checklist.title.get(l).to_string())
+                    .unwrap_or_default(),
+                version.map(|v| v.version.to_string()).unwrap_or_default(),
+                r.score.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                r.max_score.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                r.percent.map(|v| format!("{v:.1}")).unwrap_or_default(),
+                r.passed.map(|v| v.to_string()).unwrap_or_default(),
+                r.critical_failure.to_string(),
+                r.submitted_at
+                    .map(|t| local_date_time(zone, t))
+                    .unwrap_or_default(),
+                zone.name().to_string(),
+                r.submitted_at.map(utc_iso).unwrap_or_default(),
+            ];
             write_csv(
                 &mut out,
-                [
-                    r.id.to_string(),
-                    r.shift_date.to_string(),
-                    r.shift_period.clone(),
-                    self.sites.get(&r.site_id).cloned().unwrap_or_default(),
-                    self.name(r.subject_id),
-                    self.name(r.inspector_id),
-                    version
-                        .map(|v| v.checklist.title.get(l).to_string())
-                        .unwrap_or_default(),
-                    version.map(|v| v.version.to_string()).unwrap_or_default(),
-                    r.score.map(|v| format!("{v:.2}")).unwrap_or_default(),
-                    r.max_score.map(|v| format!("{v:.2}")).unwrap_or_default(),
-                    r.percent.map(|v| format!("{v:.1}")).unwrap_or_default(),
-                    r.passed.map(|v| v.to_string()).unwrap_or_default(),
-                    r.critical_failure.to_string(),
-                    r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-                ],
+                head.into_iter().chain(self.who_and_where(r)).chain(rest),
             )?;
         }
         finish_csv(out)
@@ -384,21 +427,21 @@ impl Page<'_> {
         let l = self.lang;
         let mut out = csv::Writer::from_writer(Vec::new());
         for (r, version, section, item, resp) in self.scored_items() {
+            let head = [r.id.to_string(), r.shift_date.to_string()];
+            let rest = [
+                version.checklist.key.clone(),
+                section.key.clone(),
+                item.key.clone(),
+                item.clause.clone(),
+                item.text.get(l).to_string(),
+                resp.outcome.clone(),
+                format!("{:.2}", resp.points),
+                format!("{:.2}", resp.max_points),
+                resp.note.clone().unwrap_or_default(),
+            ];
             write_csv(
                 &mut out,
-                [
-                    r.id.to_string(),
-                    r.shift_date.to_string(),
-                    version.checklist.key.clone(),
-                    section.key.clone(),
-                    item.key.clone(),
-                    item.clause.clone(),
-                    item.text.get(l).to_string(),
-                    resp.outcome.clone(),
-                    format!("{:.2}", resp.points),
-                    format!("{:.2}", resp.max_points),
-                    resp.note.clone().unwrap_or_default(),
-                ],
+                head.into_iter().chain(self.who_and_where(r)).chain(rest),
             )?;
         }
         finish_csv(out)

@@ -28,6 +28,65 @@ pub fn routes() -> Router<AppState> {
         .route("/quality", get(dashboard))
         .route("/quality/inspections.csv", get(inspections_csv))
         .route("/quality/responses.csv", get(responses_csv))
+        .route("/quality/people", get(people))
+}
+
+/// How many people the staff filter suggests at a time.
+const SUGGESTIONS: u64 = 20;
+
+#[derive(Debug, Deserialize)]
+struct PeopleQuery {
+    site: Option<String>,
+    q: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Suggestion {
+    id: i32,
+    name: String,
+    /// What the filter's box holds once chosen: the name with the id (see [`person_choice`]).
+    label: String,
+}
+
+/// The staff filter's suggestions as the viewer types: active staff of the chosen site,
+/// or of every site the viewer sees, whose name contains the text.
+async fn people(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<PeopleQuery>,
+) -> AppResult<Response> {
+    may_watch(&viewer)?;
+    let sites: Vec<i32> = match optional_id(q.site.as_deref(), "site")? {
+        Some(site) if viewer.scope.can_view_site(site) => vec![site],
+        Some(_) => return Err(AppError::Forbidden),
+        None => org::visible_sites(&state.db, &viewer.scope)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect(),
+    };
+    let found =
+        org::staff_matching(&state.db, &sites, q.q.as_deref().unwrap_or(""), SUGGESTIONS).await?;
+    let list: Vec<Suggestion> = found
+        .into_iter()
+        .map(|(id, name)| Suggestion {
+            id,
+            label: view::person_label(id, &name),
+            name,
+        })
+        .collect();
+    Ok(axum::Json(list).into_response())
+}
+
+/// The person the staff filter names: an id (`12`, as drill-down links write it), or a
+/// suggestion as the box holds it (`陳美玲 (#12)`).
+fn person_choice(raw: Option<&str>) -> AppResult<Option<i32>> {
+    let id = nonempty(raw).map(|s| {
+        s.strip_suffix(')')
+            .and_then(|s| s.rsplit_once("(#"))
+            .map_or(s, |(_, id)| id)
+    });
+    optional_id(id, "person")
 }
 
 fn may_watch(viewer: &Viewer) -> AppResult<()> {
@@ -73,7 +132,7 @@ pub async fn read_filter(
         checklist: nonempty(q.checklist.as_deref()).map(String::from),
         section: nonempty(q.section.as_deref()).map(String::from),
         position: position_id(state, q.position.as_deref()).await?,
-        subject: optional_id(q.subject.as_deref(), "subject")?,
+        subject: person_choice(q.subject.as_deref())?,
         inspector: optional_id(q.inspector.as_deref(), "inspector")?,
         from,
         to,
@@ -109,12 +168,14 @@ fn query_of(q: &FilterQuery, filter: &QualityFilter) -> Vec<(String, String)> {
         ("checklist", &q.checklist),
         ("section", &q.section),
         ("position", &q.position),
-        ("subject", &q.subject),
         ("inspector", &q.inspector),
     ] {
         if let Some(v) = nonempty(value.as_deref()) {
             out.push((name.to_string(), v.to_string()));
         }
+    }
+    if let Some(subject) = filter.subject {
+        out.push(("subject".to_string(), subject.to_string()));
     }
     out
 }

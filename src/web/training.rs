@@ -17,7 +17,7 @@ use super::query::Form;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::domain::training::{AssignmentState, effectiveness, manual_due_range};
+use crate::domain::training::{AssignmentState, manual_due_range};
 use crate::i18n::Localize;
 use crate::store::{org, training};
 use crate::views::training::{self as view, AssignForm, EffectRow, MyAssignment, TeamRow};
@@ -389,13 +389,13 @@ async fn effect(State(state): State<AppState>, viewer: Viewer) -> AppResult<Resp
         return Err(AppError::Forbidden);
     }
     let l = viewer.lang;
-    let outcomes = training::recheck_outcomes(&state.db, &viewer.scope).await?;
+    let effects = training::module_effects(&state.db, &viewer.scope).await?;
     let titles: HashMap<String, String> = training::all_modules(&state.db)
         .await?
         .into_iter()
         .map(|m| (m.key.clone(), m.module.title.get(l).to_string()))
         .collect();
-    let rows: Vec<EffectRow> = effectiveness(&outcomes)
+    let rows: Vec<EffectRow> = effects
         .into_iter()
         .map(|e| EffectRow {
             title: titles
