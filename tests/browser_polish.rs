@@ -18,10 +18,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use chrono::Local;
 use common::{BACKENDS, Backend, TestApp, World, seed_world};
 use decorum::domain::Lang;
@@ -30,7 +26,7 @@ use decorum::domain::scoring::{Answer, Context, Gender, Subject};
 use decorum::store::training;
 use entity::states::AssignmentStatus;
 use entity::{position, training_assignment, user};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use reqwest::Client as Http;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
@@ -351,76 +347,13 @@ async fn adding_a_person_confirms_and_never_leaves_them_silently_locked_out() {
 
 const VIEWPORTS: &[(u32, u32)] = &[(390, 844), (768, 1024), (1366, 768)];
 
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// chromedriver and a headless Chromium, or `None` (a SKIP line; a failure under CI).
-async fn browser() -> Option<(Client, Driver, tempfile::TempDir)> {
-    let (Some(driver_bin), Some(chrome)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        common::skip_or_fail(
-            "browser test",
-            "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
-        );
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=390,844", "--lang=en-US",
-                "--hide-scrollbars",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": { "intl.accept_languages": "en-US,en" }
-        }
-    });
-    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    builder.capabilities(capabilities.as_object().unwrap().clone());
-    let started = Instant::now();
-    let client = loop {
-        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(client) => break client,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                eprintln!("waiting for chromedriver: {e}");
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
-            Err(e) => panic!("cannot start a browser session: {e}"),
-        }
-    };
-    Some((client, driver, profile))
+/// A headless Chromium, or `None` (a SKIP line; a failure under CI).
+async fn browser() -> Option<common::browser::Chromium> {
+    common::browser::start(
+        &["--window-size=390,844", "--lang=en-US", "--hide-scrollbars"],
+        serde_json::json!({ "prefs": { "intl.accept_languages": "en-US,en" } }),
+    )
+    .await
 }
 
 /// Make the page's inner width `width` (the window's frame, if any, added).
@@ -575,9 +508,10 @@ async fn spread_assignments(app: &TestApp, w: &World) -> Vec<training_assignment
 
 #[tokio::test]
 async fn every_role_on_phone_tablet_and_desktop_in_three_languages() {
-    let Some((browser, _driver, _profile)) = browser().await else {
+    let Some(chromium) = browser().await else {
         return;
     };
+    let browser = &chromium.client;
     let app = TestApp::spawn(Backend::Sqlite, "browser_polish")
         .await
         .expect("SQLite");
@@ -674,15 +608,15 @@ async fn every_role_on_phone_tablet_and_desktop_in_three_languages() {
     let mut too_wide = Vec::new();
     let mut checked = 0;
     for (email, pages) in &roles {
-        sign_in(&browser, &base, email).await;
+        sign_in(browser, &base, email).await;
         for lang in Lang::ALL {
-            choose_language(&browser, lang).await;
+            choose_language(browser, lang).await;
             for &size in VIEWPORTS {
-                viewport(&browser, size).await;
+                viewport(browser, size).await;
                 for path in pages {
-                    open(&browser, &base, path).await;
+                    open(browser, &base, path).await;
                     checked += 1;
-                    if let Some(why) = sideways(&browser).await {
+                    if let Some(why) = sideways(browser).await {
                         too_wide.push(format!(
                             "{email} {} {}×{} {path}: {why}",
                             lang.tag(),
@@ -692,7 +626,7 @@ async fn every_role_on_phone_tablet_and_desktop_in_three_languages() {
                     }
                 }
                 if *email == "staff.a@t.test" {
-                    staff_pages(&browser, &base, lang, size, inspection, &quiz, &module).await;
+                    staff_pages(browser, &base, lang, size, inspection, &quiz, &module).await;
                 }
             }
         }
