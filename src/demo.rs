@@ -2,6 +2,7 @@
 //! trends (each person has a skill that improves with time; some items are harder than
 //! others), so the dashboards, reports and training have something to show.
 
+use crate::i18n::Message;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use entity::states::{AssignmentStatus, RecheckStatus};
 use std::collections::HashMap;
@@ -118,16 +119,15 @@ pub async fn load(
     mut progress: impl FnMut(usize, usize),
 ) -> StoreResult<DemoReport> {
     if !is_empty(db).await? {
-        return Err(StoreError::Invalid(
-            "the database already has people in it; the demo loads only into an empty database"
-                .into(),
-        ));
+        return Err(StoreError::Invalid(Message::literal(
+            "the database already has people in it; the demo loads only into an empty database",
+        )));
     }
     let checklists = current_checklists(db).await?;
     if checklists.is_empty() {
-        return Err(StoreError::Invalid(
-            "no checklists are imported: run `decorum checklists import` first".into(),
-        ));
+        return Err(StoreError::Invalid(Message::literal(
+            "no checklists are imported: run `decorum checklists import` first",
+        )));
     }
     let mut rng = StdRng::seed_from_u64(20261129);
     let mut report = DemoReport::default();

@@ -135,9 +135,12 @@ impl Localize for Lang {
 pub enum Message {
     Catalog {
         id: &'static str,
-        args: Vec<(&'static str, String)>,
+        /// Each argument a message of its own: a plain value is a [`Message::Literal`].
+        args: Vec<(&'static str, Message)>,
     },
     Literal(String),
+    /// A count, which the catalog's plural selectors choose by ("1 item", "2 items").
+    Count(i64),
 }
 
 impl Message {
@@ -149,11 +152,27 @@ impl Message {
     }
 
     /// The message with one more argument.
-    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Message {
+    pub fn arg(self, name: &'static str, value: impl ToString) -> Message {
+        self.arg_said(name, Message::Literal(value.to_string()))
+    }
+
+    /// The message with a count as an argument, for a plural selector.
+    pub fn count(self, name: &'static str, n: usize) -> Message {
+        self.arg_said(name, Message::Count(i64::try_from(n).unwrap_or(i64::MAX)))
+    }
+
+    /// The message with one more argument that is itself said in the viewer's language
+    /// ("item `bow`: { $detail }", the detail being another message).
+    pub fn arg_said(mut self, name: &'static str, value: Message) -> Message {
         if let Message::Catalog { args, .. } = &mut self {
-            args.push((name, value.to_string()));
+            args.push((name, value));
         }
         self
+    }
+
+    /// A text that is the same in every language, or already in the viewer's.
+    pub fn literal(text: impl Into<String>) -> Message {
+        Message::Literal(text.into())
     }
 
     /// The sentence in `lang`.
@@ -162,12 +181,23 @@ impl Message {
             Message::Catalog { id, args } => {
                 let args: Vec<(&str, FluentValue)> = args
                     .iter()
-                    .map(|(name, value)| (*name, FluentValue::from(value.as_str())))
+                    .map(|(name, value)| match value {
+                        Message::Count(n) => (*name, FluentValue::from(*n)),
+                        other => (*name, FluentValue::from(other.say(lang))),
+                    })
                     .collect();
                 lang.t_args(id, &args)
             }
             Message::Literal(text) => text.clone(),
+            Message::Count(n) => n.to_string(),
         }
+    }
+}
+
+/// English, for logs and the command line (which speak English).
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.say(Lang::En))
     }
 }
 

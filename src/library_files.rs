@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::library::{Diagnostic, Library, SourceFile, parse_library, usable_library};
 
-/// Every `.toml` file under the given paths (files as given, directories walked),
+/// Every `.toml` file, and every `.svg` diagram, under the given paths (files as given,
+/// directories walked),
 /// sorted so diagnostics come out in a stable order.
 /// A path that cannot be read is reported and the others are still listed.
 pub fn toml_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
@@ -35,7 +36,7 @@ fn walk(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
             if hidden {
                 continue;
             }
-            if p.is_dir() || p.extension().is_some_and(|e| e == "toml") {
+            if p.is_dir() || p.extension().is_some_and(|e| e == "toml" || e == "svg") {
                 walk(&p, found)?;
             }
         }

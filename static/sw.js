@@ -182,13 +182,42 @@ function offline(url) {
   });
 }
 
+// A page that is not kept, said in the language of the pages kept for this inspector
+// (their home page's), with the words of the catalogs kept in the shell.
 function notKept() {
-  var body = "<!doctype html><html lang=\"zh-Hant\"><head><meta charset=\"utf-8\">" +
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-    "<title>離線 · Offline · Decorum</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>" +
-    "<body class=\"bare\"><main class=\"content narrow\"><h1>離線 · Offline</h1>" +
-    "<p>此頁未保存在此裝置，恢復連線後再打開。</p><p>This page is not kept on this device; open it again when connected.</p>" +
-    "<p><a class=\"button\" href=\"/\">返回首頁 · Home</a> <a class=\"button\" href=\"/kept\">保存的抽查 · Kept spot-checks</a></p>" +
-    "</main></body></html>";
-  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  return keptLanguage().then(function (tag) {
+    return caches.match("/i18n/" + tag + ".json", { ignoreSearch: true });
+  }).then(function (hit) { return hit ? hit.json() : { tag: "zh-Hant", messages: {} }; })
+    .catch(function () { return { tag: "zh-Hant", messages: {} }; })
+    .then(function (catalog) {
+      var say = function (id, fallback) {
+        var parts = catalog.messages[id];
+        return escapeHtml(parts ? parts.filter(function (p) { return typeof p === "string"; }).join("") : fallback);
+      };
+      var title = say("js-offline-page-title", "Offline");
+      var body = "<!doctype html><html lang=\"" + escapeHtml(catalog.tag) + "\"><head><meta charset=\"utf-8\">" +
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+        "<title>" + title + " · Decorum</title><link rel=\"stylesheet\" href=\"/static/app.css?v=" + VERSION + "\"></head>" +
+        "<body class=\"bare\"><main class=\"content narrow\"><h1>" + title + "</h1>" +
+        "<p>" + say("js-offline-page-not-kept", "This page is not kept on this device; open it again when connected.") + "</p>" +
+        "<p><a class=\"button\" href=\"/\">" + say("js-offline-page-home", "Home") + "</a> " +
+        "<a class=\"button\" href=\"/kept\">" + say("js-offline-page-kept", "Kept spot-checks") + "</a></p>" +
+        "</main></body></html>";
+      return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    });
+}
+
+function keptLanguage() {
+  return caches.open(PAGES).then(function (cache) { return cache.match("/"); })
+    .then(function (home) { return home ? home.text() : ""; })
+    .then(function (html) {
+      var lang = /<html[^>]*\blang="([A-Za-z-]+)"/.exec(html);
+      return lang ? lang[1] : "zh-Hant";
+    }, function () { return "zh-Hant"; });
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+  });
 }

@@ -171,6 +171,7 @@ async fn the_api_answers_only_with_a_token_and_within_its_scope() {
         let bad = client
             .get(app.url("/api/v1/inspections?from=soon"))
             .bearer_auth(&quality)
+            .header("accept-language", "en")
             .send()
             .await
             .unwrap();

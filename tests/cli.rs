@@ -98,7 +98,7 @@ fn migrate_import_and_add_users() {
         ],
     );
     assert_eq!(code, 1);
-    assert!(err.contains("unknown position `astronaut`"), "{err}");
+    assert!(err.contains("There is no position `astronaut`"), "{err}");
     assert!(!err.contains("panicked"));
 }
 

@@ -369,7 +369,7 @@ async fn an_item_answered_twice_is_refused_not_last_wins() {
         for (status, reply) in p.both_routes(&sup, &body).await {
             assert_eq!(status, 422, "{backend:?}: {reply}");
             assert!(
-                reply.contains(&format!("item `{check}`: answered 2 times (pass, fail)")),
+                reply.contains(&format!("Item `{check}`: answered 2 times (pass, fail)")),
                 "{backend:?}: {reply}"
             );
         }
@@ -475,7 +475,7 @@ fn the_cli_refuses_a_staff_member_without_a_site() {
     );
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("a staff member needs at least one site"),
+        err.contains("A staff member needs at least one site"),
         "{err}"
     );
 }

@@ -85,9 +85,21 @@ impl Flow {
     }
 
     async fn post(&self, client: &Client, path: &str, body: &[(String, String)]) -> (u16, String) {
+        self.post_in("en", client, path, body).await
+    }
+
+    /// [`Self::post`] from a browser that reads `lang`.
+    async fn post_in(
+        &self,
+        lang: &str,
+        client: &Client,
+        path: &str,
+        body: &[(String, String)],
+    ) -> (u16, String) {
         let response = client
             .post(self.app.url(path))
             .header("accept", "application/json")
+            .header("accept-language", lang)
             .form(body)
             .send()
             .await
@@ -369,13 +381,13 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "not a number",
                 with(&[(&format!("a.{measure_key}"), "thirty")], &[]),
                 422,
-                format!("item `{measure_key}`: `thirty` is not a number"),
+                format!("Item `{measure_key}`: `thirty` is not a number"),
             ),
             (
                 "unknown item",
                 with(&[("a.dance-move", "pass")], &[]),
                 422,
-                "unknown item `dance-move`".into(),
+                "`dance-move` is not an item of this checklist".into(),
             ),
             (
                 "huge number",
@@ -387,7 +399,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "a measure out of range",
                 with(&[(&format!("a.{measure_key}"), "1e12")], &[]),
                 422,
-                format!("item `{measure_key}`: 1000000000000 m is out of range"),
+                format!("Item `{measure_key}`: 1000000000000 m is out of range"),
             ),
             (
                 "bad shift",
@@ -405,7 +417,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 "missing site",
                 with(&[], &["site"]),
                 400,
-                "missing `site`".into(),
+                "`site` is missing".into(),
             ),
             ("no csrf", with(&[], &["_csrf"]), 400, "expired".into()),
             (
@@ -435,16 +447,38 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
                 assert!(!text.contains("panicked"));
             }
         }
+        // The same refusals in the viewer's language.
+        let thirty = with(&[(&format!("a.{measure_key}"), "thirty")], &[]);
+        for (lang, message) in [
+            (
+                "zh-TW",
+                format!("項目「{measure_key}」：「thirty」不是數字。"),
+            ),
+            ("zh-CN", format!("项目“{measure_key}”：“thirty”不是数字。")),
+        ] {
+            let (got, text) = f.post_in(lang, &sup, &submit, &thirty).await;
+            assert_eq!(got, 422, "{text}");
+            assert!(text.contains(&message), "{lang}: `{message}` not in {text}");
+        }
+        let (_, text) = f
+            .post_in(
+                "zh-TW",
+                &sup,
+                &submit,
+                &with(&[("shift_period", "lunchtime")], &[]),
+            )
+            .await;
+        assert!(text.contains("「lunchtime」不是班次"), "{text}");
         // Ten thousand unknown fields: ten messages and a count of the rest.
         let mut flood = with(&[], &[]);
         flood.extend((0..10_000).map(|i| (format!("a.ghost-{i}"), "pass".to_string())));
         for path in [&draft, &submit] {
-            let (got, text) = f.post(&sup, path, &flood).await;
+            let (got, text) = f.post_in("zh-TW", &sup, path, &flood).await;
             assert_eq!(got, 422, "{backend:?} flood on {path}");
             let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
             let messages = reply["messages"].as_array().unwrap();
             assert_eq!(messages.len(), 11, "{path}: {text}");
-            assert_eq!(messages[0], "unknown item `ghost-0`");
+            assert_eq!(messages[0], "「ghost-0」不是這份檢查表的項目。");
             assert_eq!(messages[10], "另有 9990 項問題未列出。");
         }
         assert_eq!(f.inspections().await, 0, "{backend:?}: nothing was stored");
@@ -493,7 +527,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
             (
                 b"<html>not an image</html>".to_vec(),
                 400,
-                "not a JPEG, PNG or WebP",
+                "不是 JPEG、PNG 或 WebP 圖片",
             ),
             (vec![0xFF; 5 * 1024 * 1024], 413, "相片超過 4 MB 的上限。"),
             (

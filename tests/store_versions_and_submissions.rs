@@ -330,7 +330,7 @@ async fn an_incomplete_or_invalid_submission_stores_nothing() {
         .await
         .unwrap_err();
         assert!(
-            matches!(&err, StoreError::Invalid(m) if m.contains(&dropped)),
+            matches!(&err, StoreError::Invalid(m) if m.to_string().contains(&dropped)),
             "{err}"
         );
 

@@ -520,8 +520,64 @@ async fn managers_assign_by_hand_within_their_sites() {
             "{text}"
         );
 
-        // Supervisors and staff cannot assign.
-        for who in ["supervisor.a@t.test", "staff.a@t.test"] {
+        // A supervisor assigns to the staff of their own site (the source makes the
+        // supervisor responsible for training the staff they inspect), and to nobody else.
+        let (supervisor, sup_csrf) = app.sign_in("supervisor.a@t.test").await;
+        let (status, page) = get(&supervisor, &app, "/training/assign").await;
+        assert_eq!(status, 200, "{backend:?}");
+        assert!(page.contains(&option(w.staff_a)), "{backend:?}: {page}");
+        assert!(!page.contains(&option(w.staff_b)), "{backend:?}");
+        for (target, id, status) in [
+            ("person", w.staff_a, 200),
+            ("site", w.site_a, 200),
+            ("site", w.site_b, 403),
+            ("person", w.staff_b, 403),
+            ("person", w.supervisor_b, 403),
+            ("person", w.manager_a, 403),
+        ] {
+            let id = id.to_string();
+            let form = [
+                ("_csrf", sup_csrf.as_str()),
+                ("module", "visit-follow-up"),
+                ("target", target),
+                (target, id.as_str()),
+                ("due", due.as_str()),
+            ];
+            let r = supervisor
+                .post(app.url("/training/assign"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                status,
+                "{backend:?}: supervisor → {target} {id}"
+            );
+        }
+        let follow_up = training::module_by_key(db, "visit-follow-up")
+            .await
+            .unwrap();
+        let mut people: Vec<(i32, Option<i32>)> = training_assignment::Entity::find()
+            .filter(training_assignment::Column::ModuleId.eq(follow_up.id))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.user_id, a.assigned_by))
+            .collect();
+        people.sort();
+        assert_eq!(
+            people,
+            vec![
+                (w.staff_a, Some(w.supervisor_a)),
+                (w.staff_a2, Some(w.supervisor_a))
+            ],
+            "{backend:?}: site A's staff, assigned by their supervisor"
+        );
+
+        // Staff cannot assign.
+        for who in ["staff.a@t.test"] {
             let (client, csrf) = app.sign_in(who).await;
             assert_eq!(get(&client, &app, "/training/assign").await.0, 403);
             let form = [
@@ -555,5 +611,41 @@ async fn managers_assign_by_hand_within_their_sites() {
                 .iter()
                 .all(|a| a.reason == "curriculum")
         );
+    }
+}
+
+/// A module page shows its diagrams inline (an `<svg>` in the page, sharp on a phone and
+/// printed with it) with their captions, as the library draws them.
+#[tokio::test]
+async fn module_pages_show_their_diagrams_inline() {
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "training_diagrams").await else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let db = &app.test_db.db;
+        let (staff, _) = app.sign_in("staff.a@t.test").await;
+        let uniform = training::module_by_key(db, "dress-uniform").await.unwrap();
+        let assignment = assignments_of(&app, w.staff_a)
+            .await
+            .into_iter()
+            .find(|a| a.module_id == uniform.id)
+            .expect("dress-uniform is in the lobby concierge's curriculum");
+        let (status, page) = get(&staff, &app, &format!("/training/{}", assignment.id)).await;
+        assert_eq!(status, 200, "{backend:?}");
+        let at = page
+            .find("data-diagram=\"badge-10cm\"")
+            .unwrap_or_else(|| panic!("{backend:?}: no badge diagram in {page}"));
+        let figure = &page[at..];
+        let end = figure.find("</figure>").unwrap();
+        let figure = &figure[..end];
+        assert!(figure.contains("<svg"), "{backend:?}: drawn inline");
+        assert!(figure.contains("10 cm"), "{backend:?}");
+        assert!(
+            figure.contains("<figcaption>工卡佩戴在左胸")
+                || figure.contains("<figcaption>The name badge on the left chest"),
+            "{backend:?}: {figure}"
+        );
+        assert!(!figure.contains("<script"), "{backend:?}");
     }
 }

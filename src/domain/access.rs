@@ -46,9 +46,11 @@ impl Role {
         self.sees_reports()
     }
 
-    /// Assigning training by hand: admins anywhere, managers at their sites.
+    /// Assigning training by hand: admins anywhere, managers and supervisors at their
+    /// sites. The source makes the supervisor (主管) responsible for training the staff
+    /// they inspect (§3.1), so a supervisor assigns modules to the staff of their sites.
     pub fn assigns_training(self) -> bool {
-        matches!(self, Role::Admin | Role::Manager)
+        matches!(self, Role::Admin | Role::Manager | Role::Supervisor)
     }
 
     /// The audit log spans every site: admins and the quality department.
@@ -81,6 +83,16 @@ impl std::str::FromStr for Role {
             format!("unknown role `{s}` (expected admin, quality, manager, supervisor or staff)")
         })
     }
+}
+
+/// What the access rules need to know of one spot-check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InspectionRef {
+    pub site: i32,
+    pub subject: i32,
+    pub inspector: i32,
+    /// Still a draft (its inspector's work in progress), not submitted or voided.
+    pub draft: bool,
 }
 
 /// A signed-in person's reach.
@@ -129,6 +141,25 @@ impl Scope {
         }
     }
 
+    /// Opening a spot-check's page (its result, or its form while a draft). A draft is its
+    /// inspector's work in progress: nobody else may open it, an admin neither (saving it
+    /// would make it theirs). A submitted one is open to whoever may see its site and person.
+    pub fn can_open(&self, inspection: &InspectionRef) -> bool {
+        if inspection.draft {
+            inspection.inspector == self.user_id
+        } else {
+            self.can_view_inspection(inspection.site, inspection.subject)
+        }
+    }
+
+    /// Saving, submitting or re-sending a spot-check: what [`Scope::can_open`] allows, and
+    /// an inspector's own submitted check wherever they now work, so that a tablet
+    /// re-sending a check it kept gets its receipt (and drops its copy) even after the
+    /// inspector moved site. What is stored is not changed by a re-send.
+    pub fn can_send(&self, inspection: &InspectionRef) -> bool {
+        self.can_open(inspection) || inspection.inspector == self.user_id
+    }
+
     /// Voiding a submitted inspection, managing staff records: admins anywhere,
     /// managers at their sites.
     pub fn can_manage_at(&self, site: i32) -> bool {
@@ -170,15 +201,26 @@ impl Scope {
     }
 
     /// Whether the viewer may assign training to one person: admins to anyone; a
-    /// manager to the supervisors and staff of a site they manage, not to a fellow
-    /// manager (nor to an admin or the quality department), whose training is not theirs
-    /// to direct.
+    /// manager to the supervisors and staff of a site they manage, a supervisor to the
+    /// staff of a site they belong to; nobody to a peer or above (nor to an admin or the
+    /// quality department), whose training is not theirs to direct.
     pub fn can_assign_training_to(&self, role: Role, sites: &[i32]) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Manager => {
-                self.roles_below().contains(&role) && sites.iter().any(|s| self.can_manage_at(*s))
+            Role::Manager | Role::Supervisor => {
+                self.roles_below().contains(&role)
+                    && sites.iter().any(|s| self.can_assign_training_at(*s))
             }
+            _ => false,
+        }
+    }
+
+    /// The sites whose staff the viewer may assign training to, everyone at once or by
+    /// position: admins anywhere, managers and supervisors at their own sites.
+    pub fn can_assign_training_at(&self, site: i32) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager | Role::Supervisor => self.sites.contains(&site),
             _ => false,
         }
     }
@@ -208,7 +250,7 @@ mod tests {
         };
         assert_eq!(who(Role::sees_reports), [Admin, Quality, Manager]);
         assert_eq!(who(Role::watches_training), [Admin, Quality, Manager]);
-        assert_eq!(who(Role::assigns_training), [Admin, Manager]);
+        assert_eq!(who(Role::assigns_training), [Admin, Manager, Supervisor]);
         assert_eq!(who(Role::reads_audit_log), [Admin, Quality]);
         assert_eq!(who(Role::inspects_own_sites_only), [Manager, Supervisor]);
     }
@@ -257,6 +299,44 @@ mod tests {
             user_id,
             role,
             sites: sites.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_draft_is_its_inspectors_alone_and_a_submitted_check_follows_the_site() {
+        let check = |draft, inspector| InspectionRef {
+            site: 1,
+            subject: 9,
+            inspector,
+            draft,
+        };
+        let inspector = at(Role::Supervisor, 2, &[1]);
+        let colleague = at(Role::Supervisor, 3, &[1]);
+        let moved = at(Role::Supervisor, 2, &[4]);
+        for who in [&inspector, &moved] {
+            assert!(who.can_open(&check(true, 2)) && who.can_send(&check(true, 2)));
+        }
+        for role in [Role::Admin, Role::Quality, Role::Manager] {
+            let other = at(role, 5, &[1]);
+            assert!(!other.can_open(&check(true, 2)) && !other.can_send(&check(true, 2)));
+            assert!(other.can_open(&check(false, 2)));
+        }
+        assert!(!colleague.can_open(&check(true, 2)));
+        assert!(colleague.can_open(&check(false, 2)));
+        // Moved to another site: their past checks are no longer theirs to open, but a
+        // re-send of one still gets its receipt.
+        assert!(!moved.can_open(&check(false, 2)) && moved.can_send(&check(false, 2)));
+        assert!(!moved.can_send(&check(false, 3)));
+        // Staff open only their own submitted checks, never a draft about them.
+        let staff = at(Role::Staff, 9, &[1]);
+        assert!(staff.can_open(&check(false, 2)) && !staff.can_open(&check(true, 2)));
+        for draft in [true, false] {
+            for scope in [&inspector, &colleague, &moved, &staff] {
+                // Whatever may be opened may be sent; sending adds only one's own.
+                let c = check(draft, 2);
+                assert!(!scope.can_open(&c) || scope.can_send(&c));
+                assert_eq!(scope.can_send(&c), scope.can_open(&c) || scope.user_id == 2);
+            }
         }
     }
 
@@ -318,9 +398,22 @@ mod tests {
         assert!(!manager.can_assign_training_to(Role::Manager, &[1]));
         assert!(!manager.can_assign_training_to(Role::Quality, &[1]));
         assert!(scope(Role::Admin).can_assign_training_to(Role::Manager, &[]));
-        for role in [Role::Quality, Role::Supervisor, Role::Staff] {
+        for role in [Role::Quality, Role::Staff] {
             assert!(!scope(role).can_assign_training_to(Role::Staff, &[1]));
+            assert!(!scope(role).can_assign_training_at(1));
         }
+    }
+
+    #[test]
+    fn supervisors_assign_training_to_the_staff_of_their_sites() {
+        let supervisor = scope(Role::Supervisor);
+        assert!(supervisor.can_assign_training_to(Role::Staff, &[2, 1]));
+        assert!(!supervisor.can_assign_training_to(Role::Staff, &[2]));
+        assert!(!supervisor.can_assign_training_to(Role::Supervisor, &[1]));
+        assert!(!supervisor.can_assign_training_to(Role::Manager, &[1]));
+        assert!(supervisor.can_assign_training_at(1));
+        assert!(!supervisor.can_assign_training_at(2));
+        assert!(!supervisor.can_manage_at(1), "assigning is not managing");
     }
 
     #[test]

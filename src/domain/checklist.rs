@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::text::Text;
+use crate::i18n::Message;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checklist {
@@ -187,11 +188,43 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<Condition>,
     pub kind: ItemKind,
+    /// Where the item's figure or threshold comes from: the source standard, or the
+    /// company's own practice where the source gives none (`basis = "company-practice"`).
+    #[serde(default, skip_serializing_if = "Basis::is_source")]
+    pub basis: Basis,
 }
 
 impl Item {
     pub fn kind_name(&self) -> &'static str {
         self.kind.name()
+    }
+}
+
+/// What an item's figure or threshold rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The clause it traces says so.
+    #[default]
+    Source,
+    /// The source gives no figure; the company set one (e.g. how many of the listed
+    /// presentation points are enough).
+    CompanyPractice,
+}
+
+impl Basis {
+    pub const NAMES: [&'static str; 2] = ["source", "company-practice"];
+
+    pub fn parse(s: &str) -> Option<Basis> {
+        match s {
+            "source" => Some(Basis::Source),
+            "company-practice" => Some(Basis::CompanyPractice),
+            _ => None,
+        }
+    }
+
+    pub fn is_source(&self) -> bool {
+        *self == Basis::Source
     }
 }
 
@@ -280,37 +313,36 @@ pub fn default_input_range(unit: &str) -> Option<(f64, f64)> {
 
 /// Why a measured value cannot be used, for a message that names the item; `None` when
 /// it is a finite number inside the item's input range.
-pub fn measure_input_problem(kind: &ItemKind, value: f64) -> Option<String> {
+pub fn measure_input_problem(kind: &ItemKind, value: f64) -> Option<Message> {
     let unit = match kind {
         ItemKind::Measure { unit, .. } => unit.as_str(),
         _ => "",
     };
     if !value.is_finite() {
-        return Some("the number is not a usable value".into());
+        return Some(Message::new("problem-not-usable"));
     }
     let (lo, hi) = kind.input_range()?;
     (value < lo || value > hi).then(|| {
-        format!(
-            "{} {unit} is out of range: this item accepts {} to {} {unit}",
-            number(value),
-            number(lo),
-            number(hi)
-        )
+        Message::new("problem-measure-out-of-range")
+            .arg("value", number(value))
+            .arg("unit", unit)
+            .arg("low", number(lo))
+            .arg("high", number(hi))
     })
 }
 
 /// Why a count (a context number such as guests) cannot be used: counts are whole
 /// numbers between the field's `min` and `max`.
-pub fn count_problem(value: f64, min: f64, max: f64) -> Option<String> {
+pub fn count_problem(value: f64, min: f64, max: f64) -> Option<Message> {
     if !value.is_finite() || value < min || value > max {
-        Some(format!(
-            "{} is out of range: give a whole number from {} to {}",
-            number(value),
-            number(min),
-            number(max)
-        ))
+        Some(
+            Message::new("problem-count-out-of-range")
+                .arg("value", number(value))
+                .arg("low", number(min))
+                .arg("high", number(max)),
+        )
     } else if value.fract() != 0.0 {
-        Some(format!("{} is not a whole number", number(value)))
+        Some(Message::new("problem-not-whole").arg("value", number(value)))
     } else {
         None
     }
@@ -518,7 +550,7 @@ mod tests {
         assert_eq!(bow.input_range(), Some((0.0, 180.0)));
         assert!(measure_input_problem(&bow, 0.0).is_none());
         assert!(measure_input_problem(&bow, 180.0).is_none());
-        let low = measure_input_problem(&bow, -5.0).unwrap();
+        let low = measure_input_problem(&bow, -5.0).unwrap().to_string();
         assert!(
             low.contains("-5 ° is out of range") && low.contains("0 to 180"),
             "{low}"
@@ -543,16 +575,18 @@ mod tests {
     #[test]
     fn counts_are_whole_numbers_in_range() {
         assert_eq!(count_problem(3.0, 1.0, 20.0), None);
-        let huge = count_problem(1e12, 1.0, 20.0).unwrap();
+        let huge = count_problem(1e12, 1.0, 20.0).unwrap().to_string();
         assert!(huge.contains("1000000000000 is out of range"), "{huge}");
         assert!(
             count_problem(0.0, 1.0, 20.0)
                 .unwrap()
+                .to_string()
                 .contains("out of range")
         );
         assert!(
             count_problem(2.5, 1.0, 20.0)
                 .unwrap()
+                .to_string()
                 .contains("not a whole number")
         );
     }

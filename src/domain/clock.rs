@@ -3,7 +3,7 @@
 //! own zone: a supervisor in Hong Kong at 09:31 is on the morning shift whatever the
 //! machine's clock says.
 
-use crate::i18n::Localize;
+use crate::i18n::{Localize, Message};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 pub use chrono_tz::Tz;
 
@@ -27,13 +27,11 @@ pub fn period_label(lang: Lang, period: &str) -> String {
 }
 
 /// The one check of a shift period a spot-check is stored against: one of [`PERIODS`].
-pub fn check_period(period: &str) -> Result<(), String> {
+pub fn check_period(period: &str) -> Result<(), Message> {
     if PERIODS.contains(&period) {
         Ok(())
     } else {
-        Err(format!(
-            "`{period}` is not a shift (morning, afternoon, evening or night)"
-        ))
+        Err(Message::new("refuse-not-a-shift").arg("value", period))
     }
 }
 
@@ -200,6 +198,7 @@ mod tests {
         assert!(
             check_period("lunchtime")
                 .unwrap_err()
+                .to_string()
                 .contains("is not a shift")
         );
     }

@@ -309,6 +309,7 @@ mod tests {
             training: vec!["lobby-greeting".into()],
             when: Vec::new(),
             kind: ItemKind::Check,
+            basis: Default::default(),
         }
     }
 

@@ -20,6 +20,7 @@ use chrono::{Days, NaiveDate};
 
 use super::checklist::{Checklist, ContextKind, ItemKind, Value, count_problem};
 use super::scoring::{Answer, Answers, Context};
+use crate::i18n::Message;
 
 /// Longest note kept, in characters.
 pub const MAX_NOTE: usize = 2000;
@@ -71,7 +72,7 @@ pub struct FormInput {
     pub answers: Answers,
     pub notes: BTreeMap<String, String>,
     /// Everything that could not be used, as messages naming the field.
-    pub problems: Vec<String>,
+    pub problems: Vec<Message>,
 }
 
 /// Parse the item and context fields of a posted form. Fields that are not about items
@@ -86,7 +87,9 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
         match prefix {
             "a" | "na" | "h" | "s" | "o" | "n" => {
                 if checklist.item(key).is_none() {
-                    input.problems.push(format!("unknown item `{key}`"));
+                    input
+                        .problems
+                        .push(Message::new("refuse-not-an-item").arg("key", key));
                     continue;
                 }
             }
@@ -94,7 +97,7 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
                 if checklist.context_field(key).is_none() {
                     input
                         .problems
-                        .push(format!("unknown context field `{key}`"));
+                        .push(Message::new("problem-unknown-context").arg("key", key));
                     continue;
                 }
             }
@@ -107,16 +110,14 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
     }
     for ((prefix, key), values) in &fields {
         if values.len() > 1 && !matches!(*prefix, "h" | "s") {
-            let what = if *prefix == "ctx" {
-                "context field"
+            let detail = Message::new("problem-answered-more-than-once")
+                .count("count", values.len())
+                .arg("values", values.join(", "));
+            input.problems.push(if *prefix == "ctx" {
+                context_problem(key, detail)
             } else {
-                "item"
-            };
-            input.problems.push(format!(
-                "{what} `{key}`: answered {} times ({}); give one answer",
-                values.len(),
-                values.join(", ")
-            ));
+                item_problem(key, detail)
+            });
         }
     }
     let one = |prefix: &str, key: &str| -> Option<&str> {
@@ -143,13 +144,12 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
                     None => {
                         input.context.insert(field.key.clone(), Value::Number(n));
                     }
-                    Some(message) => input
-                        .problems
-                        .push(format!("context `{}`: {message}", field.key)),
+                    Some(message) => input.problems.push(context_problem(&field.key, message)),
                 },
-                None => input
-                    .problems
-                    .push(format!("context `{}`: `{raw}` is not a number", field.key)),
+                None => input.problems.push(context_problem(
+                    &field.key,
+                    Message::new("problem-not-a-number").arg("value", raw),
+                )),
             },
         }
     }
@@ -158,8 +158,9 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
         let key = item.key.as_str();
         if let Some(note) = one("n", key) {
             if note.chars().count() > MAX_NOTE {
-                input.problems.push(format!(
-                    "item `{key}`: the note is longer than {MAX_NOTE} characters"
+                input.problems.push(item_problem(
+                    key,
+                    Message::new("problem-note-too-long").arg("max", MAX_NOTE),
                 ));
             } else {
                 input.notes.insert(key.to_string(), note.to_string());
@@ -172,22 +173,22 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
             ItemKind::Check => a.map(|v| match v {
                 "pass" => Ok(Answer::Pass),
                 "fail" => Ok(Answer::Fail),
-                other => Err(format!("`{other}` is not pass, fail or na")),
+                other => Err(Message::new("problem-not-pass-fail").arg("value", other)),
             }),
             ItemKind::Scale { .. } => a.map(|v| {
                 v.parse::<u32>()
                     .map(Answer::Scale)
-                    .map_err(|_| format!("`{v}` is not a point on the scale"))
+                    .map_err(|_| Message::new("problem-not-a-scale-point").arg("value", v))
             }),
             ItemKind::Measure { .. } => a.map(|v| {
                 parse_number(v)
                     .map(Answer::Measure)
-                    .ok_or(format!("`{v}` is not a number"))
+                    .ok_or_else(|| Message::new("problem-not-a-number").arg("value", v))
             }),
             ItemKind::Limit { .. } => a.map(|v| {
                 parse_number(v)
                     .map(Answer::Amount)
-                    .ok_or(format!("`{v}` is not an amount"))
+                    .ok_or_else(|| Message::new("problem-not-an-amount").arg("value", v))
             }),
             ItemKind::Script { .. } => match indexes(fields.get(&("h", key))) {
                 Err(e) => Some(Err(e)),
@@ -206,7 +207,7 @@ pub fn parse(checklist: &Checklist, pairs: &[(String, String)]) -> FormInput {
             Some(Ok(answer)) => {
                 input.answers.insert(key.to_string(), answer);
             }
-            Some(Err(message)) => input.problems.push(format!("item `{key}`: {message}")),
+            Some(Err(message)) => input.problems.push(item_problem(key, message)),
             None => {}
         }
     }
@@ -221,13 +222,27 @@ fn parse_number(raw: &str) -> Option<f64> {
     n.is_finite().then_some(n)
 }
 
-fn indexes(values: Option<&Vec<&str>>) -> Result<Vec<usize>, String> {
+/// "Item `key`: …", the detail said in the viewer's language.
+pub fn item_problem(key: &str, detail: Message) -> Message {
+    Message::new("problem-item")
+        .arg("key", key)
+        .arg_said("detail", detail)
+}
+
+/// "Context field `key`: …".
+pub fn context_problem(key: &str, detail: Message) -> Message {
+    Message::new("problem-context")
+        .arg("key", key)
+        .arg_said("detail", detail)
+}
+
+fn indexes(values: Option<&Vec<&str>>) -> Result<Vec<usize>, Message> {
     let mut out = Vec::new();
     for v in values.into_iter().flatten() {
         let i: usize = v
             .trim()
             .parse()
-            .map_err(|_| format!("`{v}` is not a step or phrase number"))?;
+            .map_err(|_| Message::new("problem-not-an-index").arg("value", v))?;
         if !out.contains(&i) {
             out.push(i);
         }
@@ -238,7 +253,7 @@ fn indexes(values: Option<&Vec<&str>>) -> Result<Vec<usize>, String> {
 
 /// The order the steps were seen in, when the tablet recorded one that matches the
 /// ticks; otherwise the ticks in list order.
-fn observed_order(order: Option<&str>, done: &[usize]) -> Result<Vec<usize>, String> {
+fn observed_order(order: Option<&str>, done: &[usize]) -> Result<Vec<usize>, Message> {
     let Some(order) = order else {
         return Ok(done.to_vec());
     };
@@ -246,7 +261,7 @@ fn observed_order(order: Option<&str>, done: &[usize]) -> Result<Vec<usize>, Str
         .split(',')
         .map(|s| s.trim().parse::<usize>())
         .collect();
-    let seen = seen.map_err(|_| format!("`{order}` is not an order of steps"))?;
+    let seen = seen.map_err(|_| Message::new("problem-not-an-order").arg("value", order))?;
     let same_set = seen.iter().copied().collect::<BTreeSet<_>>()
         == done.iter().copied().collect::<BTreeSet<_>>();
     Ok(if same_set && seen.len() == done.len() {
@@ -420,14 +435,19 @@ training = ["m"]
                 ("h.hello", "x"),
             ]),
         );
-        let all = input.problems.join("\n");
+        let all = input
+            .problems
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
         for fragment in [
-            "item `smile`: `maybe` is not pass, fail or na",
-            "item `bow`: `thirty` is not a number",
-            "unknown item `ghost`",
-            "context `guests`: `many` is not a number",
-            "unknown context field `weather`",
-            "item `hello`: `x` is not a step or phrase number",
+            "Item `smile`: `maybe` is not pass, fail or n/a.",
+            "Item `bow`: `thirty` is not a number.",
+            "`ghost` is not an item of this checklist.",
+            "Context field `guests`: `many` is not a number.",
+            "`weather` is not a context field of this checklist.",
+            "Item `hello`: `x` is not a step or phrase number.",
         ] {
             assert!(all.contains(fragment), "missing `{fragment}` in:\n{all}");
         }
@@ -479,13 +499,18 @@ training = ["m"]
                 ("h.hello", "1"),
             ]),
         );
-        let all = input.problems.join("\n");
+        let all = input
+            .problems
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(
-            all.contains("item `smile`: answered 2 times (pass, fail)"),
+            all.contains("Item `smile`: answered 2 times (pass, fail)"),
             "{all}"
         );
         assert!(
-            all.contains("context field `guests`: answered 2 times"),
+            all.contains("Context field `guests`: answered 2 times"),
             "{all}"
         );
         assert!(!input.answers.contains_key("smile") && !input.context.contains_key("guests"));
@@ -496,13 +521,17 @@ training = ["m"]
     fn counts_out_of_range_say_so() {
         let input = parse(&checklist(), &pairs(&[("ctx.guests", "1e12")]));
         assert_eq!(
-            input.problems,
+            input
+                .problems
+                .iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>(),
             vec![
-                "context `guests`: 1000000000000 is out of range: give a whole number from 1 to 9"
+                "Context field `guests`: 1000000000000 is out of range: give a whole number from 1 to 9."
             ]
         );
         let input = parse(&checklist(), &pairs(&[("ctx.guests", "2.5")]));
-        assert!(input.problems[0].contains("not a whole number"));
+        assert!(input.problems[0].to_string().contains("not a whole number"));
     }
 
     #[test]
@@ -527,6 +556,6 @@ training = ["m"]
     fn long_notes_are_refused() {
         let long = "長".repeat(MAX_NOTE + 1);
         let input = parse(&checklist(), &pairs(&[("n.smile", &long)]));
-        assert!(input.problems[0].contains("longer than"));
+        assert!(input.problems[0].to_string().contains("longer than"));
     }
 }

@@ -6,13 +6,14 @@
 //! unanswered), so the same function serves the live score of a half-filled draft and the
 //! final score of a submission.
 
-use crate::i18n::Localize;
+use crate::i18n::{Localize, Message};
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::checklist::*;
+use super::form::{context_problem, item_problem};
 use super::text::Lang;
 
 /// What the inspector recorded for one item.
@@ -73,25 +74,52 @@ pub type Answers = BTreeMap<String, Answer>;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum Problem {
-    UnknownContext { key: String },
-    MissingContext { key: String },
-    BadContext { key: String, message: String },
-    UnknownItem { key: String },
-    BadAnswer { key: String, message: String },
+    UnknownContext {
+        key: String,
+    },
+    MissingContext {
+        key: String,
+    },
+    BadContext {
+        key: String,
+        #[serde(serialize_with = "in_english")]
+        message: Message,
+    },
+    UnknownItem {
+        key: String,
+    },
+    BadAnswer {
+        key: String,
+        #[serde(serialize_with = "in_english")]
+        message: Message,
+    },
+}
+
+impl Problem {
+    /// What the person is told, naming the item or field.
+    pub fn message(&self) -> Message {
+        match self {
+            Problem::UnknownContext { key } => {
+                Message::new("problem-unknown-context").arg("key", key)
+            }
+            Problem::MissingContext { key } => {
+                Message::new("problem-missing-context").arg("key", key)
+            }
+            Problem::BadContext { key, message } => context_problem(key, message.clone()),
+            Problem::UnknownItem { key } => Message::new("refuse-not-an-item").arg("key", key),
+            Problem::BadAnswer { key, message } => item_problem(key, message.clone()),
+        }
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::UnknownContext { key } => {
-                write!(f, "`{key}` is not a context field of this checklist")
-            }
-            Problem::MissingContext { key } => write!(f, "context field `{key}` needs a value"),
-            Problem::BadContext { key, message } => write!(f, "context field `{key}`: {message}"),
-            Problem::UnknownItem { key } => write!(f, "`{key}` is not an item of this checklist"),
-            Problem::BadAnswer { key, message } => write!(f, "item `{key}`: {message}"),
-        }
+        self.message().fmt(f)
     }
+}
+
+fn in_english<S: serde::Serializer>(message: &Message, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&message.to_string())
 }
 
 /// Check the context the inspector gave and fill in defaults. Missing values without a
@@ -106,7 +134,7 @@ pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<
     let mut resolved = Context::new();
     for field in &checklist.context {
         let key = field.key.clone();
-        let bad = |message: String| Problem::BadContext {
+        let bad = |message: Message| Problem::BadContext {
             key: field.key.clone(),
             message,
         };
@@ -121,7 +149,9 @@ pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<
                     }
                     None => {
                         let names: Vec<&str> = options.iter().map(|o| o.value.as_str()).collect();
-                        problems.push(bad(format!("`{v}` is not one of {}", names.join(", "))));
+                        problems.push(bad(Message::new("problem-not-one-of")
+                            .arg("value", v)
+                            .arg("options", names.join(", "))));
                     }
                 }
             }
@@ -132,7 +162,7 @@ pub fn resolve_context(checklist: &Checklist, given: &Context) -> (Context, Vec<
                     }
                     Some(message) => problems.push(bad(message)),
                 },
-                None => problems.push(bad(format!("`{v}` is not a number"))),
+                None => problems.push(bad(Message::new("problem-not-a-number").arg("value", v))),
             },
             (
                 ContextKind::Choice {
@@ -423,16 +453,18 @@ fn score_item(
 }
 
 /// The share of the item's weight earned and whether the item passed; `None` for N/A.
-fn judge(item: &Item, cap: Option<f64>, answer: &Answer) -> Result<Option<(f64, bool)>, String> {
+fn judge(item: &Item, cap: Option<f64>, answer: &Answer) -> Result<Option<(f64, bool)>, Message> {
     let all_or_nothing = |ok: bool| Ok(Some((if ok { 1.0 } else { 0.0 }, ok)));
     match (&item.kind, answer) {
         (_, Answer::Na) if item.na => Ok(None),
-        (_, Answer::Na) => Err("\"not applicable\" is not allowed for this item".into()),
+        (_, Answer::Na) => Err(Message::new("problem-na-not-allowed")),
         (ItemKind::Check, Answer::Pass) => all_or_nothing(true),
         (ItemKind::Check, Answer::Fail) => all_or_nothing(false),
         (ItemKind::Scale { max, pass_at, .. }, Answer::Scale(v)) => {
             if v > max {
-                return Err(format!("{v} is above the top of the scale ({max})"));
+                return Err(Message::new("problem-above-scale")
+                    .arg("value", v)
+                    .arg("max", max));
             }
             Ok(Some((*v as f64 / *max as f64, v >= pass_at)))
         }
@@ -476,49 +508,51 @@ fn judge(item: &Item, cap: Option<f64>, answer: &Answer) -> Result<Option<(f64, 
         (ItemKind::Limit { .. }, Answer::Amount(v)) => {
             finite(*v)?;
             if *v < 0.0 {
-                return Err("the amount cannot be negative".into());
+                return Err(Message::new("problem-amount-negative"));
             }
-            let cap = cap.ok_or("the context needed to compute this limit is missing")?;
+            let cap = cap.ok_or_else(|| Message::new("problem-limit-context-missing"))?;
             all_or_nothing(*v <= cap + 1e-9)
         }
-        (kind, _) => Err(format!(
-            "this is a `{}` item: {}",
-            kind.name(),
-            expected_answer(kind)
-        )),
+        (kind, _) => Err(Message::new(expected_answer(kind))),
     }
 }
 
+/// The message id saying what answer an item of this kind takes.
 fn expected_answer(kind: &ItemKind) -> &'static str {
     match kind {
-        ItemKind::Check => "answer pass, fail or n/a",
-        ItemKind::Scale { .. } => "answer a point on the scale",
-        ItemKind::Measure { .. } => "answer the number measured",
-        ItemKind::Script { .. } => "answer the key phrases heard",
-        ItemKind::Steps { .. } => "answer the steps done, in order",
-        ItemKind::Limit { .. } => "answer the amount",
+        ItemKind::Check => "problem-expects-check",
+        ItemKind::Scale { .. } => "problem-expects-scale",
+        ItemKind::Measure { .. } => "problem-expects-measure",
+        ItemKind::Script { .. } => "problem-expects-script",
+        ItemKind::Steps { .. } => "problem-expects-steps",
+        ItemKind::Limit { .. } => "problem-expects-limit",
     }
 }
 
 /// An amount spent: finite and below a billion (no spend on a visit comes near).
-fn finite(v: f64) -> Result<(), String> {
+fn finite(v: f64) -> Result<(), Message> {
     if !v.is_finite() {
-        Err("the number is not a usable value".into())
+        Err(Message::new("problem-not-usable"))
     } else if v.abs() >= 1e9 {
-        Err("the amount is out of range (it must be below 1000000000)".into())
+        Err(Message::new("problem-amount-too-large"))
     } else {
         Ok(())
     }
 }
 
-fn distinct_indexes(list: &[usize], len: usize, what: &str) -> Result<(), String> {
+fn distinct_indexes(list: &[usize], len: usize, what: &str) -> Result<(), Message> {
     let mut seen = vec![false; len];
     for &i in list {
         if i >= len {
-            return Err(format!("there is no {what} {} (it has {len})", i + 1));
+            return Err(Message::new("problem-no-such-entry")
+                .arg("what", what)
+                .arg("n", i + 1)
+                .arg("len", len));
         }
         if std::mem::replace(&mut seen[i], true) {
-            return Err(format!("{what} {} is listed twice", i + 1));
+            return Err(Message::new("problem-entry-twice")
+                .arg("what", what)
+                .arg("n", i + 1));
         }
     }
     Ok(())

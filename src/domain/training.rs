@@ -122,6 +122,22 @@ pub struct QuizResult {
 pub struct Page {
     pub title: Text,
     pub body: Text,
+    /// Diagrams shown after the body, drawn as SVG in the library (`checklists/diagrams`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagrams: Vec<Diagram>,
+}
+
+/// A vector diagram of what the standard measures (the 30° bow, the badge 10 cm below the
+/// shoulder), kept with the module's version so a published module shows what it showed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagram {
+    /// The file's name in the library without `.svg` (`bow-30`).
+    pub key: String,
+    /// What the diagram shows, in words: its caption and its accessible name.
+    pub caption: Text,
+    /// The SVG itself, checked by the lint to hold only drawing elements
+    /// ([`crate::domain::library::svg_problem`]), so it can be put in a page as it is.
+    pub svg: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! already in the report's language. The web routes and the CLI authorize first, read
 //! the record, call these, then build the PDF in `spawn_blocking`. No query runs here.
 
+use crate::i18n::Message;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -36,7 +37,7 @@ pub fn period(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     today: NaiveDate,
-) -> Result<(NaiveDate, NaiveDate), String> {
+) -> Result<(NaiveDate, NaiveDate), Message> {
     let (from, to) = match (from, to) {
         (Some(f), Some(t)) => (f, t),
         (None, Some(t)) => (t.with_day(1).unwrap_or(t), t),
@@ -44,7 +45,9 @@ pub fn period(
         (None, None) => last_full_month(today),
     };
     if from > to {
-        return Err(format!("the period starts ({from}) after it ends ({to})"));
+        return Err(Message::new("refuse-period-backwards")
+            .arg("from", from)
+            .arg("to", to));
     }
     Ok((from, to))
 }

@@ -3,6 +3,7 @@
 //! together with its audit record (who, before, after), so a change is either whole and
 //! recorded, or not made at all.
 
+use crate::i18n::Message;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -136,7 +137,7 @@ pub async fn create_site(
     new: NewSite,
 ) -> StoreResult<site::Model> {
     let code = new.code.as_str().to_string();
-    let taken = || StoreError::Invalid(format!("the site code {code} is already used"));
+    let taken = || StoreError::Invalid(Message::new("refuse-site-code-taken").arg("code", &code));
     let txn = crate::store::begin_write(db).await?;
     if site_code_taken(&txn, &code).await? {
         return Err(taken());
@@ -321,7 +322,7 @@ pub async fn create_person(
         .await
         .map_err(|e| match e {
             StoreError::Db(db) if unique_violation(&db) => {
-                StoreError::Invalid(format!("a user with email {email} already exists"))
+                StoreError::Invalid(Message::new("refuse-email-taken").arg("email", &email))
             }
             other => other,
         })?;
@@ -388,9 +389,9 @@ pub async fn update_person(
         users::check_staff_site(edit.role, edit.sites.len())?;
     }
     if id == actor && (edit.role != Role::Admin || !edit.active) {
-        return Err(StoreError::Invalid(
-            "you cannot demote or deactivate yourself; ask another admin".into(),
-        ));
+        return Err(StoreError::Invalid(Message::new(
+            "refuse-cannot-demote-self",
+        )));
     }
     let txn = crate::store::begin_write(db).await?;
     let (before, before_sites) = person(&txn, id).await?;
@@ -401,7 +402,9 @@ pub async fn update_person(
                 .filter(position::Column::Key.eq(key))
                 .one(&txn)
                 .await?
-                .ok_or_else(|| StoreError::Invalid(format!("unknown position `{key}`")))?
+                .ok_or_else(|| {
+                    StoreError::Invalid(Message::new("refuse-no-position").arg("key", key))
+                })?
                 .id,
         ),
     };
@@ -413,7 +416,9 @@ pub async fn update_person(
         .count(&txn)
         .await?;
     if known != sites.len() as u64 {
-        return Err(StoreError::Invalid("unknown site".into()));
+        return Err(StoreError::Invalid(Message::new(
+            "refuse-unknown-site-chosen",
+        )));
     }
     let before_json = person_json(&txn, &before, &before_sites).await?;
 
@@ -592,10 +597,11 @@ pub async fn checklist_at<C: ConnectionTrait>(
     number: i32,
 ) -> StoreResult<StoredChecklist> {
     let meta = summary.version(number).ok_or_else(|| {
-        StoreError::Invalid(format!(
-            "the checklist {} has no version {number}",
-            summary.key
-        ))
+        StoreError::Invalid(
+            Message::new("refuse-no-version")
+                .arg("checklist", &summary.key)
+                .arg("number", number),
+        )
     })?;
     library::checklist_version(db, meta.id).await
 }

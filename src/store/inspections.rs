@@ -2,6 +2,7 @@
 //! training its failures call for in one transaction, and is idempotent on the
 //! client-chosen UUID: a retried or doubled submission never stores a second inspection.
 
+use crate::i18n::Message;
 use entity::states::InspectionStatus;
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use super::filter::{CheckKind, ListFilter, narrowed};
 use super::library::StoredChecklist;
 use super::stats::{Tally, stored_results};
 use super::{StoreError, StoreResult, audit};
+use crate::domain::access::InspectionRef;
 use crate::domain::clock;
 use crate::domain::scoring::{Answers, Context};
 use crate::domain::training::Module;
@@ -26,6 +28,16 @@ pub use super::submit::{Submission, Submitted, photo_type, submit};
 use super::submit::{not_their_draft, version_conflict};
 
 // For web/spotchecks.rs until it checks the period with `domain::clock::check_period`.
+
+/// What the access rules (domain::access) need to know of a stored spot-check.
+pub fn access_ref(row: &inspection::Model) -> InspectionRef {
+    InspectionRef {
+        site: row.site_id,
+        subject: row.subject_id,
+        inspector: row.inspector_id,
+        draft: row.status == InspectionStatus::Draft,
+    }
+}
 
 /// The in-progress state of a draft, kept as JSON on the inspection row.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -97,16 +109,16 @@ pub async fn save_draft(
     let mut state = DraftState::default();
     if let Some(existing) = &existing {
         if existing.status != InspectionStatus::Draft {
-            return Err(StoreError::Conflict(
-                "this spot-check has already been submitted".into(),
-            ));
+            return Err(StoreError::Conflict(Message::new(
+                "refuse-already-submitted",
+            )));
         }
         if existing.inspector_id != draft.inspector_id {
             return Err(not_their_draft());
         }
         if existing.checklist_version_id != version.version_id {
             return Err(StoreError::Conflict(version_conflict(
-                existing,
+                existing.checklist_version_id,
                 version.version_id,
             )));
         }
@@ -161,9 +173,9 @@ pub async fn attach_photo(
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("spot-check {id}")))?;
     if row.status != InspectionStatus::Draft {
-        return Err(StoreError::Conflict(
-            "this spot-check has already been submitted".into(),
-        ));
+        return Err(StoreError::Conflict(Message::new(
+            "refuse-already-submitted",
+        )));
     }
     let mut state = DraftState::of(&row);
     state.photos.insert(item.to_string(), file.to_string());
@@ -182,10 +194,11 @@ pub async fn latest_module<C: ConnectionTrait>(db: &C, module_id: i32) -> StoreR
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("a version of training module {module_id}")))?;
     serde_json::from_str(&row.definition).map_err(|e| {
-        StoreError::Invalid(format!(
-            "training module version {} is unreadable: {e}",
-            row.id
-        ))
+        StoreError::Invalid(
+            Message::new("refuse-module-unreadable")
+                .arg("id", row.id)
+                .arg("detail", e),
+        )
     })
 }
 
@@ -314,13 +327,13 @@ pub async fn void(
 ) -> StoreResult<inspection::Model> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(StoreError::Invalid(
-            "give a reason for voiding this inspection".into(),
-        ));
+        return Err(StoreError::Invalid(Message::new(
+            "refuse-void-reason-needed",
+        )));
     }
     if reason.chars().count() > 500 {
         return Err(StoreError::Invalid(
-            "the reason is longer than 500 characters".into(),
+            Message::new("refuse-void-reason-too-long").arg("max", 500),
         ));
     }
     let txn = crate::store::begin_write(db).await?;
@@ -329,10 +342,9 @@ pub async fn void(
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("inspection {id}")))?;
     if row.status != InspectionStatus::Submitted {
-        return Err(StoreError::Conflict(format!(
-            "only a submitted inspection can be voided (this one is {})",
-            row.status.as_str()
-        )));
+        return Err(StoreError::Conflict(
+            Message::new("refuse-only-submitted-voidable").arg("status", row.status.as_str()),
+        ));
     }
     let before = json!({ "status": row.status, "percent": row.percent, "passed": row.passed });
     let mut tally = Tally::default();

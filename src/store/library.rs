@@ -1,6 +1,7 @@
 //! Importing the checklist library into the database: positions are mirrored, and every
 //! checklist or module whose content changed becomes a new immutable version.
 
+use crate::i18n::Message;
 use chrono::{DateTime, Utc};
 use entity::{checklist, checklist_version, position, training_module, training_module_version};
 use sea_orm::sea_query::Expr;
@@ -259,7 +260,11 @@ pub struct StoredChecklist {
 
 fn parse_version(row: checklist_version::Model) -> StoreResult<StoredChecklist> {
     let checklist: Checklist = serde_json::from_str(&row.definition).map_err(|e| {
-        StoreError::Invalid(format!("checklist version {} is unreadable: {e}", row.id))
+        StoreError::Invalid(
+            Message::new("refuse-checklist-unreadable")
+                .arg("id", row.id)
+                .arg("detail", e),
+        )
     })?;
     Ok(StoredChecklist {
         version_id: row.id,

@@ -17,20 +17,36 @@ pub mod tokens;
 pub mod training;
 pub mod users;
 
+use crate::i18n::Message;
+
 /// Errors from the store: database failures, or a request that breaks a rule.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    /// The request breaks a rule; the message says which, in the viewer's language.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Message),
+    /// What was not found, for logs only: people are told "not available" (403).
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     /// A rule about who may do it, not about what was asked.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
+}
+
+impl StoreError {
+    /// What the person is told about this error (the database's own text for a failure).
+    pub fn message(&self) -> Message {
+        match self {
+            StoreError::Invalid(m) | StoreError::Conflict(m) | StoreError::Forbidden(m) => {
+                m.clone()
+            }
+            other => Message::literal(other.to_string()),
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

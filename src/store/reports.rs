@@ -4,6 +4,7 @@
 //! routes and the CLI make before they authorize (a person, a site, whose record it is).
 //! Everything comes back as plain values (`domain::record`), in no language yet.
 
+use crate::i18n::Message;
 use entity::states::InspectionStatus;
 use entity::{
     inspection, inspection_response, site, training_assignment, training_module, user, user_site,
@@ -55,9 +56,9 @@ pub async fn report_view<C: ConnectionTrait>(
 ) -> StoreResult<InspectionRecord> {
     let id = row.id;
     if row.status == InspectionStatus::Draft {
-        return Err(StoreError::Invalid(format!(
-            "spot-check {id} is still a draft; only submitted spot-checks have a report"
-        )));
+        return Err(StoreError::Invalid(
+            Message::new("refuse-draft-has-no-report").arg("id", id),
+        ));
     }
     let responses: Vec<RecordedResponse> = inspection_response::Entity::find()
         .filter(inspection_response::Column::InspectionId.eq(id))

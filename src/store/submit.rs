@@ -12,6 +12,7 @@
 //! after that transaction commits. If a batch fails, its submissions are retried one by
 //! one, so one bad submission never fails the others.
 
+use crate::i18n::Message;
 use entity::states::{AssignmentStatus, InspectionStatus, RecheckStatus};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -37,17 +38,16 @@ use crate::domain::scoring::{
 };
 use crate::domain::training::Module;
 
-pub(super) fn version_conflict(existing: &inspection::Model, version_id: i32) -> String {
-    format!(
-        "this spot-check was started on another version of the checklist (version id {}, not {version_id}); reload it to continue on the version it started on",
-        existing.checklist_version_id
-    )
+pub fn version_conflict(started_on: i32, sent: i32) -> Message {
+    Message::new("refuse-started-on-other-version")
+        .arg("had", started_on)
+        .arg("sent", sent)
 }
 
 /// Only the inspector who started a draft saves or submits it: a row's inspector is
 /// never rewritten.
 pub(super) fn not_their_draft() -> StoreError {
-    StoreError::Forbidden("this spot-check was started by another inspector".into())
+    StoreError::Forbidden(Message::new("refuse-other-inspector"))
 }
 
 /// The MIME type of a stored photo, from the extension we gave it.
@@ -108,7 +108,8 @@ impl Scored {
 
 /// Why a spot-check with no answer that counts (everything excluded, N/A or unanswered)
 /// is refused: it would otherwise be stored as a pass at 100 % on nothing.
-pub const NOTHING_SCORED: &str = "nothing on this spot-check counts toward a score: every item that applies is marked not applicable";
+/// The message id of the rule that a card with nothing counted is refused.
+pub const NOTHING_SCORED: &str = "refuse-nothing-scored";
 
 /// Check and score a submission against its checklist version; nothing is written.
 pub fn prepare(
@@ -133,22 +134,19 @@ pub fn prepare_scored(
     card: Scorecard,
 ) -> StoreResult<Scored> {
     clock::check_period(&submission.shift_period).map_err(StoreError::Invalid)?;
-    let problems: Vec<String> = context_problems
-        .iter()
-        .chain(&card.problems)
-        .map(|p| p.to_string())
-        .collect();
-    if !problems.is_empty() {
-        return Err(StoreError::Invalid(problems.join("; ")));
+    // The first problem is the one the person is told about; the form shows them all.
+    if let Some(problem) = context_problems.iter().chain(&card.problems).next() {
+        return Err(StoreError::Invalid(problem.message()));
     }
     if !card.unanswered.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "unanswered required items: {}",
-            card.unanswered.join(", ")
-        )));
+        return Err(StoreError::Invalid(
+            Message::new("refuse-unanswered")
+                .count("count", card.unanswered.len())
+                .arg("items", card.unanswered.join(", ")),
+        ));
     }
     if card.percent.is_none() {
-        return Err(StoreError::Invalid(NOTHING_SCORED.into()));
+        return Err(StoreError::Invalid(Message::new(NOTHING_SCORED)));
     }
     Ok(Scored {
         submission,
@@ -212,9 +210,7 @@ async fn settle_race(
             created: false,
             scorecard: None,
         }),
-        Some(_) => Err(StoreError::Conflict(
-            "this spot-check is being saved; try again".into(),
-        )),
+        Some(_) => Err(StoreError::Conflict(Message::new("refuse-being-saved"))),
         // Not a race on this UUID: a retry would fail the same way.
         None => Err(error),
     }
@@ -280,7 +276,7 @@ async fn write(
             match &plans[first] {
                 Plan::Store { .. } => Plan::Stored(first),
                 Plan::Known(row) => Plan::Known(row.clone()),
-                Plan::Refused(e) => Plan::Refused(StoreError::Conflict(e.to_string())),
+                Plan::Refused(e) => Plan::Refused(StoreError::Conflict(e.message())),
                 Plan::Stored(original) => Plan::Stored(*original),
             }
         } else {
@@ -288,9 +284,12 @@ async fn write(
             match existing.remove(&s.id) {
                 Some(row) if row.status != InspectionStatus::Draft => Plan::Known(Box::new(row)),
                 Some(row) if row.inspector_id != s.inspector_id => Plan::Refused(not_their_draft()),
-                Some(row) if row.checklist_version_id != scored.version_id => Plan::Refused(
-                    StoreError::Conflict(version_conflict(&row, scored.version_id)),
-                ),
+                Some(row) if row.checklist_version_id != scored.version_id => {
+                    Plan::Refused(StoreError::Conflict(version_conflict(
+                        row.checklist_version_id,
+                        scored.version_id,
+                    )))
+                }
                 draft => {
                     let recheck_open = s.recheck.is_none_or(|id| {
                         open_rechecks
@@ -304,9 +303,7 @@ async fn write(
                             draft: draft.is_some(),
                         }
                     } else {
-                        Plan::Refused(StoreError::Conflict(
-                            "this re-check is no longer open".into(),
-                        ))
+                        Plan::Refused(StoreError::Conflict(Message::new("refuse-recheck-closed")))
                     }
                 }
             }
@@ -545,9 +542,9 @@ async fn assign_failure_training<C: ConnectionTrait>(
         .map(|m| (m.key.clone(), m))
         .collect();
     if let Some(missing) = keys.iter().find(|k| !modules.contains_key(**k)) {
-        return Err(StoreError::Invalid(format!(
-            "training module `{missing}` is not imported"
-        )));
+        return Err(StoreError::Invalid(
+            Message::new("refuse-module-not-imported").arg("key", missing),
+        ));
     }
     let module_ids: Vec<i32> = modules.values().map(|m| m.id).collect();
     let mut due_days: HashMap<i32, Module> = HashMap::new();
@@ -561,10 +558,11 @@ async fn assign_failure_training<C: ConnectionTrait>(
             continue;
         }
         let module: Module = serde_json::from_str(&row.definition).map_err(|e| {
-            StoreError::Invalid(format!(
-                "training module version {} is unreadable: {e}",
-                row.id
-            ))
+            StoreError::Invalid(
+                Message::new("refuse-module-unreadable")
+                    .arg("id", row.id)
+                    .arg("detail", e),
+            )
         })?;
         due_days.insert(row.module_id, module);
     }

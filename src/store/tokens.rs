@@ -1,5 +1,6 @@
 //! API tokens: made on the command line, shown once, stored as a SHA-256.
 
+use crate::i18n::Message;
 use chrono::Utc;
 use entity::{api_token, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -17,12 +18,12 @@ pub async fn create(db: &DatabaseConnection, email: &str, name: &str) -> StoreRe
         .await?
         .filter(|u| u.active)
         .ok_or_else(|| {
-            StoreError::Invalid(format!("there is no active person with email {email}"))
+            StoreError::Invalid(Message::new("refuse-no-active-person").arg("email", email))
         })?;
     if name.trim().is_empty() {
-        return Err(StoreError::Invalid(
-            "give the token a name (what uses it)".into(),
-        ));
+        return Err(StoreError::Invalid(Message::new(
+            "refuse-token-name-needed",
+        )));
     }
     let token = format!("dct_{}", random_token());
     let row = api_token::ActiveModel {

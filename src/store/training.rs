@@ -1,6 +1,7 @@
 //! Training assignments: new-hire curricula, assignments by hand, taking a module and
 //! its quiz, and the re-checks that completing failure training puts on the list.
 
+use crate::i18n::Message;
 use entity::states::{AssignmentStatus, RecheckStatus};
 use std::collections::{BTreeSet, HashMap};
 
@@ -48,10 +49,11 @@ pub async fn module<C: ConnectionTrait>(db: &C, module_id: i32) -> StoreResult<S
             StoreError::NotFound(format!("a version of training module {}", parent.key))
         })?;
     let module: Module = serde_json::from_str(&row.definition).map_err(|e| {
-        StoreError::Invalid(format!(
-            "training module version {} is unreadable: {e}",
-            row.id
-        ))
+        StoreError::Invalid(
+            Message::new("refuse-module-unreadable")
+                .arg("id", row.id)
+                .arg("detail", e),
+        )
     })?;
     Ok(StoredModule {
         id: parent.id,
@@ -67,7 +69,9 @@ pub async fn module_by_key<C: ConnectionTrait>(db: &C, key: &str) -> StoreResult
         .filter(training_module::Column::Key.eq(key))
         .one(db)
         .await?
-        .ok_or_else(|| StoreError::Invalid(format!("there is no training module `{key}`")))?;
+        .ok_or_else(|| {
+            StoreError::Invalid(Message::new("refuse-no-training-module").arg("key", key))
+        })?;
     module(db, parent.id).await
 }
 
@@ -270,17 +274,17 @@ pub async fn record_attempt(
         .filter(|a| a.user_id == user_id)
         .ok_or_else(|| StoreError::NotFound(format!("assignment {assignment_id}")))?;
     if row.status == AssignmentStatus::Completed {
-        return Err(StoreError::Conflict(
-            "this training is already completed".into(),
-        ));
+        return Err(StoreError::Conflict(Message::new(
+            "refuse-training-completed",
+        )));
     }
     let module = module(&txn, row.module_id).await?;
     if chosen.len() != module.module.questions.len() {
-        return Err(StoreError::Invalid(format!(
-            "answer all {} questions (got {})",
-            module.module.questions.len(),
-            chosen.len()
-        )));
+        return Err(StoreError::Invalid(
+            Message::new("refuse-answer-all")
+                .count("count", module.module.questions.len())
+                .arg("got", chosen.len()),
+        ));
     }
     let result = module.module.grade(chosen);
     let now = Utc::now();

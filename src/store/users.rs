@@ -1,5 +1,6 @@
 //! People and their site memberships.
 
+use crate::i18n::Message;
 use chrono::{NaiveDate, Utc};
 use entity::{position, site, user, user_site};
 use sea_orm::{
@@ -29,12 +30,13 @@ pub struct NewUser {
 /// them and no report counts them, so they are refused instead of stored invisible.
 pub fn check_staff_site(role: Role, site_count: usize) -> StoreResult<()> {
     if role == Role::Staff && site_count == 0 {
-        return Err(StoreError::Invalid(STAFF_NEEDS_A_SITE.into()));
+        return Err(StoreError::Invalid(Message::new(STAFF_NEEDS_A_SITE)));
     }
     Ok(())
 }
 
-pub const STAFF_NEEDS_A_SITE: &str = "a staff member needs at least one site";
+/// The message id of the rule that staff work at a site.
+pub const STAFF_NEEDS_A_SITE: &str = "refuse-staff-needs-site";
 
 /// Create a user with their site memberships, and assign a new hire their position's
 /// curriculum — all in one transaction. `actor` is who did it (None: the command line).
@@ -57,12 +59,12 @@ pub async fn add<C: ConnectionTrait>(
 ) -> StoreResult<user::Model> {
     let email = new.email.trim().to_lowercase();
     if !email.contains('@') || email.len() > 254 {
-        return Err(StoreError::Invalid(format!(
-            "`{email}` is not an email address"
-        )));
+        return Err(StoreError::Invalid(
+            Message::new("refuse-not-an-email").arg("email", &email),
+        ));
     }
     if new.name.trim().is_empty() {
-        return Err(StoreError::Invalid("a name is required".into()));
+        return Err(StoreError::Invalid(Message::new("refuse-name-required")));
     }
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
@@ -70,9 +72,9 @@ pub async fn add<C: ConnectionTrait>(
         .await?
         .is_some()
     {
-        return Err(StoreError::Invalid(format!(
-            "a user with email {email} already exists"
-        )));
+        return Err(StoreError::Invalid(
+            Message::new("refuse-email-taken").arg("email", &email),
+        ));
     }
     let position_id = match &new.position {
         None => None,
@@ -82,9 +84,7 @@ pub async fn add<C: ConnectionTrait>(
                 .one(db)
                 .await?
                 .ok_or_else(|| {
-                    StoreError::Invalid(format!(
-                        "unknown position `{key}` (see checklists/positions.toml)"
-                    ))
+                    StoreError::Invalid(Message::new("refuse-unknown-position").arg("key", key))
                 })?
                 .id,
         ),
@@ -95,12 +95,14 @@ pub async fn add<C: ConnectionTrait>(
             .filter(site::Column::Code.eq(code))
             .one(db)
             .await?
-            .ok_or_else(|| StoreError::Invalid(format!("unknown site `{code}`")))?;
+            .ok_or_else(|| {
+                StoreError::Invalid(Message::new("refuse-unknown-site").arg("code", code))
+            })?;
         site_ids.push(site.id);
     }
     check_staff_site(new.role, site_ids.len())?;
     let password_hash = match &new.password {
-        Some(p) => Some(hash_password(p).map_err(StoreError::Invalid)?),
+        Some(p) => Some(hash_password(p).map_err(|e| StoreError::Invalid(Message::literal(e)))?),
         None => None,
     };
     let row = user::ActiveModel {

@@ -11,7 +11,7 @@ use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::clock::PERIODS;
 use crate::domain::scoring::{Context, Outcome, Scorecard};
-use crate::domain::{Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
+use crate::domain::{Basis, Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
 use crate::i18n::Localize;
 
 // Re-exported for web/spotchecks.rs until it names the domain's function itself.
@@ -389,6 +389,9 @@ fn item_block(l: Lang, view: &FormView, item: &Item) -> Markup {
             details.guidance {
                 summary { (l.t("spotcheck-how-to-judge")) }
                 p { (t(l, &item.guidance)) }
+                @if item.basis == Basis::CompanyPractice {
+                    p.basis { (l.t("standard-company-practice")) }
+                }
             }
             @match &item.kind {
                 ItemKind::Check => {

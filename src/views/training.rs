@@ -4,13 +4,13 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::Lang;
 use crate::domain::training::{
-    AssignmentState, Module, ModuleEffect, Progress, QuizResult, TodoGroup,
+    AssignmentState, Diagram, Module, ModuleEffect, Progress, QuizResult, TodoGroup,
 };
 use crate::i18n::Localize;
 
@@ -48,6 +48,19 @@ pub fn body_text(text: &str) -> Markup {
                     @if let Some(item) = line.strip_prefix("- ") { ul { li { (item) } } } @else { p { (line) } }
                 }
             }
+        }
+    }
+}
+
+/// A module page's diagram, drawn inline so it is crisp on a phone and in print, with its
+/// caption as its accessible name. The SVG is the library's file, which the lint holds to
+/// plain drawing elements (no script, links or styles), so it is written as it is.
+fn diagram(l: Lang, d: &Diagram) -> Markup {
+    let caption = d.caption.get(l);
+    html! {
+        figure.diagram role="img" aria-label=(caption) data-diagram=(d.key) {
+            (PreEscaped(d.svg.as_str()))
+            figcaption { (caption) }
         }
     }
 }
@@ -281,6 +294,7 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
                 section.card id={ "page-" (n + 1) } {
                     h2 { (n + 1) ". " (p.title.get(l)) }
                     (body_text(p.body.get(l)))
+                    @for d in &p.diagrams { (diagram(l, d)) }
                 }
             }
             @if state != AssignmentState::Completed {

@@ -5,6 +5,7 @@
 //! is refused by the extractor, then parsed into typed values (`admin_forms`): every
 //! problem comes back on the form, with the values entered, as a 422.
 
+use crate::i18n::Message;
 use std::collections::HashMap;
 
 use axum::Router;
@@ -171,7 +172,9 @@ async fn create_site(
             tracing::info!(site = site.id, code = %site.code, by = viewer.user.id, "site created");
             Ok(Redirect::to("/admin/sites").into_response())
         }
-        Err(StoreError::Invalid(message)) => Ok(site_refused(&viewer, form, vec![message])),
+        Err(StoreError::Invalid(message)) => {
+            Ok(site_refused(&viewer, form, vec![message.say(viewer.lang)]))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -233,7 +236,9 @@ async fn update_site(
     };
     match store::update_site(&state.db, viewer.user.id, site.id, edit).await {
         Ok(_) => Ok(Redirect::to("/admin/sites").into_response()),
-        Err(StoreError::Invalid(message)) => Ok(site_refused(&viewer, form, vec![message])),
+        Err(StoreError::Invalid(message)) => {
+            Ok(site_refused(&viewer, form, vec![message.say(viewer.lang)]))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -251,13 +256,13 @@ async fn people(
     let site = match q.text("site") {
         s if s.is_empty() => None,
         s => Some(s.parse::<i32>().map_err(|_| {
-            AppError::BadRequest(format!("{} `{s}`", l.t("admin-not-a-valid-site")))
+            AppError::BadRequest(Message::new("refuse-not-a-site-filter").arg("value", &s))
         })?),
     };
     let role = match q.text("role") {
         r if r.is_empty() => None,
         r => Some(Role::parse(&r).ok_or_else(|| {
-            AppError::BadRequest(format!("{} `{r}`", l.t("admin-not-a-valid-role")))
+            AppError::BadRequest(Message::new("refuse-not-a-role").arg("value", &r))
         })?),
     };
     let page = super::query::page_number(Some(&q.text("page")))?;
@@ -495,9 +500,12 @@ async fn create_person(
                 }
             }
         }
-        Err(StoreError::Invalid(message)) => {
-            Ok(person_refused(&viewer, form, &choices, vec![message]))
-        }
+        Err(StoreError::Invalid(message)) => Ok(person_refused(
+            &viewer,
+            form,
+            &choices,
+            vec![message.say(viewer.lang)],
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -579,9 +587,12 @@ async fn update_person(
     };
     match store::update_person(&state.db, viewer.user.id, person.id, values.person).await {
         Ok(_) => Ok(Redirect::to("/admin/people").into_response()),
-        Err(StoreError::Invalid(message)) => {
-            Ok(person_refused(&viewer, form, &choices, vec![message]))
-        }
+        Err(StoreError::Invalid(message)) => Ok(person_refused(
+            &viewer,
+            form,
+            &choices,
+            vec![message.say(viewer.lang)],
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -698,27 +709,26 @@ async fn diff(
                 .parse::<i32>()
                 .map(Some)
                 .map_err(|_| {
-                    AppError::BadRequest(format!(
-                        "{what} `{raw}` {}",
-                        l.t("admin-is-not-a-version-number")
-                    ))
+                    AppError::BadRequest(
+                        Message::new("refuse-not-a-version-number")
+                            .arg("field", what)
+                            .arg("value", &raw),
+                    )
                 }),
         }
     };
-    let latest = summary
-        .latest()
-        .map(|v| v.version)
-        .ok_or_else(|| AppError::BadRequest(l.t("admin-this-checklist-has-no-versions")))?;
+    let latest = summary.latest().map(|v| v.version).ok_or_else(|| {
+        AppError::BadRequest(Message::new("admin-this-checklist-has-no-versions"))
+    })?;
     let to = number("to", &l.t("admin-to-3"))?.unwrap_or(latest);
     let from = number("from", &l.t("admin-from-2"))?.unwrap_or((to - 1).max(1));
     for n in [from, to] {
         if summary.version(n).is_none() {
-            return Err(AppError::BadRequest(format!(
-                "{} {} {} v{n}",
-                l.t("admin-the-checklist"),
-                summary.key,
-                l.t("admin-has-no-version"),
-            )));
+            return Err(AppError::BadRequest(
+                Message::new("refuse-no-version")
+                    .arg("checklist", &summary.key)
+                    .arg("number", n),
+            ));
         }
     }
     let old = store::checklist_at(&state.db, &summary, from).await?;

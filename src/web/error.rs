@@ -53,16 +53,16 @@ pub enum AppError {
     NotFound,
     /// 400 with a message for the person.
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Message),
     /// 422: the input broke these rules.
-    #[error("{}", .0.join("; "))]
-    Invalid(Vec<String>),
+    #[error("{}", .0.iter().map(Message::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<Message>),
     /// 409: the request conflicts with what is stored.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     /// 429: too many attempts.
     #[error("{0}")]
-    TooMany(String),
+    TooMany(Message),
     /// 503: the database cannot be reached.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
@@ -96,18 +96,20 @@ impl AppError {
         }
     }
 
-    /// What the person is told. Messages made from a single string are already in the
-    /// viewer's language (or, for some handlers' refusals, still English only).
+    /// What the person is told, said later in their language.
     fn messages(&self) -> Vec<Message> {
         match self {
-            AppError::Invalid(list) => list.iter().cloned().map(Message::Literal).collect(),
-            AppError::TooLarge(m) | AppError::Unreadable(m) => vec![m.clone()],
+            AppError::Invalid(list) => list.clone(),
+            AppError::TooLarge(m)
+            | AppError::Unreadable(m)
+            | AppError::BadRequest(m)
+            | AppError::Conflict(m)
+            | AppError::TooMany(m) => vec![m.clone()],
             AppError::SignIn => vec![Message::new("error-sign-in-first")],
             AppError::Forbidden => vec![Message::new("error-not-available")],
             AppError::NotFound => vec![status_sentence(StatusCode::NOT_FOUND)],
             AppError::Unavailable => vec![Message::new("error-database-unavailable")],
             AppError::Internal(_) => vec![Message::new("error-something-went-wrong")],
-            other => vec![Message::Literal(other.to_string())],
         }
     }
 }

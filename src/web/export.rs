@@ -2,6 +2,7 @@
 //! a page of inspections at a time: a year of a 200-site group goes out in a few
 //! megabytes of memory instead of being built whole first.
 
+use crate::i18n::Message;
 use std::collections::HashMap;
 
 use axum::body::{Body, Bytes};
@@ -225,7 +226,8 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<str>,
 {
-    let invalid = |e: csv::Error| crate::store::StoreError::Invalid(e.to_string());
+    let invalid =
+        |e: csv::Error| crate::store::StoreError::Invalid(Message::literal(e.to_string()));
     for cell in record {
         out.write_field(csv_cell(cell.as_ref()).as_bytes())
             .map_err(invalid)?;
@@ -235,7 +237,7 @@ where
 
 fn finish_csv(out: csv::Writer<Vec<u8>>) -> StoreResult<Vec<u8>> {
     out.into_inner()
-        .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))
+        .map_err(|e| crate::store::StoreError::Invalid(Message::literal(e.to_string())))
 }
 
 /// JSON array elements, comma-separated, with a leading comma unless they are the first
@@ -247,7 +249,7 @@ fn json_elements<T: Serialize>(items: Vec<T>, first: bool) -> StoreResult<(Vec<u
             out.push(b',');
         }
         serde_json::to_writer(&mut out, item)
-            .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| crate::store::StoreError::Invalid(Message::literal(e.to_string())))?;
     }
     Ok((out, !items.is_empty()))
 }

@@ -1,5 +1,6 @@
 //! Inspection results, the history list with filters and paging, and acknowledgement.
 
+use crate::i18n::Message;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -57,7 +58,7 @@ async fn list(
     let l = viewer.lang;
     let filter = ListFilter {
         site: optional_id(q.site.as_deref(), "site")?,
-        subject: optional_id(q.subject.as_deref(), "person")?,
+        subject: optional_id(q.subject.as_deref(), "subject")?,
         inspector: optional_id(q.inspector.as_deref(), "inspector")?,
         checklist: q.checklist.clone().filter(|s| !s.trim().is_empty()),
         from: optional_date(q.from.as_deref())?,
@@ -66,9 +67,9 @@ async fn list(
             None => None,
             Some(s @ ("submitted" | "voided")) => Some(s.to_string()),
             Some(other) => {
-                return Err(AppError::BadRequest(format!(
-                    "`{other}` is not a status to filter by (submitted or voided)"
-                )));
+                return Err(AppError::BadRequest(
+                    Message::new("refuse-not-a-status").arg("value", other),
+                ));
             }
         },
         failed_item: q.failed_item.clone().filter(|s| !s.trim().is_empty()),
@@ -76,7 +77,7 @@ async fn list(
         kind: nonempty(q.kind.as_deref())
             .map(|k| {
                 CheckKind::parse(k).ok_or_else(|| {
-                    AppError::BadRequest(format!("`{k}` is not a kind of check (first or recheck)"))
+                    AppError::BadRequest(Message::new("refuse-not-a-kind-of-check").arg("value", k))
                 })
             })
             .transpose()?,
@@ -208,12 +209,7 @@ async fn result(
     let l = viewer.lang;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::Forbidden)?;
     let row = reads::inspection_row(&state.db, id).await?;
-    let own_draft = row.status == InspectionStatus::Draft && row.inspector_id == viewer.user.id;
-    if !(viewer
-        .scope
-        .can_view_inspection(row.site_id, row.subject_id)
-        && (row.status != InspectionStatus::Draft || own_draft))
-    {
+    if !viewer.scope.can_open(&inspections::access_ref(&row)) {
         return Err(AppError::Forbidden);
     }
     if row.status == InspectionStatus::Draft {

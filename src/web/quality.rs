@@ -2,6 +2,7 @@
 //! the site × section heat map, staff and site tables, coverage and inspector
 //! calibration — all under one filter with a shareable URL — and CSV exports of the same.
 
+use crate::i18n::Message;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Router;
@@ -59,9 +60,7 @@ pub async fn read_filter(
     let to = optional_date(q.to.as_deref())?.unwrap_or(today);
     let from = optional_date(q.from.as_deref())?.unwrap_or(stats::last_twelve_weeks(to).0);
     if from > to {
-        return Err(AppError::BadRequest(
-            "the start date is after the end date".into(),
-        ));
+        return Err(AppError::BadRequest(Message::new("refuse-start-after-end")));
     }
     let site = optional_id(q.site.as_deref(), "site")?;
     if let Some(site) = site
@@ -74,7 +73,7 @@ pub async fn read_filter(
         checklist: nonempty(q.checklist.as_deref()).map(String::from),
         section: nonempty(q.section.as_deref()).map(String::from),
         position: position_id(state, q.position.as_deref()).await?,
-        subject: optional_id(q.subject.as_deref(), "person")?,
+        subject: optional_id(q.subject.as_deref(), "subject")?,
         inspector: optional_id(q.inspector.as_deref(), "inspector")?,
         from,
         to,
@@ -92,7 +91,9 @@ pub async fn position_id(state: &AppState, key: Option<&str>) -> AppResult<Optio
             .await?
             .into_iter()
             .find(|p| p.key == key)
-            .ok_or_else(|| AppError::BadRequest(format!("there is no position `{key}`")))?
+            .ok_or_else(|| {
+                AppError::BadRequest(Message::new("refuse-no-position").arg("key", key))
+            })?
             .id,
     ))
 }

@@ -74,14 +74,20 @@ pub fn nonempty(raw: Option<&str>) -> Option<&str> {
     raw.map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// An optional numeric id; `what` names it in the message.
-pub fn optional_id(raw: Option<&str>, what: &str) -> AppResult<Option<i32>> {
+/// An optional numeric id from the query or form field `field`.
+pub fn optional_id(raw: Option<&str>, field: &str) -> AppResult<Option<i32>> {
     nonempty(raw)
-        .map(|s| {
-            s.parse()
-                .map_err(|_| AppError::BadRequest(format!("`{s}` is not a valid {what}")))
-        })
+        .map(|s| s.parse().map_err(|_| not_valid(field, s)))
         .transpose()
+}
+
+/// `value` cannot be read as the field `field`.
+pub fn not_valid(field: &str, value: &str) -> AppError {
+    AppError::Unreadable(
+        Message::new("error-value-not-valid")
+            .arg("field", field)
+            .arg("value", value),
+    )
 }
 
 /// The largest page number a list accepts. No list has a million pages, and the row
@@ -110,11 +116,11 @@ pub fn page_number(raw: Option<&str>) -> AppResult<u64> {
 /// A date as people type it (YYYY-MM-DD), within the years 1900 to 9999: dates are
 /// widened to whole weeks and months and compared with ranges around them, which
 /// chrono cannot do at the ends of its calendar. The error says why, for the person.
-pub fn date(s: &str) -> Result<NaiveDate, String> {
+pub fn date(s: &str) -> Result<NaiveDate, Message> {
     let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"))?;
+        .map_err(|_| Message::new("refuse-not-a-date").arg("value", s))?;
     if !(1900..=9999).contains(&date.year()) {
-        return Err(format!("`{s}` is outside the years 1900 to 9999"));
+        return Err(Message::new("refuse-year-out-of-range").arg("value", s));
     }
     Ok(date)
 }

@@ -2,6 +2,7 @@
 //! `store::sessions`), the signed-in viewer every handler takes, CSRF tokens (one per
 //! session, checked on every form that changes data) and the sign-in form, throttled.
 
+use crate::i18n::Message;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -106,10 +107,7 @@ impl Viewer {
     pub fn check_csrf(&self, token: Option<&str>) -> AppResult<()> {
         match token {
             Some(t) if same_secret(t, &self.csrf) => Ok(()),
-            _ => Err(AppError::BadRequest(
-                "this form has expired or did not come from Decorum; reload the page and try again"
-                    .into(),
-            )),
+            _ => Err(AppError::BadRequest(Message::new("refuse-form-expired"))),
         }
     }
 
@@ -294,7 +292,9 @@ pub async fn sign_in(
         .map(|c| c.value().to_string())
         .unwrap_or_default();
     if expected.is_empty() || !same_secret(&form.csrf, &expected) {
-        return Err(AppError::BadRequest(lang.t("auth-sign-in-form-expired")));
+        return Err(AppError::BadRequest(Message::new(
+            "auth-sign-in-form-expired",
+        )));
     }
     let email = form.email.trim().to_lowercase();
     let again = |message: &str| -> Response {
@@ -307,7 +307,9 @@ pub async fn sign_in(
     let now = Utc::now();
     if sessions::throttled(&state.db, &client, &email, now).await? {
         tracing::warn!(email = %email, client = %client, "sign-in throttled");
-        return Err(AppError::TooMany(lang.t("auth-too-many-failed-sign-ins")));
+        return Err(AppError::TooMany(Message::new(
+            "auth-too-many-failed-sign-ins",
+        )));
     }
     let person = sessions::active_person(&state.db, &email).await?;
     // argon2 is deliberately slow and takes 19 MiB a check: run it off the async workers,
@@ -375,8 +377,9 @@ pub async fn set_lang(
     Form(form): Form<LangForm>,
 ) -> AppResult<Redirect> {
     viewer.check_csrf(form.csrf.as_deref())?;
-    let lang = Lang::parse(&form.lang)
-        .ok_or_else(|| AppError::BadRequest(format!("unknown language `{}`", form.lang)))?;
+    let lang = Lang::parse(&form.lang).ok_or_else(|| {
+        AppError::BadRequest(Message::new("refuse-unknown-language").arg("value", &form.lang))
+    })?;
     users::set_locale(&state.db, &viewer.user, lang.code()).await?;
     Ok(Redirect::to(&local_path(form.next.as_deref())))
 }

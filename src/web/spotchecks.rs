@@ -29,7 +29,7 @@ use crate::domain::{Checklist, Field, Lang};
 use crate::i18n::{Localize, Message};
 use crate::store::inspections::{self, Draft, DraftState, Submission};
 use crate::store::library::StoredChecklist;
-use crate::store::submit;
+use crate::store::submit::{self, version_conflict};
 use crate::store::{org, training, users};
 use crate::views::spotcheck::{
     self as view, ChecklistTile, DraftLink, FormView, OverdueRow, RecheckLink, SiteTab, StaffTile,
@@ -125,18 +125,17 @@ async fn target(
     if let Some(p) = &position
         && !version.checklist.positions.contains(&p.key)
     {
-        return Err(AppError::BadRequest(format!(
-            "the checklist `{}` is not for the position `{}`",
-            version.checklist.key, p.key
-        )));
+        return Err(AppError::BadRequest(
+            Message::new("refuse-checklist-not-for-position")
+                .arg("checklist", &version.checklist.key)
+                .arg("position", &p.key),
+        ));
     }
     let attributes = users::subject_of(&subject, position.as_ref());
     let missing = missing_attributes(&version.checklist, &attributes);
     if !missing.is_empty() {
-        return Err(AppError::Conflict(missing_attributes_message(
-            viewer.lang,
-            &subject.name,
-            &missing,
+        return Err(AppError::Conflict(Message::literal(
+            missing_attributes_message(viewer.lang, &subject.name, &missing),
         )));
     }
     Ok(Target {
@@ -192,7 +191,7 @@ async fn current_version(state: &AppState, key: &str) -> AppResult<StoredCheckli
     state
         .current_checklist(key)
         .await?
-        .ok_or_else(|| AppError::BadRequest(format!("there is no checklist `{key}`")))
+        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-no-checklist").arg("key", key)))
 }
 
 pub fn position_name(lang: Lang, p: &Option<position::Model>) -> Option<String> {
@@ -212,7 +211,7 @@ pub async fn start(
     let l = viewer.lang;
     let site_id = optional_id(q.site.as_deref(), "site")?;
     if let (Some(site_id), Some(subject_id)) =
-        (site_id, optional_id(q.subject.as_deref(), "person")?)
+        (site_id, optional_id(q.subject.as_deref(), "subject")?)
     {
         let (_, subject, position) = site_and_person(&state, &viewer, site_id, subject_id).await?;
         let attributes = users::subject_of(&subject, position.as_ref());
@@ -353,7 +352,7 @@ async fn begin(
     viewer: Viewer,
     Query(q): Query<StartQuery>,
 ) -> AppResult<Redirect> {
-    if let Some(recheck) = optional_id(q.recheck.as_deref(), "re-check")? {
+    if let Some(recheck) = optional_id(q.recheck.as_deref(), "recheck")? {
         recheck_target(&state, &viewer, recheck).await?;
         return Ok(Redirect::to(&format!(
             "/spotchecks/{}?recheck={recheck}",
@@ -361,12 +360,12 @@ async fn begin(
         )));
     }
     let site = optional_id(q.site.as_deref(), "site")?
-        .ok_or_else(|| AppError::BadRequest("choose a site".into()))?;
-    let subject = optional_id(q.subject.as_deref(), "person")?
-        .ok_or_else(|| AppError::BadRequest("choose a person".into()))?;
+        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-choose-site")))?;
+    let subject = optional_id(q.subject.as_deref(), "subject")?
+        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-choose-person")))?;
     let key = q
         .checklist
-        .ok_or_else(|| AppError::BadRequest("choose a checklist".into()))?;
+        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-choose-checklist")))?;
     let version = current_version(&state, &key).await?;
     target(&state, &viewer, site, subject, version).await?;
     Ok(Redirect::to(&format!(
@@ -415,17 +414,7 @@ async fn existing(
     let Some(row) = inspections::find(&state.db, id).await? else {
         return Ok(None);
     };
-    // A draft is its inspector's work in progress: nobody else, an admin neither, may
-    // open, save or submit it (saving would make it theirs).
-    let own = row.inspector_id == viewer.user.id;
-    if row.status == InspectionStatus::Draft && !own {
-        return Err(AppError::Forbidden);
-    }
-    if !viewer
-        .scope
-        .can_view_inspection(row.site_id, row.subject_id)
-        && !own
-    {
+    if !viewer.scope.can_send(&inspections::access_ref(&row)) {
         return Err(AppError::Forbidden);
     }
     Ok(Some(row))
@@ -454,14 +443,14 @@ async fn form_page(
         },
         None if q.recheck.is_some() => {
             let recheck =
-                optional_id(q.recheck.as_deref(), "re-check")?.ok_or(AppError::Forbidden)?;
+                optional_id(q.recheck.as_deref(), "recheck")?.ok_or(AppError::Forbidden)?;
             (recheck_target(&state, &viewer, recheck).await?.0, None)
         }
         None => (fresh_target(&state, &viewer, &q).await?, None),
     };
     let mut draft = row.as_ref().map(DraftState::of).unwrap_or_default();
     if row.is_none() {
-        draft.recheck = optional_id(q.recheck.as_deref(), "re-check")?;
+        draft.recheck = optional_id(q.recheck.as_deref(), "recheck")?;
     }
     let given_context = row
         .as_ref()
@@ -497,7 +486,7 @@ async fn form_page(
 /// The person and checklist of a new spot-check, from the form's query.
 async fn fresh_target(state: &AppState, viewer: &Viewer, q: &StartQuery) -> AppResult<Target> {
     let site = optional_id(q.site.as_deref(), "site")?.ok_or(AppError::Forbidden)?;
-    let subject = optional_id(q.subject.as_deref(), "person")?.ok_or(AppError::Forbidden)?;
+    let subject = optional_id(q.subject.as_deref(), "subject")?.ok_or(AppError::Forbidden)?;
     let key = q.checklist.as_deref().ok_or(AppError::Forbidden)?;
     let version = current_version(state, key).await?;
     target(state, viewer, site, subject, version).await
@@ -531,7 +520,7 @@ async fn template_page(
         }
     };
     // A re-check's form is for its person already (the worklist links to it).
-    if let Some(recheck) = optional_id(q.recheck.as_deref(), "re-check")? {
+    if let Some(recheck) = optional_id(q.recheck.as_deref(), "recheck")? {
         let (target, _) = recheck_target(&state, &viewer, recheck).await?;
         let form = blank(
             state.config.clock_for(&target.site.time_zone),
@@ -715,11 +704,11 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.trim().to_string())
     };
-    let number = |name: &str, what: &str| -> AppResult<i32> {
-        let raw = get(name)
-            .ok_or_else(|| AppError::BadRequest(format!("the form is missing `{name}`")))?;
-        raw.parse()
-            .map_err(|_| AppError::BadRequest(format!("`{raw}` is not a valid {what}")))
+    let number = |name: &str| -> AppResult<i32> {
+        let raw = get(name).ok_or_else(|| {
+            AppError::Unreadable(Message::new("error-field-missing").arg("field", name))
+        })?;
+        raw.parse().map_err(|_| super::query::not_valid(name, &raw))
     };
     let shift_date_raw = get("shift_date").unwrap_or_default();
     let shift_date = super::query::date(&shift_date_raw).map_err(|e| AppError::Invalid(vec![e]))?;
@@ -727,10 +716,10 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
     check_period(&shift_period).map_err(|e| AppError::Invalid(vec![e]))?;
     Ok(Posted {
         csrf: get("_csrf"),
-        recheck: optional_id(get("recheck").as_deref(), "re-check")?,
-        version_id: number("version", "checklist version")?,
-        site_id: number("site", "site")?,
-        subject_id: number("subject", "person")?,
+        recheck: optional_id(get("recheck").as_deref(), "recheck")?,
+        version_id: number("version")?,
+        site_id: number("site")?,
+        subject_id: number("subject")?,
         shift_date,
         shift_period,
         pairs,
@@ -750,16 +739,18 @@ async fn read_post(
         && row.status == InspectionStatus::Draft
         && row.checklist_version_id != post.version_id
     {
-        return Err(AppError::Conflict(format!(
-            "this spot-check was started on another version of the checklist (version id {}, not {}); reload the page to continue",
-            row.checklist_version_id, post.version_id
+        return Err(AppError::Conflict(version_conflict(
+            row.checklist_version_id,
+            post.version_id,
         )));
     }
     let version = state
         .checklist_version(post.version_id)
         .await
         .map_err(|_| {
-            AppError::BadRequest(format!("there is no checklist version {}", post.version_id))
+            AppError::BadRequest(
+                Message::new("refuse-no-checklist-version").arg("id", post.version_id),
+            )
         })?;
     let target = match post.recheck {
         Some(recheck) => {
@@ -768,9 +759,9 @@ async fn read_post(
                 || row.subject_id != post.subject_id
                 || target.version.version_id != post.version_id
             {
-                return Err(AppError::BadRequest(
-                    "this re-check is for another person, site or checklist version".into(),
-                ));
+                return Err(AppError::BadRequest(Message::new(
+                    "refuse-recheck-mismatch",
+                )));
             }
             target
         }
@@ -779,14 +770,12 @@ async fn read_post(
     // Shift dates near the site's today only: a typo is not a spot-check 73 years ahead.
     let today = state.config.clock_for(&target.site.time_zone).today();
     if let Err((first, last)) = state.config.shift_window.check(post.shift_date, today) {
-        return Err(AppError::Invalid(vec![viewer.lang.t_args(
-            "spotcheck-shift-date-out-of-range",
-            &[
-                ("date", post.shift_date.to_string().into()),
-                ("first", first.to_string().into()),
-                ("last", last.to_string().into()),
-            ],
-        )]));
+        return Err(AppError::Invalid(vec![
+            Message::new("spotcheck-shift-date-out-of-range")
+                .arg("date", post.shift_date)
+                .arg("first", first)
+                .arg("last", last),
+        ]));
     }
     let input = form::parse(&target.version.checklist, &post.pairs);
     Ok((post, target, row, input))
@@ -840,8 +829,8 @@ impl LiveScore {
     }
 }
 
-fn problem_messages(problems: &[Problem]) -> Vec<String> {
-    problems.iter().map(|p| p.to_string()).collect()
+fn problem_messages(problems: &[Problem]) -> Vec<Message> {
+    problems.iter().map(Problem::message).collect()
 }
 
 async fn save_draft(
@@ -963,17 +952,17 @@ async fn submit_inner(
             .filter_map(|k| checklist.item(k))
             .map(|i| format!("「{}」 §{}", i.text.get(l), i.clause))
             .collect();
-        errors.push(format!(
+        errors.push(Message::literal(format!(
             "{} {}",
             l.t("spotcheck-not-answered-yet"),
             names.join(&l.t("spotcheck-mark"))
-        ));
+        )));
     }
     if card.percent.is_none() && card.unanswered.is_empty() {
-        errors.push(l.t("spotcheck-nothing-on-this-spot-check"));
+        errors.push(Message::new("spotcheck-nothing-on-this-spot-check"));
     }
     if !errors.is_empty() {
-        let errors = capped(errors, l);
+        let errors = capped(errors.iter().map(|m| m.say(l)).collect(), l);
         if json {
             let body = serde_json::json!({
                 "error": "Unprocessable Entity",
@@ -1068,17 +1057,14 @@ async fn upload_photo(
     viewer.check_csrf(token)?;
     let row = existing(&state, &viewer, id)
         .await?
-        .ok_or_else(|| AppError::Conflict("save the spot-check before adding photos".into()))?;
+        .ok_or_else(|| AppError::Conflict(Message::new("refuse-save-before-photos")))?;
     if row.status != InspectionStatus::Draft || row.inspector_id != viewer.user.id {
-        return Err(AppError::Conflict(
-            "photos can only be added to your spot-check in progress".into(),
-        )
-        .into());
+        return Err(AppError::Conflict(Message::new("refuse-photos-only-own-draft")).into());
     }
     let version = state.checklist_version(row.checklist_version_id).await?;
     if version.checklist.item(&item).is_none() {
         return Err(
-            AppError::BadRequest(format!("`{item}` is not an item of this checklist")).into(),
+            AppError::BadRequest(Message::new("refuse-not-an-item").arg("key", &item)).into(),
         );
     }
     let too_large = || {
@@ -1087,7 +1073,9 @@ async fn upload_photo(
     };
     let unreadable = |e: axum::extract::multipart::MultipartError| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
-        _ => AppError::BadRequest(format!("the upload could not be read: {}", e.body_text())),
+        _ => AppError::BadRequest(
+            Message::new("refuse-upload-unreadable").arg("detail", e.body_text()),
+        ),
     };
     let mut bytes = None;
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
@@ -1095,13 +1083,12 @@ async fn upload_photo(
             bytes = Some(field.bytes().await.map_err(unreadable)?);
         }
     }
-    let bytes =
-        bytes.ok_or_else(|| AppError::BadRequest("no `photo` field in the upload".into()))?;
+    let bytes = bytes.ok_or_else(|| AppError::BadRequest(Message::new("refuse-no-photo-field")))?;
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(too_large().into());
     }
     let ext = sniff_image(&bytes)
-        .ok_or_else(|| AppError::BadRequest("the file is not a JPEG, PNG or WebP image".into()))?;
+        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-not-an-image")))?;
     let dir = state.config.data_dir.join("photos").join(id.to_string());
     let file = format!("{item}.{ext}");
     tokio::fs::create_dir_all(&dir)

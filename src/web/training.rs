@@ -2,6 +2,7 @@
 //! retakes; the team view with overdue work; assigning by hand; and the effectiveness of
 //! each module as the re-checks show it.
 
+use crate::i18n::Message;
 use std::collections::{BTreeSet, HashMap};
 
 use axum::Router;
@@ -146,9 +147,9 @@ async fn quiz(
             continue;
         };
         let (Ok(q), Ok(option)) = (q.parse::<usize>(), value.parse::<usize>()) else {
-            return Err(AppError::BadRequest(format!(
-                "`{name}={value}` is not an answer"
-            )));
+            return Err(AppError::BadRequest(
+                Message::new("refuse-not-an-answer").arg("answer", format!("{name}={value}")),
+            ));
         };
         let options = module
             .module
@@ -156,11 +157,11 @@ async fn quiz(
             .get(q)
             .map_or(0, |question| question.options.len());
         if q >= questions || option >= options {
-            return Err(AppError::BadRequest(format!(
-                "question {} has no option {}",
-                q.saturating_add(1),
-                option.saturating_add(1)
-            )));
+            return Err(AppError::BadRequest(
+                Message::new("refuse-no-such-option")
+                    .arg("question", q.saturating_add(1))
+                    .arg("option", option.saturating_add(1)),
+            ));
         }
         chosen[q].insert(option);
     }
@@ -215,7 +216,7 @@ fn may_assign(viewer: &Viewer) -> AppResult<()> {
     }
 }
 
-/// The people, sites and positions a manager may assign training to.
+/// The people, sites and positions a manager or supervisor may assign training to.
 async fn assign_form(
     state: &AppState,
     viewer: &Viewer,
@@ -227,7 +228,7 @@ async fn assign_form(
     let sites = org::visible_sites(&state.db, &viewer.scope)
         .await?
         .into_iter()
-        .filter(|s| viewer.scope.can_manage_at(s.id))
+        .filter(|s| viewer.scope.can_assign_training_at(s.id))
         .collect::<Vec<_>>();
     // Everyone at the sites in two queries (a group's 200 sites were 200 queries), each
     // labelled with the first of their sites the viewer manages, in the sites' order.
@@ -322,7 +323,7 @@ async fn assign(
     let id = |raw: &Option<String>| raw.as_deref().and_then(|s| s.trim().parse::<i32>().ok());
     let site = id(&input.site);
     if let Some(site) = site
-        && !viewer.scope.can_manage_at(site)
+        && !viewer.scope.can_assign_training_at(site)
     {
         return Err(AppError::Forbidden);
     }

@@ -313,6 +313,20 @@ impl Parser<'_> {
             "limit" => self.limit_kind(&raw.key, raw.unit, raw.limit, context, &when),
             _ => None,
         };
+        let basis = match &raw.basis {
+            None => Basis::Source,
+            Some(b) => Basis::parse(b.get_ref()).unwrap_or_else(|| {
+                self.error(
+                    &b.span(),
+                    format!(
+                        "unknown `basis` `{}` (expected one of: {})",
+                        b.get_ref(),
+                        Basis::NAMES.join(", ")
+                    ),
+                );
+                Basis::Source
+            }),
+        };
         let kind = kind?;
         (self.out.len() == errors_before).then_some(Item {
             key,
@@ -326,6 +340,7 @@ impl Parser<'_> {
             training,
             when,
             kind,
+            basis,
         })
     }
 }

@@ -4,12 +4,13 @@
 //! source span of every value (`raw`), then `Parser` checks them and builds the validated
 //! model, recording every problem with its `file:line:column` (`parser`, with one module
 //! per kind of file: `checklist` with `item_kinds` and `conditions`, `module`,
-//! `positions`, `standard`). Cross-file references (clauses, modules, positions,
+//! `positions`, `standard`, and `diagram` for the SVG drawings module pages show). Cross-file references (clauses, modules, positions,
 //! duplicate keys, clause coverage) are checked once all files are read (`references`).
 //! Nothing here touches the file system: callers pass the file texts.
 
 mod checklist;
 mod conditions;
+mod diagram;
 mod item_kinds;
 mod module;
 mod parser;
@@ -20,6 +21,7 @@ mod standard;
 #[cfg(test)]
 mod usable_tests;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -27,6 +29,8 @@ use super::checklist::Checklist;
 use super::training::{Clause, Module, Position};
 use parser::Parser;
 use references::References;
+
+pub use diagram::svg_problem;
 
 /// One file of the library, as read from disk.
 #[derive(Debug, Clone)]
@@ -64,6 +68,8 @@ pub struct Library {
     pub modules: Vec<Module>,
     pub positions: Vec<Position>,
     pub clauses: Vec<Clause>,
+    /// The diagrams (`diagrams/*.svg`) by key, their SVG as written.
+    pub diagrams: BTreeMap<String, String>,
 }
 
 impl Library {
@@ -126,5 +132,6 @@ fn parse_and_resolve<'a>(
         parser.parse_file(&mut library);
     }
     refs.check(&mut diagnostics);
+    diagram::fill_in(&mut library);
     (library, refs, diagnostics)
 }

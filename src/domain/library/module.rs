@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::parser::{KeyStyle, Parser};
 use super::raw::RawModuleFile;
 use super::references::Namespace;
-use crate::domain::training::{Module, Page, Question, QuizOption};
+use crate::domain::training::{Diagram, Module, Page, Question, QuizOption};
 
 impl Parser<'_> {
     pub(super) fn module(&mut self, raw: RawModuleFile) -> Option<Module> {
@@ -37,6 +37,19 @@ impl Parser<'_> {
             .map(|p| Page {
                 title: self.text(p.title, "page title"),
                 body: self.text(p.body, "page body"),
+                diagrams: p
+                    .diagram
+                    .into_iter()
+                    .map(|d| {
+                        self.use_key(Namespace::Diagram, &d.key);
+                        Diagram {
+                            key: d.key.into_inner(),
+                            caption: self.text(d.caption, "diagram caption"),
+                            // Filled in from the library's SVG file once every file is read.
+                            svg: String::new(),
+                        }
+                    })
+                    .collect(),
             })
             .collect();
         if raw.question.is_empty() {

@@ -52,6 +52,10 @@ impl<'a> Parser<'a> {
         }
     }
 
+    pub(super) fn file(&self) -> &'a SourceFile {
+        self.file
+    }
+
     pub(super) fn site(&self, offset: usize) -> Site {
         let offset = offset.min(self.file.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
@@ -78,7 +82,7 @@ impl<'a> Parser<'a> {
         self.refs.defined.push((ns, key.get_ref().clone(), site));
     }
 
-    fn use_key(&mut self, ns: Namespace, key: &Spanned<String>) {
+    pub(super) fn use_key(&mut self, ns: Namespace, key: &Spanned<String>) {
         let site = self.site(key.span().start);
         self.refs.used.push((ns, key.get_ref().clone(), site));
     }
@@ -89,6 +93,9 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_kind(&mut self, library: &mut Library) {
+        if self.file.path.extension().is_some_and(|e| e == "svg") {
+            return self.diagram(library);
+        }
         let table = match toml::from_str::<toml::Table>(&self.file.text) {
             Ok(table) => table,
             Err(e) => return self.serde_error(&e),

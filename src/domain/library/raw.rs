@@ -71,6 +71,7 @@ pub(super) struct RawItem {
     pub(super) na: Option<bool>,
     pub(super) training: Spanned<Vec<Spanned<String>>>,
     pub(super) when: Option<Spanned<toml::Value>>,
+    pub(super) basis: Option<Spanned<String>>,
     // Kind-specific fields; which ones belong to which kind is checked by hand so the
     // message can say so.
     pub(super) max: Option<Spanned<f64>>,
@@ -126,6 +127,15 @@ pub(super) struct RawModuleHead {
 pub(super) struct RawPage {
     pub(super) title: RawText,
     pub(super) body: RawText,
+    #[serde(default)]
+    pub(super) diagram: Vec<RawDiagram>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDiagram {
+    pub(super) key: Spanned<String>,
+    pub(super) caption: RawText,
 }
 
 #[derive(Deserialize)]

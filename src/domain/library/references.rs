@@ -32,6 +32,7 @@ pub(super) enum Namespace {
     Module,
     Position,
     Clause,
+    Diagram,
 }
 
 impl Namespace {
@@ -41,6 +42,7 @@ impl Namespace {
             Namespace::Module => "training module",
             Namespace::Position => "position",
             Namespace::Clause => "clause",
+            Namespace::Diagram => "diagram",
         }
     }
 }

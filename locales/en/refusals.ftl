@@ -1,0 +1,62 @@
+# Refusals: why a request was not carried out, said to the person who made it.
+
+refuse-not-a-status = `{ $value }` is not a status to filter by (submitted or voided).
+refuse-not-a-kind-of-check = `{ $value }` is not a kind of check (first or recheck).
+refuse-checklist-not-for-position = The checklist `{ $checklist }` is not for the position `{ $position }`.
+refuse-no-checklist = There is no checklist `{ $key }`.
+refuse-choose-site = Choose a site.
+refuse-choose-person = Choose a person.
+refuse-choose-checklist = Choose a checklist.
+refuse-started-on-other-version = This spot-check was started on another version of the checklist (version id { $had }, not { $sent }); reload it to continue on the version it started on.
+refuse-no-checklist-version = There is no checklist version { $id }.
+refuse-recheck-mismatch = This re-check is for another person, site or checklist version.
+refuse-save-before-photos = Save the spot-check before adding photos.
+refuse-photos-only-own-draft = Photos can only be added to your spot-check in progress.
+refuse-not-an-item = `{ $key }` is not an item of this checklist.
+refuse-upload-unreadable = The upload could not be read: { $detail }
+refuse-no-photo-field = The upload has no `photo` field.
+refuse-not-an-image = The file is not a JPEG, PNG or WebP image.
+refuse-start-after-end = The start date is after the end date.
+refuse-period-backwards = The period starts ({ $from }) after it ends ({ $to }).
+refuse-no-position = There is no position `{ $key }`.
+refuse-not-an-answer = `{ $answer }` is not an answer.
+refuse-no-such-option = Question { $question } has no option { $option }.
+refuse-not-a-date = `{ $value }` is not a date (YYYY-MM-DD).
+refuse-year-out-of-range = `{ $value }` is outside the years 1900 to 9999.
+refuse-unknown-language = `{ $value }` is not a language of Decorum.
+refuse-form-expired = This form has expired or did not come from Decorum; reload the page and try again.
+refuse-draft-has-no-report = Spot-check { $id } is still a draft; only submitted spot-checks have a report.
+refuse-staff-needs-site = A staff member needs at least one site.
+refuse-not-an-email = `{ $email }` is not an email address.
+refuse-name-required = A name is required.
+refuse-email-taken = A person with the email { $email } already exists.
+refuse-unknown-position = There is no position `{ $key }` (see checklists/positions.toml).
+refuse-unknown-site = There is no site `{ $code }`.
+refuse-unknown-site-chosen = One of the sites chosen does not exist.
+refuse-already-submitted = This spot-check has already been submitted.
+refuse-module-unreadable = Training module version { $id } cannot be read: { $detail }
+refuse-checklist-unreadable = Checklist version { $id } cannot be read: { $detail }
+refuse-void-reason-needed = Give a reason for voiding this inspection.
+refuse-void-reason-too-long = The reason is longer than { $max } characters.
+refuse-only-submitted-voidable = Only a submitted inspection can be voided (this one is { $status }).
+refuse-no-active-person = There is no active person with the email { $email }.
+refuse-token-name-needed = Give the token a name (what uses it).
+refuse-no-training-module = There is no training module `{ $key }`.
+refuse-module-not-imported = The training module `{ $key }` is not imported.
+refuse-training-completed = This training is already completed.
+refuse-answer-all = Answer all { $count } questions (got { $got }).
+refuse-other-inspector = This spot-check was started by another inspector.
+refuse-unanswered = { $count ->
+    [one] A required item is not answered: { $items }
+   *[other] { $count } required items are not answered: { $items }
+}
+refuse-nothing-scored = Nothing on this spot-check counts toward a score: every item that applies is marked not applicable.
+refuse-being-saved = This spot-check is being saved; try again.
+refuse-recheck-closed = This re-check is no longer open.
+refuse-site-code-taken = The site code { $code } is already used.
+refuse-cannot-demote-self = You cannot demote or deactivate yourself; ask another admin.
+refuse-no-version = The checklist { $checklist } has no version { $number }.
+refuse-not-a-version-number = { $field } `{ $value }` is not a version number.
+refuse-not-a-site-filter = `{ $value }` is not a site.
+refuse-not-a-role = `{ $value }` is not a role.
+refuse-not-a-shift = `{ $value }` is not a shift (morning, afternoon, evening or night).
