@@ -425,7 +425,8 @@ async fn run(loaded: config::Loaded, command: Command) -> anyhow::Result<()> {
         } => {
             let db = open(&config).await?;
             import(&config, &db).await?;
-            let generated = (!no_login && password.is_none()).then(generate_password);
+            let generated =
+                (!no_login && password.is_none()).then(decorum::domain::org::generate_password);
             let password = password.or_else(|| generated.clone());
             let user = store::users::add_atomic(
                 &db,
@@ -562,15 +563,6 @@ async fn report(
         bytes.len().div_ceil(1024)
     );
     Ok(())
-}
-
-fn generate_password() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rng();
-    (0..16)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
 }
 
 async fn load_demo(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {

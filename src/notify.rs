@@ -442,8 +442,11 @@ async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> 
         }
         MailKind::Report => {
             let inspection = text_of(payload, "inspection_id");
-            let uuid = Uuid::parse_str(&inspection)
-                .map_err(|_| crate::store::StoreError::Invalid(crate::i18n::Message::literal("bad inspection id")))?;
+            let uuid = Uuid::parse_str(&inspection).map_err(|_| {
+                crate::store::StoreError::Invalid(crate::i18n::Message::literal(
+                    "bad inspection id",
+                ))
+            })?;
             let row = reads::inspection_row(&state.db, uuid).await?;
             let version = state.checklist_version(row.checklist_version_id).await?;
             let record = reads::report_view(&state.db, row, version).await?;
@@ -453,7 +456,9 @@ async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> 
                 tokio::task::spawn_blocking(move || reports::inspection::render(&report, lang))
                     .await
                     .map_err(|e| {
-                        crate::store::StoreError::Invalid(crate::i18n::Message::literal(format!("the PDF failed: {e}")))
+                        crate::store::StoreError::Invalid(crate::i18n::Message::literal(format!(
+                            "the PDF failed: {e}"
+                        )))
                     })?;
             let args = [
                 ("sender", text_of(payload, "sender_name").into()),

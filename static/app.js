@@ -924,6 +924,29 @@
     });
   }
 
+  // On a phone a table becomes a stack of cards (static/app.css): each cell is labelled
+  // with its column's heading, and the heading row itself is marked to be hidden there.
+  function labelTables() {
+    Array.prototype.forEach.call(document.querySelectorAll("table"), function (table) {
+      var heads = null;
+      Array.prototype.forEach.call(table.rows, function (row) {
+        var cells = Array.prototype.slice.call(row.cells);
+        if (!cells.length) return;
+        if (cells.every(function (c) { return c.tagName === "TH"; })) {
+          if (!heads) { heads = cells.map(function (c) { return c.textContent.trim(); }); row.classList.add("table-head"); }
+          return;
+        }
+        if (!heads) return;
+        var column = 0;
+        cells.forEach(function (cell) {
+          var head = heads[column];
+          if (head && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", head);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
   // The dashboard's staff filter: as the viewer types, the people of the chosen site (or
   // of every site they see) whose name holds the text are offered in its list.
   function setupStaffFilter() {
@@ -955,7 +978,10 @@
     if (site) site.addEventListener("change", function () { box.value = ""; ask(); });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { messagesLoaded.then(start); });
+  document.addEventListener("DOMContentLoaded", function () {
+    labelTables();
+    messagesLoaded.then(start);
+  });
   function start() {
     var form = document.getElementById("spotcheck");
     if (form) adoptTemplate(form).then(function (usable) { if (usable) setupForm(form); });

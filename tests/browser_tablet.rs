@@ -31,8 +31,6 @@ mod common;
 use entity::states::InspectionStatus;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -45,7 +43,7 @@ use decorum::domain::scoring::{Answer, Context, Gender, Subject, resolve_context
 use decorum::library_files;
 use decorum::store::library::{current_checklists, import};
 use entity::{inspection, inspection_response, session};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
@@ -56,23 +54,6 @@ fn free_address() -> SocketAddr {
         .unwrap()
         .local_addr()
         .unwrap()
-}
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// The app on a fixed port that the test can take down and bring back, like a Wi-Fi drop.
@@ -318,8 +299,7 @@ struct Tablet {
     world: World,
     /// Between the browser and the app, where a test asked for one.
     link: Option<Link>,
-    _driver: Driver,
-    _profile: tempfile::TempDir,
+    chromium: common::browser::Chromium,
 }
 
 impl Tablet {
@@ -334,16 +314,15 @@ impl Tablet {
     }
 
     async fn open_with(with_link: bool) -> Option<Tablet> {
-        let (Some(driver_bin), Some(chrome)) = (
-            find_program(&["chromedriver"]),
-            find_program(&["chromium", "chromium-browser", "google-chrome"]),
-        ) else {
-            common::skip_or_fail(
-                "browser test",
-                "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
-            );
-            return None;
-        };
+        // A headless Chromium with a tablet-sized window.
+        let chromium = common::browser::start(
+            &["--window-size=768,1024", "--lang=en-US"],
+            serde_json::json!({
+                "prefs": { "intl.accept_languages": "en-US,en" },
+                "mobileEmulation": { "deviceMetrics": { "width": 768, "height": 1024, "pixelRatio": 2.0, "touch": true } }
+            }),
+        )
+        .await?;
 
         // The app on SQLite, with sites, people and the shipped library.
         let test_db = TestDb::new(Backend::Sqlite, "browser").await.unwrap();
@@ -362,60 +341,14 @@ impl Tablet {
             (Server::start(addr, state).await, None)
         };
 
-        // chromedriver and a headless Chromium with a tablet-sized window.
-        let driver_port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Driver(
-            Command::new(driver_bin)
-                .arg(format!("--port={driver_port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start chromedriver"),
-        );
-        let profile = tempfile::tempdir().unwrap();
-        let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chrome,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--disable-quic", "--window-size=768,1024", "--lang=en-US",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-                "prefs": { "intl.accept_languages": "en-US,en" },
-                "mobileEmulation": { "deviceMetrics": { "width": 768, "height": 1024, "pixelRatio": 2.0, "touch": true } }
-            }
-        });
-        let mut builder =
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-        builder.capabilities(capabilities.as_object().unwrap().clone());
-        let started = Instant::now();
-        let browser = loop {
-            match builder
-                .connect(&format!("http://127.0.0.1:{driver_port}"))
-                .await
-            {
-                Ok(client) => break client,
-                Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                    eprintln!("waiting for chromedriver: {e}");
-                    tokio::time::sleep(Duration::from_millis(300)).await;
-                }
-                Err(e) => panic!("cannot start a browser session: {e}"),
-            }
-        };
         Some(Tablet {
             server,
-            browser,
+            browser: chromium.client.clone(),
             base: format!("http://{addr}"),
             test_db,
             world,
             link,
-            _driver: driver,
-            _profile: profile,
+            chromium,
         })
     }
 
@@ -496,7 +429,7 @@ impl Tablet {
     /// Take a photo for `item` (the test's camera is a PNG file), and wait until the form
     /// says where it is: `state` is a part of that line.
     async fn take_photo(&self, item: &str, state: &str) {
-        let file = self._profile.path().join(format!("{item}.png"));
+        let file = self.chromium.profile.path().join(format!("{item}.png"));
         std::fs::write(&file, ONE_PIXEL_PNG).unwrap();
         let input = self
             .browser

@@ -63,6 +63,7 @@ const PAGES: &[&str] = &[
     "/admin",
     "/admin/people",
     "/admin/people/new",
+    "/admin/people?added={staff}",
     "/admin/people/{staff}",
     "/admin/sites",
     "/admin/sites/new",

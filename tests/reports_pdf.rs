@@ -174,6 +174,7 @@ fn inspection_report(lang: Lang, photo: Option<Photo>) -> InspectionReport {
                     "The bow was too shallow and there was no eye contact; needs practice.",
                 )),
                 photo,
+                training: Vec::new(),
             },
             FailedItem {
                 section: t("等候、迎接與問候", "Standing ready, welcoming and greeting"),
@@ -187,6 +188,7 @@ fn inspection_report(lang: Lang, photo: Option<Photo>) -> InspectionReport {
                 critical: true,
                 note: None,
                 photo: Some(Photo::File(b"RIFF\0\0\0\0WEBPVP8 not really".to_vec())),
+                training: Vec::new(),
             },
         ],
         training: vec![AssignedTraining {

@@ -14,8 +14,8 @@ mod m20261130_000009_sign_in_throttle;
 mod m20261130_000010_site_time_zone;
 mod m20261130_000011_actions_signoff;
 mod m20261130_000012_outbox;
-mod m20261130_000014_sign_in_methods;
 mod m20261130_000013_proposals;
+mod m20261130_000014_sign_in_methods;
 mod m20261130_000016_polish_quality;
 
 pub struct Migrator;

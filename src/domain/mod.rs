@@ -5,8 +5,8 @@
 
 pub mod access;
 pub mod actions;
-pub mod authoring;
 pub mod audit;
+pub mod authoring;
 pub mod checklist;
 pub mod clock;
 pub mod diff;

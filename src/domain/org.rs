@@ -92,6 +92,55 @@ impl Name {
     }
 }
 
+/// How a new person signs in: a generated password shown once, one the admin typed, or
+/// not at all (a record only). Never left to a blank password field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignIn {
+    Generate,
+    Password,
+    None,
+}
+
+impl SignIn {
+    pub const ALL: [SignIn; 3] = [SignIn::Generate, SignIn::Password, SignIn::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignIn::Generate => "generate",
+            SignIn::Password => "password",
+            SignIn::None => "none",
+        }
+    }
+
+    /// The form's value; a form that sends none (an older page, a script) generates.
+    pub fn parse(raw: &str) -> Option<SignIn> {
+        match raw {
+            "" => Some(SignIn::Generate),
+            _ => SignIn::ALL.into_iter().find(|s| s.as_str() == raw),
+        }
+    }
+
+    /// The message id of the choice on the form (crate::i18n).
+    pub fn label(self) -> &'static str {
+        match self {
+            SignIn::Generate => "polish-staff-signin-generate",
+            SignIn::Password => "polish-staff-signin-password",
+            SignIn::None => "polish-staff-signin-none",
+        }
+    }
+}
+
+/// A password for someone who is to sign in, shown once to whoever made the account:
+/// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+pub fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,9 @@ pub struct InspectionRecord {
     pub responses: Vec<RecordedResponse>,
     /// Training its failures assigned, in the order assigned.
     pub training: Vec<AssignedModule>,
+    /// Per failed item, each module it calls for and how that stood once the spot-check
+    /// was stored: newly assigned by it, or already open from before (see [`training_calls`]).
+    pub calls: Vec<TrainingCall>,
 }
 
 /// One stored answer.
@@ -83,6 +86,124 @@ impl AssignedModule {
             .as_ref()
             .map_or_else(|| self.key.clone(), |t| t.get(lang).to_string())
     }
+}
+
+/// One of the subject's assignments of a module that a failed item calls for, as stored.
+#[derive(Debug, Clone)]
+pub struct HeldAssignment {
+    pub module: AssignedModule,
+    /// failure | curriculum | manual
+    pub reason: String,
+    pub inspection_id: Option<uuid::Uuid>,
+    pub assigned_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// How a module a failed item calls for stood once the spot-check was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    /// This spot-check assigned it.
+    NewlyAssigned,
+    /// The person already had it open (an earlier failure, their curriculum, a manager).
+    AlreadyOpen,
+    /// Neither: no assignment was open at the time (a re-check, or a module since removed).
+    NotAssigned,
+}
+
+impl CallState {
+    /// The message id of its name for people (crate::i18n).
+    pub fn label(self) -> &'static str {
+        match self {
+            CallState::NewlyAssigned => "polish-staff-call-newly-assigned",
+            CallState::AlreadyOpen => "polish-staff-call-already-open",
+            CallState::NotAssigned => "polish-staff-call-not-assigned",
+        }
+    }
+}
+
+/// A module a failed item calls for, and what became of it.
+#[derive(Debug, Clone)]
+pub struct TrainingCall {
+    pub item_key: String,
+    pub module_key: String,
+    pub state: CallState,
+    /// The assignment open at the time, when there was one.
+    pub assignment: Option<AssignedModule>,
+}
+
+impl TrainingCall {
+    /// The module's title in `lang`, or its key.
+    pub fn title_in(&self, lang: Lang) -> String {
+        self.assignment
+            .as_ref()
+            .map_or_else(|| self.module_key.clone(), |a| a.title_in(lang))
+    }
+
+    /// "Module — newly assigned, due 2026-12-07", as the result page and the PDF say it.
+    pub fn describe(&self, lang: Lang) -> String {
+        use crate::i18n::Localize;
+        let state = lang.t(self.state.label());
+        match &self.assignment {
+            Some(a) => lang.t_args(
+                "polish-staff-call-line",
+                &[
+                    ("module", self.title_in(lang).into()),
+                    ("state", state.into()),
+                    ("due", a.due.to_string().into()),
+                ],
+            ),
+            None => format!("{} — {state}", self.title_in(lang)),
+        }
+    }
+}
+
+/// Timestamps written from the same instant may differ by the database's precision.
+const SAME_INSTANT: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
+
+/// For each failed item (its key and the modules it calls for), what became of each
+/// module: an assignment this spot-check made (`inspection`, reason `failure`, assigned
+/// when it was submitted) is newly assigned; one open at that moment and made before is
+/// already open; otherwise none was. An assignment that a later failure joined still
+/// counts as made by the first.
+pub fn training_calls(
+    inspection: uuid::Uuid,
+    submitted_at: Option<DateTime<Utc>>,
+    failed: &[(String, Vec<String>)],
+    held: &[HeldAssignment],
+) -> Vec<TrainingCall> {
+    let mut calls = Vec::new();
+    for (item, modules) in failed {
+        for key in modules {
+            let open_then: Vec<&HeldAssignment> = match submitted_at {
+                Some(at) => held
+                    .iter()
+                    .filter(|a| a.module.key == *key)
+                    .filter(|a| a.assigned_at <= at + SAME_INSTANT)
+                    .filter(|a| a.completed_at.is_none_or(|c| c + SAME_INSTANT >= at))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let made_here = |a: &&HeldAssignment| {
+                a.reason == "failure"
+                    && a.inspection_id == Some(inspection)
+                    && submitted_at.is_some_and(|at| (a.assigned_at - at).abs() <= SAME_INSTANT)
+            };
+            let (state, assignment) = match open_then.iter().copied().find(made_here) {
+                Some(a) => (CallState::NewlyAssigned, Some(a.module.clone())),
+                None => match open_then.first() {
+                    Some(a) => (CallState::AlreadyOpen, Some(a.module.clone())),
+                    None => (CallState::NotAssigned, None),
+                },
+            };
+            calls.push(TrainingCall {
+                item_key: item.clone(),
+                module_key: key.clone(),
+                state,
+                assignment,
+            });
+        }
+    }
+    calls
 }
 
 /// A section of the checklist with the items the inspection answered in it.
@@ -141,6 +262,23 @@ impl InspectionRecord {
                     items,
                     points,
                 })
+            })
+            .collect()
+    }
+
+    /// The training this spot-check assigned: its failures' modules that were not open
+    /// already (an open curriculum module a failure joined is named under the item, not
+    /// listed as assigned here).
+    pub fn newly_assigned(&self) -> Vec<&AssignedModule> {
+        self.training
+            .iter()
+            .filter(|a| {
+                let mut calls = self
+                    .calls
+                    .iter()
+                    .filter(|c| c.module_key == a.key)
+                    .peekable();
+                calls.peek().is_none() || calls.any(|c| c.state == CallState::NewlyAssigned)
             })
             .collect()
     }
@@ -265,4 +403,70 @@ pub struct AssignmentDates {
     pub assigned: NaiveDate,
     pub due: NaiveDate,
     pub completed: Option<NaiveDate>,
+}
+
+#[cfg(test)]
+mod call_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn held(
+        key: &str,
+        reason: &str,
+        from: Option<uuid::Uuid>,
+        at: DateTime<Utc>,
+    ) -> HeldAssignment {
+        HeldAssignment {
+            module: AssignedModule {
+                key: key.into(),
+                title: None,
+                due: at.date_naive(),
+                critical: false,
+                status: "assigned".into(),
+            },
+            reason: reason.into(),
+            inspection_id: from,
+            assigned_at: at,
+            completed_at: None,
+        }
+    }
+
+    #[test]
+    fn new_open_and_missing_training_are_told_apart() {
+        let id = uuid::Uuid::from_u128(7);
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let earlier = at - chrono::TimeDelta::days(3);
+        let failed = vec![
+            ("a".to_string(), vec!["m-new".to_string()]),
+            (
+                "b".to_string(),
+                vec!["m-open".to_string(), "m-gone".to_string()],
+            ),
+        ];
+        let mut finished = held("m-gone", "failure", None, earlier);
+        finished.completed_at = Some(earlier + chrono::TimeDelta::days(1));
+        let rows = vec![
+            held("m-new", "failure", Some(id), at),
+            // A curriculum assignment this check joined: already open, not new.
+            held("m-open", "curriculum", Some(id), earlier),
+            finished,
+        ];
+        let calls = training_calls(id, Some(at), &failed, &rows);
+        let states: Vec<(&str, CallState)> = calls
+            .iter()
+            .map(|c| (c.module_key.as_str(), c.state))
+            .collect();
+        assert_eq!(
+            states,
+            vec![
+                ("m-new", CallState::NewlyAssigned),
+                ("m-open", CallState::AlreadyOpen),
+                ("m-gone", CallState::NotAssigned),
+            ]
+        );
+        // A later spot-check of the same failure finds the first one's assignment open.
+        let later = at + chrono::TimeDelta::days(1);
+        let again = training_calls(uuid::Uuid::from_u128(8), Some(later), &failed[..1], &rows);
+        assert_eq!(again[0].state, CallState::AlreadyOpen);
+    }
 }

@@ -57,6 +57,59 @@ impl Module {
     }
 }
 
+/// Pairs of neighbouring characters (CJK) and lower-case words (Latin) in a text: what
+/// [`Module::teaching_page`] compares.
+fn shingles(text: &str, into: &mut BTreeSet<String>) {
+    let chars: Vec<char> = text.chars().collect();
+    for pair in chars.windows(2) {
+        if pair.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
+            into.insert(pair.iter().collect());
+        }
+    }
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 3 && w.is_ascii())
+    {
+        into.insert(word.to_lowercase());
+    }
+}
+
+impl Module {
+    /// The page that teaches what question `q` asks: the one sharing the most words with
+    /// the question, its right answers and its explanation (in both languages), the
+    /// first such page on a tie. `None` when no page shares anything.
+    pub fn teaching_page(&self, q: usize) -> Option<usize> {
+        let question = self.questions.get(q)?;
+        let mut asked = BTreeSet::new();
+        let mut texts = vec![&question.text];
+        texts.extend(
+            question
+                .options
+                .iter()
+                .filter(|o| o.correct)
+                .map(|o| &o.text),
+        );
+        texts.extend(question.explanation.as_ref());
+        for text in texts {
+            shingles(text.get(super::Lang::Zh), &mut asked);
+            shingles(text.get(super::Lang::En), &mut asked);
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for (n, page) in self.pages.iter().enumerate() {
+            let mut taught = BTreeSet::new();
+            for text in [&page.title, &page.body] {
+                shingles(text.get(super::Lang::Zh), &mut taught);
+                shingles(text.get(super::Lang::En), &mut taught);
+            }
+            let shared = asked.intersection(&taught).count();
+            if shared > 0 && best.is_none_or(|(_, most)| shared > most) {
+                best = Some((n, shared));
+            }
+        }
+        best.map(|(n, _)| n)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct QuizResult {
     pub correct: usize,
@@ -177,6 +230,98 @@ pub fn manual_due_range(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (today, latest)
 }
 
+/// Assignments due within this many days are "due soon" on a person's list.
+pub const DUE_SOON_DAYS: i64 = 7;
+
+/// Where an assignment goes on the person's own list: what needs doing first comes first
+/// (overdue, then due soon, then what they have started, then the rest), and completed
+/// work last, folded away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TodoGroup {
+    Overdue,
+    DueSoon,
+    InProgress,
+    Later,
+    Completed,
+}
+
+impl TodoGroup {
+    pub fn of(state: AssignmentState, due: NaiveDate, today: NaiveDate) -> TodoGroup {
+        match state {
+            AssignmentState::Completed => TodoGroup::Completed,
+            AssignmentState::Overdue => TodoGroup::Overdue,
+            _ if due <= today + Duration::days(DUE_SOON_DAYS) => TodoGroup::DueSoon,
+            AssignmentState::InProgress => TodoGroup::InProgress,
+            AssignmentState::Assigned => TodoGroup::Later,
+        }
+    }
+
+    /// The message id of the group's heading (crate::i18n).
+    pub fn label(self) -> &'static str {
+        match self {
+            TodoGroup::Overdue => "polish-staff-group-overdue",
+            TodoGroup::DueSoon => "polish-staff-group-due-soon",
+            TodoGroup::InProgress => "polish-staff-group-in-progress",
+            TodoGroup::Later => "polish-staff-group-later",
+            TodoGroup::Completed => "polish-staff-group-completed",
+        }
+    }
+
+    /// A name for the page's markup and its tests.
+    pub fn key(self) -> &'static str {
+        match self {
+            TodoGroup::Overdue => "overdue",
+            TodoGroup::DueSoon => "due-soon",
+            TodoGroup::InProgress => "in-progress",
+            TodoGroup::Later => "later",
+            TodoGroup::Completed => "completed",
+        }
+    }
+}
+
+/// How far a person is with a module: opened, quiz tried, passed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Progress {
+    NotOpened,
+    Opened,
+    /// Tried the quiz, not passed yet: attempts so far and the last score.
+    Tried {
+        attempts: u32,
+        last: f64,
+    },
+    Passed {
+        score: Option<f64>,
+    },
+}
+
+impl Progress {
+    pub fn of(status: &str, attempts: i32, quiz_percent: Option<f64>) -> Progress {
+        match status {
+            "completed" => Progress::Passed {
+                score: quiz_percent,
+            },
+            _ if attempts > 0 => Progress::Tried {
+                attempts: attempts.unsigned_abs(),
+                last: quiz_percent.unwrap_or(0.0),
+            },
+            "in_progress" => Progress::Opened,
+            _ => Progress::NotOpened,
+        }
+    }
+
+    /// Steps done of [`Progress::STEPS`].
+    pub fn steps(self) -> u32 {
+        match self {
+            Progress::NotOpened => 0,
+            Progress::Opened => 1,
+            Progress::Tried { .. } => 2,
+            Progress::Passed { .. } => 3,
+        }
+    }
+
+    pub const STEPS: u32 = 3;
+}
+
 /// When a new hire's curriculum is due: within their first weeks, counted from the hire
 /// date — or from today for someone hired long ago who moves to a new position.
 pub fn curriculum_due(
@@ -287,6 +432,25 @@ pub fn effectiveness(outcomes: &[RecheckOutcome]) -> Vec<ModuleEffect> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_persons_list_puts_what_needs_doing_first() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let day = |n: i64| today + Duration::days(n);
+        let group = |status: &str, due| {
+            TodoGroup::of(AssignmentState::derive(status, due, today), due, today)
+        };
+        assert_eq!(group("assigned", day(-1)), TodoGroup::Overdue);
+        assert_eq!(group("in_progress", day(-1)), TodoGroup::Overdue);
+        assert_eq!(group("assigned", day(7)), TodoGroup::DueSoon);
+        assert_eq!(group("in_progress", day(3)), TodoGroup::DueSoon);
+        assert_eq!(group("in_progress", day(20)), TodoGroup::InProgress);
+        assert_eq!(group("assigned", day(8)), TodoGroup::Later);
+        assert_eq!(group("completed", day(-30)), TodoGroup::Completed);
+        assert!(TodoGroup::Overdue < TodoGroup::DueSoon && TodoGroup::Later < TodoGroup::Completed);
+        assert_eq!(Progress::of("in_progress", 2, Some(50.0)).steps(), 2);
+        assert_eq!(Progress::of("assigned", 0, None), Progress::NotOpened);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -108,13 +108,19 @@ pub fn inspection(
                 critical: item.critical,
                 note: r.note.clone().filter(|n| !n.trim().is_empty()),
                 photo,
+                training: record
+                    .calls
+                    .iter()
+                    .filter(|c| c.item_key == item.key)
+                    .map(|c| c.describe(l))
+                    .collect(),
             });
         }
         sections.push(answered.score_in(l));
     }
     let training = record
-        .training
-        .iter()
+        .newly_assigned()
+        .into_iter()
         .map(|a| AssignedTraining {
             module: a.title_in(l),
             due: a.due,

@@ -55,6 +55,9 @@ pub struct FailedItem {
     pub critical: bool,
     pub note: Option<String>,
     pub photo: Option<Photo>,
+    /// Each module the item calls for and what became of it ("Module — newly assigned,
+    /// due 2026-12-07"), in the report's language.
+    pub training: Vec<String>,
 }
 
 /// A photo the inspector attached to an item.
@@ -272,16 +275,25 @@ pub fn render_with(r: &InspectionReport, follow_up: &FollowUp, lang: Lang) -> Ve
                 None => pdf.indented(&l.t("report-photo-on-file"), SMALL, Tone::Muted),
             },
         }
+        for call in &f.training {
+            pdf.indented(
+                &format!("{}: {call}", l.t("polish-staff-training-for-item")),
+                SMALL,
+                Tone::Normal,
+            );
+        }
         pdf.gap(4.0);
     }
 
     pdf.heading(&l.t("report-training-assigned-by-this-spot"));
     if r.training.is_empty() {
-        pdf.paragraph(
-            &l.t("report-this-spot-check-assigned-no"),
-            BODY,
-            Tone::Muted,
-        );
+        // The modules may have been open already: that is not "no training".
+        let message = if r.failed.iter().any(|f| !f.training.is_empty()) {
+            "polish-staff-report-no-new-training"
+        } else {
+            "report-this-spot-check-assigned-no"
+        };
+        pdf.paragraph(&l.t(message), BODY, Tone::Muted);
     } else {
         pdf.table(&Table {
             columns: vec![

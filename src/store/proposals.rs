@@ -198,7 +198,9 @@ pub async fn send_back(
 async fn open<C: ConnectionTrait>(db: &C, id: i32) -> StoreResult<Proposal> {
     let row = get(db, id).await?;
     if row.status != ProposalStatus::Proposed {
-        return Err(StoreError::Conflict(Message::new("authoring-already-reviewed").arg("id", id)));
+        return Err(StoreError::Conflict(
+            Message::new("authoring-already-reviewed").arg("id", id),
+        ));
     }
     Ok(row)
 }

@@ -28,8 +28,9 @@ use super::{StoreError, StoreResult, org, training};
 use crate::domain::access::{Role, Scope};
 use crate::domain::clock::{Tz, local_date};
 use crate::domain::record::{
-    AssignedModule, AssignmentDates, InspectionRecord, ItemFailed, ItemTally, PersonInspection,
-    PersonRecord, RecordedResponse, RosterPerson, SitePeriod, TrainingHistory,
+    AssignedModule, AssignmentDates, HeldAssignment, InspectionRecord, ItemFailed, ItemTally,
+    PersonInspection, PersonRecord, RecordedResponse, RosterPerson, SitePeriod, TrainingCall,
+    TrainingHistory, training_calls,
 };
 use crate::domain::stats::Granularity;
 use crate::domain::{Checklist, Text};
@@ -60,7 +61,7 @@ pub async fn report_view<C: ConnectionTrait>(
             Message::new("refuse-draft-has-no-report").arg("id", id),
         ));
     }
-    let responses = inspection_response::Entity::find()
+    let responses: Vec<RecordedResponse> = inspection_response::Entity::find()
         .filter(inspection_response::Column::InspectionId.eq(id))
         .order_by_asc(inspection_response::Column::Id)
         .all(db)
@@ -108,6 +109,7 @@ pub async fn report_view<C: ConnectionTrait>(
             status: a.status.as_str().to_string(),
         });
     }
+    let calls = training_calls_of(db, &row, &checklist.checklist, &responses).await?;
     Ok(InspectionRecord {
         id,
         site_id: row.site_id,
@@ -134,7 +136,64 @@ pub async fn report_view<C: ConnectionTrait>(
         checklist_version: checklist.version,
         responses,
         training: assigned,
+        calls,
     })
+}
+
+/// What became of the training each failed item calls for: the subject's assignments of
+/// those modules (any status), sorted out by `domain::record::training_calls`.
+async fn training_calls_of<C: ConnectionTrait>(
+    db: &C,
+    row: &inspection::Model,
+    checklist: &Checklist,
+    responses: &[RecordedResponse],
+) -> StoreResult<Vec<TrainingCall>> {
+    let failed: Vec<(String, Vec<String>)> = responses
+        .iter()
+        .filter(|r| r.outcome == "failed")
+        .filter_map(|r| checklist.item(&r.item_key))
+        .filter(|item| !item.training.is_empty())
+        .map(|item| (item.key.clone(), item.training.clone()))
+        .collect();
+    if failed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: BTreeSet<String> = failed.iter().flat_map(|(_, m)| m.iter().cloned()).collect();
+    let modules = training_module::Entity::find()
+        .filter(training_module::Column::Key.is_in(keys))
+        .all(db)
+        .await?;
+    let mut held = Vec::new();
+    if !modules.is_empty() {
+        let by_id: HashMap<i32, &training_module::Model> =
+            modules.iter().map(|m| (m.id, m)).collect();
+        let mut titles: HashMap<i32, Option<Text>> = HashMap::new();
+        for m in &modules {
+            titles.insert(m.id, latest_module(db, m.id).await.ok().map(|d| d.title));
+        }
+        for a in training_assignment::Entity::find()
+            .filter(training_assignment::Column::UserId.eq(row.subject_id))
+            .filter(training_assignment::Column::ModuleId.is_in(by_id.keys().copied()))
+            .order_by_asc(training_assignment::Column::Id)
+            .all(db)
+            .await?
+        {
+            held.push(HeldAssignment {
+                module: AssignedModule {
+                    key: by_id[&a.module_id].key.clone(),
+                    title: titles.get(&a.module_id).cloned().flatten(),
+                    due: a.due_date,
+                    critical: a.critical,
+                    status: a.status.as_str().to_string(),
+                },
+                reason: a.reason,
+                inspection_id: a.inspection_id,
+                assigned_at: a.assigned_at,
+                completed_at: a.completed_at,
+            });
+        }
+    }
+    Ok(training_calls(row.id, row.submitted_at, &failed, &held))
 }
 
 /// A person by email (any case) or by numeric id.

@@ -8,7 +8,7 @@ use super::{Chrome, urlencode};
 use crate::domain::access::Role;
 use crate::domain::clock::{self, SiteClock};
 use crate::domain::diff::{Change, ChecklistDiff, ItemDiff, ItemField};
-use crate::domain::org::SiteKind;
+use crate::domain::org::{SignIn, SiteKind};
 use crate::domain::versions::ChecklistSummary;
 use crate::domain::{Item, ItemKind, Lang, Text};
 use crate::i18n::Localize;
@@ -283,6 +283,8 @@ pub struct PeopleView {
     pub sites: Vec<SiteChoice>,
     pub site: Option<i32>,
     pub role: Option<Role>,
+    /// The person just added (after the redirect), for the confirmation.
+    pub added: Option<Added>,
 }
 
 impl PeopleView {
@@ -309,6 +311,7 @@ pub fn people(chrome: &Chrome, v: &PeopleView) -> Markup {
         html! {
             (back("/admin", &l.t("layout-admin")))
             h1 { (l.t("admin-people")) }
+            @if let Some(added) = &v.added { (added_notice(l, added)) }
             p { a.button.primary href="/admin/people/new" { (l.t("admin-new-person")) } }
             form.filters method="get" action="/admin/people" {
                 label { (l.t("spotcheck-site"))
@@ -395,7 +398,58 @@ pub struct PersonForm {
     /// Whether the admin is editing themself (role and active are then fixed).
     pub is_self: bool,
     pub has_password: bool,
+    /// The new-person form's sign-in choice: generate | password | none (see [`SignIn`]).
+    pub signin: String,
     pub errors: Vec<String>,
+}
+
+/// A person just added, as the confirmation shows them.
+pub struct Added {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub signin: SignIn,
+    /// The generated password, shown on this page only.
+    pub password: Option<String>,
+}
+
+/// The confirmation after adding a person: who, and how they sign in.
+fn added_notice(l: Lang, a: &Added) -> Markup {
+    let args = [
+        ("name", a.name.clone().into()),
+        ("email", a.email.clone().into()),
+    ];
+    html! {
+        div.ok.person-added role="status" data-signin=(a.signin.as_str()) {
+            strong { (l.t_args("polish-staff-person-added", &args)) }
+            @match a.signin {
+                SignIn::Generate => {
+                    p { (l.t("polish-staff-generated-password")) }
+                    p { code.generated-password { (a.password.as_deref().unwrap_or_default()) } }
+                    p { (l.t("polish-staff-shown-once")) }
+                }
+                SignIn::Password => { p { (l.t("polish-staff-signs-in-with-set-password")) } }
+                SignIn::None => { p.notice { (l.t("polish-staff-cannot-sign-in")) } }
+            }
+            p { a href={ "/admin/people/" (a.id) } { (l.t("polish-staff-open-person")) } }
+        }
+    }
+}
+
+/// The page shown once after a person is added with a generated password.
+pub fn person_added(chrome: &Chrome, added: &Added) -> Markup {
+    let l = chrome.lang;
+    page(
+        chrome,
+        &l.t("admin-people"),
+        "/admin",
+        html! {
+            (back("/admin/people", &l.t("admin-people")))
+            h1 { (l.t("admin-people")) }
+            (added_notice(l, added))
+            p { a.button.primary href="/admin/people/new" { (l.t("admin-new-person")) } }
+        },
+    )
 }
 
 pub fn person_form(
@@ -484,10 +538,22 @@ pub fn person_form(
                     input type="date" name="hire_date" value=(f.hire_date);
                 }
                 @if f.id.is_none() {
-                    label {
-                        (l.t("admin-initial-password-optional"))
-                        input type="password" name="password" autocomplete="new-password" minlength="8";
-                        span.muted { (l.t("admin-at-least-8-characters-leave")) }
+                    fieldset.signin {
+                        legend { (l.t("polish-staff-signin")) }
+                        @let chosen = SignIn::parse(&f.signin).unwrap_or(SignIn::Generate);
+                        @for choice in SignIn::ALL {
+                            label.signin-choice {
+                                input type="radio" name="signin" value=(choice.as_str()) checked[choice == chosen];
+                                " " (l.t(choice.label()))
+                            }
+                            @if choice == SignIn::Password {
+                                label.signin-password {
+                                    (l.t("polish-staff-password"))
+                                    input type="password" name="password" autocomplete="new-password" minlength="8";
+                                    span.muted { (l.t("polish-staff-password-hint")) }
+                                }
+                            }
+                        }
                     }
                 } @else {
                     label {

@@ -7,7 +7,7 @@ use super::layout::{page, percent};
 use super::{Chrome, urlencode};
 use crate::domain::Lang;
 use crate::domain::clock::period_label;
-use crate::domain::record::SectionScore;
+use crate::domain::record::{CallState, SectionScore};
 use crate::i18n::Localize;
 
 pub fn pass_badge(l: Lang, status: &str, passed: Option<bool>, critical: bool) -> Markup {
@@ -33,6 +33,8 @@ pub struct ResultItem {
     pub note: Option<String>,
     pub photo: Option<String>,
     pub critical: bool,
+    /// For a failed item: each module it calls for and what became of it, in words.
+    pub training: Vec<(CallState, String)>,
 }
 
 pub struct TrainingRow {
@@ -128,6 +130,11 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                             p.muted { (i.section) " · " (l.t("inspections-recorded")) ": " (i.answer) }
                             @if let Some(n) = &i.note { p { (n) } }
                             @if let Some(p) = &i.photo { div.photo-row { img src=(p) alt=(l.t("js-photo")); } }
+                            @for (state, text) in &i.training {
+                                p.training-call data-state=(state.label()) {
+                                    (l.t("polish-staff-training-for-item")) ": " (text)
+                                }
+                            }
                         }
                     }
                 }

@@ -9,7 +9,9 @@ use maud::{Markup, PreEscaped, html};
 use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::Lang;
-use crate::domain::training::{AssignmentState, Diagram, Module, ModuleEffect, QuizResult};
+use crate::domain::training::{
+    AssignmentState, Diagram, Module, ModuleEffect, Progress, QuizResult, TodoGroup,
+};
 use crate::i18n::Localize;
 
 pub fn state_badge(l: Lang, state: AssignmentState) -> Markup {
@@ -70,29 +72,87 @@ pub struct MyAssignment {
     pub due: String,
     pub state: AssignmentState,
     pub reason: String,
-    pub quiz_percent: Option<f64>,
+    pub group: TodoGroup,
+    pub progress: Progress,
+    /// The module's quiz pass mark, percent.
+    pub pass_mark: f64,
 }
 
+fn progress_text(l: Lang, a: &MyAssignment) -> String {
+    match a.progress {
+        Progress::NotOpened => l.t("polish-staff-progress-not-opened"),
+        Progress::Opened => l.t("polish-staff-progress-opened"),
+        Progress::Tried { attempts, last } => l.t_args(
+            "polish-staff-progress-tried",
+            &[
+                ("attempts", attempts.into()),
+                ("last", percent(last).into()),
+                ("needed", percent(a.pass_mark).into()),
+            ],
+        ),
+        Progress::Passed { score: Some(score) } => l.t_args(
+            "polish-staff-progress-passed",
+            &[("score", percent(score).into())],
+        ),
+        Progress::Passed { score: None } => l.t(AssignmentState::Completed.label()),
+    }
+}
+
+fn todo_card(l: Lang, a: &MyAssignment) -> Markup {
+    html! {
+        li.todo data-todo=(a.group.key()) {
+            div.todo-head {
+                a.todo-title href={ "/training/" (a.id) } { (a.title) }
+                (state_badge(l, a.state))
+            }
+            p.muted {
+                (l.t("layout-due")) " " (a.due) " · " (a.minutes) " " (l.t("training-min"))
+                " · " (reason_label(l, &a.reason))
+            }
+            div.todo-progress {
+                progress max=(Progress::STEPS) value=(a.progress.steps())
+                    aria-label=(l.t("polish-staff-progress")) {}
+                span { (progress_text(l, a)) }
+            }
+        }
+    }
+}
+
+/// The person's own list: open work in groups, what needs doing first; completed work
+/// folded away. `mine` is sorted by group, then due date.
 fn my_table(l: Lang, mine: &[MyAssignment]) -> Markup {
+    let open: Vec<&MyAssignment> = mine
+        .iter()
+        .filter(|a| a.group != TodoGroup::Completed)
+        .collect();
+    let done: Vec<&MyAssignment> = mine
+        .iter()
+        .filter(|a| a.group == TodoGroup::Completed)
+        .collect();
+    let mut groups: Vec<(TodoGroup, Vec<&MyAssignment>)> = Vec::new();
+    for a in open {
+        match groups.last_mut() {
+            Some((g, list)) if *g == a.group => list.push(a),
+            _ => groups.push((a.group, vec![a])),
+        }
+    }
     html! {
         @if mine.is_empty() {
             p.empty { (l.t("training-no-training-assigned")) }
         } @else {
-            table {
-                tr { th { (l.t("layout-module")) } th { (l.t("training-why")) } th { (l.t("layout-due")) } th { (l.t("training-state")) } }
-                @for a in mine {
-                    tr {
-                        td {
-                            a href={ "/training/" (a.id) } { (a.title) }
-                            br; span.muted { (a.minutes) " " (l.t("training-min")) }
-                        }
-                        td { (reason_label(l, &a.reason)) }
-                        td { (a.due) }
-                        td {
-                            (state_badge(l, a.state))
-                            @if let Some(p) = a.quiz_percent { " " span.muted { (percent(p)) } }
-                        }
-                    }
+            @if groups.is_empty() {
+                p.ok { (l.t("polish-staff-nothing-to-do")) }
+            }
+            @for (group, list) in &groups {
+                section.todo-group data-group=(group.key()) {
+                    h2 { (l.t(group.label())) " (" (list.len()) ")" }
+                    ul.todo-list { @for a in list { (todo_card(l, a)) } }
+                }
+            }
+            @if !done.is_empty() {
+                details.todo-done {
+                    summary { (l.t(TodoGroup::Completed.label())) " (" (done.len()) ")" }
+                    ul.todo-list { @for a in &done { (todo_card(l, a)) } }
                 }
             }
         }
@@ -229,8 +289,9 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
                 }
                 None => {}
             }
+            @if let Some(chosen) = graded { (quiz_review(l, m, chosen)) }
             @for (n, p) in m.pages.iter().enumerate() {
-                section.card {
+                section.card id={ "page-" (n + 1) } {
                     h2 { (n + 1) ". " (p.title.get(l)) }
                     (body_text(p.body.get(l)))
                     @for d in &p.diagrams { (diagram(l, d)) }
@@ -270,6 +331,47 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
             }
         },
     )
+}
+
+/// After an attempt: each question answered wrong, what was chosen, the right answer,
+/// the explanation, and the page that teaches it. Shown only once graded, so the answers
+/// are not on the page before the first attempt.
+fn quiz_review(l: Lang, m: &Module, chosen: &[BTreeSet<usize>]) -> Markup {
+    let options = |q: &crate::domain::training::Question, picked: &BTreeSet<usize>| -> String {
+        picked
+            .iter()
+            .filter_map(|o| q.options.get(*o))
+            .map(|o| o.text.get(l))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let wrong: Vec<(usize, &crate::domain::training::Question)> = m
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(q, question)| chosen.get(*q).is_none_or(|c| *c != question.correct()))
+        .collect();
+    html! {
+        @if !wrong.is_empty() {
+            section.card.quiz-review {
+                h2 { (l.t_args("polish-staff-wrong-answers", &[("count", wrong.len().into())])) }
+                @for (q, question) in &wrong {
+                    div.item.wrong-answer data-question=(q + 1) {
+                        p.text { (q + 1) ". " (question.text.get(l)) }
+                        p.your-answer { span.badge.fail { (l.t("polish-staff-your-answer")) } " "
+                            (chosen.get(*q).map(|c| options(question, c)).unwrap_or_default()) }
+                        p.right-answer { span.badge.pass { (l.t("polish-staff-right-answer")) } " "
+                            (options(question, &question.correct())) }
+                        @if let Some(why) = &question.explanation { p.muted { (why.get(l)) } }
+                        @if let Some(n) = m.teaching_page(*q) {
+                            p.teaching-page { (l.t("polish-staff-read-again")) " "
+                                a href={ "#page-" (n + 1) } { (n + 1) ". " (m.pages[n].title.get(l)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub struct AssignForm {

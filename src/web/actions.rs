@@ -319,7 +319,9 @@ async fn close(
             let mb = MAX_PHOTO_BYTES / 1024 / 1024;
             AppError::TooLarge(Message::new("error-photo-too-large").arg("mb", mb))
         } else {
-            AppError::BadRequest(Message::new("refuse-upload-unreadable").arg("detail", e.body_text()))
+            AppError::BadRequest(
+                Message::new("refuse-upload-unreadable").arg("detail", e.body_text()),
+            )
         }
     };
     let (mut csrf, mut text, mut bytes) = (None, None, None);
@@ -347,7 +349,9 @@ async fn close(
             Some(file)
         }
         None if a.photo_required => {
-            return Err(AppError::Invalid(vec![Message::new("actions-photo-needed")]));
+            return Err(AppError::Invalid(vec![Message::new(
+                "actions-photo-needed",
+            )]));
         }
         None => None,
     };

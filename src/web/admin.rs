@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::Markup;
@@ -23,7 +23,7 @@ use super::query::{Form, Query};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::domain::org::SiteCode;
+use crate::domain::org::{SignIn, SiteCode, generate_password};
 use crate::domain::{Lang, diff as checklist_diff};
 use crate::i18n::Localize;
 use crate::store::StoreError;
@@ -31,7 +31,7 @@ use crate::store::admin::{self as store, NewSite, PeopleFilter, SiteEdit};
 use crate::store::org::position_name;
 use crate::store::users::NewUser;
 use crate::views::admin::{
-    self as view, DiffView, Overview, PeopleView, PersonForm, PersonRow, PositionChoice,
+    self as view, Added, DiffView, Overview, PeopleView, PersonForm, PersonRow, PositionChoice,
     PositionRow, SiteChoice, SiteForm, SiteRow,
 };
 
@@ -266,6 +266,25 @@ async fn people(
         })?),
     };
     let page = super::query::page_number(Some(&q.text("page")))?;
+    // The confirmation after adding someone (their password was typed, or they have none).
+    let added = match q.text("added").parse::<i32>() {
+        Ok(id) => match store::person(&state.db, id).await {
+            Ok((person, _)) => Some(Added {
+                id: person.id,
+                name: person.name,
+                email: person.email,
+                signin: if person.password_hash.is_some() {
+                    SignIn::Password
+                } else {
+                    SignIn::None
+                },
+                password: None,
+            }),
+            Err(StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => None,
+    };
     let filter = PeopleFilter { site, role };
     let (rows, total) = store::people(&state.db, &filter, page, PER_PAGE).await?;
     let rows = rows
@@ -293,6 +312,7 @@ async fn people(
             .collect(),
         site,
         role,
+        added,
     };
     Ok(view::people(&viewer.chrome(), &view).into_response())
 }
@@ -392,15 +412,37 @@ async fn create_person(
     let known = choices.known();
     let input = PersonInput::read(&f, true);
     let email = input.email.clone().unwrap_or_default();
+    let raw_signin = f.text("signin");
     let form = person_echo(
         &input,
         &known,
         PersonForm {
             email: email.clone(),
+            signin: raw_signin.clone(),
             ..Default::default()
         },
     );
-    let parsed = input.parse(l, &known);
+    // A blank password never silently makes someone who cannot sign in: the admin
+    // chooses a generated password, their own, or no sign-in at all.
+    let signin = SignIn::parse(&raw_signin);
+    let signin_problem = match (signin, &input.password) {
+        (None, _) => Some(l.t("polish-staff-choose-signin")),
+        (Some(SignIn::Password), None) => Some(l.t("polish-staff-enter-password")),
+        (Some(SignIn::None), Some(_)) => Some(l.t("polish-staff-password-but-no-signin")),
+        _ => None,
+    };
+    let signin = match (signin, &input.password) {
+        // A typed password is used (a form that sends no choice, as before).
+        (Some(SignIn::Generate), Some(_)) => SignIn::Password,
+        (Some(s), _) => s,
+        (None, _) => SignIn::Generate,
+    };
+    let parsed = input
+        .parse(l, &known)
+        .and_then(|values| match signin_problem {
+            Some(problem) => Err(vec![problem]),
+            None => Ok(values),
+        });
     // Someone else's email is told apart from the form's other problems.
     let well_formed = !email.is_empty() && email.len() <= 254 && email.validate_email();
     let taken = well_formed && store::email_taken(&state.db, &email).await?;
@@ -417,11 +459,16 @@ async fn create_person(
             return Ok(person_refused(&viewer, form, &choices, problems));
         }
     };
+    let generated = (signin == SignIn::Generate).then(generate_password);
     let new = NewUser {
         email,
         name: values.person.name.into_string(),
         role: values.person.role,
-        password: values.password,
+        password: match signin {
+            SignIn::Generate => generated.clone(),
+            SignIn::Password => values.password,
+            SignIn::None => None,
+        },
         position: values.person.position,
         gender: values.person.gender,
         hire_date: values.person.hire_date,
@@ -435,7 +482,23 @@ async fn create_person(
     match store::create_person(&state.db, viewer.user.id, new).await {
         Ok(person) => {
             tracing::info!(user = person.id, by = viewer.user.id, "person created");
-            Ok(Redirect::to("/admin/people").into_response())
+            match generated {
+                // Shown on this answer only: never in a URL, a log or the database.
+                Some(password) => {
+                    let added = Added {
+                        id: person.id,
+                        name: person.name,
+                        email: person.email,
+                        signin,
+                        password: Some(password),
+                    };
+                    let page = view::person_added(&viewer.chrome(), &added);
+                    Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
+                }
+                None => {
+                    Ok(Redirect::to(&format!("/admin/people?added={}", person.id)).into_response())
+                }
+            }
         }
         Err(StoreError::Invalid(message)) => Ok(person_refused(
             &viewer,
@@ -470,6 +533,7 @@ async fn edit_person(
         gender: person.gender.unwrap_or_default(),
         hire_date: person.hire_date.map(|d| d.to_string()).unwrap_or_default(),
         active: person.active,
+        signin: String::new(),
         errors: Vec::new(),
     };
     Ok(person_page(&viewer, &form, &choices).into_response())

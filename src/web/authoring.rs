@@ -21,9 +21,9 @@ use super::session::Viewer;
 use super::spotchecks::{items_for_subject, subject_json};
 use crate::app::AppState;
 use crate::domain::authoring::{self, Editable, Linted, Problem};
+use crate::domain::diff as checklist_diff;
 use crate::domain::library::SourceFile;
 use crate::domain::scoring::{Gender, Subject, resolve_context, score};
-use crate::domain::diff as checklist_diff;
 use crate::i18n::Localize;
 use crate::store::StoreError;
 use crate::store::admin as admin_store;
@@ -224,7 +224,9 @@ async fn rollback(
 ) -> AppResult<Response> {
     let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     if kind != Editable::Checklist {
-        return Err(AppError::BadRequest(Message::new("authoring-rollback-checklists-only")));
+        return Err(AppError::BadRequest(Message::new(
+            "authoring-rollback-checklists-only",
+        )));
     }
     let summary = admin_store::checklist(&state.db, &key)
         .await
@@ -235,7 +237,9 @@ async fn rollback(
         .parse::<i32>()
         .ok()
         .filter(|n| summary.version(*n).is_some())
-        .ok_or_else(|| AppError::Invalid(vec![Message::new("authoring-rollback-unknown-version")]))?;
+        .ok_or_else(|| {
+            AppError::Invalid(vec![Message::new("authoring-rollback-unknown-version")])
+        })?;
     let old = admin_store::checklist_at(&state.db, &summary, number).await?;
     let version = store::roll_back(&state.db, viewer.user.id, &old.checklist, number).await?;
     tracing::info!(key = %key, from = number, version, by = viewer.user.id, "checklist rolled back");
@@ -339,13 +343,19 @@ async fn preview(
     let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     let l = viewer.lang;
     if kind != Editable::Checklist {
-        return Err(AppError::BadRequest(Message::new("authoring-preview-checklists-only")));
+        return Err(AppError::BadRequest(Message::new(
+            "authoring-preview-checklists-only",
+        )));
     }
     let source = posted_source(&f)?;
     let linted = lint_text(&state, kind, &key, source).await?;
     let Some(checklist) = linted.checklist else {
         return Err(AppError::Invalid(
-            linted.problems.iter().map(|p| Message::literal(p.to_string())).collect(),
+            linted
+                .problems
+                .iter()
+                .map(|p| Message::literal(p.to_string()))
+                .collect(),
         ));
     };
     let subject = Subject {
@@ -496,7 +506,9 @@ async fn review(
                 viewer.user.id,
                 state.config.allow_self_approval,
             ) {
-                return Err(AppError::Conflict(Message::new("authoring-no-self-approval")));
+                return Err(AppError::Conflict(Message::new(
+                    "authoring-no-self-approval",
+                )));
             }
             let linted = lint_text(&state, kind, &p.key, p.source.clone()).await?;
             let content = match (&linted.checklist, &linted.module) {
@@ -504,7 +516,11 @@ async fn review(
                 (_, Some(m)) if linted.is_clean() => Content::Module(m),
                 _ => {
                     return Err(AppError::Invalid(
-                        linted.problems.iter().map(|p| Message::literal(p.to_string())).collect(),
+                        linted
+                            .problems
+                            .iter()
+                            .map(|p| Message::literal(p.to_string()))
+                            .collect(),
                     ));
                 }
             };
@@ -514,11 +530,17 @@ async fn review(
         "send_back" => {
             let comment = f.text("comment");
             if comment.is_empty() {
-                return Err(AppError::Invalid(vec![Message::new("authoring-comment-required")]));
+                return Err(AppError::Invalid(vec![Message::new(
+                    "authoring-comment-required",
+                )]));
             }
             store::send_back(&state.db, id, viewer.user.id, &comment).await?;
         }
-        _ => return Err(AppError::BadRequest(Message::new("authoring-unknown-decision"))),
+        _ => {
+            return Err(AppError::BadRequest(Message::new(
+                "authoring-unknown-decision",
+            )));
+        }
     }
     Ok(Redirect::to(&format!("/authoring/proposals/{id}")).into_response())
 }

@@ -243,13 +243,19 @@ async fn result(
                 note: r.note.clone(),
                 photo: r.photo.as_ref().map(|f| format!("/photos/{id}/{f}")),
                 critical: item.critical,
+                training: record
+                    .calls
+                    .iter()
+                    .filter(|c| c.item_key == item.key)
+                    .map(|c| (c.state, c.describe(l)))
+                    .collect(),
             });
         }
         sections.push(answered.score_in(l));
     }
     let training = record
-        .training
-        .iter()
+        .newly_assigned()
+        .into_iter()
         .map(|a| TrainingRow {
             title: a.title_in(l),
             due: a.due.to_string(),

@@ -286,7 +286,9 @@ async fn email_report(
         return Err(AppError::Forbidden);
     }
     if chosen.is_empty() {
-        return Err(AppError::BadRequest(Message::new("notify-error-no-recipient")));
+        return Err(AppError::BadRequest(Message::new(
+            "notify-error-no-recipient",
+        )));
     }
     let note: String = form
         .get("note")

@@ -1151,8 +1151,9 @@ async fn upload_photo(
     let (ext, content_type) = files::sniff_image(&bytes)
         .ok_or_else(|| AppError::BadRequest(Message::new("refuse-not-an-image")))?;
     let file = files::photo_file(&item, ext);
-    let key = files::photo_key(id, &file)
-        .ok_or_else(|| AppError::BadRequest(Message::new("refuse-not-an-item").arg("key", &item)))?;
+    let key = files::photo_key(id, &file).ok_or_else(|| {
+        AppError::BadRequest(Message::new("refuse-not-an-item").arg("key", &item))
+    })?;
     // Stored before it is recorded: a draft never names a photo that is not there.
     state.files.put(&key, bytes, content_type).await?;
     inspections::attach_photo(&state.db, id, &item, &file).await?;

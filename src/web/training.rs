@@ -17,7 +17,7 @@ use super::query::Form;
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::domain::training::{AssignmentState, manual_due_range};
+use crate::domain::training::{AssignmentState, Progress, TodoGroup, manual_due_range};
 use crate::i18n::Localize;
 use crate::store::{org, training};
 use crate::views::training::{self as view, AssignForm, EffectRow, MyAssignment, TeamRow};
@@ -39,19 +39,34 @@ async fn today(state: &AppState, viewer: &Viewer) -> AppResult<NaiveDate> {
 async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     let l = viewer.lang;
     let today = today(&state, &viewer).await?;
-    let mine: Vec<MyAssignment> = training::for_person(&state.db, viewer.user.id)
+    let mut mine: Vec<MyAssignment> = training::for_person(&state.db, viewer.user.id)
         .await?
         .into_iter()
-        .map(|(a, m)| MyAssignment {
-            id: a.id,
-            title: m.module.title.get(l).to_string(),
-            minutes: m.module.minutes,
-            due: a.due_date.to_string(),
-            state: AssignmentState::derive(a.status.as_str(), a.due_date, today),
-            reason: a.reason.clone(),
-            quiz_percent: a.quiz_percent,
+        .map(|(a, m)| {
+            let state = AssignmentState::derive(a.status.as_str(), a.due_date, today);
+            MyAssignment {
+                id: a.id,
+                title: m.module.title.get(l).to_string(),
+                minutes: m.module.minutes,
+                due: a.due_date.to_string(),
+                state,
+                reason: a.reason.clone(),
+                group: TodoGroup::of(state, a.due_date, today),
+                progress: Progress::of(a.status.as_str(), a.attempts, a.quiz_percent),
+                pass_mark: m.module.pass_mark,
+            }
         })
         .collect();
+    // What needs doing first; within a group the soonest due (completed: the latest).
+    mine.sort_by(|x, y| {
+        x.group.cmp(&y.group).then_with(|| {
+            if x.group == TodoGroup::Completed {
+                y.due.cmp(&x.due)
+            } else {
+                x.due.cmp(&y.due)
+            }
+        })
+    });
     if viewer.role() == Role::Staff {
         return Ok(view::mine(&viewer.chrome(), &mine).into_response());
     }

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+pub mod browser;
 pub mod pdf;
 pub mod reliability;
 use std::time::Duration;
