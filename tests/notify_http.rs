@@ -244,10 +244,9 @@ fn configure(smtp_port: u16, allow_private: bool) -> impl FnOnce(&mut decorum::c
 }
 
 fn worker(app: &TestApp) -> tokio::task::JoinHandle<()> {
-    decorum::notify::start(AppState::new(
-        app.test_db.db.clone(),
-        app.test_db.config.clone(),
-    ))
+    decorum::notify::start(
+        AppState::new(app.test_db.db.clone(), app.test_db.config.clone()).expect("the app's state"),
+    )
 }
 
 /// Wait until `check` holds (at most 30 s).

@@ -178,7 +178,8 @@ impl Sso {
             jit_role: None,
         });
         configure(&mut test_db.config);
-        let state = AppState::new(test_db.db.clone(), test_db.config.clone());
+        let state =
+            AppState::new(test_db.db.clone(), test_db.config.clone()).expect("the app's state");
         tokio::spawn(app::serve(
             listener,
             app::build(state),
