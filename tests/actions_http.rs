@@ -505,76 +505,6 @@ async fn a_person_who_declines_to_sign_is_recorded() {
     }
 }
 
-fn program(names: &[&str]) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
-/// chromedriver, killed when dropped.
-struct Driver(std::process::Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn chromium(profile: &std::path::Path) -> Option<(fantoccini::Client, Driver)> {
-    let (Some(driver_bin), Some(chrome)) = (
-        program(&["chromedriver"]),
-        program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        common::skip_or_fail(
-            "actions browser test",
-            "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
-        );
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let driver = Driver(
-        std::process::Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=768,1024", "--lang=en-US",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": { "intl.accept_languages": "en-US,en" }
-        }
-    });
-    let mut builder =
-        fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    builder.capabilities(capabilities.as_object().unwrap().clone());
-    let started = std::time::Instant::now();
-    loop {
-        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(client) => return Some((client, driver)),
-            Err(e) if started.elapsed() < std::time::Duration::from_secs(20) => {
-                eprintln!("waiting for chromedriver: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            }
-            Err(e) => panic!("cannot start a browser session: {e}"),
-        }
-    }
-}
-
 async fn element(b: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
     let found = b
         .wait()
@@ -647,10 +577,15 @@ async fn sign(b: &fantoccini::Client, pad: &str) {
 /// action with a photo, the supervisor verifies it.
 #[tokio::test]
 async fn in_chromium_a_critical_failure_is_fixed_and_verified() {
-    let profile = tempfile::tempdir().unwrap();
-    let Some((b, _driver)) = chromium(profile.path()).await else {
+    let Some(chromium) = common::browser::start(
+        &["--window-size=768,1024", "--lang=en-US"],
+        serde_json::json!({ "prefs": { "intl.accept_languages": "en-US,en" } }),
+    )
+    .await
+    else {
         return;
     };
+    let b = chromium.client.clone();
     let Some((app, dir)) = spawn(common::Backend::Sqlite, "actions_browser").await else {
         return;
     };

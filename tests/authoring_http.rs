@@ -525,26 +525,9 @@ async fn a_proposal_is_sent_back_with_a_comment_or_self_approved_where_allowed()
 /// keeps the old one.
 #[tokio::test]
 async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
-    use fantoccini::{ClientBuilder, Locator};
+    use fantoccini::Locator;
     use std::time::{Duration, Instant};
 
-    let find = |names: &[&str]| -> Option<std::path::PathBuf> {
-        let path = std::env::var_os("PATH")?;
-        names
-            .iter()
-            .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
-            .find(|p| p.is_file())
-    };
-    let (Some(driver_bin), Some(chrome)) = (
-        find(&["chromedriver"]),
-        find(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        common::skip_or_fail(
-            "browser authoring test",
-            "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
-        );
-        return;
-    };
     let Some((app, w)) = authoring_app(Backend::Sqlite, "browser_authoring", false).await else {
         return;
     };
@@ -554,43 +537,15 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
     let earlier =
         submit_perfect_lobby(&app, (&supervisor, &supervisor_csrf), (w.site_a, w.staff_a)).await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut driver = std::process::Command::new(driver_bin)
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let profile = tempfile::tempdir().unwrap();
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1200,1000", "--lang=en-US",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": { "intl.accept_languages": "en-US,en" }
-        }
-    });
-    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    builder.capabilities(capabilities.as_object().unwrap().clone());
-    let started = Instant::now();
-    let browser = loop {
-        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(client) => break client,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                eprintln!("waiting for chromedriver: {e}");
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
-            Err(e) => panic!("cannot start a browser session: {e}"),
-        }
+    let Some(chromium) = common::browser::start(
+        &["--window-size=1200,1000", "--lang=en-US"],
+        serde_json::json!({ "prefs": { "intl.accept_languages": "en-US,en" } }),
+    )
+    .await
+    else {
+        return;
     };
+    let browser = chromium.client.clone();
     let wait = |css: String| {
         let browser = browser.clone();
         async move {
@@ -751,6 +706,5 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
     assert!(!page.contains(&format!("version {}", v2.version)));
 
     browser.close().await.unwrap();
-    let _ = driver.kill();
-    let _ = driver.wait();
+    drop(chromium);
 }

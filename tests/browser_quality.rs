@@ -9,8 +9,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Backend, TestApp};
@@ -18,78 +16,15 @@ use decorum::auth::Role;
 use decorum::domain::Lang;
 use decorum::domain::org::Name;
 use decorum::store::admin::{PersonEdit, update_person};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// chromedriver and a headless Chromium with a desktop-sized window; `None` (a SKIP
-/// line, a failure under CI) where they are not installed.
-async fn desktop() -> Option<(Client, Driver, tempfile::TempDir)> {
-    let (Some(driver_bin), Some(chrome)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        common::skip_or_fail(
-            "browser_quality",
-            "chromedriver or chromium is not installed (apt-get install chromium chromium-driver)",
-        );
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let driver = Driver(
-        Command::new(driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let capabilities = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1366,768", "--lang=en-US",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": { "intl.accept_languages": "en-US,en" }
-        }
-    });
-    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    builder.capabilities(capabilities.as_object().unwrap().clone());
-    let started = Instant::now();
-    let browser = loop {
-        match builder.connect(&format!("http://127.0.0.1:{port}")).await {
-            Ok(client) => break client,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                eprintln!("waiting for chromedriver: {e}");
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
-            Err(e) => panic!("cannot start a browser session: {e}"),
-        }
-    };
-    Some((browser, driver, profile))
+/// A headless Chromium with a desktop-sized window, in English.
+async fn desktop() -> Option<common::browser::Chromium> {
+    common::browser::start(
+        &["--window-size=1366,768", "--lang=en-US"],
+        serde_json::json!({ "prefs": { "intl.accept_languages": "en-US,en" } }),
+    )
+    .await
 }
 
 async fn script(browser: &Client, js: &str) -> serde_json::Value {
@@ -169,9 +104,10 @@ async fn staff_filter_suggestions_and_audit_sentences_in_a_browser() {
     let Some(app) = TestApp::spawn(Backend::Sqlite, "browser_quality").await else {
         return;
     };
-    let Some((browser, _driver, _profile)) = desktop().await else {
+    let Some(chromium) = desktop().await else {
         return;
     };
+    let browser = chromium.client.clone();
     let w = common::seed_world(&app.test_db.db).await;
     // staff.a is renamed 張靜怡, then moved from the lobby to the sales hall.
     for position in ["lobby-concierge", "sales-hall-host"] {
