@@ -11,6 +11,7 @@ mod common;
 
 use base64::Engine;
 use common::{BACKENDS, TestApp, World, recent_shift_date, seed_world};
+use decorum::domain::notify::EventName;
 use decorum::domain::scoring::Gender;
 use entity::states::ActionStatus;
 use entity::{audit_log, corrective_action, inspection_signoff};
@@ -173,6 +174,16 @@ async fn actions_are_raised_closed_verified_and_counted_when_overdue() {
         };
         let w = seed_world(&app.test_db.db).await;
         let db = &app.test_db.db;
+        // A receiver subscribed to actions: raising and closing one are webhook events.
+        decorum::store::outbox::add_endpoint(
+            db,
+            w.admin,
+            "https://hooks.example.com/decorum",
+            "a secret of sixteen characters",
+            &[EventName::ActionRaised, EventName::ActionClosed],
+        )
+        .await
+        .unwrap();
         let (supervisor, s_csrf) = app.sign_in("supervisor.a@t.test").await;
         let (manager, m_csrf) = app.sign_in("manager.a@t.test").await;
         let (other, o_csrf) = app.sign_in("supervisor.b@t.test").await;
@@ -338,6 +349,27 @@ async fn actions_are_raised_closed_verified_and_counted_when_overdue() {
             step(&app, &supervisor, &s_csrf, critical.id, "verify").await,
             303
         );
+        // One delivery per action raised and one for the closing, written with them.
+        let deliveries = |event: &'static str| async move {
+            entity::outbox::Entity::find()
+                .filter(entity::outbox::Column::Event.eq(event))
+                .all(db)
+                .await
+                .unwrap()
+        };
+        let raised_events = deliveries("action.raised").await;
+        assert_eq!(
+            raised_events.len(),
+            actions_of(&app, id).await.len(),
+            "{backend:?}"
+        );
+        let critical_id = format!("\"action_id\":{}", critical.id);
+        assert!(
+            raised_events
+                .iter()
+                .any(|d| d.payload.contains(&critical_id))
+        );
+        assert_eq!(deliveries("action.closed").await.len(), 1, "{backend:?}");
         let done = corrective_action::Entity::find_by_id(critical.id)
             .one(db)
             .await

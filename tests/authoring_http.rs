@@ -665,8 +665,18 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
     sign_in("quality.two@t.test").await;
     browser.goto(&proposal_url).await.unwrap();
     wait("#approve-button".into()).await.click().await.unwrap();
-    wait("#proposal-summary".into()).await;
-    let state = wait("#proposal-state".into()).await.text().await.unwrap();
+    // The click navigates: read the state from the page it leads to, not the one it left.
+    let started = Instant::now();
+    let state = loop {
+        let state = match browser.find(Locator::Css("#proposal-state")).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if state == "Approved and published" || started.elapsed() > Duration::from_secs(20) {
+            break state;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     assert_eq!(state, "Approved and published");
     let v2 = common::lobby(db).await;
     assert_eq!(v2.version, v1.version + 1);

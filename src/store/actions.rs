@@ -23,6 +23,7 @@ use uuid::Uuid;
 use super::{StoreError, StoreResult, audit, begin_write};
 use crate::domain::access::Scope;
 use crate::domain::actions::{Facts, NewAction, Owner, OwnerRole, Priority, Stage};
+use crate::domain::notify::EventName;
 
 /// Something that happened to an action, for whoever listens (mail, webhooks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,10 +47,11 @@ impl ActionEvent {
 }
 
 /// The hook for notifications: called inside the transaction that makes the change, with
-/// the action as stored. It only logs for now; an outbox written here is sent at least
-/// once, and never for a change that rolled back.
+/// the action as stored. Raising and closing are webhook events (`action.raised`,
+/// `action.closed`), written to the outbox in the same transaction: sent at least once,
+/// and never for a change that rolled back. Verifying and reopening are logged.
 pub async fn emit<C: ConnectionTrait>(
-    _db: &C,
+    db: &C,
     event: ActionEvent,
     action: &corrective_action::Model,
 ) -> StoreResult<()> {
@@ -60,7 +62,24 @@ pub async fn emit<C: ConnectionTrait>(
         inspection = %action.inspection_id,
         "corrective action"
     );
-    Ok(())
+    let name = match event {
+        ActionEvent::Raised => EventName::ActionRaised,
+        ActionEvent::Closed => EventName::ActionClosed,
+        ActionEvent::Verified | ActionEvent::Reopened => return Ok(()),
+    };
+    let data = json!({
+        "action_id": action.id,
+        "inspection_id": action.inspection_id,
+        "site_id": action.site_id,
+        "item": action.item_key,
+        "text": action.text,
+        "owner_id": action.owner_id,
+        "owner_role": action.owner_role,
+        "due_date": action.due_date,
+        "priority": priority(action.priority).as_str(),
+        "status": action.status.as_str(),
+    });
+    super::outbox::enqueue(db, &[super::outbox::Event::new(name, data)]).await
 }
 
 fn priority_of(p: Priority) -> ActionPriority {
