@@ -380,36 +380,6 @@ async fn viewport(browser: &Client, (width, height): (u32, u32)) {
     assert_eq!(inner, width, "the viewport is {width} px wide");
 }
 
-async fn sign_in(browser: &Client, base: &str, email: &str) {
-    browser.delete_all_cookies().await.unwrap();
-    browser.goto(&format!("{base}/signin")).await.unwrap();
-    let field = |name: &'static str| async move {
-        browser
-            .wait()
-            .for_element(Locator::Css(&format!("input[name={name}]")))
-            .await
-            .unwrap()
-    };
-    field("email").await.send_keys(email).await.unwrap();
-    field("password")
-        .await
-        .send_keys(common::PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .wait()
-        .for_element(Locator::Css("body[data-user]"))
-        .await
-        .unwrap();
-}
-
 /// Choose the language as the switch in the top bar does.
 async fn choose_language(browser: &Client, lang: Lang) {
     let status = browser
@@ -608,7 +578,7 @@ async fn every_role_on_phone_tablet_and_desktop_in_three_languages() {
     let mut too_wide = Vec::new();
     let mut checked = 0;
     for (email, pages) in &roles {
-        sign_in(browser, &base, email).await;
+        common::browser::sign_in(browser, &base, email).await;
         for lang in Lang::ALL {
             choose_language(browser, lang).await;
             for &size in VIEWPORTS {

@@ -46,35 +46,6 @@ async fn until(browser: &Client, js: &str, what: &str) {
     }
 }
 
-async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
-    browser.goto(&app.url("/signin")).await.unwrap();
-    let field = |name: &'static str| async move {
-        browser
-            .wait()
-            .for_element(Locator::Css(&format!("input[name={name}]")))
-            .await
-            .unwrap()
-    };
-    field("email").await.send_keys(email).await.unwrap();
-    field("password")
-        .await
-        .send_keys(common::PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .wait()
-        .for_element(Locator::Css("body[data-user]"))
-        .await
-        .unwrap();
-}
-
 /// Pick a language with the switch in the top bar (when it is not the page's already).
 async fn choose(browser: &Client, lang: Lang) {
     let current = script(browser, "return document.documentElement.lang;").await;
@@ -130,7 +101,7 @@ async fn staff_filter_suggestions_and_audit_sentences_in_a_browser() {
     }
 
     // A manager of site A: the suggestions are site A's staff, as they type.
-    sign_in(&browser, &app, "manager.a@t.test").await;
+    common::browser::sign_in(&browser, &app.url(""), "manager.a@t.test").await;
     browser.goto(&app.url("/quality")).await.unwrap();
     let box_ = browser
         .wait()
@@ -200,7 +171,7 @@ async fn staff_filter_suggestions_and_audit_sentences_in_a_browser() {
         .for_element(Locator::Css("input[name=email]"))
         .await
         .unwrap();
-    sign_in(&browser, &app, "quality@t.test").await;
+    common::browser::sign_in(&browser, &app.url(""), "quality@t.test").await;
     for (lang, sentence, field) in [
         (
             Lang::En,

@@ -103,3 +103,35 @@ pub async fn start(args: &[&str], options: serde_json::Value) -> Option<Chromium
         _driver: driver,
     })
 }
+
+/// Sign in through the sign-in page as `email` (the fixtures' password), from a fresh
+/// cookie jar, and wait for a signed-in page. `base` is the app's address.
+pub async fn sign_in(browser: &Client, base: &str, email: &str) {
+    browser.delete_all_cookies().await.unwrap();
+    browser.goto(&format!("{base}/signin")).await.unwrap();
+    let field = |name: &'static str| async move {
+        browser
+            .wait()
+            .for_element(fantoccini::Locator::Css(&format!("input[name={name}]")))
+            .await
+            .unwrap()
+    };
+    field("email").await.send_keys(email).await.unwrap();
+    field("password")
+        .await
+        .send_keys(super::PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .find(fantoccini::Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .for_element(fantoccini::Locator::Css("body[data-user]"))
+        .await
+        .unwrap();
+}
