@@ -294,6 +294,18 @@ async fn every_route_allows_exactly_the_right_people() {
                 path: "/admin".into(),
                 expect: ["S", "200", "403", "403", "403", "403", "403", "403"],
             },
+            // Webhook endpoints receive every site's events: admins only.
+            Row {
+                method: "GET",
+                path: "/admin/webhooks".into(),
+                expect: ["S", "200", "403", "403", "403", "403", "403", "403"],
+            },
+            // The standard is written by the quality department and admins.
+            Row {
+                method: "GET",
+                path: "/authoring".into(),
+                expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+            },
             Row {
                 method: "GET",
                 path: "/quality".into(),
