@@ -31,6 +31,8 @@ struct Row {
     method: &'static str,
     path: String,
     expect: [&'static str; 8],
+    /// For `POST`: the fields sent with the viewer's CSRF token.
+    form: Vec<(&'static str, String)>,
 }
 
 async fn stored_inspection(
@@ -87,6 +89,49 @@ async fn stored_inspection_on(
     .await
     .unwrap();
     id
+}
+
+/// An open corrective action on `inspection` (at site A): owned by staff.a, raised by
+/// supervisor.a.
+async fn raised_action(app: &TestApp, inspection: Uuid, w: &common::World) -> i32 {
+    use decorum::domain::actions::{NewAction, Origin, Owner, Priority};
+    use decorum::store::actions::{RaisedBy, insert_raised};
+    let stored = entity::inspection::Entity::find_by_id(inspection)
+        .one(&app.test_db.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let item = "bow".to_string();
+    insert_raised(
+        &app.test_db.db,
+        RaisedBy {
+            inspection,
+            version: stored.checklist_version_id,
+            site: w.site_a,
+            inspector: w.supervisor_a,
+            at: chrono::Utc::now(),
+        },
+        &[NewAction {
+            item: item.clone(),
+            text: Some("Practise the bow".into()),
+            owner: Owner::Person(w.staff_a),
+            due: chrono::Utc::now().date_naive() + chrono::Days::new(7),
+            priority: Priority::Normal,
+            photo_required: false,
+            origin: Origin::Inspector,
+        }],
+    )
+    .await
+    .unwrap();
+    entity::corrective_action::Entity::find()
+        .filter(entity::corrective_action::Column::InspectionId.eq(inspection))
+        .all(&app.test_db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .max()
+        .expect("the action just raised")
 }
 
 async fn spot_check_body(
@@ -155,36 +200,67 @@ async fn every_route_allows_exactly_the_right_people() {
             .unwrap()
             .expect("staff.a has the new-hire curriculum")
             .id;
+        let action_a = raised_action(&app, ins_a, &w).await;
+        let lobby_source =
+            std::fs::read_to_string("checklists/lobby-reception.toml").expect("shipped file");
+        let proposal = {
+            let (quality, csrf) = &clients[2];
+            let filed = quality
+                .post(app.url("/authoring/checklists/lobby-reception"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("source", lobby_source.as_str()),
+                    ("reason", "Matrix probe"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(filed.status(), 303, "quality files a proposal");
+            entity::proposal::Entity::find()
+                .all(&app.test_db.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .max()
+                .expect("the proposal just filed")
+        };
         let rows = vec![
             Row {
                 method: "GET",
                 path: "/".into(),
                 expect: ["S", "200", "200", "200", "200", "200", "200", "200"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/spotchecks/new?site={a}"),
                 expect: ["S", "200", "200", "200", "200", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/spotchecks/new?site={b}"),
                 expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/spotchecks/new?site={a}&subject={}", w.staff_a),
                 expect: ["S", "200", "200", "200", "200", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/spotchecks/new?site={b}&subject={}", w.staff_b),
                 expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/spotchecks/new?site={b}&subject={}", w.staff_a),
                 expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
@@ -193,6 +269,7 @@ async fn every_route_allows_exactly_the_right_people() {
                     w.staff_a
                 ),
                 expect: ["S", "F", "F", "F", "F", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
@@ -201,155 +278,185 @@ async fn every_route_allows_exactly_the_right_people() {
                     w.staff_b
                 ),
                 expect: ["S", "F", "F", "403", "403", "F", "403", "403"],
+                form: vec![],
             },
             // A draft is its inspector's alone: an admin neither opens nor saves it.
             Row {
                 method: "GET",
                 path: format!("/spotchecks/{draft_a}"),
                 expect: ["S", "403", "403", "403", "200", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/inspections".into(),
                 expect: ["S", "200", "200", "200", "200", "200", "200", "200"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/inspections?site={b}"),
                 expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/inspections/{ins_a}"),
                 expect: ["S", "200", "200", "200", "200", "403", "200", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/inspections/{ins_b}"),
                 expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/inspections/{}", Uuid::new_v4()),
                 expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/spotchecks/{ins_a}"),
                 expect: ["S", "303", "303", "303", "303", "403", "303", "403"],
+                form: vec![],
             },
             Row {
                 method: "DRAFT_A",
                 path: String::new(),
                 expect: ["401", "200", "200", "200", "200", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "DRAFT_B",
                 path: String::new(),
                 expect: ["401", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "SUBMIT_A",
                 path: String::new(),
                 expect: ["401", "200", "200", "200", "200", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "SUBMIT_B",
                 path: String::new(),
                 expect: ["401", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "ACK",
                 path: format!("/inspections/{ins_a}/acknowledge"),
                 expect: ["S", "403", "403", "403", "403", "403", "303", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/training".into(),
                 expect: ["S", "200", "200", "200", "200", "200", "200", "200"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/training/assign".into(),
                 expect: ["S", "200", "403", "200", "200", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/training/effectiveness".into(),
                 expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+                form: vec![],
             },
             // staff.a's first curriculum assignment: only staff.a may open it.
             Row {
                 method: "GET",
                 path: format!("/training/{staff_a_training}"),
                 expect: ["S", "403", "403", "403", "403", "403", "200", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/training/999999".into(),
                 expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/admin".into(),
                 expect: ["S", "200", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             // Webhook endpoints receive every site's events: admins only.
             Row {
                 method: "GET",
                 path: "/admin/webhooks".into(),
                 expect: ["S", "200", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             // The standard is written by the quality department and admins.
             Row {
                 method: "GET",
                 path: "/authoring".into(),
                 expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/quality".into(),
                 expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/quality?site={b}"),
                 expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/quality/inspections.csv".into(),
                 expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/plan".into(),
                 expect: ["S", "200", "200", "200", "200", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/audit".into(),
                 expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/inspections/{ins_a}/report.pdf"),
                 expect: ["S", "200", "200", "200", "200", "403", "200", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/inspections/{ins_b}/report.pdf"),
                 expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/reports/site.pdf?site={a}"),
                 expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/reports/staff/{}.pdf", w.staff_a),
                 expect: ["S", "200", "200", "200", "200", "403", "200", "403"],
+                form: vec![],
             },
             // A record is for those above the person at their sites: a supervisor
             // does not read their manager's, nor a colleague at another site theirs.
@@ -357,27 +464,137 @@ async fn every_route_allows_exactly_the_right_people() {
                 method: "GET",
                 path: format!("/reports/staff/{}.pdf", w.manager_a),
                 expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/reports/staff/{}.pdf", w.supervisor_a),
                 expect: ["S", "200", "200", "200", "200", "403", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: format!("/reports/staff/{}.pdf", w.supervisor_b),
                 expect: ["S", "200", "200", "403", "403", "200", "403", "403"],
+                form: vec![],
             },
             Row {
                 method: "GET",
                 path: "/reports/staff/999999.pdf".into(),
                 expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
+            },
+            // Corrective actions: everyone has a list of their own; one action (owned by
+            // staff.a, raised by supervisor.a at A) is seen by its owner, its raiser and
+            // those above staff who see its site.
+            Row {
+                method: "GET",
+                path: "/actions".into(),
+                expect: ["S", "200", "200", "200", "200", "200", "200", "200"],
+                form: vec![],
+            },
+            Row {
+                method: "GET",
+                path: format!("/actions/{action_a}"),
+                expect: ["S", "200", "200", "200", "200", "403", "200", "403"],
+                form: vec![],
+            },
+            Row {
+                method: "GET",
+                path: "/actions/999999".into(),
+                expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
+            },
+            // Closed by its owner or a manager of its site (each try on a fresh action).
+            Row {
+                method: "CLOSE",
+                path: "/actions/{fresh}/close".into(),
+                expect: ["S", "303", "403", "303", "403", "403", "303", "403"],
+                form: vec![],
+            },
+            // Mail preferences are everyone's own.
+            Row {
+                method: "GET",
+                path: "/settings/mail".into(),
+                expect: ["S", "200", "200", "200", "200", "200", "200", "200"],
+                form: vec![],
+            },
+            // Emailing a result: those who may open it, staff excepted...
+            Row {
+                method: "GET",
+                path: format!("/inspections/{ins_a}/email"),
+                expect: ["S", "200", "200", "200", "200", "403", "403", "403"],
+                form: vec![],
+            },
+            // ...and never to someone who may not open it (staff.b is at site B).
+            Row {
+                method: "POST",
+                path: format!("/inspections/{ins_a}/email"),
+                expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+                form: vec![("to:STAFF_B", "on".into())],
+            },
+            // The staff filter's suggestions: the viewer's sites only.
+            Row {
+                method: "GET",
+                path: "/quality/people?q=".into(),
+                expect: ["S", "200", "200", "200", "403", "403", "403", "403"],
+                form: vec![],
+            },
+            Row {
+                method: "GET",
+                path: format!("/quality/people?q=&site={b}"),
+                expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+                form: vec![],
+            },
+            // Authoring writes: the quality department and admins only.
+            Row {
+                method: "POST",
+                path: "/authoring/checklists/lobby-reception/lint".into(),
+                expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+                form: vec![("source", lobby_source.clone())],
+            },
+            Row {
+                method: "POST",
+                path: "/authoring/checklists/lobby-reception/preview".into(),
+                expect: ["S", "200", "200", "403", "403", "403", "403", "403"],
+                form: vec![("source", lobby_source.clone())],
+            },
+            Row {
+                method: "POST",
+                path: "/authoring/checklists/lobby-reception/rollback".into(),
+                expect: ["S", "ANY", "ANY", "403", "403", "403", "403", "403"],
+                form: vec![("version", "1".into())],
+            },
+            Row {
+                method: "POST",
+                path: "/authoring/checklists/lobby-reception".into(),
+                expect: ["S", "303", "303", "403", "403", "403", "403", "403"],
+                form: vec![
+                    ("source", lobby_source.clone()),
+                    ("reason", "Matrix probe".into()),
+                ],
+            },
+            // quality's proposal: the admin approves it; quality may not approve their
+            // own (409); no one else reaches it.
+            Row {
+                method: "POST",
+                path: format!("/authoring/proposals/{proposal}/review"),
+                expect: ["S", "303", "409", "403", "403", "403", "403", "403"],
+                form: vec![("decision", "approve".into())],
+            },
+            // An unknown proposal is refused like a foreign one.
+            Row {
+                method: "POST",
+                path: "/authoring/proposals/999999/review".into(),
+                expect: ["S", "403", "403", "403", "403", "403", "403", "403"],
+                form: vec![("decision", "approve".into())],
             },
             // The API takes a bearer token, never a browser session.
             Row {
                 method: "GET",
                 path: "/api/v1/inspections".into(),
                 expect: ["401", "401", "401", "401", "401", "401", "401", "401"],
+                form: vec![],
             },
         ];
 
@@ -393,6 +610,31 @@ async fn every_route_allows_exactly_the_right_people() {
                         .send()
                         .await
                         .unwrap(),
+                    "POST" => {
+                        let mut form = vec![("_csrf".to_string(), csrf.clone())];
+                        for (k, v) in &row.form {
+                            let k = k.replace("STAFF_B", &w.staff_b.to_string());
+                            form.push((k, v.clone()));
+                        }
+                        client
+                            .post(app.url(&row.path))
+                            .form(&form)
+                            .send()
+                            .await
+                            .unwrap()
+                    }
+                    "CLOSE" => {
+                        let fresh = raised_action(&app, ins_a, &w).await;
+                        let form = reqwest::multipart::Form::new()
+                            .text("_csrf", csrf.clone())
+                            .text("note", "Pressed and re-hemmed.");
+                        client
+                            .post(app.url(&row.path.replace("{fresh}", &fresh.to_string())))
+                            .multipart(form)
+                            .send()
+                            .await
+                            .unwrap()
+                    }
                     kind => {
                         let (site, subject, gender) = if kind.ends_with("_A") {
                             (w.site_a, w.staff_a, Gender::Female)
@@ -426,6 +668,13 @@ async fn every_route_allows_exactly_the_right_people() {
                 let ok = match expected {
                     "S" => status == 303 && location.starts_with("/signin"),
                     "F" => status == 303 && location.starts_with("/spotchecks/"),
+                    // Allowed: whatever the handler makes of the request, but not a refusal.
+                    "ANY" => {
+                        status < 500
+                            && status != 401
+                            && status != 403
+                            && !(status == 303 && location.starts_with("/signin"))
+                    }
                     code => status.to_string() == code,
                 };
                 if !ok {
