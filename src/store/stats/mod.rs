@@ -9,7 +9,7 @@ mod tally;
 mod windows;
 
 pub use reads::{
-    ItemRow, PersonRows, SiteRow, calibration_samples, items, items_from_responses,
+    PersonRows, SiteRow, calibration_samples, items, items_from_responses,
     last_counted_checks, lowest_staff, not_checked_recently, period_samples, recent, samples,
     site_rows, versions_of,
 };
