@@ -18,8 +18,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Role;
-use crate::domain::clock::{PERIODS, ShiftPeriod};
 use crate::domain::clock::Tz;
+use crate::domain::clock::{PERIODS, ShiftPeriod};
 use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_context};
 use crate::domain::{Checklist, ContextKind, ItemKind, Value};
 use crate::store::inspections::{self, Submission};

@@ -76,7 +76,7 @@ async fn insert_as(app: &TestApp, version: i32, c: Check, recheck_of: Option<Uui
     // Counted into the quality aggregates as a submission would be.
     let results: Vec<ItemResult> = failed
         .iter()
-        .filter_map(|key| ItemResult::of(key, "failed", 0.0, 1.0))
+        .filter_map(|key| ItemResult::of(key, entity::states::Outcome::Failed, 0.0, 1.0))
         .collect();
     let mut tally = Tally::default();
     tally.add(&row, &results, 1);

@@ -442,7 +442,9 @@ pub fn parse_sign_off(
     let subject = match (get("sig.subject"), declined) {
         (_, true) => Some(SubjectSign::Declined),
         (Some(url), false) => signature_png(url)
-            .map_err(|e| problems.push(Message::new("typed-sign-off-subject").arg_said("problem", e)))
+            .map_err(|e| {
+                problems.push(Message::new("typed-sign-off-subject").arg_said("problem", e))
+            })
             .ok()
             .map(SubjectSign::Signed),
         (None, false) => {
@@ -452,7 +454,9 @@ pub fn parse_sign_off(
     };
     let inspector = match get("sig.inspector") {
         Some(url) => signature_png(url)
-            .map_err(|e| problems.push(Message::new("typed-sign-off-inspector").arg_said("problem", e)))
+            .map_err(|e| {
+                problems.push(Message::new("typed-sign-off-inspector").arg_said("problem", e))
+            })
             .ok(),
         None => {
             problems.push(Message::new("typed-sign-off-inspector-missing"));
@@ -767,8 +771,15 @@ training = ["m"]
         signed.sign_off = true;
         problems.extend(parse_sign_off(&signed, &pairs).unwrap_err());
         assert_eq!(problems.len(), 6, "{problems:?}");
-        assert!(problems.iter().all(|p| matches!(p, Message::Catalog { .. })));
-        let en: Vec<String> = problems.iter().map(|p| p.say(crate::domain::Lang::En)).collect();
+        assert!(
+            problems
+                .iter()
+                .all(|p| matches!(p, Message::Catalog { .. }))
+        );
+        let en: Vec<String> = problems
+            .iter()
+            .map(|p| p.say(crate::domain::Lang::En))
+            .collect();
         assert_eq!(en[0], "action: unknown item `ghost`");
         assert_eq!(en[1], "action for `smile`: `boss` is not an owner");
         assert_eq!(

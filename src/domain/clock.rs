@@ -68,7 +68,9 @@ pub fn shift_period_at(time: NaiveTime) -> ShiftPeriod {
         .iter()
         .rev()
         .find(|(_, start)| hour >= *start)
-        .map_or(SHIFT_STARTS[SHIFT_STARTS.len() - 1].0, |(period, _)| *period)
+        .map_or(SHIFT_STARTS[SHIFT_STARTS.len() - 1].0, |(period, _)| {
+            *period
+        })
 }
 
 /// An instant in a zone, for people to read: `2026-11-30 09:31 HKT`.
@@ -213,9 +215,16 @@ mod tests {
     fn hong_kong_at_half_past_nine_is_the_morning_shift() {
         // 01:31 UTC is 09:31 in Hong Kong: the server's UTC clock said "night".
         let clock = SiteClock::new(chrono_tz::Asia::Hong_Kong, utc(2026, 11, 30, 1, 31));
-        assert_eq!(clock.current_shift(), (date(2026, 11, 30), ShiftPeriod::Morning));
+        assert_eq!(
+            clock.current_shift(),
+            (date(2026, 11, 30), ShiftPeriod::Morning)
+        );
         assert_eq!(clock.format(clock.now), "2026-11-30 09:31 HKT");
-        assert_eq!(shift_period_at(clock.now.time()), ShiftPeriod::Night, "what UTC said");
+        assert_eq!(
+            shift_period_at(clock.now.time()),
+            ShiftPeriod::Night,
+            "what UTC said"
+        );
     }
 
     #[test]
@@ -224,11 +233,17 @@ mod tests {
         // 15:59 UTC is 23:59 in Shanghai, still the 30th; a minute later it is the 1st.
         let before = SiteClock::new(shanghai, utc(2026, 11, 30, 15, 59));
         let after = SiteClock::new(shanghai, utc(2026, 11, 30, 16, 0));
-        assert_eq!(before.current_shift(), (date(2026, 11, 30), ShiftPeriod::Night));
+        assert_eq!(
+            before.current_shift(),
+            (date(2026, 11, 30), ShiftPeriod::Night)
+        );
         assert_eq!(after.today(), date(2026, 12, 1));
         // In New York the same instants are still the morning of the 30th.
         let new_york = SiteClock::new(chrono_tz::America::New_York, utc(2026, 11, 30, 16, 0));
-        assert_eq!(new_york.current_shift(), (date(2026, 11, 30), ShiftPeriod::Morning));
+        assert_eq!(
+            new_york.current_shift(),
+            (date(2026, 11, 30), ShiftPeriod::Morning)
+        );
     }
 
     #[test]
@@ -258,8 +273,14 @@ mod tests {
         let after = SiteClock::new(ny, utc(2026, 3, 8, 7, 0));
         assert_eq!(before.local_now().time().hour(), 1);
         assert_eq!(after.local_now().time().hour(), 3);
-        assert_eq!(before.current_shift(), (date(2026, 3, 8), ShiftPeriod::Night));
-        assert_eq!(after.current_shift(), (date(2026, 3, 8), ShiftPeriod::Night));
+        assert_eq!(
+            before.current_shift(),
+            (date(2026, 3, 8), ShiftPeriod::Night)
+        );
+        assert_eq!(
+            after.current_shift(),
+            (date(2026, 3, 8), ShiftPeriod::Night)
+        );
         // Fall back (1 November 2026): local midnight comes at 04:00 UTC before the
         // change; the date still turns exactly once.
         assert_eq!(
@@ -300,7 +321,10 @@ mod tests {
     fn the_on_post_hours_are_the_morning_and_afternoon_shifts() {
         let periods: Vec<ShiftPeriod> = ON_POST_HOURS.iter().map(OnPost::period).collect();
         assert_eq!(periods, [ShiftPeriod::Morning, ShiftPeriod::Afternoon]);
-        assert_eq!(on_post_in(ShiftPeriod::Afternoon).unwrap().start, hm(14, 30));
+        assert_eq!(
+            on_post_in(ShiftPeriod::Afternoon).unwrap().start,
+            hm(14, 30)
+        );
         assert_eq!(on_post_in(ShiftPeriod::Night), None);
         let morning = on_post_in(ShiftPeriod::Morning).unwrap();
         assert!(morning.contains(hm(8, 30)) && morning.contains(hm(11, 59)));

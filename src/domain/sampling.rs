@@ -230,7 +230,10 @@ mod tests {
         }
         assert_eq!(per_day.len(), 6, "every working day: {per_day:?}");
         assert!(per_day.values().all(|&n| n <= 2));
-        let mornings = plan.iter().filter(|p| p.period == ShiftPeriod::Morning).count();
+        let mornings = plan
+            .iter()
+            .filter(|p| p.period == ShiftPeriod::Morning)
+            .count();
         assert_eq!(mornings, 5, "half in the morning on-post hours");
         assert!(
             plan.iter()

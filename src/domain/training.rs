@@ -450,16 +450,40 @@ mod tests {
         let group = |status: AssignmentStatus, due| {
             TodoGroup::of(AssignmentState::derive(status, due, today), due, today)
         };
-        assert_eq!(group(AssignmentStatus::Assigned, day(-1)), TodoGroup::Overdue);
-        assert_eq!(group(AssignmentStatus::InProgress, day(-1)), TodoGroup::Overdue);
-        assert_eq!(group(AssignmentStatus::Assigned, day(7)), TodoGroup::DueSoon);
-        assert_eq!(group(AssignmentStatus::InProgress, day(3)), TodoGroup::DueSoon);
-        assert_eq!(group(AssignmentStatus::InProgress, day(20)), TodoGroup::InProgress);
+        assert_eq!(
+            group(AssignmentStatus::Assigned, day(-1)),
+            TodoGroup::Overdue
+        );
+        assert_eq!(
+            group(AssignmentStatus::InProgress, day(-1)),
+            TodoGroup::Overdue
+        );
+        assert_eq!(
+            group(AssignmentStatus::Assigned, day(7)),
+            TodoGroup::DueSoon
+        );
+        assert_eq!(
+            group(AssignmentStatus::InProgress, day(3)),
+            TodoGroup::DueSoon
+        );
+        assert_eq!(
+            group(AssignmentStatus::InProgress, day(20)),
+            TodoGroup::InProgress
+        );
         assert_eq!(group(AssignmentStatus::Assigned, day(8)), TodoGroup::Later);
-        assert_eq!(group(AssignmentStatus::Completed, day(-30)), TodoGroup::Completed);
+        assert_eq!(
+            group(AssignmentStatus::Completed, day(-30)),
+            TodoGroup::Completed
+        );
         assert!(TodoGroup::Overdue < TodoGroup::DueSoon && TodoGroup::Later < TodoGroup::Completed);
-        assert_eq!(Progress::of(AssignmentStatus::InProgress, 2, Some(50.0)).steps(), 2);
-        assert_eq!(Progress::of(AssignmentStatus::Assigned, 0, None), Progress::NotOpened);
+        assert_eq!(
+            Progress::of(AssignmentStatus::InProgress, 2, Some(50.0)).steps(),
+            2
+        );
+        assert_eq!(
+            Progress::of(AssignmentStatus::Assigned, 0, None),
+            Progress::NotOpened
+        );
     }
 
     use super::*;

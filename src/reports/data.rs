@@ -11,12 +11,12 @@ use chrono::{Datelike, Duration, NaiveDate};
 use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
 use super::staff::{RepeatedFailure, StaffInspection, StaffReport, TrainingLine};
-use crate::domain::training::reason_label;
-use crate::domain::{AssignmentStatus, InspectionStatus, Lang, Outcome};
 use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
 use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
 use crate::domain::scoring::{describe_answer, describe_expected};
 use crate::domain::stats::{self, Granularity, ItemFailures, Points};
+use crate::domain::training::reason_label;
+use crate::domain::{AssignmentStatus, InspectionStatus, Lang, Outcome};
 use crate::i18n::Localize;
 
 /// How many days before the end of a period a staff member must have been spot-checked
@@ -58,7 +58,6 @@ fn assignment_status(l: Lang, status: AssignmentStatus) -> String {
         AssignmentStatus::Assigned => "report-assigned",
     })
 }
-
 
 /// The report of a submitted (or voided) spot-check, from its record
 /// (`store::reports::report_view`), in `lang`. `photos` holds the bytes of the photos

@@ -239,10 +239,7 @@ pub fn render_with(r: &InspectionReport, follow_up: &FollowUp, lang: Lang) -> Ve
             BODY + 0.5,
             if f.critical { Tone::Bad } else { Tone::Normal },
         );
-        let expected = f
-            .expected
-            .as_ref()
-            .map_or_else(String::new, Clone::clone);
+        let expected = f.expected.as_ref().map_or_else(String::new, Clone::clone);
         let recorded = [
             ("section", f.section.as_str().into()),
             ("answer", f.answer.as_str().into()),

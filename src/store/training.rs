@@ -172,7 +172,15 @@ pub async fn assign_curriculum<C: ConnectionTrait>(
         else {
             continue;
         };
-        insert_assignment(db, person.id, module.id, AssignmentReason::Curriculum, due, actor).await?;
+        insert_assignment(
+            db,
+            person.id,
+            module.id,
+            AssignmentReason::Curriculum,
+            due,
+            actor,
+        )
+        .await?;
         count += 1;
     }
     if count > 0 {
@@ -212,7 +220,15 @@ pub async fn assign_manual(
         if open.is_some() {
             continue;
         }
-        let row = insert_assignment(&txn, person, module.id, AssignmentReason::Manual, due, Some(actor)).await?;
+        let row = insert_assignment(
+            &txn,
+            person,
+            module.id,
+            AssignmentReason::Manual,
+            due,
+            Some(actor),
+        )
+        .await?;
         audit::record(
             &txn,
             Some(actor),

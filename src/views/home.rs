@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::Chrome;
 use super::inspections::pass_badge;
-use crate::domain::InspectionStatus;
 use super::layout::{page, percent};
+use crate::domain::InspectionStatus;
 
 pub struct MyResult {
     pub id: Uuid,

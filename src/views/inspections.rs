@@ -6,11 +6,16 @@ use uuid::Uuid;
 use super::layout::{page, percent};
 use super::{Chrome, urlencode};
 use crate::domain::clock::period_label;
-use crate::domain::{InspectionStatus, Lang, Outcome, ShiftPeriod};
 use crate::domain::record::{CallState, SectionScore};
+use crate::domain::{InspectionStatus, Lang, Outcome, ShiftPeriod};
 use crate::i18n::Localize;
 
-pub fn pass_badge(l: Lang, status: InspectionStatus, passed: Option<bool>, critical: bool) -> Markup {
+pub fn pass_badge(
+    l: Lang,
+    status: InspectionStatus,
+    passed: Option<bool>,
+    critical: bool,
+) -> Markup {
     html! {
         @match (status, passed) {
             (InspectionStatus::Draft, _) => span.badge.draft { (l.t("inspections-draft")) },
@@ -73,7 +78,11 @@ pub struct ResultView {
 
 pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
     let l = chrome.lang;
-    let failed: Vec<&ResultItem> = v.items.iter().filter(|i| i.outcome == Outcome::Failed).collect();
+    let failed: Vec<&ResultItem> = v
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Failed)
+        .collect();
     page(
         chrome,
         &l.t("inspections-spot-check-result"),

@@ -11,7 +11,9 @@ use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::clock::{PERIODS, period_label};
 use crate::domain::scoring::{Context, Outcome, Scorecard};
-use crate::domain::{Basis, Checklist, ContextKind, Field, Item, ItemKind, Lang, ShiftPeriod, Text};
+use crate::domain::{
+    Basis, Checklist, ContextKind, Field, Item, ItemKind, Lang, ShiftPeriod, Text,
+};
 use crate::i18n::Localize;
 
 fn t(lang: Lang, text: &Text) -> &str {

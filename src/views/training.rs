@@ -10,7 +10,8 @@ use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::Lang;
 use crate::domain::training::{
-    self, AssignmentReason, AssignmentState, Diagram, Module, ModuleEffect, Progress, QuizResult, TodoGroup,
+    self, AssignmentReason, AssignmentState, Diagram, Module, ModuleEffect, Progress, QuizResult,
+    TodoGroup,
 };
 use crate::i18n::Localize;
 

@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::error::AppResult;
 use crate::app::AppState;
-use crate::domain::{Lang, Outcome, ShiftPeriod};
 use crate::domain::access::Scope;
 use crate::domain::clock::{self, Tz};
 use crate::domain::spreadsheet::{csv_cell, local_date_time, utc_iso};
+use crate::domain::{Lang, Outcome, ShiftPeriod};
 use crate::store::filter::QualityFilter;
 use crate::store::quality::{self, InView};
 use crate::store::{StoreResult, org};

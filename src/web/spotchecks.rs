@@ -19,8 +19,8 @@ use super::error::{ApiError, ApiResult, AppError, AppResult};
 use super::query::{Form, Query, optional_id};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
-use crate::domain::actions::{self, NewAction, Owner, SignOff, SubjectSign};
 use crate::domain::ShiftPeriod;
+use crate::domain::actions::{self, NewAction, Owner, SignOff, SubjectSign};
 use crate::domain::clock::{parse_period, period_label};
 use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{

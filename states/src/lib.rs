@@ -13,10 +13,33 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Each enum's words, in order: `ALL`, `as_str` (the word stored, and shown in exports and
-/// the API), `parse` (the one way back from a word) and `Display` (the word).
-macro_rules! words {
-    ($ty:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
+/// An enum of stored words: declared once, with its derives (the sea-orm ones under the
+/// feature), each variant's word for sea-orm and serde alike, and `ALL`, `as_str` (the
+/// word stored, and shown in exports and the API), `parse` (the one way back from a word)
+/// and `Display` (the word).
+macro_rules! states {
+    ($(
+        $(#[$meta:meta])*
+        pub enum $ty:ident {
+            $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)?
+        }
+    )+) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+        #[cfg_attr(
+            feature = "sea-orm",
+            sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
+        )]
+        pub enum $ty {
+            $(
+                $(#[$vmeta])*
+                #[serde(rename = $word)]
+                #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $word))]
+                $variant,
+            )+
+        }
+
         impl $ty {
             /// Every value, in order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
@@ -42,174 +65,91 @@ macro_rules! words {
                 f.write_str(self.as_str())
             }
         }
-    };
+    )+};
 }
 
-/// Where a spot-check is: being scored, stored, or taken out of the figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum InspectionStatus {
-    /// In progress on a tablet; its inspector's alone.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "draft"))]
-    Draft,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "submitted"))]
-    Submitted,
-    /// Voided by the quality department: kept, shown struck out, counted nowhere.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "void"))]
-    Void,
-}
+states! {
+    /// Where a spot-check is: being scored, stored, or taken out of the figures.
+    pub enum InspectionStatus {
+        /// In progress on a tablet; its inspector's alone.
+        Draft => "draft",
+        Submitted => "submitted",
+        /// Voided by the quality department: kept, shown struck out, counted nowhere.
+        Void => "void",
+    }
 
-/// Where a training assignment is (overdue is read from its due date, not stored).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum AssignmentStatus {
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "assigned"))]
-    Assigned,
-    /// Opened at least once.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "in_progress"))]
-    InProgress,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "completed"))]
-    Completed,
-}
+    /// Where a training assignment is (overdue is read from its due date, not stored).
+    pub enum AssignmentStatus {
+        Assigned => "assigned",
+        /// Opened at least once.
+        InProgress => "in_progress",
+        Completed => "completed",
+    }
 
-/// Whether a re-check is still waiting on the supervisor's list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum RecheckStatus {
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "open"))]
-    Open,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "done"))]
-    Done,
-}
+    /// Why a training assignment was made.
+    pub enum AssignmentReason {
+        /// A failed item called for the module.
+        Failure => "failure",
+        /// The person's position's curriculum (a new hire).
+        Curriculum => "curriculum",
+        /// A manager or supervisor assigned it.
+        Manual => "manual",
+    }
 
-/// Where a corrective action is: with its owner, closed and waiting on its check, or
-/// checked (overdue is read from its due date, not stored).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionStatus {
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "open"))]
-    Open,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "closed"))]
-    Closed,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "verified"))]
-    Verified,
-}
+    /// Whether a re-check is still waiting on the supervisor's list.
+    pub enum RecheckStatus {
+        Open => "open",
+        Done => "done",
+    }
 
-/// How urgent a corrective action is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionPriority {
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "low"))]
-    Low,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "normal"))]
-    Normal,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "high"))]
-    High,
-}
+    /// Where a corrective action is: with its owner, closed and waiting on its check, or
+    /// checked (overdue is read from its due date, not stored).
+    pub enum ActionStatus {
+        Open => "open",
+        Closed => "closed",
+        Verified => "verified",
+    }
 
+    /// How urgent a corrective action is.
+    pub enum ActionPriority {
+        Low => "low",
+        Normal => "normal",
+        High => "high",
+    }
 
+    /// What a proposal changes.
+    pub enum ProposalKind {
+        Checklist => "checklist",
+        Module => "module",
+    }
 
+    /// Where a proposal is in its review.
+    pub enum ProposalStatus {
+        /// Waiting for a reviewer.
+        Proposed => "proposed",
+        /// Approved and published as a new version.
+        Approved => "approved",
+        /// Sent back to its author with a comment.
+        SentBack => "sent_back",
+    }
 
+    /// The shift a spot-check is recorded against, in order through the day.
+    pub enum ShiftPeriod {
+        Morning => "morning",
+        Afternoon => "afternoon",
+        Evening => "evening",
+        Night => "night",
+    }
 
-/// What a proposal changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalKind {
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "checklist"))]
-    Checklist,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "module"))]
-    Module,
-}
-
-/// Where a proposal is in its review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStatus {
-    /// Waiting for a reviewer.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "proposed"))]
-    Proposed,
-    /// Approved and published as a new version.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "approved"))]
-    Approved,
-    /// Sent back to its author with a comment.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "sent_back"))]
-    SentBack,
-}
-
-/// The shift a spot-check is recorded against, in order through the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ShiftPeriod {
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "morning"))]
-    Morning,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "afternoon"))]
-    Afternoon,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "evening"))]
-    Evening,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "night"))]
-    Night,
-}
-
-/// What became of one item on a scored card, as its response is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Left out by its condition (scored, never stored).
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "excluded"))]
-    Excluded,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "unanswered"))]
-    Unanswered,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "not_applicable"))]
-    NotApplicable,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "passed"))]
-    Passed,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "failed"))]
-    Failed,
+    /// What became of one item on a scored card, as its response is stored.
+    pub enum Outcome {
+        /// Left out by its condition (scored, never stored).
+        Excluded => "excluded",
+        Unanswered => "unanswered",
+        NotApplicable => "not_applicable",
+        Passed => "passed",
+        Failed => "failed",
+    }
 }
 
 impl Outcome {
@@ -224,60 +164,6 @@ impl Outcome {
         matches!(self, Outcome::Passed | Outcome::Failed)
     }
 }
-
-/// Why a training assignment was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum AssignmentReason {
-    /// A failed item called for the module.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "failure"))]
-    Failure,
-    /// The person's position's curriculum (a new hire).
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "curriculum"))]
-    Curriculum,
-    /// A manager or supervisor assigned it.
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "manual"))]
-    Manual,
-}
-
-words!(InspectionStatus { Draft => "draft", Submitted => "submitted", Void => "void" });
-words!(AssignmentStatus {
-    Assigned => "assigned",
-    InProgress => "in_progress",
-    Completed => "completed",
-});
-words!(RecheckStatus { Open => "open", Done => "done" });
-words!(ActionStatus { Open => "open", Closed => "closed", Verified => "verified" });
-words!(ActionPriority { Low => "low", Normal => "normal", High => "high" });
-words!(ProposalKind { Checklist => "checklist", Module => "module" });
-words!(ProposalStatus {
-    Proposed => "proposed",
-    Approved => "approved",
-    SentBack => "sent_back",
-});
-words!(ShiftPeriod {
-    Morning => "morning",
-    Afternoon => "afternoon",
-    Evening => "evening",
-    Night => "night",
-});
-words!(Outcome {
-    Excluded => "excluded",
-    Unanswered => "unanswered",
-    NotApplicable => "not_applicable",
-    Passed => "passed",
-    Failed => "failed",
-});
-words!(AssignmentReason {
-    Failure => "failure",
-    Curriculum => "curriculum",
-    Manual => "manual",
-});
 
 #[cfg(test)]
 mod tests {
@@ -302,16 +188,40 @@ mod tests {
     /// Each value's word parses back to it and is the word serde writes.
     #[test]
     fn each_word_parses_back_and_serializes_the_same() {
-        round_trips(InspectionStatus::ALL, InspectionStatus::as_str, InspectionStatus::parse);
-        round_trips(AssignmentStatus::ALL, AssignmentStatus::as_str, AssignmentStatus::parse);
-        round_trips(RecheckStatus::ALL, RecheckStatus::as_str, RecheckStatus::parse);
+        round_trips(
+            InspectionStatus::ALL,
+            InspectionStatus::as_str,
+            InspectionStatus::parse,
+        );
+        round_trips(
+            AssignmentStatus::ALL,
+            AssignmentStatus::as_str,
+            AssignmentStatus::parse,
+        );
+        round_trips(
+            RecheckStatus::ALL,
+            RecheckStatus::as_str,
+            RecheckStatus::parse,
+        );
         round_trips(ActionStatus::ALL, ActionStatus::as_str, ActionStatus::parse);
-        round_trips(ActionPriority::ALL, ActionPriority::as_str, ActionPriority::parse);
+        round_trips(
+            ActionPriority::ALL,
+            ActionPriority::as_str,
+            ActionPriority::parse,
+        );
         round_trips(ProposalKind::ALL, ProposalKind::as_str, ProposalKind::parse);
-        round_trips(ProposalStatus::ALL, ProposalStatus::as_str, ProposalStatus::parse);
+        round_trips(
+            ProposalStatus::ALL,
+            ProposalStatus::as_str,
+            ProposalStatus::parse,
+        );
         round_trips(ShiftPeriod::ALL, ShiftPeriod::as_str, ShiftPeriod::parse);
         round_trips(Outcome::ALL, Outcome::as_str, Outcome::parse);
-        round_trips(AssignmentReason::ALL, AssignmentReason::as_str, AssignmentReason::parse);
+        round_trips(
+            AssignmentReason::ALL,
+            AssignmentReason::as_str,
+            AssignmentReason::parse,
+        );
         assert_eq!(ShiftPeriod::parse("lunchtime"), None);
         assert_eq!(ShiftPeriod::Evening.to_string(), "evening");
     }
