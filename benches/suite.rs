@@ -330,7 +330,7 @@ async fn seed_rechecks(db: &DatabaseConnection) -> usize {
             let assignment = training_assignment::ActiveModel {
                 user_id: Set(person),
                 module_id: Set(modules[made % modules.len()]),
-                reason: Set("failure".into()),
+                reason: Set(entity::states::AssignmentReason::Failure),
                 inspection_id: Set(Some(before)),
                 failed_items: Set(serde_json::json!(["bench-item"])),
                 critical: Set(false),
@@ -461,7 +461,7 @@ fn rows(
         id: Uuid::from_u128(rng.random()),
         site_id: site,
         shift_date: date,
-        shift_period: PERIODS[rng.random_range(0..PERIODS.len())].into(),
+        shift_period: PERIODS[rng.random_range(0..PERIODS.len())],
         subject_id: person,
         inspector_id: world.supervisors[site_index],
         context: Context::new(),

@@ -18,8 +18,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Role;
-use crate::domain::clock::PERIODS;
 use crate::domain::clock::Tz;
+use crate::domain::clock::{PERIODS, ShiftPeriod};
 use crate::domain::scoring::{Answer, Answers, Context, Gender, Subject, resolve_context};
 use crate::domain::{Checklist, ContextKind, ItemKind, Value};
 use crate::store::inspections::{self, Submission};
@@ -366,8 +366,8 @@ pub async fn load(
         );
         let period = PERIODS[rng.random_range(0..3)];
         let hour = match period {
-            "morning" => 10,
-            "afternoon" => 15,
+            ShiftPeriod::Morning => 10,
+            ShiftPeriod::Afternoon => 15,
             _ => 19,
         };
         // The hour is the site's wall clock, so the shift and the time agree.
@@ -386,7 +386,7 @@ pub async fn load(
                 id: Uuid::from_u128(rng.random()),
                 site_id: site_id(&person.site),
                 shift_date: date,
-                shift_period: period.into(),
+                shift_period: period,
                 subject_id: person.row.id,
                 inspector_id: inspector,
                 context,
@@ -554,7 +554,7 @@ async fn close_the_loop(
                 id: Uuid::from_u128(rng.random()),
                 site_id: original.site_id,
                 shift_date: recheck_at.date_naive(),
-                shift_period: original.shift_period.clone(),
+                shift_period: original.shift_period,
                 subject_id: a.user_id,
                 inspector_id: original.inspector_id,
                 context,

@@ -105,6 +105,17 @@ fn format(lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
     missing_marker(id)
 }
 
+/// Items said as one list in `lang` ("a, b, c"; 「甲」、「乙」), the separator from the
+/// catalog (`list-and`), for a whole message to take as one argument.
+pub fn list<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
+    let separator = lang.t("list-and");
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(&separator)
+}
+
 /// Looking a message up in the viewer's language.
 pub trait Localize {
     /// The message `id`.
@@ -303,6 +314,14 @@ mod tests {
                 lang.tag()
             );
         }
+    }
+
+    #[test]
+    fn lists_take_the_languages_separator() {
+        assert_eq!(list(Lang::En, &["a", "b", "c"]), "a, b, c");
+        assert_eq!(list(Lang::Zh, &["甲", "乙"]), "甲、乙");
+        assert_eq!(list(Lang::ZhHans, &["甲"]), "甲");
+        assert_eq!(list::<&str>(Lang::En, &[]), "");
     }
 
     #[test]

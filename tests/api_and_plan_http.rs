@@ -40,7 +40,7 @@ async fn spot_check(
             id,
             site_id: site,
             shift_date: date,
-            shift_period: "morning".into(),
+            shift_period: entity::states::ShiftPeriod::Morning,
             subject_id: subject,
             inspector_id: inspector,
             context: Context::new(),

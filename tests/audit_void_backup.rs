@@ -32,7 +32,7 @@ async fn submitted(app: &TestApp, site: i32, subject: i32, inspector: i32) -> Uu
             id,
             site_id: site,
             shift_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            shift_period: "morning".into(),
+            shift_period: entity::states::ShiftPeriod::Morning,
             subject_id: subject,
             inspector_id: inspector,
             context: Context::new(),

@@ -74,7 +74,7 @@ async fn stored_inspection_on(
             id,
             site_id: site,
             shift_date: date,
-            shift_period: "morning".into(),
+            shift_period: entity::states::ShiftPeriod::Morning,
             subject_id: subject,
             inspector_id: inspector,
             context: Context::new(),

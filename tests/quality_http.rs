@@ -51,7 +51,7 @@ async fn insert_as(app: &TestApp, version: i32, c: Check, recheck_of: Option<Uui
         checklist_version_id: Set(version),
         site_id: Set(site),
         shift_date: Set(date),
-        shift_period: Set("morning".into()),
+        shift_period: Set(entity::states::ShiftPeriod::Morning),
         subject_id: Set(subject),
         position_id: Set(None),
         inspector_id: Set(inspector),
@@ -76,7 +76,7 @@ async fn insert_as(app: &TestApp, version: i32, c: Check, recheck_of: Option<Uui
     // Counted into the quality aggregates as a submission would be.
     let results: Vec<ItemResult> = failed
         .iter()
-        .filter_map(|key| ItemResult::of(key, "failed", 0.0, 1.0))
+        .filter_map(|key| ItemResult::of(key, entity::states::Outcome::Failed, 0.0, 1.0))
         .collect();
     let mut tally = Tally::default();
     tally.add(&row, &results, 1);
@@ -87,7 +87,7 @@ async fn insert_as(app: &TestApp, version: i32, c: Check, recheck_of: Option<Uui
             inspection_id: Set(id),
             item_key: Set(key.to_string()),
             value: Set(serde_json::json!("fail")),
-            outcome: Set("failed".into()),
+            outcome: Set(entity::states::Outcome::Failed),
             points: Set(0.0),
             max_points: Set(1.0),
             note: Set(None),
@@ -541,7 +541,7 @@ async fn kept_aggregates_follow_submissions_voids_and_a_rebuild() {
                 id,
                 site_id: w.site_a,
                 shift_date: d(10),
-                shift_period: "morning".into(),
+                shift_period: entity::states::ShiftPeriod::Morning,
                 subject_id: w.staff_a,
                 inspector_id: w.supervisor_a,
                 context: Context::new(),
@@ -845,7 +845,7 @@ async fn exports_stream_every_page_once_in_order() {
                 site_id: Set(site),
                 // Many on each day, so pages end part-way through a day.
                 shift_date: Set(d(1 + (n % 28) as u32)),
-                shift_period: Set("morning".into()),
+                shift_period: Set(entity::states::ShiftPeriod::Morning),
                 subject_id: Set(if site == w.site_a {
                     w.staff_a
                 } else {
@@ -869,12 +869,16 @@ async fn exports_stream_every_page_once_in_order() {
                 draft: Set(None),
             });
             // A pass and a failure are exported; N/A is not scored and is left out.
-            for (key, outcome) in keys.iter().zip(["passed", "failed", "na"]) {
+            for (key, outcome) in keys.iter().zip([
+                entity::states::Outcome::Passed,
+                entity::states::Outcome::Failed,
+                entity::states::Outcome::NotApplicable,
+            ]) {
                 responses.push(inspection_response::ActiveModel {
                     inspection_id: Set(id),
                     item_key: Set(key.clone()),
                     value: Set(serde_json::json!(outcome)),
-                    outcome: Set(outcome.into()),
+                    outcome: Set(outcome),
                     points: Set(1.0),
                     max_points: Set(1.0),
                     note: Set(None),

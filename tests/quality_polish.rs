@@ -48,7 +48,7 @@ async fn insert(
         checklist_version_id: Set(version),
         site_id: Set(site),
         shift_date: Set(date),
-        shift_period: Set("morning".into()),
+        shift_period: Set(entity::states::ShiftPeriod::Morning),
         subject_id: Set(subject),
         position_id: Set(None),
         inspector_id: Set(inspector),
@@ -72,7 +72,7 @@ async fn insert(
     .unwrap();
     let results: Vec<ItemResult> = failed
         .iter()
-        .filter_map(|key| ItemResult::of(key, "failed", 0.0, 1.0))
+        .filter_map(|key| ItemResult::of(key, entity::states::Outcome::Failed, 0.0, 1.0))
         .collect();
     let mut tally = Tally::default();
     tally.add(&row, &results, 1);
@@ -83,7 +83,7 @@ async fn insert(
             inspection_id: Set(id),
             item_key: Set(key.to_string()),
             value: Set(serde_json::json!("fail")),
-            outcome: Set("failed".into()),
+            outcome: Set(entity::states::Outcome::Failed),
             points: Set(0.0),
             max_points: Set(1.0),
             note: Set(None),
@@ -397,7 +397,7 @@ async fn training_effectiveness_reads_the_kept_before_figures() {
             let assignment = training_assignment::ActiveModel {
                 user_id: Set(person),
                 module_id: Set(module.id),
-                reason: Set("failure".into()),
+                reason: Set(entity::states::AssignmentReason::Failure),
                 inspection_id: Set(Some(first)),
                 failed_items: Set(serde_json::json!(["x"])),
                 critical: Set(false),

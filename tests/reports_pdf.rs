@@ -136,7 +136,7 @@ fn inspection_report(lang: Lang, photo: Option<Photo>) -> InspectionReport {
         inspector: "王主管".into(),
         checklist: t("大堂接待程序", "Lobby reception procedure"),
         checklist_version: 3,
-        status: "submitted".into(),
+        status: decorum::domain::InspectionStatus::Submitted,
         void_reason: None,
         recheck: false,
         submitted_at: Some("2026-11-20 09:12 UTC".into()),
@@ -289,7 +289,7 @@ fn inspection_report_in_english_embeds_a_photo_thumbnail() {
 #[test]
 fn a_voided_inspection_says_so_and_a_missing_photo_is_named() {
     let mut report = inspection_report(Lang::En, Some(Photo::Missing));
-    report.status = "void".into();
+    report.status = decorum::domain::InspectionStatus::Void;
     report.void_reason = Some("Scored the wrong person".into());
     let pdf = reports::inspection::render(&report, Lang::En);
     assert_has(
@@ -661,7 +661,7 @@ async fn stored_inspection(
             id,
             site_id: w.site_a,
             shift_date: Utc::now().date_naive() - Duration::days(2),
-            shift_period: "morning".into(),
+            shift_period: entity::states::ShiftPeriod::Morning,
             subject_id: w.staff_a,
             inspector_id: w.supervisor_a,
             context: Context::new(),

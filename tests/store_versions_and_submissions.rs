@@ -135,7 +135,7 @@ fn submission(w: &World, id: Uuid, answers: Answers) -> Submission {
         id,
         site_id: w.site,
         shift_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-        shift_period: "morning".into(),
+        shift_period: entity::states::ShiftPeriod::Morning,
         subject_id: w.subject_id,
         inspector_id: w.inspector,
         context: Context::new(),
@@ -199,8 +199,8 @@ async fn a_submission_is_stored_once_with_responses_and_training() {
         assert_eq!(responses.len(), a.len());
         let failed_row = responses.iter().find(|r| r.item_key == failing).unwrap();
         assert_eq!(
-            (failed_row.outcome.as_str(), failed_row.points),
-            ("failed", 0.0)
+            (failed_row.outcome, failed_row.points),
+            (entity::states::Outcome::Failed, 0.0)
         );
 
         let item = w.lobby.checklist.item(&failing).unwrap();
@@ -452,7 +452,7 @@ async fn a_draft_keeps_its_inspector() {
             id,
             site_id: w.site,
             shift_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            shift_period: "morning".into(),
+            shift_period: entity::states::ShiftPeriod::Morning,
             subject_id: w.subject_id,
             inspector_id: inspector,
             context: Context::new(),

@@ -79,7 +79,8 @@ async fn the_training_loop_from_failure_to_effectiveness() {
         );
         assert!(
             mine.iter()
-                .all(|a| a.reason == "curriculum" && a.status == AssignmentStatus::Assigned)
+                .all(|a| a.reason == entity::states::AssignmentReason::Curriculum
+                    && a.status == AssignmentStatus::Assigned)
         );
         let today = chrono::Local::now().date_naive();
         assert!(
@@ -406,7 +407,8 @@ async fn managers_assign_by_hand_within_their_sites() {
         assert!(
             assigned
                 .iter()
-                .all(|a| a.reason == "manual" && a.assigned_by == Some(w.manager_a))
+                .all(|a| a.reason == entity::states::AssignmentReason::Manual
+                    && a.assigned_by == Some(w.manager_a))
         );
         // Again: nobody gets it twice.
         manager
@@ -609,7 +611,7 @@ async fn managers_assign_by_hand_within_their_sites() {
             assignments_of(&app, person.id)
                 .await
                 .iter()
-                .all(|a| a.reason == "curriculum")
+                .all(|a| a.reason == entity::states::AssignmentReason::Curriculum)
         );
     }
 }

@@ -12,7 +12,7 @@ pub struct Model {
     pub site_id: i32,
     pub shift_date: Date,
     /// morning | afternoon | evening | night
-    pub shift_period: String,
+    pub shift_period: crate::states::ShiftPeriod,
     pub subject_id: i32,
     /// The subject's position when checked (kept so figures by position stay put).
     pub position_id: Option<i32>,

@@ -12,7 +12,7 @@ pub struct Model {
     /// The answer as `domain::scoring::Answer` JSON.
     pub value: Json,
     /// passed | failed | not_applicable | unanswered | excluded
-    pub outcome: String,
+    pub outcome: crate::states::Outcome,
     pub points: f64,
     pub max_points: f64,
     pub note: Option<String>,

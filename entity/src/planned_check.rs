@@ -13,7 +13,7 @@ pub struct Model {
     pub site_id: i32,
     pub subject_id: i32,
     pub planned_date: Date,
-    pub shift_period: String,
+    pub shift_period: crate::states::ShiftPeriod,
     /// due (not checked for weeks) | low_score | random
     pub reason: String,
     pub created_at: DateTimeUtc,

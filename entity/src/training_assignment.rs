@@ -10,8 +10,7 @@ pub struct Model {
     pub id: i32,
     pub user_id: i32,
     pub module_id: i32,
-    /// failure | curriculum | manual
-    pub reason: String,
+    pub reason: crate::states::AssignmentReason,
     /// The inspection whose failure assigned it.
     pub inspection_id: Option<Uuid>,
     /// Item keys whose failures call for it (JSON list), growing as new failures add up.

@@ -19,6 +19,7 @@ use super::access::{Role, Scope};
 use super::checklist::Checklist;
 use super::scoring::Scorecard;
 use super::text::Text;
+use crate::i18n::Message;
 
 /// Longest action text kept, in characters.
 pub const MAX_TEXT: usize = 1000;
@@ -184,7 +185,7 @@ pub fn due_in(today: NaiveDate, days: u32) -> NaiveDate {
 pub fn parse_requests(
     checklist: &Checklist,
     pairs: &[(String, String)],
-) -> (Vec<Request>, Vec<String>) {
+) -> (Vec<Request>, Vec<Message>) {
     let mut fields: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     let mut problems = Vec::new();
     for (name, value) in pairs {
@@ -193,7 +194,7 @@ pub fn parse_requests(
         };
         let (key, part) = rest.split_once('.').unwrap_or((rest, ""));
         if checklist.item(key).is_none() {
-            problems.push(format!("action: unknown item `{key}`"));
+            problems.push(Message::new("typed-action-unknown-item").arg("key", key));
             continue;
         }
         fields.entry(key).or_default().insert(part, value.trim());
@@ -206,28 +207,42 @@ pub fn parse_requests(
         let given = |part: &str| f.get(part).copied().filter(|v| !v.is_empty());
         let text = given("text").map(str::to_string);
         if text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
-            problems.push(format!(
-                "action for `{key}`: the text is longer than {MAX_TEXT} characters"
-            ));
+            problems.push(
+                Message::new("typed-action-text-too-long")
+                    .arg("key", key)
+                    .arg("max", MAX_TEXT),
+            );
         }
         let owner = given("owner").and_then(|v| {
             let owner = Owner::parse(v);
             if owner.is_none() {
-                problems.push(format!("action for `{key}`: `{v}` is not an owner"));
+                problems.push(
+                    Message::new("typed-action-not-an-owner")
+                        .arg("key", key)
+                        .arg("value", v),
+                );
             }
             owner
         });
         let due = given("due").and_then(|v| {
             let due = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
             if due.is_none() {
-                problems.push(format!("action for `{key}`: `{v}` is not a date"));
+                problems.push(
+                    Message::new("typed-action-not-a-date")
+                        .arg("key", key)
+                        .arg("value", v),
+                );
             }
             due
         });
         let priority = given("priority").and_then(|v| {
             let p = Priority::parse(v);
             if p.is_none() {
-                problems.push(format!("action for `{key}`: `{v}` is not a priority"));
+                problems.push(
+                    Message::new("typed-action-not-a-priority")
+                        .arg("key", key)
+                        .arg("value", v),
+                );
             }
             p
         });
@@ -251,23 +266,22 @@ pub fn plan(
     card: &Scorecard,
     requests: &[Request],
     today: NaiveDate,
-) -> Result<Vec<NewAction>, Vec<String>> {
+) -> Result<Vec<NewAction>, Vec<Message>> {
     let mut problems = Vec::new();
     for r in requests {
         if !card.failed.contains(&r.item) {
-            problems.push(format!(
-                "action for `{}`: only a failed item raises an action",
-                r.item
-            ));
+            problems.push(Message::new("typed-action-not-failed").arg("key", &r.item));
         }
         if let Some(due) = r.due
             && (due < today || due > due_in(today, MAX_DUE_DAYS))
         {
-            problems.push(format!(
-                "action for `{}`: the due date {due} is not between {today} and {}",
-                r.item,
-                due_in(today, MAX_DUE_DAYS)
-            ));
+            problems.push(
+                Message::new("typed-action-due-out-of-range")
+                    .arg("key", &r.item)
+                    .arg("due", due)
+                    .arg("from", today)
+                    .arg("to", due_in(today, MAX_DUE_DAYS)),
+            );
         }
     }
     if !problems.is_empty() {
@@ -388,19 +402,20 @@ pub struct SignOff {
 }
 
 /// A drawn signature posted as `data:image/png;base64,…`, checked to be a PNG.
-pub fn signature_png(data_url: &str) -> Result<Vec<u8>, String> {
+pub fn signature_png(data_url: &str) -> Result<Vec<u8>, Message> {
+    let not_png = || Message::new("typed-signature-not-png");
     let b64 = data_url
         .trim()
         .strip_prefix("data:image/png;base64,")
-        .ok_or("the signature is not a PNG image")?;
+        .ok_or_else(not_png)?;
     if b64.len() > MAX_SIGNATURE_BYTES * 4 / 3 + 4 {
-        return Err("the signature image is too large".into());
+        return Err(Message::new("typed-signature-too-large"));
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64)
-        .map_err(|_| "the signature could not be read")?;
+        .map_err(|_| Message::new("typed-signature-unreadable"))?;
     if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Err("the signature is not a PNG image".into());
+        return Err(not_png());
     }
     Ok(bytes)
 }
@@ -410,7 +425,7 @@ pub fn signature_png(data_url: &str) -> Result<Vec<u8>, String> {
 pub fn parse_sign_off(
     checklist: &Checklist,
     pairs: &[(String, String)],
-) -> Result<Option<SignOff>, Vec<String>> {
+) -> Result<Option<SignOff>, Vec<Message>> {
     if !checklist.sign_off {
         return Ok(None);
     }
@@ -427,23 +442,24 @@ pub fn parse_sign_off(
     let subject = match (get("sig.subject"), declined) {
         (_, true) => Some(SubjectSign::Declined),
         (Some(url), false) => signature_png(url)
-            .map_err(|e| problems.push(format!("sign-off of the person checked: {e}")))
+            .map_err(|e| {
+                problems.push(Message::new("typed-sign-off-subject").arg_said("problem", e))
+            })
             .ok()
             .map(SubjectSign::Signed),
         (None, false) => {
-            problems.push(
-                "sign-off: the person checked signs, or the inspector records that they declined"
-                    .into(),
-            );
+            problems.push(Message::new("typed-sign-off-subject-missing"));
             None
         }
     };
     let inspector = match get("sig.inspector") {
         Some(url) => signature_png(url)
-            .map_err(|e| problems.push(format!("sign-off of the inspector: {e}")))
+            .map_err(|e| {
+                problems.push(Message::new("typed-sign-off-inspector").arg_said("problem", e))
+            })
             .ok(),
         None => {
-            problems.push("sign-off: the inspector signs too".into());
+            problems.push(Message::new("typed-sign-off-inspector-missing"));
             None
         }
     };
@@ -733,5 +749,49 @@ training = ["m"]
         assert!(signature_png("data:image/png;base64,PHNjcmlwdD4=").is_err());
         assert!(signature_png("data:image/svg+xml;base64,PHN2Zz4=").is_err());
         assert!(signature_png("data:image/png;base64,!!!").is_err());
+    }
+
+    /// The form's problems are catalog messages, said whole in each language.
+    #[test]
+    fn form_problems_are_said_in_every_language() {
+        let checklist = parsed("supervisor", "3").0.unwrap();
+        let pairs: Vec<(String, String)> = [
+            ("act.ghost", "1"),
+            ("act.smile", "1"),
+            ("act.smile.owner", "boss"),
+            ("act.smile.due", "tomorrow"),
+            ("act.smile.priority", "urgent"),
+            ("sig.subject", "data:image/svg+xml;base64,PHN2Zz4="),
+        ]
+        .into_iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+        let (_, mut problems) = parse_requests(&checklist, &pairs);
+        let mut signed = checklist.clone();
+        signed.sign_off = true;
+        problems.extend(parse_sign_off(&signed, &pairs).unwrap_err());
+        assert_eq!(problems.len(), 6, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .all(|p| matches!(p, Message::Catalog { .. }))
+        );
+        let en: Vec<String> = problems
+            .iter()
+            .map(|p| p.say(crate::domain::Lang::En))
+            .collect();
+        assert_eq!(en[0], "action: unknown item `ghost`");
+        assert_eq!(en[1], "action for `smile`: `boss` is not an owner");
+        assert_eq!(
+            en[4],
+            "sign-off of the person checked: the signature is not a PNG image"
+        );
+        assert_eq!(en[5], "sign-off: the inspector signs too");
+        for lang in [crate::domain::Lang::Zh, crate::domain::Lang::ZhHans] {
+            for p in &problems {
+                let said = p.say(lang);
+                assert!(!said.contains('⟦') && !said.contains("action"), "{said}");
+            }
+        }
     }
 }

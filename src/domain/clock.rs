@@ -12,27 +12,26 @@ use super::text::Lang;
 /// The zone when configuration names none.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Shanghai;
 
-/// The shift periods a spot-check is recorded against, in order through the day.
-pub const PERIODS: [&str; 4] = ["morning", "afternoon", "evening", "night"];
+/// The shift periods a spot-check is recorded against (stored as `morning`, `afternoon`,
+/// `evening`, `night`).
+pub use states::ShiftPeriod;
 
-/// A shift period's name for people, in their language; `—` for a key not in [`PERIODS`].
-pub fn period_label(lang: Lang, period: &str) -> String {
-    match period {
-        "morning" => lang.t("common-morning"),
-        "afternoon" => lang.t("common-afternoon"),
-        "evening" => lang.t("common-evening"),
-        "night" => lang.t("common-night"),
-        _ => "—".to_string(),
-    }
+/// The shift periods, in order through the day.
+pub const PERIODS: &[ShiftPeriod] = ShiftPeriod::ALL;
+
+/// A shift period's name for people, in their language.
+pub fn period_label(lang: Lang, period: ShiftPeriod) -> String {
+    lang.t(match period {
+        ShiftPeriod::Morning => "common-morning",
+        ShiftPeriod::Afternoon => "common-afternoon",
+        ShiftPeriod::Evening => "common-evening",
+        ShiftPeriod::Night => "common-night",
+    })
 }
 
-/// The one check of a shift period a spot-check is stored against: one of [`PERIODS`].
-pub fn check_period(period: &str) -> Result<(), Message> {
-    if PERIODS.contains(&period) {
-        Ok(())
-    } else {
-        Err(Message::new("refuse-not-a-shift").arg("value", period))
-    }
+/// The one reading of a posted or sent shift period: one of [`PERIODS`], by its word.
+pub fn parse_period(word: &str) -> Result<ShiftPeriod, Message> {
+    ShiftPeriod::parse(word).ok_or_else(|| Message::new("refuse-not-a-shift").arg("value", word))
 }
 
 /// An IANA zone name (`Asia/Hong_Kong`), or `None` for anything chrono-tz does not list.
@@ -53,23 +52,25 @@ pub fn zone_names() -> impl Iterator<Item = &'static str> {
 
 /// The hour each shift starts, through the day. The tablet reads them from the form to
 /// date a spot-check it starts offline by its own clock, by the same rule as below.
-pub const SHIFT_STARTS: [(&str, u32); 4] = [
-    ("morning", 5),
-    ("afternoon", 12),
-    ("evening", 17),
-    ("night", 22),
+pub const SHIFT_STARTS: [(ShiftPeriod, u32); 4] = [
+    (ShiftPeriod::Morning, 5),
+    (ShiftPeriod::Afternoon, 12),
+    (ShiftPeriod::Evening, 17),
+    (ShiftPeriod::Night, 22),
 ];
 
 /// The shift a local time of day falls in: the last to have started by that hour, and
 /// before the first, the night's (morning 05:00–11:59, afternoon 12:00–16:59, evening
 /// 17:00–21:59, night otherwise).
-pub fn shift_period_at(time: NaiveTime) -> &'static str {
+pub fn shift_period_at(time: NaiveTime) -> ShiftPeriod {
     let hour = time.hour();
     SHIFT_STARTS
         .iter()
         .rev()
         .find(|(_, start)| hour >= *start)
-        .map_or(SHIFT_STARTS[SHIFT_STARTS.len() - 1].0, |(period, _)| period)
+        .map_or(SHIFT_STARTS[SHIFT_STARTS.len() - 1].0, |(period, _)| {
+            *period
+        })
 }
 
 /// An instant in a zone, for people to read: `2026-11-30 09:31 HKT`.
@@ -92,7 +93,7 @@ pub struct OnPost {
 
 impl OnPost {
     /// The shift period the span is recorded under (the one it starts in).
-    pub fn period(&self) -> &'static str {
+    pub fn period(&self) -> ShiftPeriod {
         shift_period_at(self.start)
     }
 
@@ -123,7 +124,7 @@ pub const ON_POST_HOURS: [OnPost; 2] = [
 ];
 
 /// The on-post hours recorded under a shift period, if staff work in it.
-pub fn on_post_in(period: &str) -> Option<OnPost> {
+pub fn on_post_in(period: ShiftPeriod) -> Option<OnPost> {
     ON_POST_HOURS.into_iter().find(|h| h.period() == period)
 }
 
@@ -150,7 +151,7 @@ impl SiteClock {
     }
 
     /// The shift under way at the site: its date and period.
-    pub fn current_shift(&self) -> (NaiveDate, &'static str) {
+    pub fn current_shift(&self) -> (NaiveDate, ShiftPeriod) {
         let now = self.local_now();
         (now.date(), shift_period_at(now.time()))
     }
@@ -187,16 +188,15 @@ mod tests {
 
     #[test]
     fn every_period_has_a_name_and_passes_the_check() {
-        for period in PERIODS {
-            assert!(check_period(period).is_ok());
-            for lang in [Lang::Zh, Lang::En] {
-                assert_ne!(period_label(lang, period), "—", "{period}");
+        for &period in PERIODS {
+            assert_eq!(parse_period(period.as_str()), Ok(period));
+            for lang in [Lang::Zh, Lang::ZhHans, Lang::En] {
+                assert!(!period_label(lang, period).contains('⟦'), "{period}");
             }
         }
-        assert_eq!(period_label(Lang::En, "evening"), "Evening");
-        assert_eq!(period_label(Lang::Zh, "lunchtime"), "—");
+        assert_eq!(period_label(Lang::En, ShiftPeriod::Evening), "Evening");
         assert!(
-            check_period("lunchtime")
+            parse_period("lunchtime")
                 .unwrap_err()
                 .to_string()
                 .contains("is not a shift")
@@ -215,9 +215,16 @@ mod tests {
     fn hong_kong_at_half_past_nine_is_the_morning_shift() {
         // 01:31 UTC is 09:31 in Hong Kong: the server's UTC clock said "night".
         let clock = SiteClock::new(chrono_tz::Asia::Hong_Kong, utc(2026, 11, 30, 1, 31));
-        assert_eq!(clock.current_shift(), (date(2026, 11, 30), "morning"));
+        assert_eq!(
+            clock.current_shift(),
+            (date(2026, 11, 30), ShiftPeriod::Morning)
+        );
         assert_eq!(clock.format(clock.now), "2026-11-30 09:31 HKT");
-        assert_eq!(shift_period_at(clock.now.time()), "night", "what UTC said");
+        assert_eq!(
+            shift_period_at(clock.now.time()),
+            ShiftPeriod::Night,
+            "what UTC said"
+        );
     }
 
     #[test]
@@ -226,11 +233,17 @@ mod tests {
         // 15:59 UTC is 23:59 in Shanghai, still the 30th; a minute later it is the 1st.
         let before = SiteClock::new(shanghai, utc(2026, 11, 30, 15, 59));
         let after = SiteClock::new(shanghai, utc(2026, 11, 30, 16, 0));
-        assert_eq!(before.current_shift(), (date(2026, 11, 30), "night"));
+        assert_eq!(
+            before.current_shift(),
+            (date(2026, 11, 30), ShiftPeriod::Night)
+        );
         assert_eq!(after.today(), date(2026, 12, 1));
         // In New York the same instants are still the morning of the 30th.
         let new_york = SiteClock::new(chrono_tz::America::New_York, utc(2026, 11, 30, 16, 0));
-        assert_eq!(new_york.current_shift(), (date(2026, 11, 30), "morning"));
+        assert_eq!(
+            new_york.current_shift(),
+            (date(2026, 11, 30), ShiftPeriod::Morning)
+        );
     }
 
     #[test]
@@ -242,13 +255,13 @@ mod tests {
             SiteClock::new(ny, utc(2026, 1, 15, 16, 30))
                 .current_shift()
                 .1,
-            "morning"
+            ShiftPeriod::Morning
         );
         assert_eq!(
             SiteClock::new(ny, utc(2026, 7, 15, 16, 30))
                 .current_shift()
                 .1,
-            "afternoon"
+            ShiftPeriod::Afternoon
         );
         assert_eq!(
             SiteClock::new(ny, utc(2026, 7, 15, 16, 30)).format(utc(2026, 7, 15, 16, 30)),
@@ -260,8 +273,14 @@ mod tests {
         let after = SiteClock::new(ny, utc(2026, 3, 8, 7, 0));
         assert_eq!(before.local_now().time().hour(), 1);
         assert_eq!(after.local_now().time().hour(), 3);
-        assert_eq!(before.current_shift(), (date(2026, 3, 8), "night"));
-        assert_eq!(after.current_shift(), (date(2026, 3, 8), "night"));
+        assert_eq!(
+            before.current_shift(),
+            (date(2026, 3, 8), ShiftPeriod::Night)
+        );
+        assert_eq!(
+            after.current_shift(),
+            (date(2026, 3, 8), ShiftPeriod::Night)
+        );
         // Fall back (1 November 2026): local midnight comes at 04:00 UTC before the
         // change; the date still turns exactly once.
         assert_eq!(
@@ -300,11 +319,14 @@ mod tests {
 
     #[test]
     fn the_on_post_hours_are_the_morning_and_afternoon_shifts() {
-        let periods: Vec<&str> = ON_POST_HOURS.iter().map(OnPost::period).collect();
-        assert_eq!(periods, ["morning", "afternoon"]);
-        assert_eq!(on_post_in("afternoon").unwrap().start, hm(14, 30));
-        assert_eq!(on_post_in("night"), None);
-        let morning = on_post_in("morning").unwrap();
+        let periods: Vec<ShiftPeriod> = ON_POST_HOURS.iter().map(OnPost::period).collect();
+        assert_eq!(periods, [ShiftPeriod::Morning, ShiftPeriod::Afternoon]);
+        assert_eq!(
+            on_post_in(ShiftPeriod::Afternoon).unwrap().start,
+            hm(14, 30)
+        );
+        assert_eq!(on_post_in(ShiftPeriod::Night), None);
+        let morning = on_post_in(ShiftPeriod::Morning).unwrap();
         assert!(morning.contains(hm(8, 30)) && morning.contains(hm(11, 59)));
         assert!(!morning.contains(hm(12, 0)) && !morning.contains(hm(8, 29)));
     }

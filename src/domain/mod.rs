@@ -25,4 +25,7 @@ pub mod training;
 pub mod versions;
 
 pub use checklist::*;
+/// The stored words a spot-check and its training move through, as enums (the `states`
+/// crate, which the entities store).
+pub use states::{AssignmentReason, AssignmentStatus, InspectionStatus, Outcome, ShiftPeriod};
 pub use text::{Lang, Text};

@@ -8,8 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::clock::Tz;
-use super::scoring::Answer;
+use states::{AssignmentReason, AssignmentStatus, InspectionStatus};
+
+use super::clock::{ShiftPeriod, Tz};
+use super::scoring::{Answer, Outcome};
 use super::stats::{Granularity, Points, Sample};
 use super::{Checklist, Item, Lang, Section, Text};
 
@@ -28,9 +30,8 @@ pub struct InspectionRecord {
     pub inspector_id: i32,
     pub inspector: String,
     pub shift_date: NaiveDate,
-    pub shift_period: String,
-    /// draft | submitted | void
-    pub status: String,
+    pub shift_period: ShiftPeriod,
+    pub status: InspectionStatus,
     pub void_reason: Option<String>,
     /// A re-check after training, rather than a spot-check.
     pub recheck: bool,
@@ -56,8 +57,7 @@ pub struct InspectionRecord {
 #[derive(Debug, Clone)]
 pub struct RecordedResponse {
     pub item_key: String,
-    /// passed | failed | not_applicable | …
-    pub outcome: String,
+    pub outcome: Outcome,
     pub points: f64,
     pub max_points: f64,
     /// `None` when the stored value no longer reads as an answer.
@@ -75,8 +75,7 @@ pub struct AssignedModule {
     pub title: Option<Text>,
     pub due: NaiveDate,
     pub critical: bool,
-    /// assigned | in_progress | completed
-    pub status: String,
+    pub status: AssignmentStatus,
 }
 
 impl AssignedModule {
@@ -92,8 +91,7 @@ impl AssignedModule {
 #[derive(Debug, Clone)]
 pub struct HeldAssignment {
     pub module: AssignedModule,
-    /// failure | curriculum | manual
-    pub reason: String,
+    pub reason: AssignmentReason,
     pub inspection_id: Option<uuid::Uuid>,
     pub assigned_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -184,7 +182,7 @@ pub fn training_calls(
                 None => Vec::new(),
             };
             let made_here = |a: &&HeldAssignment| {
-                a.reason == "failure"
+                a.reason == AssignmentReason::Failure
                     && a.inspection_id == Some(inspection)
                     && submitted_at.is_some_and(|at| (a.assigned_at - at).abs() <= SAME_INSTANT)
             };
@@ -285,7 +283,7 @@ impl InspectionRecord {
 
     /// A draft has no result yet: it is still being filled in.
     pub fn is_draft(&self) -> bool {
-        self.status == "draft"
+        self.status == InspectionStatus::Draft
     }
 }
 
@@ -321,7 +319,7 @@ pub struct ItemFailed {
 #[derive(Debug, Clone)]
 pub struct PersonInspection {
     pub shift_date: NaiveDate,
-    pub shift_period: String,
+    pub shift_period: ShiftPeriod,
     pub site: String,
     /// The checklist's title; `None` when its version cannot be read.
     pub checklist: Option<Text>,
@@ -330,21 +328,19 @@ pub struct PersonInspection {
     pub passed: Option<bool>,
     pub critical_failure: bool,
     pub recheck: bool,
-    /// submitted | void
-    pub status: String,
+    /// Submitted or void.
+    pub status: InspectionStatus,
 }
 
 #[derive(Debug, Clone)]
 pub struct TrainingHistory {
     pub module: Text,
-    /// failure | curriculum | manual
-    pub reason: String,
+    pub reason: AssignmentReason,
     pub assigned_at: DateTime<Utc>,
     pub due: NaiveDate,
     pub completed_at: Option<DateTime<Utc>>,
     pub quiz_percent: Option<f64>,
-    /// assigned | in_progress | completed
-    pub status: String,
+    pub status: AssignmentStatus,
 }
 
 /// A site's period (or every site in a scope together), from the kept aggregates:
@@ -380,9 +376,11 @@ pub struct SitePeriod {
     pub site_names: HashMap<i32, String>,
 }
 
-/// How often an item was checked and failed, and the points it earned.
-#[derive(Debug, Clone)]
+/// How often an item was checked and failed, and the points it earned: per site (or
+/// every site together, under the store's group id) and checklist version.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ItemTally {
+    pub site: i32,
     pub version: i32,
     pub item_key: String,
     pub checked: usize,
@@ -412,7 +410,7 @@ mod call_tests {
 
     fn held(
         key: &str,
-        reason: &str,
+        reason: AssignmentReason,
         from: Option<uuid::Uuid>,
         at: DateTime<Utc>,
     ) -> HeldAssignment {
@@ -422,9 +420,9 @@ mod call_tests {
                 title: None,
                 due: at.date_naive(),
                 critical: false,
-                status: "assigned".into(),
+                status: AssignmentStatus::Assigned,
             },
-            reason: reason.into(),
+            reason,
             inspection_id: from,
             assigned_at: at,
             completed_at: None,
@@ -443,12 +441,12 @@ mod call_tests {
                 vec!["m-open".to_string(), "m-gone".to_string()],
             ),
         ];
-        let mut finished = held("m-gone", "failure", None, earlier);
+        let mut finished = held("m-gone", AssignmentReason::Failure, None, earlier);
         finished.completed_at = Some(earlier + chrono::TimeDelta::days(1));
         let rows = vec![
-            held("m-new", "failure", Some(id), at),
+            held("m-new", AssignmentReason::Failure, Some(id), at),
             // A curriculum assignment this check joined: already open, not new.
-            held("m-open", "curriculum", Some(id), earlier),
+            held("m-open", AssignmentReason::Curriculum, Some(id), earlier),
             finished,
         ];
         let calls = training_calls(id, Some(at), &failed, &rows);

@@ -12,7 +12,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::clock::ON_POST_HOURS;
+use super::clock::{ON_POST_HOURS, ShiftPeriod};
 
 /// What the plan knows about one staff member at one site.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,7 @@ pub struct Planned {
     pub subject: i32,
     pub site: i32,
     pub date: NaiveDate,
-    pub period: &'static str,
+    pub period: ShiftPeriod,
     pub reason: Reason,
 }
 
@@ -230,11 +230,14 @@ mod tests {
         }
         assert_eq!(per_day.len(), 6, "every working day: {per_day:?}");
         assert!(per_day.values().all(|&n| n <= 2));
-        let mornings = plan.iter().filter(|p| p.period == "morning").count();
+        let mornings = plan
+            .iter()
+            .filter(|p| p.period == ShiftPeriod::Morning)
+            .count();
         assert_eq!(mornings, 5, "half in the morning on-post hours");
         assert!(
             plan.iter()
-                .all(|p| p.period == "morning" || p.period == "afternoon")
+                .all(|p| p.period == ShiftPeriod::Morning || p.period == ShiftPeriod::Afternoon)
         );
     }
 
@@ -277,11 +280,11 @@ mod tests {
                 }
                 // Evenly over the on-post hours too: at most one apart, and a day with
                 // two checks has one in each.
-                let mornings = at_site.iter().filter(|p| p.period == "morning").count();
+                let mornings = at_site.iter().filter(|p| p.period == ShiftPeriod::Morning).count();
                 let afternoons = at_site.len() - mornings;
                 prop_assert!(mornings.abs_diff(afternoons) <= 1);
                 for day in &days {
-                    let on_day: Vec<&str> = at_site.iter().filter(|p| p.date == *day).map(|p| p.period).collect();
+                    let on_day: Vec<ShiftPeriod> = at_site.iter().filter(|p| p.date == *day).map(|p| p.period).collect();
                     if on_day.len() == 2 {
                         prop_assert_ne!(on_day[0], on_day[1]);
                     }

@@ -219,29 +219,8 @@ pub fn applies(item: &Item, subject: &Subject, context: &Context) -> bool {
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Left out by its condition.
-    Excluded,
-    Unanswered,
-    NotApplicable,
-    Passed,
-    Failed,
-}
-
-impl Outcome {
-    /// The name a stored response records (the same as its serialized form).
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Excluded => "excluded",
-            Outcome::Unanswered => "unanswered",
-            Outcome::NotApplicable => "not_applicable",
-            Outcome::Passed => "passed",
-            Outcome::Failed => "failed",
-        }
-    }
-}
+/// What became of an item on the card: the stored word lives with the other states.
+pub use states::Outcome;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemResult {

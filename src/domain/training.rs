@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::text::Text;
+pub use states::{AssignmentReason, AssignmentStatus};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Module {
@@ -187,6 +188,16 @@ pub struct Clause {
     pub inspect: bool,
 }
 
+/// The message id (crate::i18n) of why an assignment was made, as the training pages and
+/// the staff report say it.
+pub fn reason_label(reason: AssignmentReason) -> &'static str {
+    match reason {
+        AssignmentReason::Failure => "training-after-a-failed-item",
+        AssignmentReason::Curriculum => "training-new-hire-curriculum",
+        AssignmentReason::Manual => "training-assigned-by-a-manager",
+    }
+}
+
 /// Where an assignment stands. Overdue is derived from the due date each time it is
 /// shown, so it never depends on a job having run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -200,12 +211,12 @@ pub enum AssignmentState {
 
 impl AssignmentState {
     /// From the stored status and due date, as of `today`.
-    pub fn derive(status: &str, due: NaiveDate, today: NaiveDate) -> AssignmentState {
+    pub fn derive(status: AssignmentStatus, due: NaiveDate, today: NaiveDate) -> AssignmentState {
         match status {
-            "completed" => AssignmentState::Completed,
+            AssignmentStatus::Completed => AssignmentState::Completed,
             _ if due < today => AssignmentState::Overdue,
-            "in_progress" => AssignmentState::InProgress,
-            _ => AssignmentState::Assigned,
+            AssignmentStatus::InProgress => AssignmentState::InProgress,
+            AssignmentStatus::Assigned => AssignmentState::Assigned,
         }
     }
 
@@ -295,17 +306,17 @@ pub enum Progress {
 }
 
 impl Progress {
-    pub fn of(status: &str, attempts: i32, quiz_percent: Option<f64>) -> Progress {
+    pub fn of(status: AssignmentStatus, attempts: i32, quiz_percent: Option<f64>) -> Progress {
         match status {
-            "completed" => Progress::Passed {
+            AssignmentStatus::Completed => Progress::Passed {
                 score: quiz_percent,
             },
             _ if attempts > 0 => Progress::Tried {
                 attempts: attempts.unsigned_abs(),
                 last: quiz_percent.unwrap_or(0.0),
             },
-            "in_progress" => Progress::Opened,
-            _ => Progress::NotOpened,
+            AssignmentStatus::InProgress => Progress::Opened,
+            AssignmentStatus::Assigned => Progress::NotOpened,
         }
     }
 
@@ -436,19 +447,43 @@ mod tests {
     fn a_persons_list_puts_what_needs_doing_first() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         let day = |n: i64| today + Duration::days(n);
-        let group = |status: &str, due| {
+        let group = |status: AssignmentStatus, due| {
             TodoGroup::of(AssignmentState::derive(status, due, today), due, today)
         };
-        assert_eq!(group("assigned", day(-1)), TodoGroup::Overdue);
-        assert_eq!(group("in_progress", day(-1)), TodoGroup::Overdue);
-        assert_eq!(group("assigned", day(7)), TodoGroup::DueSoon);
-        assert_eq!(group("in_progress", day(3)), TodoGroup::DueSoon);
-        assert_eq!(group("in_progress", day(20)), TodoGroup::InProgress);
-        assert_eq!(group("assigned", day(8)), TodoGroup::Later);
-        assert_eq!(group("completed", day(-30)), TodoGroup::Completed);
+        assert_eq!(
+            group(AssignmentStatus::Assigned, day(-1)),
+            TodoGroup::Overdue
+        );
+        assert_eq!(
+            group(AssignmentStatus::InProgress, day(-1)),
+            TodoGroup::Overdue
+        );
+        assert_eq!(
+            group(AssignmentStatus::Assigned, day(7)),
+            TodoGroup::DueSoon
+        );
+        assert_eq!(
+            group(AssignmentStatus::InProgress, day(3)),
+            TodoGroup::DueSoon
+        );
+        assert_eq!(
+            group(AssignmentStatus::InProgress, day(20)),
+            TodoGroup::InProgress
+        );
+        assert_eq!(group(AssignmentStatus::Assigned, day(8)), TodoGroup::Later);
+        assert_eq!(
+            group(AssignmentStatus::Completed, day(-30)),
+            TodoGroup::Completed
+        );
         assert!(TodoGroup::Overdue < TodoGroup::DueSoon && TodoGroup::Later < TodoGroup::Completed);
-        assert_eq!(Progress::of("in_progress", 2, Some(50.0)).steps(), 2);
-        assert_eq!(Progress::of("assigned", 0, None), Progress::NotOpened);
+        assert_eq!(
+            Progress::of(AssignmentStatus::InProgress, 2, Some(50.0)).steps(),
+            2
+        );
+        assert_eq!(
+            Progress::of(AssignmentStatus::Assigned, 0, None),
+            Progress::NotOpened
+        );
     }
 
     use super::*;
@@ -479,23 +514,23 @@ mod tests {
     #[test]
     fn overdue_is_derived_from_the_due_date() {
         assert_eq!(
-            AssignmentState::derive("assigned", day(10), day(10)),
+            AssignmentState::derive(AssignmentStatus::Assigned, day(10), day(10)),
             AssignmentState::Assigned
         );
         assert_eq!(
-            AssignmentState::derive("assigned", day(9), day(10)),
+            AssignmentState::derive(AssignmentStatus::Assigned, day(9), day(10)),
             AssignmentState::Overdue
         );
         assert_eq!(
-            AssignmentState::derive("in_progress", day(11), day(10)),
+            AssignmentState::derive(AssignmentStatus::InProgress, day(11), day(10)),
             AssignmentState::InProgress
         );
         assert_eq!(
-            AssignmentState::derive("in_progress", day(1), day(10)),
+            AssignmentState::derive(AssignmentStatus::InProgress, day(1), day(10)),
             AssignmentState::Overdue
         );
         assert_eq!(
-            AssignmentState::derive("completed", day(1), day(10)),
+            AssignmentState::derive(AssignmentStatus::Completed, day(1), day(10)),
             AssignmentState::Completed
         );
     }

@@ -11,11 +11,12 @@ use chrono::{Datelike, Duration, NaiveDate};
 use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
 use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
 use super::staff::{RepeatedFailure, StaffInspection, StaffReport, TrainingLine};
-use crate::domain::Lang;
 use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
 use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
 use crate::domain::scoring::{describe_answer, describe_expected};
 use crate::domain::stats::{self, Granularity, ItemFailures, Points};
+use crate::domain::training::reason_label;
+use crate::domain::{AssignmentStatus, InspectionStatus, Lang, Outcome};
 use crate::i18n::Localize;
 
 /// How many days before the end of a period a staff member must have been spot-checked
@@ -50,22 +51,12 @@ pub fn period(
     Ok((from, to))
 }
 
-fn assignment_status(l: Lang, status: &str) -> String {
-    match status {
-        "completed" => l.t("report-completed"),
-        "in_progress" => l.t("report-in-progress"),
-        _ => l.t("report-assigned"),
-    }
-    .to_string()
-}
-
-fn reason_label(l: Lang, reason: &str) -> String {
-    match reason {
-        "failure" => l.t("training-after-a-failed-item"),
-        "curriculum" => l.t("training-new-hire-curriculum"),
-        _ => l.t("training-assigned-by-a-manager"),
-    }
-    .to_string()
+fn assignment_status(l: Lang, status: AssignmentStatus) -> String {
+    l.t(match status {
+        AssignmentStatus::Completed => "report-completed",
+        AssignmentStatus::InProgress => "report-in-progress",
+        AssignmentStatus::Assigned => "report-assigned",
+    })
 }
 
 /// The report of a submitted (or voided) spot-check, from its record
@@ -88,7 +79,7 @@ pub fn inspection(
     for answered in record.answered_sections() {
         let section = answered.section.title.get(l);
         for &(item, r) in &answered.items {
-            if r.outcome != "failed" {
+            if r.outcome != Outcome::Failed {
                 continue;
             }
             let photo = r.photo.as_ref().map(|file| match photos.get(file) {
@@ -125,20 +116,20 @@ pub fn inspection(
             module: a.title_in(l),
             due: a.due,
             critical: a.critical,
-            status: assignment_status(l, &a.status),
+            status: assignment_status(l, a.status),
         })
         .collect();
     InspectionReport {
         id: record.id.to_string(),
         site: record.site.clone(),
         shift_date: record.shift_date,
-        shift_period: period_label(l, &record.shift_period).to_string(),
+        shift_period: period_label(l, record.shift_period),
         staff: record.subject.clone(),
         position: record.position.as_ref().map(|p| p.get(l).to_string()),
         inspector: record.inspector.clone(),
         checklist: record.checklist.title.get(l).to_string(),
         checklist_version: record.checklist_version,
-        status: record.status.clone(),
+        status: record.status,
         void_reason: record.void_reason.clone(),
         recheck: record.recheck,
         submitted_at: record.submitted_at.map(local_text),
@@ -170,7 +161,7 @@ pub fn staff(
         .iter()
         .map(|r| StaffInspection {
             date: r.shift_date,
-            period: period_label(l, &r.shift_period).to_string(),
+            period: period_label(l, r.shift_period),
             site: r.site.clone(),
             checklist: r
                 .checklist
@@ -182,7 +173,7 @@ pub fn staff(
             passed: r.passed,
             critical: r.critical_failure,
             recheck: r.recheck,
-            void: r.status == "void",
+            void: r.status == InspectionStatus::Void,
         })
         .collect();
     let training = record
@@ -190,12 +181,12 @@ pub fn staff(
         .iter()
         .map(|a| TrainingLine {
             module: a.module.get(l).to_string(),
-            reason: reason_label(l, &a.reason),
+            reason: l.t(reason_label(a.reason)),
             assigned: local_date(zone, a.assigned_at),
             due: a.due,
             completed: a.completed_at.map(|t| local_date(zone, t)),
             quiz: a.quiz_percent,
-            overdue: a.status != "completed" && a.due < today,
+            overdue: a.status != AssignmentStatus::Completed && a.due < today,
         })
         .collect();
     StaffReport {

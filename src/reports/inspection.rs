@@ -8,7 +8,7 @@ use super::actions::FollowUp;
 use super::{
     Align, BODY, Cell, Column, Figure, Pdf, Row, SMALL, Table, Thumbnail, Tone, pct, verdict,
 };
-use crate::domain::Lang;
+use crate::domain::{InspectionStatus, Lang};
 use crate::i18n::Localize;
 
 /// Everything the inspection report shows, already in the report's language.
@@ -24,8 +24,8 @@ pub struct InspectionReport {
     pub inspector: String,
     pub checklist: String,
     pub checklist_version: i32,
-    /// submitted | void
-    pub status: String,
+    /// Submitted or void.
+    pub status: InspectionStatus,
     pub void_reason: Option<String>,
     /// A re-check after training, rather than a spot-check.
     pub recheck: bool,
@@ -117,12 +117,11 @@ pub fn render_with(r: &InspectionReport, follow_up: &FollowUp, lang: Lang) -> Ve
             r.id
         ),
     );
-    if r.status == "void" {
+    if r.status == InspectionStatus::Void {
         pdf.paragraph(
-            &format!(
-                "{}{}",
-                l.t("report-this-spot-check-was-voided"),
-                r.void_reason.as_deref().unwrap_or("—")
+            &l.t_args(
+                "typed-spot-check-voided",
+                &[("reason", r.void_reason.as_deref().unwrap_or("—").into())],
             ),
             BODY + 1.0,
             Tone::Bad,
@@ -240,23 +239,27 @@ pub fn render_with(r: &InspectionReport, follow_up: &FollowUp, lang: Lang) -> Ve
             BODY + 0.5,
             if f.critical { Tone::Bad } else { Tone::Normal },
         );
-        let expected = f
-            .expected
-            .as_ref()
-            .map_or_else(String::new, |e| format!(" · {e}"));
+        let expected = f.expected.as_ref().map_or_else(String::new, Clone::clone);
+        let recorded = [
+            ("section", f.section.as_str().into()),
+            ("answer", f.answer.as_str().into()),
+            ("expected", expected.into()),
+        ];
         pdf.indented(
-            &format!(
-                "{} · {}{}{expected}",
-                f.section,
-                l.t("report-recorded"),
-                f.answer
+            &l.t_args(
+                if f.expected.is_some() {
+                    "typed-report-recorded-expected"
+                } else {
+                    "typed-report-recorded"
+                },
+                &recorded,
             ),
             SMALL,
             Tone::Muted,
         );
         if let Some(note) = &f.note {
             pdf.indented(
-                &format!("{}{note}", l.t("report-inspectors-note")),
+                &l.t_args("typed-inspectors-note", &[("note", note.as_str().into())]),
                 BODY,
                 Tone::Normal,
             );

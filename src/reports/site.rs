@@ -146,7 +146,7 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
     );
     pdf.title(
         &format!("{name} · {}", r.scope),
-        &format!("{}{period}", l.t("report-period")),
+        &l.t_args("typed-report-period", &[("period", period.as_str().into())]),
     );
     let s = &r.summary;
     pdf.figures(&summary_figures(l, s));
@@ -410,19 +410,18 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
             BODY + 0.5,
             Tone::Normal,
         );
-        let mut detail = l.t_args(
-            "report-item-failures",
-            &[
-                ("checklist", i.checklist.as_str().into()),
-                ("checked", i.checked.into()),
-                ("failures", i.failures.into()),
-                ("rate", format!("{:.0}", i.failure_rate).into()),
-            ],
-        );
-        if !i.training.is_empty() {
-            detail.push_str(&l.t("report-training"));
-            detail.push_str(&i.training.join(&l.t("spotcheck-mark")));
-        }
+        let args = [
+            ("checklist", i.checklist.as_str().into()),
+            ("checked", i.checked.into()),
+            ("failures", i.failures.into()),
+            ("rate", format!("{:.0}", i.failure_rate).into()),
+            ("modules", crate::i18n::list(l, &i.training).into()),
+        ];
+        let detail = if i.training.is_empty() {
+            l.t_args("report-item-failures", &args)
+        } else {
+            l.t_args("typed-report-item-failures-training", &args)
+        };
         pdf.indented(&detail, SMALL, Tone::Muted);
         pdf.gap(3.0);
     }

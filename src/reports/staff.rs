@@ -135,7 +135,7 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
     );
     pdf.title(
         &format!("{} · {}", l.t("report-staff-record"), r.name),
-        &format!("{}{period}", l.t("report-period")),
+        &l.t_args("typed-report-period", &[("period", period.as_str().into())]),
     );
     pdf.fields(
         &[
@@ -150,7 +150,7 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
                 if r.sites.is_empty() {
                     "—".into()
                 } else {
-                    r.sites.join(&l.t("spotcheck-mark"))
+                    crate::i18n::list(l, &r.sites)
                 },
             ),
             (
@@ -196,18 +196,26 @@ pub fn render(r: &StaffReport, lang: Lang) -> Vec<u8> {
             .inspections
             .iter()
             .map(|i| {
-                let mut checklist = i.checklist.clone();
-                if i.recheck {
-                    checklist.push_str(&l.t("report-re-check"));
-                }
+                let checklist = if i.recheck {
+                    l.t_args(
+                        "typed-checklist-re-check",
+                        &[("checklist", i.checklist.as_str().into())],
+                    )
+                } else {
+                    i.checklist.clone()
+                };
                 let (result, tone) = if i.void {
                     (l.t("report-void"), Tone::Muted)
                 } else {
-                    let (mut v, t) = verdict(l, i.passed);
+                    let (v, t) = verdict(l, i.passed);
                     if i.critical {
-                        v.push_str(&l.t("report-critical-3"));
+                        (
+                            l.t_args("typed-verdict-critical", &[("verdict", v.into())]),
+                            t,
+                        )
+                    } else {
+                        (v, t)
                     }
-                    (v, t)
                 };
                 let mut cells = vec![Cell::new(i.date.to_string()), Cell::new(&*i.period)];
                 if several_sites {

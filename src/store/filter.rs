@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use entity::inspection;
+use entity::states::InspectionStatus;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
 use super::StoreResult;
@@ -19,7 +20,7 @@ pub struct ListFilter {
     pub checklist: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub status: Option<String>,
+    pub status: Option<InspectionStatus>,
     /// `checklist-key/item-key`: only inspections where that item failed.
     pub failed_item: Option<String>,
     /// The position the person held at the check.

@@ -3,7 +3,7 @@
 //! client-chosen UUID: a retried or doubled submission never stores a second inspection.
 
 use crate::i18n::Message;
-use entity::states::InspectionStatus;
+use entity::states::{InspectionStatus, Outcome};
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
@@ -20,14 +20,12 @@ use super::library::StoredChecklist;
 use super::stats::{Tally, stored_results};
 use super::{StoreError, StoreResult, audit};
 use crate::domain::access::InspectionRef;
-use crate::domain::clock;
+use crate::domain::clock::ShiftPeriod;
 use crate::domain::scoring::{Answers, Context};
 use crate::domain::training::Module;
 
 pub use super::submit::{Submission, Submitted, submit};
 use super::submit::{not_their_draft, version_conflict};
-
-// For web/spotchecks.rs until it checks the period with `domain::clock::check_period`.
 
 /// What the access rules (domain::access) need to know of a stored spot-check.
 pub fn access_ref(row: &inspection::Model) -> InspectionRef {
@@ -67,7 +65,7 @@ pub struct Draft {
     pub id: Uuid,
     pub site_id: i32,
     pub shift_date: NaiveDate,
-    pub shift_period: String,
+    pub shift_period: ShiftPeriod,
     pub subject_id: i32,
     pub inspector_id: i32,
     pub context: Context,
@@ -102,7 +100,6 @@ pub async fn save_draft(
     version: &StoredChecklist,
     draft: Draft,
 ) -> StoreResult<inspection::Model> {
-    clock::check_period(&draft.shift_period).map_err(StoreError::Invalid)?;
     let now = Utc::now();
     let txn = crate::store::begin_write(db).await?;
     let existing = inspection::Entity::find_by_id(draft.id).one(&txn).await?;
@@ -252,13 +249,13 @@ pub async fn list(
             .select_only()
             .column(inspection_response::Column::InspectionId)
             .filter(inspection_response::Column::ItemKey.eq(key))
-            .filter(inspection_response::Column::Outcome.eq("failed"))
+            .filter(inspection_response::Column::Outcome.eq(Outcome::Failed))
             .into_tuple()
             .all(db)
             .await?;
         query = query.filter(inspection::Column::Id.is_in(ids));
     }
-    match filter.status.as_deref() {
+    match filter.status {
         Some(status) => query = query.filter(inspection::Column::Status.eq(status)),
         None => query = query.filter(inspection::Column::Status.ne(InspectionStatus::Draft)),
     }
@@ -362,7 +359,7 @@ pub async fn void(
         "inspection",
         id,
         Some(before),
-        Some(json!({ "status": "void", "reason": reason })),
+        Some(json!({ "status": InspectionStatus::Void, "reason": reason })),
     )
     .await?;
     super::outbox::enqueue(

@@ -93,7 +93,7 @@ async fn make(
             site_id: Set(p.site),
             subject_id: Set(p.subject),
             planned_date: Set(p.date),
-            shift_period: Set(p.period.to_string()),
+            shift_period: Set(p.period),
             reason: Set(p.reason.as_str().to_string()),
             created_at: Set(now),
             ..Default::default()

@@ -2,7 +2,7 @@
 //! left out, they are not a random sample) matching a filter and the viewer's scope, with
 //! their item responses when a view needs them.
 
-use entity::states::InspectionStatus;
+use entity::states::{InspectionStatus, Outcome};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -146,8 +146,8 @@ pub async fn responses(
             .filter(inspection_response::Column::InspectionId.is_in(chunk.iter().map(|r| r.id)))
             .filter(
                 Condition::any()
-                    .add(inspection_response::Column::Outcome.eq("passed"))
-                    .add(inspection_response::Column::Outcome.eq("failed")),
+                    .add(inspection_response::Column::Outcome.eq(Outcome::Passed))
+                    .add(inspection_response::Column::Outcome.eq(Outcome::Failed)),
             )
             .order_by_asc(inspection_response::Column::Id)
             .all(db)

@@ -5,7 +5,7 @@
 //! Everything comes back as plain values (`domain::record`), in no language yet.
 
 use crate::i18n::Message;
-use entity::states::InspectionStatus;
+use entity::states::{InspectionStatus, Outcome};
 use entity::{
     inspection, inspection_response, site, training_assignment, training_module, user, user_site,
 };
@@ -28,7 +28,7 @@ use super::{StoreError, StoreResult, org, training};
 use crate::domain::access::{Role, Scope};
 use crate::domain::clock::{Tz, local_date};
 use crate::domain::record::{
-    AssignedModule, AssignmentDates, HeldAssignment, InspectionRecord, ItemFailed, ItemTally,
+    AssignedModule, AssignmentDates, HeldAssignment, InspectionRecord, ItemFailed,
     PersonInspection, PersonRecord, RecordedResponse, RosterPerson, SitePeriod, TrainingCall,
     TrainingHistory, training_calls,
 };
@@ -106,7 +106,7 @@ pub async fn report_view<C: ConnectionTrait>(
             title,
             due: a.due_date,
             critical: a.critical,
-            status: a.status.as_str().to_string(),
+            status: a.status,
         });
     }
     let calls = training_calls_of(db, &row, &checklist.checklist, &responses).await?;
@@ -122,7 +122,7 @@ pub async fn report_view<C: ConnectionTrait>(
         inspector: names.get(&row.inspector_id).cloned().unwrap_or_default(),
         shift_date: row.shift_date,
         shift_period: row.shift_period,
-        status: row.status.as_str().to_string(),
+        status: row.status,
         void_reason: row.void_reason,
         recheck: row.recheck_of.is_some(),
         submitted_at: row.submitted_at,
@@ -150,7 +150,7 @@ async fn training_calls_of<C: ConnectionTrait>(
 ) -> StoreResult<Vec<TrainingCall>> {
     let failed: Vec<(String, Vec<String>)> = responses
         .iter()
-        .filter(|r| r.outcome == "failed")
+        .filter(|r| r.outcome == Outcome::Failed)
         .filter_map(|r| checklist.item(&r.item_key))
         .filter(|item| !item.training.is_empty())
         .map(|item| (item.key.clone(), item.training.clone()))
@@ -184,7 +184,7 @@ async fn training_calls_of<C: ConnectionTrait>(
                     title: titles.get(&a.module_id).cloned().flatten(),
                     due: a.due_date,
                     critical: a.critical,
-                    status: a.status.as_str().to_string(),
+                    status: a.status,
                 },
                 reason: a.reason,
                 inspection_id: a.inspection_id,
@@ -319,7 +319,7 @@ pub async fn person_record(
             passed: r.passed,
             critical_failure: r.critical_failure,
             recheck: r.recheck_of.is_some(),
-            status: r.status.as_str().to_string(),
+            status: r.status,
         })
         .collect();
 
@@ -334,7 +334,7 @@ pub async fn person_record(
             due: a.due_date,
             completed_at: a.completed_at,
             quiz_percent: a.quiz_percent,
-            status: a.status.as_str().to_string(),
+            status: a.status,
         })
         .collect();
 
@@ -370,7 +370,7 @@ async fn failed_items(
             .column(inspection_response::Column::InspectionId)
             .column(inspection_response::Column::ItemKey)
             .filter(inspection_response::Column::InspectionId.is_in(chunk.to_vec()))
-            .filter(inspection_response::Column::Outcome.eq("failed"))
+            .filter(inspection_response::Column::Outcome.eq(Outcome::Failed))
             .into_tuple()
             .all(db)
             .await?;
@@ -484,17 +484,7 @@ pub async fn site_period(
         to,
         granularity,
         samples,
-        items: items
-            .into_iter()
-            .map(|r| ItemTally {
-                version: r.version,
-                item_key: r.item_key,
-                checked: r.checked,
-                failed: r.failed,
-                points: r.points,
-                max_points: r.max_points,
-            })
-            .collect(),
+        items,
         checklists,
         modules,
         names,

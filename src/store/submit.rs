@@ -13,7 +13,7 @@
 //! one, so one bad submission never fails the others.
 
 use crate::i18n::Message;
-use entity::states::{AssignmentStatus, InspectionStatus, RecheckStatus};
+use entity::states::{AssignmentReason, AssignmentStatus, InspectionStatus, RecheckStatus};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -34,7 +34,7 @@ use super::outbox::{self, Event};
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
 use crate::domain::actions::{self, NewAction};
-use crate::domain::clock;
+use crate::domain::clock::{self, ShiftPeriod};
 use crate::domain::notify::{EventName, MailKind};
 use crate::domain::scoring::{
     Answers, Context, Outcome, Problem, Scorecard, Subject, resolve_context, score,
@@ -58,7 +58,7 @@ pub struct Submission {
     pub id: Uuid,
     pub site_id: i32,
     pub shift_date: NaiveDate,
-    pub shift_period: String,
+    pub shift_period: ShiftPeriod,
     pub subject_id: i32,
     pub inspector_id: i32,
     pub context: Context,
@@ -145,7 +145,6 @@ pub fn prepare_scored(
     context_problems: &[Problem],
     card: Scorecard,
 ) -> StoreResult<Scored> {
-    clock::check_period(&submission.shift_period).map_err(StoreError::Invalid)?;
     // The first problem is the one the person is told about; the form shows them all.
     if let Some(problem) = context_problems.iter().chain(&card.problems).next() {
         return Err(StoreError::Invalid(problem.message()));
@@ -514,7 +513,7 @@ impl Scored {
             checklist_version_id: self.version_id,
             site_id: s.site_id,
             shift_date: s.shift_date,
-            shift_period: s.shift_period.clone(),
+            shift_period: s.shift_period,
             subject_id: s.subject_id,
             position_id,
             inspector_id: s.inspector_id,
@@ -546,7 +545,7 @@ impl Scored {
             if result.outcome == Outcome::Excluded {
                 continue;
             }
-            let outcome = result.outcome.name();
+            let outcome = result.outcome;
             results.extend(ItemResult::of(
                 &result.key,
                 outcome,
@@ -558,7 +557,7 @@ impl Scored {
                 inspection_id: Set(s.id),
                 item_key: Set(result.key.clone()),
                 value: Set(serde_json::to_value(answer).unwrap_or_default()),
-                outcome: Set(outcome.into()),
+                outcome: Set(outcome),
                 points: Set(result.points),
                 max_points: Set(result.max),
                 note: Set(s
@@ -684,7 +683,7 @@ async fn assign_failure_training<C: ConnectionTrait>(
                             id: 0,
                             user_id: row.subject_id,
                             module_id: module.id,
-                            reason: "failure".into(),
+                            reason: AssignmentReason::Failure,
                             inspection_id: Some(row.id),
                             failed_items: json!(call.items),
                             critical: call.critical,
@@ -756,7 +755,7 @@ pub struct NewAssignment {
 
 impl NewAssignment {
     /// The `training.assigned` payload (and the mail's).
-    pub fn payload(&self, reason: &str) -> serde_json::Value {
+    pub fn payload(&self, reason: AssignmentReason) -> serde_json::Value {
         json!({
             "user_id": self.user_id,
             "module": self.module,
@@ -803,7 +802,7 @@ async fn notify_stored<C: ConnectionTrait>(
         }
     }
     for a in assigned {
-        let data = a.payload("failure");
+        let data = a.payload(AssignmentReason::Failure);
         events.push(Event::new(EventName::TrainingAssigned, data.clone()));
         outbox::enqueue_mail(db, MailKind::TrainingAssigned, &[a.user_id], &data).await?;
     }

@@ -2,7 +2,7 @@
 //! its quiz, and the re-checks that completing failure training puts on the list.
 
 use crate::i18n::Message;
-use entity::states::{AssignmentStatus, RecheckStatus};
+use entity::states::{AssignmentReason, AssignmentStatus, RecheckStatus};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -121,14 +121,14 @@ async fn insert_assignment<C: ConnectionTrait>(
     db: &C,
     user_id: i32,
     module_id: i32,
-    reason: &str,
+    reason: AssignmentReason,
     due: NaiveDate,
     assigned_by: Option<i32>,
 ) -> StoreResult<training_assignment::Model> {
     Ok(training_assignment::ActiveModel {
         user_id: Set(user_id),
         module_id: Set(module_id),
-        reason: Set(reason.into()),
+        reason: Set(reason),
         inspection_id: Set(None),
         failed_items: Set(json!([])),
         critical: Set(false),
@@ -172,7 +172,15 @@ pub async fn assign_curriculum<C: ConnectionTrait>(
         else {
             continue;
         };
-        insert_assignment(db, person.id, module.id, "curriculum", due, actor).await?;
+        insert_assignment(
+            db,
+            person.id,
+            module.id,
+            AssignmentReason::Curriculum,
+            due,
+            actor,
+        )
+        .await?;
         count += 1;
     }
     if count > 0 {
@@ -212,7 +220,15 @@ pub async fn assign_manual(
         if open.is_some() {
             continue;
         }
-        let row = insert_assignment(&txn, person, module.id, "manual", due, Some(actor)).await?;
+        let row = insert_assignment(
+            &txn,
+            person,
+            module.id,
+            AssignmentReason::Manual,
+            due,
+            Some(actor),
+        )
+        .await?;
         audit::record(
             &txn,
             Some(actor),
@@ -227,7 +243,7 @@ pub async fn assign_manual(
             "user_id": person,
             "module": module_key,
             "due_date": due,
-            "reason": "manual",
+            "reason": AssignmentReason::Manual,
             "inspection_id": null,
             "critical": false,
         });

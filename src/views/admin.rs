@@ -623,7 +623,7 @@ pub fn positions(chrome: &Chrome, rows: &[PositionRow], library_readable: bool) 
                                             }
                                         }
                                         @if let Some(d) = r.due_days {
-                                            span.muted { (l.t("admin-due-within")) (d) (l.t("admin-days-of-hire")) }
+                                            span.muted { (l.t_args("typed-due-within-days", &[("days", d.into())])) }
                                         }
                                     }
                                 }
@@ -841,15 +841,16 @@ fn kind_detail(l: Lang, kind: &ItemKind) -> String {
             steps,
             in_order,
             pass_at,
-        } => format!(
-            "{} {pass_at}/{}{}",
-            l.t("admin-steps-needed"),
-            steps.len(),
+        } => l.t_args(
             if *in_order {
-                l.t("admin-in-order")
+                "typed-steps-needed-in-order"
             } else {
-                String::new()
-            }
+                "typed-steps-needed"
+            },
+            &[
+                ("needed", pass_at.to_string().into()),
+                ("steps", steps.len().into()),
+            ],
         ),
         ItemKind::Limit { unit, limit } => {
             format!(

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::Chrome;
 use super::inspections::pass_badge;
 use super::layout::{page, percent};
+use crate::domain::InspectionStatus;
 
 pub struct MyResult {
     pub id: Uuid,
@@ -36,7 +37,7 @@ pub fn staff_home(
         &l.t("layout-home"),
         "/",
         html! {
-            h1 { (l.t("layout-hello")) (chrome.name) }
+            h1 { (l.t_args("typed-hello", &[("name", chrome.name.as_str().into())])) }
             (actions)
             section.card {
                 h2 { (l.t("layout-my-training")) }
@@ -67,7 +68,7 @@ pub fn staff_home(
                                 td { (r.checklist) }
                                 td.num { (r.percent.map(percent).unwrap_or_else(|| "—".into())) }
                                 td {
-                                    (pass_badge(l, "submitted", r.passed, r.critical))
+                                    (pass_badge(l, InspectionStatus::Submitted, r.passed, r.critical))
                                     @if !r.acknowledged { " " span.badge.draft { (l.t("layout-to-read")) } }
                                 }
                             }

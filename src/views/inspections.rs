@@ -5,16 +5,21 @@ use uuid::Uuid;
 
 use super::layout::{page, percent};
 use super::{Chrome, urlencode};
-use crate::domain::Lang;
 use crate::domain::clock::period_label;
 use crate::domain::record::{CallState, SectionScore};
+use crate::domain::{InspectionStatus, Lang, Outcome, ShiftPeriod};
 use crate::i18n::Localize;
 
-pub fn pass_badge(l: Lang, status: &str, passed: Option<bool>, critical: bool) -> Markup {
+pub fn pass_badge(
+    l: Lang,
+    status: InspectionStatus,
+    passed: Option<bool>,
+    critical: bool,
+) -> Markup {
     html! {
         @match (status, passed) {
-            ("draft", _) => span.badge.draft { (l.t("inspections-draft")) },
-            ("void", _) => span.badge.na { (l.t("inspections-void")) },
+            (InspectionStatus::Draft, _) => span.badge.draft { (l.t("inspections-draft")) },
+            (InspectionStatus::Void, _) => span.badge.na { (l.t("inspections-void")) },
             (_, Some(true)) => span.badge.pass { (l.t("spotcheck-pass")) },
             (_, _) => span.badge.fail { (l.t("spotcheck-fail")) },
         }
@@ -26,7 +31,7 @@ pub struct ResultItem {
     pub section: String,
     pub text: String,
     pub clause: String,
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub points: f64,
     pub max: f64,
     pub answer: String,
@@ -52,7 +57,7 @@ pub struct ResultView {
     pub position: Option<String>,
     pub inspector: String,
     pub shift: String,
-    pub status: String,
+    pub status: InspectionStatus,
     pub percent: Option<f64>,
     pub score: Option<f64>,
     pub max_score: Option<f64>,
@@ -73,7 +78,11 @@ pub struct ResultView {
 
 pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
     let l = chrome.lang;
-    let failed: Vec<&ResultItem> = v.items.iter().filter(|i| i.outcome == "failed").collect();
+    let failed: Vec<&ResultItem> = v
+        .items
+        .iter()
+        .filter(|i| i.outcome == Outcome::Failed)
+        .collect();
     page(
         chrome,
         &l.t("inspections-spot-check-result"),
@@ -82,7 +91,7 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
             div.card {
                 div.result-head {
                     span.score { (v.percent.map(percent).unwrap_or_else(|| "—".into())) }
-                    (pass_badge(l, &v.status, v.passed, v.critical))
+                    (pass_badge(l, v.status, v.passed, v.critical))
                 }
                 h1 { (v.checklist) }
                 p.muted {
@@ -95,10 +104,10 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                     @if let (Some(s), Some(m)) = (v.score, v.max_score) { " · " (format!("{s:.1} / {m:.1}")) }
                 }
                 @if let Some(reason) = &v.void_reason {
-                    p.error { (l.t("inspections-this-inspection-was-voided")) (reason) }
+                    p.error { (l.t_args("typed-inspection-voided", &[("reason", reason.as_str().into())])) }
                 }
                 @if let Some(at) = &v.acknowledged {
-                    p.ok { (l.t("inspections-acknowledged-by-the-staff-member")) (at) }
+                    p.ok { (l.t_args("typed-acknowledged-at", &[("at", at.as_str().into())])) }
                 } @else if v.can_acknowledge {
                     form method="post" action={ "/inspections/" (v.id) "/acknowledge" } {
                         input type="hidden" name="_csrf" value=(chrome.csrf);
@@ -176,8 +185,8 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
                             td { (i.text) " " span.clause { "§" (i.clause) } }
                             td {
                                 @match i.outcome {
-                                    "passed" => span.badge.pass { (l.t("spotcheck-pass")) },
-                                    "failed" => span.badge.fail { (l.t("spotcheck-fail")) },
+                                    Outcome::Passed => span.badge.pass { (l.t("spotcheck-pass")) },
+                                    Outcome::Failed => span.badge.fail { (l.t("spotcheck-fail")) },
                                     _ => span.badge.na { (l.t("spotcheck-n-a")) },
                                 }
                                 " " (i.answer)
@@ -199,7 +208,7 @@ pub struct ListRow {
     pub subject: String,
     pub inspector: String,
     pub checklist: String,
-    pub status: String,
+    pub status: InspectionStatus,
     pub percent: Option<f64>,
     pub passed: Option<bool>,
     pub critical: bool,
@@ -318,7 +327,7 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
                             td { (r.inspector) }
                             td.num { (r.percent.map(percent).unwrap_or_else(|| "—".into())) }
                             td {
-                                (pass_badge(l, &r.status, r.passed, r.critical))
+                                (pass_badge(l, r.status, r.passed, r.critical))
                                 @if v.staff_view && !r.acknowledged { " " span.badge.draft { (l.t("layout-to-read")) } }
                             }
                         }
@@ -336,6 +345,6 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
     )
 }
 
-pub fn shift_text(l: Lang, date: chrono::NaiveDate, period: &str) -> String {
+pub fn shift_text(l: Lang, date: chrono::NaiveDate, period: ShiftPeriod) -> String {
     format!("{date} {}", period_label(l, period))
 }

@@ -165,9 +165,12 @@ pub fn error_page(status: StatusCode, messages: &[String], lang: Lang) -> Markup
 pub fn zone_note(lang: Lang, zone: &str) -> Markup {
     html! {
         p.muted.zone-note {
-            (lang.t("layout-dates-and-times-are-in"))
-            strong { (zone) }
-            (lang.t("layout-your-primary-sites-time-zone"))
+            @let text = lang.t_args("typed-zone-note", &[("zone", zone.into())]);
+            // The zone stands out in the sentence, wherever the language puts it.
+            @match text.split_once(zone) {
+                Some((before, after)) => { (before) strong { (zone) } (after) }
+                None => (text),
+            }
         }
     }
 }

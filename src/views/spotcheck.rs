@@ -9,13 +9,12 @@ use uuid::Uuid;
 
 use super::Chrome;
 use super::layout::{page, percent};
-use crate::domain::clock::PERIODS;
+use crate::domain::clock::{PERIODS, period_label};
 use crate::domain::scoring::{Context, Outcome, Scorecard};
-use crate::domain::{Basis, Checklist, ContextKind, Field, Item, ItemKind, Lang, Text};
+use crate::domain::{
+    Basis, Checklist, ContextKind, Field, Item, ItemKind, Lang, ShiftPeriod, Text,
+};
 use crate::i18n::Localize;
-
-// Re-exported for web/spotchecks.rs until it names the domain's function itself.
-use crate::domain::clock::period_label;
 
 fn t(lang: Lang, text: &Text) -> &str {
     text.get(lang)
@@ -221,7 +220,7 @@ pub struct FormView<'a> {
     pub shift_date: NaiveDate,
     /// The first and last accepted shift dates.
     pub shift_dates: (NaiveDate, NaiveDate),
-    pub shift_period: String,
+    pub shift_period: ShiftPeriod,
     /// Items that apply to this person (their subject conditions hold).
     pub items_for_subject: Vec<String>,
     /// The checklist as the tablet's engine reads it, and the person's attributes its
@@ -293,8 +292,8 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
                         }
                         label { (l.t("spotcheck-shift"))
                             select name="shift_period" {
-                                @for key in PERIODS {
-                                    option value=(key) selected[view.shift_period == key] { (period_label(l, key)) }
+                                @for &period in PERIODS {
+                                    option value=(period.as_str()) selected[view.shift_period == period] { (period_label(l, period)) }
                                 }
                             }
                         }

@@ -10,7 +10,8 @@ use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::Lang;
 use crate::domain::training::{
-    AssignmentState, Diagram, Module, ModuleEffect, Progress, QuizResult, TodoGroup,
+    self, AssignmentReason, AssignmentState, Diagram, Module, ModuleEffect, Progress, QuizResult,
+    TodoGroup,
 };
 use crate::i18n::Localize;
 
@@ -23,12 +24,8 @@ pub fn state_badge(l: Lang, state: AssignmentState) -> Markup {
     html! { span class={ "badge " (class) } { (l.t(state.label())) } }
 }
 
-fn reason_label(l: Lang, reason: &str) -> String {
-    match reason {
-        "failure" => l.t("training-after-a-failed-item"),
-        "curriculum" => l.t("training-new-hire-curriculum"),
-        _ => l.t("training-assigned-by-a-manager"),
-    }
+fn reason_label(l: Lang, reason: AssignmentReason) -> String {
+    l.t(training::reason_label(reason))
 }
 
 /// Paragraphs and "- " bullets, as the library writes page bodies.
@@ -71,7 +68,7 @@ pub struct MyAssignment {
     pub minutes: u32,
     pub due: String,
     pub state: AssignmentState,
-    pub reason: String,
+    pub reason: AssignmentReason,
     pub group: TodoGroup,
     pub progress: Progress,
     /// The module's quiz pass mark, percent.
@@ -107,7 +104,7 @@ fn todo_card(l: Lang, a: &MyAssignment) -> Markup {
             }
             p.muted {
                 (l.t("layout-due")) " " (a.due) " · " (a.minutes) " " (l.t("training-min"))
-                " · " (reason_label(l, &a.reason))
+                " · " (reason_label(l, a.reason))
             }
             div.todo-progress {
                 progress max=(Progress::STEPS) value=(a.progress.steps())
@@ -175,7 +172,7 @@ pub fn mine(chrome: &Chrome, mine: &[MyAssignment]) -> Markup {
 pub struct TeamRow {
     pub person: String,
     pub title: String,
-    pub reason: String,
+    pub reason: AssignmentReason,
     pub due: String,
     pub state: AssignmentState,
     pub critical: bool,
@@ -214,7 +211,7 @@ pub fn team(
                         tr {
                             td { (r.person) }
                             td { (r.title) @if r.critical { " " span.badge.critical { (l.t("spotcheck-critical")) } } }
-                            td { (reason_label(l, &r.reason)) }
+                            td { (reason_label(l, r.reason)) }
                             td { (r.due) }
                             td { (state_badge(l, r.state)) }
                         }
@@ -281,8 +278,8 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
                         }
                     } @else {
                         div.error role="alert" {
-                            strong { (l.t("training-not-passed-yet")) } " " (result.correct) " / " (result.total)
-                            " (" (percent(result.percent)) (l.t("training-mark")) (percent(m.pass_mark)) (l.t("training-needed")) ")"
+                            strong { (l.t("training-not-passed-yet")) } " " (result.correct) " / " (result.total) " "
+                            (l.t_args("typed-quiz-score-needed", &[("score", percent(result.percent).into()), ("mark", percent(m.pass_mark).into())]))
                             p { (l.t("training-read-the-pages-again-and")) }
                         }
                     }
@@ -326,7 +323,7 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
                 }
             } @else {
                 @if let Some(p) = taking.quiz_percent {
-                    p.ok { (l.t("training-completed-with-a-quiz-score")) (percent(p)) }
+                    p.ok { (l.t_args("typed-completed-with-score", &[("score", percent(p).into())])) }
                 }
             }
         },

@@ -399,7 +399,7 @@ async fn preview(
         position_name,
         shift_date: today,
         shift_dates: (today, today),
-        shift_period: "morning".into(),
+        shift_period: crate::domain::ShiftPeriod::Morning,
         items_for_subject: items_for_subject(&checklist, &subject),
         engine_checklist: checklist.for_device().to_json(),
         subject_attributes: subject_json(&subject).to_string(),

@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::error::AppResult;
 use crate::app::AppState;
-use crate::domain::Lang;
 use crate::domain::access::Scope;
 use crate::domain::clock::{self, Tz};
 use crate::domain::spreadsheet::{csv_cell, local_date_time, utc_iso};
+use crate::domain::{Lang, Outcome, ShiftPeriod};
 use crate::store::filter::QualityFilter;
 use crate::store::quality::{self, InView};
 use crate::store::{StoreResult, org};
@@ -277,7 +277,7 @@ fn json_elements<T: Serialize>(items: Vec<T>, first: bool) -> StoreResult<(Vec<u
 struct InspectionOut {
     id: Uuid,
     shift_date: String,
-    shift_period: String,
+    shift_period: ShiftPeriod,
     site_id: i32,
     site: String,
     subject_id: i32,
@@ -301,7 +301,7 @@ struct ResponseOut {
     section: String,
     item: String,
     clause: String,
-    outcome: String,
+    outcome: Outcome,
     points: f64,
     max_points: f64,
     note: Option<String>,
@@ -340,7 +340,7 @@ impl Page<'_> {
             let head = [
                 r.id.to_string(),
                 r.shift_date.to_string(),
-                r.shift_period.clone(),
+                r.shift_period.to_string(),
             ];
             let rest = [
                 version
@@ -374,7 +374,7 @@ impl Page<'_> {
                 InspectionOut {
                     id: r.id,
                     shift_date: r.shift_date.to_string(),
-                    shift_period: r.shift_period.clone(),
+                    shift_period: r.shift_period,
                     site_id: r.site_id,
                     site: self.sites.get(&r.site_id).cloned().unwrap_or_default(),
                     subject_id: r.subject_id,
@@ -434,7 +434,7 @@ impl Page<'_> {
                 item.key.clone(),
                 item.clause.clone(),
                 item.text.get(l).to_string(),
-                resp.outcome.clone(),
+                resp.outcome.to_string(),
                 format!("{:.2}", resp.points),
                 format!("{:.2}", resp.max_points),
                 resp.note.clone().unwrap_or_default(),
@@ -455,7 +455,7 @@ impl Page<'_> {
                 section: section.key.clone(),
                 item: item.key.clone(),
                 clause: item.clause.clone(),
-                outcome: resp.outcome.clone(),
+                outcome: resp.outcome,
                 points: resp.points,
                 max_points: resp.max_points,
                 note: resp.note.clone(),

@@ -65,7 +65,9 @@ async fn list(
         to: optional_date(q.to.as_deref())?,
         status: match nonempty(q.status.as_deref()) {
             None => None,
-            Some(s @ ("submitted" | "voided")) => Some(s.to_string()),
+            // The list's words: "voided" is the stored `void`.
+            Some("submitted") => Some(InspectionStatus::Submitted),
+            Some("voided") => Some(InspectionStatus::Void),
             Some(other) => {
                 return Err(AppError::BadRequest(
                     Message::new("refuse-not-a-status").arg("value", other),
@@ -144,7 +146,7 @@ async fn list(
             .map(|r| ListRow {
                 id: r.id,
                 date: r.shift_date.to_string(),
-                period: period_label(l, &r.shift_period).to_string(),
+                period: period_label(l, r.shift_period),
                 site: site_names.get(&r.site_id).cloned().unwrap_or_default(),
                 subject: names.get(&r.subject_id).cloned().unwrap_or_default(),
                 inspector: names.get(&r.inspector_id).cloned().unwrap_or_default(),
@@ -152,7 +154,7 @@ async fn list(
                     .get(&r.checklist_version_id)
                     .cloned()
                     .unwrap_or_default(),
-                status: r.status.as_str().to_string(),
+                status: r.status,
                 percent: r.percent,
                 passed: r.passed,
                 critical: r.critical_failure,
@@ -228,11 +230,7 @@ async fn result(
                 section: section.to_string(),
                 text: item.text.get(l).to_string(),
                 clause: item.clause.clone(),
-                outcome: match r.outcome.as_str() {
-                    "passed" => "passed",
-                    "failed" => "failed",
-                    _ => "not_applicable",
-                },
+                outcome: r.outcome,
                 points: r.points,
                 max: r.max_points,
                 answer: r
@@ -262,7 +260,7 @@ async fn result(
             critical: a.critical,
         })
         .collect();
-    let submitted = record.status == InspectionStatus::Submitted.as_str();
+    let submitted = record.status == InspectionStatus::Submitted;
     let follow_up = super::actions::result_block(&state, &viewer, id, |t| clock.format(t)).await?;
     let view = ResultView {
         follow_up,
@@ -273,8 +271,8 @@ async fn result(
         subject: record.subject.clone(),
         position: record.position.as_ref().map(|p| p.get(l).to_string()),
         inspector: record.inspector.clone(),
-        shift: view::shift_text(l, record.shift_date, &record.shift_period),
-        status: record.status.clone(),
+        shift: view::shift_text(l, record.shift_date, record.shift_period),
+        status: record.status,
         percent: record.percent,
         score: record.score,
         max_score: record.max_score,

@@ -13,6 +13,7 @@ use super::query::{Query, optional_date};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::clock::{on_post_in, period_label};
+use crate::domain::sampling::Reason;
 use crate::store::{org, plan};
 use crate::views::plan::{self as view, PlanRow};
 
@@ -48,13 +49,13 @@ async fn week(
         .into_iter()
         .map(|(p, done)| PlanRow {
             date: p.planned_date,
-            period: period_label(l, &p.shift_period).to_string(),
-            hours: on_post_in(&p.shift_period),
+            period: period_label(l, p.shift_period),
+            hours: on_post_in(p.shift_period),
             site_id: p.site_id,
             site: sites.get(&p.site_id).cloned().unwrap_or_default(),
             subject_id: p.subject_id,
             subject: names.get(&p.subject_id).cloned().unwrap_or_default(),
-            due: p.reason == "due",
+            due: p.reason == Reason::Due.as_str(),
             done,
         })
         .collect();

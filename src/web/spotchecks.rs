@@ -19,8 +19,9 @@ use super::error::{ApiError, ApiResult, AppError, AppResult};
 use super::query::{Form, Query, optional_id};
 use super::session::{ApiViewer, Viewer};
 use crate::app::AppState;
+use crate::domain::ShiftPeriod;
 use crate::domain::actions::{self, NewAction, Owner, SignOff, SubjectSign};
-use crate::domain::clock::{check_period, period_label};
+use crate::domain::clock::{parse_period, period_label};
 use crate::domain::form::{self, FormInput};
 use crate::domain::scoring::{
     Problem, Scorecard, Subject, applies, missing_attributes, resolve_context, score,
@@ -342,7 +343,7 @@ async fn my_drafts(state: &AppState, viewer: &Viewer) -> AppResult<Vec<DraftLink
             when: format!(
                 "{} {}",
                 row.shift_date,
-                period_label(viewer.lang, &row.shift_period)
+                period_label(viewer.lang, row.shift_period)
             ),
         });
     }
@@ -460,15 +461,12 @@ async fn form_page(
         .and_then(|r| serde_json::from_value(r.context.clone()).ok())
         .unwrap_or_default();
     let (shift_date, shift_period) = match &row {
-        Some(r) => (r.shift_date, r.shift_period.clone()),
-        None => {
-            // The shift under way at the site, by its own clock.
-            let (d, p) = state
-                .config
-                .clock_for(&target.site.time_zone)
-                .current_shift();
-            (d, p.to_string())
-        }
+        Some(r) => (r.shift_date, r.shift_period),
+        // The shift under way at the site, by its own clock.
+        None => state
+            .config
+            .clock_for(&target.site.time_zone)
+            .current_shift(),
     };
     let fields = form::to_fields(&draft.answers, &draft.notes, &given_context);
     let shift_dates = shift_dates(&state, &target.site);
@@ -514,7 +512,7 @@ async fn template_page(
         FormState {
             shift_date,
             shift_dates: state.config.shift_window.bounds(clock.today()),
-            shift_period: shift_period.to_string(),
+            shift_period,
             context: Default::default(),
             answers: Default::default(),
             fields: Vec::new(),
@@ -584,7 +582,7 @@ struct FormState {
     shift_date: NaiveDate,
     /// The accepted shift dates, for the date field's min and max.
     shift_dates: (NaiveDate, NaiveDate),
-    shift_period: String,
+    shift_period: ShiftPeriod,
     context: crate::domain::scoring::Context,
     answers: crate::domain::scoring::Answers,
     /// The fields to refill the form with.
@@ -656,7 +654,7 @@ fn render_form(
         position_name: who.position_name.clone(),
         shift_date: form.shift_date,
         shift_dates: form.shift_dates,
-        shift_period: form.shift_period.clone(),
+        shift_period: form.shift_period,
         items_for_subject: who.items.clone(),
         engine_checklist: checklist.for_device().to_json(),
         subject_attributes: subject_json(&who.attributes).to_string(),
@@ -694,7 +692,7 @@ struct Posted {
     site_id: i32,
     subject_id: i32,
     shift_date: NaiveDate,
-    shift_period: String,
+    shift_period: ShiftPeriod,
     recheck: Option<i32>,
     pairs: Vec<(String, String)>,
 }
@@ -715,8 +713,8 @@ fn posted(pairs: Vec<(String, String)>) -> AppResult<Posted> {
     };
     let shift_date_raw = get("shift_date").unwrap_or_default();
     let shift_date = super::query::date(&shift_date_raw).map_err(|e| AppError::Invalid(vec![e]))?;
-    let shift_period = get("shift_period").unwrap_or_default();
-    check_period(&shift_period).map_err(|e| AppError::Invalid(vec![e]))?;
+    let shift_period = parse_period(&get("shift_period").unwrap_or_default())
+        .map_err(|e| AppError::Invalid(vec![e]))?;
     Ok(Posted {
         csrf: get("_csrf"),
         recheck: optional_id(get("recheck").as_deref(), "recheck")?,
@@ -953,13 +951,19 @@ async fn submit_inner(
             .unanswered
             .iter()
             .filter_map(|k| checklist.item(k))
-            .map(|i| format!("「{}」 §{}", i.text.get(l), i.clause))
+            .map(|i| {
+                l.t_args(
+                    "typed-item-ref",
+                    &[
+                        ("text", i.text.get(l).into()),
+                        ("clause", i.clause.as_str().into()),
+                    ],
+                )
+            })
             .collect();
-        errors.push(Message::literal(format!(
-            "{} {}",
-            l.t("spotcheck-not-answered-yet"),
-            names.join(&l.t("spotcheck-mark"))
-        )));
+        errors.push(
+            Message::new("typed-not-answered-yet").arg("items", crate::i18n::list(l, &names)),
+        );
     }
     if card.percent.is_none() && card.unanswered.is_empty() {
         errors.push(Message::new("spotcheck-nothing-on-this-spot-check"));
@@ -968,7 +972,7 @@ async fn submit_inner(
     let follow = match follow {
         Ok(f) => Some(f),
         Err(problems) => {
-            errors.extend(problems.into_iter().map(Message::literal));
+            errors.extend(problems);
             None
         }
     };
@@ -989,7 +993,7 @@ async fn submit_inner(
         let form = FormState {
             shift_date: post.shift_date,
             shift_dates: shift_dates(state, &target.site),
-            shift_period: post.shift_period.clone(),
+            shift_period: post.shift_period,
             context: input.context.clone(),
             answers: input.answers.clone(),
             fields: post.pairs.clone(),
@@ -1051,17 +1055,14 @@ async fn follow_up(
     target: &Target,
     card: &Scorecard,
     pairs: &[(String, String)],
-) -> AppResult<Result<(Vec<NewAction>, Option<SignOff>), Vec<String>>> {
+) -> AppResult<Result<(Vec<NewAction>, Option<SignOff>), Vec<Message>>> {
     let checklist = &target.version.checklist;
     let (requests, mut problems) = actions::parse_requests(checklist, pairs);
     for r in &requests {
         if let Some(Owner::Person(p)) = r.owner
             && !crate::store::actions::person_at_site(&state.db, p, target.site.id).await?
         {
-            problems.push(format!(
-                "action for `{}`: the owner is not a person of this site",
-                r.item
-            ));
+            problems.push(Message::new("typed-action-owner-not-at-site").arg("key", &r.item));
         }
     }
     let today = state.config.clock_for(&target.site.time_zone).today();

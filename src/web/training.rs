@@ -43,16 +43,16 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
         .await?
         .into_iter()
         .map(|(a, m)| {
-            let state = AssignmentState::derive(a.status.as_str(), a.due_date, today);
+            let state = AssignmentState::derive(a.status, a.due_date, today);
             MyAssignment {
                 id: a.id,
                 title: m.module.title.get(l).to_string(),
                 minutes: m.module.minutes,
                 due: a.due_date.to_string(),
                 state,
-                reason: a.reason.clone(),
+                reason: a.reason,
                 group: TodoGroup::of(state, a.due_date, today),
-                progress: Progress::of(a.status.as_str(), a.attempts, a.quiz_percent),
+                progress: Progress::of(a.status, a.attempts, a.quiz_percent),
                 pass_mark: m.module.pass_mark,
             }
         })
@@ -78,9 +78,9 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
         .map(|(a, m)| TeamRow {
             person: names.get(&a.user_id).cloned().unwrap_or_default(),
             title: m.module.title.get(l).to_string(),
-            reason: a.reason.clone(),
+            reason: a.reason,
             due: a.due_date.to_string(),
-            state: AssignmentState::derive(a.status.as_str(), a.due_date, today),
+            state: AssignmentState::derive(a.status, a.due_date, today),
             critical: a.critical,
         })
         .collect();
@@ -97,7 +97,7 @@ async fn take(
     let id: i32 = id.parse().map_err(|_| AppError::Forbidden)?;
     let (assignment, module) = training::open_for(&state.db, id, viewer.user.id).await?;
     let state_now = AssignmentState::derive(
-        assignment.status.as_str(),
+        assignment.status,
         assignment.due_date,
         today(&state, &viewer).await?,
     );
@@ -170,15 +170,17 @@ async fn quiz(
         .map(|(i, _)| (i + 1).to_string())
         .collect();
     let state_now = AssignmentState::derive(
-        assignment.status.as_str(),
+        assignment.status,
         assignment.due_date,
         today(&state, &viewer).await?,
     );
     if !unanswered.is_empty() {
-        let message = format!(
-            "{} {}",
-            viewer.lang.t("training-answer-question-s"),
-            unanswered.join(", ") + &viewer.lang.t("training-mark-2")
+        let message = viewer.lang.t_args(
+            "typed-answer-questions",
+            &[
+                ("count", unanswered.len().into()),
+                ("numbers", unanswered.join(", ").into()),
+            ],
         );
         let page = view::take(
             &viewer.chrome(),
@@ -189,7 +191,7 @@ async fn quiz(
     }
     let attempt = training::record_attempt(&state.db, id, viewer.user.id, &chosen).await?;
     let state_after = AssignmentState::derive(
-        attempt.assignment.status.as_str(),
+        attempt.assignment.status,
         attempt.assignment.due_date,
         today(&state, &viewer).await?,
     );

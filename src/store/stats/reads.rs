@@ -2,7 +2,7 @@
 //! site and person, item results, the site roll-up, the lowest-scoring staff,
 //! calibration and coverage, each narrowed by the viewer's scope and the filter.
 
-use entity::states::InspectionStatus;
+use entity::states::{InspectionStatus, Outcome};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -15,6 +15,7 @@ use sea_orm::{
 
 use super::{GROUP, grain_name};
 use crate::domain::access::Scope;
+use crate::domain::record::ItemTally;
 use crate::domain::stats::{Granularity, Sample, Window};
 use crate::store::StoreResult;
 use crate::store::filter::{Narrowing, QualityFilter, narrow, versions_filter};
@@ -77,27 +78,15 @@ pub async fn recent(
     samples(db, scope, &weeks, Granularity::Week).await
 }
 
-/// Item results added up per site and checklist version.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ItemRow {
-    pub site: i32,
-    pub version: i32,
-    pub item_key: String,
-    pub checked: usize,
-    pub failed: usize,
-    pub points: f64,
-    pub max_points: f64,
-}
-
 type ItemTuple = (i32, i32, String, i64, i64, f64, f64);
 /// period, site, subject, inspector, inspections, passed, critical, percent sum
 type SampleTuple = (NaiveDate, i32, i32, i32, i64, i64, i64, f64);
 
-fn item_rows(rows: Vec<ItemTuple>) -> Vec<ItemRow> {
+fn item_rows(rows: Vec<ItemTuple>) -> Vec<ItemTally> {
     rows.into_iter()
         .filter(|r| r.3 > 0)
         .map(
-            |(site, version, item_key, checked, failed, points, max_points)| ItemRow {
+            |(site, version, item_key, checked, failed, points, max_points)| ItemTally {
                 site,
                 version,
                 item_key,
@@ -120,7 +109,7 @@ pub async fn items(
     filter: &QualityFilter,
     g: Granularity,
     per_site: bool,
-) -> StoreResult<Vec<ItemRow>> {
+) -> StoreResult<Vec<ItemTally>> {
     let versions = versions_filter(db, filter).await?;
     if filter.subject.is_some() || filter.inspector.is_some() {
         return items_from_responses(db, scope, filter, versions).await;
@@ -180,7 +169,7 @@ pub async fn items_from_responses(
     scope: &Scope,
     filter: &QualityFilter,
     versions: Option<Vec<i32>>,
-) -> StoreResult<Vec<ItemRow>> {
+) -> StoreResult<Vec<ItemTally>> {
     use inspection::Column as I;
     use inspection_response::Column as R;
     let query = inspection_response::Entity::find()
@@ -191,7 +180,10 @@ pub async fn items_from_responses(
         .column(R::ItemKey)
         .column_as(R::Id.count(), "checked")
         .column_as(
-            Expr::cust("sum(case when inspection_response.outcome = 'failed' then 1 else 0 end)"),
+            Expr::cust(format!(
+                "sum(case when inspection_response.outcome = '{}' then 1 else 0 end)",
+                Outcome::Failed
+            )),
             "failed",
         )
         .column_as(R::Points.sum(), "points")
@@ -199,7 +191,7 @@ pub async fn items_from_responses(
         .filter(I::Status.eq(InspectionStatus::Submitted))
         .filter(I::RecheckOf.is_null())
         .filter(I::ShiftDate.between(filter.from, filter.to))
-        .filter(R::Outcome.is_in(["passed", "failed"]));
+        .filter(R::Outcome.is_in([Outcome::Passed, Outcome::Failed]));
     let query = narrow(
         query,
         scope,

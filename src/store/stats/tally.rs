@@ -2,7 +2,7 @@
 //! away) in its own transaction, per week and per month, and to the kept windows' halves
 //! it falls in; and the one-off recount of a database that predates them.
 
-use entity::states::InspectionStatus;
+use entity::states::{InspectionStatus, Outcome};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -27,10 +27,10 @@ pub struct ItemResult {
 
 impl ItemResult {
     /// Passed and failed responses count; N/A, unanswered and left-out ones do not.
-    pub fn of(key: &str, outcome: &str, points: f64, max_points: f64) -> Option<ItemResult> {
-        matches!(outcome, "passed" | "failed").then(|| ItemResult {
+    pub fn of(key: &str, outcome: Outcome, points: f64, max_points: f64) -> Option<ItemResult> {
+        outcome.is_counted().then(|| ItemResult {
             item_key: key.to_string(),
-            failed: outcome == "failed",
+            failed: outcome == Outcome::Failed,
             points,
             max_points,
         })
@@ -278,7 +278,7 @@ pub async fn stored_results<C: ConnectionTrait>(
         .all(db)
         .await?
         .iter()
-        .filter_map(|r| ItemResult::of(&r.item_key, &r.outcome, r.points, r.max_points))
+        .filter_map(|r| ItemResult::of(&r.item_key, r.outcome, r.points, r.max_points))
         .collect())
 }
 
@@ -306,7 +306,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
             .all(&txn)
             .await?
         {
-            if let Some(result) = ItemResult::of(&r.item_key, &r.outcome, r.points, r.max_points) {
+            if let Some(result) = ItemResult::of(&r.item_key, r.outcome, r.points, r.max_points) {
                 results.entry(r.inspection_id).or_default().push(result);
             }
         }
