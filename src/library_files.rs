@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::domain::library::{Diagnostic, Library, SourceFile, parse_library, usable_library};
+use crate::i18n::Message;
 
 /// Every `.toml` file, and every `.svg` diagram, under the given paths (files as given,
 /// directories walked),
@@ -51,7 +52,7 @@ fn io_problem(path: &Path, e: &std::io::Error) -> Diagnostic {
         file: path.to_path_buf(),
         line: 1,
         column: 1,
-        message: format!("cannot read: {e}"),
+        message: Message::new("lint-cannot-read").arg("detail", e),
     }
 }
 
@@ -69,10 +70,8 @@ fn read(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                     file: path.clone(),
                     line: 1,
                     column: 1,
-                    message: format!(
-                        "not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
+                    message: Message::new("lint-not-utf8")
+                        .arg("offset", e.utf8_error().valid_up_to()),
                 }),
             },
             Err(e) => problems.push(io_problem(path, &e)),

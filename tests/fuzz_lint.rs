@@ -260,7 +260,7 @@ fn a_damaged_library_never_panics_and_every_problem_is_located() {
                 && d.column >= 1
                 && d.line <= line_count + 1
                 && d.column <= line_text.len() + 1;
-            if !located || d.message.trim().is_empty() {
+            if !located || d.message.to_string().trim().is_empty() {
                 return Err(TestCaseError::fail(format!(
                     "not a located message: {:?} (line {} of {line_count}, column {} of a {}-byte line) in {name} after {mutations:?}; the file begins:\n{}",
                     d.to_string(),

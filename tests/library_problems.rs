@@ -119,7 +119,16 @@ async fn a_broken_checklist_file_leaves_the_service_up_and_is_shown_to_admins() 
 
         // Admins see the problems on the checklist page; no one else sees the page.
         let (admin, _) = sign_in_at(&base, "admin@t.test").await;
-        let page = page_text(&admin, &format!("{base}/admin/checklists")).await;
+        // In English, as the log says them (the page speaks the viewer's language).
+        let page = admin
+            .get(format!("{base}/admin/checklists"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(page.contains("lobby-reception"));
         for p in &problems {
             assert!(

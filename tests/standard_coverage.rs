@@ -773,7 +773,7 @@ fn a_page_naming_a_missing_or_unsafe_diagram_is_refused_at_its_line() {
             .iter()
             .any(|p| p.path_ends("training/dress-uniform.toml")
                 && p.line == line
-                && p.message == "unknown diagram `badge-12cm`"),
+                && p.message.to_string() == "unknown diagram `badge-12cm`"),
         "{problems:#?}"
     );
     let svg = files
@@ -787,7 +787,8 @@ fn a_page_naming_a_missing_or_unsafe_diagram_is_refused_at_its_line() {
     assert!(
         problems
             .iter()
-            .any(|p| p.path_ends("diagrams/bow-30.svg") && p.message.contains("onmouseover")),
+            .any(|p| p.path_ends("diagrams/bow-30.svg")
+                && p.message.to_string().contains("onmouseover")),
         "{problems:#?}"
     );
 }

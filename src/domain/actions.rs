@@ -630,7 +630,10 @@ training = ["m"]
                 path: "f.toml".into(),
                 text,
             }]);
-        let messages = problems.into_iter().map(|d| d.message).collect();
+        let messages = problems
+            .into_iter()
+            .map(|d| d.message.to_string())
+            .collect();
         (lib.checklists.into_iter().next(), messages)
     }
 

@@ -8,6 +8,7 @@ use super::checklist::{Checklist, ItemKind};
 use super::library::{Diagnostic, Library, SourceFile, parse_library};
 use super::scoring::{Answer, Answers, Context, Subject, applies};
 use super::training::Module;
+use crate::i18n::Message;
 
 /// What a library file defines that the editor works on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,12 +74,13 @@ pub fn copy_as(text: &str, kind: Editable, new_key: &str) -> String {
     out
 }
 
-/// A problem in the edited text, at its line and column.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// A problem in the edited text, at its line and column, said in the viewer's language
+/// (`message.say(lang)`); `Display` says it in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub line: usize,
     pub column: usize,
-    pub message: String,
+    pub message: Message,
 }
 
 impl std::fmt::Display for Problem {
@@ -130,7 +132,9 @@ pub fn lint(files: &[SourceFile], path: &Path, text: &str, expect: (Editable, &s
             _ => problems.push(Problem {
                 line: 1,
                 column: 1,
-                message: format!("this file must define the {} `{key}`", kind.table()),
+                message: Message::new("lint-must-define")
+                    .arg("table", kind.table())
+                    .arg("key", key),
             }),
         }
     }

@@ -78,6 +78,66 @@ pub fn format_local(tz: Tz, t: DateTime<Utc>) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string()
 }
 
+/// How the times of a list, a page or a PDF name their zone. Each time is shown in the
+/// zone of the site its row belongs to; where every row is in one zone, that zone is named
+/// once (in a note or a column heading) and the times stand alone, and where rows come
+/// from sites in different zones, each time carries its zone's abbreviation (`HKT`, `EST`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneNaming {
+    /// Every row is in this zone: name it once.
+    Once(Tz),
+    /// The rows' zones differ: name each row's beside its time.
+    EachRow,
+}
+
+impl ZoneNaming {
+    /// The rule for rows in `zones` (one per row, repeats allowed); `fallback` when there
+    /// are no rows.
+    pub fn of(zones: impl IntoIterator<Item = Tz>, fallback: Tz) -> ZoneNaming {
+        let mut zones = zones.into_iter();
+        match zones.next() {
+            None => ZoneNaming::Once(fallback),
+            Some(first) if zones.all(|z| z == first) => ZoneNaming::Once(first),
+            Some(_) => ZoneNaming::EachRow,
+        }
+    }
+
+    /// The one zone every row is in, to name once; `None` when each row names its own.
+    pub fn shared(self) -> Option<Tz> {
+        match self {
+            ZoneNaming::Once(tz) => Some(tz),
+            ZoneNaming::EachRow => None,
+        }
+    }
+
+    /// An instant of a row whose site is in `tz`: its local date and time, with the
+    /// zone's abbreviation when the rows' zones differ.
+    pub fn format(self, tz: Tz, t: DateTime<Utc>) -> String {
+        self.format_with(tz, t, "%Y-%m-%d %H:%M")
+    }
+
+    /// The same, to the second (the audit log, the delivery log).
+    pub fn format_seconds(self, tz: Tz, t: DateTime<Utc>) -> String {
+        self.format_with(tz, t, "%Y-%m-%d %H:%M:%S")
+    }
+
+    fn format_with(self, tz: Tz, t: DateTime<Utc>, pattern: &str) -> String {
+        let local = t.with_timezone(&tz);
+        match self {
+            ZoneNaming::Once(_) => local.format(pattern).to_string(),
+            ZoneNaming::EachRow => format!("{} {}", local.format(pattern), local.format("%Z")),
+        }
+    }
+}
+
+/// The zone of rows that belong to no site (audit entries, proposals, deliveries): the
+/// zone the viewer's sites share, or `default` when they have none or are in several.
+pub fn zone_without_site(viewer_zones: impl IntoIterator<Item = Tz>, default: Tz) -> Tz {
+    ZoneNaming::of(viewer_zones, default)
+        .shared()
+        .unwrap_or(default)
+}
+
 /// The date an instant falls on in a zone.
 pub fn local_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&tz).date_naive()
@@ -329,6 +389,41 @@ mod tests {
         let morning = on_post_in(ShiftPeriod::Morning).unwrap();
         assert!(morning.contains(hm(8, 30)) && morning.contains(hm(11, 59)));
         assert!(!morning.contains(hm(12, 0)) && !morning.contains(hm(8, 29)));
+    }
+
+    #[test]
+    fn one_zone_is_named_once_and_several_beside_each_time() {
+        let hk = chrono_tz::Asia::Hong_Kong;
+        let ny = chrono_tz::America::New_York;
+        let sh = chrono_tz::Asia::Shanghai;
+        assert_eq!(ZoneNaming::of([hk, hk, hk], sh), ZoneNaming::Once(hk));
+        assert_eq!(ZoneNaming::of([], sh), ZoneNaming::Once(sh));
+        assert_eq!(ZoneNaming::of([hk, ny, hk], sh), ZoneNaming::EachRow);
+        // Same offset, different zone: still named (CST and HKT read differently).
+        assert_eq!(ZoneNaming::of([hk, sh], sh).shared(), None);
+        // 2026-01-15 14:00 UTC: 22:00 in Hong Kong, 09:00 in New York.
+        let t = utc(2026, 1, 15, 14, 0);
+        assert_eq!(ZoneNaming::Once(hk).format(hk, t), "2026-01-15 22:00");
+        assert_eq!(ZoneNaming::EachRow.format(hk, t), "2026-01-15 22:00 HKT");
+        assert_eq!(ZoneNaming::EachRow.format(ny, t), "2026-01-15 09:00 EST");
+        assert_eq!(
+            ZoneNaming::EachRow.format_seconds(ny, utc(2026, 7, 15, 14, 0)),
+            "2026-07-15 10:00:00 EDT"
+        );
+        assert_eq!(
+            ZoneNaming::Once(ny).format_seconds(ny, t),
+            "2026-01-15 09:00:00"
+        );
+    }
+
+    #[test]
+    fn rows_without_a_site_take_the_viewers_shared_zone_or_the_default() {
+        let hk = chrono_tz::Asia::Hong_Kong;
+        let ny = chrono_tz::America::New_York;
+        let sh = chrono_tz::Asia::Shanghai;
+        assert_eq!(zone_without_site([hk, hk], sh), hk);
+        assert_eq!(zone_without_site([hk, ny], sh), sh);
+        assert_eq!(zone_without_site([], sh), sh);
     }
 
     proptest! {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Localize;
+use crate::i18n::{Localize, Message};
 
 /// A language the UI and the content speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -211,16 +211,11 @@ impl<'de> Deserialize<'de> for Text {
 /// `zh-Hans`): a language of 2–3 letters, an optional script of 4 letters and an optional
 /// region of 2 letters or 3 digits. `zh` alone is read as `zh-Hant`, its old meaning.
 /// Chinese needs its script: `zh-TW` or `zh-CN` does not say which characters a text uses.
-pub fn canonical_tag(tag: &str) -> Result<String, String> {
+pub fn canonical_tag(tag: &str) -> Result<String, Message> {
     if tag == LEGACY_ZH {
         return Ok(ZH_HANT.to_string());
     }
-    let malformed = || {
-        format!(
-            "`{tag}` is not a language tag: write a language (`en`), a script where it \
-             matters (`zh-Hant`, `zh-Hans`) and a region if needed (`en-GB`)"
-        )
-    };
+    let malformed = || Message::new("lint-tag-malformed").arg("tag", tag);
     let is_alpha = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_alphabetic());
     let mut parts = tag.split('-').peekable();
     let language = parts.next().unwrap_or_default();
@@ -250,9 +245,7 @@ pub fn canonical_tag(tag: &str) -> Result<String, String> {
         return Err(malformed());
     }
     if language.eq_ignore_ascii_case("zh") && !matches!(script.as_deref(), Some("Hant" | "Hans")) {
-        return Err(format!(
-            "`{tag}`: write Chinese as `zh-Hant` (Traditional) or `zh-Hans` (Simplified)"
-        ));
+        return Err(Message::new("lint-tag-chinese-script").arg("tag", tag));
     }
     Ok(canonical)
 }

@@ -3,10 +3,10 @@
 
 use maud::{Markup, html};
 
-use super::layout::page;
+use super::layout::{page, times_note};
 use super::{Chrome, urlencode};
 use crate::domain::access::Role;
-use crate::domain::clock::{self, SiteClock};
+use crate::domain::clock::{self, SiteClock, ZoneNaming};
 use crate::domain::diff::{Change, ChecklistDiff, ItemDiff, ItemField};
 use crate::domain::org::{SignIn, SiteKind};
 use crate::domain::versions::ChecklistSummary;
@@ -740,6 +740,7 @@ pub fn checklist(
             }
             section.card {
                 h2 { (l.t("admin-versions-2")) }
+                (times_note(l, ZoneNaming::Once(clock.tz), true))
                 @if c.versions.is_empty() {
                     p.empty { (l.t("admin-this-checklist-has-no-versions")) }
                 } @else {
@@ -753,7 +754,7 @@ pub fn checklist(
                         @for v in &c.versions {
                             tr {
                                 td { "v" (v.version) }
-                                td { (clock.format(v.created_at)) }
+                                td { (ZoneNaming::Once(clock.tz).format(clock.tz, v.created_at)) }
                                 td { (v.title.get(l)) }
                                 td { code title=(v.content_hash) { (v.content_hash.chars().take(12).collect::<String>()) } }
                             }

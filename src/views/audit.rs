@@ -5,7 +5,8 @@ use crate::i18n::Localize;
 use maud::{Markup, html};
 
 use super::Chrome;
-use super::layout::{page, zone_note};
+use super::layout::{page, times_note};
+use crate::domain::clock::ZoneNaming;
 
 /// One entry as the page shows it; the handler has turned ids, keys and values into
 /// names and words in the viewer's language.
@@ -35,7 +36,7 @@ pub fn list(
     entity: Option<&str>,
     page_no: u64,
     pages: u64,
-    zone: &str,
+    naming: ZoneNaming,
 ) -> Markup {
     let l = chrome.lang;
     let link = |p: u64| match entity {
@@ -48,7 +49,7 @@ pub fn list(
         "/audit",
         html! {
             h1 { (l.t("audit-audit-log")) }
-            (zone_note(l, zone))
+            (times_note(l, naming, true))
             p.muted { (l.t("audit-every-change-to-people-roles")) }
             form.filters method="get" action="/audit" {
                 label { (l.t("audit-what"))

@@ -109,7 +109,7 @@ fn problem_list(l: Lang, problems: &[Problem]) -> Markup {
                         span.at { (l.t_args("authoring-at", &[("line", p.line.into()), ("column", p.column.into())])) }
                         " "
                     }
-                    (p.message)
+                    (p.message.say(l))
                 }
             }
         }

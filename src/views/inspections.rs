@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::layout::{page, percent};
 use super::{Chrome, urlencode};
-use crate::domain::clock::period_label;
+use crate::domain::clock::{ZoneNaming, period_label};
 use crate::domain::record::{CallState, SectionScore};
 use crate::domain::{InspectionStatus, Lang, Outcome, ShiftPeriod};
 use crate::i18n::Localize;
@@ -202,6 +202,8 @@ pub fn result(chrome: &Chrome, v: &ResultView) -> Markup {
 
 pub struct ListRow {
     pub id: Uuid,
+    /// When it was submitted, in its site's zone (named here when the rows' zones differ).
+    pub submitted: Option<String>,
     pub date: String,
     pub period: String,
     pub site: String,
@@ -221,6 +223,8 @@ pub struct SelectOption {
 }
 
 pub struct ListView {
+    /// Whether the rows' times share one zone, named in the column heading.
+    pub naming: ZoneNaming,
     pub rows: Vec<ListRow>,
     pub total: u64,
     pub page: u64,
@@ -311,6 +315,12 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
                 table {
                     tr {
                         th { (l.t("layout-date")) }
+                        th {
+                            @match v.naming.shared() {
+                                Some(tz) => { (l.t_args("zone-submitted-in", &[("zone", tz.name().into())])) }
+                                None => { (l.t("zone-submitted")) }
+                            }
+                        }
                         th { (l.t("role-staff")) }
                         th { (l.t("layout-checklist")) }
                         th { (l.t("spotcheck-site")) }
@@ -321,6 +331,7 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
                     @for r in &v.rows {
                         tr {
                             td { a href={ "/inspections/" (r.id) } { (r.date) } br; span.muted { (r.period) } }
+                            td.submitted-at { (r.submitted.as_deref().unwrap_or("—")) }
                             td { (r.subject) }
                             td { (r.checklist) }
                             td { (r.site) }

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::Chrome;
 use crate::domain::Lang;
 use crate::domain::access::Role;
+use crate::domain::clock::ZoneNaming;
 use crate::i18n::Localize;
 
 pub const APP_CSS: &str = include_str!("../../static/app.css");
@@ -171,6 +172,33 @@ pub fn zone_note(lang: Lang, zone: &str) -> Markup {
                 Some((before, after)) => { (before) strong { (zone) } (after) }
                 None => (text),
             }
+        }
+    }
+}
+
+/// What zone a list's times are in, said once above it: the one zone they share, or that
+/// each time names its site's zone. `siteless` says the rows belong to no site (the zone
+/// is the viewer's sites', or the default).
+pub fn times_note(lang: Lang, naming: ZoneNaming, siteless: bool) -> Markup {
+    // The zone's name stands out: the sentence is said with a mark where it goes.
+    const MARK: &str = "\u{E000}";
+    let (text, zone) = match naming.shared() {
+        Some(tz) if siteless => (
+            lang.t_args("zone-times-in-siteless", &[("zone", MARK.into())]),
+            tz.name(),
+        ),
+        Some(tz) => (
+            lang.t_args("zone-times-in", &[("zone", MARK.into())]),
+            tz.name(),
+        ),
+        None => (lang.t("zone-times-each-row"), ""),
+    };
+    let (before, after) = text.split_once(MARK).unwrap_or((&text, ""));
+    html! {
+        p.muted.zone-note {
+            (before)
+            @if !zone.is_empty() { strong { (zone) } }
+            (after)
         }
     }
 }

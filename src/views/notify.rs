@@ -5,8 +5,9 @@ use maud::{Markup, html};
 use uuid::Uuid;
 
 use super::Chrome;
-use super::layout::{page, zone_note};
+use super::layout::{page, times_note};
 use crate::domain::Lang;
+use crate::domain::clock::ZoneNaming;
 use crate::domain::notify::{EventName, MailKind};
 use crate::i18n::Localize;
 
@@ -106,7 +107,7 @@ pub fn webhooks(
     endpoints: &[EndpointRow],
     log: &[DeliveryRow],
     failed_mail: &[DeliveryRow],
-    zone: &str,
+    naming: ZoneNaming,
 ) -> Markup {
     let l = chrome.lang;
     page(
@@ -151,7 +152,7 @@ pub fn webhooks(
                 button.primary type="submit" { (l.t("notify-add")) }
             }
             h2 { (l.t("notify-delivery-log")) }
-            (zone_note(l, zone))
+            (times_note(l, naming, true))
             (deliveries(chrome, log, true))
             h2 { (l.t("notify-failed-mail")) }
             (deliveries(chrome, failed_mail, true))

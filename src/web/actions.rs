@@ -270,10 +270,12 @@ async fn one(
         .collect();
     let names = org::names(&state.db, people).await?;
     let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
+    // Its history in its site's time, the zone named (one site: once, with the time).
+    let clock = state.site_clock(a.site_id).await?;
     let when = |by: Option<i32>, at: Option<chrono::DateTime<chrono::Utc>>| {
         by.map(|b| {
-            let at = at.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
-            format!("{} · {} UTC", name(b), at.unwrap_or_default())
+            let at = at.map(|t| clock.format(t));
+            format!("{} · {}", name(b), at.unwrap_or_default())
         })
     };
     let page = ActionPage {

@@ -666,14 +666,25 @@ async fn checklists(State(state): State<AppState>, viewer: Viewer) -> AppResult<
     let rows = store::checklists(&state.db).await?;
     let names = position_names(&state, viewer.lang).await?;
     let name = |key: &str| names.get(key).cloned().unwrap_or_else(|| key.to_string());
-    let clock = state.viewer_clock(&viewer.scope).await?;
+    let clock = crate::domain::clock::SiteClock::new(
+        super::siteless_zone(&state, &viewer.scope).await?,
+        state.config.now(),
+    );
     let dir = state.config.checklists_dir.clone();
     let problems: Vec<String> =
         tokio::task::spawn_blocking(move || crate::library_files::load_usable(&dir).1)
             .await
             .map_err(|e| AppError::Internal(format!("reading the library failed: {e}")))?
             .iter()
-            .map(ToString::to_string)
+            .map(|d| {
+                format!(
+                    "{}:{}:{}: {}",
+                    d.file.display(),
+                    d.line,
+                    d.column,
+                    d.message.say(viewer.lang)
+                )
+            })
             .collect();
     Ok(view::checklists(&viewer.chrome(), &rows, &name, &clock, &problems).into_response())
 }
@@ -687,7 +698,11 @@ async fn checklist(
     let summary = store::checklist(&state.db, &key).await?;
     let names = position_names(&state, viewer.lang).await?;
     let name = |key: &str| names.get(key).cloned().unwrap_or_else(|| key.to_string());
-    let clock = state.viewer_clock(&viewer.scope).await?;
+    // Library versions belong to no site: the viewer's sites' zone, or the default.
+    let clock = crate::domain::clock::SiteClock::new(
+        super::siteless_zone(&state, &viewer.scope).await?,
+        state.config.now(),
+    );
     Ok(view::checklist(&viewer.chrome(), &summary, &name, &clock).into_response())
 }
 

@@ -18,6 +18,7 @@ use crate::app::AppState;
 use crate::domain::Lang;
 use crate::domain::access::Role;
 use crate::domain::audit::{FieldChange, changes};
+use crate::domain::clock::ZoneNaming;
 use crate::i18n::Localize;
 use crate::store::{audit, org};
 use crate::views::audit::{self as view, AuditRow, kind_name};
@@ -72,12 +73,14 @@ async fn list(
         inspected,
         lang: l,
     };
-    // The log spans sites: times in the viewer's primary site's zone (said on the page).
-    let clock = state.viewer_clock(&viewer.scope).await?;
+    // Entries belong to no site: times in the zone the viewer's sites share, or the
+    // default, named once on the page.
+    let zone = super::siteless_zone(&state, &viewer.scope).await?;
+    let naming = ZoneNaming::Once(zone);
     let rows: Vec<AuditRow> = rows
         .into_iter()
         .map(|r| AuditRow {
-            at: clock.format_seconds(r.at),
+            at: naming.format_seconds(zone, r.at),
             sentence: names.sentence(&r),
             changes: names.table(&r),
             raw: raw(&r),
@@ -89,7 +92,7 @@ async fn list(
         entity.as_deref(),
         page,
         total.div_ceil(PER_PAGE),
-        clock.tz.name(),
+        naming,
     )
     .into_response())
 }

@@ -284,8 +284,19 @@ async fn lint(
     let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     let source = posted_source(&f)?;
     let linted = lint_text(&state, kind, &key, source).await?;
+    let problems: Vec<serde_json::Value> = linted
+        .problems
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "line": p.line,
+                "column": p.column,
+                "message": p.message.say(viewer.lang),
+            })
+        })
+        .collect();
     Ok(Json(serde_json::json!({
-        "problems": linted.problems,
+        "problems": problems,
         "clean": linted.is_clean(),
     }))
     .into_response())
@@ -300,7 +311,6 @@ async fn propose(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
-    let l = viewer.lang;
     let source = posted_source(&f)?;
     let reason = f.text("reason");
     let linted = lint_text(&state, kind, &key, source.clone()).await?;
@@ -309,7 +319,7 @@ async fn propose(
         problems.push(Problem {
             line: 0,
             column: 0,
-            message: l.t("authoring-reason-required"),
+            message: Message::new("authoring-reason-required"),
         });
     }
     if !problems.is_empty() || !linted.is_clean() {
@@ -351,11 +361,7 @@ async fn preview(
     let linted = lint_text(&state, kind, &key, source).await?;
     let Some(checklist) = linted.checklist else {
         return Err(AppError::Invalid(
-            linted
-                .problems
-                .iter()
-                .map(|p| Message::literal(p.to_string()))
-                .collect(),
+            linted.problems.iter().map(said_at).collect(),
         ));
     };
     let subject = Subject {
@@ -516,11 +522,7 @@ async fn review(
                 (_, Some(m)) if linted.is_clean() => Content::Module(m),
                 _ => {
                     return Err(AppError::Invalid(
-                        linted
-                            .problems
-                            .iter()
-                            .map(|p| Message::literal(p.to_string()))
-                            .collect(),
+                        linted.problems.iter().map(said_at).collect(),
                     ));
                 }
             };
@@ -543,4 +545,12 @@ async fn review(
         }
     }
     Ok(Redirect::to(&format!("/authoring/proposals/{id}")).into_response())
+}
+
+/// A lint problem as an error message, with its line and column.
+fn said_at(p: &Problem) -> Message {
+    Message::new("lint-problem-at")
+        .arg("line", p.line)
+        .arg("column", p.column)
+        .arg_said("message", p.message.clone())
 }

@@ -14,7 +14,7 @@ use super::query::{Form, Query, nonempty, optional_date, optional_id};
 use super::session::Viewer;
 use crate::app::AppState;
 use crate::domain::access::Role;
-use crate::domain::clock::period_label;
+use crate::domain::clock::{ZoneNaming, period_label};
 use crate::domain::scoring::describe_answer;
 use crate::store::filter::{CheckKind, ListFilter};
 use crate::store::inspections;
@@ -140,11 +140,21 @@ async fn list(
             echo.push((name.to_string(), v.to_string()));
         }
     }
+    // Each row's time in its site's zone, the zone named once or beside each time.
+    let mut row_sites: Vec<i32> = rows.iter().map(|r| r.site_id).collect();
+    row_sites.sort_unstable();
+    row_sites.dedup();
+    let zones = super::site_zones(&state, &row_sites).await?;
+    let zone_of = |site: i32| zones.get(&site).copied().unwrap_or(state.config.time_zone);
+    let no_rows = super::siteless_zone(&state, &viewer.scope).await?;
+    let naming = ZoneNaming::of(rows.iter().map(|r| zone_of(r.site_id)), no_rows);
     let view = ListView {
+        naming,
         rows: rows
             .iter()
             .map(|r| ListRow {
                 id: r.id,
+                submitted: r.submitted_at.map(|t| naming.format(zone_of(r.site_id), t)),
                 date: r.shift_date.to_string(),
                 period: period_label(l, r.shift_period),
                 site: site_names.get(&r.site_id).cloned().unwrap_or_default(),

@@ -120,3 +120,33 @@ async fn static_file(Path(file): Path<String>) -> Response {
     )
         .into_response()
 }
+
+/// Each of these sites' time zone (the configured default where none is recorded).
+pub(crate) async fn site_zones(
+    state: &AppState,
+    sites: &[i32],
+) -> crate::store::StoreResult<std::collections::HashMap<i32, crate::domain::clock::Tz>> {
+    let stored = crate::store::org::time_zones(&state.db, sites).await?;
+    Ok(sites
+        .iter()
+        .map(|&id| {
+            let zone = stored.get(&id).map_or("", String::as_str);
+            (id, state.config.clock_for(zone).tz)
+        })
+        .collect())
+}
+
+/// The zone of rows that belong to no site (audit entries, deliveries, library versions)
+/// for this viewer: the one their sites share, else the configured default
+/// ([`crate::domain::clock::zone_without_site`]).
+pub(crate) async fn siteless_zone(
+    state: &AppState,
+    scope: &crate::domain::access::Scope,
+) -> crate::store::StoreResult<crate::domain::clock::Tz> {
+    let sites: Vec<i32> = scope.sites.iter().copied().collect();
+    let zones = site_zones(state, &sites).await?;
+    Ok(crate::domain::clock::zone_without_site(
+        zones.into_values(),
+        state.config.time_zone,
+    ))
+}

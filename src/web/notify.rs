@@ -52,7 +52,9 @@ fn admin(viewer: &Viewer) -> AppResult<()> {
 
 async fn webhooks(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
     admin(&viewer)?;
-    let clock = state.viewer_clock(&viewer.scope).await?;
+    // Deliveries belong to no site: one zone, named once above the log.
+    let zone = super::siteless_zone(&state, &viewer.scope).await?;
+    let naming = crate::domain::clock::ZoneNaming::Once(zone);
     let endpoints = outbox::endpoints(&state.db).await?;
     let urls: BTreeMap<i32, String> = endpoints.iter().map(|e| (e.id, e.url.clone())).collect();
     let rows: Vec<EndpointRow> = endpoints
@@ -82,7 +84,7 @@ async fn webhooks(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
         response_code: r.response_code,
         latency_ms: r.latency_ms,
         error: r.last_error.clone(),
-        created: clock.format_seconds(r.created_at),
+        created: naming.format_seconds(zone, r.created_at),
     };
     let log: Vec<DeliveryRow> = hooks
         .iter()
@@ -104,7 +106,7 @@ async fn webhooks(State(state): State<AppState>, viewer: Viewer) -> AppResult<Re
             delivery(r, target)
         })
         .collect();
-    Ok(view::webhooks(&viewer.chrome(), &rows, &log, &mail, clock.tz.name()).into_response())
+    Ok(view::webhooks(&viewer.chrome(), &rows, &log, &mail, naming).into_response())
 }
 
 async fn add_endpoint(

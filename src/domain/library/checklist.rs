@@ -11,49 +11,47 @@ use super::raw::{RawAction, RawChecklistFile, RawContext, RawItem};
 use super::references::Namespace;
 use crate::domain::actions::{ActionRule, MAX_DUE_DAYS, OwnerRole};
 use crate::domain::checklist::*;
+use crate::i18n::Message;
 
 impl Parser<'_> {
     pub(super) fn checklist(&mut self, raw: RawChecklistFile) -> Option<Checklist> {
         let errors_before = self.out.len();
         let head = raw.checklist;
         self.define(Namespace::Checklist, &head.key);
-        let key = self.key(&head.key, "checklist", KeyStyle::Kebab);
-        let title = self.text(head.title, "checklist title");
+        let key = self.key(&head.key, "lint-what-checklist", KeyStyle::Kebab);
+        let title = self.text(head.title, "lint-what-checklist-title");
         let description = head
             .description
-            .map(|d| self.text(d, "checklist description"));
+            .map(|d| self.text(d, "lint-what-checklist-description"));
         let positions = self.references(Namespace::Position, head.positions, "`positions`", true);
         let pass_mark = self.percent(&head.pass_mark, "`pass_mark`");
         if head.source.get_ref().trim().is_empty() {
-            self.error(
-                &head.source.span(),
-                "`source` is empty: name the part of the standard this checklist checks",
-            );
+            self.error(&head.source.span(), Message::new("lint-source-empty"));
         }
         let context = self.context_fields(raw.context);
 
         if raw.section.is_empty() {
             self.error(
                 &head.key.span(),
-                format!("checklist `{key}` has no [[section]]"),
+                Message::new("lint-checklist-no-section").arg("key", &key),
             );
         }
         let mut section_keys = BTreeSet::new();
         let mut item_keys = BTreeSet::new();
         let mut sections = Vec::new();
         for raw_section in raw.section {
-            let section_key = self.key(&raw_section.key, "section", KeyStyle::Kebab);
+            let section_key = self.key(&raw_section.key, "lint-what-section", KeyStyle::Kebab);
             if !section_keys.insert(section_key.clone()) {
                 self.error(
                     &raw_section.key.span(),
-                    format!("duplicate section key `{section_key}`"),
+                    Message::new("lint-duplicate-section").arg("key", &section_key),
                 );
             }
-            let title = self.text(raw_section.title, "section title");
+            let title = self.text(raw_section.title, "lint-what-section-title");
             if raw_section.item.is_empty() {
                 self.error(
                     &raw_section.key.span(),
-                    format!("section `{section_key}` has no [[section.item]]"),
+                    Message::new("lint-section-no-item").arg("key", &section_key),
                 );
             }
             let mut items = Vec::new();
@@ -61,10 +59,9 @@ impl Parser<'_> {
                 if !item_keys.insert(raw_item.key.get_ref().clone()) {
                     self.error(
                         &raw_item.key.span(),
-                        format!(
-                            "duplicate item key `{}` in checklist `{key}`",
-                            raw_item.key.get_ref()
-                        ),
+                        Message::new("lint-duplicate-item")
+                            .arg("item", raw_item.key.get_ref())
+                            .arg("checklist", &key),
                     );
                 }
                 if let Some(item) = self.item(raw_item, &context) {
@@ -94,52 +91,58 @@ impl Parser<'_> {
         let mut seen = BTreeSet::new();
         let mut fields = Vec::new();
         for field in raw {
-            let key = self.key(&field.key, "context", KeyStyle::Snake);
+            let key = self.key(&field.key, "lint-what-context", KeyStyle::Snake);
             if !seen.insert(key.clone()) {
-                self.error(&field.key.span(), format!("duplicate context key `{key}`"));
+                self.error(
+                    &field.key.span(),
+                    Message::new("lint-duplicate-context").arg("key", &key),
+                );
             }
-            let label = self.text(field.label, "context label");
+            let label = self.text(field.label, "lint-what-context-label");
             let kind = match field.kind.get_ref().as_str() {
                 "choice" => {
                     if field.min.is_some() || field.max.is_some() {
-                        self.error(
-                            &field.key.span(),
-                            "a `choice` context takes `options`, not `min`/`max`",
-                        );
+                        self.error(&field.key.span(), Message::new("lint-choice-min-max"));
                     }
                     let Some(options) = field.options else {
                         self.error(
                             &field.key.span(),
-                            format!("choice context `{key}` needs `options`"),
+                            Message::new("lint-choice-needs-options").arg("key", &key),
                         );
                         continue;
                     };
                     if options.get_ref().len() < 2 {
-                        self.error(&options.span(), "a choice needs at least two options");
+                        self.error(&options.span(), Message::new("lint-choice-two-options"));
                     }
                     let mut values = BTreeSet::new();
                     let mut list = Vec::new();
                     for option in options.into_inner() {
                         let option_span = option.span();
                         let (label, mut fields) =
-                            self.text_with_fields(option, &["value"], "option label");
+                            self.text_with_fields(option, &["value"], "lint-what-option-label");
                         let value = match fields.remove("value") {
                             Some(v) => match v.get_ref().as_str() {
                                 Some(s) => Spanned::new(v.span(), s.to_string()),
                                 None => {
-                                    self.error(&v.span(), "an option's `value` must be a string");
+                                    self.error(&v.span(), Message::new("lint-option-value-string"));
                                     continue;
                                 }
                             },
                             None => {
-                                self.error(&option_span, "missing field `value`");
+                                self.error(
+                                    &option_span,
+                                    Message::new("lint-missing-field").arg("field", "value"),
+                                );
                                 continue;
                             }
                         };
                         let value_span = value.span();
-                        let value = self.key(&value, "option", KeyStyle::Snake);
+                        let value = self.key(&value, "lint-what-option", KeyStyle::Snake);
                         if !values.insert(value.clone()) {
-                            self.error(&value_span, format!("duplicate option `{value}`"));
+                            self.error(
+                                &value_span,
+                                Message::new("lint-duplicate-option").arg("value", &value),
+                            );
                         }
                         list.push(ChoiceOption { value, label });
                     }
@@ -150,7 +153,7 @@ impl Parser<'_> {
                             _ => {
                                 self.error(
                                     &d.span(),
-                                    format!("default of `{key}` must be one of its options"),
+                                    Message::new("lint-default-not-option").arg("key", &key),
                                 );
                                 None
                             }
@@ -163,26 +166,21 @@ impl Parser<'_> {
                 }
                 "number" => {
                     if field.options.is_some() {
-                        self.error(
-                            &field.key.span(),
-                            "a `number` context takes `min` and `max`, not `options`",
-                        );
+                        self.error(&field.key.span(), Message::new("lint-number-options"));
                     }
                     let (Some(min), Some(max)) = (field.min, field.max) else {
                         self.error(
                             &field.key.span(),
-                            format!("number context `{key}` needs both `min` and `max`"),
+                            Message::new("lint-number-needs-min-max").arg("key", &key),
                         );
                         continue;
                     };
                     if min.get_ref() > max.get_ref() {
                         self.error(
                             &min.span(),
-                            format!(
-                                "`min` ({}) is greater than `max` ({})",
-                                min.get_ref(),
-                                max.get_ref()
-                            ),
+                            Message::new("lint-min-above-max")
+                                .arg("min", min.get_ref())
+                                .arg("max", max.get_ref()),
                         );
                     }
                     let default = match field.default {
@@ -192,11 +190,10 @@ impl Parser<'_> {
                             _ => {
                                 self.error(
                                     &d.span(),
-                                    format!(
-                                        "default of `{key}` must be a number from {} to {}",
-                                        min.get_ref(),
-                                        max.get_ref()
-                                    ),
+                                    Message::new("lint-default-out-of-range")
+                                        .arg("key", &key)
+                                        .arg("min", min.get_ref())
+                                        .arg("max", max.get_ref()),
                                 );
                                 None
                             }
@@ -211,7 +208,7 @@ impl Parser<'_> {
                 other => {
                     self.error(
                         &field.kind.span(),
-                        format!("unknown context kind `{other}` (expected choice or number)"),
+                        Message::new("lint-unknown-context-kind").arg("kind", other),
                     );
                     continue;
                 }
@@ -223,24 +220,21 @@ impl Parser<'_> {
 
     fn item(&mut self, raw: RawItem, context: &[ContextField]) -> Option<Item> {
         let errors_before = self.out.len();
-        let key = self.key(&raw.key, "item", KeyStyle::Kebab);
+        let key = self.key(&raw.key, "lint-what-item", KeyStyle::Kebab);
         let clause_span = raw.clause.span();
         let site = self.site(clause_span.start);
         self.refs
             .used
             .push((Namespace::Clause, raw.clause.get_ref().clone(), site));
         self.refs.traced.insert(raw.clause.get_ref().clone());
-        let text = self.text(raw.text, "item text");
-        let guidance = self.text(raw.guidance, "item guidance");
+        let text = self.text(raw.text, "lint-what-item-text");
+        let guidance = self.text(raw.guidance, "lint-what-item-guidance");
         let weight = match raw.weight {
             None => 1.0,
             Some(w) => {
                 let v = *w.get_ref();
                 if !(v > 0.0 && v <= 100.0) {
-                    self.error(
-                        &w.span(),
-                        format!("`weight` must be greater than 0 and at most 100, not {v}"),
-                    );
+                    self.error(&w.span(), Message::new("lint-weight").arg("value", v));
                 }
                 v
             }
@@ -278,10 +272,9 @@ impl Parser<'_> {
             other => {
                 self.error(
                     &kind_span,
-                    format!(
-                        "unknown item kind `{other}` (expected one of: {})",
-                        ItemKind::NAMES.join(", ")
-                    ),
+                    Message::new("lint-unknown-item-kind")
+                        .arg("kind", other)
+                        .arg("expected", ItemKind::NAMES.join(", ")),
                 );
                 return None;
             }
@@ -292,7 +285,9 @@ impl Parser<'_> {
             {
                 self.error(
                     span,
-                    format!("`{name}` does not apply to a `{kind_name}` item"),
+                    Message::new("lint-field-not-for-kind")
+                        .arg("field", name)
+                        .arg("kind", &kind_name),
                 );
             }
         }
@@ -320,11 +315,9 @@ impl Parser<'_> {
             Some(b) => Basis::parse(b.get_ref()).unwrap_or_else(|| {
                 self.error(
                     &b.span(),
-                    format!(
-                        "unknown `basis` `{}` (expected one of: {})",
-                        b.get_ref(),
-                        Basis::NAMES.join(", ")
-                    ),
+                    Message::new("lint-unknown-basis")
+                        .arg("basis", b.get_ref())
+                        .arg("expected", Basis::NAMES.join(", ")),
                 );
                 Basis::Source
             }),
@@ -355,10 +348,7 @@ impl Parser<'_> {
         if owner.is_none() {
             self.error(
                 &raw.owner.span(),
-                format!(
-                    "unknown action owner `{}` (expected manager or supervisor: the role at the site that answers for it)",
-                    raw.owner.get_ref()
-                ),
+                Message::new("lint-unknown-owner").arg("owner", raw.owner.get_ref()),
             );
         }
         let days = *raw.due_days.get_ref();
@@ -368,10 +358,12 @@ impl Parser<'_> {
         if due_days.is_none() {
             self.error(
                 &raw.due_days.span(),
-                format!("`due_days` must be from 1 to {MAX_DUE_DAYS}, not {days}"),
+                Message::new("lint-action-due-days")
+                    .arg("max", MAX_DUE_DAYS)
+                    .arg("value", days),
             );
         }
-        let text = self.text(raw.text, "action text");
+        let text = self.text(raw.text, "lint-what-action-text");
         Some(ActionRule {
             owner: owner?,
             due_days: due_days?,

@@ -8,6 +8,7 @@ use toml::Spanned;
 use super::parser::{Parser, toml_number};
 use super::references::Namespace;
 use crate::domain::checklist::*;
+use crate::i18n::Message;
 
 impl Parser<'_> {
     pub(super) fn conditions(
@@ -21,13 +22,17 @@ impl Parser<'_> {
             toml::Value::Array(list) if !list.is_empty() => {
                 let tables: Vec<_> = list.iter().filter_map(|v| v.as_table()).collect();
                 if tables.len() != list.len() {
-                    self.error(&span, "`when` must be a condition table or a list of them");
+                    self.error(&span, Message::new("lint-when-list"));
                     return Vec::new();
                 }
                 tables
             }
             _ => {
-                self.error(&span, "`when` must be a condition table, such as { field = \"subject.gender\", is = \"female\" }, or a list of them");
+                self.error(
+                    &span,
+                    Message::new("lint-when-table")
+                        .arg("example", r#"{ field = "subject.gender", is = "female" }"#),
+                );
                 return Vec::new();
             }
         };
@@ -47,20 +52,20 @@ impl Parser<'_> {
             if !["field", "is", "in", "min", "max"].contains(&name.as_str()) {
                 self.error(
                     span,
-                    format!("unknown condition key `{name}` (expected field, is, in, min, max)"),
+                    Message::new("lint-condition-unknown-key").arg("key", name),
                 );
                 return None;
             }
         }
         let Some(path) = table.get("field").and_then(|f| f.as_str()) else {
-            self.error(
-                span,
-                "a condition needs `field`, such as \"subject.gender\" or \"context.guests\"",
-            );
+            self.error(span, Message::new("lint-condition-needs-field"));
             return None;
         };
         let Some(field) = Field::parse(path) else {
-            self.error(span, format!("condition on unknown field `{path}` (expected subject.gender, subject.position or context.<key>)"));
+            self.error(
+                span,
+                Message::new("lint-condition-unknown-field").arg("field", path),
+            );
             return None;
         };
         let test = match (
@@ -79,7 +84,7 @@ impl Parser<'_> {
                 let min = min.map(toml_number);
                 let max = max.map(toml_number);
                 if min == Some(None) || max == Some(None) {
-                    self.error(span, "`min` and `max` in a condition must be numbers");
+                    self.error(span, Message::new("lint-condition-min-max-numbers"));
                     return None;
                 }
                 Test::Range {
@@ -88,7 +93,7 @@ impl Parser<'_> {
                 }
             }
             _ => {
-                self.error(span, "a condition needs exactly one test: `is`, `in` (a non-empty list), or `min`/`max`");
+                self.error(span, Message::new("lint-condition-one-test"));
                 return None;
             }
         };
@@ -102,7 +107,7 @@ impl Parser<'_> {
             v => match toml_number(v) {
                 Some(n) => Some(Value::Number(n)),
                 None => {
-                    self.error(span, "condition values must be strings or numbers");
+                    self.error(span, Message::new("lint-condition-value-type"));
                     None
                 }
             },
@@ -126,22 +131,19 @@ impl Parser<'_> {
             Field::SubjectGender => {
                 for v in values {
                     if !matches!(v.as_text(), Some("female" | "male")) {
-                        self.error(
-                            span,
-                            format!("subject.gender is `female` or `male`, not `{v}`"),
-                        );
+                        self.error(span, Message::new("lint-condition-gender").arg("value", v));
                         return None;
                     }
                 }
                 if matches!(test, Test::Range { .. }) {
-                    self.error(span, "subject.gender takes `is` or `in`, not `min`/`max`");
+                    self.error(span, Message::new("lint-condition-gender-range"));
                     return None;
                 }
             }
             Field::SubjectPosition => {
                 for v in values {
                     let Some(key) = v.as_text() else {
-                        self.error(span, "subject.position values are position keys");
+                        self.error(span, Message::new("lint-condition-position-keys"));
                         return None;
                     };
                     let site = self.site(span.start);
@@ -150,20 +152,23 @@ impl Parser<'_> {
                         .push((Namespace::Position, key.to_string(), site));
                 }
                 if matches!(test, Test::Range { .. }) {
-                    self.error(span, "subject.position takes `is` or `in`, not `min`/`max`");
+                    self.error(span, Message::new("lint-condition-position-range"));
                     return None;
                 }
             }
             Field::Context(key) => match context.iter().find(|c| c.key == *key).map(|c| &c.kind) {
                 None => {
-                    self.error(span, format!("condition on unknown context field `{key}`"));
+                    self.error(
+                        span,
+                        Message::new("lint-condition-unknown-context").arg("key", key),
+                    );
                     return None;
                 }
                 Some(ContextKind::Choice { options, .. }) => {
                     if matches!(test, Test::Range { .. }) {
                         self.error(
                             span,
-                            format!("`{key}` is a choice: test it with `is` or `in`"),
+                            Message::new("lint-condition-choice-range").arg("key", key),
                         );
                         return None;
                     }
@@ -172,17 +177,19 @@ impl Parser<'_> {
                             .iter()
                             .any(|o| Some(o.value.as_str()) == v.as_text())
                         {
-                            self.error(span, format!("`{v}` is not an option of `{key}`"));
+                            self.error(
+                                span,
+                                Message::new("lint-condition-not-option")
+                                    .arg("value", v)
+                                    .arg("key", key),
+                            );
                             return None;
                         }
                     }
                 }
                 Some(ContextKind::Number { .. }) => {
                     if values.iter().any(|v| v.as_number().is_none()) {
-                        self.error(
-                            span,
-                            format!("`{key}` is a number: compare it with numbers"),
-                        );
+                        self.error(span, Message::new("lint-condition-number").arg("key", key));
                         return None;
                     }
                 }

@@ -4,6 +4,7 @@
 use super::Library;
 use super::parser::Parser;
 use super::references::{Namespace, Site};
+use crate::i18n::Message;
 
 /// The SVG elements a diagram may use: shapes, text and grouping. Nothing that runs
 /// (script), loads (image, use, foreignObject) or restyles the page (style) is allowed.
@@ -31,7 +32,7 @@ const ELEMENTS: [&str; 17] = [
 /// an element outside [`ELEMENTS`], an event handler (`on…=`), a link (`href`), a
 /// `style`, a declaration (`<!DOCTYPE`, `<!ENTITY`), a processing instruction other than
 /// the XML declaration, or no `<svg` root.
-pub fn svg_problem(svg: &str) -> Option<(usize, String)> {
+pub fn svg_problem(svg: &str) -> Option<(usize, Message)> {
     let lower = svg.to_ascii_lowercase();
     let mut rest = 0;
     let mut saw_svg = false;
@@ -41,7 +42,7 @@ pub fn svg_problem(svg: &str) -> Option<(usize, String)> {
         if let Some(comment) = after.strip_prefix("!--") {
             match comment.find("-->") {
                 Some(n) => rest = at + 1 + 3 + n + 3,
-                None => return Some((at, "a comment that is never closed".into())),
+                None => return Some((at, Message::new("lint-svg-comment"))),
             }
             continue;
         }
@@ -50,10 +51,7 @@ pub fn svg_problem(svg: &str) -> Option<(usize, String)> {
             continue;
         }
         if after.starts_with('!') || after.starts_with('?') {
-            return Some((
-                at,
-                "a diagram may not hold declarations or instructions".into(),
-            ));
+            return Some((at, Message::new("lint-svg-declaration")));
         }
         let name: String = after
             .trim_start_matches('/')
@@ -63,10 +61,9 @@ pub fn svg_problem(svg: &str) -> Option<(usize, String)> {
         if !ELEMENTS.contains(&name.as_str()) {
             return Some((
                 at,
-                format!(
-                    "`<{name}>` is not allowed in a diagram (use: {})",
-                    ELEMENTS.join(", ")
-                ),
+                Message::new("lint-svg-element")
+                    .arg("element", format!("<{name}>"))
+                    .arg("allowed", ELEMENTS.join(", ")),
             ));
         }
         saw_svg |= name == "svg";
@@ -86,13 +83,13 @@ pub fn svg_problem(svg: &str) -> Option<(usize, String)> {
             if attribute.starts_with("on") || attribute.ends_with("href") || attribute == "style" {
                 return Some((
                     at + n - attribute.len(),
-                    format!("attribute `{attribute}` is not allowed in a diagram"),
+                    Message::new("lint-svg-attribute").arg("attribute", &attribute),
                 ));
             }
         }
         rest = end;
     }
-    (!saw_svg).then(|| (0, "not an SVG drawing: no <svg> element".into()))
+    (!saw_svg).then(|| (0, Message::new("lint-svg-no-root")))
 }
 
 impl Parser<'_> {
@@ -114,7 +111,7 @@ impl Parser<'_> {
         if !valid {
             self.error(
                 &(0..0),
-                format!("diagram file name `{key}.svg` is not a valid key: use lower-case letters, digits and -"),
+                Message::new("lint-diagram-name").arg("name", format!("{key}.svg")),
             );
             return;
         }

@@ -7,6 +7,7 @@ use toml::Spanned;
 use super::parser::Parser;
 use super::raw::{RawLimit, RawText};
 use crate::domain::checklist::*;
+use crate::i18n::Message;
 
 impl Parser<'_> {
     pub(super) fn scale_kind(
@@ -17,10 +18,7 @@ impl Parser<'_> {
         labels: Option<Spanned<Vec<RawText>>>,
     ) -> Option<ItemKind> {
         let Some(max) = max else {
-            self.error(
-                &key.span(),
-                "a `scale` item needs `max` (the top of the scale, 1–10)",
-            );
+            self.error(&key.span(), Message::new("lint-scale-needs-max"));
             return None;
         };
         let max = self.count(&max, "`max`", 1, 10)?;
@@ -34,13 +32,12 @@ impl Parser<'_> {
                 if l.get_ref().len() != max as usize + 1 {
                     self.error(
                         &l.span(),
-                        format!(
-                            "`labels` needs {} entries, one for each point 0…{max}",
-                            max + 1
-                        ),
+                        Message::new("lint-scale-labels")
+                            .count("count", max as usize + 1)
+                            .arg("max", max),
                     );
                 }
-                self.texts(l.into_inner(), "scale label")
+                self.texts(l.into_inner(), "lint-what-scale-label")
             }
         };
         Some(ItemKind::Scale {
@@ -63,30 +60,24 @@ impl Parser<'_> {
         let allowed = match (target, tolerance) {
             (Some(t), Some(tol)) => {
                 if let Some(span) = min.as_ref().or(max.as_ref()).map(|v| v.span()) {
-                    self.error(
-                        &span,
-                        "give either `target` and `tolerance`, or `min`/`max`, not both",
-                    );
+                    self.error(&span, Message::new("lint-measure-both"));
                 }
                 if *tol.get_ref() < 0.0 {
-                    self.error(&tol.span(), "`tolerance` must not be negative");
+                    self.error(&tol.span(), Message::new("lint-tolerance-negative"));
                 }
                 Allowed::target(*t.get_ref(), *tol.get_ref())
             }
             (Some(t), None) => {
-                self.error(&t.span(), "`target` needs a `tolerance`");
+                self.error(&t.span(), Message::new("lint-target-needs-tolerance"));
                 return None;
             }
             (None, Some(tol)) => {
-                self.error(&tol.span(), "`tolerance` needs a `target`");
+                self.error(&tol.span(), Message::new("lint-tolerance-needs-target"));
                 return None;
             }
             (None, None) => {
                 if min.is_none() && max.is_none() {
-                    self.error(
-                        &key.span(),
-                        "a `measure` item needs `target` and `tolerance`, or `min` and/or `max`",
-                    );
+                    self.error(&key.span(), Message::new("lint-measure-needs-bounds"));
                     return None;
                 }
                 if let (Some(lo), Some(hi)) = (&min, &max)
@@ -94,11 +85,9 @@ impl Parser<'_> {
                 {
                     self.error(
                         &lo.span(),
-                        format!(
-                            "`min` ({}) is greater than `max` ({})",
-                            lo.get_ref(),
-                            hi.get_ref()
-                        ),
+                        Message::new("lint-min-above-max")
+                            .arg("min", lo.get_ref())
+                            .arg("max", hi.get_ref()),
                     );
                 }
                 Allowed::range(min.map(|v| *v.get_ref()), max.map(|v| *v.get_ref()))
@@ -144,10 +133,7 @@ impl Parser<'_> {
                     (r.span(), Some((lo, hi)))
                 }
                 _ => {
-                    self.error(
-                        &r.span(),
-                        "`range` is two numbers, the lowest and the highest value the form accepts: `range = [0, 180]`",
-                    );
+                    self.error(&r.span(), Message::new("lint-range-two-numbers"));
                     return None;
                 }
             },
@@ -156,9 +142,7 @@ impl Parser<'_> {
         let Some((lo, hi)) = given.or_else(|| default_input_range(unit)) else {
             self.error(
                 &key.span(),
-                format!(
-                    "`{unit}` has no default input range: give the values the form accepts, such as `range = [0, 5000]`"
-                ),
+                Message::new("lint-unit-no-default-range").arg("unit", unit),
             );
             return None;
         };
@@ -166,14 +150,17 @@ impl Parser<'_> {
         let outside =
             pass_lo.is_some_and(|v| v < lo || v > hi) || pass_hi.is_some_and(|v| v < lo || v > hi);
         if outside {
-            let whose = if given.is_some() {
-                "`range`"
+            let id = if given.is_some() {
+                "lint-range-excludes-pass"
             } else {
-                "the unit's default input range"
+                "lint-default-range-excludes-pass"
             };
             self.error(
                 &span,
-                format!("{whose} {lo}–{hi} {unit} does not hold the passing values of this item"),
+                Message::new(id)
+                    .arg("lo", lo)
+                    .arg("hi", hi)
+                    .arg("unit", unit),
             );
             return None;
         }
@@ -189,13 +176,13 @@ impl Parser<'_> {
         match unit {
             Some(u) if !u.get_ref().trim().is_empty() => Some(u.into_inner()),
             Some(u) => {
-                self.error(&u.span(), "`unit` is empty");
+                self.error(&u.span(), Message::new("lint-unit-empty"));
                 None
             }
             None => {
                 self.error(
                     &key.span(),
-                    format!("a `{kind}` item needs a `unit` (such as °, cm or 元)"),
+                    Message::new("lint-needs-unit").arg("kind", kind),
                 );
                 None
             }
@@ -210,19 +197,16 @@ impl Parser<'_> {
         pass_at: Option<Spanned<f64>>,
     ) -> Option<ItemKind> {
         let (Some(script), Some(phrases)) = (script, phrases) else {
-            self.error(&key.span(), "a `script` item needs `script` (the words in full) and `phrases` (the key phrases)");
+            self.error(&key.span(), Message::new("lint-script-needs"));
             return None;
         };
-        let script = self.text(script, "script");
+        let script = self.text(script, "lint-what-script");
         let count = phrases.get_ref().len();
         if count == 0 {
-            self.error(
-                &phrases.span(),
-                "`phrases` must list at least one key phrase",
-            );
+            self.error(&phrases.span(), Message::new("lint-phrases-empty"));
             return None;
         }
-        let phrases = self.texts(phrases.into_inner(), "phrase");
+        let phrases = self.texts(phrases.into_inner(), "lint-what-phrase");
         let pass_at = match pass_at {
             None => count as u32,
             Some(p) => self.count(&p, "`pass_at`", 1, count as u32)?,
@@ -242,21 +226,15 @@ impl Parser<'_> {
         pass_at: Option<Spanned<f64>>,
     ) -> Option<ItemKind> {
         let Some(steps) = steps else {
-            self.error(
-                &key.span(),
-                "a `steps` item needs `steps`, the service steps in order",
-            );
+            self.error(&key.span(), Message::new("lint-steps-needs"));
             return None;
         };
         let count = steps.get_ref().len();
         if count < 2 {
-            self.error(
-                &steps.span(),
-                "`steps` must list at least two steps (use a `check` for one)",
-            );
+            self.error(&steps.span(), Message::new("lint-steps-two"));
             return None;
         }
-        let steps = self.texts(steps.into_inner(), "step");
+        let steps = self.texts(steps.into_inner(), "lint-what-step");
         let pass_at = match pass_at {
             None => count as u32,
             Some(p) => self.count(&p, "`pass_at`", 1, count as u32)?,
@@ -280,7 +258,7 @@ impl Parser<'_> {
         let Some(limit) = limit else {
             self.error(
                 &key.span(),
-                "a `limit` item needs `limit = { by = …, base = { … } }`",
+                Message::new("lint-limit-needs").arg("example", "limit = { by = …, base = { … } }"),
             );
             return None;
         };
@@ -294,12 +272,15 @@ impl Parser<'_> {
             Some(ContextKind::Number { .. }) => {
                 self.error(
                     &raw.by.span(),
-                    format!("`by` must name a choice context; `{by}` is a number"),
+                    Message::new("lint-by-is-number").arg("key", &by),
                 );
                 return None;
             }
             None => {
-                self.error(&raw.by.span(), format!("`by` names unknown context `{by}`"));
+                self.error(
+                    &raw.by.span(),
+                    Message::new("lint-by-unknown").arg("key", &by),
+                );
                 return None;
             }
         };
@@ -317,7 +298,7 @@ impl Parser<'_> {
             if !raw.base.get_ref().contains_key(*option) {
                 self.error(
                     &raw.base.span(),
-                    format!("`base` has no cap for `{option}` (add it, or exclude it with `when`)"),
+                    Message::new("lint-base-no-cap").arg("option", option),
                 );
             }
         }
@@ -328,10 +309,7 @@ impl Parser<'_> {
         let per = match &raw.per {
             None => {
                 if raw.extra.is_some() || raw.above.is_some() {
-                    self.error(
-                        &limit_span,
-                        "`extra` and `above` need `per` (the number context to count)",
-                    );
+                    self.error(&limit_span, Message::new("lint-extra-needs-per"));
                 }
                 None
             }
@@ -344,21 +322,15 @@ impl Parser<'_> {
                     Some(ContextKind::Number { .. }) => {}
                     Some(ContextKind::Choice { .. }) => self.error(
                         &per.span(),
-                        format!(
-                            "`per` must name a number context; `{}` is a choice",
-                            per.get_ref()
-                        ),
+                        Message::new("lint-per-is-choice").arg("key", per.get_ref()),
                     ),
                     None => self.error(
                         &per.span(),
-                        format!("`per` names unknown context `{}`", per.get_ref()),
+                        Message::new("lint-per-unknown").arg("key", per.get_ref()),
                     ),
                 }
                 if raw.extra.is_none() {
-                    self.error(
-                        &per.span(),
-                        "`per` needs `extra`, the amount added for each unit above `above`",
-                    );
+                    self.error(&per.span(), Message::new("lint-per-needs-extra"));
                 }
                 Some(per.get_ref().clone())
             }
@@ -386,13 +358,18 @@ impl Parser<'_> {
             if !options.contains(option) {
                 self.error(
                     &caps.span(),
-                    format!("`{what}` names `{option}`, which is not an option of `{by}`"),
+                    Message::new("lint-cap-not-option")
+                        .arg("field", what)
+                        .arg("option", option)
+                        .arg("by", by),
                 );
             }
             if !(amount.is_finite() && *amount >= 0.0) {
                 self.error(
                     &caps.span(),
-                    format!("`{what}.{option}` must be a non-negative amount"),
+                    Message::new("lint-cap-negative")
+                        .arg("field", what)
+                        .arg("option", option),
                 );
             }
         }

@@ -27,6 +27,7 @@ use std::path::PathBuf;
 
 use super::checklist::Checklist;
 use super::training::{Clause, Module, Position};
+use crate::i18n::Message;
 use parser::Parser;
 use references::References;
 
@@ -39,13 +40,15 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// A problem found in a file, located for editors and CI logs.
+/// A problem found in a file, located for editors and CI logs. Its message is a catalog
+/// message (`locales/*/lint.ftl`), said in the author's language by the authoring pages;
+/// `Display` says it in English, for the command line and logs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
-    pub message: String,
+    pub message: Message,
 }
 
 impl fmt::Display for Diagnostic {

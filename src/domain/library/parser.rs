@@ -11,6 +11,7 @@ use super::raw::*;
 use super::references::{Namespace, References, Site};
 use super::{Diagnostic, Library, SourceFile};
 use crate::domain::text::{EN, Text, ZH_HANS, ZH_HANT, canonical_tag, is_han};
+use crate::i18n::Message;
 
 /// Checks one file and builds its part of the library, recording each problem.
 pub(super) struct Parser<'a> {
@@ -72,8 +73,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    pub(super) fn error(&mut self, span: &Range<usize>, message: impl Into<String>) {
-        let diagnostic = self.site(span.start).diagnostic(message.into());
+    pub(super) fn error(&mut self, span: &Range<usize>, message: Message) {
+        let diagnostic = self.site(span.start).diagnostic(message);
         self.out.push(diagnostic);
     }
 
@@ -130,20 +131,25 @@ impl<'a> Parser<'a> {
                 Err(e) => self.serde_error(&e),
             }
         } else {
-            self.error(
-                &(0..0),
-                "not a library file: expected a [checklist], [module], [[position]] or [source] table",
-            );
+            self.error(&(0..0), Message::new("lint-not-library-file"));
         }
     }
 
+    /// A problem the TOML reader found (a syntax error, a missing or unknown field, a
+    /// value of the wrong type): its English text, in a message of ours.
     fn serde_error(&mut self, e: &toml::de::Error) {
         let span = e.span().unwrap_or(0..0);
-        let message = e.message().trim().replace('\n', " ");
-        self.error(&span, message);
+        let detail = e.message().trim().replace('\n', " ");
+        self.error(&span, Message::new("lint-toml").arg("detail", detail));
     }
 
-    pub(super) fn key(&mut self, key: &Spanned<String>, what: &str, style: KeyStyle) -> String {
+    /// A key, `what` naming what it is the key of (a `lint-what-…` message id).
+    pub(super) fn key(
+        &mut self,
+        key: &Spanned<String>,
+        what: &'static str,
+        style: KeyStyle,
+    ) -> String {
         let k = key.get_ref();
         let ok_char = |c: char| {
             c.is_ascii_lowercase()
@@ -155,13 +161,15 @@ impl<'a> Parser<'a> {
             && k.starts_with(|c: char| c.is_ascii_lowercase())
             && k.chars().all(ok_char);
         if !valid {
-            let allowed = match style {
-                KeyStyle::Kebab => "lower-case letters, digits and -",
-                KeyStyle::Snake => "lower-case letters, digits, - and _",
+            let id = match style {
+                KeyStyle::Kebab => "lint-key-invalid-kebab",
+                KeyStyle::Snake => "lint-key-invalid-snake",
             };
             self.error(
                 &key.span(),
-                format!("{what} key `{k}` is not valid: use {allowed}, starting with a letter, at most 64 characters"),
+                Message::new(id)
+                    .arg_said("what", Message::new(what))
+                    .arg("key", k),
             );
         }
         k.clone()
@@ -170,7 +178,8 @@ impl<'a> Parser<'a> {
     /// Read a text: every tag well-formed and written once, each text non-empty, the
     /// required languages there; Simplified Chinese made from Traditional where the file
     /// does not give it.
-    pub(super) fn text(&mut self, raw: RawText, what: &str) -> Text {
+    /// `what` names the text (a `lint-what-…` message id).
+    pub(super) fn text(&mut self, raw: RawText, what: &'static str) -> Text {
         let start = raw.span().start;
         let mut text = Text::default();
         let mut written = BTreeSet::new();
@@ -188,7 +197,11 @@ impl<'a> Parser<'a> {
                 let field = if required == ZH_HANT { "zh" } else { required };
                 self.error(
                     &(start..start),
-                    format!("missing field `{field}` ({what}: every text needs {ZH_HANT} and {EN}; `zh` is {ZH_HANT})"),
+                    Message::new("lint-text-missing-language")
+                        .arg("field", field)
+                        .arg_said("what", Message::new(what))
+                        .arg("hant", ZH_HANT)
+                        .arg("en", EN),
                 );
             }
         }
@@ -202,7 +215,7 @@ impl<'a> Parser<'a> {
         &mut self,
         raw: RawTextWithFields,
         names: &[&str],
-        what: &str,
+        what: &'static str,
     ) -> (Text, BTreeMap<String, Spanned<toml::Value>>) {
         let span = raw.span();
         let mut fields = BTreeMap::new();
@@ -219,11 +232,9 @@ impl<'a> Parser<'a> {
                 }
                 other => self.error(
                     &value_span,
-                    format!(
-                        "invalid type: {} `{}`, expected a string",
-                        other.type_str(),
-                        key.get_ref()
-                    ),
+                    Message::new("lint-text-not-string")
+                        .arg("type", other.type_str())
+                        .arg("key", key.get_ref()),
                 ),
             }
         }
@@ -245,7 +256,9 @@ impl<'a> Parser<'a> {
             Ok(canonical) if written.contains(&canonical) => {
                 self.error(
                     &tag.span(),
-                    format!("the {canonical} text is written twice (`zh` is {ZH_HANT})"),
+                    Message::new("lint-text-twice")
+                        .arg("lang", &canonical)
+                        .arg("hant", ZH_HANT),
                 );
                 None
             }
@@ -270,34 +283,36 @@ impl<'a> Parser<'a> {
                 }
                 self.error(
                     &(start..start),
-                    format!("this text has no {missing} text, which the file's other texts have"),
+                    Message::new("lint-text-language-left-out").arg("lang", missing),
                 );
             }
         }
     }
 
-    fn one_text(&mut self, value: Spanned<String>, what: &str, lang: &str) -> String {
+    fn one_text(&mut self, value: Spanned<String>, what: &'static str, lang: &str) -> String {
         let span = value.span();
         let s = value.into_inner();
-        if s.trim().is_empty() {
-            self.error(&span, format!("{what}: the {lang} text is empty"));
+        let problem = if s.trim().is_empty() {
+            Some("lint-text-empty")
         } else if s.contains('\0') {
-            self.error(
-                &span,
-                format!("{what}: the {lang} text contains a NUL character"),
-            );
+            Some("lint-text-nul")
         } else if lang.starts_with("zh-") && !s.chars().any(is_han) {
+            Some("lint-text-no-han")
+        } else {
+            None
+        };
+        if let Some(id) = problem {
             self.error(
                 &span,
-                format!(
-                    "{what}: the {lang} text has no Chinese characters (is it in the wrong language?)"
-                ),
+                Message::new(id)
+                    .arg_said("what", Message::new(what))
+                    .arg("lang", lang),
             );
         }
         s.trim().to_string()
     }
 
-    pub(super) fn texts(&mut self, list: Vec<RawText>, what: &str) -> Vec<Text> {
+    pub(super) fn texts(&mut self, list: Vec<RawText>, what: &'static str) -> Vec<Text> {
         list.into_iter().map(|t| self.text(t, what)).collect()
     }
 
@@ -311,7 +326,9 @@ impl<'a> Parser<'a> {
         if at_least_one && list.get_ref().is_empty() {
             self.error(
                 &list.span(),
-                format!("{what} must name at least one {}", ns.noun()),
+                Message::new("lint-list-empty")
+                    .arg("field", what)
+                    .arg_said("noun", ns.noun()),
             );
         }
         let mut seen = BTreeSet::new();
@@ -320,7 +337,9 @@ impl<'a> Parser<'a> {
             if !seen.insert(key.get_ref().clone()) {
                 self.error(
                     &key.span(),
-                    format!("{} `{}` is listed twice", ns.noun(), key.get_ref()),
+                    Message::new("lint-listed-twice")
+                        .arg_said("noun", ns.noun())
+                        .arg("key", key.get_ref()),
                 );
                 continue;
             }
@@ -335,7 +354,9 @@ impl<'a> Parser<'a> {
         if !(0.0..=100.0).contains(&v) {
             self.error(
                 &value.span(),
-                format!("{what} must be a percent between 0 and 100, not {v}"),
+                Message::new("lint-percent")
+                    .arg("field", what)
+                    .arg("value", v),
             );
         }
         v
@@ -352,7 +373,11 @@ impl<'a> Parser<'a> {
         if v.fract() != 0.0 || v < lo as f64 || v > hi as f64 {
             self.error(
                 &value.span(),
-                format!("{what} must be a whole number from {lo} to {hi}, not {v}"),
+                Message::new("lint-whole-number")
+                    .arg("field", what)
+                    .arg("lo", lo)
+                    .arg("hi", hi)
+                    .arg("value", v),
             );
             return None;
         }

@@ -4,6 +4,7 @@ use super::parser::{KeyStyle, Parser};
 use super::raw::RawPositionsFile;
 use super::references::Namespace;
 use crate::domain::training::Position;
+use crate::i18n::Message;
 
 impl Parser<'_> {
     pub(super) fn positions(&mut self, raw: RawPositionsFile) -> Vec<Position> {
@@ -11,16 +12,16 @@ impl Parser<'_> {
             .into_iter()
             .map(|p| {
                 self.define(Namespace::Position, &p.key);
-                let key = self.key(&p.key, "position", KeyStyle::Kebab);
+                let key = self.key(&p.key, "lint-what-position", KeyStyle::Kebab);
                 if *p.curriculum_due_days.get_ref() == 0 {
                     self.error(
                         &p.curriculum_due_days.span(),
-                        "`curriculum_due_days` must be at least 1",
+                        Message::new("lint-curriculum-due-days"),
                     );
                 }
                 Position {
                     key,
-                    name: self.text(p.name, "position name"),
+                    name: self.text(p.name, "lint-what-position-name"),
                     curriculum: self.references(
                         Namespace::Module,
                         p.curriculum,

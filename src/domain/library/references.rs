@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use super::{Diagnostic, Library};
+use crate::i18n::Message;
 
 /// Where a key is defined or used, for the cross-file checks.
 #[derive(Debug, Clone)]
@@ -16,7 +17,7 @@ pub(super) struct Site {
 }
 
 impl Site {
-    pub(super) fn diagnostic(&self, message: String) -> Diagnostic {
+    pub(super) fn diagnostic(&self, message: Message) -> Diagnostic {
         Diagnostic {
             file: self.file.clone(),
             line: self.line,
@@ -36,14 +37,15 @@ pub(super) enum Namespace {
 }
 
 impl Namespace {
-    pub(super) fn noun(self) -> &'static str {
-        match self {
-            Namespace::Checklist => "checklist",
-            Namespace::Module => "training module",
-            Namespace::Position => "position",
-            Namespace::Clause => "clause",
-            Namespace::Diagram => "diagram",
-        }
+    /// What a key of this namespace names, as a catalog message ("training module").
+    pub(super) fn noun(self) -> Message {
+        Message::new(match self {
+            Namespace::Checklist => "lint-noun-checklist",
+            Namespace::Module => "lint-noun-module",
+            Namespace::Position => "lint-noun-position",
+            Namespace::Clause => "lint-noun-clause",
+            Namespace::Diagram => "lint-noun-diagram",
+        })
     }
 }
 
@@ -61,20 +63,35 @@ impl References {
         let mut first: HashMap<(Namespace, &str), &Site> = HashMap::new();
         for (ns, key, site) in &self.defined {
             if let Some(earlier) = first.get(&(*ns, key.as_str())) {
-                out.push(site.diagnostic(format!(
-                    "duplicate {} `{key}` (first defined at {}:{}:{})",
-                    ns.noun(),
-                    earlier.file.display(),
-                    earlier.line,
-                    earlier.column
-                )));
+                out.push(
+                    site.diagnostic(
+                        Message::new("lint-duplicate-key")
+                            .arg_said("noun", ns.noun())
+                            .arg("key", key)
+                            .arg(
+                                "first",
+                                format!(
+                                    "{}:{}:{}",
+                                    earlier.file.display(),
+                                    earlier.line,
+                                    earlier.column
+                                ),
+                            ),
+                    ),
+                );
             } else {
                 first.insert((*ns, key.as_str()), site);
             }
         }
         for (ns, key, site) in &self.used {
             if !first.contains_key(&(*ns, key.as_str())) {
-                out.push(site.diagnostic(format!("unknown {} `{key}`", ns.noun())));
+                out.push(
+                    site.diagnostic(
+                        Message::new("lint-unknown-key")
+                            .arg_said("noun", ns.noun())
+                            .arg("key", key),
+                    ),
+                );
             }
         }
     }
@@ -89,10 +106,9 @@ impl References {
                     .find(|(ns, key, _)| *ns == Namespace::Clause && *key == clause.id)
                     .map(|(_, _, site)| site);
                 if let Some(site) = site {
-                    out.push(site.diagnostic(format!(
-                        "clause `{}` is not traced by any checklist item (add an item, or mark it `inspect = false`)",
-                        clause.id
-                    )));
+                    out.push(site.diagnostic(
+                        Message::new("lint-clause-untraced").arg("clause", &clause.id),
+                    ));
                 }
             }
         }
