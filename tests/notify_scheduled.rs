@@ -19,7 +19,7 @@ use decorum::app::AppState;
 use decorum::domain::notify::MailKind;
 use decorum::domain::scoring::{Answer, Context, Gender, Subject};
 use entity::outbox::{self, Channel, DeliveryStatus};
-use entity::{corrective_action, scheduled_mail, training_assignment};
+use entity::{corrective_action, scheduled_mail, training_assignment, training_module};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 
@@ -140,19 +140,24 @@ async fn submit(
     id
 }
 
-/// Messages to `email` whose text is not among `before` (those received earlier).
-fn new_to(smtp: &Smtp, before: &[String], email: &str) -> Vec<Value> {
+/// Messages to `email` that are not among `before` (all messages received earlier;
+/// a message equal to one of those counts as new only once per extra copy).
+fn new_to(smtp: &Smtp, before: &[Value], email: &str) -> Vec<Value> {
+    let mut earlier: Vec<&Value> = before.iter().collect();
     smtp.to(email)
         .into_iter()
-        .filter(|m| !before.contains(&m["text"].as_str().unwrap_or("").to_string()))
+        .filter(|m| match earlier.iter().position(|e| *e == m) {
+            Some(i) => {
+                earlier.remove(i);
+                false
+            }
+            None => true,
+        })
         .collect()
 }
 
-fn texts(smtp: &Smtp) -> Vec<String> {
+fn texts(smtp: &Smtp) -> Vec<Value> {
     smtp.messages()
-        .iter()
-        .map(|m| m["text"].as_str().unwrap_or("").to_string())
-        .collect()
 }
 
 fn subject(m: &Value) -> &str {
@@ -189,10 +194,35 @@ async fn daily_reminders_go_once_per_person_and_day_in_their_language() {
             prefs(&app, s, "en", &[MailKind::WeeklyPlan]).await;
         }
 
-        // Training: staff A has one module overdue and one not yet due; staff B and A2
-        // one overdue each.
+        // Training: new hires got their position's curriculum, due in two weeks; it is
+        // put off to January, then staff A has one module overdue and one not yet due,
+        // staff B and A2 one overdue each.
+        training_assignment::Entity::update_many()
+            .col_expr(
+                training_assignment::Column::DueDate,
+                sea_orm::sea_query::Expr::value(date("2027-01-31")),
+            )
+            .exec(db)
+            .await
+            .unwrap();
         let train = async |module: &str, who: i32, due: &str| {
             decorum::store::training::assign_manual(db, w.admin, module, &[who], date(due))
+                .await
+                .unwrap();
+            let module = training_module::Entity::find()
+                .filter(training_module::Column::Key.eq(module))
+                .one(db)
+                .await
+                .unwrap()
+                .expect("the module is imported");
+            training_assignment::Entity::update_many()
+                .col_expr(
+                    training_assignment::Column::DueDate,
+                    sea_orm::sea_query::Expr::value(date(due)),
+                )
+                .filter(training_assignment::Column::UserId.eq(who))
+                .filter(training_assignment::Column::ModuleId.eq(module.id))
+                .exec(db)
                 .await
                 .unwrap();
         };
