@@ -42,8 +42,12 @@ pub const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 
 /// Queue the scheduled mail that is due now (reminders, weekly plans and digests, the
 /// monthly report), each at most once per person and period; how many were queued.
-/// Public for tests and `decorum` commands.
+/// Without SMTP settings nothing is queued: unlike an event's mail, a reminder kept
+/// until mail is configured would arrive stale. Public for tests and `decorum` commands.
 pub async fn schedule(state: &AppState) -> StoreResult<usize> {
+    if state.config.mail.is_none() {
+        return Ok(0);
+    }
     crate::store::schedule::run(&state.db, state.config.now(), state.config.time_zone).await
 }
 

@@ -11,9 +11,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,7 +18,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use common::smtp::Smtp;
-use common::{BACKENDS, TestApp, World, seed_world, skip_or_fail};
+use common::{BACKENDS, TestApp, World, seed_world};
 use decorum::app::AppState;
 use decorum::config::{MailConfig, SmtpTls};
 use decorum::domain::form::to_fields;
@@ -473,7 +470,11 @@ async fn mail_and_webhooks_arrive_once_through_outages_and_restarts() {
         );
         let digest = mails
             .iter()
-            .find(|m| m["subject"].as_str().is_some_and(|s| s.starts_with("Decorum: 3 notifications: ")))
+            .find(|m| {
+                m["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("Decorum: 3 notifications: "))
+            })
             .unwrap_or_else(|| panic!("{mails:?}"));
         let text = digest["text"].as_str().unwrap();
         assert!(text.contains(&fourth) && text.contains(&fifth), "{text}");

@@ -419,7 +419,7 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
             false,
         )
         .await;
-        submit(
+        let failed = submit(
             &app,
             "supervisor.a@t.test",
             (w.site_a, w.staff_a2, Gender::Male),
@@ -523,6 +523,51 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
             words.contains("大堂 A Lobby") && words.contains("大堂 B Lobby"),
             "the PDF names the sites: {words}"
         );
+
+        // The command line's reports carry the actions as the web's PDFs do: the
+        // spot-check's raised action, and the site's overdue one (due a day after it).
+        if backend == common::Backend::Sqlite {
+            let data = app.test_db.config.data_dir.clone();
+            let out = data.join("cli.pdf");
+            let out_arg = out.display().to_string();
+            let id = failed.to_string();
+            let (code, _, err) = common::run_decorum(
+                Some(&data),
+                &["report", "inspection", &id, "-o", &out_arg, "--lang", "en"],
+            );
+            assert_eq!(code, 0, "{err}");
+            let words = common::pdf::text(&std::fs::read(&out).unwrap(), None);
+            assert!(words.contains("Corrective actions raised"), "{words}");
+            let (code, _, err) = common::run_decorum(
+                Some(&data),
+                &[
+                    "report",
+                    "site",
+                    "--site",
+                    "A",
+                    "--from",
+                    "2026-11-01",
+                    "--to",
+                    "2026-11-30",
+                    "-o",
+                    &out_arg,
+                    "--lang",
+                    "en",
+                ],
+            );
+            assert_eq!(code, 0, "{err}");
+            let words = common::pdf::text(&std::fs::read(&out).unwrap(), None);
+            let action = corrective_action::Entity::find()
+                .one(&app.test_db.db)
+                .await
+                .unwrap()
+                .expect("the critical failure's action");
+            assert!(
+                words.contains("What to fix")
+                    && words.contains(&format!("{} (overdue)", action.due_date)),
+                "{words}"
+            );
+        }
 
         // Another instance, after a restart, later that month: nothing twice.
         let again = state_at(&app, "2026-12-20T03:00:00Z");
