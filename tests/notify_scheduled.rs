@@ -525,7 +525,7 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
         );
 
         // The command line's reports carry the actions as the web's PDFs do: the
-        // spot-check's raised action, and the site's overdue one (due a day after it).
+        // spot-check's raised action, and the site's overdue one.
         if backend == common::Backend::Sqlite {
             let data = app.test_db.config.data_dir.clone();
             let out = data.join("cli.pdf");
@@ -538,6 +538,15 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
             assert_eq!(code, 0, "{err}");
             let words = common::pdf::text(&std::fs::read(&out).unwrap(), None);
             assert!(words.contains("Corrective actions raised"), "{words}");
+            // The command line's today is the machine's: the action is made long late.
+            let mut late: corrective_action::ActiveModel = corrective_action::Entity::find()
+                .one(&app.test_db.db)
+                .await
+                .unwrap()
+                .expect("the critical failure's action")
+                .into();
+            late.due_date = Set(date("2026-11-20"));
+            late.update(&app.test_db.db).await.unwrap();
             let (code, _, err) = common::run_decorum(
                 Some(&data),
                 &[
@@ -564,7 +573,8 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
                 .expect("the critical failure's action");
             assert!(
                 words.contains("What to fix")
-                    && words.contains(&format!("{} (overdue)", action.due_date)),
+                    && words.contains(&action.due_date.to_string())
+                    && words.contains("(overdue)"),
                 "{words}"
             );
         }
