@@ -493,6 +493,8 @@ async fn report(
     // The command line has no site of its own: the configured zone's today.
     let today = config.default_clock().today();
     let period = |p: &ReportPeriod| data::period(p.from, p.to, today).map_err(anyhow::Error::msg);
+    // The web layer's readers of actions and signatures take the app's state.
+    let state = || decorum::app::AppState::new(db.clone(), config.clone());
     let (what, out, build): (String, ReportOutput, Box<dyn FnOnce() -> Vec<u8> + Send>) =
         match command {
             ReportCommand::Inspection { id, out } => {
@@ -503,10 +505,17 @@ async fn report(
                 let files = store::files::Files::open(&config.storage())?;
                 let photos = files.photos_of(&record).await;
                 let report = data::inspection(&record, &photos, lang, config.time_zone);
+                // Its actions and signatures, as the PDF from the result page has them.
+                let clock = config.clock_for(&record.site_time_zone);
+                let follow_up = decorum::web::actions::report_follow_up(&state()?, lang, id, |t| {
+                    clock.format(t)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
                 (
                     format!("spot-check {id}"),
                     out,
-                    Box::new(move || reports::inspection::render(&report, lang)),
+                    Box::new(move || reports::inspection::render_with(&report, &follow_up, lang)),
                 )
             }
             ReportCommand::Staff {
@@ -546,11 +555,17 @@ async fn report(
                 let period =
                     reads::site_period(db, &scope, site.as_ref().map(|s| s.id), from, to).await?;
                 let report = data::site(&period, lang);
+                // The actions overdue at the site (or every site), as on the web's PDF.
+                let sites = site.as_ref().map(|s| vec![s.id]);
+                let overdue =
+                    decorum::web::actions::report_overdue(&state()?, lang, sites.as_deref(), today)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                 let name = site.map_or_else(|| "all sites".to_string(), |s| s.code);
                 (
                     format!("{name}, {from} – {to}"),
                     out,
-                    Box::new(move || reports::site::render(&report, lang)),
+                    Box::new(move || reports::site::render_with(&report, &overdue, lang)),
                 )
             }
         };

@@ -37,11 +37,36 @@ const BATCH: u64 = 200;
 /// Delivered rows are kept this long for the delivery log.
 pub const RETENTION_DAYS: i64 = 30;
 
+/// How often the worker looks for scheduled mail that is due (`store::schedule`).
+pub const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+
+/// Queue the scheduled mail that is due now (reminders, weekly plans and digests, the
+/// monthly report), each at most once per person and period; how many were queued.
+/// Without SMTP settings nothing is queued: unlike an event's mail, a reminder kept
+/// until mail is configured would arrive stale. Public for tests and `decorum` commands.
+pub async fn schedule(state: &AppState) -> StoreResult<usize> {
+    if state.config.mail.is_none() {
+        return Ok(0);
+    }
+    crate::store::schedule::run(&state.db, state.config.now(), state.config.time_zone).await
+}
+
 /// Start the worker on the current runtime.
 pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks: u64 = 0;
+        let mut scheduled: Option<Instant> = None;
         loop {
+            if scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
+                scheduled = Some(Instant::now());
+                match schedule(&state).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(queued = n, "outbox: scheduled mail queued"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "outbox: scheduled mail failed; trying again")
+                    }
+                }
+            }
             if let Err(e) = tick(&state).await {
                 tracing::warn!(error = %e, "outbox: a tick failed; trying again next tick");
             }
@@ -300,6 +325,8 @@ struct Part {
     subject: String,
     body: String,
     pdf: Option<(String, Vec<u8>)>,
+    /// A critical-failure alert: first in a digest, and its subject leads the digest's.
+    urgent: bool,
 }
 
 async fn compose(
@@ -315,17 +342,29 @@ async fn compose(
         let kind =
             MailKind::parse(&row.event).ok_or_else(|| format!("unknown mail {}", row.event))?;
         parts.push(
-            part(state, kind, &payload, lang)
+            part(state, to.id, kind, &payload, lang)
                 .await
                 .map_err(|e| e.to_string())?,
         );
     }
+    // Alerts first, so a digest's subject leads with the critical failure.
+    parts.sort_by_key(|p| !p.urgent);
     let (subject, text) = match parts.as_slice() {
         [one] => (one.subject.clone(), one.body.clone()),
         many => (
             lang.t_args(
-                "notify-mail-digest-subject",
-                &[("count", many.len().into())],
+                "sched-digest-leading",
+                &[
+                    (
+                        "digest",
+                        lang.t_args(
+                            "notify-mail-digest-subject",
+                            &[("count", many.len().into())],
+                        )
+                        .into(),
+                    ),
+                    ("first", many[0].subject.clone().into()),
+                ],
             ),
             many.iter()
                 .map(|p| format!("{}\n\n{}", p.subject, p.body))
@@ -371,7 +410,13 @@ fn text_of(payload: &Value, key: &str) -> String {
     }
 }
 
-async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> StoreResult<Part> {
+async fn part(
+    state: &AppState,
+    to_id: i32,
+    kind: MailKind,
+    payload: &Value,
+    lang: Lang,
+) -> StoreResult<Part> {
     let id = |key: &str| payload.get(key).and_then(Value::as_i64).unwrap_or(0) as i32;
     match kind {
         MailKind::TrainingAssigned => {
@@ -388,6 +433,7 @@ async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> 
                 subject: lang.t_args("notify-mail-training-subject", &args),
                 body: lang.t_args("notify-mail-training-body", &args),
                 pdf: None,
+                urgent: false,
             })
         }
         MailKind::CriticalAlert => {
@@ -438,6 +484,7 @@ async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> 
                 subject: lang.t_args("notify-mail-critical-subject", &args),
                 body: lang.t_args("notify-mail-critical-body", &args),
                 pdf: None,
+                urgent: true,
             })
         }
         MailKind::Report => {
@@ -452,14 +499,25 @@ async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> 
             let record = reads::report_view(&state.db, row, version).await?;
             let photos = state.files.photos_of(&record).await;
             let report = data::inspection(&record, &photos, lang, state.config.time_zone);
-            let bytes =
-                tokio::task::spawn_blocking(move || reports::inspection::render(&report, lang))
+            // Its actions and signatures, as on the PDF downloaded from the result.
+            let clock = state.config.clock_for(&record.site_time_zone);
+            let follow_up =
+                crate::web::actions::report_follow_up(state, lang, uuid, |t| clock.format(t))
                     .await
                     .map_err(|e| {
                         crate::store::StoreError::Invalid(crate::i18n::Message::literal(format!(
-                            "the PDF failed: {e}"
+                            "the report's actions: {e}"
                         )))
                     })?;
+            let bytes = tokio::task::spawn_blocking(move || {
+                reports::inspection::render_with(&report, &follow_up, lang)
+            })
+            .await
+            .map_err(|e| {
+                crate::store::StoreError::Invalid(crate::i18n::Message::literal(format!(
+                    "the PDF failed: {e}"
+                )))
+            })?;
             let args = [
                 ("sender", text_of(payload, "sender_name").into()),
                 ("note", text_of(payload, "note").into()),
@@ -468,9 +526,236 @@ async fn part(state: &AppState, kind: MailKind, payload: &Value, lang: Lang) -> 
                 subject: lang.t_args("notify-mail-report-subject", &args),
                 body: lang.t_args("notify-mail-report-body", &args),
                 pdf: Some((format!("inspection-{inspection}.pdf"), bytes)),
+                urgent: false,
+            })
+        }
+        MailKind::ActionRaised => {
+            let sites = org::site_names(&state.db).await?;
+            let args = [
+                ("site", site_name(&sites, id("site_id")).into()),
+                ("text", action_text(payload).into()),
+                ("due", text_of(payload, "due_date").into()),
+                ("link", format!("/actions/{}", id("action_id")).into()),
+            ];
+            Ok(text_part(
+                lang.t_args("sched-action-raised-subject", &args),
+                lang.t_args("sched-action-raised-body", &args),
+            ))
+        }
+        MailKind::TrainingOverdue => {
+            let items = list(payload, "items");
+            let mut lines = Vec::with_capacity(items.len());
+            for item in &items {
+                let key = text_of(item, "module");
+                let title = match training::module_by_key(&state.db, &key).await {
+                    Ok(m) => m.module.title.get(lang).to_string(),
+                    Err(_) => key,
+                };
+                lines.push(lang.t_args(
+                    "sched-training-overdue-line",
+                    &[
+                        ("module", title.into()),
+                        ("due", text_of(item, "due").into()),
+                    ],
+                ));
+            }
+            let count = [("count", items.len().into())];
+            Ok(text_part(
+                lang.t_args("sched-training-overdue-subject", &count),
+                format!(
+                    "{}\n\n{}\n\n{}",
+                    lang.t_args("sched-training-overdue-intro", &count),
+                    lines.join("\n"),
+                    lang.t("sched-training-overdue-link")
+                ),
+            ))
+        }
+        MailKind::ActionsOverdue => {
+            let sites = org::site_names(&state.db).await?;
+            let items = list(payload, "items");
+            let lines: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    let site = item.get("site_id").and_then(Value::as_i64).unwrap_or(0) as i32;
+                    lang.t_args(
+                        "sched-actions-overdue-line",
+                        &[
+                            ("site", site_name(&sites, site).into()),
+                            ("text", action_text(item).into()),
+                            ("due", text_of(item, "due").into()),
+                            ("link", format!("/actions/{}", text_of(item, "id")).into()),
+                        ],
+                    )
+                })
+                .collect();
+            let count = [("count", items.len().into())];
+            Ok(text_part(
+                lang.t_args("sched-actions-overdue-subject", &count),
+                format!(
+                    "{}\n\n{}",
+                    lang.t_args("sched-actions-overdue-intro", &count),
+                    lines.join("\n")
+                ),
+            ))
+        }
+        MailKind::WeeklyPlan => {
+            let sites = org::site_names(&state.db).await?;
+            let site_of = |v: &Value| {
+                site_name(
+                    &sites,
+                    v.get("site_id").and_then(Value::as_i64).unwrap_or(0) as i32,
+                )
+            };
+            let plan = list(payload, "plan");
+            let rechecks = list(payload, "rechecks");
+            let mut body = Vec::new();
+            if !plan.is_empty() {
+                body.push(lang.t_args("sched-plan-intro", &[("count", plan.len().into())]));
+                for p in &plan {
+                    let line = lang.t_args(
+                        "sched-plan-line",
+                        &[
+                            ("date", text_of(p, "date").into()),
+                            (
+                                "shift",
+                                crate::domain::clock::period_label(lang, &text_of(p, "shift"))
+                                    .into(),
+                            ),
+                            ("site", site_of(p).into()),
+                            ("person", text_of(p, "subject").into()),
+                        ],
+                    );
+                    let done = p.get("done").and_then(Value::as_bool).unwrap_or(false);
+                    body.push(if done {
+                        format!("{line} ({})", lang.t("sched-plan-done"))
+                    } else {
+                        line
+                    });
+                }
+                body.push(String::new());
+            }
+            if !rechecks.is_empty() {
+                body.push(lang.t_args("sched-rechecks-intro", &[("count", rechecks.len().into())]));
+                for r in &rechecks {
+                    body.push(lang.t_args(
+                        "sched-recheck-line",
+                        &[
+                            ("site", site_of(r).into()),
+                            ("person", text_of(r, "subject").into()),
+                            ("due", text_of(r, "due").into()),
+                        ],
+                    ));
+                }
+                body.push(String::new());
+            }
+            body.push(lang.t("sched-plan-link"));
+            Ok(text_part(
+                lang.t_args(
+                    "sched-plan-subject",
+                    &[("week", text_of(payload, "week").into())],
+                ),
+                body.join("\n"),
+            ))
+        }
+        MailKind::WeeklyDigest => {
+            let sites = org::site_names(&state.db).await?;
+            let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64).unwrap_or(0);
+            let period = [
+                ("from", text_of(payload, "from").into()),
+                ("to", text_of(payload, "to").into()),
+            ];
+            let mut body = vec![lang.t_args("sched-digest-intro", &period), String::new()];
+            for s in list(payload, "sites") {
+                let checks = num(&s, "checks");
+                let rate = crate::domain::schedule::pass_rate(num(&s, "passed"), checks)
+                    .map_or_else(|| "—".to_string(), |r| format!("{r}%"));
+                body.push(lang.t_args(
+                    "sched-digest-site",
+                    &[
+                        ("site", site_name(&sites, num(&s, "site_id") as i32).into()),
+                        ("checks", checks.into()),
+                        ("rate", rate.into()),
+                        ("critical", num(&s, "critical").into()),
+                        ("training", num(&s, "training_overdue").into()),
+                        ("actions", num(&s, "actions_overdue").into()),
+                    ],
+                ));
+            }
+            body.push(String::new());
+            body.push(lang.t("sched-digest-link"));
+            Ok(text_part(
+                lang.t_args("sched-digest-subject", &period),
+                body.join("\n"),
+            ))
+        }
+        MailKind::MonthlyReport => {
+            let bad = |what: &str| {
+                crate::store::StoreError::Invalid(crate::i18n::Message::literal(what.to_string()))
+            };
+            let from: chrono::NaiveDate = text_of(payload, "from")
+                .parse()
+                .map_err(|_| bad("bad period"))?;
+            let to: chrono::NaiveDate = text_of(payload, "to")
+                .parse()
+                .map_err(|_| bad("bad period"))?;
+            let scope = crate::store::schedule::scope_of(&state.db, to_id)
+                .await?
+                .ok_or_else(|| bad("no such person"))?;
+            let period = reads::site_period(&state.db, &scope, None, from, to).await?;
+            let report = data::site(&period, lang);
+            // The actions overdue now at the sites the person may open, as the site PDF
+            // downloaded from the dashboard lists them.
+            let today = state.viewer_clock(&scope).await?.today();
+            let overdue =
+                crate::web::actions::report_overdue(state, lang, scope.site_filter(), today)
+                    .await
+                    .map_err(|e| bad(&format!("the overdue actions: {e}")))?;
+            let bytes = tokio::task::spawn_blocking(move || {
+                reports::site::render_with(&report, &overdue, lang)
+            })
+            .await
+            .map_err(|e| bad(&format!("the PDF failed: {e}")))?;
+            let args = [
+                ("from", from.to_string().into()),
+                ("to", to.to_string().into()),
+            ];
+            Ok(Part {
+                subject: lang.t_args("sched-monthly-subject", &args),
+                body: lang.t_args("sched-monthly-body", &args),
+                pdf: Some((format!("sites-{from}-{to}.pdf"), bytes)),
+                urgent: false,
             })
         }
     }
+}
+
+fn text_part(subject: String, body: String) -> Part {
+    Part {
+        subject,
+        body,
+        pdf: None,
+        urgent: false,
+    }
+}
+
+/// What an action asks for: its text, else (raised by itself) the failed item's key.
+fn action_text(payload: &Value) -> String {
+    match text_of(payload, "text") {
+        t if t.trim().is_empty() => text_of(payload, "item"),
+        t => t,
+    }
+}
+
+fn list(payload: &Value, key: &str) -> Vec<Value> {
+    payload
+        .get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn site_name(sites: &std::collections::HashMap<i32, String>, id: i32) -> String {
+    sites.get(&id).cloned().unwrap_or_default()
 }
 
 /// When a row will next be tried, for pages.

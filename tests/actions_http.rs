@@ -47,10 +47,23 @@ fn library(dir: &std::path::Path) {
 }
 
 async fn spawn(backend: common::Backend, test: &str) -> Option<(TestApp, tempfile::TempDir)> {
+    spawn_with(backend, test, |_| {}).await
+}
+
+/// [`spawn`] with the configuration adjusted too (mail to a test SMTP server…).
+async fn spawn_with(
+    backend: common::Backend,
+    test: &str,
+    configure: impl FnOnce(&mut decorum::config::Config),
+) -> Option<(TestApp, tempfile::TempDir)> {
     let dir = tempfile::tempdir().unwrap();
     library(dir.path());
     let checklists = dir.path().to_path_buf();
-    let app = TestApp::spawn_with(backend, test, move |c| c.checklists_dir = checklists).await?;
+    let app = TestApp::spawn_with(backend, test, move |c| {
+        c.checklists_dir = checklists;
+        configure(c);
+    })
+    .await?;
     Some((app, dir))
 }
 
@@ -618,11 +631,26 @@ async fn in_chromium_a_critical_failure_is_fixed_and_verified() {
         return;
     };
     let b = chromium.client.clone();
-    let Some((app, dir)) = spawn(common::Backend::Sqlite, "actions_browser").await else {
+    // A real SMTP server, and the outbox worker running as under `decorum serve`.
+    let mailbox = tempfile::tempdir().unwrap();
+    let Some(smtp) = common::smtp::Smtp::start("actions_browser", mailbox.path()) else {
+        return;
+    };
+    let port = smtp.port;
+    let Some((app, dir)) = spawn_with(common::Backend::Sqlite, "actions_browser", move |c| {
+        c.mail = Some(common::smtp::mail_config(port));
+        c.outbox_tick = std::time::Duration::from_millis(200);
+    })
+    .await
+    else {
         return;
     };
     let w = seed_world(&app.test_db.db).await;
     let db = &app.test_db.db;
+    let worker = decorum::notify::start(
+        decorum::app::AppState::new(app.test_db.db.clone(), app.test_db.config.clone())
+            .expect("the app's state"),
+    );
 
     browser_sign_in(&b, &app, "supervisor.a@t.test").await;
     b.goto(&app.url(&format!(
@@ -690,6 +718,34 @@ async fn in_chromium_a_critical_failure_is_fixed_and_verified() {
         .expect("the sign-off is stored");
     assert!(signed.subject_file.is_some());
 
+    // The site's manager gets the critical alert by mail within the flow (and, as the
+    // action's owner by role, the new action with it: one mail, the alert leading).
+    let mut alert = None;
+    for _ in 0..150 {
+        if let Some(m) = smtp.to("manager.a@t.test").into_iter().next() {
+            alert = Some(m);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let alert = alert.expect("the manager's alert mail within 15 s");
+    assert_eq!(alert["to"], serde_json::json!(["manager.a@t.test"]));
+    let subject = alert["subject"].as_str().unwrap();
+    assert!(
+        (subject.contains("出現關鍵項不合格") || subject.contains("Critical failure at"))
+            && subject.contains("大堂 A Lobby"),
+        "the subject names the critical failure and the site: {subject}"
+    );
+    let body = alert["text"].as_str().unwrap();
+    assert!(body.contains(&format!("/inspections/{id}")), "{body}");
+    assert!(body.contains(&format!("/actions/{}", action.id)), "{body}");
+    assert!(
+        smtp.to("supervisor.b@t.test")
+            .iter()
+            .all(|m| !m["text"].as_str().unwrap().contains(&id.to_string())),
+        "no alert to another site's people (their week's plan may come)"
+    );
+
     // The site manager (the owner) closes it from their home page with a photo.
     browser_sign_in(&b, &app, "manager.a@t.test").await;
     b.goto(&app.url("/")).await.unwrap();
@@ -725,5 +781,6 @@ async fn in_chromium_a_critical_failure_is_fixed_and_verified() {
     assert_eq!(done.closed_by, Some(w.manager_a));
     assert_eq!(done.verified_by, Some(w.supervisor_a));
     assert!(done.close_photo.is_some());
+    worker.abort();
     b.close().await.unwrap();
 }

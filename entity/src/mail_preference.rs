@@ -16,6 +16,18 @@ pub struct Model {
     pub alerts: bool,
     /// Reports others email them.
     pub reports: bool,
+    /// A corrective action they own was raised.
+    pub action_raised: bool,
+    /// Daily: their overdue training.
+    pub training_overdue: bool,
+    /// Daily: the overdue actions they own.
+    pub actions_overdue: bool,
+    /// Weekly (supervisors): the sampling plan and the re-checks waiting.
+    pub weekly_plan: bool,
+    /// Weekly (managers): their sites' week.
+    pub weekly_digest: bool,
+    /// Monthly (quality): last month's site report PDF.
+    pub monthly_report: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261130_000012_outbox;
 mod m20261130_000013_proposals;
 mod m20261130_000014_sign_in_methods;
 mod m20261130_000016_polish_quality;
+mod m20261130_000019_scheduled_mail;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_sign_in_methods::Migration),
             Box::new(m20261130_000013_proposals::Migration),
             Box::new(m20261130_000016_polish_quality::Migration),
+            Box::new(m20261130_000019_scheduled_mail::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod org;
 pub mod record;
 pub mod sampling;
+pub mod schedule;
 pub mod scoring;
 pub mod simplified;
 pub mod spreadsheet;

@@ -61,13 +61,31 @@ pub enum MailKind {
     CriticalAlert,
     /// Someone emailed the recipient a spot-check's report (the PDF attached).
     Report,
+    /// A corrective action the recipient owns (in person or by role) was raised.
+    ActionRaised,
+    /// Daily: the recipient's training past its due date.
+    TrainingOverdue,
+    /// Daily: the open actions the recipient owns past their due date.
+    ActionsOverdue,
+    /// Weekly (supervisors): the week's sampling plan and the re-checks waiting.
+    WeeklyPlan,
+    /// Weekly (managers): their sites' past week.
+    WeeklyDigest,
+    /// Monthly (quality): the previous month's site report, PDF attached.
+    MonthlyReport,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 3] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::TrainingAssigned,
         MailKind::CriticalAlert,
         MailKind::Report,
+        MailKind::ActionRaised,
+        MailKind::TrainingOverdue,
+        MailKind::ActionsOverdue,
+        MailKind::WeeklyPlan,
+        MailKind::WeeklyDigest,
+        MailKind::MonthlyReport,
     ];
 
     /// The word stored in the outbox's `event` column for a mail.
@@ -76,6 +94,12 @@ impl MailKind {
             MailKind::TrainingAssigned => "mail.training_assigned",
             MailKind::CriticalAlert => "mail.critical_alert",
             MailKind::Report => "mail.report",
+            MailKind::ActionRaised => "mail.action_raised",
+            MailKind::TrainingOverdue => "mail.training_overdue",
+            MailKind::ActionsOverdue => "mail.actions_overdue",
+            MailKind::WeeklyPlan => "mail.weekly_plan",
+            MailKind::WeeklyDigest => "mail.weekly_digest",
+            MailKind::MonthlyReport => "mail.monthly_report",
         }
     }
 

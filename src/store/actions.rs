@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::{StoreError, StoreResult, audit, begin_write};
 use crate::domain::access::Scope;
 use crate::domain::actions::{Facts, NewAction, Owner, OwnerRole, Priority, Stage};
-use crate::domain::notify::EventName;
+use crate::domain::notify::{EventName, MailKind};
 
 /// Something that happened to an action, for whoever listens (mail, webhooks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +79,21 @@ pub async fn emit<C: ConnectionTrait>(
         "priority": priority(action.priority).as_str(),
         "status": action.status.as_str(),
     });
+    if event == ActionEvent::Raised {
+        // Its owner hears of it at once: the person, or who holds the role at the site
+        // (not the one who raised it: they know).
+        let owners = match owner(action) {
+            Owner::Person(id) => vec![id],
+            Owner::Role(role) => {
+                super::outbox::holders_at(db, action.site_id, role.as_str()).await?
+            }
+        };
+        let owners: Vec<i32> = owners
+            .into_iter()
+            .filter(|&id| id != action.raised_by)
+            .collect();
+        super::outbox::enqueue_mail(db, MailKind::ActionRaised, &owners, &data).await?;
+    }
     super::outbox::enqueue(db, &[super::outbox::Event::new(name, data)]).await
 }
 

@@ -15,6 +15,7 @@ pub mod plan;
 pub mod proposals;
 pub mod quality;
 pub mod reports;
+pub mod schedule;
 pub mod sessions;
 pub mod stats;
 pub mod submit;

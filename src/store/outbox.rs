@@ -168,11 +168,43 @@ fn wants(p: &mail_preference::Model, kind: MailKind) -> bool {
         MailKind::TrainingAssigned => p.training,
         MailKind::CriticalAlert => p.alerts,
         MailKind::Report => p.reports,
+        MailKind::ActionRaised => p.action_raised,
+        MailKind::TrainingOverdue => p.training_overdue,
+        MailKind::ActionsOverdue => p.actions_overdue,
+        MailKind::WeeklyPlan => p.weekly_plan,
+        MailKind::WeeklyDigest => p.weekly_digest,
+        MailKind::MonthlyReport => p.monthly_report,
     }
+}
+
+/// Whether a person with these preferences (none saved: every mail) gets `kind`.
+pub fn wants_kind(p: Option<&mail_preference::Model>, kind: MailKind) -> bool {
+    p.is_none_or(|p| wants(p, kind))
+}
+
+/// Every saved preference, by person (the scheduled jobs skip people who said no).
+pub async fn preferences<C: ConnectionTrait>(
+    db: &C,
+) -> StoreResult<HashMap<i32, mail_preference::Model>> {
+    Ok(mail_preference::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.user_id, p))
+        .collect())
 }
 
 /// The active managers who belong to `site`: who hears of its critical failures.
 pub async fn managers_at<C: ConnectionTrait>(db: &C, site: i32) -> StoreResult<Vec<i32>> {
+    holders_at(db, site, Role::Manager.as_str()).await
+}
+
+/// The active people of `role` (a stored role name) who belong to `site`.
+pub async fn holders_at<C: ConnectionTrait>(
+    db: &C,
+    site: i32,
+    role: &str,
+) -> StoreResult<Vec<i32>> {
     let members: Vec<i32> = user_site::Entity::find()
         .filter(user_site::Column::SiteId.eq(site))
         .all(db)
@@ -185,7 +217,7 @@ pub async fn managers_at<C: ConnectionTrait>(db: &C, site: i32) -> StoreResult<V
     }
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(members))
-        .filter(user::Column::Role.eq(Role::Manager.as_str()))
+        .filter(user::Column::Role.eq(role))
         .filter(user::Column::Active.eq(true))
         .order_by_asc(user::Column::Id)
         .all(db)
@@ -472,6 +504,12 @@ pub async fn preference(
             training: true,
             alerts: true,
             reports: true,
+            action_raised: true,
+            training_overdue: true,
+            actions_overdue: true,
+            weekly_plan: true,
+            weekly_digest: true,
+            monthly_report: true,
         }))
 }
 

@@ -59,6 +59,12 @@ fn mail_label(kind: MailKind) -> &'static str {
         MailKind::TrainingAssigned => "notify-mail-kind-training",
         MailKind::CriticalAlert => "notify-mail-kind-critical",
         MailKind::Report => "notify-mail-kind-report",
+        MailKind::ActionRaised => "sched-kind-action-raised",
+        MailKind::TrainingOverdue => "sched-kind-training-overdue",
+        MailKind::ActionsOverdue => "sched-kind-actions-overdue",
+        MailKind::WeeklyPlan => "sched-kind-weekly-plan",
+        MailKind::WeeklyDigest => "sched-kind-weekly-digest",
+        MailKind::MonthlyReport => "sched-kind-monthly-report",
     }
 }
 

@@ -173,11 +173,7 @@ async fn preferences(State(state): State<AppState>, viewer: Viewer) -> AppResult
         lang: pref.lang.as_deref().and_then(Lang::parse),
         on: MailKind::ALL
             .into_iter()
-            .filter(|k| match k {
-                MailKind::TrainingAssigned => pref.training,
-                MailKind::CriticalAlert => pref.alerts,
-                MailKind::Report => pref.reports,
-            })
+            .filter(|&k| outbox::wants_kind(Some(&pref), k))
             .collect(),
         mail_on: state.config.mail.is_some(),
     };
@@ -208,6 +204,12 @@ async fn save_preferences(
             training: on(MailKind::TrainingAssigned),
             alerts: on(MailKind::CriticalAlert),
             reports: on(MailKind::Report),
+            action_raised: on(MailKind::ActionRaised),
+            training_overdue: on(MailKind::TrainingOverdue),
+            actions_overdue: on(MailKind::ActionsOverdue),
+            weekly_plan: on(MailKind::WeeklyPlan),
+            weekly_digest: on(MailKind::WeeklyDigest),
+            monthly_report: on(MailKind::MonthlyReport),
         },
     )
     .await?;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 pub mod browser;
 pub mod pdf;
 pub mod reliability;
+pub mod smtp;
 use std::time::Duration;
 
 use decorum::app::{self, AppState};

@@ -1,0 +1,31 @@
+# 定时邮件（提醒、每周计划与摘要、每月报告），以及给整改事项负责人的邮件。
+
+sched-kind-action-raised = 有由我负责的整改事项
+sched-kind-training-overdue = 每日：我逾期的培训
+sched-kind-actions-overdue = 每日：由我负责的逾期整改事项
+sched-kind-weekly-plan = 每周一：本周抽查计划与复查（主管）
+sched-kind-weekly-digest = 每周一：我所属场所的一周（经理）
+sched-kind-monthly-report = 每月 1 日：上月场所报告 PDF（质量部）
+sched-action-raised-subject = { $site } 有新的整改事项
+sched-action-raised-body = { $site } 有一项由您负责的整改事项：{ $text }。期限 { $due }。详见 { $link }。
+sched-training-overdue-subject = 提醒：{ $count } 个培训单元已逾期
+sched-training-overdue-intro = 以下培训单元已过期限：
+sched-training-overdue-line = - { $module }（期限 { $due }）
+sched-training-overdue-link = 请到“我的培训”完成：/training
+sched-actions-overdue-subject = 提醒：{ $count } 项整改事项已逾期
+sched-actions-overdue-intro = 以下由您负责的整改事项已过期限：
+sched-actions-overdue-line = - { $site }：{ $text }（期限 { $due }）{ $link }
+sched-plan-subject = { $week } 当周的抽查计划
+sched-plan-intro = 本周计划抽查 { $count } 次：
+sched-plan-line = - { $date } { $shift }，{ $site }：{ $person }
+sched-plan-done = 已完成
+sched-rechecks-intro = 待复查 { $count } 项：
+sched-recheck-line = - { $site }：{ $person }，期限 { $due }
+sched-plan-link = 计划：/plan
+sched-digest-subject = 您所属场所的一周：{ $from } 至 { $to }
+sched-digest-intro = { $from } 至 { $to } 的抽查，以及今日逾期的项目：
+sched-digest-site = { $site }：抽查 { $checks } 次，合格率 { $rate }，关键项不合格 { $critical } 次；逾期：培训 { $training } 项，整改事项 { $actions } 项
+sched-digest-link = 仪表板：/quality
+sched-monthly-subject = 场所报告：{ $from } 至 { $to }
+sched-monthly-body = 附上 { $from } 至 { $to } 的场所报告（PDF）。
+sched-digest-leading = { $digest }：{ $first }…

@@ -1,0 +1,31 @@
+# 定時郵件（提醒、每週計劃與摘要、每月報告），以及給整改事項負責人的郵件。
+
+sched-kind-action-raised = 有由我負責的整改事項
+sched-kind-training-overdue = 每日：我逾期的培訓
+sched-kind-actions-overdue = 每日：由我負責的逾期整改事項
+sched-kind-weekly-plan = 每週一：本週抽查計劃與複查（主管）
+sched-kind-weekly-digest = 每週一：我所屬場所的一週（經理）
+sched-kind-monthly-report = 每月 1 日：上月場所報告 PDF（品質部）
+sched-action-raised-subject = { $site } 有新的整改事項
+sched-action-raised-body = { $site } 有一項由您負責的整改事項：{ $text }。期限 { $due }。詳見 { $link }。
+sched-training-overdue-subject = 提醒：{ $count } 個培訓單元已逾期
+sched-training-overdue-intro = 以下培訓單元已過期限：
+sched-training-overdue-line = - { $module }（期限 { $due }）
+sched-training-overdue-link = 請到「我的培訓」完成：/training
+sched-actions-overdue-subject = 提醒：{ $count } 項整改事項已逾期
+sched-actions-overdue-intro = 以下由您負責的整改事項已過期限：
+sched-actions-overdue-line = - { $site }：{ $text }（期限 { $due }）{ $link }
+sched-plan-subject = { $week } 當週的抽查計劃
+sched-plan-intro = 本週計劃抽查 { $count } 次：
+sched-plan-line = - { $date } { $shift }，{ $site }：{ $person }
+sched-plan-done = 已完成
+sched-rechecks-intro = 待複查 { $count } 項：
+sched-recheck-line = - { $site }：{ $person }，期限 { $due }
+sched-plan-link = 計劃：/plan
+sched-digest-subject = 您所屬場所的一週：{ $from } 至 { $to }
+sched-digest-intro = { $from } 至 { $to } 的抽查，以及今日逾期的項目：
+sched-digest-site = { $site }：抽查 { $checks } 次，合格率 { $rate }，關鍵項不合格 { $critical } 次；逾期：培訓 { $training } 項，整改事項 { $actions } 項
+sched-digest-link = 儀表板：/quality
+sched-monthly-subject = 場所報告：{ $from } 至 { $to }
+sched-monthly-body = 附上 { $from } 至 { $to } 的場所報告（PDF）。
+sched-digest-leading = { $digest }：{ $first }…
