@@ -17,7 +17,7 @@ use common::smtp::{Smtp, mail_config};
 use common::{BACKENDS, TestApp, World, seed_world};
 use decorum::app::AppState;
 use decorum::domain::notify::MailKind;
-use decorum::domain::scoring::{Answer, Context, Gender, Subject};
+use decorum::domain::scoring::Gender;
 use entity::outbox::{self, Channel, DeliveryStatus};
 use entity::{corrective_action, scheduled_mail, training_assignment, training_module};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -106,29 +106,22 @@ async fn submit(
     critical: bool,
 ) -> uuid::Uuid {
     let (client, csrf) = app.sign_in(inspector).await;
-    let lobby = common::lobby(&app.test_db.db).await;
-    let who = Subject {
-        gender: Some(gender),
-        position: Some("lobby-concierge".into()),
-    };
-    let mut answers = common::perfect_answers(&lobby.checklist, &who, &Context::new());
+    let mut body = common::perfect_lobby_form(
+        &app.test_db.db,
+        &csrf,
+        (site, subject),
+        gender,
+        (shift_date, "morning"),
+    )
+    .await;
     if critical {
-        answers.insert("back-to-post".into(), Answer::Fail);
+        for (name, value) in &mut body {
+            if name == "a.back-to-post" {
+                *value = "fail".into();
+            }
+        }
     }
     let id = uuid::Uuid::new_v4();
-    let mut body = vec![
-        ("_csrf".to_string(), csrf),
-        ("version".into(), lobby.version_id.to_string()),
-        ("site".into(), site.to_string()),
-        ("subject".into(), subject.to_string()),
-        ("shift_date".into(), shift_date.into()),
-        ("shift_period".into(), "morning".into()),
-    ];
-    body.extend(decorum::domain::form::to_fields(
-        &answers,
-        &Default::default(),
-        &Context::new(),
-    ));
     let r = client
         .post(app.url(&format!("/spotchecks/{id}/submit")))
         .header("accept", "application/json")
@@ -411,30 +404,31 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
             .await;
         }
         // Last week at site A: a pass and a critical failure; at site B one pass.
-        submit(
-            &app,
-            "supervisor.a@t.test",
-            (w.site_a, w.staff_a, Gender::Female),
-            "2026-11-24",
-            false,
-        )
-        .await;
-        let failed = submit(
-            &app,
-            "supervisor.a@t.test",
-            (w.site_a, w.staff_a2, Gender::Male),
-            "2026-11-25",
-            true,
-        )
-        .await;
-        submit(
-            &app,
-            "supervisor.b@t.test",
-            (w.site_b, w.staff_b, Gender::Male),
-            "2026-11-26",
-            false,
-        )
-        .await;
+        let mut ids = Vec::new();
+        for (inspector, who, day, critical) in [
+            (
+                "supervisor.a",
+                (w.site_a, w.staff_a, Gender::Female),
+                "2026-11-24",
+                false,
+            ),
+            (
+                "supervisor.a",
+                (w.site_a, w.staff_a2, Gender::Male),
+                "2026-11-25",
+                true,
+            ),
+            (
+                "supervisor.b",
+                (w.site_b, w.staff_b, Gender::Male),
+                "2026-11-26",
+                false,
+            ),
+        ] {
+            let email = format!("{inspector}@t.test");
+            ids.push(submit(&app, &email, who, day, critical).await);
+        }
+        let failed = ids[1];
         let state = state_at(&app, monday);
         deliver(&state).await;
         let before = texts(&smtp);

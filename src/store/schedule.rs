@@ -43,9 +43,32 @@ struct People {
     prefs: HashMap<i32, mail_preference::Model>,
 }
 
+impl Person {
+    /// What they may open.
+    fn scope(&self) -> Scope {
+        Scope {
+            user_id: self.id,
+            role: self.role,
+            sites: self.sites.clone(),
+        }
+    }
+}
+
 impl People {
-    fn of(&self, role: Role) -> impl Iterator<Item = &Person> {
-        self.all.iter().filter(move |p| p.role == role)
+    /// Those `job` is due for now (of `role`, or everyone), with its period: see
+    /// [`due_for`].
+    async fn due(
+        &self,
+        db: &DatabaseConnection,
+        job: Job,
+        role: Option<Role>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<(&Person, Period)>> {
+        let people = self
+            .all
+            .iter()
+            .filter(move |p| role.is_none_or(|r| p.role == r));
+        due_for(db, job, people, &self.prefs, now).await
     }
 
     fn get(&self, id: i32) -> Option<&Person> {
@@ -203,14 +226,7 @@ async fn training_overdue(
     people: &People,
     now: DateTime<Utc>,
 ) -> StoreResult<Mails> {
-    let due = due_for(
-        db,
-        Job::TrainingOverdue,
-        people.all.iter(),
-        &people.prefs,
-        now,
-    )
-    .await?;
+    let due = people.due(db, Job::TrainingOverdue, None, now).await?;
     if due.is_empty() {
         return Ok(Vec::new());
     }
@@ -256,14 +272,7 @@ async fn actions_overdue(
     now: DateTime<Utc>,
     default_zone: Tz,
 ) -> StoreResult<Mails> {
-    let due = due_for(
-        db,
-        Job::ActionsOverdue,
-        people.all.iter(),
-        &people.prefs,
-        now,
-    )
-    .await?;
+    let due = people.due(db, Job::ActionsOverdue, None, now).await?;
     if due.is_empty() {
         return Ok(Vec::new());
     }
@@ -314,24 +323,15 @@ async fn weekly_plan(
     people: &People,
     now: DateTime<Utc>,
 ) -> StoreResult<Mails> {
-    let due = due_for(
-        db,
-        Job::WeeklyPlan,
-        people.of(Role::Supervisor),
-        &people.prefs,
-        now,
-    )
-    .await?;
+    let due = people
+        .due(db, Job::WeeklyPlan, Some(Role::Supervisor), now)
+        .await?;
     let mut out = Vec::new();
     for (person, period) in due {
         if person.sites.is_empty() {
             continue;
         }
-        let scope = Scope {
-            user_id: person.id,
-            role: person.role,
-            sites: person.sites.clone(),
-        };
+        let scope = person.scope();
         let today = clock::local_date(person.zone, now);
         let planned = plan::week(db, &scope, period.start, today).await?;
         let rechecks = training::open_rechecks(db, &scope).await?;
@@ -381,14 +381,9 @@ async fn weekly_digest(
     people: &People,
     now: DateTime<Utc>,
 ) -> StoreResult<Mails> {
-    let due = due_for(
-        db,
-        Job::WeeklyDigest,
-        people.of(Role::Manager),
-        &people.prefs,
-        now,
-    )
-    .await?;
+    let due = people
+        .due(db, Job::WeeklyDigest, Some(Role::Manager), now)
+        .await?;
     let mut out = Vec::new();
     for (person, period) in due {
         if person.sites.is_empty() {
@@ -464,14 +459,9 @@ async fn monthly_report(
     people: &People,
     now: DateTime<Utc>,
 ) -> StoreResult<Mails> {
-    let due = due_for(
-        db,
-        Job::MonthlyReport,
-        people.of(Role::Quality),
-        &people.prefs,
-        now,
-    )
-    .await?;
+    let due = people
+        .due(db, Job::MonthlyReport, Some(Role::Quality), now)
+        .await?;
     let mut out = Vec::new();
     for (person, period) in due {
         let month = period.previous(crate::domain::schedule::Cadence::Monthly);
@@ -479,11 +469,7 @@ async fn monthly_report(
             .filter(inspection::Column::Status.eq(InspectionStatus::Submitted))
             .filter(inspection::Column::ShiftDate.gte(month.start))
             .filter(inspection::Column::ShiftDate.lt(month.end));
-        let scope = Scope {
-            user_id: person.id,
-            role: person.role,
-            sites: person.sites.clone(),
-        };
+        let scope = person.scope();
         if let Some(sites) = scope.site_filter() {
             checks = checks.filter(inspection::Column::SiteId.is_in(sites.to_vec()));
         }
