@@ -143,7 +143,7 @@ pub(crate) async fn siteless_zone(
     state: &AppState,
     scope: &crate::domain::access::Scope,
 ) -> crate::store::StoreResult<crate::domain::clock::Tz> {
-    let sites: Vec<i32> = scope.sites.iter().copied().collect();
+    let sites: Vec<i32> = scope.sites.to_vec();
     let zones = site_zones(state, &sites).await?;
     Ok(crate::domain::clock::zone_without_site(
         zones.into_values(),
