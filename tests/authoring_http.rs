@@ -636,6 +636,9 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
     };
     browser.switch_to_window(preview_window).await.unwrap();
     wait("form#spotcheck".into()).await;
+    // Above the form, the person and context picks and which items apply.
+    wait("#preview-picker select[name=gender]".into()).await;
+    wait("#preview-applies tr[data-applies=yes]".into()).await;
     let percent = wait("#live-percent".into()).await.text().await.unwrap();
     assert_eq!(percent.trim(), "100.0%");
     browser.close_window().await.unwrap();

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::parser::{KeyStyle, Parser};
 use super::raw::RawModuleFile;
 use super::references::Namespace;
-use crate::domain::training::{Diagram, Module, Page, Question, QuizOption};
+use crate::domain::training::{Diagram, Image, Module, Page, Question, QuizOption, is_image_file};
 
 impl Parser<'_> {
     pub(super) fn module(&mut self, raw: RawModuleFile) -> Option<Module> {
@@ -47,6 +47,25 @@ impl Parser<'_> {
                             caption: self.text(d.caption, "diagram caption"),
                             // Filled in from the library's SVG file once every file is read.
                             svg: String::new(),
+                        }
+                    })
+                    .collect(),
+                images: p
+                    .image
+                    .into_iter()
+                    .map(|i| {
+                        if !is_image_file(i.file.get_ref()) {
+                            self.error(
+                                &i.file.span(),
+                                format!(
+                                    "`{}` is not an uploaded image's name (64 hex digits and .jpg, .png or .webp, as the upload gives it)",
+                                    i.file.get_ref()
+                                ),
+                            );
+                        }
+                        Image {
+                            file: i.file.into_inner(),
+                            alt: self.text(i.alt, "image alt text"),
                         }
                     })
                     .collect(),
