@@ -10,9 +10,8 @@
 
 mod common;
 
+use common::authoring::{add_second_quality, get, get_unfollowed, post};
 use common::{BACKENDS, Backend, TestApp, World, seed_world};
-use decorum::auth::Role;
-use decorum::store::users::{NewUser, add_atomic};
 use entity::{audit_log, proposal, training_assignment};
 use reqwest::Client;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -28,57 +27,8 @@ const CONDUCT_PREVIEW: &str = "/authoring/checklists/service-conduct/preview";
 async fn authoring_app(backend: Backend, name: &str) -> Option<(TestApp, World)> {
     let app = TestApp::spawn(backend, name).await?;
     let world = seed_world(&app.test_db.db).await;
-    add_atomic(
-        &app.test_db.db,
-        NewUser {
-            email: "quality.two@t.test".into(),
-            name: "quality two".into(),
-            role: Role::Quality,
-            password: Some(common::PASSWORD.into()),
-            position: None,
-            gender: None,
-            hire_date: None,
-            sites: Vec::new(),
-        },
-        None,
-    )
-    .await
-    .expect("second quality user");
+    add_second_quality(&app.test_db.db).await;
     Some((app, world))
-}
-
-async fn get(client: &Client, app: &TestApp, path: &str) -> (u16, String) {
-    let r = client
-        .get(app.url(path))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.text().await.unwrap())
-}
-
-/// A form post; the answer's status, its `location` and its body.
-async fn post(
-    client: &Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String, String) {
-    let r = client
-        .post(app.url(path))
-        .header("accept-language", "en")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, r.text().await.unwrap())
 }
 
 /// An image posted to a module's upload address; the status and the body.
@@ -141,6 +91,20 @@ fn applies(page: &str, item: &str) -> String {
     rest[from..from + rest[from..].find('"').unwrap()].to_string()
 }
 
+/// The second quality user approves the proposal at `location`; their client.
+async fn approve_as_second(app: &TestApp, location: &str) -> Client {
+    let (second, csrf) = app.sign_in("quality.two@t.test").await;
+    let (status, _, body) = post(
+        &second,
+        app,
+        &format!("{location}/review"),
+        &[("_csrf", &csrf), ("decision", "approve")],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    second
+}
+
 async fn proposals(app: &TestApp) -> u64 {
     proposal::Entity::find()
         .count(&app.test_db.db)
@@ -151,8 +115,7 @@ async fn proposals(app: &TestApp) -> u64 {
 #[tokio::test]
 async fn preview_picks_change_which_items_apply() {
     for backend in BACKENDS {
-        let Some((app, w)) =
-            authoring_app(backend, "preview_picks_change_which_items_apply").await
+        let Some((app, w)) = authoring_app(backend, "preview_picks_change_which_items_apply").await
         else {
             continue;
         };
@@ -205,10 +168,11 @@ async fn preview_picks_change_which_items_apply() {
         let woman = preview("female", "on-post").await;
         assert_eq!(applies(&woman, "hands-front"), "yes");
         assert_eq!(applies(&woman, "v-stance"), "no");
-        let count = |page: &str| {
-            page.split("data-applies=\"yes\"").count() - 1
-        };
-        assert!(count(&on_post) > count(&greeting), "fewer items apply greeting");
+        let count = |page: &str| page.split("data-applies=\"yes\"").count() - 1;
+        assert!(
+            count(&on_post) > count(&greeting),
+            "fewer items apply greeting"
+        );
         // The sample card is scored on the same picks: every applying item passes.
         for page in [&on_post, &greeting, &woman] {
             assert!(page.contains("id=\"live-percent\">100.0%"), "{backend:?}");
@@ -241,9 +205,11 @@ async fn preview_picks_change_which_items_apply() {
 #[tokio::test]
 async fn a_module_is_previewed_diffed_approved_and_rolled_back() {
     for backend in BACKENDS {
-        let Some((app, _w)) =
-            authoring_app(backend, "a_module_is_previewed_diffed_approved_and_rolled_back")
-                .await
+        let Some((app, _w)) = authoring_app(
+            backend,
+            "a_module_is_previewed_diffed_approved_and_rolled_back",
+        )
+        .await
         else {
             continue;
         };
@@ -297,15 +263,7 @@ async fn a_module_is_previewed_diffed_approved_and_rolled_back() {
         assert!(page.contains("en = &quot;The standard stance&quot;"));
 
         // Another quality user approves: version 2.
-        let (second, second_csrf) = app.sign_in("quality.two@t.test").await;
-        let (status, _, body) = post(
-            &second,
-            &app,
-            &format!("{location}/review"),
-            &[("_csrf", &second_csrf), ("decision", "approve")],
-        )
-        .await;
-        assert_eq!(status, 303, "{backend:?}: {body}");
+        approve_as_second(&app, &location).await;
         let latest = decorum::store::training::module_by_key(db, MODULE)
             .await
             .unwrap();
@@ -355,25 +313,18 @@ async fn a_module_is_previewed_diffed_approved_and_rolled_back() {
         assert_eq!(audited, 1, "{backend:?}");
 
         // A new module from the template opens with the new key.
-        let (status, location, _) = post_get(&quality, &app, "/authoring/new?kind=modules&key=new-module&from=template").await;
+        let (status, location, _) = get_unfollowed(
+            &quality,
+            &app,
+            "/authoring/new?kind=modules&key=new-module&from=template",
+        )
+        .await;
         assert_eq!(status, 303);
         let (status, page) = get(&quality, &app, &location).await;
         assert_eq!(status, 200);
         assert!(page.contains("key = &quot;new-module&quot;"), "{page}");
         assert!(page.contains("[[question]]"));
     }
-}
-
-/// A GET whose redirect is read, not followed.
-async fn post_get(client: &Client, app: &TestApp, path: &str) -> (u16, String, String) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, r.text().await.unwrap())
 }
 
 #[tokio::test]
@@ -391,7 +342,14 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
         let (quality, csrf) = app.sign_in("quality@t.test").await;
 
         // Not an image, an empty upload, one too large, or no token: refused.
-        let (status, body) = upload(&quality, &app, &csrf, IMAGE_MODULE, b"hello, not a picture".to_vec()).await;
+        let (status, body) = upload(
+            &quality,
+            &app,
+            &csrf,
+            IMAGE_MODULE,
+            b"hello, not a picture".to_vec(),
+        )
+        .await;
         assert_eq!(status, 400, "{backend:?}");
         assert!(body.contains("not a JPEG, PNG or WebP"), "{body}");
         let (status, _) = upload(&quality, &app, &csrf, IMAGE_MODULE, Vec::new()).await;
@@ -409,7 +367,10 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
         let (status, body) = upload(&quality, &app, &csrf, IMAGE_MODULE, bytes.clone()).await;
         assert_eq!(status, 201, "{backend:?}: {body}");
         assert!(body.contains("id=\"image-snippet\""));
-        assert!(body.contains(&format!("file = &quot;{file}&quot;")), "{body}");
+        assert!(
+            body.contains(&format!("file = &quot;{file}&quot;")),
+            "{body}"
+        );
         assert!(body.contains("[[page.image]]"));
 
         // The lint holds the block to its format, at its line.
@@ -424,7 +385,10 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
             r.json().await.unwrap()
         };
         let module = shipped("checklists/training/fd-welcoming-visitors.toml");
-        let block_line = module[..module.find("[[question]]").unwrap()].lines().count() + 1;
+        let block_line = module[..module.find("[[question]]").unwrap()]
+            .lines()
+            .count()
+            + 1;
         for (block, says) in [
             (
                 format!("[[page.image]]\nfile = \"{file}\"\n"),
@@ -434,18 +398,20 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
                 format!("{}size = 3\n", image_block(&file)),
                 "unknown field `size`",
             ),
-            (image_block("../etc/passwd.png"), "not an uploaded image's name"),
+            (
+                image_block("../etc/passwd.png"),
+                "not an uploaded image's name",
+            ),
             (image_block("photo.jpg"), "not an uploaded image's name"),
         ] {
             let answer = lint(&with_image(&module, &block)).await;
             assert_eq!(answer["clean"], false, "{block}");
             let problems = answer["problems"].as_array().unwrap();
             assert!(
-                problems.iter().any(|p| p["message"]
-                    .as_str()
-                    .unwrap()
-                    .contains(says)
-                    && p["line"].as_u64().unwrap() as usize >= block_line),
+                problems
+                    .iter()
+                    .any(|p| p["message"].as_str().unwrap().contains(says)
+                        && p["line"].as_u64().unwrap() as usize >= block_line),
                 "{says} near line {block_line}: {answer}"
             );
         }
@@ -472,7 +438,10 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
             body.contains(&format!("The image {never} was never uploaded")),
             "{body}"
         );
-        assert!(body.contains(&format!("line {}:", block_line + 1)), "{body}");
+        assert!(
+            body.contains(&format!("line {}:", block_line + 1)),
+            "{body}"
+        );
         assert_eq!(proposals(&app).await, 0);
 
         // With the uploaded one it is filed; another quality user approves.
@@ -488,15 +457,7 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
         )
         .await;
         assert_eq!(status, 303, "{backend:?}: {body}");
-        let (second, second_csrf) = app.sign_in("quality.two@t.test").await;
-        let (status, _, body) = post(
-            &second,
-            &app,
-            &format!("{location}/review"),
-            &[("_csrf", &second_csrf), ("decision", "approve")],
-        )
-        .await;
-        assert_eq!(status, 303, "{backend:?}: {body}");
+        let second = approve_as_second(&app, &location).await;
 
         // Assigned to staff A, the module page shows the image, and its URL serves it.
         let today = chrono::Utc::now().date_naive();
@@ -540,7 +501,12 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
 
         // Someone the module is not assigned to, guessing the URL, gets 403; so does a
         // name that is no image's; signed out, the sign-in page.
-        for who in ["staff.b@t.test", "staff.a2@t.test", "supervisor.a@t.test", "manager.a@t.test"] {
+        for who in [
+            "staff.b@t.test",
+            "staff.a2@t.test",
+            "supervisor.a@t.test",
+            "manager.a@t.test",
+        ] {
             let (client, _) = app.sign_in(who).await;
             let (status, _) = get(&client, &app, &url).await;
             assert_eq!(status, 403, "{who} on {backend:?}");
@@ -553,7 +519,9 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
         let r = anonymous.get(app.url(&url)).send().await.unwrap();
         assert_ne!(r.status(), 200);
         assert!(
-            r.headers().get("content-type").is_none_or(|t| !t.to_str().unwrap().starts_with("image/")),
+            r.headers()
+                .get("content-type")
+                .is_none_or(|t| !t.to_str().unwrap().starts_with("image/")),
             "no image for the signed-out"
         );
     }

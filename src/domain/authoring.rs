@@ -375,9 +375,7 @@ pub fn line_of(text: &str, needle: &str) -> Option<(usize, usize)> {
 
 /// The snippet an author pastes into a module page to show an uploaded image.
 pub fn image_snippet(file: &str) -> String {
-    format!(
-        "[[page.image]]\nfile = \"{file}\"\nalt = {{ zh = \"…\", en = \"…\" }}\n"
-    )
+    format!("[[page.image]]\nfile = \"{file}\"\nalt = {{ zh = \"…\", en = \"…\" }}\n")
 }
 
 /// A starting point for a new module that copies no other: one page and one question

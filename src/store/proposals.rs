@@ -215,8 +215,16 @@ pub async fn roll_back(
 ) -> StoreResult<i32> {
     let txn = super::begin_write(db).await?;
     let (version, table, key) = match content {
-        Content::Checklist(c) => (library::publish_checklist(&txn, c).await?, "checklist", &c.key),
-        Content::Module(m) => (library::publish_module(&txn, m).await?, "training_module", &m.key),
+        Content::Checklist(c) => (
+            library::publish_checklist(&txn, c).await?,
+            "checklist",
+            &c.key,
+        ),
+        Content::Module(m) => (
+            library::publish_module(&txn, m).await?,
+            "training_module",
+            &m.key,
+        ),
     };
     audit::record(
         &txn,

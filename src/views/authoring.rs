@@ -10,9 +10,9 @@ use super::layout::ASSET_VERSION;
 use super::layout::page;
 use crate::domain::authoring::{DiffRow, Excluded, Problem, Reach};
 use crate::domain::checklist::{Checklist, ContextKind, Item};
+use crate::domain::diff::ChecklistDiff;
 use crate::domain::scoring::Context;
 use crate::domain::{Lang, Value};
-use crate::domain::diff::ChecklistDiff;
 use crate::i18n::Localize;
 
 /// The editor's script: lint as you type, line numbers.

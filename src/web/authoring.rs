@@ -26,10 +26,10 @@ use crate::domain::library::SourceFile;
 use crate::domain::scoring::{Gender, Subject, resolve_context, score};
 use crate::i18n::Localize;
 use crate::store::StoreError;
+use crate::store::admin as admin_store;
 use crate::store::files;
 use crate::store::module_images;
 use crate::store::org;
-use crate::store::admin as admin_store;
 use crate::store::proposals::{self as store, Content, NewProposal};
 use crate::views::authoring::{self as view, EditorView, ProposalRow, ProposalView};
 use crate::views::spotcheck::{self as tablet, FormView};
@@ -253,8 +253,7 @@ async fn rollback(
         .trim_start_matches(['v', 'V'])
         .parse::<i32>()
         .ok();
-    let unknown =
-        || AppError::Invalid(vec![Message::new("authoring-rollback-unknown-version")]);
+    let unknown = || AppError::Invalid(vec![Message::new("authoring-rollback-unknown-version")]);
     let version = match kind {
         Editable::Checklist => {
             let summary = admin_store::checklist(&state.db, &key)
@@ -264,14 +263,17 @@ async fn rollback(
                 .filter(|n| summary.version(*n).is_some())
                 .ok_or_else(unknown)?;
             let old = admin_store::checklist_at(&state.db, &summary, number).await?;
-            store::roll_back(&state.db, viewer.user.id, Content::Checklist(&old.checklist), number)
-                .await?
+            store::roll_back(
+                &state.db,
+                viewer.user.id,
+                Content::Checklist(&old.checklist),
+                number,
+            )
+            .await?
         }
         Editable::Module => {
             let versions = module_images::module_versions(&state.db, &key).await?;
-            let number = asked
-                .filter(|n| versions.contains(n))
-                .ok_or_else(unknown)?;
+            let number = asked.filter(|n| versions.contains(n)).ok_or_else(unknown)?;
             let old = module_images::module_at(&state.db, &key, number).await?;
             store::roll_back(&state.db, viewer.user.id, Content::Module(&old), number).await?
         }
@@ -387,24 +389,12 @@ async fn preview(
     let linted = lint_text(&state, kind, &key, source.clone()).await?;
     if kind == Editable::Module {
         let Some(module) = linted.module else {
-            return Err(AppError::Invalid(
-                linted
-                    .problems
-                    .iter()
-                    .map(|p| Message::literal(p.to_string()))
-                    .collect(),
-            ));
+            return Err(refused(&linted.problems));
         };
         return Ok(training_view::module_preview(&viewer.chrome(), &module).into_response());
     }
     let Some(checklist) = linted.checklist else {
-        return Err(AppError::Invalid(
-            linted
-                .problems
-                .iter()
-                .map(|p| Message::literal(p.to_string()))
-                .collect(),
-        ));
+        return Err(refused(&linted.problems));
     };
     // A real person of the viewer's sites, or a gender and position picked by hand.
     let sites: Vec<i32> = org::visible_sites(&state.db, &viewer.scope)
@@ -483,7 +473,8 @@ async fn preview(
         site_id: 0,
         site_name: l.t("authoring-preview"),
         subject_id: 0,
-        subject_name: person.map_or_else(|| l.t("authoring-sample-person"), |(u, _)| u.name.clone()),
+        subject_name: person
+            .map_or_else(|| l.t("authoring-sample-person"), |(u, _)| u.name.clone()),
         position_name,
         shift_date: today,
         shift_dates: (today, today),
@@ -501,6 +492,16 @@ async fn preview(
         preface: Some(preface),
     };
     Ok(tablet::form(&viewer.chrome(), &view).into_response())
+}
+
+/// A text refused for its lint problems, each at its line and column.
+fn refused(problems: &[Problem]) -> AppError {
+    AppError::Invalid(
+        problems
+            .iter()
+            .map(|p| Message::literal(p.to_string()))
+            .collect(),
+    )
 }
 
 fn path_id(raw: &str) -> AppResult<i32> {
@@ -614,15 +615,7 @@ async fn review(
             let content = match (&linted.checklist, &linted.module) {
                 (Some(c), _) if linted.is_clean() => Content::Checklist(c),
                 (_, Some(m)) if linted.is_clean() => Content::Module(m),
-                _ => {
-                    return Err(AppError::Invalid(
-                        linted
-                            .problems
-                            .iter()
-                            .map(|p| Message::literal(p.to_string()))
-                            .collect(),
-                    ));
-                }
+                _ => return Err(refused(&linted.problems)),
             };
             let missing = missing_images(&state, &linted, &p.source).await?;
             if !missing.is_empty() {
