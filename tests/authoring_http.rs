@@ -8,9 +8,8 @@
 
 mod common;
 
+use common::authoring::{add_second_quality, get, get_unfollowed, post};
 use common::{BACKENDS, Backend, TestApp, World, seed_world, submit_perfect_lobby};
-use decorum::auth::Role;
-use decorum::store::users::{NewUser, add_atomic};
 use entity::states::ProposalStatus;
 use entity::{audit_log, inspection, proposal};
 use reqwest::Client;
@@ -28,69 +27,8 @@ async fn authoring_app(
     })
     .await?;
     let world = seed_world(&app.test_db.db).await;
-    add_atomic(
-        &app.test_db.db,
-        NewUser {
-            email: "quality.two@t.test".into(),
-            name: "quality two".into(),
-            role: Role::Quality,
-            password: Some(common::PASSWORD.into()),
-            position: None,
-            gender: None,
-            hire_date: None,
-            sites: Vec::new(),
-        },
-        None,
-    )
-    .await
-    .expect("second quality user");
+    add_second_quality(&app.test_db.db).await;
     Some((app, world))
-}
-
-async fn get(client: &Client, app: &TestApp, path: &str) -> (u16, String) {
-    let r = client
-        .get(app.url(path))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.text().await.unwrap())
-}
-
-/// A form post; the answer's status, its `location` and its body.
-async fn post(
-    client: &Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String, String) {
-    let r = client
-        .post(app.url(path))
-        .header("accept-language", "en")
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, r.text().await.unwrap())
-}
-
-/// A GET whose redirect is read, not followed.
-async fn get_unfollowed(client: &Client, app: &TestApp, path: &str) -> (u16, String, String) {
-    let r = client.get(app.url(path)).send().await.unwrap();
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, r.text().await.unwrap())
 }
 
 async fn lint(client: &Client, app: &TestApp, csrf: &str, source: &str) -> serde_json::Value {
@@ -636,6 +574,9 @@ async fn in_a_browser_a_change_is_written_previewed_proposed_and_approved() {
     };
     browser.switch_to_window(preview_window).await.unwrap();
     wait("form#spotcheck".into()).await;
+    // Above the form, the person and context picks and which items apply.
+    wait("#preview-picker select[name=gender]".into()).await;
+    wait("#preview-applies tr[data-applies=yes]".into()).await;
     let percent = wait("#live-percent".into()).await.text().await.unwrap();
     assert_eq!(percent.trim(), "100.0%");
     browser.close_window().await.unwrap();

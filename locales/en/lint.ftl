@@ -147,3 +147,7 @@ lint-what-source = source
 lint-what-source-description = source description
 lint-what-source-title = source title
 lint-what-step = step
+
+# Images in module pages
+lint-image-file-name = `{ $name }` is not an uploaded image's name (64 hex digits and .jpg, .png or .webp, as the upload gives it)
+lint-what-image-alt = image alt text

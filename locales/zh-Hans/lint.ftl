@@ -146,3 +146,7 @@ lint-what-source = 来源
 lint-what-source-description = 来源说明
 lint-what-source-title = 来源标题
 lint-what-step = 步骤
+
+# Images in module pages
+lint-image-file-name = `{ $name }` 不是上传图片的文件名（64 位十六进制数字加 .jpg、.png 或 .webp，照上传时给的名称）
+lint-what-image-alt = 图片替代文字

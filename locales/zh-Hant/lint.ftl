@@ -146,3 +146,7 @@ lint-what-source = 來源
 lint-what-source-description = 來源說明
 lint-what-source-title = 來源標題
 lint-what-step = 步驟
+
+# Images in module pages
+lint-image-file-name = `{ $name }` 不是上傳圖片的檔名（64 位十六進位數字加 .jpg、.png 或 .webp，照上傳時給的名稱）
+lint-what-image-alt = 圖片替代文字

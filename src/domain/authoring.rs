@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::checklist::{Checklist, ItemKind};
+use super::checklist::{Checklist, Condition, Field, Item, ItemKind, Test};
 use super::library::{Diagnostic, Library, SourceFile, parse_library};
 use super::scoring::{Answer, Answers, Context, Subject, applies};
 use super::training::Module;
@@ -242,9 +242,198 @@ pub fn answer_field(answer: &Answer) -> Option<String> {
     }
 }
 
+/// Why an item does not apply to this person in this context: the first of its `when`
+/// conditions that does not hold, with what it tests, what it wants and what it got
+/// (`None` when the preview left that value unset).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excluded {
+    /// `subject.gender`, `context.situation`…
+    pub field: String,
+    /// What the condition accepts, as written (`female`, `on-post, greeting`, `1–4`).
+    pub wants: String,
+    pub got: Option<String>,
+}
+
+/// `None` when the item applies; else the condition that leaves it out.
+pub fn why_excluded(item: &Item, subject: &Subject, context: &Context) -> Option<Excluded> {
+    item.when.iter().find_map(|c: &Condition| {
+        let value = match &c.field {
+            Field::SubjectGender => subject
+                .gender
+                .map(|g| super::Value::Text(g.as_str().to_string())),
+            Field::SubjectPosition => subject.position.clone().map(super::Value::Text),
+            Field::Context(key) => context.get(key).cloned(),
+        };
+        (!c.test.holds(value.as_ref())).then(|| Excluded {
+            field: c.field.to_string(),
+            wants: match &c.test {
+                Test::Is(v) => v.to_string(),
+                Test::In(list) => list
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Test::Range { min, max } => format!(
+                    "{}–{}",
+                    min.map_or(String::new(), |n| n.to_string()),
+                    max.map_or(String::new(), |n| n.to_string())
+                ),
+            },
+            got: value.map(|v| v.to_string()),
+        })
+    })
+}
+
+/// One row of a side-by-side comparison of two texts: the old line and the new line
+/// (with their numbers), either missing where a line was added or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffRow {
+    pub old: Option<(usize, String)>,
+    pub new: Option<(usize, String)>,
+}
+
+impl DiffRow {
+    pub fn changed(&self) -> bool {
+        match (&self.old, &self.new) {
+            (Some((_, a)), Some((_, b))) => a != b,
+            _ => true,
+        }
+    }
+}
+
+/// The two texts line by line, side by side (a longest-common-subsequence alignment;
+/// a removed line beside an added one at the same place shows as a changed line).
+pub fn side_by_side(old: &str, new: &str) -> Vec<DiffRow> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    // The common head and tail are matched as they are; the alignment works on the rest.
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let same = |i: usize, j: usize| DiffRow {
+        old: Some((i + 1, a[i].to_string())),
+        new: Some((j + 1, b[j].to_string())),
+    };
+    let mut rows: Vec<DiffRow> = (0..head).map(|n| same(n, n)).collect();
+    // (old index, new index) of each middle line kept, in order; a middle too large to
+    // align (over a million cells) is shown as all changed.
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    if mid_a.len().saturating_mul(mid_b.len()) <= 1_000_000 {
+        // lcs[i][j]: the common lines of mid_a[i..] and mid_b[j..].
+        let mut lcs = vec![vec![0u32; mid_b.len() + 1]; mid_a.len() + 1];
+        for i in (0..mid_a.len()).rev() {
+            for j in (0..mid_b.len()).rev() {
+                lcs[i][j] = if mid_a[i] == mid_b[j] {
+                    lcs[i + 1][j + 1] + 1
+                } else {
+                    lcs[i + 1][j].max(lcs[i][j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < mid_a.len() && j < mid_b.len() {
+            if mid_a[i] == mid_b[j] {
+                kept.push((head + i, head + j));
+                i += 1;
+                j += 1;
+            } else if lcs[i][j + 1] >= lcs[i + 1][j] {
+                j += 1;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    // Between kept lines, the removed lines beside the added ones.
+    let (mut i, mut j) = (head, head);
+    let ends = (a.len() - tail, b.len() - tail);
+    for (ki, kj) in kept.into_iter().chain(std::iter::once(ends)) {
+        let (removed, added) = (ki - i, kj - j);
+        for n in 0..removed.max(added) {
+            rows.push(DiffRow {
+                old: (n < removed).then(|| (i + n + 1, a[i + n].to_string())),
+                new: (n < added).then(|| (j + n + 1, b[j + n].to_string())),
+            });
+        }
+        if (ki, kj) != ends {
+            rows.push(same(ki, kj));
+        }
+        (i, j) = (ki + 1, kj + 1);
+    }
+    rows.extend((0..tail).map(|n| same(a.len() - tail + n, b.len() - tail + n)));
+    rows
+}
+
+/// The line (1-based) where `needle` first appears in `text`, for pointing at a file
+/// name the lint cannot check (an image that was never uploaded).
+pub fn line_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(n, line)| {
+        line.find(needle)
+            .map(|col| (n + 1, line[..col].chars().count() + 1))
+    })
+}
+
+/// The snippet an author pastes into a module page to show an uploaded image.
+pub fn image_snippet(file: &str) -> String {
+    format!("[[page.image]]\nfile = \"{file}\"\nalt = {{ zh = \"…\", en = \"…\" }}\n")
+}
+
+/// A starting point for a new module that copies no other: one page and one question
+/// to fill in (`KEY` is replaced by the new key; the clause is one to change).
+pub fn module_template(key: &str) -> String {
+    MODULE_TEMPLATE.replace("KEY", key)
+}
+
+const MODULE_TEMPLATE: &str = r#"[module]
+key = "KEY"
+title = { zh = "標題", en = "Title" }
+summary = { zh = "一句話說明這個單元教什麼。", en = "One sentence on what this module teaches." }
+clauses = ["4.2.1"]
+minutes = 10
+pass_mark = 80
+due_days = 7
+due_days_critical = 2
+
+[[page]]
+title = { zh = "規定", en = "The rule" }
+body = { zh = """標準怎樣規定。""", en = """What the standard says.""" }
+
+[[question]]
+key = "the-rule"
+kind = "single"
+text = { zh = "標準怎樣規定？", en = "What does the standard say?" }
+options = [
+  { zh = "正確答案", en = "The right answer", correct = true },
+  { zh = "錯誤答案", en = "A wrong answer" },
+]
+explanation = { zh = "為何正確。", en = "Why it is right." }
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn side_by_side_pairs_changed_lines_and_keeps_equal_ones() {
+        let rows = side_by_side("a\nb\nc\n", "a\nB\nc\nd\n");
+        assert_eq!(rows.len(), 4);
+        assert!(!rows[0].changed());
+        assert_eq!(rows[1].old, Some((2, "b".into())));
+        assert_eq!(rows[1].new, Some((2, "B".into())));
+        assert!(!rows[2].changed());
+        assert_eq!(rows[3].old, None);
+        assert_eq!(rows[3].new, Some((4, "d".into())));
+    }
+
+    #[test]
+    fn a_line_is_found_with_its_column() {
+        assert_eq!(line_of("x\n  file = \"ab\"\n", "ab"), Some((2, 11)));
+        assert_eq!(line_of("x", "y"), None);
+    }
 
     #[test]
     fn a_file_declares_its_kind_and_key() {

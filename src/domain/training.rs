@@ -30,6 +30,15 @@ impl Module {
         serde_json::to_string(self).expect("a module always serializes")
     }
 
+    /// The uploaded images its pages show, each once.
+    pub fn image_files(&self) -> BTreeSet<&str> {
+        self.pages
+            .iter()
+            .flat_map(|p| &p.images)
+            .map(|i| i.file.as_str())
+            .collect()
+    }
+
     pub fn content_hash(&self) -> String {
         hex::encode(Sha256::digest(self.to_json().as_bytes()))
     }
@@ -126,6 +135,38 @@ pub struct Page {
     /// Diagrams shown after the body, drawn as SVG in the library (`checklists/diagrams`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagrams: Vec<Diagram>,
+    /// Images the author uploaded (`[[page.image]]`), shown after the diagrams.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<Image>,
+}
+
+/// A picture an author uploaded for a module page, kept in the file storage under its
+/// content's name (see [`is_image_file`]), with what it shows in words per language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    /// `<sha256 of the bytes>.<jpg|png|webp>`.
+    pub file: String,
+    /// Its alternative text (what a screen reader says, and what print shows when the
+    /// image cannot be loaded).
+    pub alt: Text,
+}
+
+/// The image types an author may upload, by the extension their stored name ends in.
+pub const IMAGE_EXTENSIONS: [&str; 3] = ["jpg", "png", "webp"];
+
+/// Whether `name` is an uploaded image's stored name: 64 lower-case hex digits (the
+/// SHA-256 of its bytes), a dot, and `jpg`, `png` or `webp`.
+pub fn is_image_file(name: &str) -> bool {
+    match name.split_once('.') {
+        Some((hash, ext)) => {
+            hash.len() == 64
+                && hash
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+                && IMAGE_EXTENSIONS.contains(&ext)
+        }
+        None => false,
+    }
 }
 
 /// A vector diagram of what the standard measures (the 30° bow, the badge 10 cm below the

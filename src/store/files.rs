@@ -161,7 +161,24 @@ pub fn photo_key(inspection: Uuid, file: &str) -> Option<String> {
     (is_image && !stem.is_empty() && !file.contains('/') && is_safe_key(&key)).then_some(key)
 }
 
+/// The key of an image an author uploaded for module pages, given its stored name
+/// (`<sha256>.<ext>`, see [`crate::domain::training::is_image_file`]); none for any other
+/// name.
+pub fn module_image_key(file: &str) -> Option<String> {
+    crate::domain::training::is_image_file(file).then(|| format!("module-images/{file}"))
+}
+
 impl Files {
+    /// Whether a file is stored under `key`.
+    pub async fn exists(&self, key: &str) -> FilesResult<bool> {
+        let path = checked(key)?;
+        match self.store.head(&path).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(storage_error("look for", key, e)),
+        }
+    }
+
     /// The storage the configuration names. The data directory is created if missing;
     /// a bucket is not contacted until the first file is read or written.
     pub fn open(storage: &Storage) -> FilesResult<Files> {

@@ -8,6 +8,7 @@ pub mod files;
 pub mod filter;
 pub mod inspections;
 pub mod library;
+pub mod module_images;
 pub mod oidc;
 pub mod org;
 pub mod outbox;

@@ -205,22 +205,33 @@ async fn open<C: ConnectionTrait>(db: &C, id: i32) -> StoreResult<Proposal> {
     Ok(row)
 }
 
-/// Publish an earlier version's content (`from`) as the next version of its checklist,
-/// audited as a rollback. Returns the version published.
+/// Publish an earlier version's content (`from`) as the next version of its checklist
+/// or module, audited as a rollback. Returns the version published.
 pub async fn roll_back(
     db: &DatabaseConnection,
     by: i32,
-    content: &Checklist,
+    content: Content<'_>,
     from: i32,
 ) -> StoreResult<i32> {
     let txn = super::begin_write(db).await?;
-    let version = library::publish_checklist(&txn, content).await?;
+    let (version, table, key) = match content {
+        Content::Checklist(c) => (
+            library::publish_checklist(&txn, c).await?,
+            "checklist",
+            &c.key,
+        ),
+        Content::Module(m) => (
+            library::publish_module(&txn, m).await?,
+            "training_module",
+            &m.key,
+        ),
+    };
     audit::record(
         &txn,
         Some(by),
         "rollback",
-        "checklist",
-        &content.key,
+        table,
+        key,
         None,
         Some(json!({ "from": from, "version": version })),
     )

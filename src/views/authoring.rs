@@ -8,9 +8,11 @@ use super::Chrome;
 use super::admin::diff_body;
 use super::layout::ASSET_VERSION;
 use super::layout::page;
-use crate::domain::Lang;
-use crate::domain::authoring::{Problem, Reach};
+use crate::domain::authoring::{DiffRow, Excluded, Problem, Reach};
+use crate::domain::checklist::{Checklist, ContextKind, Item};
 use crate::domain::diff::ChecklistDiff;
+use crate::domain::scoring::Context;
+use crate::domain::{Lang, Value};
 use crate::i18n::Localize;
 
 /// The editor's script: lint as you type, line numbers.
@@ -65,6 +67,7 @@ pub fn index(chrome: &Chrome, links: &[(String, String)], proposals: &[ProposalR
                     label { (l.t("authoring-new-key")) input type="text" name="key" required pattern="[a-z0-9-]+"; }
                     label { (l.t("authoring-new-from"))
                         select name="from" {
+                            option value="template" { (l.t("authoring2-from-template")) }
                             @for (_, key) in links { option value=(key) { (key) } }
                         }
                     }
@@ -159,13 +162,31 @@ pub fn editor(chrome: &Chrome, v: &EditorView) -> Markup {
                         }
                         p.muted { (l.t("authoring-preview-hint")) }
                     }
+                } @else {
+                    fieldset.preview {
+                        legend { (l.t("authoring-preview")) }
+                        button type="submit" #preview-button formaction=(v.preview_url) formtarget="_blank" formnovalidate {
+                            (l.t("authoring2-show-module-preview"))
+                        }
+                    }
                 }
                 label { (l.t("authoring-reason"))
                     input type="text" name="reason" value=(v.reason) required maxlength="500";
                 }
                 button.primary type="submit" #propose-button { (l.t("authoring-propose")) }
             }
-            @if let (true, Some(published)) = (v.is_checklist, v.published.filter(|n| *n > 1)) {
+            @if !v.is_checklist {
+                form.card #image-upload method="post" action={ (v.action) "/images" } enctype="multipart/form-data" {
+                    input type="hidden" name="_csrf" value=(chrome.csrf);
+                    h2 { (l.t("authoring2-image-upload")) }
+                    p.muted { (l.t("authoring2-image-upload-hint")) }
+                    label { (l.t("authoring2-image-file"))
+                        input type="file" name="image" accept="image/jpeg,image/png,image/webp" required;
+                    }
+                    button type="submit" #image-upload-button { (l.t("authoring2-image-upload-button")) }
+                }
+            }
+            @if let Some(published) = v.published.filter(|n| *n > 1) {
                 form.card #rollback method="post" action=(v.rollback_url) {
                     input type="hidden" name="_csrf" value=(chrome.csrf);
                     p.muted { (l.t_args("authoring-published-version", &[("version", published.into())])) }
@@ -196,6 +217,8 @@ pub struct ProposalView<'a> {
     pub problems: &'a [Problem],
     /// The published version it is compared with, and what changed.
     pub diff: Option<(i32, &'a ChecklistDiff)>,
+    /// For a module: its published version and the text beside the proposed one.
+    pub text_diff: Option<(i32, &'a [DiffRow])>,
     pub reach: &'a Reach,
     /// Whether this viewer may approve it (not its author, unless allowed).
     pub may_approve: bool,
@@ -244,7 +267,15 @@ pub fn proposal(chrome: &Chrome, v: &ProposalView) -> Markup {
                         h2 { (l.t("authoring-against-published")) " v" (version) }
                         (diff_body(l, d, &format!("v{version}"), &l.t("authoring-proposed")))
                     }
-                    None => { p.muted { (l.t("authoring-no-published")) } }
+                    None => {
+                        @match v.text_diff {
+                            Some((version, rows)) => {
+                                h2 { (l.t("authoring-against-published")) " v" (version) }
+                                (side_by_side(l, rows, &format!("v{version}"), &l.t("authoring-proposed")))
+                            }
+                            None => { p.muted { (l.t("authoring-no-published")) } }
+                        }
+                    }
                 }
             }
             @if p.open {
@@ -272,6 +303,155 @@ pub fn proposal(chrome: &Chrome, v: &ProposalView) -> Markup {
             details {
                 summary { (l.t("authoring-source")) }
                 pre.source { (v.source) }
+            }
+        },
+    )
+}
+
+/// Two texts line by line, side by side, changed lines marked; runs of unchanged lines
+/// longer than six are folded to their first and last three.
+fn side_by_side(l: Lang, rows: &[DiffRow], old_head: &str, new_head: &str) -> Markup {
+    let changed: Vec<usize> = (0..rows.len()).filter(|&n| rows[n].changed()).collect();
+    let near = |n: usize| changed.iter().any(|&c| c.abs_diff(n) <= 3);
+    let cell = |side: &Option<(usize, String)>| -> Markup {
+        html! {
+            @match side {
+                Some((n, text)) => { td.line-no { (n) } td.code { (text) } }
+                None => { td.line-no {} td.code.absent {} }
+            }
+        }
+    };
+    html! {
+        @if changed.is_empty() {
+            p.empty { (l.t("admin-the-two-versions-are-the")) }
+        } @else {
+            p.muted { (l.t_args("authoring2-lines-changed", &[("count", changed.len().into())])) }
+            div.table-scroll {
+                table.diff.side-by-side #text-diff {
+                    tr { th colspan="2" { (old_head) } th colspan="2" { (new_head) } }
+                    @for (n, row) in rows.iter().enumerate() {
+                        @if near(n) {
+                            tr.changed[row.changed()] { (cell(&row.old)) (cell(&row.new)) }
+                        } @else if n == 0 || near(n - 1) {
+                            tr.folded { td colspan="4" { "⋯" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The preview's picks: who is checked and in what context, each item with whether it
+/// applies and why not.
+pub struct PreviewPicks<'a> {
+    pub action: &'a str,
+    pub source: &'a str,
+    pub checklist: &'a Checklist,
+    pub gender: Option<&'a str>,
+    pub position: Option<&'a str>,
+    /// Real people of the viewer's sites (id, "name (position)"), and the one picked.
+    pub people: Vec<(i32, String)>,
+    pub person: Option<i32>,
+    pub context: &'a Context,
+    pub items: Vec<(&'a Item, Option<Excluded>)>,
+}
+
+/// Above the previewed tablet form: the picker of person and context (posting the same
+/// text again), and which items apply to that pick and which do not, with the reason.
+pub fn preview_picker(chrome: &Chrome, p: &PreviewPicks) -> Markup {
+    let l = chrome.lang;
+    let value = |key: &str| p.context.get(key).map(Value::to_string);
+    let applying = p.items.iter().filter(|(_, why)| why.is_none()).count();
+    html! {
+        form.card #preview-picker method="post" action=(p.action) {
+            input type="hidden" name="_csrf" value=(chrome.csrf);
+            textarea name="source" hidden { (p.source) }
+            h2 { (l.t("authoring2-preview-picks")) }
+            div.context-fields {
+                label { (l.t("authoring2-preview-person"))
+                    select name="person" {
+                        option value="" { (l.t("authoring2-preview-no-person")) }
+                        @for (id, name) in &p.people {
+                            option value=(id) selected[p.person == Some(*id)] { (name) }
+                        }
+                    }
+                }
+                label { (l.t("authoring-preview-gender"))
+                    select name="gender" {
+                        option value="" { "—" }
+                        option value="female" selected[p.gender == Some("female")] { (l.t("authoring-female")) }
+                        option value="male" selected[p.gender == Some("male")] { (l.t("authoring-male")) }
+                    }
+                }
+                label { (l.t("authoring-preview-position"))
+                    select name="position" {
+                        option value="" { "—" }
+                        @for pos in &p.checklist.positions {
+                            option value=(pos) selected[p.position == Some(pos.as_str())] { (pos) }
+                        }
+                    }
+                }
+                @for field in &p.checklist.context {
+                    @let current = value(&field.key);
+                    label { (field.label.get(l))
+                        @match &field.kind {
+                            ContextKind::Choice { options, .. } => {
+                                select name={ "ctx." (field.key) } {
+                                    @for o in options {
+                                        option value=(o.value) selected[current.as_deref() == Some(o.value.as_str())] { (o.label.get(l)) }
+                                    }
+                                }
+                            }
+                            ContextKind::Number { min, max, .. } => {
+                                input type="number" name={ "ctx." (field.key) } min=(min) max=(max) step="any" value=[current.as_deref()];
+                            }
+                        }
+                    }
+                }
+            }
+            button type="submit" #preview-again { (l.t("authoring-show-preview")) }
+        }
+        section.card #preview-applies {
+            h2 { (l.t_args("authoring2-items-apply", &[("count", applying.into()), ("total", p.items.len().into())])) }
+            table {
+                tr { th { (l.t("authoring2-item")) } th { (l.t("authoring2-applies")) } }
+                @for (item, why) in &p.items {
+                    tr data-item=(item.key) data-applies=(if why.is_none() { "yes" } else { "no" }) {
+                        td { code { (item.key) } " " (item.text.get(l)) }
+                        td {
+                            @match why {
+                                None => { (l.t("authoring2-applies-yes")) }
+                                Some(e) => {
+                                    (l.t("authoring2-applies-no")) ": "
+                                    @match &e.got {
+                                        Some(got) => { (l.t_args("authoring2-excluded-because", &[("field", e.field.clone().into()), ("got", got.clone().into()), ("wants", e.wants.clone().into())])) }
+                                        None => { (l.t_args("authoring2-excluded-unset", &[("field", e.field.clone().into()), ("wants", e.wants.clone().into())])) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// After an image upload: the stored name, the image itself, and the snippet to paste.
+pub fn image_uploaded(chrome: &Chrome, editor: &str, file: &str, snippet: &str) -> Markup {
+    let l = chrome.lang;
+    page(
+        chrome,
+        &l.t("authoring2-image-uploaded"),
+        "/authoring",
+        html! {
+            p { a href=(editor) { "← " (l.t("authoring-open-editor")) } }
+            h1 { (l.t("authoring2-image-uploaded")) }
+            section.card {
+                p { (l.t("authoring2-image-paste")) }
+                pre.source #image-snippet { (snippet) }
+                figure.module-image { img src={ "/module-images/" (file) } alt=(file); }
             }
         },
     )

@@ -236,6 +236,8 @@ pub struct FormView<'a> {
     pub missing: &'a [String],
     /// Set when this spot-check is a re-check of items failed before.
     pub recheck: Option<i32>,
+    /// Shown above the form (the authoring preview's picker of person and context).
+    pub preface: Option<Markup>,
 }
 
 impl FormView<'_> {
@@ -261,6 +263,7 @@ pub fn form(chrome: &Chrome, view: &FormView) -> Markup {
         t(l, &c.title),
         "/spotchecks/new",
         html! {
+            @if let Some(preface) = &view.preface { (preface) }
             form.spotcheck id="spotcheck" method="post" action={ "/spotchecks/" (view.id) "/submit" }
                 data-id=(view.id) data-draft-url={ "/spotchecks/" (view.id) "/draft" }
                 data-photo-url={ "/spotchecks/" (view.id) "/photos/" }

@@ -10,8 +10,8 @@ use super::Chrome;
 use super::layout::{page, percent};
 use crate::domain::Lang;
 use crate::domain::training::{
-    self, AssignmentReason, AssignmentState, Diagram, Module, ModuleEffect, Progress, QuizResult,
-    TodoGroup,
+    self, AssignmentReason, AssignmentState, Diagram, Image, Module, ModuleEffect, Progress,
+    QuizResult, TodoGroup,
 };
 use crate::i18n::Localize;
 
@@ -60,6 +60,80 @@ fn diagram(l: Lang, d: &Diagram) -> Markup {
             figcaption { (caption) }
         }
     }
+}
+
+/// An image the author uploaded, served to whoever may open the module.
+fn image(l: Lang, i: &Image) -> Markup {
+    html! {
+        figure.module-image data-image=(i.file) {
+            img src={ "/module-images/" (i.file) } alt=(i.alt.get(l)) loading="lazy";
+        }
+    }
+}
+
+/// A module's pages as staff read them: body, diagrams and uploaded images.
+fn module_pages(l: Lang, m: &Module) -> Markup {
+    html! {
+        @for (n, p) in m.pages.iter().enumerate() {
+            section.card.module-page id={ "page-" (n + 1) } {
+                h2 { (n + 1) ". " (p.title.get(l)) }
+                (body_text(p.body.get(l)))
+                @for d in &p.diagrams { (diagram(l, d)) }
+                @for i in &p.images { (image(l, i)) }
+            }
+        }
+    }
+}
+
+/// The quiz's questions and options (never which are right), `chosen` ticked.
+fn quiz_questions(l: Lang, m: &Module, chosen: Option<&Vec<BTreeSet<usize>>>) -> Markup {
+    html! {
+        @for (q, question) in m.questions.iter().enumerate() {
+            fieldset.item {
+                legend.text { (q + 1) ". " (question.text.get(l))
+                    @if question.multiple { " " span.muted { (l.t("training-choose-all-that-apply")) } }
+                }
+                ul.ticks {
+                    @for (o, option) in question.options.iter().enumerate() {
+                        @let checked = chosen.is_some_and(|c| c.get(q).is_some_and(|s| s.contains(&o)));
+                        li { label {
+                            @if question.multiple {
+                                input type="checkbox" name={ "q." (q) } value=(o) checked[checked];
+                            } @else {
+                                input type="radio" name={ "q." (q) } value=(o) checked[checked];
+                            }
+                            span { (option.text.get(l)) }
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A module as staff will see it on their phone, for its author: the pages, diagrams,
+/// images and the quiz (without its answers, and with nothing to submit).
+pub fn module_preview(chrome: &Chrome, m: &Module) -> Markup {
+    let l = chrome.lang;
+    page(
+        chrome,
+        m.title.get(l),
+        "/authoring",
+        html! {
+            p.notice #module-preview { (l.t("authoring2-module-preview-note")) }
+            div.card {
+                h1 { (m.title.get(l)) }
+                p.muted { (m.minutes) " " (l.t("training-min")) }
+                p { (m.summary.get(l)) }
+            }
+            (module_pages(l, m))
+            div.card.quiz {
+                h2 { (l.t("training-quiz")) }
+                p.muted { (l.t("training-pass-mark")) " " (percent(m.pass_mark)) }
+                (quiz_questions(l, m, None))
+            }
+        },
+    )
 }
 
 pub struct MyAssignment {
@@ -287,38 +361,13 @@ pub fn take(chrome: &Chrome, taking: &Taking, feedback: Option<QuizFeedback>) ->
                 None => {}
             }
             @if let Some(chosen) = graded { (quiz_review(l, m, chosen)) }
-            @for (n, p) in m.pages.iter().enumerate() {
-                section.card id={ "page-" (n + 1) } {
-                    h2 { (n + 1) ". " (p.title.get(l)) }
-                    (body_text(p.body.get(l)))
-                    @for d in &p.diagrams { (diagram(l, d)) }
-                }
-            }
+            (module_pages(l, m))
             @if state != AssignmentState::Completed {
-                form.card method="post" action={ "/training/" (taking.assignment) "/quiz" } {
+                form.card.quiz method="post" action={ "/training/" (taking.assignment) "/quiz" } {
                     input type="hidden" name="_csrf" value=(chrome.csrf);
                     h2 { (l.t("training-quiz")) }
                     p.muted { (l.t("training-pass-mark")) " " (percent(m.pass_mark)) }
-                    @for (q, question) in m.questions.iter().enumerate() {
-                        fieldset.item {
-                            legend.text { (q + 1) ". " (question.text.get(l))
-                                @if question.multiple { " " span.muted { (l.t("training-choose-all-that-apply")) } }
-                            }
-                            ul.ticks {
-                                @for (o, option) in question.options.iter().enumerate() {
-                                    @let checked = graded.is_some_and(|c| c.get(q).is_some_and(|s| s.contains(&o)));
-                                    li { label {
-                                        @if question.multiple {
-                                            input type="checkbox" name={ "q." (q) } value=(o) checked[checked];
-                                        } @else {
-                                            input type="radio" name={ "q." (q) } value=(o) checked[checked];
-                                        }
-                                        span { (option.text.get(l)) }
-                                    } }
-                                }
-                            }
-                        }
-                    }
+                    (quiz_questions(l, m, graded))
                     button.primary.big type="submit" { (l.t("training-submit-quiz")) }
                 }
             } @else {

@@ -7,7 +7,7 @@ use crate::i18n::Message;
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{get, post};
@@ -27,9 +27,16 @@ use crate::domain::scoring::{Gender, Subject, resolve_context, score};
 use crate::i18n::Localize;
 use crate::store::StoreError;
 use crate::store::admin as admin_store;
+use crate::store::files;
+use crate::store::module_images;
+use crate::store::org;
 use crate::store::proposals::{self as store, Content, NewProposal};
 use crate::views::authoring::{self as view, EditorView, ProposalRow, ProposalView};
 use crate::views::spotcheck::{self as tablet, FormView};
+use crate::views::training as training_view;
+
+/// The most people the preview's person picker lists.
+const MAX_PREVIEW_PEOPLE: usize = 500;
 
 /// The longest TOML text accepted (the biggest shipped file is about a tenth of it).
 const MAX_SOURCE_BYTES: usize = 256 * 1024;
@@ -44,7 +51,17 @@ pub fn routes() -> Router<AppState> {
         .route("/authoring/{kind}/{key}/rollback", post(rollback))
         .route("/authoring/proposals/{id}", get(proposal))
         .route("/authoring/proposals/{id}/review", post(review))
+        .route(
+            "/authoring/modules/{key}/images",
+            post(upload_image).layer(axum::extract::DefaultBodyLimit::max(
+                MAX_IMAGE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/module-images/{file}", get(module_image))
 }
+
+/// The largest image an author may upload for a module page.
+pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// Refuse everyone who does not write the standard, before reading anything.
 fn authors_only(viewer: &Viewer) -> AppResult<()> {
@@ -162,8 +179,12 @@ async fn new_from(
     let q = Fields(query);
     let (kind, key) = target(&q.text("kind"), &q.text("key"))
         .map_err(|_| AppError::Invalid(vec![Message::new("authoring-new-key-rules")]))?;
-    let (_, from) = target(segment(kind), &q.text("from"))
-        .map_err(|_| AppError::Invalid(vec![Message::new("authoring-new-key-rules")]))?;
+    let from = q.text("from");
+    let (_, from) = match from.as_str() {
+        "template" if kind == Editable::Module => (kind, from),
+        _ => target(segment(kind), &from)
+            .map_err(|_| AppError::Invalid(vec![Message::new("authoring-new-key-rules")]))?,
+    };
     Ok(Redirect::to(&format!("/authoring/{}/{key}?from={from}", segment(kind))).into_response())
 }
 
@@ -195,6 +216,9 @@ async fn editor(
         text if !text.is_empty() => text,
         _ => match Fields(query).text("from") {
             from if from.is_empty() => String::new(),
+            from if from == "template" && kind == Editable::Module => {
+                authoring::module_template(&key)
+            }
             from => {
                 let (_, from) = target(segment(kind), &from)?;
                 authoring::copy_as(&editable_source(&state, kind, &from).await?, kind, &key)
@@ -214,8 +238,9 @@ async fn editable_source(state: &AppState, kind: Editable, key: &str) -> AppResu
     })
 }
 
-/// Roll a checklist back: publish an earlier version's content as a new version (the
-/// versions in between stay, and inspections keep theirs), audited.
+/// Roll a checklist or module back: publish an earlier version's content as a new
+/// version (the versions in between stay, and inspections and completions keep theirs),
+/// audited.
 async fn rollback(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -223,27 +248,38 @@ async fn rollback(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
-    if kind != Editable::Checklist {
-        return Err(AppError::BadRequest(Message::new(
-            "authoring-rollback-checklists-only",
-        )));
-    }
-    let summary = admin_store::checklist(&state.db, &key)
-        .await
-        .map_err(not_found_is_forbidden)?;
-    let number = f
+    let asked = f
         .text("version")
         .trim_start_matches(['v', 'V'])
         .parse::<i32>()
-        .ok()
-        .filter(|n| summary.version(*n).is_some())
-        .ok_or_else(|| {
-            AppError::Invalid(vec![Message::new("authoring-rollback-unknown-version")])
-        })?;
-    let old = admin_store::checklist_at(&state.db, &summary, number).await?;
-    let version = store::roll_back(&state.db, viewer.user.id, &old.checklist, number).await?;
-    tracing::info!(key = %key, from = number, version, by = viewer.user.id, "checklist rolled back");
-    Ok(Redirect::to(&format!("/authoring/checklists/{key}")).into_response())
+        .ok();
+    let unknown = || AppError::Invalid(vec![Message::new("authoring-rollback-unknown-version")]);
+    let version = match kind {
+        Editable::Checklist => {
+            let summary = admin_store::checklist(&state.db, &key)
+                .await
+                .map_err(not_found_is_forbidden)?;
+            let number = asked
+                .filter(|n| summary.version(*n).is_some())
+                .ok_or_else(unknown)?;
+            let old = admin_store::checklist_at(&state.db, &summary, number).await?;
+            store::roll_back(
+                &state.db,
+                viewer.user.id,
+                Content::Checklist(&old.checklist),
+                number,
+            )
+            .await?
+        }
+        Editable::Module => {
+            let versions = module_images::module_versions(&state.db, &key).await?;
+            let number = asked.filter(|n| versions.contains(n)).ok_or_else(unknown)?;
+            let old = module_images::module_at(&state.db, &key, number).await?;
+            store::roll_back(&state.db, viewer.user.id, Content::Module(&old), number).await?
+        }
+    };
+    tracing::info!(key = %key, version, by = viewer.user.id, "rolled back");
+    Ok(Redirect::to(&format!("/authoring/{}/{key}", segment(kind))).into_response())
 }
 
 fn editor_page(
@@ -315,6 +351,13 @@ async fn propose(
     let reason = f.text("reason");
     let linted = lint_text(&state, kind, &key, source.clone()).await?;
     let mut problems = linted.problems.clone();
+    for (file, (line, column)) in missing_images(&state, &linted, &source).await? {
+        problems.push(Problem {
+            line,
+            column,
+            message: l.t_args("authoring2-image-missing", &[("file", file.into())]),
+        });
+    }
     if reason.is_empty() {
         problems.push(Problem {
             line: 0,
@@ -352,21 +395,39 @@ async fn preview(
 ) -> AppResult<Response> {
     let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
     let l = viewer.lang;
-    if kind != Editable::Checklist {
-        return Err(AppError::BadRequest(Message::new(
-            "authoring-preview-checklists-only",
-        )));
-    }
     let source = posted_source(&f)?;
-    let linted = lint_text(&state, kind, &key, source).await?;
+    let linted = lint_text(&state, kind, &key, source.clone()).await?;
+    if kind == Editable::Module {
+        let Some(module) = linted.module else {
+            return Err(refused(&linted.problems));
+        };
+        return Ok(training_view::module_preview(&viewer.chrome(), &module).into_response());
+    }
     let Some(checklist) = linted.checklist else {
-        return Err(AppError::Invalid(
-            linted.problems.iter().map(said_at).collect(),
-        ));
+        return Err(refused(&linted.problems));
     };
-    let subject = Subject {
-        gender: Gender::parse(&f.text("gender")),
-        position: Some(f.text("position")).filter(|p| !p.is_empty()),
+    // A real person of the viewer's sites, or a gender and position picked by hand.
+    let sites: Vec<i32> = org::visible_sites(&state.db, &viewer.scope)
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let mut people = org::staff_at_sites(&state.db, &sites).await?;
+    people.truncate(MAX_PREVIEW_PEOPLE);
+    let person = f
+        .text("person")
+        .parse::<i32>()
+        .ok()
+        .and_then(|id| people.iter().find(|(u, _)| u.id == id));
+    let subject = match person {
+        Some((u, p)) => Subject {
+            gender: u.gender.as_deref().and_then(Gender::parse),
+            position: p.as_ref().map(|p| p.key.clone()),
+        },
+        None => Subject {
+            gender: Gender::parse(&f.text("gender")),
+            position: Some(f.text("position")).filter(|p| !p.is_empty()),
+        },
     };
     let given: crate::domain::scoring::Context = checklist
         .context
@@ -391,6 +452,27 @@ async fn preview(
         .iter()
         .filter_map(|(k, a)| authoring::answer_field(a).map(|v| (format!("a.{k}"), v)))
         .collect();
+    let picks = view::PreviewPicks {
+        action: &format!("/authoring/checklists/{key}/preview"),
+        source: &source,
+        checklist: &checklist,
+        gender: subject.gender.map(|g| g.as_str()),
+        position: subject.position.as_deref(),
+        people: people
+            .iter()
+            .map(|(u, p)| {
+                let position = p.as_ref().map_or("—", |p| p.key.as_str());
+                (u.id, format!("{} ({position})", u.name))
+            })
+            .collect(),
+        person: person.map(|(u, _)| u.id),
+        context: &context,
+        items: checklist
+            .items()
+            .map(|(_, item)| (item, authoring::why_excluded(item, &subject, &context)))
+            .collect(),
+    };
+    let preface = view::preview_picker(&viewer.chrome(), &picks);
     let today = chrono::Utc::now().date_naive();
     let position_name = subject.position.clone();
     let view = FormView {
@@ -401,7 +483,8 @@ async fn preview(
         site_id: 0,
         site_name: l.t("authoring-preview"),
         subject_id: 0,
-        subject_name: l.t("authoring-sample-person"),
+        subject_name: person
+            .map_or_else(|| l.t("authoring-sample-person"), |(u, _)| u.name.clone()),
         position_name,
         shift_date: today,
         shift_dates: (today, today),
@@ -416,8 +499,14 @@ async fn preview(
         errors: &[],
         missing: &[],
         recheck: None,
+        preface: Some(preface),
     };
     Ok(tablet::form(&viewer.chrome(), &view).into_response())
+}
+
+/// A text refused for its lint problems, each at its line and column.
+fn refused(problems: &[Problem]) -> AppError {
+    AppError::Invalid(problems.iter().map(said_at).collect())
 }
 
 fn path_id(raw: &str) -> AppResult<i32> {
@@ -458,6 +547,16 @@ async fn proposal(
         },
         _ => None,
     };
+    let text_diff = match kind {
+        Editable::Module => match store::published_version(&state.db, kind, &p.key).await? {
+            Some(version) => {
+                let old = editable_source(&state, kind, &p.key).await?;
+                Some((version, authoring::side_by_side(&old, &p.source)))
+            }
+            None => None,
+        },
+        Editable::Checklist => None,
+    };
     let author = crate::store::users::name_of(&state.db, p.author_id).await?;
     let reviewer = match p.reviewer_id {
         Some(id) => Some(crate::store::users::name_of(&state.db, id).await?),
@@ -480,6 +579,7 @@ async fn proposal(
             source: &p.source,
             problems: &linted.problems,
             diff: published.as_ref().map(|(v, d)| (*v, d)),
+            text_diff: text_diff.as_ref().map(|(v, rows)| (*v, rows.as_slice())),
             reach: &reach,
             may_approve,
             lang: l,
@@ -520,12 +620,17 @@ async fn review(
             let content = match (&linted.checklist, &linted.module) {
                 (Some(c), _) if linted.is_clean() => Content::Checklist(c),
                 (_, Some(m)) if linted.is_clean() => Content::Module(m),
-                _ => {
-                    return Err(AppError::Invalid(
-                        linted.problems.iter().map(said_at).collect(),
-                    ));
-                }
+                _ => return Err(refused(&linted.problems)),
             };
+            let missing = missing_images(&state, &linted, &p.source).await?;
+            if !missing.is_empty() {
+                return Err(AppError::Invalid(
+                    missing
+                        .into_iter()
+                        .map(|(file, _)| Message::new("authoring2-image-missing").arg("file", file))
+                        .collect(),
+                ));
+            }
             let version = store::approve(&state.db, id, viewer.user.id, content).await?;
             tracing::info!(proposal = id, key = %p.key, version, by = viewer.user.id, "proposal approved and published");
         }
@@ -553,4 +658,106 @@ fn said_at(p: &Problem) -> Message {
         .arg("line", p.line)
         .arg("column", p.column)
         .arg_said("message", p.message.clone())
+}
+
+/// The images a linted module names that are not in the file storage (never uploaded),
+/// each with where its name is in the text.
+async fn missing_images(
+    state: &AppState,
+    linted: &Linted,
+    source: &str,
+) -> AppResult<Vec<(String, (usize, usize))>> {
+    let Some(module) = &linted.module else {
+        return Ok(Vec::new());
+    };
+    let mut missing = Vec::new();
+    for file in module.image_files() {
+        let stored = match files::module_image_key(file) {
+            Some(key) => state.files.exists(&key).await?,
+            None => false,
+        };
+        if !stored {
+            let at = authoring::line_of(source, file).unwrap_or((0, 0));
+            missing.push((file.to_string(), at));
+        }
+    }
+    Ok(missing)
+}
+
+/// An author uploads an image for a module page: a JPEG, PNG or WebP by its first bytes,
+/// within the size limit, stored under the SHA-256 of its bytes (the same image twice is
+/// one file). The answer is the snippet to paste into a page.
+async fn upload_image(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    authors_only(&viewer)?;
+    let (kind, key) = target("modules", &key)?;
+    let too_large = || {
+        AppError::TooLarge(
+            Message::new("authoring2-image-too-large").arg("mb", MAX_IMAGE_BYTES / 1024 / 1024),
+        )
+    };
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::BadRequest(
+                Message::new("refuse-upload-unreadable").arg("detail", e.body_text()),
+            )
+        }
+    };
+    let (mut csrf, mut bytes) = (None, None);
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            Some("_csrf") => csrf = Some(field.text().await.map_err(unreadable)?),
+            Some("image") => bytes = Some(field.bytes().await.map_err(unreadable)?),
+            _ => {}
+        }
+    }
+    viewer.check_csrf(csrf.as_deref())?;
+    let bytes = bytes
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| AppError::BadRequest(Message::new("authoring2-image-no-file")))?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(too_large());
+    }
+    let (ext, content_type) = files::sniff_image(&bytes)
+        .ok_or_else(|| AppError::BadRequest(Message::new("authoring2-image-not-image")))?;
+    use sha2::Digest;
+    let file = format!("{}.{ext}", hex::encode(sha2::Sha256::digest(&bytes)));
+    let stored = files::module_image_key(&file)
+        .ok_or_else(|| AppError::Internal(format!("`{file}` is not an image's name")))?;
+    state.files.put(&stored, bytes, content_type).await?;
+    tracing::info!(module = %key, file = %file, by = viewer.user.id, "module image uploaded");
+    let page = view::image_uploaded(
+        &viewer.chrome(),
+        &format!("/authoring/{}/{key}", segment(kind)),
+        &file,
+        &authoring::image_snippet(&file),
+    );
+    Ok((StatusCode::CREATED, page).into_response())
+}
+
+/// An uploaded module image, to the people who may open a module that shows it (the
+/// staff it is assigned to) and to the authors; anyone else gets 403, as for a name
+/// that is no image's.
+async fn module_image(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let key = files::module_image_key(&file).ok_or(AppError::Forbidden)?;
+    if !viewer.role().authors_standard()
+        && !module_images::shown_to(&state.db, viewer.user.id, &file).await?
+    {
+        return Err(AppError::Forbidden);
+    }
+    let found = state.files.get(&key).await?.ok_or(AppError::Forbidden)?;
+    Ok(super::spotchecks::image_response(
+        found.content_type,
+        found.bytes.to_vec(),
+    ))
 }

@@ -665,6 +665,7 @@ fn render_form(
         errors,
         missing,
         recheck: form.recheck,
+        preface: None,
     };
     view::form(&viewer.chrome(), &view)
 }

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+pub mod authoring;
 pub mod browser;
 pub mod pdf;
 pub mod reliability;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::parser::{KeyStyle, Parser};
 use super::raw::RawModuleFile;
 use super::references::Namespace;
-use crate::domain::training::{Diagram, Module, Page, Question, QuizOption};
+use crate::domain::training::{Diagram, Image, Module, Page, Question, QuizOption, is_image_file};
 use crate::i18n::Message;
 
 impl Parser<'_> {
@@ -51,6 +51,23 @@ impl Parser<'_> {
                             caption: self.text(d.caption, "lint-what-diagram-caption"),
                             // Filled in from the library's SVG file once every file is read.
                             svg: String::new(),
+                        }
+                    })
+                    .collect(),
+                images: p
+                    .image
+                    .into_iter()
+                    .map(|i| {
+                        if !is_image_file(i.file.get_ref()) {
+                            self.error(
+                                &i.file.span(),
+                                Message::new("lint-image-file-name")
+                                    .arg("name", i.file.get_ref().as_str()),
+                            );
+                        }
+                        Image {
+                            file: i.file.into_inner(),
+                            alt: self.text(i.alt, "lint-what-image-alt"),
                         }
                     })
                     .collect(),

@@ -141,6 +141,15 @@ pub(super) struct RawPage {
     pub(super) body: RawText,
     #[serde(default)]
     pub(super) diagram: Vec<RawDiagram>,
+    #[serde(default)]
+    pub(super) image: Vec<RawImage>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawImage {
+    pub(super) file: Spanned<String>,
+    pub(super) alt: RawText,
 }
 
 #[derive(Deserialize)]
