@@ -23,6 +23,7 @@ pub mod stats;
 pub mod text;
 pub mod training;
 pub mod versions;
+pub mod workbook;
 
 pub use checklist::*;
 pub use text::{Lang, Text};
