@@ -303,10 +303,12 @@ async fn the_published_checklist_downloads_as_a_workbook_with_every_sheet() {
             ["item", "by", "per", "above", "option", "base", "extra"]
         );
         assert!(
-            limits.iter().any(|r| r[0].to_string() == "lunch-cap"
-                && r[4].to_string() == "ordinary"
-                && r[5] == Data::Float(300.0)
-                && r[6] == Data::Float(50.0)),
+            limits
+                .iter()
+                .any(|r| r[0].to_string() == "lunch-cap-ordinary"
+                    && r[4].to_string() == "ordinary"
+                    && r[5] == Data::Float(300.0)
+                    && r[6] == Data::Float(50.0)),
             "{limits:?}"
         );
         let head = get("Checklist");
