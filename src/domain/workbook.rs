@@ -1174,28 +1174,8 @@ fn relocate(mut node: Node, fields: &BTreeMap<String, (Cell, Value)>) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::library::{SourceFile, parse_library};
-    use std::path::Path;
-
-    fn shipped() -> Vec<SourceFile> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
-        let mut out = Vec::new();
-        let mut stack = vec![root.clone()];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let p = entry.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|e| e == "toml" || e == "svg") {
-                    out.push(SourceFile {
-                        path: p.strip_prefix(&root).unwrap().to_path_buf(),
-                        text: std::fs::read_to_string(&p).unwrap(),
-                    });
-                }
-            }
-        }
-        out
-    }
+    use crate::domain::library::parse_library;
+    use crate::domain::library::writer::shipped::shipped;
 
     fn grids(c: &Checklist) -> Vec<Grid> {
         checklist_sheets(c).iter().map(Sheet::grid).collect()

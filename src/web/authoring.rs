@@ -316,21 +316,43 @@ async fn propose(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (f, kind, key) = posted(&viewer, fields, (&kind, &key))?;
-    let l = viewer.lang;
     let source = posted_source(&f)?;
     let reason = f.text("reason");
     let linted = lint_text(&state, kind, &key, source.clone()).await?;
-    let mut problems = linted.problems.clone();
+    let clean = linted.is_clean();
+    file_proposal(
+        &state,
+        &viewer,
+        (kind, key),
+        source,
+        reason,
+        linted.problems,
+        clean,
+    )
+    .await
+}
+
+/// File a linted text as a proposal, or refuse it (the editor again with its problems,
+/// as a 422, nothing stored) while it has a problem or no reason.
+async fn file_proposal(
+    state: &AppState,
+    viewer: &Viewer,
+    (kind, key): (Editable, String),
+    source: String,
+    reason: String,
+    mut problems: Vec<Problem>,
+    clean: bool,
+) -> AppResult<Response> {
     if reason.is_empty() {
         problems.push(Problem {
             line: 0,
             column: 0,
-            message: l.t("authoring-reason-required"),
+            message: viewer.lang.t("authoring-reason-required"),
         });
     }
-    if !problems.is_empty() || !linted.is_clean() {
+    if !problems.is_empty() || !clean {
         let published = store::published_version(&state.db, kind, &key).await?;
-        let page = editor_page(&viewer, kind, &key, &source, &reason, &problems, published);
+        let page = editor_page(viewer, kind, &key, &source, &reason, &problems, published);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let row = store::create(
@@ -731,39 +753,17 @@ async fn upload(
             None => p.clone(),
         }
     }));
-    if upload.reason.is_empty() {
-        problems.push(Problem {
-            line: 0,
-            column: 0,
-            message: l.t("authoring-reason-required"),
-        });
-    }
-    if !problems.is_empty() || !linted.is_clean() {
-        let published = store::published_version(&state.db, kind, &key).await?;
-        let page = editor_page(
-            &viewer,
-            kind,
-            &key,
-            &source,
-            &upload.reason,
-            &problems,
-            published,
-        );
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    }
-    let row = store::create(
-        &state.db,
-        NewProposal {
-            kind,
-            key,
-            source,
-            reason: upload.reason,
-            author_id: viewer.user.id,
-        },
+    let clean = linted.is_clean();
+    file_proposal(
+        &state,
+        &viewer,
+        (kind, key),
+        source,
+        upload.reason,
+        problems,
+        clean,
     )
-    .await?;
-    tracing::info!(proposal = row.id, key = %row.key, by = viewer.user.id, "change proposed from an upload");
-    Ok(Redirect::to(&format!("/authoring/proposals/{}", row.id)).into_response())
+    .await
 }
 
 #[cfg(test)]

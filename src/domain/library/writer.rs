@@ -704,14 +704,13 @@ pub fn module_toml(m: &Module) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod shipped {
     use std::path::Path;
 
-    use super::super::{SourceFile, parse_library};
-    use super::*;
+    use super::super::SourceFile;
 
-    /// Every file of the shipped library.
-    fn shipped() -> Vec<SourceFile> {
+    /// Every file of the shipped library (paths relative to `checklists/`).
+    pub(crate) fn shipped() -> Vec<SourceFile> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
         let mut out = Vec::new();
         let mut stack = vec![root.clone()];
@@ -731,6 +730,13 @@ mod tests {
         out.sort_by(|a, b| a.path.cmp(&b.path));
         out
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{SourceFile, parse_library};
+    use super::shipped::shipped;
+    use super::*;
 
     #[test]
     fn every_shipped_checklist_and_module_reads_back_as_itself() {
