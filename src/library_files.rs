@@ -182,3 +182,97 @@ pub fn file_for(
             text: String::new(),
         })
 }
+
+/// What `decorum checklists export` wrote: a line per file, and the counts.
+#[derive(Debug, Default)]
+pub struct Exported {
+    pub lines: Vec<String>,
+    pub checklists: usize,
+    pub modules: usize,
+    pub copied: usize,
+}
+
+impl Exported {
+    pub fn summary(&self, dir: &Path) -> String {
+        format!(
+            "exported {} checklist(s) and {} module(s) to {}; {} other library file(s) copied",
+            self.checklists,
+            self.modules,
+            dir.display(),
+            self.copied
+        )
+    }
+}
+
+/// Write `checklists` and `modules` as TOML files into `dir` (created if missing), each
+/// under the name its file has in the library at `library_dir` (a new one where the
+/// editor would put it), and copy the library's other files (positions, the standard,
+/// the diagrams) beside them, so `dir` is a whole library that lints and imports.
+pub fn export(
+    dir: &Path,
+    library_dir: &Path,
+    checklists: &[crate::domain::Checklist],
+    modules: &[crate::domain::training::Module],
+) -> std::io::Result<Exported> {
+    use crate::domain::authoring::Editable;
+    use crate::domain::library::writer;
+
+    let files = sources(library_dir);
+    let same_dir = canonical(dir) == canonical(library_dir);
+    let relative = |path: &Path| -> PathBuf {
+        path.strip_prefix(library_dir)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.file_name().map(PathBuf::from).unwrap_or_default())
+    };
+    let mut out = Exported::default();
+    let mut write = |path: PathBuf, text: &str, what: String| -> std::io::Result<()> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, text)?;
+        out.lines.push(format!("wrote {} ({what})", path.display()));
+        Ok(())
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for c in checklists {
+        let file = file_for(&files, library_dir, Editable::Checklist, &c.key);
+        written.push(canonical(&file.path));
+        write(
+            dir.join(relative(&file.path)),
+            &writer::checklist_toml(c),
+            format!("checklist {}", c.key),
+        )?;
+    }
+    for m in modules {
+        let file = file_for(&files, library_dir, Editable::Module, &m.key);
+        written.push(canonical(&file.path));
+        write(
+            dir.join(relative(&file.path)),
+            &writer::module_toml(m),
+            format!("module {}", m.key),
+        )?;
+    }
+    out.checklists = checklists.len();
+    out.modules = modules.len();
+    if !same_dir {
+        let (paths, _) = toml_files(&[library_dir.to_path_buf()]);
+        for path in paths {
+            let defines = files
+                .iter()
+                .find(|f| f.path == path)
+                .and_then(|f| crate::domain::authoring::declared(&f.text))
+                .is_some();
+            if defines || written.contains(&canonical(&path)) {
+                continue; // a checklist or module: written from the database, or retired
+            }
+            let target = dir.join(relative(&path));
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::copy(&path, &target)?;
+            out.copied += 1;
+        }
+    }
+    Ok(out)
+}

@@ -174,6 +174,13 @@ enum ChecklistsCommand {
     },
     /// Import the library: every changed checklist or module becomes a new version.
     Import,
+    /// Write the newest published version of every checklist and module back as TOML
+    /// files in DIR (the library's file names; the library's other files copied beside
+    /// them), so the library in git and the database agree.
+    Export {
+        /// The directory to write (created if missing).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -403,6 +410,23 @@ async fn run(loaded: config::Loaded, command: Command) -> anyhow::Result<()> {
         } => {
             let db = open(&config).await?;
             import(&config, &db).await?;
+        }
+        Command::Checklists {
+            command: ChecklistsCommand::Export { dir },
+        } => {
+            let db = open(&config).await?;
+            let checklists: Vec<_> = store::library::current_checklists(&db)
+                .await?
+                .into_iter()
+                .map(|stored| stored.checklist)
+                .collect();
+            let modules = store::library::current_modules(&db).await?;
+            let written =
+                library_files::export(&dir, &config.checklists_dir, &checklists, &modules)?;
+            for line in &written.lines {
+                println!("{line}");
+            }
+            println!("{}", written.summary(&dir));
         }
         Command::Demo => {
             let db = open(&config).await?;

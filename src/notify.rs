@@ -618,7 +618,11 @@ async fn part(
                             ("date", text_of(p, "date").into()),
                             (
                                 "shift",
-                                crate::domain::clock::period_label(lang, &text_of(p, "shift"))
+                                crate::domain::ShiftPeriod::parse(&text_of(p, "shift"))
+                                    .map_or_else(
+                                        || text_of(p, "shift"),
+                                        |shift| crate::domain::clock::period_label(lang, shift),
+                                    )
                                     .into(),
                             ),
                             ("site", site_of(p).into()),

@@ -24,6 +24,7 @@ pub mod stats;
 pub mod text;
 pub mod training;
 pub mod versions;
+pub mod workbook;
 
 pub use checklist::*;
 /// The stored words a spot-check and its training move through, as enums (the `states`

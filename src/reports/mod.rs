@@ -1,4 +1,5 @@
-//! PDF reports: one inspection, one person's record, one site's period.
+//! PDF reports: one inspection, one person's record, one site's period; and a checklist
+//! as an Excel workbook ([`xlsx`]).
 //!
 //! Each report is a pure function from a plain struct (gathered from the database by
 //! [`data`]) to PDF bytes, so the builders are tested without a database and run in
@@ -23,6 +24,7 @@ pub mod site;
 pub mod staff;
 pub mod text;
 pub mod thumbnails;
+pub mod xlsx;
 
 pub use blocks::{
     Align, Bar, Cell, Column, Figure, LineChart, Row, Series, Table, Tone, pct, summary_figures,

@@ -445,3 +445,32 @@ pub async fn latest_checklist_version<C: ConnectionTrait>(
         .one(db)
         .await?)
 }
+
+/// The newest version of every active training module, ordered by key (what `decorum
+/// checklists export` writes back as files).
+pub async fn current_modules<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<Module>> {
+    let parents = training_module::Entity::find()
+        .filter(training_module::Column::Active.eq(true))
+        .order_by_asc(training_module::Column::Key)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for parent in parents {
+        let Some(row) = training_module_version::Entity::find()
+            .filter(training_module_version::Column::ModuleId.eq(parent.id))
+            .order_by_desc(training_module_version::Column::Version)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        out.push(serde_json::from_str(&row.definition).map_err(|e| {
+            StoreError::Invalid(
+                Message::new("refuse-module-unreadable")
+                    .arg("id", row.id)
+                    .arg("detail", e),
+            )
+        })?);
+    }
+    Ok(out)
+}

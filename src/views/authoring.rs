@@ -94,6 +94,10 @@ pub struct EditorView<'a> {
     pub action: &'a str,
     pub lint_url: &'a str,
     pub rollback_url: &'a str,
+    /// The published checklist as an Excel workbook.
+    pub workbook_url: &'a str,
+    /// Where an edited workbook (or a TOML file) is uploaded as a proposal.
+    pub upload_url: &'a str,
     /// The newest published version, if any (a rollback picks an earlier one).
     pub published: Option<i32>,
     pub preview_url: &'a str,
@@ -184,6 +188,24 @@ pub fn editor(chrome: &Chrome, v: &EditorView) -> Markup {
                         input type="file" name="image" accept="image/jpeg,image/png,image/webp" required;
                     }
                     button type="submit" #image-upload-button { (l.t("authoring2-image-upload-button")) }
+                }
+            }
+            section.card #workbook {
+                h2 { (l.t("xlsx-title")) }
+                @if v.is_checklist && v.published.is_some() {
+                    p { a #workbook-download href=(v.workbook_url) download { (l.t("xlsx-download")) } }
+                }
+                p.muted { (l.t(if v.is_checklist { "xlsx-upload-hint" } else { "xlsx-upload-hint-toml" })) }
+                form #workbook-upload method="post" action=(v.upload_url) enctype="multipart/form-data" {
+                    input type="hidden" name="_csrf" value=(chrome.csrf);
+                    label { (l.t("xlsx-file"))
+                        input type="file" name="file" required
+                            accept=(if v.is_checklist { ".xlsx,.toml" } else { ".toml" });
+                    }
+                    label { (l.t("authoring-reason"))
+                        input type="text" name="reason" required maxlength="500";
+                    }
+                    button type="submit" { (l.t("xlsx-upload")) }
                 }
             }
             @if let Some(published) = v.published.filter(|n| *n > 1) {

@@ -41,6 +41,10 @@ const MAX_PREVIEW_PEOPLE: usize = 500;
 /// The longest TOML text accepted (the biggest shipped file is about a tenth of it).
 const MAX_SOURCE_BYTES: usize = 256 * 1024;
 
+/// The biggest workbook or file accepted as an upload (the biggest shipped checklist's
+/// workbook is about a twentieth of it).
+const MAX_UPLOAD_BYTES: usize = 1024 * 1024;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/authoring", get(index))
@@ -49,6 +53,12 @@ pub fn routes() -> Router<AppState> {
         .route("/authoring/{kind}/{key}/lint", post(lint))
         .route("/authoring/{kind}/{key}/preview", post(preview))
         .route("/authoring/{kind}/{key}/rollback", post(rollback))
+        .route(
+            "/authoring/{kind}/{key}/upload",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(
+                MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
         .route("/authoring/proposals/{id}", get(proposal))
         .route("/authoring/proposals/{id}/review", post(review))
         .route(
@@ -211,6 +221,10 @@ async fn editor(
     Query(query): Query<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     authors_only(&viewer)?;
+    if let Some(key) = key.strip_suffix(".xlsx") {
+        let (kind, key) = target(&kind, key)?;
+        return workbook(&state, &viewer, kind, &key).await;
+    }
     let (kind, key) = target(&kind, &key)?;
     let source = match editable_source(&state, kind, &key).await? {
         text if !text.is_empty() => text,
@@ -300,6 +314,8 @@ fn editor_page(
             action: &base,
             lint_url: &format!("{base}/lint"),
             rollback_url: &format!("{base}/rollback"),
+            workbook_url: &format!("{base}.xlsx"),
+            upload_url: &format!("{base}/upload"),
             published,
             preview_url: &format!("{base}/preview"),
             source,
@@ -355,9 +371,33 @@ async fn propose(
         problems.push(Problem {
             line,
             column,
-            message: l.t_args("authoring2-image-missing", &[("file", file.into())]),
+            message: Message::new("authoring2-image-missing").arg("file", file),
         });
     }
+    let clean = linted.is_clean();
+    file_proposal(
+        &state,
+        &viewer,
+        (kind, key),
+        source,
+        reason,
+        problems,
+        clean,
+    )
+    .await
+}
+
+/// File a linted text as a proposal, or refuse it (the editor again with its problems,
+/// as a 422, nothing stored) while it has a problem or no reason.
+async fn file_proposal(
+    state: &AppState,
+    viewer: &Viewer,
+    (kind, key): (Editable, String),
+    source: String,
+    reason: String,
+    mut problems: Vec<Problem>,
+    clean: bool,
+) -> AppResult<Response> {
     if reason.is_empty() {
         problems.push(Problem {
             line: 0,
@@ -365,9 +405,9 @@ async fn propose(
             message: Message::new("authoring-reason-required"),
         });
     }
-    if !problems.is_empty() || !linted.is_clean() {
+    if !problems.is_empty() || !clean {
         let published = store::published_version(&state.db, kind, &key).await?;
-        let page = editor_page(&viewer, kind, &key, &source, &reason, &problems, published);
+        let page = editor_page(viewer, kind, &key, &source, &reason, &problems, published);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let row = store::create(
@@ -760,4 +800,207 @@ async fn module_image(
         found.content_type,
         found.bytes.to_vec(),
     ))
+}
+
+/// The published version of a checklist as an Excel workbook (`GET
+/// /authoring/checklists/{key}.xlsx`), its notes in the viewer's language.
+async fn workbook(
+    state: &AppState,
+    viewer: &Viewer,
+    kind: Editable,
+    key: &str,
+) -> AppResult<Response> {
+    if kind != Editable::Checklist {
+        return Err(AppError::NotFound);
+    }
+    let summary = match admin_store::checklist(&state.db, key).await {
+        Ok(summary) => summary,
+        Err(StoreError::NotFound(_)) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let latest = summary
+        .latest()
+        .map(|v| v.version)
+        .ok_or(AppError::NotFound)?;
+    let published = admin_store::checklist_at(&state.db, &summary, latest).await?;
+    let lang = viewer.lang;
+    let bytes = tokio::task::spawn_blocking(move || {
+        let sheets = crate::domain::workbook::checklist_sheets(&published.checklist);
+        crate::reports::xlsx::write(&sheets, lang)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("writing the workbook failed: {e}")))?
+    .map_err(|e| AppError::Internal(format!("writing the workbook failed: {e}")))?;
+    let name = download_name(&format!("{key}-v{latest}.xlsx"));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A file name safe in a `Content-Disposition` header: letters, digits, `-`, `_` and `.`
+/// kept, anything else (quotes, slashes, line breaks, non-ASCII) made `_`.
+fn download_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// What an upload form posted.
+#[derive(Default)]
+struct Upload {
+    csrf: Option<String>,
+    reason: String,
+    file: Vec<u8>,
+}
+
+async fn read_upload(mut multipart: axum::extract::Multipart) -> AppResult<Upload> {
+    let too_large = || {
+        AppError::TooLarge(
+            Message::new("xlsx-upload-too-large").arg("kib", MAX_UPLOAD_BYTES / 1024),
+        )
+    };
+    let unreadable = move |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::BadRequest(
+                Message::new("refuse-upload-unreadable").arg("detail", e.body_text()),
+            )
+        }
+    };
+    let mut upload = Upload::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            Some("_csrf") => upload.csrf = Some(field.text().await.map_err(unreadable)?),
+            Some("reason") => {
+                upload.reason = field.text().await.map_err(unreadable)?.trim().to_string()
+            }
+            Some("file") => {
+                while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                    if upload.file.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                        return Err(too_large());
+                    }
+                    upload.file.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// An edited workbook (or a TOML file) uploaded from the editor, filed as a proposal
+/// once it lints clean. A workbook's cells become the file's text through the library's
+/// writer; each problem is reported at its cell (`Items!K12: …`) beside the line of the
+/// text, which the editor shows. Nothing is stored while there are problems (422).
+async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((kind, key)): Path<(String, String)>,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    authors_only(&viewer)?;
+    let upload = read_upload(multipart).await?;
+    viewer.check_csrf(upload.csrf.as_deref())?;
+    let (kind, key) = target(&kind, &key)?;
+    if upload.file.is_empty() {
+        return Err(AppError::Invalid(vec![Message::new("xlsx-no-file")]));
+    }
+    let mut problems = Vec::new();
+    let (source, written) = if upload.file.starts_with(b"PK\x03\x04") {
+        if kind != Editable::Checklist {
+            return Err(AppError::BadRequest(Message::new("xlsx-checklists-only")));
+        }
+        let bytes = upload.file;
+        let read = tokio::task::spawn_blocking(move || {
+            crate::reports::xlsx::read(&bytes)
+                .map(|grids| crate::domain::workbook::read_checklist(&grids))
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("reading the workbook failed: {e}")))?;
+        let (doc, cell_problems) = read.map_err(|detail| {
+            AppError::Invalid(vec![Message::new("xlsx-unreadable").arg("detail", detail)])
+        })?;
+        problems.extend(cell_problems.into_iter().map(|p| Problem {
+            line: 0,
+            column: 0,
+            message: Message::new("xlsx-at-cell")
+                .arg("cell", p.cell.to_string())
+                .arg_said("message", p.message),
+        }));
+        let written = doc.write();
+        (written.text.clone(), Some(written))
+    } else {
+        let text = String::from_utf8(upload.file)
+            .map_err(|_| AppError::Invalid(vec![Message::new("xlsx-not-text")]))?
+            .replace("\r\n", "\n");
+        if text.len() > MAX_SOURCE_BYTES {
+            return Err(AppError::BadRequest(
+                Message::new("authoring-source-too-long").arg("kib", MAX_SOURCE_BYTES / 1024),
+            ));
+        }
+        (text, None)
+    };
+    let linted = lint_text(&state, kind, &key, source.clone()).await?;
+    problems.extend(linted.problems.iter().map(|p| {
+        match written.as_ref().and_then(|w| w.cell_at(p.line, p.column)) {
+            Some(cell) => Problem {
+                line: p.line,
+                column: p.column,
+                message: Message::new("xlsx-at-cell")
+                    .arg("cell", cell.to_string())
+                    .arg_said("message", p.message.clone()),
+            },
+            None => p.clone(),
+        }
+    }));
+    let clean = linted.is_clean();
+    file_proposal(
+        &state,
+        &viewer,
+        (kind, key),
+        source,
+        upload.reason,
+        problems,
+        clean,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::download_name;
+
+    #[test]
+    fn download_names_carry_nothing_but_safe_characters() {
+        assert_eq!(
+            download_name("client-visit-v3.xlsx"),
+            "client-visit-v3.xlsx"
+        );
+        assert_eq!(
+            download_name("a\"b\r\nc/../d 名.xlsx"),
+            "a_b__c_.._d__.xlsx"
+        );
+    }
 }

@@ -6,7 +6,8 @@
 //! per kind of file: `checklist` with `item_kinds` and `conditions`, `module`,
 //! `positions`, `standard`, and `diagram` for the SVG drawings module pages show). Cross-file references (clauses, modules, positions,
 //! duplicate keys, clause coverage) are checked once all files are read (`references`).
-//! Nothing here touches the file system: callers pass the file texts.
+//! The way back, from the model to a file's text, is `writer` (for the export and the
+//! workbook round trip). Nothing here touches the file system: callers pass the file texts.
 
 mod checklist;
 mod conditions;
@@ -20,6 +21,7 @@ mod references;
 mod standard;
 #[cfg(test)]
 mod usable_tests;
+pub mod writer;
 
 use std::collections::BTreeMap;
 use std::fmt;
