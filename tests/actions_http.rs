@@ -245,10 +245,7 @@ async fn actions_are_raised_closed_verified_and_counted_when_overdue() {
         let (status, text) = post(&app, &supervisor, id, &body).await;
         assert_eq!(status, 422, "{text}");
         // Said in the viewer's language now (it was an English literal in every one).
-        assert!(
-            text.contains("sign") || text.contains("簽名確認"),
-            "{text}"
-        );
+        assert!(text.contains("sign") || text.contains("簽名確認"), "{text}");
 
         // An action for an item that passed, and a due date in the past, are refused.
         let mut wrong = changes.clone();

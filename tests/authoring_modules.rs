@@ -377,6 +377,8 @@ async fn an_uploaded_image_reaches_the_staff_page_and_nobody_else() {
         let lint = async |source: &str| -> serde_json::Value {
             let r = quality
                 .post(app.url(&format!("{IMAGE_EDITOR}/lint")))
+                // The lint answers in the author's language; these checks read English.
+                .header("accept-language", "en")
                 .form(&[("_csrf", csrf.as_str()), ("source", source)])
                 .send()
                 .await

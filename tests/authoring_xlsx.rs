@@ -166,7 +166,7 @@ fn sheet<'a>(book: &'a mut [(String, Vec<Vec<Data>>)], name: &str) -> &'a mut Ve
 fn column(rows: &[Vec<Data>], header: &str) -> usize {
     rows[0]
         .iter()
-        .position(|d| d.to_string() == header)
+        .position(|d| *d == header)
         .unwrap_or_else(|| panic!("no column {header}"))
 }
 
@@ -174,7 +174,7 @@ fn column(rows: &[Vec<Data>], header: &str) -> usize {
 fn item_row(rows: &[Vec<Data>], key: &str) -> usize {
     let k = column(rows, "key");
     rows.iter()
-        .position(|r| r.get(k).is_some_and(|d| d.to_string() == key))
+        .position(|r| r.get(k).is_some_and(|d| *d == key))
         .unwrap_or_else(|| panic!("no item {key}"))
 }
 
@@ -305,8 +305,8 @@ async fn the_published_checklist_downloads_as_a_workbook_with_every_sheet() {
         assert!(
             limits
                 .iter()
-                .any(|r| r[0].to_string() == "lunch-cap-ordinary"
-                    && r[4].to_string() == "ordinary"
+                .any(|r| r[0] == "lunch-cap-ordinary"
+                    && r[4] == "ordinary"
                     && r[5] == Data::Float(300.0)
                     && r[6] == Data::Float(50.0)),
             "{limits:?}"

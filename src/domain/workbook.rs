@@ -742,6 +742,15 @@ impl Sheet {
     }
 }
 
+/// A `limit` item's rows on the Limits sheet while they are read: where the item was
+/// first named, its cap's fields (`by`, `per`, `above`), and per option its base and extra.
+type LimitRows = (
+    Cell,
+    Vec<(String, Node)>,
+    Vec<(String, Node)>,
+    Vec<(String, Node)>,
+);
+
 /// The checklist file a workbook describes, each value marked with its cell, and the
 /// cells that could not be read.
 pub fn read_checklist(grids: &[Grid]) -> (Doc, Vec<CellProblem>) {
@@ -796,7 +805,7 @@ pub fn read_checklist(grids: &[Grid]) -> (Doc, Vec<CellProblem>) {
     let head_row = Grid {
         name: CHECKLIST.into(),
         rows: vec![
-            names.iter().map(|n| Value::text(n)).collect(),
+            names.iter().map(Value::text).collect(),
             names.iter().map(|n| fields[n].1.clone()).collect(),
         ],
     };
@@ -909,15 +918,7 @@ pub fn read_checklist(grids: &[Grid]) -> (Doc, Vec<CellProblem>) {
 
     // Limits: one row per option of an item's cap.
     let limit_grid = sheet(LIMITS, &mut problems);
-    let mut limits: BTreeMap<
-        String,
-        (
-            Cell,
-            Vec<(String, Node)>,
-            Vec<(String, Node)>,
-            Vec<(String, Node)>,
-        ),
-    > = BTreeMap::new();
+    let mut limits: BTreeMap<String, LimitRows> = BTreeMap::new();
     {
         let known =
             |n: &str| ["item", "by", "per", "above", "option", "base", "extra"].contains(&n);

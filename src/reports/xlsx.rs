@@ -67,23 +67,49 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Grid>, String> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e: calamine::XlsxError| e.to_string())?;
     let mut grids = Vec::new();
+    let mut cells_read = 0usize;
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
-        let (top, left) = range.start().unwrap_or((0, 0));
+        // Cell by cell, never as calamine's dense range: one cell written at XFD1048576
+        // would make that a grid of 17 billion cells from a file of a few bytes.
+        let mut reader = book
+            .worksheet_cells_reader(&name)
+            .map_err(|e| e.to_string())?;
         let mut rows: Vec<Vec<Value>> = Vec::new();
-        for (r, row) in range.rows().enumerate() {
-            let r = top as usize + r;
+        while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+            let (r, c) = cell.get_position();
+            let (r, c) = (r as usize, c as usize);
+            if r >= MAX_ROWS || c >= MAX_COLUMNS {
+                return Err(format!(
+                    "sheet {name} has a cell beyond row {MAX_ROWS} or column {MAX_COLUMNS}"
+                ));
+            }
+            cells_read += 1;
+            if cells_read > MAX_CELLS {
+                return Err(format!("the workbook has more than {MAX_CELLS} cells"));
+            }
+            let data: Data = cell.get_value().clone().into();
+            if matches!(data, Data::Empty) {
+                continue;
+            }
             if rows.len() <= r {
                 rows.resize(r + 1, Vec::new());
             }
-            let mut cells = vec![Value::Empty; left as usize];
-            cells.extend(row.iter().map(value));
-            rows[r] = cells;
+            let row = &mut rows[r];
+            if row.len() <= c {
+                row.resize(c + 1, Value::Empty);
+            }
+            row[c] = value(&data);
         }
         grids.push(Grid { name, rows });
     }
     Ok(grids)
 }
+
+/// Bounds on what an uploaded workbook may hold, far above the largest checklist (about
+/// 70 items and 40 columns), so a hand-made file cannot make the reader hold a huge grid.
+const MAX_ROWS: usize = 10_000;
+const MAX_COLUMNS: usize = 500;
+const MAX_CELLS: usize = 500_000;
 
 fn value(d: &Data) -> Value {
     match d {
@@ -101,6 +127,17 @@ mod tests {
     use super::*;
     use crate::domain::workbook::{Column, ITEMS};
     use crate::i18n::Message;
+
+    #[test]
+    fn a_cell_far_out_is_refused_without_building_the_grid() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "key").unwrap();
+        sheet.write_string(1_048_575, 16_383, "far").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let refused = read(&bytes).unwrap_err();
+        assert!(refused.contains("beyond row"), "{refused}");
+    }
 
     #[test]
     fn cells_read_back_as_written() {

@@ -942,12 +942,14 @@ async fn upload(
         let (doc, cell_problems) = read.map_err(|detail| {
             AppError::Invalid(vec![Message::new("xlsx-unreadable").arg("detail", detail)])
         })?;
-        problems.extend(cell_problems.into_iter().map(|p| Problem {
-            line: 0,
-            column: 0,
-            message: Message::new("xlsx-at-cell")
-                .arg("cell", p.cell.to_string())
-                .arg_said("message", p.message),
+        problems.extend(cell_problems.into_iter().map(|p| {
+            Problem {
+                line: 0,
+                column: 0,
+                message: Message::new("xlsx-at-cell")
+                    .arg("cell", p.cell.to_string())
+                    .arg_said("message", p.message),
+            }
         }));
         let written = doc.write();
         (written.text.clone(), Some(written))
