@@ -303,12 +303,10 @@ async fn the_published_checklist_downloads_as_a_workbook_with_every_sheet() {
             ["item", "by", "per", "above", "option", "base", "extra"]
         );
         assert!(
-            limits
-                .iter()
-                .any(|r| r[0] == "lunch-cap-ordinary"
-                    && r[4] == "ordinary"
-                    && r[5] == Data::Float(300.0)
-                    && r[6] == Data::Float(50.0)),
+            limits.iter().any(|r| r[0] == "lunch-cap-ordinary"
+                && r[4] == "ordinary"
+                && r[5] == Data::Float(300.0)
+                && r[6] == Data::Float(50.0)),
             "{limits:?}"
         );
         let head = get("Checklist");
