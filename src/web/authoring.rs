@@ -831,39 +831,11 @@ async fn workbook(
     .await
     .map_err(|e| AppError::Internal(format!("writing the workbook failed: {e}")))?
     .map_err(|e| AppError::Internal(format!("writing the workbook failed: {e}")))?;
-    let name = download_name(&format!("{key}-v{latest}.xlsx"));
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (
-                axum::http::header::CACHE_CONTROL,
-                "private, no-store".to_string(),
-            ),
-        ],
+    Ok(super::attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{key}-v{latest}.xlsx"),
         bytes,
-    )
-        .into_response())
-}
-
-/// A file name safe in a `Content-Disposition` header: letters, digits, `-`, `_` and `.`
-/// kept, anything else (quotes, slashes, line breaks, non-ASCII) made `_`.
-fn download_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    ))
 }
 
 /// What an upload form posted.
@@ -988,21 +960,4 @@ async fn upload(
         clean,
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::download_name;
-
-    #[test]
-    fn download_names_carry_nothing_but_safe_characters() {
-        assert_eq!(
-            download_name("client-visit-v3.xlsx"),
-            "client-visit-v3.xlsx"
-        );
-        assert_eq!(
-            download_name("a\"b\r\nc/../d 名.xlsx"),
-            "a_b__c_.._d__.xlsx"
-        );
-    }
 }

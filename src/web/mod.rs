@@ -150,3 +150,51 @@ pub(crate) async fn siteless_zone(
         state.config.time_zone,
     ))
 }
+
+/// A file to download: its type, a name safe in the header, and never kept by caches
+/// (reports and workbooks hold people's results).
+pub fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", download_name(name)),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A file name safe in a `Content-Disposition` header: letters, digits, `-`, `_` and `.`
+/// kept, anything else (quotes, slashes, line breaks, non-ASCII) made `_`.
+fn download_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod download_tests {
+    use super::download_name;
+
+    #[test]
+    fn download_names_carry_nothing_but_safe_characters() {
+        assert_eq!(
+            download_name("client-visit-v3.xlsx"),
+            "client-visit-v3.xlsx"
+        );
+        assert_eq!(
+            download_name("a\"b\r\nc/../d 名.xlsx"),
+            "a_b__c_.._d__.xlsx"
+        );
+    }
+}

@@ -4,8 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
 use entity::states::InspectionStatus;
@@ -61,18 +60,7 @@ async fn pdf(
     let bytes = tokio::task::spawn_blocking(build)
         .await
         .map_err(|e| AppError::Internal(format!("building {name} failed: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::attachment("application/pdf", &name, bytes))
 }
 
 /// Anyone who may see the spot-check may download its report; drafts have none.
