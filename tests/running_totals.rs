@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::{Duration, NaiveDate, Utc};
-use common::{Backend, BACKENDS, TestDb, World, seed_world};
+use common::{BACKENDS, Backend, TestDb, World, seed_world};
 use decorum::auth::Role;
 use decorum::domain::access::Scope;
 use decorum::domain::stats::{
@@ -16,8 +16,7 @@ use decorum::domain::stats::{
 };
 use decorum::store::filter::QualityFilter;
 use decorum::store::stats::{
-    ItemResult, PersonRows, Tally, calibration_samples, lowest_staff, not_checked_recently,
-    rebuild,
+    ItemResult, PersonRows, Tally, calibration_samples, lowest_staff, not_checked_recently, rebuild,
 };
 use entity::inspection;
 use entity::states::InspectionStatus;
@@ -81,7 +80,13 @@ struct Ask {
 
 fn ask() -> impl Strategy<Value = Ask> {
     (
-        (any::<bool>(), -30i64..280, 0i64..300, 0i64..=10, any::<bool>()),
+        (
+            any::<bool>(),
+            -30i64..280,
+            0i64..300,
+            0i64..=10,
+            any::<bool>(),
+        ),
         (
             proptest::option::weighted(0.2, 0usize..2),
             proptest::option::weighted(0.2, 0usize..3),
@@ -92,7 +97,10 @@ fn ask() -> impl Strategy<Value = Ask> {
         ),
     )
         .prop_map(
-            |((monthly, from, days, split, manager), (site, position, subject, inspector, checklist, limit))| Ask {
+            |(
+                (monthly, from, days, split, manager),
+                (site, position, subject, inspector, checklist, limit),
+            )| Ask {
                 monthly,
                 from,
                 days,
@@ -161,8 +169,6 @@ fn check_row(
     position: Option<i32>,
     date: NaiveDate,
     percent: f64,
-    critical: bool,
-    recheck_of: Option<Uuid>,
 ) -> inspection::Model {
     inspection::Model {
         id: Uuid::new_v4(),
@@ -179,8 +185,8 @@ fn check_row(
         max_score: Some(100.0),
         percent: Some(percent),
         passed: Some(percent >= 80.0),
-        critical_failure: critical,
-        recheck_of,
+        critical_failure: false,
+        recheck_of: None,
         void_reason: None,
         started_at: Utc::now(),
         updated_at: Utc::now(),
@@ -204,17 +210,18 @@ async fn play(test: &TestDb, cast: &Cast, ops: &[Op]) {
                 halves,
                 critical,
             } => {
-                let row = check_row(
-                    cast.sites[site],
-                    cast.subjects[subject],
-                    cast.inspectors[inspector],
-                    cast.checklists[version].1,
-                    cast.positions[position],
-                    base() + Duration::days(day),
-                    f64::from(halves) / 2.0,
-                    critical,
-                    None,
-                );
+                let row = inspection::Model {
+                    critical_failure: critical,
+                    ..check_row(
+                        cast.sites[site],
+                        cast.subjects[subject],
+                        cast.inspectors[inspector],
+                        cast.checklists[version].1,
+                        cast.positions[position],
+                        base() + Duration::days(day),
+                        f64::from(halves) / 2.0,
+                    )
+                };
                 store(test, row.clone()).await;
                 stored.push(row);
             }
@@ -223,17 +230,18 @@ async fn play(test: &TestDb, cast: &Cast, ops: &[Op]) {
                     continue;
                 }
                 let first = stored[of % stored.len()].clone();
-                let row = check_row(
-                    first.site_id,
-                    first.subject_id,
-                    first.inspector_id,
-                    first.checklist_version_id,
-                    first.position_id,
-                    first.shift_date + Duration::days(later),
-                    100.0,
-                    false,
-                    Some(first.id),
-                );
+                let row = inspection::Model {
+                    recheck_of: Some(first.id),
+                    ..check_row(
+                        first.site_id,
+                        first.subject_id,
+                        first.inspector_id,
+                        first.checklist_version_id,
+                        first.position_id,
+                        first.shift_date + Duration::days(later),
+                        100.0,
+                    )
+                };
                 store(test, row.clone()).await;
                 stored.push(row);
             }
@@ -302,7 +310,12 @@ fn filter_of(cast: &Cast, a: &Ask) -> (Scope, QualityFilter, NaiveDate, Granular
 }
 
 /// Every counted spot-check the viewer may open under the filter, dates aside.
-async fn plain(test: &TestDb, cast: &Cast, scope: &Scope, f: &QualityFilter) -> Vec<inspection::Model> {
+async fn plain(
+    test: &TestDb,
+    cast: &Cast,
+    scope: &Scope,
+    f: &QualityFilter,
+) -> Vec<inspection::Model> {
     let version = f
         .checklist
         .as_ref()
@@ -367,13 +380,18 @@ async fn compare(test: &TestDb, cast: &Cast, a: &Ask) -> Result<(), String> {
         .unwrap();
     let (got, want) = (calibration(&reduced), calibration(&in_range));
     if !close(&got, &want) {
-        return Err(format!("calibration {filter:?}: got {got:?}, want {want:?}"));
+        return Err(format!(
+            "calibration {filter:?}: got {got:?}, want {want:?}"
+        ));
     }
 
     // Coverage to any day (a Sunday or not, before or after the last checks).
     let to = base() + Duration::days(a.from + a.days);
     let since = to - Duration::days(COVERAGE_DAYS - 1);
-    let coverage = QualityFilter { to, ..filter.clone() };
+    let coverage = QualityFilter {
+        to,
+        ..filter.clone()
+    };
     let sites: Vec<i32> = match (filter.site, scope.site_filter()) {
         (Some(site), _) => vec![site],
         (None, Some(sites)) => sites.to_vec(),
@@ -397,9 +415,13 @@ async fn compare(test: &TestDb, cast: &Cast, a: &Ask) -> Result<(), String> {
                 .any(|r| r.subject_id == *id && r.shift_date >= since && r.shift_date <= to)
         })
         .collect();
-    let got = not_checked_recently(db, &scope, &coverage, roster).await.unwrap();
+    let got = not_checked_recently(db, &scope, &coverage, roster)
+        .await
+        .unwrap();
     if got != want {
-        return Err(format!("coverage to {to} {coverage:?}: got {got:?}, want {want:?}"));
+        return Err(format!(
+            "coverage to {to} {coverage:?}: got {got:?}, want {want:?}"
+        ));
     }
     Ok(())
 }
@@ -412,7 +434,9 @@ async fn run(test: &TestDb, cast: &Cast, ops: &[Op], asks: &[Ask]) -> Result<(),
     // A recount (the migration's statements) gives the same answers.
     rebuild(&test.db).await.unwrap();
     for a in asks {
-        compare(test, cast, a).await.map_err(|e| format!("after a rebuild: {e}"))?;
+        compare(test, cast, a)
+            .await
+            .map_err(|e| format!("after a rebuild: {e}"))?;
     }
     Ok(())
 }
@@ -442,7 +466,9 @@ proptest! {
 async fn a_fixed_sequence_on_both_backends() {
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
-        proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
     );
     let mut ops = proptest::collection::vec(op(), 40..41)
         .new_tree(&mut runner)
@@ -498,7 +524,15 @@ async fn a_fixed_sequence_on_both_backends() {
         // last-checked date goes and the person is uncovered again.
         let w = &cast.world;
         let day = base() + Duration::days(249);
-        let row = check_row(w.site_a, w.staff_a2, w.admin, cast.checklists[0].1, None, day, 70.0, false, None);
+        let row = check_row(
+            w.site_a,
+            w.staff_a2,
+            w.admin,
+            cast.checklists[0].1,
+            None,
+            day,
+            70.0,
+        );
         store(&test, row.clone()).await;
         let quality = Scope {
             user_id: w.quality,
@@ -513,20 +547,32 @@ async fn a_fixed_sequence_on_both_backends() {
         };
         let uncovered = async || {
             let roster = decorum::store::org::roster(&[w.site_a], None);
-            not_checked_recently(&test.db, &quality, &by_admin, roster).await.unwrap()
-        };
-        let staff = async || {
-            lowest_staff(&test.db, &quality, &by_admin, PersonRows::Periods(g), from, 5)
+            not_checked_recently(&test.db, &quality, &by_admin, roster)
                 .await
                 .unwrap()
-                .1
+        };
+        let staff = async || {
+            lowest_staff(
+                &test.db,
+                &quality,
+                &by_admin,
+                PersonRows::Periods(g),
+                from,
+                5,
+            )
+            .await
+            .unwrap()
+            .1
         };
         assert!(!uncovered().await.contains(&w.staff_a2), "{backend:?}");
         assert_eq!(staff().await, 1, "{backend:?}");
         decorum::store::inspections::void(&test.db, row.id, w.quality, "a test")
             .await
             .unwrap();
-        assert!(uncovered().await.contains(&w.staff_a2), "{backend:?}: voided");
+        assert!(
+            uncovered().await.contains(&w.staff_a2),
+            "{backend:?}: voided"
+        );
         assert_eq!(staff().await, 0, "{backend:?}: voided");
         let kept = entity::stat_last_check::Entity::find()
             .filter(entity::stat_last_check::Column::InspectorId.eq(w.admin))

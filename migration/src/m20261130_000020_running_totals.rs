@@ -99,7 +99,11 @@ fn grains(backend: DatabaseBackend) -> [(&'static str, &'static str, &'static st
     match backend {
         DatabaseBackend::Postgres => [
             ("week", "1970-01-05", "period + 7"),
-            ("month", "1970-01-01", "CAST(period + INTERVAL '1 month' AS DATE)"),
+            (
+                "month",
+                "1970-01-01",
+                "CAST(period + INTERVAL '1 month' AS DATE)",
+            ),
         ],
         _ => [
             ("week", "1970-01-05", "date(period, '+7 days')"),

@@ -895,7 +895,10 @@ mod tests {
         assert_eq!(w.next(d(11, 8)), d(11, 9));
         assert_eq!(w.previous(d(11, 9)), d(11, 2));
         assert_eq!(w.previous(d(11, 8)), d(10, 26));
-        assert_eq!(m.next(d(12, 31)), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(
+            m.next(d(12, 31)),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
         assert_eq!(m.previous(d(3, 15)), d(2, 1));
     }
 

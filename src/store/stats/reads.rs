@@ -701,7 +701,8 @@ pub async fn not_checked_recently(
             let frontier = running::frontier(db, g).await?;
             let terms = running_terms(g, first, last, None, frontier);
             if !terms.is_empty() {
-                let inspections = running::weighted(&terms, R::Inspections, |t| t.total, Expr::val(0));
+                let inspections =
+                    running::weighted(&terms, R::Inspections, |t| t.total, Expr::val(0));
                 let checked = running::running_rows(db, scope, filter, g, &terms)
                     .await?
                     .select_only()
