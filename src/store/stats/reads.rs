@@ -202,12 +202,7 @@ pub async fn items_from_responses(
         scope,
         filter,
         versions,
-        Narrowing {
-            site: I::SiteId,
-            version: I::ChecklistVersionId,
-            position: I::PositionId,
-            person: Some((I::SubjectId, I::InspectorId)),
-        },
+        Narrowing::inspections(),
     );
     let rows: Vec<ItemTuple> = query
         .group_by(I::SiteId)
@@ -730,12 +725,7 @@ pub async fn not_checked_recently(
                 scope,
                 filter,
                 versions,
-                Narrowing {
-                    site: I::SiteId,
-                    version: I::ChecklistVersionId,
-                    position: I::PositionId,
-                    person: Some((I::SubjectId, I::InspectorId)),
-                },
+                Narrowing::inspections(),
             )
             .select_only()
             .column(I::SubjectId)
@@ -774,12 +764,7 @@ pub async fn last_counted_checks(
             scope,
             filter,
             versions.clone(),
-            Narrowing {
-                site: C::SiteId,
-                version: C::ChecklistVersionId,
-                position: C::PositionId,
-                person: Some((C::SubjectId, C::InspectorId)),
-            },
+            Narrowing::inspections(),
         )
         .select_only()
         .column(C::SubjectId)
