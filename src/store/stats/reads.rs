@@ -197,13 +197,7 @@ pub async fn items_from_responses(
         .filter(I::RecheckOf.is_null())
         .filter(I::ShiftDate.between(filter.from, filter.to))
         .filter(R::Outcome.is_in([Outcome::Passed, Outcome::Failed]));
-    let query = narrow(
-        query,
-        scope,
-        filter,
-        versions,
-        Narrowing::inspections(),
-    );
+    let query = narrow(query, scope, filter, versions, Narrowing::inspections());
     let rows: Vec<ItemTuple> = query
         .group_by(I::SiteId)
         .group_by(I::ChecklistVersionId)
@@ -720,16 +714,10 @@ pub async fn not_checked_recently(
                 .filter(I::Status.eq(InspectionStatus::Submitted))
                 .filter(I::RecheckOf.is_null())
                 .filter(days);
-            let checked = narrow(
-                counted,
-                scope,
-                filter,
-                versions,
-                Narrowing::inspections(),
-            )
-            .select_only()
-            .column(I::SubjectId)
-            .into_query();
+            let checked = narrow(counted, scope, filter, versions, Narrowing::inspections())
+                .select_only()
+                .column(I::SubjectId)
+                .into_query();
             query = query.filter(user::Column::Id.not_in_subquery(checked));
         }
     }
