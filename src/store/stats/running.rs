@@ -17,7 +17,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
-use super::tally::add_to_rows;
+use super::tally::add_person_rows;
 use super::{GRAINS, grain_name};
 use crate::domain::access::Scope;
 use crate::domain::stats::{Granularity, RunningTerm};
@@ -83,7 +83,6 @@ async fn add_running(
     deltas: Vec<(super::tally::InspectionKey, Counts)>,
 ) -> StoreResult<()> {
     use sea_orm::sea_query::LockType;
-    use stat_running::Column as R;
     let mut latest: HashMap<&str, NaiveDate> = HashMap::new();
     for ((grain, period, ..), _) in &deltas {
         let p = latest.entry(*grain).or_insert(*period);
@@ -131,38 +130,7 @@ async fn add_running(
             q = g.next(q);
         }
     }
-    let rows = rows.into_iter().map(
-        |((grain, period, site, version, position, subject, inspector), t)| {
-            stat_running::ActiveModel {
-                grain: Set(grain.into()),
-                period: Set(period),
-                site_id: Set(site),
-                checklist_version_id: Set(version),
-                position_id: Set(position),
-                subject_id: Set(subject),
-                inspector_id: Set(inspector),
-                inspections: Set(t.0),
-                passed: Set(t.1),
-                critical: Set(t.2),
-                percent_sum: Set(t.3),
-            }
-        },
-    );
-    add_to_rows(
-        db,
-        rows,
-        &[
-            R::Grain,
-            R::Period,
-            R::SiteId,
-            R::ChecklistVersionId,
-            R::PositionId,
-            R::SubjectId,
-            R::InspectorId,
-        ],
-        &[R::Inspections, R::Passed, R::Critical, R::PercentSum],
-    )
-    .await
+    add_person_rows!(db, stat_running, rows)
 }
 
 /// Move a grain's frontier from `from` to `to`: every key's row at `from` is carried

@@ -58,6 +58,41 @@ struct SiteCounts {
     max_points: f64,
 }
 
+/// Add person counts (keyed as [`InspectionKey`]), in the order given, to
+/// `stat_inspection` or `stat_running`: the same columns, kept by the same upsert.
+macro_rules! add_person_rows {
+    ($db:expr, $table:ident, $rows:expr) => {{
+        use entity::$table::{ActiveModel, Column as P};
+        let rows = $rows.into_iter().map(
+            |((grain, period, site, version, position, subject, inspector), t)| ActiveModel {
+                grain: Set(String::from(grain)),
+                period: Set(period),
+                site_id: Set(site),
+                checklist_version_id: Set(version),
+                position_id: Set(position),
+                subject_id: Set(subject),
+                inspector_id: Set(inspector),
+                inspections: Set(t.0),
+                passed: Set(t.1),
+                critical: Set(t.2),
+                percent_sum: Set(t.3),
+            },
+        );
+        let key = [
+            P::Grain,
+            P::Period,
+            P::SiteId,
+            P::ChecklistVersionId,
+            P::PositionId,
+            P::SubjectId,
+            P::InspectorId,
+        ];
+        let counts = [P::Inspections, P::Passed, P::Critical, P::PercentSum];
+        $crate::store::stats::tally::add_to_rows($db, rows, &key, &counts).await
+    }};
+}
+pub(super) use add_person_rows;
+
 /// Changes to the aggregates, added up in memory and written in a few statements.
 #[derive(Debug, Default)]
 pub struct Tally {
@@ -174,7 +209,6 @@ impl Tally {
     /// [`Tally::save`] without the running totals and last checks (a rebuild recounts
     /// those once at the end, set-based).
     async fn save_periods(mut self, db: &sea_orm::DatabaseTransaction) -> StoreResult<()> {
-        use stat_inspection::Column as I;
         use stat_item::Column as T;
         use stat_site::Column as S;
         // The person counts also go to the halves of the kept windows they fall in. The
@@ -202,38 +236,7 @@ impl Tally {
         // In key order, so concurrent writers take the rows' locks in the same order.
         let mut inspections: Vec<_> = self.inspections.into_iter().collect();
         inspections.sort_by(|a, b| a.0.cmp(&b.0));
-        let inspections = inspections.into_iter().map(
-            |((grain, period, site, version, position, subject, inspector), t)| {
-                stat_inspection::ActiveModel {
-                    grain: Set(grain.into()),
-                    period: Set(period),
-                    site_id: Set(site),
-                    checklist_version_id: Set(version),
-                    position_id: Set(position),
-                    subject_id: Set(subject),
-                    inspector_id: Set(inspector),
-                    inspections: Set(t.0),
-                    passed: Set(t.1),
-                    critical: Set(t.2),
-                    percent_sum: Set(t.3),
-                }
-            },
-        );
-        add_to_rows(
-            db,
-            inspections,
-            &[
-                I::Grain,
-                I::Period,
-                I::SiteId,
-                I::ChecklistVersionId,
-                I::PositionId,
-                I::SubjectId,
-                I::InspectorId,
-            ],
-            &[I::Inspections, I::Passed, I::Critical, I::PercentSum],
-        )
-        .await?;
+        add_person_rows!(db, stat_inspection, inspections)?;
         let items =
             self.items
                 .into_iter()
