@@ -18,6 +18,10 @@ mod m20261130_000013_proposals;
 mod m20261130_000014_sign_in_methods;
 mod m20261130_000016_polish_quality;
 mod m20261130_000019_scheduled_mail;
+mod m20261130_000020_running_totals;
+
+/// The running totals' recount (migration 000020), which the app's rebuild also runs.
+pub use m20261130_000020_running_totals::fill as fill_running_totals;
 
 pub struct Migrator;
 
@@ -40,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_proposals::Migration),
             Box::new(m20261130_000016_polish_quality::Migration),
             Box::new(m20261130_000019_scheduled_mail::Migration),
+            Box::new(m20261130_000020_running_totals::Migration),
         ]
     }
 }

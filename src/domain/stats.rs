@@ -148,6 +148,99 @@ impl Granularity {
     }
 }
 
+impl Granularity {
+    /// The first day of the period after the one `date` falls in.
+    pub fn next(self, date: NaiveDate) -> NaiveDate {
+        self.whole_periods(date, date).1 + Duration::days(1)
+    }
+
+    /// The first day of the period before the one `date` falls in.
+    pub fn previous(self, date: NaiveDate) -> NaiveDate {
+        self.start(self.start(date) - Duration::days(1))
+    }
+}
+
+/// One period's running totals in a range's sums: `total` times its counts go to the
+/// range, `earlier` times them to the part before the split (each -1, 0 or 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunningTerm {
+    pub period: NaiveDate,
+    pub total: i32,
+    pub earlier: i32,
+}
+
+/// Which running totals (each key's counts up to and including a period, kept for every
+/// period through `frontier`) give the sums over the periods of `g` from `from` to
+/// `to`, and over those before `split` if given: the range is the total at its last
+/// period less the total at the period before its first. Periods after the frontier are
+/// read at the frontier (nothing is counted after it), and a key without a row at a
+/// period had counted nothing yet. At most three periods, whatever the range.
+pub fn running_terms(
+    g: Granularity,
+    from: NaiveDate,
+    to: NaiveDate,
+    split: Option<NaiveDate>,
+    frontier: NaiveDate,
+) -> Vec<RunningTerm> {
+    let (first, last) = (g.start(from), g.start(to));
+    if last < first {
+        return Vec::new();
+    }
+    let before = g.previous(first);
+    let mut terms: BTreeMap<NaiveDate, (i32, i32)> = BTreeMap::new();
+    terms.entry(last.min(frontier)).or_default().0 += 1;
+    terms.entry(before.min(frontier)).or_default().0 -= 1;
+    if let Some(split) = split {
+        // The part before the split ends with the last period that starts before it
+        // (as the per-period rows compare), within the range.
+        let end = g.start(split - Duration::days(1)).clamp(before, last);
+        terms.entry(end.min(frontier)).or_default().1 += 1;
+        terms.entry(before.min(frontier)).or_default().1 -= 1;
+    }
+    terms
+        .into_iter()
+        .filter(|(_, (total, earlier))| (*total, *earlier) != (0, 0))
+        .map(|(period, (total, earlier))| RunningTerm {
+            period,
+            total,
+            earlier,
+        })
+        .collect()
+}
+
+/// The four weeks of coverage to `to` ([`COVERAGE_DAYS`], ending on it), as the whole
+/// weeks inside them (first and last week's Monday, if any) and the days at either end
+/// outside a whole week: none when `to` is a Sunday.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageSpans {
+    pub weeks: Option<(NaiveDate, NaiveDate)>,
+    pub edges: Vec<(NaiveDate, NaiveDate)>,
+}
+
+pub fn coverage_spans(to: NaiveDate) -> CoverageSpans {
+    let week = Granularity::Week;
+    let since = to - Duration::days(COVERAGE_DAYS - 1);
+    let first = if week.start(since) == since {
+        since
+    } else {
+        week.next(since)
+    };
+    // The Monday of the last week that ends by `to`.
+    let last = week.previous(to + Duration::days(1));
+    let mut edges = Vec::new();
+    if since < first {
+        edges.push((since, first - Duration::days(1)));
+    }
+    let after = week.next(last);
+    if after <= to {
+        edges.push((after, to));
+    }
+    CoverageSpans {
+        weeks: (first <= last).then_some((first, last)),
+        edges,
+    }
+}
+
 /// The dashboard's default range: the twelve weeks to `today`.
 pub fn last_twelve_weeks(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (today - Duration::weeks(12), today)
@@ -796,6 +889,68 @@ mod tests {
         assert_eq!((alone[0].compared, alone[0].bias), (0, None));
     }
 
+    #[test]
+    fn periods_before_and_after() {
+        let (w, m) = (Granularity::Week, Granularity::Month);
+        assert_eq!(w.next(d(11, 8)), d(11, 9));
+        assert_eq!(w.previous(d(11, 9)), d(11, 2));
+        assert_eq!(w.previous(d(11, 8)), d(10, 26));
+        assert_eq!(
+            m.next(d(12, 31)),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+        assert_eq!(m.previous(d(3, 15)), d(2, 1));
+    }
+
+    #[test]
+    fn running_terms_by_hand() {
+        let w = Granularity::Week;
+        let t = |period, total, earlier| RunningTerm {
+            period,
+            total,
+            earlier,
+        };
+        // 2–29 November split on the 16th, frontier far ahead: the totals at the 23rd
+        // (last week), the 9th (before the split) and 26 October (before the range).
+        assert_eq!(
+            running_terms(w, d(11, 2), d(11, 29), Some(d(11, 16)), d(12, 28)),
+            vec![t(d(10, 26), -1, -1), t(d(11, 9), 0, 1), t(d(11, 23), 1, 0)]
+        );
+        // Nothing counted after the frontier (the 16th): the range is read up to it.
+        assert_eq!(
+            running_terms(w, d(11, 2), d(11, 29), None, d(11, 16)),
+            vec![t(d(10, 26), -1, 0), t(d(11, 16), 1, 0)]
+        );
+        // A range wholly after the frontier holds nothing; a split at the range's
+        // start leaves nothing before it.
+        assert!(running_terms(w, d(11, 23), d(11, 29), None, d(11, 16)).is_empty());
+        assert_eq!(
+            running_terms(w, d(11, 2), d(11, 8), Some(d(11, 2)), d(12, 28)),
+            vec![t(d(10, 26), -1, 0), t(d(11, 2), 1, 0)]
+        );
+        assert!(running_terms(w, d(11, 9), d(11, 2), None, d(12, 28)).is_empty());
+    }
+
+    #[test]
+    fn coverage_spans_by_hand() {
+        // To a Sunday: four whole weeks.
+        assert_eq!(
+            coverage_spans(d(11, 29)),
+            CoverageSpans {
+                weeks: Some((d(11, 2), d(11, 23))),
+                edges: vec![],
+            }
+        );
+        // To a Monday (a month's end): three whole weeks and a day or six at the ends.
+        assert_eq!(
+            coverage_spans(d(11, 30)),
+            CoverageSpans {
+                weeks: Some((d(11, 9), d(11, 23))),
+                edges: vec![(d(11, 3), d(11, 8)), (d(11, 30), d(11, 30))],
+            }
+        );
+    }
+
     fn any_sample() -> impl Strategy<Value = Sample> {
         (
             0i64..200,
@@ -886,6 +1041,52 @@ mod tests {
                 let staff: Vec<i32> = (1..8).collect();
                 prop_assert_eq!(not_covered(&staff, &samples, as_of, 28), not_covered(&staff, &rolled, as_of, 28));
             }
+        }
+
+        #[test]
+        fn running_terms_give_the_sums_of_the_periods(
+            counts in proptest::collection::vec(0u32..5, 1..60),
+            monthly in any::<bool>(),
+            first in 0usize..70,
+            len in 0usize..70,
+            split_at in 0usize..80,
+            frontier in 0usize..70,
+            offset in 0i64..40,
+        ) {
+            // counts[i] is counted in period i; nothing after the frontier period.
+            let g = if monthly { Granularity::Month } else { Granularity::Week };
+            let period = |i: usize| (0..i).fold(g.start(d(1, 1)), |p, _| g.next(p));
+            let counted = |i: usize| if i <= frontier { counts.get(i).copied().unwrap_or(0) } else { 0 };
+            // The running total at period i: every period up to it.
+            let running = |p: NaiveDate| (0..=frontier).filter(|i| period(*i) <= p).map(counted).sum::<u32>() as i64;
+            let (from, to) = (period(first) + Duration::days(offset % 7), period(first + len) + Duration::days(offset % 7));
+            let split = period(split_at);
+            let terms = running_terms(g, from, to, Some(split), period(frontier));
+            prop_assert!(terms.len() <= 3);
+            let total: i64 = terms.iter().map(|t| i64::from(t.total) * running(t.period)).sum();
+            let earlier: i64 = terms.iter().map(|t| i64::from(t.earlier) * running(t.period)).sum();
+            let expected = |upto: usize| (first..=first + len).filter(|i| *i < upto).map(counted).sum::<u32>() as i64;
+            prop_assert_eq!(total, expected(usize::MAX));
+            prop_assert_eq!(earlier, expected(split_at));
+        }
+
+        #[test]
+        fn coverage_spans_cover_the_four_weeks_once(day in 0i64..400) {
+            let to = d(1, 1) + Duration::days(day);
+            let spans = coverage_spans(to);
+            let mut days: Vec<NaiveDate> = Vec::new();
+            if let Some((first, last)) = spans.weeks {
+                prop_assert_eq!(Granularity::Week.start(first), first);
+                prop_assert_eq!(Granularity::Week.start(last), last);
+                days.extend((0..=(last - first).num_days() + 6).map(|n| first + Duration::days(n)));
+            }
+            for (a, b) in &spans.edges {
+                prop_assert!((*b - *a).num_days() < 7);
+                days.extend((0..=(*b - *a).num_days()).map(|n| *a + Duration::days(n)));
+            }
+            days.sort();
+            let expected: Vec<NaiveDate> = (0..COVERAGE_DAYS).map(|n| to - Duration::days(COVERAGE_DAYS - 1 - n)).collect();
+            prop_assert_eq!(days, expected);
         }
 
         #[test]

@@ -112,6 +112,19 @@ pub(super) struct Narrowing<C> {
     pub person: Option<(C, C)>,
 }
 
+impl Narrowing<inspection::Column> {
+    /// The inspection's own columns, its people included.
+    pub fn inspections() -> Self {
+        use inspection::Column as I;
+        Narrowing {
+            site: I::SiteId,
+            version: I::ChecklistVersionId,
+            position: I::PositionId,
+            person: Some((I::SubjectId, I::InspectorId)),
+        }
+    }
+}
+
 /// Narrow a query to the viewer's sites and the filter's site, position, people and
 /// checklist versions: one rule for the aggregates and the raw responses alike.
 pub(super) fn narrow<E: EntityTrait, C: ColumnTrait>(

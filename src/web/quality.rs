@@ -205,7 +205,8 @@ async fn dashboard(
     let per_site = filter.checklist.is_some() || person_filter;
     let split = granularity.halfway(filter.from, filter.to);
     // The one-tap ranges are also kept per person and half: the staff and calibration
-    // panels then read two rows per person instead of one per period.
+    // panels then read two rows per person. Any other range reads the running totals at
+    // its ends (two or three rows per person, however long the range).
     let clock = state.viewer_clock(scope).await?;
     let today = clock.today();
     let window = if person_filter {

@@ -1,10 +1,13 @@
 //! The aggregates behind the quality dashboard and the site reports, kept on write, so a
 //! year of trends reads a few thousand rows instead of every inspection and its forty
 //! responses. Re-checks are left out, as everywhere in the quality figures: they are not
-//! a random sample. Three jobs, a file each: [`tally`] keeps the aggregates on write,
-//! [`windows`] keeps the dashboard's usual ranges summed, [`reads`] answers the dashboard.
+//! a random sample. Four jobs, a file each: [`tally`] keeps the aggregates on write,
+//! [`windows`] keeps the dashboard's usual ranges summed, [`running`] keeps running
+//! totals (any range in a few rows per person) and last-checked dates, [`reads`]
+//! answers the dashboard.
 
 mod reads;
+mod running;
 mod tally;
 mod windows;
 

@@ -6,17 +6,22 @@ use entity::states::{InspectionStatus, Outcome};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use entity::{inspection, inspection_response, stat_inspection, stat_item, stat_site};
+use entity::{
+    inspection, inspection_response, stat_inspection, stat_item, stat_last_check, stat_running,
+    stat_site,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select,
 };
 
-use super::{GROUP, grain_name};
+use super::{GROUP, grain_name, running};
 use crate::domain::access::Scope;
 use crate::domain::record::ItemTally;
-use crate::domain::stats::{Granularity, Sample, Window};
+use crate::domain::stats::{
+    COVERAGE_DAYS, Granularity, Sample, Window, coverage_spans, running_terms,
+};
 use crate::store::StoreResult;
 use crate::store::filter::{Narrowing, QualityFilter, narrow, versions_filter};
 use crate::store::library::{self, StoredChecklist};
@@ -192,18 +197,7 @@ pub async fn items_from_responses(
         .filter(I::RecheckOf.is_null())
         .filter(I::ShiftDate.between(filter.from, filter.to))
         .filter(R::Outcome.is_in([Outcome::Passed, Outcome::Failed]));
-    let query = narrow(
-        query,
-        scope,
-        filter,
-        versions,
-        Narrowing {
-            site: I::SiteId,
-            version: I::ChecklistVersionId,
-            position: I::PositionId,
-            person: Some((I::SubjectId, I::InspectorId)),
-        },
-    );
+    let query = narrow(query, scope, filter, versions, Narrowing::inspections());
     let rows: Vec<ItemTuple> = query
         .group_by(I::SiteId)
         .group_by(I::ChecklistVersionId)
@@ -376,10 +370,11 @@ struct HalvedTotals {
 
 /// The `limit` staff members with the lowest mean score in the filter, as at most two
 /// samples each (before `split` and from it on, what [`stats::by_group`] compares), and
-/// how many staff members the filter holds in all. The database ranks the person rows
-/// by two sums only (each summed column costs the sort that groups them), then adds up
-/// the few ranked people's rows in full, so the page reads a few dozen rows however many
-/// staff the group has. (A kept window's rows on PostgreSQL: one pass, see below.)
+/// how many staff members the filter holds in all. Any range reads the running totals
+/// at two or three periods (see [`running_lowest_staff`]). Over a kept window's rows the
+/// database ranks by two sums only (each summed column costs the sort that groups them),
+/// then adds up the few ranked people's rows in full (on PostgreSQL: one pass, see
+/// below).
 ///
 /// [`stats::by_group`]: crate::domain::stats::by_group
 pub async fn lowest_staff(
@@ -392,6 +387,9 @@ pub async fn lowest_staff(
 ) -> StoreResult<(Vec<Sample>, usize)> {
     use sea_orm::sea_query::{Alias, CommonTableExpression, Query, WithClause};
     use stat_inspection::Column as C;
+    if let PersonRows::Periods(g) = rows {
+        return running_lowest_staff(db, scope, filter, g, split, limit).await;
+    }
     let backend = db.get_database_backend();
     // A kept window has two rows per person: PostgreSQL ranks them with every sum in one
     // pass faster (12–15 ms at 1M) than it finds the ranked people's rows again (27–41
@@ -462,6 +460,59 @@ pub async fn lowest_staff(
         )
     };
     let rows = HalvedTotals::find_by_statement(query).all(db).await?;
+    Ok(halved_samples(rows, split))
+}
+
+/// The lowest-ranked staff from the running totals: one grouped pass over each person
+/// key's rows at the range's end, before its start and before the split, whatever the
+/// range's length.
+async fn running_lowest_staff(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+    split: NaiveDate,
+    limit: u64,
+) -> StoreResult<(Vec<Sample>, usize)> {
+    use stat_running::Column as C;
+    let frontier = running::frontier(db, g).await?;
+    let terms = running_terms(g, filter.from, filter.to, Some(split), frontier);
+    if terms.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let total = |c, zero| running::weighted(&terms, c, |t| t.total, zero);
+    let earlier = |c, zero| running::weighted(&terms, c, |t| t.earlier, zero);
+    let (zero, zero_f) = (|| Expr::val(0), || Expr::val(0.0));
+    let inspections = total(C::Inspections, zero());
+    let mean = total(C::PercentSum, zero_f()).div(inspections.clone());
+    let rows = running::running_rows(db, scope, filter, g, &terms)
+        .await?
+        .select_only()
+        .column(C::SubjectId)
+        .column_as(inspections.clone(), "inspections")
+        .column_as(total(C::Passed, zero()), "passed")
+        .column_as(total(C::Critical, zero()), "critical")
+        .column_as(total(C::PercentSum, zero_f()), "percent_sum")
+        .column_as(earlier(C::Inspections, zero()), "earlier_inspections")
+        .column_as(earlier(C::Passed, zero()), "earlier_passed")
+        .column_as(earlier(C::Critical, zero()), "earlier_critical")
+        .column_as(earlier(C::PercentSum, zero_f()), "earlier_percent_sum")
+        // Counted over the groups before the limit applies.
+        .column_as(Expr::cust("count(*) OVER ()"), "staff")
+        .group_by(C::SubjectId)
+        .having(inspections.gt(0))
+        .order_by_asc(mean)
+        .order_by_asc(C::SubjectId)
+        .limit(limit)
+        .into_model::<HalvedTotals>()
+        .all(db)
+        .await?;
+    Ok(halved_samples(rows, split))
+}
+
+/// Each ranked person's totals as a sample before `split` and one from it on (those
+/// with spot-checks), and how many staff the filter holds.
+fn halved_samples(rows: Vec<HalvedTotals>, split: NaiveDate) -> (Vec<Sample>, usize) {
     let staff = rows.first().map_or(0, |r| r.staff as usize);
     let mut out = Vec::with_capacity(rows.len() * 2);
     for r in rows {
@@ -485,7 +536,7 @@ pub async fn lowest_staff(
         };
         out.extend([before, after].into_iter().filter(|s| s.inspections > 0));
     }
-    Ok((out, staff))
+    (out, staff)
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -513,15 +564,38 @@ pub async fn calibration_samples(
 ) -> StoreResult<Vec<Sample>> {
     use sea_orm::sea_query::{Alias, Query};
     use stat_inspection::Column as C;
-    let pairs = person_rows(db, scope, filter, rows)
-        .await?
-        .select_only()
-        .columns([C::SubjectId, C::InspectorId])
-        .column_as(C::Inspections.sum(), "inspections")
-        .column_as(C::PercentSum.sum(), "percent_sum")
-        .group_by(C::SubjectId)
-        .group_by(C::InspectorId)
-        .into_query();
+    let pairs = match rows {
+        PersonRows::Window(_) => person_rows(db, scope, filter, rows)
+            .await?
+            .select_only()
+            .columns([C::SubjectId, C::InspectorId])
+            .column_as(C::Inspections.sum(), "inspections")
+            .column_as(C::PercentSum.sum(), "percent_sum")
+            .group_by(C::SubjectId)
+            .group_by(C::InspectorId)
+            .into_query(),
+        // The pairs' totals from the running totals at the range's ends.
+        PersonRows::Periods(g) => {
+            use stat_running::Column as R;
+            let frontier = running::frontier(db, g).await?;
+            let terms = running_terms(g, filter.from, filter.to, None, frontier);
+            if terms.is_empty() {
+                return Ok(Vec::new());
+            }
+            let total = |c, zero| running::weighted(&terms, c, |t| t.total, zero);
+            let inspections = total(R::Inspections, Expr::val(0));
+            running::running_rows(db, scope, filter, g, &terms)
+                .await?
+                .select_only()
+                .columns([R::SubjectId, R::InspectorId])
+                .column_as(inspections.clone(), "inspections")
+                .column_as(total(R::PercentSum, Expr::val(0.0)), "percent_sum")
+                .group_by(R::SubjectId)
+                .group_by(R::InspectorId)
+                .having(inspections.gt(0))
+                .into_query()
+        }
+    };
     let marked = Query::select()
         .expr(Expr::cust("*"))
         .expr_as(
@@ -564,7 +638,11 @@ pub async fn calibration_samples(
 }
 
 /// Staff among `roster` (a subquery of user ids) not spot-checked in the four weeks to
-/// the filter's end, by id: the database compares the two sets.
+/// the filter's end ([`COVERAGE_DAYS`], ending on it), by id: the database compares the
+/// roster with the keys last checked within them. A key last checked after the end (a
+/// range in the past) may have been checked within them too: its whole weeks are read
+/// from the running totals, and the few days at either end outside a whole week from
+/// the spot-checks themselves.
 pub async fn not_checked_recently(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -572,20 +650,78 @@ pub async fn not_checked_recently(
     roster: sea_orm::sea_query::SelectStatement,
 ) -> StoreResult<Vec<i32>> {
     use entity::user;
-    let weeks = QualityFilter {
-        from: filter.to - chrono::Duration::days(crate::domain::stats::COVERAGE_DAYS - 1),
-        ..filter.clone()
+    use stat_last_check::Column as L;
+    let since = filter.to - chrono::Duration::days(COVERAGE_DAYS - 1);
+    let versions = versions_filter(db, filter).await?;
+    let last_checks = || {
+        narrow(
+            stat_last_check::Entity::find(),
+            scope,
+            filter,
+            versions.clone(),
+            Narrowing {
+                site: L::SiteId,
+                version: L::ChecklistVersionId,
+                position: L::PositionId,
+                person: Some((L::SubjectId, L::InspectorId)),
+            },
+        )
     };
-    let checked = person_rows(db, scope, &weeks, PersonRows::Periods(Granularity::Week))
-        .await?
+    let checked = last_checks()
+        .filter(L::LastDate.between(since, filter.to))
         .select_only()
-        .column(stat_inspection::Column::SubjectId)
+        .column(L::SubjectId)
         .into_query();
-    Ok(user::Entity::find()
+    let mut query = user::Entity::find()
         .select_only()
         .column(user::Column::Id)
         .filter(user::Column::Id.in_subquery(roster))
-        .filter(user::Column::Id.not_in_subquery(checked))
+        .filter(user::Column::Id.not_in_subquery(checked));
+    let later = last_checks()
+        .filter(L::LastDate.gt(filter.to))
+        .one(db)
+        .await?
+        .is_some();
+    if later {
+        let spans = coverage_spans(filter.to);
+        if let Some((first, last)) = spans.weeks {
+            use stat_running::Column as R;
+            let g = Granularity::Week;
+            let frontier = running::frontier(db, g).await?;
+            let terms = running_terms(g, first, last, None, frontier);
+            if !terms.is_empty() {
+                let inspections =
+                    running::weighted(&terms, R::Inspections, |t| t.total, Expr::val(0));
+                let checked = running::running_rows(db, scope, filter, g, &terms)
+                    .await?
+                    .select_only()
+                    .column(R::SubjectId)
+                    .group_by(R::SubjectId)
+                    .having(inspections.gt(0))
+                    .into_query();
+                query = query.filter(user::Column::Id.not_in_subquery(checked));
+            }
+        }
+        if !spans.edges.is_empty() {
+            use inspection::Column as I;
+            let days = spans
+                .edges
+                .iter()
+                .fold(sea_orm::Condition::any(), |any, (a, b)| {
+                    any.add(I::ShiftDate.between(*a, *b))
+                });
+            let counted = inspection::Entity::find()
+                .filter(I::Status.eq(InspectionStatus::Submitted))
+                .filter(I::RecheckOf.is_null())
+                .filter(days);
+            let checked = narrow(counted, scope, filter, versions, Narrowing::inspections())
+                .select_only()
+                .column(I::SubjectId)
+                .into_query();
+            query = query.filter(user::Column::Id.not_in_subquery(checked));
+        }
+    }
+    Ok(query
         .order_by_asc(user::Column::Id)
         .into_tuple()
         .all(db)
@@ -616,12 +752,7 @@ pub async fn last_counted_checks(
             scope,
             filter,
             versions.clone(),
-            Narrowing {
-                site: C::SiteId,
-                version: C::ChecklistVersionId,
-                position: C::PositionId,
-                person: Some((C::SubjectId, C::InspectorId)),
-            },
+            Narrowing::inspections(),
         )
         .select_only()
         .column(C::SubjectId)
@@ -636,8 +767,9 @@ pub async fn last_counted_checks(
     Ok(out)
 }
 
-/// Which person rows a panel adds up: one per period of a grain, or, when the filter's
-/// range is a kept window, that window's two per person (the same sums, fewer rows).
+/// Which person rows a panel adds up: the periods of a grain (for the staff and
+/// calibration panels, read from the running totals at the range's ends), or, when the
+/// filter's range is a kept window, that window's two per person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonRows {
     Periods(Granularity),

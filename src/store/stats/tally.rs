@@ -1,18 +1,23 @@
 //! Keeping the aggregates on write: a submission adds its counts (and a void takes them
-//! away) in its own transaction, per week and per month, and to the kept windows' halves
-//! it falls in; and the one-off recount of a database that predates them.
+//! away) in its own transaction, per week and per month, to the kept windows' halves it
+//! falls in, to the running totals and the last-checked dates; and the one-off recount
+//! of a database that predates them.
 
 use entity::states::{InspectionStatus, Outcome};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{inspection, inspection_response, stat_inspection, stat_item, stat_site, stat_window};
+use entity::{
+    inspection, inspection_response, stat_frontier, stat_inspection, stat_item, stat_site,
+    stat_window,
+};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityName, EntityTrait,
     IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
+use super::running::PersonKey;
 use super::{GRAINS, GROUP, grain_name};
 use crate::store::StoreResult;
 
@@ -37,7 +42,7 @@ impl ItemResult {
     }
 }
 
-type InspectionKey = (&'static str, NaiveDate, i32, i32, i32, i32, i32);
+pub(super) type InspectionKey = (&'static str, NaiveDate, i32, i32, i32, i32, i32);
 type ItemKey = (&'static str, NaiveDate, i32, i32, i32, String);
 type SiteKey = (&'static str, NaiveDate, i32, i32, i32);
 
@@ -53,12 +58,50 @@ struct SiteCounts {
     max_points: f64,
 }
 
+/// Add person counts (keyed as [`InspectionKey`]), in the order given, to
+/// `stat_inspection` or `stat_running`: the same columns, kept by the same upsert.
+macro_rules! add_person_rows {
+    ($db:expr, $table:ident, $rows:expr) => {{
+        use entity::$table::{ActiveModel, Column as P};
+        let rows = $rows.into_iter().map(
+            |((grain, period, site, version, position, subject, inspector), t)| ActiveModel {
+                grain: Set(String::from(grain)),
+                period: Set(period),
+                site_id: Set(site),
+                checklist_version_id: Set(version),
+                position_id: Set(position),
+                subject_id: Set(subject),
+                inspector_id: Set(inspector),
+                inspections: Set(t.0),
+                passed: Set(t.1),
+                critical: Set(t.2),
+                percent_sum: Set(t.3),
+            },
+        );
+        let key = [
+            P::Grain,
+            P::Period,
+            P::SiteId,
+            P::ChecklistVersionId,
+            P::PositionId,
+            P::SubjectId,
+            P::InspectorId,
+        ];
+        let counts = [P::Inspections, P::Passed, P::Critical, P::PercentSum];
+        $crate::store::stats::tally::add_to_rows($db, rows, &key, &counts).await
+    }};
+}
+pub(super) use add_person_rows;
+
 /// Changes to the aggregates, added up in memory and written in a few statements.
 #[derive(Debug, Default)]
 pub struct Tally {
     inspections: HashMap<InspectionKey, (i32, i32, i32, f64)>,
     items: HashMap<ItemKey, (i32, i32, f64, f64)>,
     sites: HashMap<SiteKey, SiteCounts>,
+    /// The latest date counted per person key, and the inspections voided per key.
+    checked: HashMap<PersonKey, NaiveDate>,
+    voided: HashMap<PersonKey, Vec<uuid::Uuid>>,
 }
 
 impl Tally {
@@ -69,6 +112,19 @@ impl Tally {
             return;
         }
         let position = row.position_id.unwrap_or(0);
+        let key = (
+            row.site_id,
+            row.checklist_version_id,
+            position,
+            row.subject_id,
+            row.inspector_id,
+        );
+        if sign > 0 {
+            let last = self.checked.entry(key).or_insert(row.shift_date);
+            *last = (*last).max(row.shift_date);
+        } else {
+            self.voided.entry(key).or_default().push(row.id);
+        }
         let s = f64::from(sign);
         for g in GRAINS {
             let period = g.start(row.shift_date);
@@ -129,16 +185,30 @@ impl Tally {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.inspections.is_empty() && self.items.is_empty() && self.sites.is_empty()
+        self.inspections.is_empty()
+            && self.items.is_empty()
+            && self.sites.is_empty()
+            && self.checked.is_empty()
+            && self.voided.is_empty()
     }
 
     /// Write the changes: insert new rows, add to existing ones. Inside a write
-    /// transaction (on SQLite begun with [`begin_write`]), where the kept windows it
-    /// reads cannot move until it commits.
+    /// transaction (on SQLite begun with [`begin_write`]), where the kept windows and
+    /// the running totals' frontiers it reads cannot move until it commits.
     ///
     /// [`begin_write`]: crate::store::begin_write
     pub async fn save(mut self, db: &sea_orm::DatabaseTransaction) -> StoreResult<()> {
-        use stat_inspection::Column as I;
+        let deltas: Vec<(InspectionKey, (i32, i32, i32, f64))> =
+            self.inspections.iter().map(|(k, t)| (*k, *t)).collect();
+        let checked = std::mem::take(&mut self.checked);
+        let voided = std::mem::take(&mut self.voided);
+        self.save_periods(db).await?;
+        super::running::save(db, deltas, checked, voided).await
+    }
+
+    /// [`Tally::save`] without the running totals and last checks (a rebuild recounts
+    /// those once at the end, set-based).
+    async fn save_periods(mut self, db: &sea_orm::DatabaseTransaction) -> StoreResult<()> {
         use stat_item::Column as T;
         use stat_site::Column as S;
         // The person counts also go to the halves of the kept windows they fall in. The
@@ -163,38 +233,10 @@ impl Tally {
             let sum = self.inspections.entry(key).or_default();
             *sum = (sum.0 + t.0, sum.1 + t.1, sum.2 + t.2, sum.3 + t.3);
         }
-        let inspections = self.inspections.into_iter().map(
-            |((grain, period, site, version, position, subject, inspector), t)| {
-                stat_inspection::ActiveModel {
-                    grain: Set(grain.into()),
-                    period: Set(period),
-                    site_id: Set(site),
-                    checklist_version_id: Set(version),
-                    position_id: Set(position),
-                    subject_id: Set(subject),
-                    inspector_id: Set(inspector),
-                    inspections: Set(t.0),
-                    passed: Set(t.1),
-                    critical: Set(t.2),
-                    percent_sum: Set(t.3),
-                }
-            },
-        );
-        add_to_rows(
-            db,
-            inspections,
-            &[
-                I::Grain,
-                I::Period,
-                I::SiteId,
-                I::ChecklistVersionId,
-                I::PositionId,
-                I::SubjectId,
-                I::InspectorId,
-            ],
-            &[I::Inspections, I::Passed, I::Critical, I::PercentSum],
-        )
-        .await?;
+        // In key order, so concurrent writers take the rows' locks in the same order.
+        let mut inspections: Vec<_> = self.inspections.into_iter().collect();
+        inspections.sort_by(|a, b| a.0.cmp(&b.0));
+        add_person_rows!(db, stat_inspection, inspections)?;
         let items =
             self.items
                 .into_iter()
@@ -286,8 +328,13 @@ pub async fn stored_results<C: ConnectionTrait>(
 /// upgrade that introduced them (see [`ensure`]); afterwards they are kept on write.
 pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
     let txn = crate::store::begin_write(db).await?;
-    // The windows first, so a refill running beside the rebuild waits for it.
+    // The windows and the frontiers first, so a refill or a writer running beside the
+    // rebuild waits for it.
     stat_window::Entity::find()
+        .lock_exclusive()
+        .all(&txn)
+        .await?;
+    stat_frontier::Entity::find()
         .lock_exclusive()
         .all(&txn)
         .await?;
@@ -314,9 +361,10 @@ pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
         for row in &rows {
             tally.add(row, results.get(&row.id).map_or(&[], Vec::as_slice), 1);
         }
-        tally.save(&txn).await?;
+        tally.save_periods(&txn).await?;
         counted_rows += rows.len() as u64;
     }
+    migration::fill_running_totals(&txn).await?;
     txn.commit().await?;
     Ok(counted_rows)
 }
@@ -340,7 +388,7 @@ pub async fn ensure(db: &DatabaseConnection) -> StoreResult<()> {
 
 /// Insert aggregate rows, adding each one's `counts` to the row already kept under the
 /// same `key`, if any: a few statements of 400 rows, however many rows changed.
-async fn add_to_rows<A>(
+pub(super) async fn add_to_rows<A>(
     db: &sea_orm::DatabaseTransaction,
     rows: impl Iterator<Item = A>,
     key: &[<A::Entity as EntityTrait>::Column],
