@@ -300,36 +300,41 @@ async fn seed_rechecks(db: &DatabaseConnection) -> usize {
         .into_iter()
         .map(|m| m.id)
         .collect();
-    let rows: Vec<(Uuid, i32, i32, Option<f64>)> = inspection::Entity::find()
+    type Row = (Uuid, i32, i32, Option<f64>, Option<bool>);
+    let rows: Vec<Row> = inspection::Entity::find()
         .select_only()
         .columns([
             inspection::Column::Id,
             inspection::Column::SubjectId,
             inspection::Column::SiteId,
             inspection::Column::Percent,
+            inspection::Column::Passed,
         ])
         .order_by_asc(inspection::Column::Id)
         .into_tuple()
         .all(db)
         .await
         .unwrap();
-    let mut by_person: std::collections::HashMap<i32, Vec<(Uuid, i32, Option<f64>)>> =
+    type Check = (Uuid, i32, Option<f64>, Option<bool>);
+    let mut by_person: std::collections::HashMap<i32, Vec<Check>> =
         std::collections::HashMap::new();
-    for (id, person, site, percent) in rows.iter().step_by(10) {
+    for (id, person, site, percent, passed) in rows.iter().step_by(10) {
         by_person
             .entry(*person)
             .or_default()
-            .push((*id, *site, *percent));
+            .push((*id, *site, *percent, *passed));
     }
     let now = Utc::now();
     let txn = db.begin().await.unwrap();
     let mut made = 0;
     for (person, list) in by_person {
         for pair in list.chunks_exact(2) {
-            let (before, site, percent) = pair[0];
+            let (before, site, percent, _) = pair[0];
+            let (after, _, after_percent, after_passed) = pair[1];
+            let module = modules[made % modules.len()];
             let assignment = training_assignment::ActiveModel {
                 user_id: Set(person),
-                module_id: Set(modules[made % modules.len()]),
+                module_id: Set(module),
                 reason: Set(entity::states::AssignmentReason::Failure),
                 inspection_id: Set(Some(before)),
                 failed_items: Set(serde_json::json!(["bench-item"])),
@@ -353,9 +358,12 @@ async fn seed_rechecks(db: &DatabaseConnection) -> usize {
                 items: Set(serde_json::json!(["bench-item"])),
                 status: Set(RecheckStatus::Done),
                 due_date: Set(now.date_naive()),
-                done_inspection_id: Set(Some(pair[1].0)),
+                done_inspection_id: Set(Some(after)),
                 created_at: Set(now),
                 before_percent: Set(percent.map(|p| (p - 15.0).max(0.0))),
+                module_id: Set(Some(module)),
+                after_percent: Set(after_percent),
+                after_passed: Set(after_passed),
                 ..Default::default()
             }
             .insert(&txn)

@@ -514,6 +514,7 @@ async fn close_the_loop(
             due_date: Set(completed.date_naive() + Duration::days(training::RECHECK_DAYS)),
             done_inspection_id: Set(None),
             created_at: Set(completed),
+            module_id: Set(Some(a.module_id)),
             before_percent: Set(Some(
                 crate::store::training::before_percent(
                     db,

@@ -422,6 +422,11 @@ async fn training_effectiveness_reads_the_kept_before_figures() {
                 done_inspection_id: Set(Some(again)),
                 created_at: Set(now),
                 before_percent: Set(Some(before)),
+                // What the re-check's submission keeps on the row (training_http
+                // drives that path over HTTP).
+                module_id: Set(Some(module.id)),
+                after_percent: Set(Some(after)),
+                after_passed: Set(Some(after >= 85.0)),
                 ..Default::default()
             }
             .insert(db)

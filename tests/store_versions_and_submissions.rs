@@ -215,7 +215,7 @@ async fn a_submission_is_stored_once_with_responses_and_training() {
             && a.inspection_id == Some(id)
             && a.failed_items == serde_json::json!([failing])));
         // Due in the module's 7 days, or sooner where the new-hire curriculum had it due.
-        let week = site_today() + chrono::Duration::days(7);
+        let week = common::site_today() + chrono::Duration::days(7);
         assert!(assignments.iter().all(|a| a.due_date <= week));
         let total = training_assignment::Entity::find()
             .count(&t.db)
@@ -279,15 +279,9 @@ async fn a_critical_failure_gets_the_short_due_date() {
         assert!(!assignments.is_empty());
         for a in assignments {
             assert!(a.critical);
-            assert_eq!(a.due_date, site_today() + chrono::Duration::days(2));
+            assert_eq!(a.due_date, common::site_today() + chrono::Duration::days(2));
         }
     }
-}
-
-/// Today at the test's site, which has no zone of its own: due dates are counted from
-/// the site's local date (after 16:00 UTC, Shanghai is already on tomorrow).
-fn site_today() -> chrono::NaiveDate {
-    decorum::domain::clock::local_date(decorum::domain::clock::DEFAULT_TIME_ZONE, Utc::now())
 }
 
 /// Assignments a failure made or added to (the new-hire curriculum's own are left out).

@@ -82,7 +82,7 @@ async fn the_training_loop_from_failure_to_effectiveness() {
                 .all(|a| a.reason == entity::states::AssignmentReason::Curriculum
                     && a.status == AssignmentStatus::Assigned)
         );
-        let today = chrono::Local::now().date_naive();
+        let today = common::site_today();
         assert!(
             mine.iter().all(|a| a.due_date
                 == today + chrono::Duration::days(concierge.curriculum_due_days as i64))

@@ -22,6 +22,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Percent on these items in the spot-check that failed them (0 when none scored).
     pub before_percent: Option<f64>,
+    /// The module the training was in (the assignment's), kept for the effectiveness
+    /// figures.
+    pub module_id: Option<i32>,
+    /// The re-check spot-check's percent and result, once done.
+    pub after_percent: Option<f64>,
+    pub after_passed: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -39,6 +45,12 @@ pub enum Relation {
         to = "super::inspection::Column::Id"
     )]
     Done,
+    #[sea_orm(
+        belongs_to = "super::training_module::Entity",
+        from = "Column::ModuleId",
+        to = "super::training_module::Column::Id"
+    )]
+    Module,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -19,6 +19,7 @@ mod m20261130_000014_sign_in_methods;
 mod m20261130_000016_polish_quality;
 mod m20261130_000019_scheduled_mail;
 mod m20261130_000020_running_totals;
+mod m20261130_000022_recheck_outcome;
 
 /// The running totals' recount (migration 000020), which the app's rebuild also runs.
 pub use m20261130_000020_running_totals::fill as fill_running_totals;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000016_polish_quality::Migration),
             Box::new(m20261130_000019_scheduled_mail::Migration),
             Box::new(m20261130_000020_running_totals::Migration),
+            Box::new(m20261130_000022_recheck_outcome::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! Sites, people and positions as the web pages need them: what a person may see, who
 //! works where.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
@@ -201,14 +201,27 @@ pub async fn position_of<C: ConnectionTrait>(
 }
 
 /// Names of the given people, for lists.
+/// People's names by id. The ids may repeat (one per sample, say) and be many: each is
+/// asked for once, 500 at a time (SQLite binds at most 32,766 values in a statement,
+/// and the all-sites report over a year names 60,000 samples' people).
 pub async fn names<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> StoreResult<HashMap<i32, String>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
+    let ids: Vec<i32> = ids
         .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows = user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Name])
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple::<(i32, String)>()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 pub async fn site_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<i32, String>> {

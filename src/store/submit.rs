@@ -417,11 +417,13 @@ async fn write(
             .collect();
         let assigned = assign_failure_training(db, &failures).await?;
         let mut events = Vec::new();
-        for (_, scored, _) in &to_store {
+        for (n, scored, _) in &to_store {
             if let Some(id) = scored.submission.recheck {
                 let mut done: recheck::ActiveModel = open_rechecks[&id].clone().into();
                 done.status = Set(RecheckStatus::Done);
                 done.done_inspection_id = Set(Some(scored.submission.id));
+                done.after_percent = Set(rows[n].percent);
+                done.after_passed = Set(rows[n].passed);
                 let done = done.update(db).await?;
                 events.push(Event::new(
                     EventName::RecheckCompleted,

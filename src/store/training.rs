@@ -352,6 +352,7 @@ pub async fn record_attempt(
                 before_percent: Set(Some(
                     before_percent(&txn, inspection_id, &failed_items).await?,
                 )),
+                module_id: Set(Some(assignment.module_id)),
                 ..Default::default()
             }
             .insert(&txn)
@@ -549,7 +550,9 @@ type ModuleSums = (String, i64, Option<i64>, Option<f64>, Option<f64>);
 
 /// How well each module works at the scope's sites: the finished re-checks of the
 /// people who took it after a failure, added up per module by the database (before is
-/// the percent on the same items in the spot-check that failed them).
+/// the percent on the same items in the spot-check that failed them, after the
+/// re-check's, both kept on the re-check row: one pass over the re-checks, no join to
+/// the spot-checks).
 pub async fn module_effects(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -557,16 +560,11 @@ pub async fn module_effects(
     use recheck::Column as R;
     let mut query = recheck::Entity::find()
         .select_only()
-        .join(JoinType::InnerJoin, recheck::Relation::Assignment.def())
-        .join(
-            JoinType::InnerJoin,
-            training_assignment::Relation::Module.def(),
-        )
-        .join(JoinType::InnerJoin, recheck::Relation::Done.def())
+        .join(JoinType::InnerJoin, recheck::Relation::Module.def())
         .column(training_module::Column::Key)
         .column_as(R::Id.count(), "rechecks")
         .column_as(
-            Expr::cust("sum(case when inspection.passed then 1 else 0 end)"),
+            Expr::cust("sum(case when recheck.after_passed then 1 else 0 end)"),
             "passed",
         )
         .column_as(
@@ -574,7 +572,7 @@ pub async fn module_effects(
             "before_sum",
         )
         .column_as(
-            Expr::cust("sum(coalesce(inspection.percent, 0.0))"),
+            Expr::cust("sum(coalesce(recheck.after_percent, 0.0))"),
             "after_sum",
         )
         .filter(R::Status.eq(RecheckStatus::Done))

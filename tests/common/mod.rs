@@ -468,3 +468,13 @@ pub async fn submit_perfect_lobby(
     assert_eq!(status, 200, "{}", reply.text().await.unwrap_or_default());
     id
 }
+
+/// Today at a test site with no zone of its own (the default zone, Shanghai): dates the
+/// app counts from "today" (due dates, curricula) are the site's local date, which after
+/// 16:00 UTC is already tomorrow's.
+pub fn site_today() -> chrono::NaiveDate {
+    decorum::domain::clock::local_date(
+        decorum::domain::clock::DEFAULT_TIME_ZONE,
+        chrono::Utc::now(),
+    )
+}
