@@ -17,7 +17,10 @@
 //!    the service worker stores them) and the device engine's time to rescore a full
 //!    card in node (`--tablet-only` measures just these, on a data set of N);
 //! 7. the training effectiveness page, over a finished re-check for one spot-check in
-//!    twenty (the training a failure assigned, completed and re-checked).
+//!    twenty (the training a failure assigned, completed and re-checked);
+//! 8. the new paths of issue 20 (`suite/paths.rs`): the outbox draining a burst of 1,000
+//!    events to a real SMTP server and a webhook receiver, beside their own rates; the
+//!    checklist editor's lint as you type; the scheduled-mail job's minute tick.
 //!
 //! It prints a table and writes it as JSON so runs can be compared. `--keep DIR` keeps the
 //! data set (SQLite in DIR, or a PostgreSQL schema named after N) and reuses it on the
@@ -53,6 +56,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 use uuid::Uuid;
+
+#[path = "suite/paths.rs"]
+mod paths;
 
 const PASSWORD: &str = "bench-password";
 
@@ -1076,12 +1082,16 @@ async fn run(args: Args) {
         (world, loaded)
     };
 
+    // The outbox's rows (benches/suite/paths.rs): an SMTP server for the server's mail,
+    // started first, and webhooks allowed to reach the bench's receiver on loopback.
+    let mail_sink = paths::mail_sink(&scratch.path().join("smtp"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_decorum"));
     command
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env("DECORUM_DATA_DIR", &data)
         .env("DECORUM_CHECKLISTS", &checklists)
         .env("DECORUM_LOG", "warn")
+        .envs(paths::server_env(mail_sink.as_ref()))
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     match &url {
@@ -1267,6 +1277,7 @@ async fn run(args: Args) {
         limit: None,
         target: "≤ 150 MB".into(),
     });
+    paths::rows(&db, &config, &world, &base, mail_sink.as_ref(), &mut table).await;
     // The default view's spot-checks as CSV, streamed: memory stays flat however many.
     let (seconds, mb, (before_mb, peak_mb)) =
         export_download(&client, &format!("{base}/quality/inspections.csv"), pid).await;
