@@ -293,13 +293,7 @@ async fn outbox_rows(
     sink: Option<&MailSink>,
     table: &mut Vec<Row>,
 ) {
-    let admin = entity::user::Entity::find()
-        .filter(entity::user::Column::Email.eq("bench.supervisor@b.test"))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("the bench's admin")
-        .id;
+    let admin = user_id(db, "bench.supervisor@b.test").await;
     // Endpoints an earlier run on a kept data set registered point at receivers that
     // are gone: switched off, so only this run's gets the burst.
     for e in outbox::endpoints(db).await.unwrap() {
@@ -465,17 +459,10 @@ async fn lint_rows(db: &DatabaseConnection, config: &Config, base: &str, table: 
     .await;
     // The account only writes the standard: no mail (the monthly report the scheduled
     // job would send the quality department renders a PDF during later rows).
-    let id = entity::user::Entity::find()
-        .filter(entity::user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .unwrap()
-        .expect("the bench's quality account")
-        .id;
     outbox::save_preference(
         db,
         entity::mail_preference::Model {
-            user_id: id,
+            user_id: user_id(db, email).await,
             lang: None,
             training: false,
             alerts: false,
@@ -523,16 +510,14 @@ async fn lint_rows(db: &DatabaseConnection, config: &Config, base: &str, table: 
             times.push(ms);
         }
     }
-    times.sort_by(f64::total_cmp);
-    for (name, p) in [("p50", 0.5), ("p95", 0.95)] {
-        table.push(Row {
-            measure: format!("editor lint as you type ({key}, {items} items), {name}"),
-            value: percentile(&times, p),
-            unit: "ms".into(),
-            limit: None,
-            target: "≤ 50 ms".into(),
-        });
-    }
+    let measure = format!("editor lint as you type ({key}, {items} items)");
+    percentile_rows(
+        table,
+        &measure,
+        times,
+        [("p50", 0.5), ("p95", 0.95)],
+        "≤ 50 ms",
+    );
 }
 
 /// The scheduled-mail job's minute tick (`store::schedule::run`, which the outbox
@@ -563,14 +548,42 @@ async fn schedule_rows(db: &DatabaseConnection, config: &Config, table: &mut Vec
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     eprintln!("  scheduled-mail ticks at {at}: {times:.0?} ms, {queued} mails queued");
+    percentile_rows(
+        table,
+        &format!("scheduled-mail minute tick, {people} people"),
+        times,
+        [("p50", 0.5), ("max", 1.0)],
+        "≤ 100 ms (the worker delivers nothing meanwhile)",
+    );
+}
+
+/// A row in milliseconds for each of `points` (name, percentile) of `times`.
+fn percentile_rows(
+    table: &mut Vec<Row>,
+    measure: &str,
+    mut times: Vec<f64>,
+    points: [(&str, f64); 2],
+    target: &str,
+) {
     times.sort_by(f64::total_cmp);
-    for (name, p) in [("p50", 0.5), ("max", 1.0)] {
+    for (name, p) in points {
         table.push(Row {
-            measure: format!("scheduled-mail minute tick, {people} people, {name}"),
+            measure: format!("{measure}, {name}"),
             value: percentile(&times, p),
             unit: "ms".into(),
             limit: None,
-            target: "≤ 100 ms (the worker delivers nothing meanwhile)".into(),
+            target: target.into(),
         });
     }
+}
+
+/// The id of the account with `email`.
+async fn user_id(db: &DatabaseConnection, email: &str) -> i32 {
+    entity::user::Entity::find()
+        .filter(entity::user::Column::Email.eq(email))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("the bench's account {email}"))
+        .id
 }
