@@ -870,22 +870,8 @@ async fn chromium_print_ms(client: &reqwest::Client, base: &str, path: &str) -> 
 /// the shell. Returns (bytes, files, staff, form templates, their bytes).
 async fn offline_kit(db: &DatabaseConnection, base: &str) -> (usize, usize, usize, usize, usize) {
     let email = "bench.tablet@b.test";
-    // Added on first use, so a kept data set gets the account too.
-    let _ = add_atomic(
-        db,
-        NewUser {
-            name: email.into(),
-            email: email.into(),
-            role: Role::Supervisor,
-            password: Some(PASSWORD.into()),
-            position: None,
-            gender: None,
-            hire_date: None,
-            sites: vec!["S000".into(), "S001".into()],
-        },
-        None,
-    )
-    .await;
+    let sites = vec!["S000".into(), "S001".into()];
+    paths::add_account(db, email, Role::Supervisor, sites).await;
     let (client, _) = sign_in_as(base, email).await;
     let get_json = |path: &str| {
         let request = client.get(format!("{base}{path}"));

@@ -441,22 +441,7 @@ async fn outbox_rows(
 /// line, as typing does, and must lint clean.
 async fn lint_rows(db: &DatabaseConnection, config: &Config, base: &str, table: &mut Vec<Row>) {
     let email = "bench.quality@b.test";
-    // Added on first use, so a kept data set gets the account too.
-    let _ = add_atomic(
-        db,
-        NewUser {
-            name: email.into(),
-            email: email.into(),
-            role: Role::Quality,
-            password: Some(PASSWORD.into()),
-            position: None,
-            gender: None,
-            hire_date: None,
-            sites: Vec::new(),
-        },
-        None,
-    )
-    .await;
+    add_account(db, email, Role::Quality, Vec::new()).await;
     // The account only writes the standard: no mail (the monthly report the scheduled
     // job would send the quality department renders a PDF during later rows).
     outbox::save_preference(
@@ -575,6 +560,31 @@ fn percentile_rows(
             target: target.into(),
         });
     }
+}
+
+/// An account that signs in with the bench's password, added on first use (so a kept
+/// data set gets it too).
+pub(super) async fn add_account(
+    db: &DatabaseConnection,
+    email: &str,
+    role: Role,
+    sites: Vec<String>,
+) {
+    let _ = add_atomic(
+        db,
+        NewUser {
+            name: email.into(),
+            email: email.into(),
+            role,
+            password: Some(PASSWORD.into()),
+            position: None,
+            gender: None,
+            hire_date: None,
+            sites,
+        },
+        None,
+    )
+    .await;
 }
 
 /// The id of the account with `email`.
