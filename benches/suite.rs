@@ -17,7 +17,10 @@
 //!    the service worker stores them) and the device engine's time to rescore a full
 //!    card in node (`--tablet-only` measures just these, on a data set of N);
 //! 7. the training effectiveness page, over a finished re-check for one spot-check in
-//!    twenty (the training a failure assigned, completed and re-checked).
+//!    twenty (the training a failure assigned, completed and re-checked);
+//! 8. the new paths of issue 20 (`suite/paths.rs`): the outbox draining a burst of 1,000
+//!    events to a real SMTP server and a webhook receiver, beside their own rates; the
+//!    checklist editor's lint as you type; the scheduled-mail job's minute tick.
 //!
 //! It prints a table and writes it as JSON so runs can be compared. `--keep DIR` keeps the
 //! data set (SQLite in DIR, or a PostgreSQL schema named after N) and reuses it on the
@@ -53,6 +56,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 use uuid::Uuid;
+
+#[path = "suite/paths.rs"]
+mod paths;
 
 const PASSWORD: &str = "bench-password";
 
@@ -910,22 +916,8 @@ async fn chromium_print_ms(client: &reqwest::Client, base: &str, path: &str) -> 
 /// the shell. Returns (bytes, files, staff, form templates, their bytes).
 async fn offline_kit(db: &DatabaseConnection, base: &str) -> (usize, usize, usize, usize, usize) {
     let email = "bench.tablet@b.test";
-    // Added on first use, so a kept data set gets the account too.
-    let _ = add_atomic(
-        db,
-        NewUser {
-            name: email.into(),
-            email: email.into(),
-            role: Role::Supervisor,
-            password: Some(PASSWORD.into()),
-            position: None,
-            gender: None,
-            hire_date: None,
-            sites: vec!["S000".into(), "S001".into()],
-        },
-        None,
-    )
-    .await;
+    let sites = vec!["S000".into(), "S001".into()];
+    paths::add_account(db, email, Role::Supervisor, sites).await;
     let (client, _) = sign_in_as(base, email).await;
     let get_json = |path: &str| {
         let request = client.get(format!("{base}{path}"));
@@ -1122,12 +1114,16 @@ async fn run(args: Args) {
         (world, loaded)
     };
 
+    // The outbox's rows (benches/suite/paths.rs): an SMTP server for the server's mail,
+    // started first, and webhooks allowed to reach the bench's receiver on loopback.
+    let mail_sink = paths::mail_sink(&scratch.path().join("smtp"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_decorum"));
     command
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env("DECORUM_DATA_DIR", &data)
         .env("DECORUM_CHECKLISTS", &checklists)
         .env("DECORUM_LOG", "warn")
+        .envs(paths::server_env(mail_sink.as_ref()))
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     match &url {
@@ -1341,6 +1337,7 @@ async fn run(args: Args) {
         limit: None,
         target: "≤ 150 MB".into(),
     });
+    paths::rows(&db, &config, &world, &base, mail_sink.as_ref(), &mut table).await;
     // The default view's spot-checks as CSV, streamed: memory stays flat however many.
     let (seconds, mb, lines, (before_mb, peak_mb)) =
         export_download(&client, &format!("{base}/quality/inspections.csv"), pid).await;
