@@ -141,6 +141,12 @@ impl TestApp {
     ) -> Option<TestApp> {
         let mut test_db = TestDb::new(backend, test).await?;
         configure(&mut test_db.config);
+        Some(Self::serve(test_db, extra).await)
+    }
+
+    /// The app on an existing test database (one whose connection a test has set up,
+    /// e.g. to watch its statements), with the library imported and `extra` routes.
+    pub async fn serve(test_db: TestDb, extra: axum::Router<AppState>) -> TestApp {
         test_db.import_library().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -160,11 +166,11 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Some(TestApp {
+        TestApp {
             base,
             test_db,
             client,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
