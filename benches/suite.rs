@@ -486,31 +486,13 @@ async fn load(db: &DatabaseConnection, world: &World, n: usize) -> Duration {
     let batch = 500;
     let mut done = 0;
     while done < n {
-        let txn = db.begin().await.unwrap();
-        let mut heads = Vec::new();
-        let mut responses = Vec::new();
-        // Count the batch into the quality aggregates, as submissions do.
-        let mut tally = store::stats::Tally::default();
-        for _ in 0..batch.min(n - done) {
+        let size = batch.min(n - done);
+        insert_together(db, size, || {
             let date = today - Days::days(rng.random_range(1..365));
-            let (h, r, results) = rows(world, &mut rng, date);
-            tally.add(&h, &results, 1);
-            heads.push(fresh(h));
-            responses.extend(r);
-        }
-        done += heads.len();
-        tally.save(&txn).await.unwrap();
-        inspection::Entity::insert_many(heads)
-            .exec_without_returning(&txn)
-            .await
-            .unwrap();
-        for chunk in responses.chunks(2_000) {
-            inspection_response::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await
-                .unwrap();
-        }
-        txn.commit().await.unwrap();
+            rows(world, &mut rng, date)
+        })
+        .await;
+        done += size;
         if done % 50_000 < batch {
             eprintln!(
                 "  loaded {done}/{n} spot-checks ({:.0} s)",
@@ -722,30 +704,45 @@ async fn raw_insert_in_batches_rate(
     let today = Utc::now().date_naive();
     let start = Instant::now();
     for &size in sizes {
-        let txn = db.begin().await.unwrap();
-        let mut tally = store::stats::Tally::default();
-        let mut heads = Vec::with_capacity(size);
-        let mut responses = Vec::new();
-        for _ in 0..size {
-            let (h, r, results) = rows(world, &mut rng, today);
-            tally.add(&h, &results, 1);
-            heads.push(fresh(h));
-            responses.extend(r);
-        }
-        inspection::Entity::insert_many(heads)
+        insert_together(db, size, || rows(world, &mut rng, today)).await;
+    }
+    sizes.iter().sum::<usize>() as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Insert `count` spot-checks made by `make` in one transaction, set-based as the writer
+/// stores a batch: the inspections in one statement, their responses in chunks, and
+/// their counts added to the quality aggregates.
+async fn insert_together(
+    db: &DatabaseConnection,
+    count: usize,
+    mut make: impl FnMut() -> (
+        inspection::Model,
+        Vec<inspection_response::ActiveModel>,
+        Vec<ItemResult>,
+    ),
+) {
+    let txn = db.begin().await.unwrap();
+    let mut tally = store::stats::Tally::default();
+    let mut heads = Vec::with_capacity(count);
+    let mut responses = Vec::new();
+    for _ in 0..count {
+        let (h, r, results) = make();
+        tally.add(&h, &results, 1);
+        heads.push(fresh(h));
+        responses.extend(r);
+    }
+    inspection::Entity::insert_many(heads)
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+    for chunk in responses.chunks(2_000) {
+        inspection_response::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)
             .await
             .unwrap();
-        for chunk in responses.chunks(2_000) {
-            inspection_response::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await
-                .unwrap();
-        }
-        tally.save(&txn).await.unwrap();
-        txn.commit().await.unwrap();
     }
-    sizes.iter().sum::<usize>() as f64 / start.elapsed().as_secs_f64()
+    tally.save(&txn).await.unwrap();
+    txn.commit().await.unwrap();
 }
 
 async fn timed_get(client: &reqwest::Client, url: &str, times: usize) -> (Vec<f64>, usize) {

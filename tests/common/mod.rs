@@ -425,18 +425,36 @@ pub async fn perfect_lobby_form(
         position: Some("lobby-concierge".into()),
     };
     let answers = perfect_answers(&lobby.checklist, &who, &Context::new());
+    form_with(
+        csrf,
+        lobby.version_id,
+        (site, subject),
+        &answers,
+        (shift_date, shift_period),
+    )
+}
+
+/// The fields of a spot-check form with these answers to a checklist version, on the
+/// given shift.
+pub fn form_with(
+    csrf: &str,
+    version: i32,
+    (site, subject): (i32, i32),
+    answers: &decorum::domain::scoring::Answers,
+    (shift_date, shift_period): (&str, &str),
+) -> Vec<(String, String)> {
     let mut body = vec![
         ("_csrf".to_string(), csrf.to_string()),
-        ("version".into(), lobby.version_id.to_string()),
+        ("version".into(), version.to_string()),
         ("site".into(), site.to_string()),
         ("subject".into(), subject.to_string()),
         ("shift_date".into(), shift_date.into()),
         ("shift_period".into(), shift_period.into()),
     ];
     body.extend(decorum::domain::form::to_fields(
-        &answers,
+        answers,
         &Default::default(),
-        &Context::new(),
+        &decorum::domain::scoring::Context::new(),
     ));
     body
 }
