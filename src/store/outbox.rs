@@ -4,7 +4,9 @@
 //!
 //! For other parts of the store (corrective actions, sign-off…): inside your
 //! transaction, call [`enqueue`] with the webhook [`Event`]s and [`enqueue_mail`] for
-//! each mail; the worker (`crate::notify`) delivers them after the commit.
+//! each mail, or gather many into [`Notices`] and queue them in a few statements with
+//! [`enqueue_notices`] (as a batch of submissions does); the worker (`crate::notify`)
+//! delivers them after the commit.
 //!
 //! Workers on several app instances share the table: [`claim`] leases due rows (on
 //! PostgreSQL under `FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time), and a
