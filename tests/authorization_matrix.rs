@@ -397,6 +397,13 @@ async fn every_route_allows_exactly_the_right_people() {
                 expect: ["S", "200", "403", "403", "403", "403", "403", "403"],
                 form: vec![],
             },
+            // The submission writer's batch sizes (the benchmark's fair limit): admins only.
+            Row {
+                method: "GET",
+                path: "/admin/writer.json".into(),
+                expect: ["S", "200", "403", "403", "403", "403", "403", "403"],
+                form: vec![],
+            },
             // The standard is written by the quality department and admins.
             Row {
                 method: "GET",

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::states::{ActionPriority, ActionStatus};
-use entity::{corrective_action, inspection_signoff, user, user_site};
+use entity::{audit_log, corrective_action, inspection_signoff, user, user_site};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -20,6 +20,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::outbox::{Notices, To};
 use super::{StoreError, StoreResult, audit, begin_write};
 use crate::domain::access::Scope;
 use crate::domain::actions::{Facts, NewAction, Owner, OwnerRole, Priority, Stage};
@@ -55,6 +56,13 @@ pub async fn emit<C: ConnectionTrait>(
     event: ActionEvent,
     action: &corrective_action::Model,
 ) -> StoreResult<()> {
+    let mut notices = Notices::default();
+    notice(&mut notices, event, action);
+    super::outbox::enqueue_notices(db, notices).await
+}
+
+/// [`emit`]'s notifications, gathered into `notices` for the caller to queue.
+fn notice(notices: &mut Notices, event: ActionEvent, action: &corrective_action::Model) {
     tracing::info!(
         event = event.name(),
         action = action.id,
@@ -65,7 +73,7 @@ pub async fn emit<C: ConnectionTrait>(
     let name = match event {
         ActionEvent::Raised => EventName::ActionRaised,
         ActionEvent::Closed => EventName::ActionClosed,
-        ActionEvent::Verified | ActionEvent::Reopened => return Ok(()),
+        ActionEvent::Verified | ActionEvent::Reopened => return,
     };
     let data = json!({
         "action_id": action.id,
@@ -82,19 +90,22 @@ pub async fn emit<C: ConnectionTrait>(
     if event == ActionEvent::Raised {
         // Its owner hears of it at once: the person, or who holds the role at the site
         // (not the one who raised it: they know).
-        let owners = match owner(action) {
-            Owner::Person(id) => vec![id],
-            Owner::Role(role) => {
-                super::outbox::holders_at(db, action.site_id, role.as_str()).await?
-            }
+        let to = match owner(action) {
+            Owner::Person(id) => To::People(
+                Some(id)
+                    .filter(|&id| id != action.raised_by)
+                    .into_iter()
+                    .collect(),
+            ),
+            Owner::Role(role) => To::Holders {
+                site: action.site_id,
+                role: role.as_str().to_string(),
+                except: Some(action.raised_by),
+            },
         };
-        let owners: Vec<i32> = owners
-            .into_iter()
-            .filter(|&id| id != action.raised_by)
-            .collect();
-        super::outbox::enqueue_mail(db, MailKind::ActionRaised, &owners, &data).await?;
+        notices.mail(MailKind::ActionRaised, to, data.clone());
     }
-    super::outbox::enqueue(db, &[super::outbox::Event::new(name, data)]).await
+    notices.event(name, data);
 }
 
 fn priority_of(p: Priority) -> ActionPriority {
@@ -155,45 +166,85 @@ pub struct RaisedBy {
     pub at: DateTime<Utc>,
 }
 
-/// Store the actions a spot-check raised, inside the caller's transaction.
+/// Store the actions a spot-check raised, inside the caller's transaction, with their
+/// audit rows and notifications.
 pub async fn insert_raised<C: ConnectionTrait>(
     db: &C,
     by: RaisedBy,
     actions: &[NewAction],
 ) -> StoreResult<()> {
-    for a in actions {
-        let (owner_id, owner_role) = match a.owner {
-            Owner::Person(id) => (Some(id), None),
-            Owner::Role(r) => (None, Some(r.as_str().to_string())),
-        };
-        let row = corrective_action::ActiveModel {
-            inspection_id: Set(by.inspection),
-            checklist_version_id: Set(by.version),
-            item_key: Set(a.item.clone()),
-            site_id: Set(by.site),
-            text: Set(a.text.clone()),
-            owner_id: Set(owner_id),
-            owner_role: Set(owner_role),
-            due_date: Set(a.due),
-            priority: Set(priority_of(a.priority)),
-            origin: Set(a.origin.as_str().to_string()),
-            photo_required: Set(a.photo_required),
-            status: Set(ActionStatus::Open),
-            raised_by: Set(by.inspector),
-            created_at: Set(by.at),
-            ..Default::default()
-        }
-        .insert(db)
+    let mut notices = Notices::default();
+    let mut audit_rows = Vec::new();
+    insert_raised_gathered(db, &[(by, actions)], &mut notices, &mut audit_rows).await?;
+    audit::record_all(db, audit_rows).await?;
+    super::outbox::enqueue_notices(db, notices).await
+}
+
+/// Store the actions spot-checks raised, inside the caller's transaction, set-based:
+/// one insert of them all and one read of their ids. Their audit rows are added to
+/// `audit_rows` and their notifications to `notices`, for the caller to write with its own.
+pub async fn insert_raised_gathered<C: ConnectionTrait>(
+    db: &C,
+    raised: &[(RaisedBy, &[NewAction])],
+    notices: &mut Notices,
+    audit_rows: &mut Vec<audit_log::ActiveModel>,
+) -> StoreResult<()> {
+    let rows: Vec<corrective_action::ActiveModel> = raised
+        .iter()
+        .flat_map(|(by, actions)| actions.iter().map(move |a| (by, a)))
+        .map(|(by, a)| {
+            let (owner_id, owner_role) = match a.owner {
+                Owner::Person(id) => (Some(id), None),
+                Owner::Role(r) => (None, Some(r.as_str().to_string())),
+            };
+            corrective_action::ActiveModel {
+                inspection_id: Set(by.inspection),
+                checklist_version_id: Set(by.version),
+                item_key: Set(a.item.clone()),
+                site_id: Set(by.site),
+                text: Set(a.text.clone()),
+                owner_id: Set(owner_id),
+                owner_role: Set(owner_role),
+                due_date: Set(a.due),
+                priority: Set(priority_of(a.priority)),
+                origin: Set(a.origin.as_str().to_string()),
+                photo_required: Set(a.photo_required),
+                status: Set(ActionStatus::Open),
+                raised_by: Set(by.inspector),
+                created_at: Set(by.at),
+                ..Default::default()
+            }
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // SQLite allows 32,766 bound values in a statement; a row binds fourteen.
+    for chunk in rows.chunks(2_000) {
+        corrective_action::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    // Read back for their ids: the newest actions of these spot-checks are the ones just
+    // inserted (nobody else can raise actions on them meanwhile: the submitted ones are
+    // not committed yet).
+    let inspections: Vec<Uuid> = raised.iter().map(|(by, _)| by.inspection).collect();
+    let mut stored = corrective_action::Entity::find()
+        .filter(corrective_action::Column::InspectionId.is_in(inspections))
+        .order_by_desc(corrective_action::Column::Id)
+        .limit(rows.len() as u64)
+        .all(db)
         .await?;
-        audit::record(
-            db,
-            Some(by.inspector),
+    stored.reverse();
+    for row in &stored {
+        audit_rows.push(audit::entry(
+            Some(row.raised_by),
             "raise",
             "corrective_action",
             row.id,
             None,
             Some(json!({
-                "inspection": by.inspection,
+                "inspection": row.inspection_id,
                 "item": row.item_key,
                 "owner": row.owner_id,
                 "owner_role": row.owner_role,
@@ -201,9 +252,8 @@ pub async fn insert_raised<C: ConnectionTrait>(
                 "priority": row.priority,
                 "origin": row.origin,
             })),
-        )
-        .await?;
-        emit(db, ActionEvent::Raised, &row).await?;
+        ));
+        notice(notices, ActionEvent::Raised, row);
     }
     Ok(())
 }

@@ -4,8 +4,8 @@
 use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::Value as Json;
 
@@ -19,6 +19,22 @@ pub async fn record<C: ConnectionTrait>(
     before: Option<Json>,
     after: Option<Json>,
 ) -> Result<(), DbErr> {
+    record_all(
+        db,
+        vec![entry(actor, action, entity, entity_id, before, after)],
+    )
+    .await
+}
+
+/// A change as an audit row, to record with others in one statement ([`record_all`]).
+pub fn entry(
+    actor: Option<i32>,
+    action: &str,
+    entity: &str,
+    entity_id: impl ToString,
+    before: Option<Json>,
+    after: Option<Json>,
+) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
         at: Set(Utc::now()),
         actor_id: Set(actor),
@@ -29,8 +45,19 @@ pub async fn record<C: ConnectionTrait>(
         after: Set(after),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
+}
+
+/// Record changes in one statement (the row's id is not read back: nothing needs it).
+pub async fn record_all<C: ConnectionTrait>(
+    db: &C,
+    entries: Vec<audit_log::ActiveModel>,
+) -> Result<(), DbErr> {
+    // SQLite allows 32,766 bound values in a statement; a row binds seven.
+    for chunk in entries.chunks(2_000) {
+        audit_log::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 
 use entity::{position, site, user, user_site};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::StoreResult;
 use crate::domain::access::{Role, Scope};
@@ -92,22 +94,31 @@ pub fn roster(site_ids: &[i32], positions: Option<&[i32]>) -> sea_orm::sea_query
     query
 }
 
-/// An active staff member who belongs to the site, with their position, in one query;
-/// `None` for anyone else. The membership is joined on its key (person, site): going
-/// through [`roster`] would read every membership of the site on each spot-check.
+/// An active staff member who belongs to an active site, with the site and their
+/// position, in one query; `None` for anyone else or a closed site. The membership is
+/// joined on its key (person, site): going through [`roster`] would read every
+/// membership of the site on each spot-check.
 pub async fn staff_member_at<C: ConnectionTrait>(
     db: &C,
     site_id: i32,
     user_id: i32,
-) -> StoreResult<Option<(user::Model, Option<position::Model>)>> {
-    Ok(user::Entity::find_by_id(user_id)
+) -> StoreResult<Option<(site::Model, user::Model, Option<position::Model>)>> {
+    let membership_site = user_site::Entity::belongs_to(site::Entity)
+        .from(user_site::Column::SiteId)
+        .to(site::Column::Id)
+        .into();
+    let found = user::Entity::find_by_id(user_id)
         .inner_join(user_site::Entity)
+        .join(JoinType::InnerJoin, membership_site)
         .filter(user_site::Column::SiteId.eq(site_id))
+        .filter(site::Column::Active.eq(true))
         .filter(user::Column::Role.eq("staff"))
         .filter(user::Column::Active.eq(true))
+        .select_also(site::Entity)
         .find_also_related(position::Entity)
         .one(db)
-        .await?)
+        .await?;
+    Ok(found.and_then(|(person, site, position)| Some((site?, person, position))))
 }
 
 /// A person's name if the viewer may know of them: anyone's for admins and the quality
@@ -147,9 +158,9 @@ pub async fn scope_of<C: ConnectionTrait>(
     db: &C,
     person: &user::Model,
 ) -> StoreResult<Option<Scope>> {
-    let Some(role) = Role::parse(&person.role) else {
+    if Role::parse(&person.role).is_none() {
         return Ok(None);
-    };
+    }
     let sites: Vec<i32> = user_site::Entity::find()
         .select_only()
         .column(user_site::Column::SiteId)
@@ -157,11 +168,30 @@ pub async fn scope_of<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(Some(Scope {
+    Ok(scope(person, sites))
+}
+
+/// [`scope_of`] with the person's sites already read, as a text of ids ("3,17,42"; empty
+/// for none), as the session query reads them.
+pub fn scope_with_sites(person: &user::Model, site_ids: &str) -> StoreResult<Option<Scope>> {
+    let sites = site_ids
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .map(|id| {
+            id.trim().parse::<i32>().map_err(|e| {
+                sea_orm::DbErr::Custom(format!("a site id {id:?} of person {}: {e}", person.id))
+            })
+        })
+        .collect::<Result<Vec<i32>, _>>()?;
+    Ok(scope(person, sites))
+}
+
+fn scope(person: &user::Model, sites: Vec<i32>) -> Option<Scope> {
+    Some(Scope {
         user_id: person.id,
-        role,
+        role: Role::parse(&person.role)?,
         sites,
-    }))
+    })
 }
 
 /// A position's name as a text: the table keeps Traditional Chinese and English (as the

@@ -4,7 +4,9 @@
 //!
 //! For other parts of the store (corrective actions, sign-off…): inside your
 //! transaction, call [`enqueue`] with the webhook [`Event`]s and [`enqueue_mail`] for
-//! each mail; the worker (`crate::notify`) delivers them after the commit.
+//! each mail, or gather many into [`Notices`] and queue them in a few statements with
+//! [`enqueue_notices`] (as a batch of submissions does); the worker (`crate::notify`)
+//! delivers them after the commit.
 //!
 //! Workers on several app instances share the table: [`claim`] leases due rows (on
 //! PostgreSQL under `FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time), and a
@@ -85,16 +87,23 @@ async fn insert_rows<C: ConnectionTrait>(
 /// Queue `events` for every active endpoint subscribed to them. Call it inside the
 /// transaction that stores the events.
 pub async fn enqueue<C: ConnectionTrait>(db: &C, events: &[Event]) -> StoreResult<()> {
+    let rows = webhook_rows(db, events).await?;
+    insert_rows(db, rows).await
+}
+
+/// The rows of `events` for every active endpoint subscribed to them: one read of the
+/// endpoints.
+async fn webhook_rows<C: ConnectionTrait>(
+    db: &C,
+    events: &[Event],
+) -> StoreResult<Vec<outbox::ActiveModel>> {
     if events.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let endpoints = webhook_endpoint::Entity::find()
         .filter(webhook_endpoint::Column::Active.eq(true))
         .all(db)
         .await?;
-    if endpoints.is_empty() {
-        return Ok(());
-    }
     let now = Utc::now();
     let mut rows = Vec::new();
     for event in events {
@@ -112,7 +121,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, events: &[Event]) -> StoreResul
             ));
         }
     }
-    insert_rows(db, rows).await
+    Ok(rows)
 }
 
 /// The events an endpoint is subscribed to.
@@ -131,36 +140,141 @@ pub async fn enqueue_mail<C: ConnectionTrait>(
     recipients: &[i32],
     payload: &Value,
 ) -> StoreResult<usize> {
-    if recipients.is_empty() {
-        return Ok(0);
-    }
-    let off: HashSet<i32> = mail_preference::Entity::find()
-        .filter(mail_preference::Column::UserId.is_in(recipients.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|p| !wants(p, kind))
-        .map(|p| p.user_id)
-        .collect();
-    let now = Utc::now();
-    let mut seen = HashSet::new();
-    let rows: Vec<_> = recipients
-        .iter()
-        .filter(|id| !off.contains(id) && seen.insert(**id))
-        .map(|&id| {
-            row(
-                Channel::Mail,
-                kind.as_str(),
-                Some(id),
-                None,
-                payload.clone(),
-                now,
-            )
-        })
-        .collect();
+    let rows = mail_rows(db, vec![(kind, recipients.to_vec(), payload.clone())]).await?;
     let count = rows.len();
     insert_rows(db, rows).await?;
     Ok(count)
+}
+
+/// The rows of mails (kind, recipients, payload), each recipient once per mail and
+/// none who turned its kind off: one read of the recipients' preferences.
+async fn mail_rows<C: ConnectionTrait>(
+    db: &C,
+    mails: Vec<(MailKind, Vec<i32>, Value)>,
+) -> StoreResult<Vec<outbox::ActiveModel>> {
+    let everyone: HashSet<i32> = mails
+        .iter()
+        .flat_map(|(_, to, _)| to.iter().copied())
+        .collect();
+    if everyone.is_empty() {
+        return Ok(Vec::new());
+    }
+    let preferences: HashMap<i32, mail_preference::Model> = mail_preference::Entity::find()
+        .filter(mail_preference::Column::UserId.is_in(everyone))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.user_id, p))
+        .collect();
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for (kind, recipients, payload) in mails {
+        let mut seen = HashSet::new();
+        for id in recipients {
+            if wants_kind(preferences.get(&id), kind) && seen.insert(id) {
+                rows.push(row(
+                    Channel::Mail,
+                    kind.as_str(),
+                    Some(id),
+                    None,
+                    payload.clone(),
+                    now,
+                ));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Who a gathered mail goes to.
+#[derive(Debug, Clone)]
+pub enum To {
+    People(Vec<i32>),
+    /// The active people of a role (a stored role name) who belong to a site, but not
+    /// `except` (who caused the mail, and knows).
+    Holders {
+        site: i32,
+        role: String,
+        except: Option<i32>,
+    },
+}
+
+/// Notifications gathered while a write is made, queued together at its end by
+/// [`enqueue_notices`]: a few statements however many there are (a batch of
+/// submissions raises webhooks, alerts, training and action mails).
+#[derive(Debug, Default)]
+pub struct Notices {
+    events: Vec<Event>,
+    mails: Vec<(MailKind, To, Value)>,
+}
+
+impl Notices {
+    pub fn event(&mut self, name: EventName, data: Value) {
+        self.events.push(Event::new(name, data));
+    }
+
+    pub fn mail(&mut self, kind: MailKind, to: To, payload: Value) {
+        self.mails.push((kind, to, payload));
+    }
+}
+
+/// Queue gathered notifications, inside the transaction that stores what they report:
+/// one read of the role holders they go to (if any), one of the recipients'
+/// preferences, one of the webhook endpoints, and one insert.
+pub async fn enqueue_notices<C: ConnectionTrait>(db: &C, notices: Notices) -> StoreResult<()> {
+    let wanted: HashSet<(i32, &str)> = notices
+        .mails
+        .iter()
+        .filter_map(|(_, to, _)| match to {
+            To::Holders { site, role, .. } => Some((*site, role.as_str())),
+            To::People(_) => None,
+        })
+        .collect();
+    let mut holders: HashMap<(i32, String), Vec<i32>> = HashMap::new();
+    if !wanted.is_empty() {
+        let of = wanted.iter().fold(Condition::any(), |any, (site, role)| {
+            any.add(
+                Condition::all()
+                    .add(user_site::Column::SiteId.eq(*site))
+                    .add(user::Column::Role.eq(*role)),
+            )
+        });
+        let found: Vec<(i32, String, i32)> = user_site::Entity::find()
+            .select_only()
+            .column(user_site::Column::SiteId)
+            .column(user::Column::Role)
+            .column(user::Column::Id)
+            .inner_join(user::Entity)
+            .filter(user::Column::Active.eq(true))
+            .filter(of)
+            .order_by_asc(user::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (site, role, id) in found {
+            holders.entry((site, role)).or_default().push(id);
+        }
+    }
+    let mails = notices
+        .mails
+        .into_iter()
+        .map(|(kind, to, payload)| {
+            let recipients = match to {
+                To::People(ids) => ids,
+                To::Holders { site, role, except } => holders
+                    .get(&(site, role))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&id| Some(id) != except)
+                    .collect(),
+            };
+            (kind, recipients, payload)
+        })
+        .collect();
+    let mut rows = mail_rows(db, mails).await?;
+    rows.extend(webhook_rows(db, &notices.events).await?);
+    insert_rows(db, rows).await
 }
 
 fn wants(p: &mail_preference::Model, kind: MailKind) -> bool {

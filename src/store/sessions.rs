@@ -5,9 +5,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{login_attempt, session, user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Set,
 };
 
 use super::StoreResult;
@@ -41,19 +42,34 @@ pub async fn resume(
     token: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<SignedIn>> {
-    // The session and its person in one query; their sites in a second, as bare ids
-    // (joined, a person at 200 sites made 200 rows of every session and user column on
-    // each request).
-    let Some((session, person)) = session::Entity::find_by_id(token_hash(token))
+    // The session, its person and their sites in one query (every request makes it): the
+    // sites as one text of ids, "3,17,42". Joined as rows instead, a person at 200 sites
+    // made 200 rows of every session and user column on each request.
+    let site_ids = match db.get_database_backend() {
+        DatabaseBackend::Postgres => "string_agg(CAST(\"site_id\" AS text), ',')",
+        _ => "group_concat(\"site_id\", ',')",
+    };
+    let query = session::Entity::find_by_id(token_hash(token))
         .find_also_related(user::Entity)
-        .one(db)
-        .await?
-        .and_then(|(session, person)| Some((session, person?)))
-        .filter(|(s, u)| s.expires_at > now && u.active)
+        .expr_as(
+            Expr::cust(format!(
+                "(SELECT {site_ids} FROM \"user_site\" \
+                 WHERE \"user_site\".\"user_id\" = \"session\".\"user_id\")"
+            )),
+            "site_ids",
+        )
+        .into_query();
+    let Some(row) = db.query_one(&query).await? else {
+        return Ok(None);
+    };
+    let session = session::Model::from_query_result(&row, "A_")?;
+    let Some(person) = user::Model::from_query_result_optional(&row, "B_")?
+        .filter(|u| session.expires_at > now && u.active)
     else {
         return Ok(None);
     };
-    let Some(scope) = org::scope_of(db, &person).await? else {
+    let sites: Option<String> = row.try_get("", "site_ids")?;
+    let Some(scope) = org::scope_with_sites(&person, sites.as_deref().unwrap_or(""))? else {
         return Ok(None);
     };
     if now - session.last_seen_at > Duration::minutes(1) {

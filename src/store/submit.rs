@@ -15,24 +15,28 @@
 use crate::i18n::Message;
 use entity::states::{AssignmentReason, AssignmentStatus, InspectionStatus, RecheckStatus};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{
-    audit_log, inspection, inspection_response, recheck, training_assignment, training_module,
+    inspection, inspection_response, recheck, training_assignment, training_module,
     training_module_version, user,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+use super::inspections::DraftState;
 use super::library::StoredChecklist;
-use super::outbox::{self, Event};
+use super::outbox::{self, Notices, To};
 use super::stats::{ItemResult, Tally};
 use super::{StoreError, StoreResult, begin_write};
+use crate::domain::access::Role;
 use crate::domain::actions::{self, NewAction};
 use crate::domain::clock::{self, ShiftPeriod};
 use crate::domain::notify::{EventName, MailKind};
@@ -89,6 +93,8 @@ pub struct Scored {
     card: Scorecard,
     /// The subject's position id, if the caller has already read it.
     position: Option<Option<i32>>,
+    /// The site's time zone as stored (empty for the default), if the caller has read it.
+    time_zone: Option<String>,
     follow_up: FollowUp,
 }
 
@@ -107,6 +113,13 @@ impl Scored {
     /// so the writer does not read it again inside the write transaction.
     pub fn with_position(mut self, position_id: Option<i32>) -> Scored {
         self.position = Some(position_id);
+        self
+    }
+
+    /// The site's time zone as the caller read it (its stored value, empty for the
+    /// default), so training due dates need not read it again.
+    pub fn with_time_zone(mut self, zone: &str) -> Scored {
+        self.time_zone = Some(zone.to_string());
         self
     }
 
@@ -174,6 +187,7 @@ pub fn prepare_scored(
         context,
         card,
         position: None,
+        time_zone: None,
         follow_up: FollowUp {
             actions,
             sign_off: None,
@@ -256,6 +270,9 @@ enum Plan {
     Store {
         started_at: DateTime<Utc>,
         draft: bool,
+        /// The photos its draft holds (the form sends answers, not the photos taken
+        /// while it was a draft), beside those the submission names.
+        draft_photos: BTreeMap<String, String>,
     },
     /// Already stored (earlier, or by the same UUID earlier in this batch).
     Stored(usize),
@@ -325,6 +342,10 @@ async fn write(
                         Plan::Store {
                             started_at: draft.as_ref().map_or(s.submitted_at, |d| d.started_at),
                             draft: draft.is_some(),
+                            draft_photos: draft
+                                .as_ref()
+                                .map(|d| DraftState::of(d).photos)
+                                .unwrap_or_default(),
                         }
                     } else {
                         Plan::Refused(StoreError::Conflict(Message::new("refuse-recheck-closed")))
@@ -343,6 +364,11 @@ async fn write(
             _ => None,
         })
         .collect();
+    let no_photos = BTreeMap::new();
+    let draft_photos = |n: usize| match &plans[n] {
+        Plan::Store { draft_photos, .. } => draft_photos,
+        _ => &no_photos,
+    };
     let mut rows: HashMap<usize, inspection::Model> = HashMap::new();
     if !to_store.is_empty() {
         let drafts: Vec<Uuid> = plans
@@ -381,23 +407,21 @@ async fn write(
             let position = scored
                 .position
                 .unwrap_or_else(|| positions.get(&s.subject_id).copied().flatten());
-            let (row, stored, results) = scored.rows(started_at, position);
+            let (row, stored, results) = scored.rows_with(started_at, position, draft_photos(n));
             tally.add(&row, &results, 1);
             responses.extend(stored);
-            audit.push(audit_log::ActiveModel {
-                at: Set(Utc::now()),
-                actor_id: Set(Some(s.inspector_id)),
-                action: Set("submit".into()),
-                entity: Set("inspection".into()),
-                entity_id: Set(s.id.to_string()),
-                before: Set(None),
-                after: Set(Some(json!({
+            audit.push(super::audit::entry(
+                Some(s.inspector_id),
+                "submit",
+                "inspection",
+                s.id,
+                None,
+                Some(json!({
                     "percent": scored.card.percent,
                     "passed": scored.card.passed,
                     "version": scored.version_id,
-                }))),
-                ..Default::default()
-            });
+                })),
+            ));
             rows.insert(n, row);
         }
         let heads = to_store.iter().map(|(n, _, _)| fresh(rows[n].clone()));
@@ -416,7 +440,9 @@ async fn write(
             .map(|(n, scored, _)| (*scored, &rows[n]))
             .collect();
         let assigned = assign_failure_training(db, &failures).await?;
-        let mut events = Vec::new();
+        // Every notification of the batch is gathered and queued in a few statements.
+        let mut notices = Notices::default();
+        notify_stored(&mut notices, &failures, &assigned);
         for (n, scored, _) in &to_store {
             if let Some(id) = scored.submission.recheck {
                 let mut done: recheck::ActiveModel = open_rechecks[&id].clone().into();
@@ -425,7 +451,7 @@ async fn write(
                 done.after_percent = Set(rows[n].percent);
                 done.after_passed = Set(rows[n].passed);
                 let done = done.update(db).await?;
-                events.push(Event::new(
+                notices.event(
                     EventName::RecheckCompleted,
                     json!({
                         "recheck_id": done.id,
@@ -436,23 +462,28 @@ async fn write(
                         "passed": scored.card.passed,
                         "percent": scored.card.percent,
                     }),
-                ));
+                );
             }
         }
-        notify_stored(db, &failures, &assigned, events).await?;
-        audit_log::Entity::insert_many(audit)
-            .exec_without_returning(db)
-            .await?;
+        let raised: Vec<(super::actions::RaisedBy, &[NewAction])> = to_store
+            .iter()
+            .map(|&(_, scored, _)| {
+                let s = &scored.submission;
+                let by = super::actions::RaisedBy {
+                    inspection: s.id,
+                    version: scored.version_id,
+                    site: s.site_id,
+                    inspector: s.inspector_id,
+                    at: s.submitted_at,
+                };
+                (by, scored.follow_up.actions.as_slice())
+            })
+            .collect();
+        super::actions::insert_raised_gathered(db, &raised, &mut notices, &mut audit).await?;
+        outbox::enqueue_notices(db, notices).await?;
+        super::audit::record_all(db, audit).await?;
         for &(_, scored, _) in &to_store {
             let s = &scored.submission;
-            let by = super::actions::RaisedBy {
-                inspection: s.id,
-                version: scored.version_id,
-                site: s.site_id,
-                inspector: s.inspector_id,
-                at: s.submitted_at,
-            };
-            super::actions::insert_raised(db, by, &scored.follow_up.actions).await?;
             if let Some((subject, inspector)) = &scored.follow_up.sign_off {
                 super::actions::insert_sign_off(
                     db,
@@ -503,7 +534,22 @@ impl Scored {
         Vec<inspection_response::ActiveModel>,
         Vec<ItemResult>,
     ) {
-        let (responses, results) = self.responses();
+        self.rows_with(started_at, position_id, &BTreeMap::new())
+    }
+
+    /// [`Scored::rows`], with the photos its draft holds for items the submission names
+    /// no photo for.
+    fn rows_with(
+        &self,
+        started_at: DateTime<Utc>,
+        position_id: Option<i32>,
+        draft_photos: &BTreeMap<String, String>,
+    ) -> (
+        inspection::Model,
+        Vec<inspection_response::ActiveModel>,
+        Vec<ItemResult>,
+    ) {
+        let (responses, results) = self.responses(draft_photos);
         (self.inspection(started_at, position_id), responses, results)
     }
 
@@ -536,7 +582,10 @@ impl Scored {
         }
     }
 
-    fn responses(&self) -> (Vec<inspection_response::ActiveModel>, Vec<ItemResult>) {
+    fn responses(
+        &self,
+        draft_photos: &BTreeMap<String, String>,
+    ) -> (Vec<inspection_response::ActiveModel>, Vec<ItemResult>) {
         let s = &self.submission;
         let mut rows = Vec::new();
         let mut results = Vec::new();
@@ -554,7 +603,10 @@ impl Scored {
                 result.points,
                 result.max,
             ));
-            let photo = s.photos.get(&result.key);
+            let photo = s
+                .photos
+                .get(&result.key)
+                .or_else(|| draft_photos.get(&result.key));
             rows.push(inspection_response::ActiveModel {
                 inspection_id: Set(s.id),
                 item_key: Set(result.key.clone()),
@@ -595,42 +647,60 @@ async fn assign_failure_training<C: ConnectionTrait>(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let modules: HashMap<String, training_module::Model> = training_module::Entity::find()
-        .filter(training_module::Column::Key.is_in(keys.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.key.clone(), m))
-        .collect();
-    if let Some(missing) = keys.iter().find(|k| !modules.contains_key(**k)) {
-        return Err(StoreError::Invalid(
-            Message::new("refuse-module-not-imported").arg("key", missing),
-        ));
-    }
-    let module_ids: Vec<i32> = modules.values().map(|m| m.id).collect();
+    // The modules and their versions in one query, newest version first; the newest
+    // definition of each module gives its due days.
+    let version_of_module = training_module_version::Entity::belongs_to(training_module::Entity)
+        .from(training_module_version::Column::ModuleId)
+        .to(training_module::Column::Id)
+        .into();
+    let mut modules: HashMap<String, training_module::Model> = HashMap::new();
     let mut due_days: HashMap<i32, Module> = HashMap::new();
-    for row in training_module_version::Entity::find()
-        .filter(training_module_version::Column::ModuleId.is_in(module_ids.clone()))
+    for (row, module) in training_module_version::Entity::find()
+        .join(JoinType::InnerJoin, version_of_module)
+        .filter(training_module::Column::Key.is_in(keys.iter().copied()))
         .order_by_desc(training_module_version::Column::Version)
+        .select_also(training_module::Entity)
         .all(db)
         .await?
     {
+        let Some(module) = module else { continue };
         if due_days.contains_key(&row.module_id) {
             continue;
         }
-        let module: Module = serde_json::from_str(&row.definition).map_err(|e| {
+        let definition: Module = serde_json::from_str(&row.definition).map_err(|e| {
             StoreError::Invalid(
                 Message::new("refuse-module-unreadable")
                     .arg("id", row.id)
                     .arg("detail", e),
             )
         })?;
-        due_days.insert(row.module_id, module);
+        due_days.insert(row.module_id, definition);
+        modules.insert(module.key.clone(), module);
     }
+    if let Some(missing) = keys.iter().find(|k| !modules.contains_key(**k)) {
+        return Err(StoreError::Invalid(
+            Message::new("refuse-module-not-imported").arg("key", missing),
+        ));
+    }
+    let module_ids: Vec<i32> = modules.values().map(|m| m.id).collect();
     let people: HashSet<i32> = stored.iter().map(|(_, r)| r.subject_id).collect();
-    // Due dates count from the day at the site, not the UTC date.
-    let site_ids: Vec<i32> = stored.iter().map(|(_, r)| r.site_id).collect();
-    let zones = super::org::time_zones(db, &site_ids).await?;
+    // Due dates count from the day at the site, not the UTC date; the zones the caller
+    // did not give are read.
+    let unread: Vec<i32> = stored
+        .iter()
+        .filter(|(s, _)| s.time_zone.is_none())
+        .map(|(_, r)| r.site_id)
+        .collect();
+    let mut zones = if unread.is_empty() {
+        HashMap::new()
+    } else {
+        super::org::time_zones(db, &unread).await?
+    };
+    for (scored, row) in stored {
+        if let Some(zone) = &scored.time_zone {
+            zones.insert(row.site_id, zone.clone());
+        }
+    }
     let mut open: HashMap<(i32, i32), training_assignment::Model> = HashMap::new();
     for a in training_assignment::Entity::find()
         .filter(training_assignment::Column::UserId.is_in(people))
@@ -714,7 +784,12 @@ async fn assign_failure_training<C: ConnectionTrait>(
             changed.critical = Set(a.critical);
             changed.due_date = Set(a.due_date);
             changed.inspection_id = Set(a.inspection_id);
-            changed.update(db).await?;
+            // One statement: the row is not read back (SQLite has no RETURNING here).
+            training_assignment::Entity::update_many()
+                .set(changed)
+                .filter(training_assignment::Column::Id.eq(was.id))
+                .exec(db)
+                .await?;
         }
     }
     if !new.is_empty() {
@@ -769,17 +844,15 @@ impl NewAssignment {
     }
 }
 
-/// Queue the notifications of stored submissions, in their transaction: the webhooks'
-/// events (submitted, critical failure, training assigned, and `more`), the mails of
-/// new training to the people trained, and the critical-failure alert to the managers
-/// of the site.
-async fn notify_stored<C: ConnectionTrait>(
-    db: &C,
+/// The notifications of stored submissions, gathered for their transaction: the
+/// webhooks' events (submitted, critical failure, training assigned), the mails of new
+/// training to the people trained, and the critical-failure alert to the managers of the
+/// site.
+fn notify_stored(
+    notices: &mut Notices,
     stored: &[(&Scored, &inspection::Model)],
     assigned: &[NewAssignment],
-    more: Vec<Event>,
-) -> StoreResult<()> {
-    let mut events = Vec::new();
+) {
     for (scored, row) in stored {
         let data = json!({
             "inspection_id": row.id,
@@ -796,20 +869,26 @@ async fn notify_stored<C: ConnectionTrait>(
             "recheck_of": row.recheck_of,
             "submitted_at": row.submitted_at,
         });
-        events.push(Event::new(EventName::InspectionSubmitted, data.clone()));
+        notices.event(EventName::InspectionSubmitted, data.clone());
         if row.critical_failure {
-            let managers = outbox::managers_at(db, row.site_id).await?;
-            outbox::enqueue_mail(db, MailKind::CriticalAlert, &managers, &data).await?;
-            events.push(Event::new(EventName::InspectionCriticalFailure, data));
+            let managers = To::Holders {
+                site: row.site_id,
+                role: Role::Manager.as_str().to_string(),
+                except: None,
+            };
+            notices.mail(MailKind::CriticalAlert, managers, data.clone());
+            notices.event(EventName::InspectionCriticalFailure, data);
         }
     }
     for a in assigned {
         let data = a.payload(AssignmentReason::Failure);
-        events.push(Event::new(EventName::TrainingAssigned, data.clone()));
-        outbox::enqueue_mail(db, MailKind::TrainingAssigned, &[a.user_id], &data).await?;
+        notices.event(EventName::TrainingAssigned, data.clone());
+        notices.mail(
+            MailKind::TrainingAssigned,
+            To::People(vec![a.user_id]),
+            data,
+        );
     }
-    events.extend(more);
-    outbox::enqueue(db, &events).await
 }
 
 /// One job for the writer: a scored submission and where to send its result.
@@ -823,12 +902,40 @@ const MAX_BATCH: usize = 64;
 #[derive(Clone)]
 pub struct GroupCommit {
     jobs: mpsc::Sender<Job>,
+    batches: Arc<BatchSizes>,
+}
+
+/// How many transactions the writer has written of each size (submissions in one
+/// transaction, 1 to [`MAX_BATCH`]) since it started: how much group commit is sharing.
+/// Counted in memory, an atomic increment a batch.
+pub struct BatchSizes([AtomicU64; MAX_BATCH + 1]);
+
+impl BatchSizes {
+    fn new() -> BatchSizes {
+        BatchSizes(std::array::from_fn(|_| AtomicU64::new(0)))
+    }
+
+    fn record(&self, size: usize) {
+        self.0[size.min(MAX_BATCH)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// (size, transactions of that size), for the sizes that occurred, smallest first.
+    pub fn counts(&self) -> Vec<(usize, u64)> {
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(size, n)| (size, n.load(Ordering::Relaxed)))
+            .filter(|&(_, n)| n > 0)
+            .collect()
+    }
 }
 
 impl GroupCommit {
     /// Start the writer on the current tokio runtime.
     pub fn start(db: DatabaseConnection) -> GroupCommit {
         let (jobs, mut queue) = mpsc::channel::<Job>(1024);
+        let batches = Arc::new(BatchSizes::new());
+        let sizes = batches.clone();
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
                 let mut waiting = vec![first];
@@ -838,6 +945,7 @@ impl GroupCommit {
                         Err(_) => break,
                     }
                 }
+                sizes.record(waiting.len());
                 let (batch, replies): (Vec<Scored>, Vec<_>) = waiting.into_iter().unzip();
                 // Its own task, so a panic fails this batch's requests, not the writer.
                 let db = db.clone();
@@ -857,7 +965,12 @@ impl GroupCommit {
                 }
             }
         });
-        GroupCommit { jobs }
+        GroupCommit { jobs, batches }
+    }
+
+    /// The sizes of the transactions written so far.
+    pub fn batch_sizes(&self) -> Vec<(usize, u64)> {
+        self.batches.counts()
     }
 
     /// Store a scored submission with whatever else is waiting; resolves once it is

@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/checklists", get(checklists))
         .route("/admin/checklists/{key}", get(checklist))
         .route("/admin/checklists/{key}/diff", get(diff))
+        .route("/admin/writer.json", get(writer_status))
 }
 
 /// Refuse everyone but admins, before touching any data.
@@ -80,6 +81,23 @@ async fn index(State(state): State<AppState>, viewer: Viewer) -> AppResult<Respo
         checklists: counts.checklists,
     };
     Ok(view::index(&viewer.chrome(), &overview).into_response())
+}
+
+/// The submission writer's transactions so far by size (`[size, transactions]` pairs):
+/// how much group commit shares the disk flushes under the current load. Read by the
+/// benchmark after its 32-client phase for the fair limit; counted in memory, so it
+/// costs nothing until asked for.
+async fn writer_status(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    admin_only(&viewer)?;
+    let sizes = state.submissions.batch_sizes();
+    let transactions: u64 = sizes.iter().map(|(_, n)| n).sum();
+    let submissions: u64 = sizes.iter().map(|&(size, n)| size as u64 * n).sum();
+    Ok(axum::Json(serde_json::json!({
+        "batch_sizes": sizes,
+        "transactions": transactions,
+        "submissions": submissions,
+    }))
+    .into_response())
 }
 
 // ── Sites ───────────────────────────────────────────────────────────────────

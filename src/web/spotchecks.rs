@@ -92,29 +92,21 @@ async fn inspectable_site(
         .ok_or(AppError::Forbidden)
 }
 
-/// An active staff member of the site, with their position.
-async fn person_at(
-    state: &AppState,
-    site_id: i32,
-    subject_id: i32,
-) -> AppResult<(user::Model, Option<position::Model>)> {
-    org::staff_member_at(&state.db, site_id, subject_id)
-        .await?
-        .ok_or(AppError::Forbidden)
-}
-
 /// The site and the staff member a spot-check is for, both checked against the viewer's
-/// rights. One after the other, so a request holds one of SQLite's four connections at a
-/// time and leaves the others to the writer and the other tablets.
+/// rights: the site one the viewer may inspect at and open, the person an active staff
+/// member of it. One query for both (each is a round trip on every submission).
 async fn site_and_person(
     state: &AppState,
     viewer: &Viewer,
     site_id: i32,
     subject_id: i32,
 ) -> AppResult<(site::Model, user::Model, Option<position::Model>)> {
-    let site = inspectable_site(state, viewer, site_id).await?;
-    let (subject, position) = person_at(state, site_id, subject_id).await?;
-    Ok((site, subject, position))
+    if !viewer.scope.can_inspect_at(site_id) {
+        return Err(AppError::Forbidden);
+    }
+    org::staff_member_at(&state.db, site_id, subject_id)
+        .await?
+        .ok_or(AppError::Forbidden)
 }
 
 async fn target(
@@ -932,14 +924,29 @@ async fn submit_inner(
             Redirect::to(&url).into_response()
         }
     };
-    // A retry of something already stored: acknowledge it again, store nothing.
-    let stored = existing(state, viewer, id).await?;
-    if let Some(row) = &stored
-        && row.status != InspectionStatus::Draft
-    {
-        return Ok(reply(row, false));
-    }
-    let (post, target, row, input) = read_post(state, viewer, pairs, stored).await?;
+    // What is stored under the id is not read up front: the writer reads it in its
+    // transaction anyway (a retry of a stored spot-check is acknowledged from there, a
+    // draft replaced with its photos kept), so a submission costs one read fewer. A
+    // submission refused before it gets there reads it then: a retry is acknowledged
+    // whatever changed since it was stored, and the refusal is the one it always was.
+    let sent = pairs.clone();
+    let (post, target, input) = match read_post(state, viewer, pairs, None).await {
+        Ok((post, target, _, input)) => (post, target, input),
+        Err(refusal) => {
+            let stored = existing(state, viewer, id).await?;
+            match &stored {
+                Some(row) if row.status != InspectionStatus::Draft => {
+                    return Ok(reply(row, false));
+                }
+                // A draft: checked against it, as it was before the refusal.
+                Some(_) => {
+                    read_post(state, viewer, sent, stored).await?;
+                }
+                None => {}
+            }
+            return Err(refusal);
+        }
+    };
     let checklist = &target.version.checklist;
     let (context, context_problems) = resolve_context(checklist, &input.context);
     let card = score(checklist, &target.attributes, &context, &input.answers);
@@ -978,6 +985,18 @@ async fn submit_inner(
         }
     };
     if !errors.is_empty() {
+        let row = existing(state, viewer, id).await?;
+        if let Some(row) = &row {
+            if row.status != InspectionStatus::Draft {
+                return Ok(reply(row, false));
+            }
+            if row.checklist_version_id != post.version_id {
+                return Err(AppError::Conflict(version_conflict(
+                    row.checklist_version_id,
+                    post.version_id,
+                )));
+            }
+        }
         let errors = capped(errors.iter().map(|m| m.say(l)).collect(), l);
         if json {
             let body = serde_json::json!({
@@ -1013,10 +1032,6 @@ async fn submit_inner(
         );
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let photos = row
-        .as_ref()
-        .map(|r| DraftState::of(r).photos)
-        .unwrap_or_default();
     let scored = submit::prepare_scored(
         &target.version,
         Submission {
@@ -1031,21 +1046,41 @@ async fn submit_inner(
             notes: input.notes,
             submitted_at: state.config.now(),
             recheck_of: target.recheck_of,
-            photos,
+            // The draft's photos are the writer's to add: it reads the draft.
+            photos: BTreeMap::new(),
             recheck: post.recheck,
         },
         context,
         &context_problems,
         card,
     )?
-    .with_position(target.position.as_ref().map(|p| p.id));
+    .with_position(target.position.as_ref().map(|p| p.id))
+    .with_time_zone(&target.site.time_zone);
     let (actions, signatures) = follow.unwrap_or_default();
     let sign_off = match signatures {
-        Some(sign) => Some(write_signatures(state, id, sign).await?),
+        Some(sign) => {
+            // The signature files are written before the writer sees the submission: a
+            // retry must not overwrite those of the spot-check it repeats.
+            if let Some(row) = existing(state, viewer, id).await?
+                && row.status != InspectionStatus::Draft
+            {
+                return Ok(reply(&row, false));
+            }
+            Some(write_signatures(state, id, sign).await?)
+        }
         None => None,
     };
     let scored = scored.with_follow_up(FollowUp { actions, sign_off });
     let done = state.submissions.submit(scored).await?;
+    // Already stored (a retry, or the same id from someone else): acknowledged only to
+    // a viewer who may send it.
+    if !done.created
+        && !viewer
+            .scope
+            .can_send(&inspections::access_ref(&done.inspection))
+    {
+        return Err(AppError::Forbidden);
+    }
     Ok(reply(&done.inspection, done.created))
 }
 

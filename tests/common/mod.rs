@@ -141,6 +141,12 @@ impl TestApp {
     ) -> Option<TestApp> {
         let mut test_db = TestDb::new(backend, test).await?;
         configure(&mut test_db.config);
+        Some(Self::serve(test_db, extra).await)
+    }
+
+    /// The app on an existing test database (one whose connection a test has set up,
+    /// e.g. to watch its statements), with the library imported and `extra` routes.
+    pub async fn serve(test_db: TestDb, extra: axum::Router<AppState>) -> TestApp {
         test_db.import_library().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -160,11 +166,11 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Some(TestApp {
+        TestApp {
             base,
             test_db,
             client,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -419,18 +425,36 @@ pub async fn perfect_lobby_form(
         position: Some("lobby-concierge".into()),
     };
     let answers = perfect_answers(&lobby.checklist, &who, &Context::new());
+    form_with(
+        csrf,
+        lobby.version_id,
+        (site, subject),
+        &answers,
+        (shift_date, shift_period),
+    )
+}
+
+/// The fields of a spot-check form with these answers to a checklist version, on the
+/// given shift.
+pub fn form_with(
+    csrf: &str,
+    version: i32,
+    (site, subject): (i32, i32),
+    answers: &decorum::domain::scoring::Answers,
+    (shift_date, shift_period): (&str, &str),
+) -> Vec<(String, String)> {
     let mut body = vec![
         ("_csrf".to_string(), csrf.to_string()),
-        ("version".into(), lobby.version_id.to_string()),
+        ("version".into(), version.to_string()),
         ("site".into(), site.to_string()),
         ("subject".into(), subject.to_string()),
         ("shift_date".into(), shift_date.into()),
         ("shift_period".into(), shift_period.into()),
     ];
     body.extend(decorum::domain::form::to_fields(
-        &answers,
+        answers,
         &Default::default(),
-        &Context::new(),
+        &decorum::domain::scoring::Context::new(),
     ));
     body
 }
