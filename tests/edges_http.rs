@@ -29,8 +29,9 @@ const PAYLOADS: [&str; 6] = [
     "\r=1+1",
 ];
 
+/// The site's today (the app judges shift dates by it), not this machine's.
 fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    common::site_today()
 }
 
 /// Submit a spot-check of `subject` (a female lobby concierge at site A) by `client`,

@@ -7,7 +7,7 @@
 
 mod common;
 
-use chrono::{Duration, Local, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use common::{BACKENDS, TestApp, World, seed_world};
 use decorum::auth::Role;
 use decorum::domain::form::to_fields;
@@ -20,8 +20,9 @@ use reqwest::Client;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 
+/// The site's today (the app judges shift dates by it), not this machine's.
 fn today() -> NaiveDate {
-    Local::now().date_naive()
+    common::site_today()
 }
 
 struct Probe {

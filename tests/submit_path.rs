@@ -189,8 +189,14 @@ async fn a_submission_costs_few_statements() {
             show("retry", &retry)
         );
         eprintln!("{report}");
-        assert!(passed.len() <= PASSED_MAX, "{report}");
-        assert!(failure.len() <= FAILURE_MAX, "{report}");
+        // The running totals (stat_running, stat_last_check) add a read of the frontier
+        // and two upserts; PostgreSQL reads the frontier again under its lock.
+        let running = match backend {
+            common::Backend::Sqlite => 3,
+            common::Backend::Postgres => 4,
+        };
+        assert!(passed.len() <= PASSED_MAX + running, "{report}");
+        assert!(failure.len() <= FAILURE_MAX + running, "{report}");
         assert!(retry.len() <= RETRY_MAX, "{report}");
     }
 }
@@ -199,7 +205,7 @@ async fn a_submission_costs_few_statements() {
 /// (`BEGIN` and `COMMIT` not counted), on either database: a spot-check that passes (14
 /// before issue 20); one that fails an item and the critical item, so that it assigns
 /// training, raises an action and mails the person and the managers (34 before); a
-/// retry of a stored one (3).
+/// retry of a stored one (3). Without the running totals' statements (counted apart).
 const PASSED_MAX: usize = 11;
 const FAILURE_MAX: usize = 19;
 const RETRY_MAX: usize = 3;

@@ -101,7 +101,13 @@ async fn add_running(
     } else {
         LockType::Share
     };
-    let mut frontier = frontiers(db, Some(lock)).await?;
+    // SQLite's write transaction already excludes every other writer: what was read is
+    // what holds. PostgreSQL reads again under the lock (a writer may have moved it).
+    let mut frontier = if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        seen
+    } else {
+        frontiers(db, Some(lock)).await?
+    };
     for g in GRAINS {
         let name = grain_name(g);
         let Some(p) = latest.get(name).copied() else {
