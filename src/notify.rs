@@ -67,30 +67,40 @@ pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
                     }
                 }
             }
-            if let Err(e) = tick(&state).await {
-                tracing::warn!(error = %e, "outbox: a tick failed; trying again next tick");
-            }
+            // A full batch means more is waiting: deliver it now, not a tick later (a
+            // burst of 1,000 mails drained at 7 a second, 200 per 10-second tick).
+            let busy = match tick(&state).await {
+                Ok(claimed) => claimed as u64 >= BATCH,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox: a tick failed; trying again next tick");
+                    false
+                }
+            };
             if ticks.is_multiple_of(1000)
                 && let Err(e) = outbox::prune(&state.db, RETENTION_DAYS).await
             {
                 tracing::warn!(error = %e, "outbox: pruning the delivery log failed");
             }
             ticks += 1;
-            tokio::time::sleep(state.config.outbox_tick).await;
+            if !busy {
+                tokio::time::sleep(state.config.outbox_tick).await;
+            }
         }
     })
 }
 
-/// Deliver what is due now. Public for tests and `decorum` commands.
-pub async fn tick(state: &AppState) -> StoreResult<()> {
+/// Deliver what is due now (at most a batch); how many rows were claimed. Public for
+/// tests and `decorum` commands.
+pub async fn tick(state: &AppState) -> StoreResult<usize> {
     let mut channels = vec![Channel::Webhook];
     // Without SMTP settings mail waits in the outbox until they are given.
     if state.config.mail.is_some() {
         channels.push(Channel::Mail);
     }
     let rows = outbox::claim(&state.db, &channels, state.config.outbox_lease, BATCH).await?;
+    let claimed = rows.len();
     if rows.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let (mails, hooks): (Vec<Row>, Vec<Row>) =
         rows.into_iter().partition(|r| r.channel == Channel::Mail);
@@ -111,7 +121,7 @@ pub async fn tick(state: &AppState) -> StoreResult<()> {
             Err(e) => tracing::warn!(error = %e, "outbox: a webhook call panicked"),
         }
     }
-    Ok(())
+    Ok(claimed)
 }
 
 /// The outcome of a failed try: again later, or given up after the last attempt (or at
