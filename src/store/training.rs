@@ -11,8 +11,8 @@ use entity::{
     training_module_version, user,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, prelude::Expr, prelude::Uuid,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, prelude::Expr, prelude::Uuid,
 };
 use serde_json::json;
 
@@ -546,7 +546,7 @@ pub async fn before_percent<C: ConnectionTrait>(
 }
 
 /// A module's key, its re-checks, how many passed, and the sums of before and after.
-type ModuleSums = (String, i64, Option<i64>, Option<f64>, Option<f64>);
+type ModuleSums = (Option<i32>, i64, Option<i64>, Option<f64>, Option<f64>);
 
 /// How well each module works at the scope's sites: the finished re-checks of the
 /// people who took it after a failure, added up per module by the database (before is
@@ -558,10 +558,12 @@ pub async fn module_effects(
     scope: &Scope,
 ) -> StoreResult<Vec<ModuleEffect>> {
     use recheck::Column as R;
+    // Grouped by the module's id, so the database reads only the covering index on
+    // (status, module, site, outcome) and never the re-check rows or the modules: the
+    // few modules' keys are looked up apart.
     let mut query = recheck::Entity::find()
         .select_only()
-        .join(JoinType::InnerJoin, recheck::Relation::Module.def())
-        .column(training_module::Column::Key)
+        .column(R::ModuleId)
         .column_as(R::Id.count(), "rechecks")
         .column_as(
             Expr::cust("sum(case when recheck.after_passed then 1 else 0 end)"),
@@ -576,17 +578,25 @@ pub async fn module_effects(
             "after_sum",
         )
         .filter(R::Status.eq(RecheckStatus::Done))
-        .group_by(training_module::Column::Key)
-        .order_by_asc(training_module::Column::Key);
+        .filter(R::ModuleId.is_not_null())
+        .group_by(R::ModuleId);
     if let Some(sites) = scope.site_filter() {
         query = query.filter(R::SiteId.is_in(sites.to_vec()));
     }
+    let keys: HashMap<i32, String> = training_module::Entity::find()
+        .select_only()
+        .columns([training_module::Column::Id, training_module::Column::Key])
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let rows: Vec<ModuleSums> = query.into_tuple().all(db).await?;
-    Ok(rows
+    let mut effects: Vec<ModuleEffect> = rows
         .into_iter()
         .filter_map(|(module, rechecks, passed, before, after)| {
             ModuleTotals {
-                module,
+                module: keys.get(&module?)?.clone(),
                 rechecks: rechecks.max(0) as usize,
                 passed: passed.unwrap_or(0).max(0) as usize,
                 before_sum: before.unwrap_or(0.0),
@@ -594,5 +604,7 @@ pub async fn module_effects(
             }
             .effect()
         })
-        .collect())
+        .collect();
+    effects.sort_by(|a, b| a.module.cmp(&b.module));
+    Ok(effects)
 }
