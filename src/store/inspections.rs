@@ -24,7 +24,7 @@ use crate::domain::clock::ShiftPeriod;
 use crate::domain::scoring::{Answers, Context};
 use crate::domain::training::Module;
 
-pub use super::submit::{Submission, Submitted, submit};
+pub use super::submit::{DraftState, Submission, Submitted, submit};
 use super::submit::{not_their_draft, version_conflict};
 
 /// What the access rules (domain::access) need to know of a stored spot-check.
@@ -34,29 +34,6 @@ pub fn access_ref(row: &inspection::Model) -> InspectionRef {
         subject: row.subject_id,
         inspector: row.inspector_id,
         draft: row.status == InspectionStatus::Draft,
-    }
-}
-
-/// The in-progress state of a draft, kept as JSON on the inspection row.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct DraftState {
-    #[serde(default)]
-    pub answers: Answers,
-    #[serde(default)]
-    pub notes: BTreeMap<String, String>,
-    #[serde(default)]
-    pub photos: BTreeMap<String, String>,
-    /// The re-check this draft does, if it is one.
-    #[serde(default)]
-    pub recheck: Option<i32>,
-}
-
-impl DraftState {
-    pub fn of(row: &inspection::Model) -> DraftState {
-        row.draft
-            .clone()
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default()
     }
 }
 

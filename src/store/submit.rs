@@ -31,7 +31,6 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::inspections::DraftState;
 use super::library::StoredChecklist;
 use super::outbox::{self, Notices, To};
 use super::stats::{ItemResult, Tally};
@@ -55,6 +54,30 @@ pub fn version_conflict(started_on: i32, sent: i32) -> Message {
 /// never rewritten.
 pub(super) fn not_their_draft() -> StoreError {
     StoreError::Forbidden(Message::new("refuse-other-inspector"))
+}
+
+/// The in-progress state of a draft, kept as JSON on the inspection row (here, below
+/// `inspections`, because the writer reads it too).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct DraftState {
+    #[serde(default)]
+    pub answers: Answers,
+    #[serde(default)]
+    pub notes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub photos: BTreeMap<String, String>,
+    /// The re-check this draft does, if it is one.
+    #[serde(default)]
+    pub recheck: Option<i32>,
+}
+
+impl DraftState {
+    pub fn of(row: &inspection::Model) -> DraftState {
+        row.draft
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone)]
