@@ -1,5 +1,6 @@
 //! Decorum's benchmark suite:
-//! `cargo bench --bench suite -- [--inspections N] [--postgres URL] [--json FILE] [--keep DIR] [--tablet-only]`.
+//! `cargo bench --bench suite -- [--inspections N] [--postgres URL] [--json FILE] [--keep DIR]
+//! [--grow-from M] [--load-only] [--tablet-only]`.
 //!
 //! It builds a data set of N spot-checks with a fixed seed over the group (200
 //! sites, 5,000 staff, a supervisor per site, a year of dates), starts the real
@@ -25,7 +26,10 @@
 //!
 //! It prints a table and writes it as JSON so runs can be compared. `--keep DIR` keeps the
 //! data set (SQLite in DIR, or a PostgreSQL schema named after N) and reuses it on the
-//! next run with the same N, so a change can be measured again without reloading. Built without
+//! next run with the same N, so a change can be measured again without reloading;
+//! `--grow-from M` (SQLite, with `--keep`) makes the data set of N from a copy of the kept
+//! one of M and N − M more spot-checks, so a growth table loads a million once;
+//! `--load-only` stops once the data set is kept. Built without
 //! optimisations (`cargo test --bench suite`, as CI does) it is a smoke run, not a
 //! measurement, and says so.
 
@@ -68,6 +72,8 @@ struct Args {
     postgres: Option<String>,
     json: Option<String>,
     keep: Option<std::path::PathBuf>,
+    grow_from: Option<usize>,
+    load_only: bool,
     tablet_only: bool,
 }
 
@@ -77,6 +83,8 @@ fn args() -> Args {
         postgres: None,
         json: None,
         keep: None,
+        grow_from: None,
+        load_only: false,
         tablet_only: false,
     };
     let mut it = std::env::args().skip(1);
@@ -91,6 +99,8 @@ fn args() -> Args {
             "--postgres" => out.postgres = it.next(),
             "--json" => out.json = it.next(),
             "--keep" => out.keep = it.next().map(Into::into),
+            "--grow-from" => out.grow_from = it.next().and_then(|v| v.parse().ok()),
+            "--load-only" => out.load_only = true,
             "--tablet-only" => out.tablet_only = true,
             _ => {} // cargo passes --bench
         }
@@ -297,7 +307,7 @@ async fn seed(db: &DatabaseConnection, config: &Config) -> World {
 /// Finished re-checks for one spot-check in twenty: each pairs a spot-check (the
 /// failure) with a later one of the same person (the re-check), through a completed
 /// assignment of a training module, as completing failure training makes them.
-async fn seed_rechecks(db: &DatabaseConnection) -> usize {
+async fn seed_rechecks(db: &DatabaseConnection, since: chrono::DateTime<Utc>) -> usize {
     use entity::states::{AssignmentStatus, RecheckStatus};
     use entity::{recheck, training_assignment, training_module};
     let modules: Vec<i32> = training_module::Entity::find()
@@ -317,6 +327,7 @@ async fn seed_rechecks(db: &DatabaseConnection) -> usize {
             inspection::Column::Percent,
             inspection::Column::Passed,
         ])
+        .filter(inspection::Column::SubmittedAt.gte(since))
         .order_by_asc(inspection::Column::Id)
         .into_tuple()
         .all(db)
@@ -381,6 +392,34 @@ async fn seed_rechecks(db: &DatabaseConnection) -> usize {
     }
     txn.commit().await.unwrap();
     made
+}
+
+/// `--grow-from M`: start the data set of N as a copy of the kept one of M (SQLite),
+/// unless N's is kept already; the M it grows from.
+fn grow_from_copy(
+    args: &Args,
+    data: &std::path::Path,
+    marker: &std::path::Path,
+    sqlite: bool,
+) -> Option<usize> {
+    let (m, dir) = (args.grow_from?, args.keep.as_ref()?);
+    if marker.exists() {
+        return None;
+    }
+    assert!(sqlite, "--grow-from copies a kept SQLite data set");
+    assert!(m < args.inspections, "--grow-from M needs M < N");
+    let from = dir.join(format!("data-{m}"));
+    assert!(
+        from.join("loaded-sqlite").exists(),
+        "--grow-from {m}: no whole data set kept in {}",
+        from.display()
+    );
+    let _ = std::fs::remove_dir_all(data);
+    let copied = Command::new("cp").arg("-a").arg(&from).arg(data).status();
+    assert!(copied.is_ok_and(|s| s.success()), "copy {}", from.display());
+    std::fs::remove_file(marker).unwrap();
+    eprintln!("  growing the data set of {m} kept in {}", from.display());
+    Some(m)
 }
 
 /// The world of a data set loaded by an earlier run (`--keep`), read back from it.
@@ -492,16 +531,18 @@ fn rows(
         .rows(now, Some(world.position))
 }
 
-/// Bulk-load N spot-checks over the last year, in batches.
-async fn load(db: &DatabaseConnection, world: &World, n: usize) -> Duration {
-    let mut rng = StdRng::seed_from_u64(42);
+/// Bulk-load N spot-checks over the last year, in batches; `seed` differs for the part a
+/// grown data set adds. The running totals are counted once at the end, set-based, as
+/// a rebuild does (per batch, a year's spread would rewrite half a year of their rows).
+async fn load(db: &DatabaseConnection, world: &World, n: usize, seed: u64) -> Duration {
+    let mut rng = StdRng::seed_from_u64(seed);
     let start = Instant::now();
     let today = Utc::now().date_naive();
     let batch = 500;
     let mut done = 0;
     while done < n {
         let size = batch.min(n - done);
-        insert_together(db, size, || {
+        insert_together(db, size, Counting::PeriodsOnly, || {
             let date = today - Days::days(rng.random_range(1..365));
             rows(world, &mut rng, date)
         })
@@ -514,6 +555,11 @@ async fn load(db: &DatabaseConnection, world: &World, n: usize) -> Duration {
             );
         }
     }
+    store::stats::refill_running(db).await.unwrap();
+    eprintln!(
+        "  running totals counted ({:.0} s)",
+        start.elapsed().as_secs_f64()
+    );
     start.elapsed()
 }
 
@@ -756,7 +802,10 @@ async fn raw_insert_in_batches_rate(
     let today = Utc::now().date_naive();
     let start = Instant::now();
     for &size in sizes {
-        insert_together(db, size, || rows(world, &mut rng, today)).await;
+        insert_together(db, size, Counting::AsTheWriter, || {
+            rows(world, &mut rng, today)
+        })
+        .await;
     }
     sizes.iter().sum::<usize>() as f64 / start.elapsed().as_secs_f64()
 }
@@ -767,6 +816,7 @@ async fn raw_insert_in_batches_rate(
 async fn insert_together(
     db: &DatabaseConnection,
     count: usize,
+    counting: Counting,
     mut make: impl FnMut() -> (
         inspection::Model,
         Vec<inspection_response::ActiveModel>,
@@ -793,8 +843,19 @@ async fn insert_together(
             .await
             .unwrap();
     }
-    tally.save(&txn).await.unwrap();
+    match counting {
+        Counting::AsTheWriter => tally.save(&txn).await.unwrap(),
+        Counting::PeriodsOnly => tally.save_periods(&txn).await.unwrap(),
+    }
     txn.commit().await.unwrap();
+}
+
+/// How [`insert_together`] keeps the aggregates: as the server's writer does (the fair
+/// limit), or without the running totals, which a bulk load counts once at its end.
+#[derive(Clone, Copy)]
+enum Counting {
+    AsTheWriter,
+    PeriodsOnly,
 }
 
 async fn timed_get(client: &reqwest::Client, url: &str, times: usize) -> (Vec<f64>, usize) {
@@ -1177,18 +1238,23 @@ async fn run(args: Args) {
         "decorum bench: {} spot-checks on {backend}",
         args.inspections
     );
-    std::fs::create_dir_all(&data).unwrap();
     // A kept data set is marked loaded only once it is whole.
     let marker = data.join(format!("loaded-{}", backend.to_lowercase()));
+    let grown_from = grow_from_copy(&args, &data, &marker, config.is_sqlite());
+    std::fs::create_dir_all(&data).unwrap();
     let db = db::connect(&config).await.unwrap();
     db::migrate(&db).await.unwrap();
     let (world, loaded) = if args.keep.is_some() && marker.exists() {
         eprintln!("  reusing the data set kept in {}", data.display());
         (Arc::new(world_of(&db).await), Duration::ZERO)
     } else {
-        let world = Arc::new(seed(&db, &config).await);
-        let loaded = load(&db, &world, args.inspections).await;
-        let rechecks = seed_rechecks(&db).await;
+        let (world, base) = match grown_from {
+            Some(m) => (Arc::new(world_of(&db).await), m),
+            None => (Arc::new(seed(&db, &config).await), 0),
+        };
+        let since = Utc::now();
+        let loaded = load(&db, &world, args.inspections - base, 42 + base as u64).await;
+        let rechecks = seed_rechecks(&db, since).await;
         eprintln!("  {rechecks} finished re-checks added");
         if !config.is_sqlite() {
             // The statistics autovacuum would have gathered by now in a live deployment;
@@ -1199,6 +1265,10 @@ async fn run(args: Args) {
         eprintln!("  data set ready in {:.1} s", loaded.as_secs_f64());
         (world, loaded)
     };
+    if args.load_only {
+        eprintln!("  --load-only: the data set is kept in {}", data.display());
+        return;
+    }
 
     // The outbox's rows (benches/suite/paths.rs): an SMTP server for the server's mail,
     // started first, and webhooks allowed to reach the bench's receiver on loopback.

@@ -15,7 +15,7 @@ pub use reads::{
     PersonRows, SiteRow, calibration_samples, items, items_from_responses, last_counted_checks,
     lowest_staff, not_checked_recently, period_samples, recent, samples, site_rows, versions_of,
 };
-pub use tally::{ItemResult, Tally, ensure, rebuild, stored_results};
+pub use tally::{ItemResult, Tally, ensure, rebuild, refill_running, stored_results};
 pub use windows::{roll_windows, window_for};
 
 use crate::domain::stats::Granularity;

@@ -206,9 +206,9 @@ impl Tally {
         super::running::save(db, deltas, checked, voided).await
     }
 
-    /// [`Tally::save`] without the running totals and last checks (a rebuild recounts
-    /// those once at the end, set-based).
-    async fn save_periods(mut self, db: &sea_orm::DatabaseTransaction) -> StoreResult<()> {
+    /// [`Tally::save`] without the running totals and last checks, for a rebuild or a
+    /// bulk load that recounts those once at the end, set-based ([`refill_running`]).
+    pub async fn save_periods(mut self, db: &sea_orm::DatabaseTransaction) -> StoreResult<()> {
         use stat_item::Column as T;
         use stat_site::Column as S;
         // The person counts also go to the halves of the kept windows they fall in. The
@@ -367,6 +367,20 @@ pub async fn rebuild(db: &DatabaseConnection) -> StoreResult<u64> {
     migration::fill_running_totals(&txn).await?;
     txn.commit().await?;
     Ok(counted_rows)
+}
+
+/// Recount the running totals and last-checked dates from the per-period rows, in one
+/// write transaction: after [`Tally::save_periods`] was used for a bulk load (each batch
+/// of a load spread over a year would otherwise rewrite half a year of running rows).
+pub async fn refill_running(db: &DatabaseConnection) -> StoreResult<()> {
+    let txn = crate::store::begin_write(db).await?;
+    stat_frontier::Entity::find()
+        .lock_exclusive()
+        .all(&txn)
+        .await?;
+    migration::fill_running_totals(&txn).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 fn counted() -> Select<inspection::Entity> {
