@@ -18,13 +18,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use common::smtp::{Smtp, mail_config};
 use common::{BACKENDS, Statements, TestApp, TestDb, World, seed_world};
 use decorum::app::AppState;
-use decorum::domain::notify::MailKind;
-use decorum::domain::scoring::Gender;
-use entity::outbox::{self, Channel, DeliveryStatus};
 use decorum::auth::Role;
+use decorum::domain::notify::MailKind;
 use decorum::domain::org::{Name, SiteKind};
 use decorum::domain::schedule::Job;
+use decorum::domain::scoring::Gender;
 use decorum::store::admin::{PersonEdit, SiteEdit};
+use entity::outbox::{self, Channel, DeliveryStatus};
 use entity::{
     corrective_action, scheduled_due, scheduled_mail, training_assignment, training_module,
 };
@@ -669,7 +669,8 @@ async fn a_tick_with_nothing_due_reads_no_one() {
             assert_eq!(queued, 0, "at {when}");
             assert!(sent.len() <= 2, "at {when}: {}", show(&sent));
             assert!(
-                sent.iter().all(|s| PER_PERSON.iter().all(|t| !s.contains(t))),
+                sent.iter()
+                    .all(|s| PER_PERSON.iter().all(|t| !s.contains(t))),
                 "at {when}: {}",
                 show(&sent)
             );

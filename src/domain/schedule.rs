@@ -111,7 +111,9 @@ pub fn next_due(cadence: Cadence, zone: Tz, now: DateTime<Utc>) -> DateTime<Utc>
         let found = instants_at(zone, period.start.and_time(SEND_AT))
             .into_iter()
             .filter(|&at| at > now)
-            .find(|&at| due_in_zone(cadence, zone, at).is_some_and(|p| Some(&p) != current.as_ref()));
+            .find(|&at| {
+                due_in_zone(cadence, zone, at).is_some_and(|p| Some(&p) != current.as_ref())
+            });
         if let Some(at) = found {
             return at;
         }

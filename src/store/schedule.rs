@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use entity::states::{ActionStatus, AssignmentStatus, InspectionStatus};
 use entity::{
     corrective_action, inspection, mail_preference, scheduled_due, scheduled_mail,
@@ -209,6 +209,9 @@ async fn plan_newcomers(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreRes
         .into_tuple()
         .all(db)
         .await?;
+    // Whole seconds, as every instant the plan holds: compared again to the letter when
+    // the row is re-timed.
+    let now = now.trunc_subsecs(0);
     let rows: Vec<scheduled_due::ActiveModel> = newcomers
         .into_iter()
         .flat_map(|id| {
