@@ -54,6 +54,11 @@ pub async fn schedule(state: &AppState) -> StoreResult<usize> {
 /// Start the worker on the current runtime.
 pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        // The plan of who is due when was made with some binary's jobs and default
+        // zone: this one's may differ, so its first tick makes it again.
+        if let Err(e) = crate::store::schedule::forget_everyone(&state.db).await {
+            tracing::warn!(error = %e, "outbox: dropping the scheduled-mail plan failed");
+        }
         let mut ticks: u64 = 0;
         let mut scheduled: Option<Instant> = None;
         loop {

@@ -12,15 +12,23 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use common::smtp::{Smtp, mail_config};
-use common::{BACKENDS, TestApp, World, seed_world};
+use common::{BACKENDS, Statements, TestApp, TestDb, World, seed_world};
 use decorum::app::AppState;
+use decorum::auth::Role;
 use decorum::domain::notify::MailKind;
+use decorum::domain::org::{Name, SiteKind};
+use decorum::domain::schedule::Job;
 use decorum::domain::scoring::Gender;
+use decorum::store::admin::{PersonEdit, SiteEdit};
 use entity::outbox::{self, Channel, DeliveryStatus};
-use entity::{corrective_action, scheduled_mail, training_assignment, training_module};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::{
+    corrective_action, scheduled_due, scheduled_mail, training_assignment, training_module,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::Value;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -32,23 +40,22 @@ fn date(s: &str) -> NaiveDate {
 }
 
 /// The app with its clock pinned at `now` and mail going to a fresh SMTP sink; the
-/// sink's directory lives as long as the returned guard.
+/// sink's directory lives as long as the returned guard. The statements the app's
+/// connection sends can be counted.
 async fn spawn(
     test: &str,
     backend: common::Backend,
     now: &str,
-) -> Option<(TestApp, Smtp, World, tempfile::TempDir)> {
+) -> Option<(TestApp, Smtp, World, tempfile::TempDir, Arc<Statements>)> {
     let dir = tempfile::tempdir().unwrap();
     let smtp = Smtp::start(test, dir.path())?;
-    let port = smtp.port;
-    let now = at(now);
-    let app = TestApp::spawn_with(backend, test, move |c| {
-        c.mail = Some(mail_config(port));
-        c.fixed_now = Some(now);
-    })
-    .await?;
+    let mut test_db = TestDb::new(backend, test).await?;
+    test_db.config.mail = Some(mail_config(smtp.port));
+    test_db.config.fixed_now = Some(at(now));
+    let statements = test_db.count_statements();
+    let app = TestApp::serve(test_db, axum::Router::new()).await;
     let world = seed_world(&app.test_db.db).await;
-    Some((app, smtp, world, dir))
+    Some((app, smtp, world, dir, statements))
 }
 
 /// An app state on the test's database at another pinned instant (a second instance,
@@ -75,6 +82,47 @@ async fn deliver(state: &AppState) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("mail still pending after 20 ticks");
+}
+
+/// Assign `module` to `who` (as `admin`) due on `due`.
+async fn overdue_training(
+    db: &sea_orm::DatabaseConnection,
+    admin: i32,
+    module: &str,
+    who: i32,
+    due: &str,
+) {
+    decorum::store::training::assign_manual(db, admin, module, &[who], date(due))
+        .await
+        .unwrap();
+    let module = training_module::Entity::find()
+        .filter(training_module::Column::Key.eq(module))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the module is imported");
+    training_assignment::Entity::update_many()
+        .col_expr(
+            training_assignment::Column::DueDate,
+            sea_orm::sea_query::Expr::value(date(due)),
+        )
+        .filter(training_assignment::Column::UserId.eq(who))
+        .filter(training_assignment::Column::ModuleId.eq(module.id))
+        .exec(db)
+        .await
+        .unwrap();
+}
+
+/// Put every training assignment off to January, so only those a test makes overdue are.
+async fn no_training_overdue(db: &sea_orm::DatabaseConnection) {
+    training_assignment::Entity::update_many()
+        .col_expr(
+            training_assignment::Column::DueDate,
+            sea_orm::sea_query::Expr::value(date("2027-01-31")),
+        )
+        .exec(db)
+        .await
+        .unwrap();
 }
 
 /// Save a person's mail preferences through /settings/mail: `lang`, and every kind on
@@ -174,7 +222,7 @@ async fn daily_reminders_go_once_per_person_and_day_in_their_language() {
     // Wednesday 2 December 2026, 09:30 at the sites (Asia/Shanghai, the default zone).
     let now = "2026-12-02T01:30:00Z";
     for backend in BACKENDS {
-        let Some((app, smtp, w, _dir)) = spawn(TEST, backend, now).await else {
+        let Some((app, smtp, w, _dir, _)) = spawn(TEST, backend, now).await else {
             continue;
         };
         let db = &app.test_db.db;
@@ -190,34 +238,9 @@ async fn daily_reminders_go_once_per_person_and_day_in_their_language() {
         // Training: new hires got their position's curriculum, due in two weeks; it is
         // put off to January, then staff A has one module overdue and one not yet due,
         // staff B and A2 one overdue each.
-        training_assignment::Entity::update_many()
-            .col_expr(
-                training_assignment::Column::DueDate,
-                sea_orm::sea_query::Expr::value(date("2027-01-31")),
-            )
-            .exec(db)
-            .await
-            .unwrap();
+        no_training_overdue(db).await;
         let train = async |module: &str, who: i32, due: &str| {
-            decorum::store::training::assign_manual(db, w.admin, module, &[who], date(due))
-                .await
-                .unwrap();
-            let module = training_module::Entity::find()
-                .filter(training_module::Column::Key.eq(module))
-                .one(db)
-                .await
-                .unwrap()
-                .expect("the module is imported");
-            training_assignment::Entity::update_many()
-                .col_expr(
-                    training_assignment::Column::DueDate,
-                    sea_orm::sea_query::Expr::value(date(due)),
-                )
-                .filter(training_assignment::Column::UserId.eq(who))
-                .filter(training_assignment::Column::ModuleId.eq(module.id))
-                .exec(db)
-                .await
-                .unwrap();
+            overdue_training(db, w.admin, module, who, due).await
         };
         train("dress-grooming", w.staff_a, "2026-11-25").await;
         train("conduct-manners", w.staff_a, "2026-12-10").await;
@@ -356,14 +379,7 @@ async fn daily_reminders_go_once_per_person_and_day_in_their_language() {
         assert_eq!(rows.len(), 6);
 
         // Once the training is done and the action closed, there is nothing to say.
-        training_assignment::Entity::update_many()
-            .col_expr(
-                training_assignment::Column::DueDate,
-                sea_orm::sea_query::Expr::value(date("2027-01-31")),
-            )
-            .exec(db)
-            .await
-            .unwrap();
+        no_training_overdue(db).await;
         let mut done: corrective_action::ActiveModel = action.into();
         done.due_date = Set(date("2027-01-31"));
         done.update(db).await.unwrap();
@@ -382,7 +398,7 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
     // Monday 30 November 2026, 08:30 at the sites.
     let monday = "2026-11-30T00:30:00Z";
     for backend in BACKENDS {
-        let Some((app, smtp, w, _dir)) = spawn(TEST, backend, monday).await else {
+        let Some((app, smtp, w, _dir, _)) = spawn(TEST, backend, monday).await else {
             continue;
         };
         // Only the weekly and monthly mails here.
@@ -589,5 +605,238 @@ async fn weekly_plan_digest_and_monthly_report_list_only_what_each_may_open() {
         deliver(&again).await;
         assert_eq!(texts(&smtp).len(), before.len() + queued);
         assert!(new_to(&smtp, &before, "quality@t.test").is_empty());
+    }
+}
+
+/// The statements of a tick, for a failure's message.
+fn show(statements: &[String]) -> String {
+    statements
+        .iter()
+        .map(|s| s.chars().take(160).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The tables a tick reads to work out who is due and what to say.
+const PER_PERSON: [&str; 8] = [
+    "\"user_site\"",
+    "\"site\"",
+    "\"mail_preference\"",
+    "\"training_assignment\"",
+    "\"corrective_action\"",
+    "\"inspection\"",
+    "\"scheduled_mail\"",
+    "\"outbox\"",
+];
+
+#[tokio::test]
+async fn a_tick_with_nothing_due_reads_no_one() {
+    const TEST: &str = "a_tick_with_nothing_due_reads_no_one";
+    // Wednesday 2 December 2026, 09:30 at the sites (Asia/Shanghai).
+    let now = "2026-12-02T01:30:00Z";
+    for backend in BACKENDS {
+        let Some((app, _smtp, _w, _dir, statements)) = spawn(TEST, backend, now).await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        // The first tick plans everyone: each job, each active person.
+        decorum::notify::schedule(&state_at(&app, now))
+            .await
+            .unwrap();
+        let people = entity::user::Entity::find()
+            .filter(entity::user::Column::Active.eq(true))
+            .count(db)
+            .await
+            .unwrap();
+        let planned = scheduled_due::Entity::find().all(db).await.unwrap();
+        assert_eq!(planned.len() as u64, people * Job::ALL.len() as u64);
+        // Daily jobs next at 07:00 tomorrow there (23:00 UTC today).
+        assert!(
+            planned
+                .iter()
+                .filter(|r| r.job == Job::TrainingOverdue.as_str())
+                .all(|r| r.next_due == at("2026-12-02T23:00:00Z")),
+            "{planned:#?}"
+        );
+
+        // The same minute again, and an hour later: nothing queued, and no person, site,
+        // preference or their rows read; two statements (anyone new? anyone due?).
+        for when in [now, "2026-12-02T02:30:00Z"] {
+            let state = state_at(&app, when);
+            let (queued, sent) = statements
+                .during(async || decorum::notify::schedule(&state).await.unwrap())
+                .await;
+            assert_eq!(queued, 0, "at {when}");
+            assert!(sent.len() <= 2, "at {when}: {}", show(&sent));
+            assert!(
+                sent.iter()
+                    .all(|s| PER_PERSON.iter().all(|t| !s.contains(t))),
+                "at {when}: {}",
+                show(&sent)
+            );
+        }
+
+        // At 07:00 tomorrow there every daily job is due again, and everyone is read.
+        let state = state_at(&app, "2026-12-02T23:00:00Z");
+        let (_, sent) = statements
+            .during(async || decorum::notify::schedule(&state).await.unwrap())
+            .await;
+        assert!(
+            sent.iter().any(|s| s.contains("\"user_site\"")),
+            "{}",
+            show(&sent)
+        );
+    }
+}
+
+/// Training reminders queued for `period`, by person.
+async fn reminded(app: &TestApp, period: &str) -> Vec<i32> {
+    let mut ids: Vec<i32> = scheduled_rows(app)
+        .await
+        .into_iter()
+        .filter(|r| r.job == Job::TrainingOverdue.as_str() && r.period == period)
+        .map(|r| r.user_id)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Change a site's time zone as the admin pages do.
+async fn set_zone(app: &TestApp, w: &World, site: i32, zone: chrono_tz::Tz) {
+    let db = &app.test_db.db;
+    let before = decorum::store::admin::site(db, site).await.unwrap();
+    decorum::store::admin::update_site(
+        db,
+        w.admin,
+        site,
+        SiteEdit {
+            name: Name::parse(&before.name).unwrap(),
+            kind: SiteKind::parse(&before.kind).unwrap(),
+            active: before.active,
+            time_zone: zone,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// Change a staff member's sites and whether they are active, as the admin pages do.
+async fn edit_staff(app: &TestApp, w: &World, who: i32, sites: Vec<i32>, active: bool) {
+    let db = &app.test_db.db;
+    let (person, _) = decorum::store::admin::person(db, who).await.unwrap();
+    decorum::store::admin::update_person(
+        db,
+        w.admin,
+        who,
+        PersonEdit {
+            name: Name::parse(&person.name).unwrap(),
+            role: Role::Staff,
+            sites,
+            position: Some("lobby-concierge".into()),
+            gender: Some(Gender::Male),
+            hire_date: None,
+            active,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_next_tick_honours_a_change_and_plans_a_newcomer() {
+    const TEST: &str = "the_next_tick_honours_a_change_and_plans_a_newcomer";
+    // Wednesday 2 December 2026, 09:30 at the sites (Asia/Shanghai).
+    let now = "2026-12-02T01:30:00Z";
+    for backend in BACKENDS {
+        let Some((app, smtp, w, _dir, _)) = spawn(TEST, backend, now).await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let tick = async |when: &str| {
+            let state = state_at(&app, when);
+            let queued = decorum::notify::schedule(&state).await.unwrap();
+            deliver(&state).await;
+            queued
+        };
+        prefs(&app, "staff.a@t.test", "en", &[MailKind::TrainingOverdue]).await;
+        no_training_overdue(db).await;
+        overdue_training(db, w.admin, "dress-grooming", w.staff_a, "2026-11-25").await;
+        overdue_training(db, w.admin, "dress-grooming", w.staff_b, "2026-11-28").await;
+
+        // Staff A turned the reminders off: only staff B has one; once.
+        tick(now).await;
+        assert_eq!(reminded(&app, "2026-12-02").await, vec![w.staff_b]);
+        tick(now).await;
+        assert_eq!(reminded(&app, "2026-12-02").await, vec![w.staff_b]);
+
+        // Staff A turns them on, in Chinese: the next minute's tick sends today's.
+        let before = texts(&smtp);
+        prefs(&app, "staff.a@t.test", "zh-Hans", &[]).await;
+        tick("2026-12-02T01:31:00Z").await;
+        assert_eq!(
+            reminded(&app, "2026-12-02").await,
+            vec![w.staff_a, w.staff_b]
+        );
+        let mail = new_to(&smtp, &before, "staff.a@t.test");
+        assert_eq!(mail.len(), 1, "{mail:#?}");
+        assert_eq!(subject(&mail[0]), "提醒：1 个培训单元已逾期");
+
+        // 04:30 on Thursday in Shanghai: nobody's day has begun...
+        let night = "2026-12-02T20:30:00Z";
+        tick(night).await;
+        assert!(reminded(&app, "2026-12-03").await.is_empty());
+        // ...but site B moves to Auckland, where it is 09:30: staff B's comes at once.
+        set_zone(&app, &w, w.site_b, chrono_tz::Pacific::Auckland).await;
+        tick("2026-12-02T20:31:00Z").await;
+        assert_eq!(reminded(&app, "2026-12-03").await, vec![w.staff_b]);
+        // Staff A moves to site B: theirs too.
+        edit_staff(&app, &w, w.staff_a, vec![w.site_b], true).await;
+        tick("2026-12-02T20:32:00Z").await;
+        assert_eq!(
+            reminded(&app, "2026-12-03").await,
+            vec![w.staff_a, w.staff_b]
+        );
+
+        // A newcomer at site B with a module overdue is planned by the next tick.
+        let newcomer = decorum::store::users::add_atomic(
+            db,
+            decorum::store::users::NewUser {
+                email: "staff.c@t.test".into(),
+                name: "staff.c".into(),
+                role: Role::Staff,
+                password: None,
+                position: None,
+                gender: None,
+                hire_date: None,
+                sites: vec!["B".into()],
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+        overdue_training(db, w.admin, "dress-grooming", newcomer, "2026-11-30").await;
+        tick("2026-12-02T20:33:00Z").await;
+        assert_eq!(
+            reminded(&app, "2026-12-03").await,
+            vec![w.staff_a, w.staff_b, newcomer]
+        );
+
+        // Staff B leaves: no plan, and no reminder the next day (the others get theirs).
+        edit_staff(&app, &w, w.staff_b, vec![w.site_b], false).await;
+        tick("2026-12-02T20:34:00Z").await;
+        assert!(
+            scheduled_due::Entity::find()
+                .filter(scheduled_due::Column::UserId.eq(w.staff_b))
+                .all(db)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        tick("2026-12-03T20:30:00Z").await;
+        assert_eq!(
+            reminded(&app, "2026-12-04").await,
+            vec![w.staff_a, newcomer]
+        );
     }
 }

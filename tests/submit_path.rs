@@ -5,43 +5,18 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use common::{BACKENDS, TestApp, TestDb, seed_world};
+use common::{BACKENDS, Statements, TestApp, TestDb, seed_world};
 use decorum::domain::scoring::{Answer, Answers, Context, Gender, Subject};
 use entity::states::AssignmentStatus;
 use entity::{corrective_action, outbox, training_assignment};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-/// The statements sent while `on`.
-#[derive(Default)]
-struct Statements {
-    on: AtomicBool,
-    seen: Mutex<Vec<String>>,
-}
-
-impl Statements {
-    /// Run `f` and return the statements it sent.
-    async fn during<T>(&self, f: impl AsyncFnOnce() -> T) -> (T, Vec<String>) {
-        self.seen.lock().unwrap().clear();
-        self.on.store(true, Ordering::SeqCst);
-        let out = f().await;
-        self.on.store(false, Ordering::SeqCst);
-        (out, std::mem::take(&mut *self.seen.lock().unwrap()))
-    }
-}
-
 /// The app on a connection whose statements are counted.
 async fn counted_app(backend: common::Backend, test: &str) -> Option<(TestApp, Arc<Statements>)> {
     let mut test_db = TestDb::new(backend, test).await?;
-    let statements = Arc::new(Statements::default());
-    let watch = statements.clone();
-    test_db.db.set_metric_callback(move |info| {
-        if watch.on.load(Ordering::SeqCst) {
-            watch.seen.lock().unwrap().push(info.statement.sql.clone());
-        }
-    });
+    let statements = test_db.count_statements();
     Some((
         TestApp::serve(test_db, axum::Router::new()).await,
         statements,

@@ -16,6 +16,7 @@ pub mod planned_check;
 pub mod position;
 pub mod proposal;
 pub mod recheck;
+pub mod scheduled_due;
 pub mod scheduled_mail;
 pub mod session;
 pub mod site;

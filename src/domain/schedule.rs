@@ -6,10 +6,17 @@
 //! due from that moment until its period ends, so an instance that was down at 07:00
 //! sends it once when it comes back (the store keeps one row per job, person and
 //! period): an outage is caught up once, never once per missed tick or day.
+//!
+//! [`next_due`] is when a job next becomes due for a person, so the store's minute tick
+//! looks only at the people whose time came ([`turn`]: what to do with one of them).
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{
+    DateTime, Datelike, Days, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime,
+    TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
+use super::access::Role;
 use super::notify::MailKind;
 
 /// The local time of day scheduled mail goes out.
@@ -89,6 +96,86 @@ pub fn due_in_zone(cadence: Cadence, zone: Tz, now: DateTime<Utc>) -> Option<Per
     due_period(cadence, now.with_timezone(&zone).naive_local())
 }
 
+/// The earliest instant after `now` at which a period of `cadence` other than the one
+/// due at `now` (if any) becomes due in `zone`: the next period's [`SEND_AT`] on its
+/// first day, or this period's when that is still ahead. Daylight saving is the zone's:
+/// a send time the clocks skip is due when they jump over it, one they pass twice is due
+/// the first time (and a period due again after clocks went back is the same period,
+/// not a new one).
+pub fn next_due(cadence: Cadence, zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    let current = due_in_zone(cadence, zone, now);
+    let mut period = Period::containing(cadence, now.with_timezone(&zone).date_naive());
+    // Four periods are plenty: even a day the zone skipped (Samoa, 30 December 2011)
+    // only moves the send time to the next one.
+    for _ in 0..4 {
+        let found = instants_at(zone, period.start.and_time(SEND_AT))
+            .into_iter()
+            .filter(|&at| at > now)
+            .find(|&at| {
+                due_in_zone(cadence, zone, at).is_some_and(|p| Some(&p) != current.as_ref())
+            });
+        if let Some(at) = found {
+            return at;
+        }
+        period = Period::containing(cadence, period.end);
+    }
+    // Unreachable for any zone on record; look again in an hour rather than never.
+    now + Duration::hours(1)
+}
+
+/// The instants at which the clocks of `zone` reach `local`, in order: one; two when they
+/// pass it twice; in a gap they skip, the instant they jump over it.
+fn instants_at(zone: Tz, local: NaiveDateTime) -> Vec<DateTime<Utc>> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => vec![t.to_utc()],
+        LocalResult::Ambiguous(a, b) => vec![a.to_utc(), b.to_utc()],
+        LocalResult::None => {
+            // The first whole local minute after the gap, then back to the second of the
+            // jump (zones have jumped on odd seconds): in that minute the local time only
+            // rises, across the one jump.
+            let Some(after) = (1..=48 * 60).find_map(|m| {
+                zone.from_local_datetime(&(local + Duration::minutes(m)))
+                    .earliest()
+            }) else {
+                return Vec::new();
+            };
+            let reached = |t: DateTime<Utc>| t.with_timezone(&zone).naive_local() >= local;
+            let (mut before, mut at) = (after.to_utc() - Duration::minutes(1), after.to_utc());
+            while at - before > Duration::seconds(1) {
+                let mid = before + (at - before) / 2;
+                if reached(mid) {
+                    at = mid;
+                } else {
+                    before = mid;
+                }
+            }
+            vec![at]
+        }
+    }
+}
+
+/// What the minute tick does with a job whose time came for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    /// The period to send now (when there is something to say and it was not sent).
+    pub period: Option<Period>,
+    /// When to look at this job for this person again.
+    pub next: DateTime<Utc>,
+}
+
+/// [`Turn`] for `job` and a person of `role` in `zone` who `wants` its mail, at `now`.
+/// A job not for them (their role, or they turned it off) is looked at again each period
+/// all the same, so a plan made from old facts mends itself within a period.
+pub fn turn(job: Job, role: Role, wants: bool, zone: Tz, now: DateTime<Utc>) -> Turn {
+    let cadence = job.cadence();
+    Turn {
+        period: (wants && job.is_for(role))
+            .then(|| due_in_zone(cadence, zone, now))
+            .flatten(),
+        next: next_due(cadence, zone, now),
+    }
+}
+
 /// A training assignment or an action is overdue once its due date is behind the local
 /// "today": due today is not yet overdue.
 pub fn is_overdue(due: NaiveDate, today: NaiveDate) -> bool {
@@ -143,6 +230,21 @@ impl Job {
     /// The name stored with each (job, person, period) sent.
     pub fn as_str(self) -> &'static str {
         self.kind().as_str()
+    }
+
+    /// The job stored under `name`.
+    pub fn parse(name: &str) -> Option<Job> {
+        Job::ALL.into_iter().find(|j| j.as_str() == name)
+    }
+
+    /// Whether a person of `role` gets this job's mail.
+    pub fn is_for(self, role: Role) -> bool {
+        match self {
+            Job::TrainingOverdue | Job::ActionsOverdue => true,
+            Job::WeeklyPlan => role == Role::Supervisor,
+            Job::WeeklyDigest => role == Role::Manager,
+            Job::MonthlyReport => role == Role::Quality,
+        }
     }
 }
 
@@ -259,6 +361,107 @@ mod tests {
         assert!(!is_overdue(date("2026-11-30"), date("2026-11-30")));
         assert_eq!(pass_rate(2, 3), Some(67));
         assert_eq!(pass_rate(0, 0), None);
+    }
+
+    #[test]
+    fn next_due_is_the_next_send_time_in_the_zone() {
+        let hk = chrono_tz::Asia::Hong_Kong;
+        // Sunday 23:59 in Hong Kong: week 48 is due; week 49 from Monday 07:00 there.
+        assert_eq!(
+            next_due(Cadence::Weekly, hk, utc("2026-11-29 15:59")),
+            utc("2026-11-29 23:00")
+        );
+        // Just handled week 49: the next is a week later.
+        assert_eq!(
+            next_due(Cadence::Weekly, hk, utc("2026-11-29 23:00")),
+            utc("2026-12-06 23:00")
+        );
+        // Before 07:00 on the first day the period's own send time is next.
+        assert_eq!(
+            next_due(Cadence::Daily, hk, utc("2026-12-01 22:00")),
+            utc("2026-12-01 23:00")
+        );
+        assert_eq!(
+            next_due(Cadence::Monthly, hk, utc("2026-12-17 03:00")),
+            utc("2026-12-31 23:00")
+        );
+    }
+
+    #[test]
+    fn next_due_follows_daylight_saving() {
+        let ny = chrono_tz::America::New_York;
+        // Sunday 8 March 2026, the clocks go forward: Monday 07:00 EDT is 11:00 UTC,
+        // an hour earlier in UTC than the Monday before.
+        assert_eq!(
+            next_due(Cadence::Weekly, ny, utc("2026-03-02 12:00")),
+            utc("2026-03-09 11:00")
+        );
+        assert_eq!(
+            next_due(Cadence::Daily, ny, utc("2026-03-07 12:00")),
+            utc("2026-03-08 11:00")
+        );
+        // Sunday 1 November 2026, back: Sunday 07:00 EST is 12:00 UTC.
+        assert_eq!(
+            next_due(Cadence::Daily, ny, utc("2026-10-31 11:00")),
+            utc("2026-11-01 12:00")
+        );
+        // The clocks skip 02:00–03:00 on 8 March (due when they jump, 07:00 UTC) and
+        // pass 01:00–02:00 twice on 1 November (at 05:00 and 06:00 UTC).
+        let local = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(
+            instants_at(ny, local("2026-03-08 02:30")),
+            vec![utc("2026-03-08 07:00")]
+        );
+        assert_eq!(
+            instants_at(ny, local("2026-11-01 01:30")),
+            vec![utc("2026-11-01 05:30"), utc("2026-11-01 06:30")]
+        );
+    }
+
+    #[test]
+    fn a_turn_sends_only_what_the_person_gets_and_always_comes_back() {
+        let sh = chrono_tz::Asia::Shanghai;
+        let monday = utc("2026-11-30 00:30");
+        let plan = turn(Job::WeeklyPlan, Role::Supervisor, true, sh, monday);
+        assert_eq!(plan.period.map(|p| p.key), Some("2026-W49".to_string()));
+        assert_eq!(plan.next, utc("2026-12-06 23:00"));
+        // Not their role, or turned off: nothing now, looked at again next week.
+        for (role, wants) in [(Role::Staff, true), (Role::Supervisor, false)] {
+            let t = turn(Job::WeeklyPlan, role, wants, sh, monday);
+            assert_eq!(t.period, None);
+            assert_eq!(t.next, utc("2026-12-06 23:00"));
+        }
+        assert!(Job::ALL.iter().all(|&j| Job::parse(j.as_str()) == Some(j)));
+        assert_eq!(Job::parse("mail.no_such_job"), None);
+    }
+
+    proptest! {
+        /// Whatever the zone (every zone on record), cadence and instant: the next due
+        /// instant is after `now`, a new period is due then, and none is before it (the
+        /// second before, and a point in between, have the same period due as `now`,
+        /// or none).
+        #[test]
+        fn next_due_is_the_earliest_moment_a_new_period_is_due(
+            secs in 1_700_000_000i64..1_900_000_000,
+            zone in prop::sample::select(chrono_tz::TZ_VARIANTS.to_vec()),
+            cadence in prop::sample::select(vec![Cadence::Daily, Cadence::Weekly, Cadence::Monthly]),
+            between in 0.0f64..1.0,
+        ) {
+            let now = DateTime::from_timestamp(secs, 0).unwrap();
+            let current = due_in_zone(cadence, zone, now);
+            let next = next_due(cadence, zone, now);
+            prop_assert!(next > now);
+            prop_assert!(next - now <= chrono::Duration::days(33), "{now} {next}");
+            let then = due_in_zone(cadence, zone, next);
+            prop_assert!(then.is_some() && then != current, "{now} {next} {then:?}");
+            for t in [
+                next - chrono::Duration::seconds(1),
+                now + chrono::Duration::seconds(((next - now).num_seconds() as f64 * between) as i64),
+            ] {
+                let at = due_in_zone(cadence, zone, t);
+                prop_assert!(at.is_none() || at == current, "{now} {t} {next}: {at:?}");
+            }
+        }
     }
 
     proptest! {

@@ -189,6 +189,10 @@ pub async fn update_site(
     row.active = Set(edit.active);
     row.time_zone = Set(edit.time_zone.name().to_string());
     let after = row.update(&txn).await?;
+    if after.time_zone != before.time_zone {
+        // Its people's scheduled mail goes by the new zone from the next tick.
+        super::schedule::forget_site(&txn, id).await?;
+    }
     if after != before {
         audit::record(
             &txn,
@@ -457,6 +461,8 @@ pub async fn update_person(
         )
         .await?;
     }
+    // Their scheduled mail goes by their new role, sites and being active.
+    super::schedule::forget(&txn, &[id]).await?;
     if before.active && !after.active {
         session::Entity::delete_many()
             .filter(session::Column::UserId.eq(id))

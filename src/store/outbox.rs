@@ -635,9 +635,12 @@ pub async fn save_preference(
     mail_preference::Entity::delete_by_id(pref.user_id)
         .exec(&txn)
         .await?;
+    let user_id = pref.user_id;
     mail_preference::Entity::insert(sea_orm::IntoActiveModel::into_active_model(pref).reset_all())
         .exec_without_returning(&txn)
         .await?;
+    // The next tick plans their scheduled mail by what they chose.
+    super::schedule::forget(&txn, &[user_id]).await?;
     txn.commit().await?;
     Ok(())
 }

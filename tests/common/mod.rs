@@ -100,6 +100,19 @@ impl TestDb {
         })
     }
 
+    /// Count the statements sent on this connection (and its clones made later, such
+    /// as the app's) while the returned watch is on (sea-orm's statement callback).
+    pub fn count_statements(&mut self) -> std::sync::Arc<Statements> {
+        let statements = std::sync::Arc::new(Statements::default());
+        let watch = statements.clone();
+        self.db.set_metric_callback(move |info| {
+            if watch.on.load(std::sync::atomic::Ordering::SeqCst) {
+                watch.seen.lock().unwrap().push(info.statement.sql.clone());
+            }
+        });
+        statements
+    }
+
     /// Import the repository's checklist library.
     pub async fn import_library(&self) {
         let library = library_files::load(&self.config.checklists_dir)
@@ -107,6 +120,25 @@ impl TestDb {
         store::library::import(&self.db, &library)
             .await
             .expect("import");
+    }
+}
+
+/// The statements sent while `on` (see [`TestDb::count_statements`]).
+#[derive(Default)]
+pub struct Statements {
+    on: std::sync::atomic::AtomicBool,
+    seen: std::sync::Mutex<Vec<String>>,
+}
+
+impl Statements {
+    /// Run `f` and return the statements it sent.
+    pub async fn during<T>(&self, f: impl AsyncFnOnce() -> T) -> (T, Vec<String>) {
+        use std::sync::atomic::Ordering;
+        self.seen.lock().unwrap().clear();
+        self.on.store(true, Ordering::SeqCst);
+        let out = f().await;
+        self.on.store(false, Ordering::SeqCst);
+        (out, std::mem::take(&mut *self.seen.lock().unwrap()))
     }
 }
 
