@@ -488,6 +488,8 @@ fn site_report(lang: Lang, staff: usize) -> SiteReport {
                 arrow: [Some(Arrow::Up), Some(Arrow::Down), Some(Arrow::Flat), None][i % 4],
             })
             .collect(),
+        staff_total: staff,
+        staff_cut: None,
         training: TrainingCounts {
             assigned: 12,
             completed: 9,
@@ -507,6 +509,7 @@ fn site_report(lang: Lang, staff: usize) -> SiteReport {
                 last_checked: None,
             },
         ],
+        uncovered_total: 2,
     }
 }
 
@@ -576,6 +579,7 @@ fn empty_periods_still_make_a_report() {
     report.failed_items.clear();
     report.sections.clear();
     report.uncovered.clear();
+    report.uncovered_total = 0;
     let pdf = reports::site::render(&report, Lang::En);
     assert_a4(&pdf, 1..=2);
     let mut staff = long_staff_report(Lang::En);
@@ -950,4 +954,208 @@ async fn the_command_line_writes_reports() {
         stderr.contains("person `nobody@t.test` not found"),
         "{stderr}"
     );
+}
+
+/// Staff named `Person NNN` at sites A and B, each spot-checked once two days ago: a
+/// failed non-critical check item or a few (person by person), and for the last three
+/// the critical item failed too. Their names, with each one's (percent, passed,
+/// critical failure) as stored.
+async fn many_checked_staff(
+    db: &sea_orm::DatabaseConnection,
+    w: &World,
+    count: usize,
+) -> Vec<(String, i32, f64, bool)> {
+    use decorum::domain::scoring::{Answer, Gender};
+    use decorum::domain::ItemKind;
+    use decorum::store::users::{NewUser, add_atomic};
+    let lobby = current_checklists(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.checklist.key == "lobby-reception")
+        .unwrap();
+    let checks: Vec<String> = lobby
+        .checklist
+        .items()
+        .map(|(_, item)| item)
+        .filter(|item| matches!(item.kind, ItemKind::Check))
+        .filter(|item| !item.critical)
+        .map(|item| item.key.clone())
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..count {
+        let name = format!("Person {i:03}");
+        let site = if i % 2 == 0 { "A" } else { "B" };
+        let person = add_atomic(
+            db,
+            NewUser {
+                email: format!("person{i:03}@t.test"),
+                name: name.clone(),
+                role: decorum::auth::Role::Staff,
+                password: None,
+                position: Some("lobby-concierge".into()),
+                gender: Some(Gender::Female),
+                hire_date: None,
+                sites: vec![site.into()],
+            },
+            None,
+        )
+        .await
+        .expect("person");
+        let subject = users::subject(db, &person).await.unwrap();
+        let mut answers = common::perfect_answers(&lobby.checklist, &subject, &Context::new());
+        // Scores with plenty of ties, which the names then order.
+        for key in checks.iter().take(i % 4) {
+            answers.insert(key.clone(), Answer::Fail);
+        }
+        if i + 3 >= count {
+            answers.insert("back-to-post".into(), Answer::Fail);
+        }
+        let id = Uuid::new_v4();
+        submit(
+            db,
+            &lobby,
+            &subject,
+            Submission {
+                id,
+                site_id: if i % 2 == 0 { w.site_a } else { w.site_b },
+                shift_date: Utc::now().date_naive() - Duration::days(2),
+                shift_period: entity::states::ShiftPeriod::Morning,
+                subject_id: person.id,
+                inspector_id: if i % 2 == 0 { w.supervisor_a } else { w.supervisor_b },
+                context: Context::new(),
+                answers,
+                notes: BTreeMap::new(),
+                submitted_at: Utc::now(),
+                recheck_of: None,
+                photos: BTreeMap::new(),
+                recheck: None,
+            },
+        )
+        .await
+        .expect("submit");
+        let row = entity::inspection::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let percent = row.percent.expect("scored");
+        let needs_attention = row.passed != Some(true) || row.critical_failure;
+        out.push((name, if i % 2 == 0 { w.site_a } else { w.site_b }, percent, needs_attention));
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_all_sites_report_lists_the_lowest_staff_and_points_to_the_csv_for_the_rest() {
+    use decorum::domain::stats::StaffCut;
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "all_sites_report_cut").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let w = seed_world(db).await;
+        let count = StaffCut::REPORT.lowest + 11;
+        let staff = many_checked_staff(db, &w, count).await;
+        // What the report should print, worked out here: lowest score first, then by
+        // name; the lowest N, then those who failed or failed a critical item.
+        let mut order = staff.clone();
+        order.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+        let expected: Vec<&str> = order
+            .iter()
+            .enumerate()
+            .filter(|(place, p)| *place < StaffCut::REPORT.lowest || p.3)
+            .map(|(_, p)| p.0.as_str())
+            .collect();
+        assert!(
+            expected.len() > StaffCut::REPORT.lowest && expected.len() < count,
+            "the data has staff needing attention beyond the lowest, and staff left out: {expected:?}"
+        );
+        let rest = count - expected.len();
+        let today = Utc::now().date_naive();
+        let period = format!("from={}&to={}", today - Duration::days(30), today);
+
+        let (client, _) = app.sign_in("quality@t.test").await;
+        for lang in ["en", "zh-Hant", "zh-Hans"] {
+            let started = Instant::now();
+            let (status, _, body) = get(
+                &client,
+                app.url(&format!("/reports/site.pdf?{period}&lang={lang}")),
+            )
+            .await;
+            eprintln!(
+                "all-sites report, {count} staff, {lang} on {backend:?}: {:?}, {:.1} KB",
+                started.elapsed(),
+                body.len() as f64 / 1024.0
+            );
+            assert_eq!(status, 200, "{lang} on {backend:?}");
+            let text = pdf_text(&body, None);
+            let flat = squash(&text);
+            let listed: Vec<String> = staff
+                .iter()
+                .map(|p| p.0.clone())
+                .filter(|name| flat.contains(&squash(name)))
+                .collect();
+            let mut wanted: Vec<String> = expected.iter().map(|n| n.to_string()).collect();
+            wanted.sort();
+            assert_eq!(listed, wanted, "the staff printed, {lang} on {backend:?}");
+            // In print order.
+            let at = |name: &str| flat.find(&squash(name)).unwrap();
+            assert!(
+                expected.windows(2).all(|p| at(p[0]) < at(p[1])),
+                "printed lowest first, {lang} on {backend:?}"
+            );
+            let (total, rest_line, link) = match lang {
+                "en" => (
+                    format!("Staff ({count})"),
+                    format!("The other {rest} staff are not listed here"),
+                    "on the Quality page under “Export inspections (CSV)”",
+                ),
+                "zh-Hant" => (
+                    format!("員工 ({count})"),
+                    format!("其餘 {rest} 位員工未列於此"),
+                    "「匯出檢查 CSV」",
+                ),
+                _ => (
+                    format!("员工 ({count})"),
+                    format!("其余 {rest} 位员工未列于此"),
+                    "“导出检查 CSV”",
+                ),
+            };
+            assert_has(&text, &[&total, &rest_line, link, "/quality/inspections.csv?from="]);
+        }
+
+        // One site's report lists every one of its staff.
+        let (status, _, body) = get(
+            &client,
+            app.url(&format!("/reports/site.pdf?site=A&{period}&lang=en")),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let flat = squash(&pdf_text(&body, None));
+        for (name, site, _, _) in &staff {
+            assert_eq!(
+                flat.contains(&squash(name)),
+                *site == w.site_a,
+                "{name} in site A's report on {backend:?}"
+            );
+        }
+        assert!(!flat.contains("notlistedhere"), "nobody left out of one site's report");
+
+        // A manager's report over their sites holds only those sites' staff: the cut
+        // applies within what they may see (site A's 31 are all listed).
+        let (client, _) = app.sign_in("manager.a@t.test").await;
+        let (status, _, body) =
+            get(&client, app.url(&format!("/reports/site.pdf?{period}&lang=en"))).await;
+        assert_eq!(status, 200);
+        let flat = squash(&pdf_text(&body, None));
+        for (name, site, _, _) in &staff {
+            assert_eq!(
+                flat.contains(&squash(name)),
+                *site == w.site_a,
+                "{name} in manager A's report on {backend:?}"
+            );
+        }
+        assert!(flat.contains(&squash(&format!("Staff ({})", count.div_ceil(2)))));
+    }
 }
