@@ -1055,7 +1055,13 @@ mod tests {
             })
     }
 
-    fn standing(subject: i32, inspections: usize, passed: usize, critical: usize, mean: f64) -> Standing {
+    fn standing(
+        subject: i32,
+        inspections: usize,
+        passed: usize,
+        critical: usize,
+        mean: f64,
+    ) -> Standing {
         Standing {
             subject,
             inspections,

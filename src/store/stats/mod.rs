@@ -13,8 +13,8 @@ mod windows;
 
 pub use reads::{
     PersonRows, ReportStaff, SiteRow, calibration_samples, items, items_from_responses,
-    last_counted_checks, lowest_staff, not_checked_recently, period_samples, recent,
-    report_staff, samples, site_rows, sites_checked, versions_of,
+    last_counted_checks, lowest_staff, not_checked_recently, period_samples, recent, report_staff,
+    samples, site_rows, sites_checked, versions_of,
 };
 pub use tally::{ItemResult, Tally, ensure, rebuild, stored_results};
 pub use windows::{roll_windows, window_for};
