@@ -967,12 +967,7 @@ async fn many_checked_staff(
     use decorum::domain::ItemKind;
     use decorum::domain::scoring::{Answer, Gender};
     use decorum::store::users::{NewUser, add_atomic};
-    let lobby = current_checklists(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.checklist.key == "lobby-reception")
-        .unwrap();
+    let lobby = common::lobby(db).await;
     let checks: Vec<String> = lobby
         .checklist
         .items()
@@ -1136,43 +1131,34 @@ async fn an_all_sites_report_lists_the_lowest_staff_and_points_to_the_csv_for_th
             );
         }
 
+        // The report `client` gets for `query` lists exactly site A's staff.
+        let lists_site_a = async |client: &reqwest::Client, query: &str| {
+            let (status, _, body) = get(
+                client,
+                app.url(&format!("/reports/site.pdf?{query}{period}&lang=en")),
+            )
+            .await;
+            assert_eq!(status, 200, "?{query} on {backend:?}");
+            let flat = squash(&pdf_text(&body, None));
+            for (name, site, _, _) in &staff {
+                assert_eq!(
+                    flat.contains(&squash(name)),
+                    *site == w.site_a,
+                    "{name} in the report ?{query} on {backend:?}"
+                );
+            }
+            flat
+        };
         // One site's report lists every one of its staff.
-        let (status, _, body) = get(
-            &client,
-            app.url(&format!("/reports/site.pdf?site=A&{period}&lang=en")),
-        )
-        .await;
-        assert_eq!(status, 200);
-        let flat = squash(&pdf_text(&body, None));
-        for (name, site, _, _) in &staff {
-            assert_eq!(
-                flat.contains(&squash(name)),
-                *site == w.site_a,
-                "{name} in site A's report on {backend:?}"
-            );
-        }
+        let flat = lists_site_a(&client, "site=A&").await;
         assert!(
             !flat.contains("notlistedhere"),
             "nobody left out of one site's report"
         );
-
         // A manager's report over their sites holds only those sites' staff: the cut
         // applies within what they may see (site A's 31 are all listed).
         let (client, _) = app.sign_in("manager.a@t.test").await;
-        let (status, _, body) = get(
-            &client,
-            app.url(&format!("/reports/site.pdf?{period}&lang=en")),
-        )
-        .await;
-        assert_eq!(status, 200);
-        let flat = squash(&pdf_text(&body, None));
-        for (name, site, _, _) in &staff {
-            assert_eq!(
-                flat.contains(&squash(name)),
-                *site == w.site_a,
-                "{name} in manager A's report on {backend:?}"
-            );
-        }
+        let flat = lists_site_a(&client, "").await;
         assert!(flat.contains(&squash(&format!("Staff ({})", count.div_ceil(2)))));
     }
 }
