@@ -540,6 +540,8 @@ fn all_sites_report(staff: usize, lead: usize) -> SiteReport {
                 arrow: None,
             })
             .collect(),
+        staff_total: staff,
+        staff_cut: None,
         training: TrainingCounts::default(),
         roster: staff,
         coverage_days: 28,
@@ -550,6 +552,7 @@ fn all_sites_report(staff: usize, lead: usize) -> SiteReport {
                 last_checked: None,
             })
             .collect(),
+        uncovered_total: lead,
     }
 }
 

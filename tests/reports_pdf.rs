@@ -488,6 +488,8 @@ fn site_report(lang: Lang, staff: usize) -> SiteReport {
                 arrow: [Some(Arrow::Up), Some(Arrow::Down), Some(Arrow::Flat), None][i % 4],
             })
             .collect(),
+        staff_total: staff,
+        staff_cut: None,
         training: TrainingCounts {
             assigned: 12,
             completed: 9,
@@ -507,6 +509,7 @@ fn site_report(lang: Lang, staff: usize) -> SiteReport {
                 last_checked: None,
             },
         ],
+        uncovered_total: 2,
     }
 }
 
@@ -576,6 +579,7 @@ fn empty_periods_still_make_a_report() {
     report.failed_items.clear();
     report.sections.clear();
     report.uncovered.clear();
+    report.uncovered_total = 0;
     let pdf = reports::site::render(&report, Lang::En);
     assert_a4(&pdf, 1..=2);
     let mut staff = long_staff_report(Lang::En);
@@ -950,4 +954,211 @@ async fn the_command_line_writes_reports() {
         stderr.contains("person `nobody@t.test` not found"),
         "{stderr}"
     );
+}
+
+/// Staff named `Person NNN` at sites A and B (alternately), each spot-checked once two
+/// days ago (see below for how). Their names and sites, with each one's percent and
+/// whether the spot-check failed or failed a critical item, as stored.
+async fn many_checked_staff(
+    db: &sea_orm::DatabaseConnection,
+    w: &World,
+    count: usize,
+) -> Vec<(String, i32, f64, bool)> {
+    use decorum::domain::ItemKind;
+    use decorum::domain::scoring::{Answer, Gender};
+    use decorum::store::users::{NewUser, add_atomic};
+    let lobby = common::lobby(db).await;
+    let checks: Vec<String> = lobby
+        .checklist
+        .items()
+        .map(|(_, item)| item)
+        .filter(|item| matches!(item.kind, ItemKind::Check))
+        .filter(|item| !item.critical)
+        .map(|item| item.key.clone())
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..count {
+        let name = format!("Person {i:03}");
+        let site = if i % 2 == 0 { "A" } else { "B" };
+        let person = add_atomic(
+            db,
+            NewUser {
+                email: format!("person{i:03}@t.test"),
+                name: name.clone(),
+                role: decorum::auth::Role::Staff,
+                password: None,
+                position: Some("lobby-concierge".into()),
+                gender: Some(Gender::Female),
+                hire_date: None,
+                sites: vec![site.into()],
+            },
+            None,
+        )
+        .await
+        .expect("person");
+        let subject = users::subject(db, &person).await.unwrap();
+        let mut answers = common::perfect_answers(&lobby.checklist, &subject, &Context::new());
+        // Two or three items failed (ties the names then order) but for the last nine:
+        // six perfect, three failing the critical item alone (high scores, failed
+        // spot-checks: listed though not among the lowest).
+        let failed = if i + 9 >= count { 0 } else { 2 + i % 2 };
+        for key in checks.iter().take(failed) {
+            answers.insert(key.clone(), Answer::Fail);
+        }
+        if i + 3 >= count {
+            answers.insert("back-to-post".into(), Answer::Fail);
+        }
+        let id = Uuid::new_v4();
+        submit(
+            db,
+            &lobby,
+            &subject,
+            Submission {
+                id,
+                site_id: if i % 2 == 0 { w.site_a } else { w.site_b },
+                shift_date: Utc::now().date_naive() - Duration::days(2),
+                shift_period: entity::states::ShiftPeriod::Morning,
+                subject_id: person.id,
+                inspector_id: if i % 2 == 0 {
+                    w.supervisor_a
+                } else {
+                    w.supervisor_b
+                },
+                context: Context::new(),
+                answers,
+                notes: BTreeMap::new(),
+                submitted_at: Utc::now(),
+                recheck_of: None,
+                photos: BTreeMap::new(),
+                recheck: None,
+            },
+        )
+        .await
+        .expect("submit");
+        let row = entity::inspection::Entity::find_by_id(id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let percent = row.percent.expect("scored");
+        let needs_attention = row.passed != Some(true) || row.critical_failure;
+        out.push((
+            name,
+            if i % 2 == 0 { w.site_a } else { w.site_b },
+            percent,
+            needs_attention,
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_all_sites_report_lists_the_lowest_staff_and_points_to_the_csv_for_the_rest() {
+    use decorum::domain::stats::StaffCut;
+    for backend in BACKENDS {
+        let Some(app) = TestApp::spawn(backend, "all_sites_report_cut").await else {
+            continue;
+        };
+        let db = &app.test_db.db;
+        let w = seed_world(db).await;
+        let count = StaffCut::REPORT.lowest + 11;
+        let staff = many_checked_staff(db, &w, count).await;
+        // What the report should print, worked out here: lowest score first, then by
+        // name; the lowest N, then those who failed or failed a critical item.
+        let mut order = staff.clone();
+        order.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+        let expected: Vec<&str> = order
+            .iter()
+            .enumerate()
+            .filter(|(place, p)| *place < StaffCut::REPORT.lowest || p.3)
+            .map(|(_, p)| p.0.as_str())
+            .collect();
+        assert!(
+            expected.len() > StaffCut::REPORT.lowest && expected.len() < count,
+            "the data has staff needing attention beyond the lowest, and staff left out: {expected:?}"
+        );
+        let rest = count - expected.len();
+        let today = Utc::now().date_naive();
+        let period = format!("from={}&to={}", today - Duration::days(30), today);
+
+        let (client, _) = app.sign_in("quality@t.test").await;
+        // Not zh-Hans: the bundled face (Noto Sans TC) lacks some Simplified glyphs, so
+        // its text does not read back whole.
+        for lang in ["en", "zh-Hant"] {
+            let started = Instant::now();
+            let (status, _, body) = get(
+                &client,
+                app.url(&format!("/reports/site.pdf?{period}&lang={lang}")),
+            )
+            .await;
+            eprintln!(
+                "all-sites report, {count} staff, {lang} on {backend:?}: {:?}, {:.1} KB",
+                started.elapsed(),
+                body.len() as f64 / 1024.0
+            );
+            assert_eq!(status, 200, "{lang} on {backend:?}");
+            let text = pdf_text(&body, None);
+            let flat = squash(&text);
+            let listed: Vec<String> = staff
+                .iter()
+                .map(|p| p.0.clone())
+                .filter(|name| flat.contains(&squash(name)))
+                .collect();
+            let mut wanted: Vec<String> = expected.iter().map(|n| n.to_string()).collect();
+            wanted.sort();
+            assert_eq!(listed, wanted, "the staff printed, {lang} on {backend:?}");
+            // In print order.
+            let at = |name: &str| flat.find(&squash(name)).unwrap();
+            assert!(
+                expected.windows(2).all(|p| at(p[0]) < at(p[1])),
+                "printed lowest first, {lang} on {backend:?}"
+            );
+            let (total, rest_line, link) = match lang {
+                "en" => (
+                    format!("Staff ({count})"),
+                    format!("The other {rest} staff are not listed here"),
+                    "on the Quality page under “Export inspections (CSV)”",
+                ),
+                _ => (
+                    format!("員工 ({count})"),
+                    format!("其餘 {rest} 位員工未列於此"),
+                    "「匯出檢查 CSV」",
+                ),
+            };
+            assert_has(
+                &text,
+                &[&total, &rest_line, link, "/quality/inspections.csv?from="],
+            );
+        }
+
+        // The report `client` gets for `query` lists exactly site A's staff.
+        let lists_site_a = async |client: &reqwest::Client, query: &str| {
+            let (status, _, body) = get(
+                client,
+                app.url(&format!("/reports/site.pdf?{query}{period}&lang=en")),
+            )
+            .await;
+            assert_eq!(status, 200, "?{query} on {backend:?}");
+            let flat = squash(&pdf_text(&body, None));
+            for (name, site, _, _) in &staff {
+                assert_eq!(
+                    flat.contains(&squash(name)),
+                    *site == w.site_a,
+                    "{name} in the report ?{query} on {backend:?}"
+                );
+            }
+            flat
+        };
+        // One site's report lists every one of its staff.
+        let flat = lists_site_a(&client, "site=A&").await;
+        assert!(
+            !flat.contains("notlistedhere"),
+            "nobody left out of one site's report"
+        );
+        // A manager's report over their sites holds only those sites' staff: the cut
+        // applies within what they may see (site A's 31 are all listed).
+        let (client, _) = app.sign_in("manager.a@t.test").await;
+        let flat = lists_site_a(&client, "").await;
+        assert!(flat.contains(&squash(&format!("Staff ({})", count.div_ceil(2)))));
+    }
 }

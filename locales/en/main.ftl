@@ -146,6 +146,7 @@ training-nobody-matches = Nobody matches.
 
 report-page-of = Page { $page } / { $pages }
 report-coverage-uncovered = { $uncovered } of { $roster } staff were not spot-checked in the { $days } days to { $to }.
+report-uncovered-rest = The other { $rest } are named on the { layout-quality } page under “{ quality-staff-not-spot-checked-in }”.
 report-item-failures = { $checklist } · failed { $failures } of { $checked } times ({ $rate }%)
 report-average-score = Average score
 report-critical-failures = Critical failures
@@ -192,6 +193,11 @@ report-each-bar-failures-share-of = Each bar: failures · share of all failures 
 report-sections = Sections
 report-failures = Failures
 report-lowest-average-first-the-trend = Lowest average first; the trend compares the first half of the period with the second.
+report-staff-cut = Listed: the { $shown } of { $total } staff to look at first: the { $lowest } lowest averages, then anyone with a pass rate under { $line }% or a critical failure ({ $most } at most).
+report-staff-rest-in-csv = { $rest ->
+    [one] One more staff member is not listed here: they are
+   *[other] The other { $rest } staff are not listed here: they are
+} in the CSV export of the same period, on the { layout-quality } page under “{ quality-export-inspections-csv }” ({ $path }).
 report-assigned-in-the-period = Assigned in the period
 report-completed-in-the-period = Completed in the period
 report-overdue-at-the-end = Overdue at the end

@@ -143,6 +143,7 @@ training-nobody-matches = 没有符合的员工。
 
 report-page-of = 第 { $page } / { $pages } 页
 report-coverage-uncovered = { $roster } 名员工中，有 { $uncovered } 名在截至 { $to } 的 { $days } 天内没有被抽查。
+report-uncovered-rest = 其余 { $rest } 位见“{ layout-quality }”页的“{ quality-staff-not-spot-checked-in }”。
 report-item-failures = { $checklist } · 检查 { $checked } 次，不合格 { $failures } 次（{ $rate }%）
 report-average-score = 平均分
 report-critical-failures = 严重不合格
@@ -189,6 +190,8 @@ report-each-bar-failures-share-of = 每项：不合格次数 · 占全部不合�
 report-sections = 各部分
 report-failures = 不合格
 report-lowest-average-first-the-trend = 平均分最低者在前；趋势比较期间前半与后半。
+report-staff-cut = 此处列出最需留意的 { $shown } 位（共 { $total } 位）：平均分最低的 { $lowest } 位，其次是合格率低于 { $line }% 或有严重不合格者（最多 { $most } 位）。
+report-staff-rest-in-csv = 其余 { $rest } 位员工未列于此：见同一期间的 CSV 导出，在“{ layout-quality }”页的“{ quality-export-inspections-csv }”（{ $path }）。
 report-assigned-in-the-period = 期间内指派
 report-completed-in-the-period = 期间内完成
 report-overdue-at-the-end = 期末逾期

@@ -143,6 +143,7 @@ training-nobody-matches = 沒有符合的員工。
 
 report-page-of = 第 { $page } / { $pages } 頁
 report-coverage-uncovered = { $roster } 名員工中，有 { $uncovered } 名在截至 { $to } 的 { $days } 天內沒有被抽查。
+report-uncovered-rest = 其餘 { $rest } 位見「{ layout-quality }」頁的「{ quality-staff-not-spot-checked-in }」。
 report-item-failures = { $checklist } · 檢查 { $checked } 次，不合格 { $failures } 次（{ $rate }%）
 report-average-score = 平均分
 report-critical-failures = 嚴重不合格
@@ -189,6 +190,8 @@ report-each-bar-failures-share-of = 每項：不合格次數 · 佔全部不合�
 report-sections = 各部分
 report-failures = 不合格
 report-lowest-average-first-the-trend = 平均分最低者在前；趨勢比較期間前半與後半。
+report-staff-cut = 此處列出最需留意的 { $shown } 位（共 { $total } 位）：平均分最低的 { $lowest } 位，其次是合格率低於 { $line }% 或有嚴重不合格者（最多 { $most } 位）。
+report-staff-rest-in-csv = 其餘 { $rest } 位員工未列於此：見同一期間的 CSV 匯出，在「{ layout-quality }」頁的「{ quality-export-inspections-csv }」（{ $path }）。
 report-assigned-in-the-period = 期間內指派
 report-completed-in-the-period = 期間內完成
 report-overdue-at-the-end = 期末逾期

@@ -12,7 +12,7 @@ use states::{AssignmentReason, AssignmentStatus, InspectionStatus};
 
 use super::clock::{ShiftPeriod, Tz};
 use super::scoring::{Answer, Outcome};
-use super::stats::{Granularity, Points, Sample};
+use super::stats::{Granularity, Points, Sample, StaffCut};
 use super::{Checklist, Item, Lang, Section, Text};
 
 /// One inspection with everything its result shows.
@@ -350,7 +350,21 @@ pub struct SitePeriod {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub granularity: Granularity,
-    pub samples: Vec<Sample>,
+    /// Per site and checklist version in each half of the period (before the halfway
+    /// split, and from it on): the headline figures and the sites table.
+    pub site_samples: Vec<Sample>,
+    /// Per period over every site together: the trend.
+    pub period_samples: Vec<Sample>,
+    /// The printed staff's spot-checks, before the split and from it on.
+    pub staff: Vec<Sample>,
+    /// Who is printed, in print order (`stats::printed_staff`).
+    pub printed_staff: Vec<i32>,
+    /// How many staff were spot-checked in the period, printed or not.
+    pub staff_total: usize,
+    /// How the staff list was cut (several sites), or `None` (one site: everyone).
+    pub staff_cut: Option<StaffCut>,
+    /// Where each printed person was spot-checked: (person, site).
+    pub staff_sites: Vec<(i32, i32)>,
     /// Per checklist version and item.
     pub items: Vec<ItemTally>,
     /// The checklist versions the items were scored on, by version id.
@@ -358,7 +372,7 @@ pub struct SitePeriod {
     /// The titles of the training modules that failed items call for, by key (a
     /// module that does not read is left out and shown by its key).
     pub modules: HashMap<String, Text>,
-    /// The names of the people in the samples.
+    /// The names of the printed staff.
     pub names: HashMap<i32, String>,
     /// The staff of the sites in view, by id.
     pub roster: BTreeMap<i32, RosterPerson>,
@@ -372,7 +386,7 @@ pub struct SitePeriod {
     pub site: Option<String>,
     /// Whether the scope spans every site (when no one site was asked for).
     pub all_sites: bool,
-    /// The names of the sites in the samples.
+    /// The names of the sites in the samples and where the printed staff were checked.
     pub site_names: HashMap<i32, String>,
 }
 

@@ -587,6 +587,89 @@ pub fn by_group<K: Eq + Hash + Clone + Ord>(
     out
 }
 
+/// A pass rate under this percentage marks a staff member (or a site) as needing
+/// attention: printed in red, and kept in a cut staff list.
+pub const ATTENTION_PASS_PERCENT: usize = 80;
+
+/// A staff member's totals over a report's range, as the database added them up: what
+/// decides whether a cut staff list prints them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub subject: i32,
+    pub inspections: usize,
+    pub passed: usize,
+    pub critical: usize,
+    pub percent_sum: f64,
+}
+
+impl Standing {
+    /// The mean score; 0 without inspections (the store reads none such).
+    pub fn mean(&self) -> f64 {
+        if self.inspections == 0 {
+            return 0.0;
+        }
+        self.percent_sum / self.inspections as f64
+    }
+
+    /// A pass rate under [`ATTENTION_PASS_PERCENT`], or any critical failure. Counted in
+    /// whole numbers, as the store's query counts it, so both agree at the line.
+    pub fn needs_attention(&self) -> bool {
+        self.passed * 100 < ATTENTION_PASS_PERCENT * self.inspections || self.critical > 0
+    }
+}
+
+/// How a report over several sites cuts its staff list: the `lowest` means, then those
+/// further up who need attention, `most` rows in all. The rest are found in the CSV
+/// export of the same filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffCut {
+    pub lowest: usize,
+    pub most: usize,
+}
+
+impl StaffCut {
+    /// The all-sites report's: a few pages, not a directory of thousands.
+    pub const REPORT: StaffCut = StaffCut {
+        lowest: 50,
+        most: 100,
+    };
+}
+
+/// The print order of staff: lowest mean first, then by name, then by id (so ties
+/// always come out the same way).
+fn print_order<'a>(
+    a: &Standing,
+    b: &Standing,
+    name: &impl Fn(i32) -> &'a str,
+) -> std::cmp::Ordering {
+    a.mean()
+        .total_cmp(&b.mean())
+        .then_with(|| name(a.subject).cmp(name(b.subject)))
+        .then_with(|| a.subject.cmp(&b.subject))
+}
+
+/// Which staff a report prints, by id in print order (see [`print_order`]): everyone
+/// without a cut; with one, the `lowest` first, then each further one who needs
+/// attention ([`Standing::needs_attention`]) while fewer than `most` are printed.
+pub fn printed_staff<'a>(
+    standings: &[Standing],
+    name: impl Fn(i32) -> &'a str,
+    cut: Option<StaffCut>,
+) -> Vec<i32> {
+    let mut order: Vec<&Standing> = standings.iter().collect();
+    order.sort_by(|a, b| print_order(a, b, &name));
+    let Some(cut) = cut else {
+        return order.into_iter().map(|s| s.subject).collect();
+    };
+    let mut out = Vec::new();
+    for (place, s) in order.into_iter().enumerate() {
+        if place < cut.lowest || (s.needs_attention() && out.len() < cut.most) {
+            out.push(s.subject);
+        }
+    }
+    out
+}
+
 /// Coverage looks back four whole weeks: the aggregates' finest grain.
 pub const COVERAGE_DAYS: i64 = 28;
 
@@ -970,6 +1053,117 @@ mod tests {
                     passed,
                 )
             })
+    }
+
+    fn standing(
+        subject: i32,
+        inspections: usize,
+        passed: usize,
+        critical: usize,
+        mean: f64,
+    ) -> Standing {
+        Standing {
+            subject,
+            inspections,
+            passed,
+            critical,
+            percent_sum: mean * inspections as f64,
+        }
+    }
+
+    #[test]
+    fn a_cut_staff_list_prints_the_lowest_then_those_needing_attention() {
+        let names: HashMap<i32, String> = (1..=8).map(|i| (i, format!("p{}", 9 - i))).collect();
+        let name = |id: i32| names[&id].as_str();
+        let staff = vec![
+            standing(1, 10, 10, 0, 95.0),
+            standing(2, 10, 10, 0, 60.0),
+            // Tied with 2: the name decides (p5 before p7).
+            standing(4, 10, 10, 0, 60.0),
+            standing(3, 10, 9, 0, 70.0),
+            // 7 of 10 passed: under the line.
+            standing(5, 10, 7, 0, 90.0),
+            // 8 of 10 is on the line, not under it.
+            standing(6, 10, 8, 0, 91.0),
+            // A critical failure.
+            standing(7, 10, 10, 1, 92.0),
+            standing(8, 5, 3, 0, 99.0),
+        ];
+        let all = printed_staff(&staff, name, None);
+        assert_eq!(all, vec![4, 2, 3, 5, 6, 7, 1, 8]);
+        let cut = |lowest, most| printed_staff(&staff, name, Some(StaffCut { lowest, most }));
+        assert_eq!(cut(2, 10), vec![4, 2, 5, 7, 8]);
+        assert_eq!(cut(2, 4), vec![4, 2, 5, 7]);
+        assert_eq!(cut(3, 3), vec![4, 2, 3]);
+        assert_eq!(cut(0, 2), vec![5, 7]);
+    }
+
+    /// What the store reads for a cut (`store::stats::report_staff`): everyone ranked,
+    /// ties sharing a rank, within the lowest `lowest` by mean, or within the lowest
+    /// `most` by mean of those needing attention. No names: they are read after.
+    fn candidates(all: &[Standing], cut: StaffCut) -> Vec<Standing> {
+        fn rank<'a>(s: &Standing, among: impl Iterator<Item = &'a Standing>) -> usize {
+            1 + among.filter(|o| o.mean() < s.mean()).count()
+        }
+        let attention = || all.iter().filter(|o| o.needs_attention());
+        all.iter()
+            .filter(|s| {
+                rank(s, all.iter()) <= cut.lowest
+                    || (s.needs_attention() && rank(s, attention()) <= cut.most)
+            })
+            .cloned()
+            .collect()
+    }
+
+    fn any_standings() -> impl Strategy<Value = Vec<Standing>> {
+        let row = (1usize..6, 0usize..6, 0usize..2, 0u8..8);
+        proptest::collection::vec(row, 0..40).prop_map(|rows| {
+            rows.into_iter()
+                .enumerate()
+                .map(|(i, (n, passed, critical, mean))| Standing {
+                    subject: i as i32 + 1,
+                    inspections: n,
+                    passed: passed.min(n),
+                    critical: critical.min(n),
+                    // Few distinct means (and names, below): plenty of ties.
+                    percent_sum: (60.0 + 5.0 * f64::from(mean)) * n as f64,
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_cut_prints_exactly_the_lowest_and_those_needing_attention(
+            staff in any_standings(),
+            names in proptest::collection::vec(0u8..6, 40),
+            lowest in 0usize..12,
+            extra in 0usize..12,
+        ) {
+            let cut = StaffCut { lowest, most: lowest + extra };
+            let names: HashMap<i32, String> = (1..=40).map(|i| (i, format!("n{}", names[i as usize - 1]))).collect();
+            let name = |id: i32| names[&id].as_str();
+            let order = printed_staff(&staff, name, None);
+            let printed = printed_staff(&staff, name, Some(cut));
+            // The first `lowest` in print order, in that order, then only people needing
+            // attention, and all of those while there is room.
+            let head = order.len().min(lowest);
+            prop_assert_eq!(&printed[..head.min(printed.len())], &order[..head]);
+            let by_id: HashMap<i32, &Standing> = staff.iter().map(|s| (s.subject, s)).collect();
+            for id in &printed[head..] {
+                prop_assert!(by_id[id].needs_attention());
+            }
+            prop_assert!(printed.len() <= head.max(cut.most));
+            if printed.len() < cut.most {
+                for s in staff.iter().filter(|s| s.needs_attention()) {
+                    prop_assert!(printed.contains(&s.subject));
+                }
+            }
+            let places: Vec<usize> = printed.iter().map(|id| order.iter().position(|o| o == id).unwrap()).collect();
+            prop_assert!(places.windows(2).all(|w| w[0] < w[1]), "in print order");
+            // What the store reads for the cut is enough to decide it.
+            prop_assert_eq!(printed_staff(&candidates(&staff, cut), name, Some(cut)), printed);
+        }
     }
 
     proptest! {

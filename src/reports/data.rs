@@ -14,7 +14,7 @@ use super::staff::{RepeatedFailure, StaffInspection, StaffReport, TrainingLine};
 use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
 use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
 use crate::domain::scoring::{describe_answer, describe_expected};
-use crate::domain::stats::{self, Granularity, ItemFailures, Points};
+use crate::domain::stats::{self, Granularity, GroupFigure, ItemFailures, Points};
 use crate::domain::training::reason_label;
 use crate::domain::{AssignmentStatus, InspectionStatus, Lang, Outcome};
 use crate::i18n::Localize;
@@ -303,19 +303,26 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
         })
         .collect();
 
-    // Staff figures, with an arrow comparing the two halves of the period.
+    // Staff figures, in print order, with an arrow comparing the two halves of the
+    // period.
     let split = period.granularity.halfway(from, to);
-    let groups = stats::by_group(&period.samples, |s| s.subject, split);
+    let mut groups: HashMap<i32, GroupFigure<i32>> =
+        stats::by_group(&period.staff, |s| s.subject, split)
+            .into_iter()
+            .map(|g| (g.key, g))
+            .collect();
     // Each person's sites where they were checked, by name: people who share a name
     // are told apart, and a group's table says where each works.
     let mut sites_of: HashMap<i32, BTreeSet<String>> = HashMap::new();
-    for s in &period.samples {
-        if let Some(name) = period.site_names.get(&s.site) {
-            sites_of.entry(s.subject).or_default().insert(name.clone());
+    for (person, site) in &period.staff_sites {
+        if let Some(name) = period.site_names.get(site) {
+            sites_of.entry(*person).or_default().insert(name.clone());
         }
     }
-    let staff = groups
+    let staff = period
+        .printed_staff
         .iter()
+        .filter_map(|id| groups.remove(id))
         .map(|g| StaffFigure {
             name: period.names.get(&g.key).cloned().unwrap_or_default(),
             site: sites_of
@@ -330,7 +337,7 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
         .collect();
     // Site by site, when the report spans several.
     let by_site = if period.site.is_none() {
-        stats::by_group(&period.samples, |s| s.site, split)
+        stats::by_group(&period.site_samples, |s| s.site, split)
             .iter()
             .map(|g| StaffFigure {
                 name: period.site_names.get(&g.key).cloned().unwrap_or_default(),
@@ -362,6 +369,12 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
             .cmp(&b.last_checked)
             .then(a.name.cmp(&b.name))
     });
+    // Several sites' report names the longest unchecked, as many as its staff list at
+    // most; the dashboard's coverage panel names them all.
+    let uncovered_total = uncovered.len();
+    if let Some(cut) = period.staff_cut {
+        uncovered.truncate(cut.most);
+    }
 
     let scope_name = match &period.site {
         Some(name) => name.clone(),
@@ -373,9 +386,9 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
         scope: scope_name,
         from,
         to,
-        summary: stats::summary(&period.samples),
+        summary: stats::summary(&period.site_samples),
         grain: period.granularity,
-        trend: stats::trend(&period.samples, period.granularity),
+        trend: stats::trend(&period.period_samples, period.granularity),
         by_site,
         failed_items,
         sections: sections
@@ -389,10 +402,13 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
             })
             .collect(),
         staff,
+        staff_total: period.staff_total,
+        staff_cut: period.staff_cut,
         training: training_counts(&period.training, from, to),
         roster: period.roster.len(),
         coverage_days: COVERAGE_DAYS,
         uncovered,
+        uncovered_total,
     }
 }
 

@@ -9,7 +9,9 @@ use super::{
     summary_figures,
 };
 use crate::domain::Lang;
-use crate::domain::stats::{Arrow, Granularity, PeriodFigure, Summary};
+use crate::domain::stats::{
+    ATTENTION_PASS_PERCENT, Arrow, Granularity, PeriodFigure, StaffCut, Summary,
+};
 use crate::i18n::Localize;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,14 +32,21 @@ pub struct SiteReport {
     /// Failed items, most failures first.
     pub failed_items: Vec<ItemFigure>,
     pub sections: Vec<SectionFigure>,
-    /// Lowest average first.
+    /// Lowest average first; with a cut, only those it prints.
     pub staff: Vec<StaffFigure>,
+    /// How many staff were spot-checked in the period, printed or not.
+    pub staff_total: usize,
+    /// How the staff list was cut (a report over several sites), or `None` (everyone).
+    pub staff_cut: Option<StaffCut>,
     pub training: TrainingCounts,
     /// Staff on the roster of the site(s).
     pub roster: usize,
     /// How many days before the end of the period count for coverage.
     pub coverage_days: i64,
+    /// Longest unchecked first; with a staff cut, at most as many as its `most`.
     pub uncovered: Vec<Uncovered>,
+    /// How many on the roster were not spot-checked, listed or not.
+    pub uncovered_total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,7 +128,7 @@ fn figure_row(l: Lang, s: &StaffFigure, site: Option<&str>) -> Row {
         Cell::new(pct(Some(s.mean))),
         Cell::tone(
             pct(Some(s.pass_rate)),
-            if s.pass_rate < 80.0 {
+            if s.pass_rate < ATTENTION_PASS_PERCENT as f64 {
                 Tone::Bad
             } else {
                 Tone::Normal
@@ -303,10 +312,28 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
         });
     }
 
-    pdf.heading(&format!("{} ({})", l.t("role-staff"), r.staff.len()));
+    pdf.heading(&format!("{} ({})", l.t("role-staff"), r.staff_total));
+    // Left out of a cut list: found in the CSV export of the same period.
+    let rest = r.staff_total.saturating_sub(r.staff.len());
     if r.staff.is_empty() {
         pdf.paragraph("—", BODY, Tone::Muted);
     } else {
+        if let Some(cut) = r.staff_cut.filter(|_| rest > 0) {
+            pdf.paragraph(
+                &l.t_args(
+                    "report-staff-cut",
+                    &[
+                        ("shown", r.staff.len().into()),
+                        ("total", r.staff_total.into()),
+                        ("lowest", cut.lowest.into()),
+                        ("line", ATTENTION_PASS_PERCENT.into()),
+                        ("most", cut.most.into()),
+                    ],
+                ),
+                BODY,
+                Tone::Normal,
+            );
+        }
         pdf.paragraph(
             &l.t("report-lowest-average-first-the-trend"),
             SMALL,
@@ -331,6 +358,22 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
                 .map(|s| figure_row(l, s, several.then_some(s.site.as_str())))
                 .collect(),
         });
+    }
+    if rest > 0 {
+        pdf.paragraph(
+            &l.t_args(
+                "report-staff-rest-in-csv",
+                &[
+                    ("rest", rest.into()),
+                    (
+                        "path",
+                        format!("/quality/inspections.csv?from={}&to={}", r.from, r.to).into(),
+                    ),
+                ],
+            ),
+            BODY,
+            Tone::Warn,
+        );
     }
 
     pdf.heading(&l.t("layout-training"));
@@ -359,13 +402,13 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
             "report-coverage-uncovered",
             &[
                 ("roster", r.roster.into()),
-                ("uncovered", r.uncovered.len().into()),
+                ("uncovered", r.uncovered_total.into()),
                 ("to", r.to.to_string().into()),
                 ("days", r.coverage_days.into()),
             ],
         ),
         BODY,
-        if r.uncovered.is_empty() {
+        if r.uncovered_total == 0 {
             Tone::Good
         } else {
             Tone::Warn
@@ -393,6 +436,14 @@ pub fn render_with(r: &SiteReport, overdue: &[ActionLine], lang: Lang) -> Vec<u8
                 })
                 .collect(),
         });
+    }
+    let unlisted = r.uncovered_total.saturating_sub(r.uncovered.len());
+    if unlisted > 0 {
+        pdf.paragraph(
+            &l.t_args("report-uncovered-rest", &[("rest", unlisted.into())]),
+            BODY,
+            Tone::Warn,
+        );
     }
 
     pdf.heading(&l.t("report-items-to-work-on-next"));

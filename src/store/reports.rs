@@ -10,7 +10,7 @@ use entity::{
     inspection, inspection_response, site, training_assignment, training_module, user, user_site,
 };
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sea_orm::{
@@ -32,7 +32,7 @@ use crate::domain::record::{
     PersonInspection, PersonRecord, RecordedResponse, RosterPerson, SitePeriod, TrainingCall,
     TrainingHistory, training_calls,
 };
-use crate::domain::stats::Granularity;
+use crate::domain::stats::{Granularity, Sample, StaffCut, printed_staff};
 use crate::domain::{Checklist, Text};
 
 /// The inspection row, or `NotFound`: what the routes authorize on before reading more.
@@ -408,7 +408,10 @@ async fn failed_items(
 
 /// A site's period, or every site in the scope together when `site` is `None`, from
 /// the kept aggregates (the period widened to whole weeks or months); re-checks are
-/// left out (they are not a random sample), as on the quality dashboard.
+/// left out (they are not a random sample), as on the quality dashboard. What it reads
+/// does not grow with the staff of a group: the figures, the trend and the sites come
+/// from the site roll-up, and the staff list of several sites is cut
+/// ([`StaffCut::REPORT`]): only the people it may print are read, with their names.
 pub async fn site_period(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -418,12 +421,38 @@ pub async fn site_period(
 ) -> StoreResult<SitePeriod> {
     let granularity = Granularity::for_range(from, to);
     let (from, to) = granularity.whole_periods(from, to);
+    let split = granularity.halfway(from, to);
     let filter = QualityFilter {
         site,
         ..QualityFilter::range(from, to)
     };
-    let samples = kept::samples(db, scope, &filter, granularity).await?;
-    let items = kept::items(db, scope, &filter, granularity, true).await?;
+    // One site's report lists all its staff; several sites' the lowest and those
+    // needing attention, and says where the rest are.
+    let staff_cut = site.is_none().then_some(StaffCut::REPORT);
+    let site_samples: Vec<Sample> = kept::site_rows(db, scope, &filter, granularity, split)
+        .await?
+        .into_iter()
+        .map(|r| r.sample)
+        .collect();
+    let period_samples = kept::period_samples(db, scope, &filter, granularity).await?;
+    let staff = kept::report_staff(db, scope, &filter, granularity, split, staff_cut).await?;
+    let mut names = org::names(db, staff.standings.iter().map(|s| s.subject).collect()).await?;
+    let printed = printed_staff(
+        &staff.standings,
+        |id| names.get(&id).map_or("", String::as_str),
+        staff_cut,
+    );
+    let printed_set: HashSet<i32> = printed.iter().copied().collect();
+    names.retain(|id, _| printed_set.contains(id));
+    let staff_samples = staff
+        .samples
+        .into_iter()
+        .filter(|s| printed_set.contains(&s.subject))
+        .collect();
+    let staff_sites = kept::sites_checked(db, scope, &filter, granularity, &printed).await?;
+    // The whole group's items (one roll-up row per item for those who see every site):
+    // the report adds them up across sites anyway.
+    let items = kept::items(db, scope, &filter, granularity, false).await?;
     let checklists: HashMap<i32, Checklist> =
         kept::versions_of(db, items.iter().map(|r| r.version).collect())
             .await?
@@ -451,7 +480,6 @@ pub async fn site_period(
             modules.insert(key.clone(), m.module.title);
         }
     }
-    let names = org::names(db, samples.iter().map(|s| s.subject).collect()).await?;
 
     // The sites in view (the one asked for, or the scope's active sites, as on the
     // dashboard) and their staff.
@@ -477,13 +505,25 @@ pub async fn site_period(
     let people: Vec<i32> = roster.keys().copied().collect();
     let training = assignment_dates(db, &people, zone).await?;
     let mut site_names = org::site_names(db).await?;
-    site_names.retain(|id, _| samples.iter().any(|s| s.site == *id) || site == Some(*id));
+    let named: HashSet<i32> = site_samples
+        .iter()
+        .map(|s| s.site)
+        .chain(staff_sites.iter().map(|(_, site)| *site))
+        .chain(site)
+        .collect();
+    site_names.retain(|id, _| named.contains(id));
     let site_name = site.map(|id| site_names.get(&id).cloned().unwrap_or_default());
     Ok(SitePeriod {
         from,
         to,
         granularity,
-        samples,
+        site_samples,
+        period_samples,
+        staff: staff_samples,
+        printed_staff: printed,
+        staff_total: staff.total,
+        staff_cut,
+        staff_sites,
         items,
         checklists,
         modules,

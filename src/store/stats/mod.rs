@@ -12,8 +12,9 @@ mod tally;
 mod windows;
 
 pub use reads::{
-    PersonRows, SiteRow, calibration_samples, items, items_from_responses, last_counted_checks,
-    lowest_staff, not_checked_recently, period_samples, recent, samples, site_rows, versions_of,
+    PersonRows, ReportStaff, SiteRow, calibration_samples, items, items_from_responses,
+    last_counted_checks, lowest_staff, not_checked_recently, period_samples, recent, report_staff,
+    samples, site_rows, sites_checked, versions_of,
 };
 pub use tally::{ItemResult, Tally, ensure, rebuild, refill_running, stored_results};
 pub use windows::{roll_windows, window_for};

@@ -20,7 +20,8 @@ use super::{GROUP, grain_name, running};
 use crate::domain::access::Scope;
 use crate::domain::record::ItemTally;
 use crate::domain::stats::{
-    COVERAGE_DAYS, Granularity, Sample, Window, coverage_spans, running_terms,
+    ATTENTION_PASS_PERCENT, COVERAGE_DAYS, Granularity, Sample, StaffCut, Standing, Window,
+    coverage_spans, running_terms,
 };
 use crate::store::StoreResult;
 use crate::store::filter::{Narrowing, QualityFilter, narrow, versions_filter};
@@ -475,17 +476,43 @@ async fn running_lowest_staff(
     limit: u64,
 ) -> StoreResult<(Vec<Sample>, usize)> {
     use stat_running::Column as C;
+    let Some((totals, mean)) = running_staff_totals(db, scope, filter, g, split).await? else {
+        return Ok((Vec::new(), 0));
+    };
+    let rows = totals
+        // Counted over the groups before the limit applies.
+        .column_as(Expr::cust("count(*) OVER ()"), "staff")
+        .order_by_asc(mean)
+        .order_by_asc(C::SubjectId)
+        .limit(limit)
+        .into_model::<HalvedTotals>()
+        .all(db)
+        .await?;
+    Ok(halved_samples(rows, split))
+}
+
+/// Each staff member's totals over the filter's range and before `split`, from the
+/// running totals (the columns of [`HalvedTotals`] but `staff`, grouped by person), and
+/// the expression of their mean; `None` when the range holds nothing yet.
+async fn running_staff_totals(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+    split: NaiveDate,
+) -> StoreResult<Option<(Select<stat_running::Entity>, Expr)>> {
+    use stat_running::Column as C;
     let frontier = running::frontier(db, g).await?;
     let terms = running_terms(g, filter.from, filter.to, Some(split), frontier);
     if terms.is_empty() {
-        return Ok((Vec::new(), 0));
+        return Ok(None);
     }
     let total = |c, zero| running::weighted(&terms, c, |t| t.total, zero);
     let earlier = |c, zero| running::weighted(&terms, c, |t| t.earlier, zero);
     let (zero, zero_f) = (|| Expr::val(0), || Expr::val(0.0));
     let inspections = total(C::Inspections, zero());
     let mean = total(C::PercentSum, zero_f()).div(inspections.clone());
-    let rows = running::running_rows(db, scope, filter, g, &terms)
+    let totals = running::running_rows(db, scope, filter, g, &terms)
         .await?
         .select_only()
         .column(C::SubjectId)
@@ -497,17 +524,134 @@ async fn running_lowest_staff(
         .column_as(earlier(C::Passed, zero()), "earlier_passed")
         .column_as(earlier(C::Critical, zero()), "earlier_critical")
         .column_as(earlier(C::PercentSum, zero_f()), "earlier_percent_sum")
-        // Counted over the groups before the limit applies.
-        .column_as(Expr::cust("count(*) OVER ()"), "staff")
         .group_by(C::SubjectId)
-        .having(inspections.gt(0))
-        .order_by_asc(mean)
-        .order_by_asc(C::SubjectId)
-        .limit(limit)
-        .into_model::<HalvedTotals>()
+        .having(inspections.gt(0));
+    Ok(Some((totals, mean)))
+}
+
+/// The staff of a report: each one's totals ([`Standing`]) and two samples (before the
+/// split and from it on, what [`stats::by_group`] compares), and how many staff the
+/// filter holds. Without a cut, everyone; with one, only those who may be printed
+/// ([`stats::printed_staff`] decides among them): each ranked by mean (ties sharing a
+/// rank) within the cut's `lowest`, or within its `most` among those needing attention.
+/// The database ranks them, so thousands of staff come back as a hundred or so rows.
+///
+/// [`stats::by_group`]: crate::domain::stats::by_group
+/// [`stats::printed_staff`]: crate::domain::stats::printed_staff
+pub async fn report_staff(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+    split: NaiveDate,
+    cut: Option<StaffCut>,
+) -> StoreResult<ReportStaff> {
+    use sea_orm::sea_query::{Alias, Query};
+    let Some((totals, _)) = running_staff_totals(db, scope, filter, g, split).await? else {
+        return Ok(ReportStaff::default());
+    };
+    let counted = Query::select()
+        .expr(Expr::cust("*"))
+        // Counted over every group, before the cut.
+        .expr_as(Expr::cust("count(*) OVER ()"), Alias::new("staff"))
+        .from_subquery(totals.into_query(), Alias::new("totals"))
+        .to_owned();
+    let query = match cut {
+        None => counted,
+        Some(cut) => {
+            // As `Standing::needs_attention` counts it, in whole numbers.
+            let attention = format!(
+                "CASE WHEN passed * 100 < {ATTENTION_PASS_PERCENT} * inspections \
+                 OR critical > 0 THEN 1 ELSE 0 END"
+            );
+            let mean = "percent_sum / inspections";
+            let ranked = Query::select()
+                .expr(Expr::cust("*"))
+                .expr_as(
+                    Expr::cust(format!("rank() OVER (ORDER BY {mean})")),
+                    Alias::new("place"),
+                )
+                .expr_as(Expr::cust(attention.clone()), Alias::new("attention"))
+                .expr_as(
+                    Expr::cust(format!(
+                        "rank() OVER (PARTITION BY {attention} ORDER BY {mean})"
+                    )),
+                    Alias::new("attention_place"),
+                )
+                .from_subquery(counted, Alias::new("counted"))
+                .to_owned();
+            Query::select()
+                .expr(Expr::cust("*"))
+                .from_subquery(ranked, Alias::new("ranked"))
+                .and_where(Expr::cust(format!(
+                    "place <= {} OR (attention = 1 AND attention_place <= {})",
+                    cut.lowest, cut.most
+                )))
+                .to_owned()
+        }
+    };
+    let rows = HalvedTotals::find_by_statement(db.get_database_backend().build(&query))
         .all(db)
         .await?;
-    Ok(halved_samples(rows, split))
+    let standings = rows
+        .iter()
+        .map(|r| Standing {
+            subject: r.subject_id,
+            inspections: r.inspections as usize,
+            passed: r.passed as usize,
+            critical: r.critical as usize,
+            percent_sum: r.percent_sum,
+        })
+        .collect();
+    let (samples, total) = halved_samples(rows, split);
+    Ok(ReportStaff {
+        samples,
+        standings,
+        total,
+    })
+}
+
+/// What [`report_staff`] read.
+#[derive(Debug, Clone, Default)]
+pub struct ReportStaff {
+    pub samples: Vec<Sample>,
+    pub standings: Vec<Standing>,
+    /// Staff in the filter, printed or not.
+    pub total: usize,
+}
+
+/// The sites where each of `people` was spot-checked in the filter's range, as
+/// (person, site) pairs, from the running totals at the range's ends.
+pub async fn sites_checked(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    filter: &QualityFilter,
+    g: Granularity,
+    people: &[i32],
+) -> StoreResult<Vec<(i32, i32)>> {
+    use stat_running::Column as C;
+    let frontier = running::frontier(db, g).await?;
+    let terms = running_terms(g, filter.from, filter.to, None, frontier);
+    if terms.is_empty() || people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let inspections = running::weighted(&terms, C::Inspections, |t| t.total, Expr::val(0));
+    let mut out = Vec::new();
+    for chunk in people.chunks(500) {
+        let pairs: Vec<(i32, i32)> = running::running_rows(db, scope, filter, g, &terms)
+            .await?
+            .select_only()
+            .columns([C::SubjectId, C::SiteId])
+            .filter(C::SubjectId.is_in(chunk.iter().copied()))
+            .group_by(C::SubjectId)
+            .group_by(C::SiteId)
+            .having(inspections.clone().gt(0))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(pairs);
+    }
+    Ok(out)
 }
 
 /// Each ranked person's totals as a sample before `split` and one from it on (those
