@@ -2,19 +2,25 @@
 //! in `store::outbox` — mail through SMTP (lettre) and signed webhook calls — retrying
 //! with back-off and giving up, for admins to see, after `MAX_ATTEMPTS`.
 //!
-//! Each tick leases the due rows (so instances never send the same row at once), sends
-//! one mail per recipient with everything due for them (a burst of events becomes one
-//! digest), and calls each webhook. The rows are settled only after the try, so a crash
-//! in between sends again once the lease runs out: delivery is at least once.
+//! Mail and webhooks run in loops of their own (a slow SMTP server does not hold the
+//! webhooks back, nor the reverse), beside a third for the scheduled mail. Each loop
+//! leases its channel's due rows (so instances never send the same row at once), delivers
+//! them a few at a time — one mail per recipient with everything due for them (a burst
+//! of events becomes one digest), over SMTP connections kept for the worker's life; each
+//! webhook call — and settles the whole batch in one transaction after the tries. A
+//! crash in between sends again once the lease runs out: delivery is at least once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use entity::outbox::{Channel, DeliveryStatus, Model as Row};
+use futures_util::stream::{self, StreamExt};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::Value;
@@ -27,18 +33,26 @@ use crate::domain::notify::{
     DELIVERY_HEADER, EVENT_HEADER, MAX_ATTEMPTS, MailKind, SIGNATURE_HEADER, backoff,
     forbidden_address, signature_header,
 };
+use crate::domain::text::Text;
 use crate::i18n::Localize;
 use crate::reports::{self, data};
 use crate::store::outbox::{self, Outcome, Recipient};
 use crate::store::{StoreResult, org, reports as reads, training};
 
-/// Rows claimed per tick.
+/// Rows claimed at once on a channel.
 const BATCH: u64 = 200;
+/// Mails sent at once, each on its own SMTP connection (the pool keeps this many): a
+/// mail waits on the server's answers, so one connection alone leaves it idle.
+const MAILS_IN_FLIGHT: usize = 8;
+/// Webhook calls made at once.
+const CALLS_IN_FLIGHT: usize = 16;
 /// Delivered rows are kept this long for the delivery log.
 pub const RETENTION_DAYS: i64 = 30;
 
 /// How often the worker looks for scheduled mail that is due (`store::schedule`).
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+/// How often the delivery log is pruned of rows past `RETENTION_DAYS`.
+const PRUNE_EVERY: Duration = Duration::from_secs(3 * 3600);
 
 /// Queue the scheduled mail that is due now (reminders, weekly plans and digests, the
 /// monthly report), each at most once per person and period; how many were queued.
@@ -51,82 +65,127 @@ pub async fn schedule(state: &AppState) -> StoreResult<usize> {
     crate::store::schedule::run(&state.db, state.config.now(), state.config.time_zone).await
 }
 
-/// Start the worker on the current runtime.
+/// Start the worker on the current runtime. Aborting the handle stops all its loops.
 pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        // The plan of who is due when was made with some binary's jobs and default
-        // zone: this one's may differ, so its first tick makes it again.
-        if let Err(e) = crate::store::schedule::forget_everyone(&state.db).await {
-            tracing::warn!(error = %e, "outbox: dropping the scheduled-mail plan failed");
+        let worker = Arc::new(Worker::default());
+        // Dropped with this task (an abort), the set aborts the loops.
+        let mut loops = tokio::task::JoinSet::new();
+        for channel in [Channel::Webhook, Channel::Mail] {
+            loops.spawn(deliver_loop(state.clone(), worker.clone(), channel));
         }
-        let mut ticks: u64 = 0;
-        let mut scheduled: Option<Instant> = None;
-        loop {
-            if scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
-                scheduled = Some(Instant::now());
-                match schedule(&state).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(queued = n, "outbox: scheduled mail queued"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "outbox: scheduled mail failed; trying again")
-                    }
-                }
-            }
-            // A full batch means more is waiting: deliver it now, not a tick later (a
-            // burst of 1,000 mails drained at 7 a second, 200 per 10-second tick).
-            let busy = match tick(&state).await {
-                Ok(claimed) => claimed as u64 >= BATCH,
-                Err(e) => {
-                    tracing::warn!(error = %e, "outbox: a tick failed; trying again next tick");
-                    false
-                }
-            };
-            if ticks.is_multiple_of(1000)
-                && let Err(e) = outbox::prune(&state.db, RETENTION_DAYS).await
-            {
-                tracing::warn!(error = %e, "outbox: pruning the delivery log failed");
-            }
-            ticks += 1;
-            if !busy {
-                tokio::time::sleep(state.config.outbox_tick).await;
+        loops.spawn(scheduled_loop(state));
+        while let Some(done) = loops.join_next().await {
+            if let Err(e) = done {
+                tracing::error!(error = %e, "outbox: a worker loop ended");
             }
         }
     })
 }
 
-/// Deliver what is due now (at most a batch); how many rows were claimed. Public for
-/// tests and `decorum` commands.
-pub async fn tick(state: &AppState) -> StoreResult<usize> {
-    let mut channels = vec![Channel::Webhook];
-    // Without SMTP settings mail waits in the outbox until they are given.
-    if state.config.mail.is_some() {
-        channels.push(Channel::Mail);
-    }
-    let rows = outbox::claim(&state.db, &channels, state.config.outbox_lease, BATCH).await?;
-    let claimed = rows.len();
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let (mails, hooks): (Vec<Row>, Vec<Row>) =
-        rows.into_iter().partition(|r| r.channel == Channel::Mail);
-    let mut calls = tokio::task::JoinSet::new();
-    for row in hooks {
-        let state = state.clone();
-        calls.spawn(async move {
-            let outcome = call_webhook(&state, &row).await;
-            outbox::settle(&state.db, &[row.id], &outcome).await
-        });
-    }
-    if let Some(mail) = &state.config.mail {
-        send_mails(state, mail, mails).await?;
-    }
-    while let Some(done) = calls.join_next().await {
-        match done {
-            Ok(result) => result?,
-            Err(e) => tracing::warn!(error = %e, "outbox: a webhook call panicked"),
+/// Deliver `channel` for ever: a full batch means more is waiting, so the next is taken
+/// at once; otherwise the loop waits a tick (mails queued within it for one person go out
+/// as one digest).
+async fn deliver_loop(state: AppState, worker: Arc<Worker>, channel: Channel) {
+    loop {
+        let busy = match worker.deliver(&state, channel).await {
+            Ok(claimed) => claimed as u64 >= BATCH,
+            Err(e) => {
+                tracing::warn!(error = %e, ?channel, "outbox: a batch failed; trying again next tick");
+                false
+            }
+        };
+        if !busy {
+            tokio::time::sleep(state.config.outbox_tick).await;
         }
     }
-    Ok(claimed)
+}
+
+/// Queue the scheduled mail each minute, and prune the delivery log now and then.
+async fn scheduled_loop(state: AppState) {
+    // The plan of who is due when was made with some binary's jobs and default zone:
+    // this one's may differ, so its first tick makes it again.
+    if let Err(e) = crate::store::schedule::forget_everyone(&state.db).await {
+        tracing::warn!(error = %e, "outbox: dropping the scheduled-mail plan failed");
+    }
+    let mut pruned: Option<Instant> = None;
+    loop {
+        match schedule(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(queued = n, "outbox: scheduled mail queued"),
+            Err(e) => tracing::warn!(error = %e, "outbox: scheduled mail failed; trying again"),
+        }
+        if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            pruned = Some(Instant::now());
+            if let Err(e) = outbox::prune(&state.db, RETENTION_DAYS).await {
+                tracing::warn!(error = %e, "outbox: pruning the delivery log failed");
+            }
+        }
+        tokio::time::sleep(SCHEDULE_EVERY).await;
+    }
+}
+
+/// Deliver what is due now (at most a batch per channel); how many rows were claimed.
+/// Public for tests and `decorum` commands.
+pub async fn tick(state: &AppState) -> StoreResult<usize> {
+    let worker = Worker::default();
+    let (hooks, mails) = tokio::join!(
+        worker.deliver(state, Channel::Webhook),
+        worker.deliver(state, Channel::Mail)
+    );
+    Ok(hooks? + mails?)
+}
+
+/// What the worker keeps between batches: the SMTP transport, whose pool keeps its
+/// connections open (without it every mail paid a connection, EHLO and QUIT).
+#[derive(Default)]
+struct Worker {
+    smtp: Mutex<Option<(MailConfig, AsyncSmtpTransport<Tokio1Executor>)>>,
+}
+
+impl Worker {
+    /// Claim and deliver a batch on `channel`; how many rows were claimed. Without SMTP
+    /// settings mail waits in the outbox until they are given.
+    async fn deliver(&self, state: &AppState, channel: Channel) -> StoreResult<usize> {
+        let mail = match channel {
+            Channel::Mail => match &state.config.mail {
+                Some(mail) => Some(mail),
+                None => return Ok(0),
+            },
+            Channel::Webhook => None,
+        };
+        let rows = outbox::claim(&state.db, &[channel], state.config.outbox_lease, BATCH).await?;
+        let claimed = rows.len();
+        if claimed == 0 {
+            return Ok(0);
+        }
+        let started = Instant::now();
+        let tries = match mail {
+            Some(mail) => send_mails(state, mail, self.transport(mail), rows).await?,
+            None => call_webhooks(state, rows).await?,
+        };
+        outbox::settle(&state.db, tries).await?;
+        tracing::debug!(
+            ?channel,
+            claimed,
+            ms = started.elapsed().as_millis() as u64,
+            "outbox: batch delivered"
+        );
+        Ok(claimed)
+    }
+
+    /// The transport for `mail`, built once (again only if the settings change).
+    fn transport(&self, mail: &MailConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+        let mut cached = self.smtp.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((config, smtp)) = cached.as_ref()
+            && config == mail
+        {
+            return Ok(smtp.clone());
+        }
+        let smtp = transport(mail)?;
+        *cached = Some((mail.clone(), smtp.clone()));
+        Ok(smtp)
+    }
 }
 
 /// The outcome of a failed try: again later, or given up after the last attempt (or at
@@ -165,6 +224,10 @@ fn delivered(code: Option<i32>, latency: Option<i32>) -> Outcome {
     }
 }
 
+fn millis_since(started: Instant) -> Option<i32> {
+    Some(started.elapsed().as_millis().min(i32::MAX as u128) as i32)
+}
+
 /// The JSON body of a webhook delivery.
 pub fn webhook_body(row: &Row) -> String {
     let data: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
@@ -177,75 +240,136 @@ pub fn webhook_body(row: &Row) -> String {
     .to_string()
 }
 
-async fn call_webhook(state: &AppState, row: &Row) -> Outcome {
-    let fail = |permanent, error: String, code, latency| {
-        failed(state, row.attempts, permanent, error, code, latency)
-    };
-    let Some(endpoint_id) = row.endpoint_id else {
-        return fail(true, "no endpoint".into(), None, None);
-    };
-    let endpoint = match outbox::endpoint(&state.db, endpoint_id).await {
-        Ok(e) if e.active => e,
-        Ok(_) => return fail(true, "the endpoint is switched off".into(), None, None),
-        Err(e) => return fail(false, e.to_string(), None, None),
-    };
-    let Ok(url) = reqwest::Url::parse(&endpoint.url) else {
-        return fail(true, "the URL does not parse".into(), None, None);
-    };
+/// Where an endpoint's calls of this batch go: its URL, its secret, and a client pinned
+/// to the addresses it resolved to now.
+struct Target {
+    url: reqwest::Url,
+    secret: String,
+    client: reqwest::Client,
+}
+
+/// Why an endpoint cannot be called (`permanent`: not worth trying again).
+struct Unreachable {
+    permanent: bool,
+    error: String,
+}
+
+impl Unreachable {
+    fn now(error: impl Into<String>) -> Unreachable {
+        Unreachable {
+            permanent: true,
+            error: error.into(),
+        }
+    }
+
+    fn for_now(error: impl Into<String>) -> Unreachable {
+        Unreachable {
+            permanent: false,
+            error: error.into(),
+        }
+    }
+}
+
+/// Call each webhook of a batch, a few at a time: the endpoints are read, resolved and
+/// checked once for the batch, and each endpoint's calls share one client (and so its
+/// connections). The tries, to settle.
+async fn call_webhooks(state: &AppState, rows: Vec<Row>) -> StoreResult<Vec<(Vec<i32>, Outcome)>> {
+    let wanted: HashSet<i32> = rows.iter().filter_map(|r| r.endpoint_id).collect();
+    let mut targets: HashMap<i32, Result<Target, Unreachable>> = HashMap::new();
+    for endpoint in outbox::endpoints(&state.db).await? {
+        if wanted.contains(&endpoint.id) {
+            targets.insert(endpoint.id, target(state, endpoint).await);
+        }
+    }
+    let targets = &targets;
+    Ok(stream::iter(rows)
+        .map(|row| async move {
+            let target = row.endpoint_id.and_then(|id| targets.get(&id));
+            let outcome = call_webhook(state, &row, target).await;
+            (vec![row.id], outcome)
+        })
+        .buffer_unordered(CALLS_IN_FLIGHT)
+        .collect()
+        .await)
+}
+
+/// Resolve and check an endpoint now, at send time, and pin its client to the addresses
+/// found, so a DNS change between the check and the call cannot point it inside.
+async fn target(
+    state: &AppState,
+    endpoint: entity::webhook_endpoint::Model,
+) -> Result<Target, Unreachable> {
+    if !endpoint.active {
+        return Err(Unreachable::now("the endpoint is switched off"));
+    }
+    let url = reqwest::Url::parse(&endpoint.url)
+        .map_err(|_| Unreachable::now("the URL does not parse"))?;
     let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
-        return fail(true, "the URL has no host".into(), None, None);
+        return Err(Unreachable::now("the URL has no host"));
     };
     let host = host
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_string();
-    // Resolved now, at send time, and the call pinned to these addresses, so a DNS
-    // change between the check and the call cannot point it inside.
-    let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host.as_str(), port)).await {
-        Ok(a) => a.collect(),
-        Err(e) => return fail(false, format!("{host} does not resolve: {e}"), None, None),
-    };
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| Unreachable::for_now(format!("{host} does not resolve: {e}")))?
+        .collect();
     if !state.config.webhooks_allow_private
         && let Some((addr, why)) = addrs
             .iter()
             .find_map(|a| forbidden_address(a.ip()).map(|why| (a, why)))
     {
-        return fail(
-            true,
-            format!(
-                "refused: {host} resolves to {} ({why}); set webhooks_allow_private to allow it",
-                addr.ip()
-            ),
-            None,
-            None,
-        );
+        return Err(Unreachable::now(format!(
+            "refused: {host} resolves to {} ({why}); set webhooks_allow_private to allow it",
+            addr.ip()
+        )));
     }
-    let client = match reqwest::Client::builder()
+    let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(state.config.webhook_timeout)
         .resolve_to_addrs(&host, &addrs)
         .build()
-    {
-        Ok(c) => c,
-        Err(e) => return fail(false, e.to_string(), None, None),
+        .map_err(|e| Unreachable::for_now(e.to_string()))?;
+    Ok(Target {
+        url,
+        secret: endpoint.secret,
+        client,
+    })
+}
+
+async fn call_webhook(
+    state: &AppState,
+    row: &Row,
+    target: Option<&Result<Target, Unreachable>>,
+) -> Outcome {
+    let fail = |permanent, error: String, code, latency| {
+        failed(state, row.attempts, permanent, error, code, latency)
+    };
+    let target = match target {
+        None if row.endpoint_id.is_none() => return fail(true, "no endpoint".into(), None, None),
+        None => return fail(true, "the endpoint was removed".into(), None, None),
+        Some(Err(why)) => return fail(why.permanent, why.error.clone(), None, None),
+        Some(Ok(target)) => target,
     };
     let body = webhook_body(row);
     let timestamp = Utc::now().timestamp();
     let started = Instant::now();
-    let sent = client
-        .post(url)
+    let sent = target
+        .client
+        .post(target.url.clone())
         .header("content-type", "application/json")
         .header("user-agent", "Decorum-Webhook/1")
         .header(EVENT_HEADER, &row.event)
         .header(DELIVERY_HEADER, &row.delivery_id)
         .header(
             SIGNATURE_HEADER,
-            signature_header(&endpoint.secret, timestamp, body.as_bytes()),
+            signature_header(&target.secret, timestamp, body.as_bytes()),
         )
         .body(body)
         .send()
         .await;
-    let latency = Some(started.elapsed().as_millis().min(i32::MAX as u128) as i32);
+    let latency = millis_since(started);
     match sent {
         Ok(response) if response.status().is_success() => {
             delivered(Some(response.status().as_u16() as i32), latency)
@@ -275,7 +399,13 @@ fn transport(mail: &MailConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, St
     };
     let mut builder = builder
         .port(mail.port)
-        .timeout(Some(Duration::from_secs(30)));
+        .timeout(Some(Duration::from_secs(30)))
+        // A connection per mail in flight, closed after a minute unused.
+        .pool_config(
+            PoolConfig::new()
+                .max_size(MAILS_IN_FLIGHT as u32)
+                .idle_timeout(Duration::from_secs(60)),
+        );
     if let Some(user) = &mail.username {
         builder = builder.credentials(Credentials::new(
             user.clone(),
@@ -285,11 +415,15 @@ fn transport(mail: &MailConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, St
     Ok(builder.build())
 }
 
-/// One mail per recipient, with all that is due for them.
-async fn send_mails(state: &AppState, mail: &MailConfig, rows: Vec<Row>) -> StoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
+/// One mail per recipient, with all that is due for them, a few sent at once. The
+/// tries, to settle.
+async fn send_mails(
+    state: &AppState,
+    mail: &MailConfig,
+    smtp: Result<AsyncSmtpTransport<Tokio1Executor>, String>,
+    rows: Vec<Row>,
+) -> StoreResult<Vec<(Vec<i32>, Outcome)>> {
+    let lookups = Lookups::read(state, &rows).await?;
     let mut by_person: BTreeMap<i32, Vec<Row>> = BTreeMap::new();
     for row in rows {
         by_person
@@ -298,41 +432,110 @@ async fn send_mails(state: &AppState, mail: &MailConfig, rows: Vec<Row>) -> Stor
             .push(row);
     }
     let people = outbox::recipients(&state.db, by_person.keys().copied().collect()).await?;
-    let smtp = transport(mail);
-    for (person, rows) in by_person {
-        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(1);
-        let outcome = match (people.get(&person), &smtp) {
-            (None, _) => failed(state, attempts, true, "no such person".into(), None, None),
-            (_, Err(e)) => failed(state, attempts, false, e.clone(), None, None),
-            (Some(to), Ok(smtp)) => match compose(state, mail, to, &rows).await {
-                Err(e) => failed(state, attempts, true, e, None, None),
-                Ok(message) => {
-                    let started = Instant::now();
-                    let sent = smtp.send(message).await;
-                    let latency = Some(started.elapsed().as_millis().min(i32::MAX as u128) as i32);
-                    match sent {
-                        Ok(response) => {
-                            delivered(Some(i32::from(u16::from(response.code()))), latency)
-                        }
-                        Err(e) => {
-                            let code = e.status().map(|c| i32::from(u16::from(c)));
-                            failed(
-                                state,
-                                attempts,
-                                e.is_permanent(),
-                                e.to_string(),
-                                code,
-                                latency,
-                            )
+    let (lookups, people, smtp) = (&lookups, &people, &smtp);
+    Ok(stream::iter(by_person)
+        .map(|(person, rows)| async move {
+            let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+            let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(1);
+            let outcome = match (people.get(&person), smtp) {
+                (None, _) => failed(state, attempts, true, "no such person".into(), None, None),
+                (_, Err(e)) => failed(state, attempts, false, e.clone(), None, None),
+                (Some(to), Ok(smtp)) => match compose(state, lookups, mail, to, &rows).await {
+                    Err(e) => failed(state, attempts, true, e, None, None),
+                    Ok(message) => {
+                        let started = Instant::now();
+                        let sent = smtp.send(message).await;
+                        let latency = millis_since(started);
+                        match sent {
+                            Ok(response) => {
+                                delivered(Some(i32::from(u16::from(response.code()))), latency)
+                            }
+                            Err(e) => {
+                                let code = e.status().map(|c| i32::from(u16::from(c)));
+                                failed(
+                                    state,
+                                    attempts,
+                                    e.is_permanent(),
+                                    e.to_string(),
+                                    code,
+                                    latency,
+                                )
+                            }
                         }
                     }
+                },
+            };
+            (ids, outcome)
+        })
+        .buffer_unordered(MAILS_IN_FLIGHT)
+        .collect()
+        .await)
+}
+
+/// What a batch's mails name, read once for the batch rather than once a mail: the
+/// training modules' titles, the sites' names and the people's names they mention.
+#[derive(Default)]
+struct Lookups {
+    titles: HashMap<String, Text>,
+    sites: HashMap<i32, String>,
+    names: HashMap<i32, String>,
+}
+
+impl Lookups {
+    async fn read(state: &AppState, rows: &[Row]) -> StoreResult<Lookups> {
+        let (mut modules, mut people, mut sites) = (HashSet::new(), HashSet::new(), false);
+        for row in rows {
+            let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
+            let id = |key: &str| payload.get(key).and_then(Value::as_i64).unwrap_or(0) as i32;
+            match MailKind::parse(&row.event) {
+                Some(MailKind::TrainingAssigned) => {
+                    modules.insert(text_of(&payload, "module"));
                 }
-            },
-        };
-        outbox::settle(&state.db, &ids, &outcome).await?;
+                Some(MailKind::TrainingOverdue) => {
+                    modules.extend(list(&payload, "items").iter().map(|i| text_of(i, "module")));
+                }
+                Some(MailKind::CriticalAlert) => {
+                    people.extend([id("subject_id"), id("inspector_id")]);
+                    sites = true;
+                }
+                Some(
+                    MailKind::ActionRaised
+                    | MailKind::ActionsOverdue
+                    | MailKind::WeeklyPlan
+                    | MailKind::WeeklyDigest,
+                ) => sites = true,
+                Some(MailKind::Report | MailKind::MonthlyReport) | None => {}
+            }
+        }
+        let mut lookups = Lookups::default();
+        for key in modules {
+            // A module since removed is named by its key.
+            if let Ok(m) = training::module_by_key(&state.db, &key).await {
+                lookups.titles.insert(key, m.module.title);
+            }
+        }
+        if !people.is_empty() {
+            lookups.names = org::names(&state.db, people.into_iter().collect()).await?;
+        }
+        if sites {
+            lookups.sites = org::site_names(&state.db).await?;
+        }
+        Ok(lookups)
     }
-    Ok(())
+
+    fn title(&self, key: &str, lang: Lang) -> String {
+        self.titles
+            .get(key)
+            .map_or_else(|| key.to_string(), |t| t.get(lang).to_string())
+    }
+
+    fn site(&self, id: i32) -> String {
+        self.sites.get(&id).cloned().unwrap_or_default()
+    }
+
+    fn name(&self, id: i32) -> String {
+        self.names.get(&id).cloned().unwrap_or_default()
+    }
 }
 
 /// One part of a mail: a subject line, its text, and a PDF if it carries one.
@@ -346,6 +549,7 @@ struct Part {
 
 async fn compose(
     state: &AppState,
+    lookups: &Lookups,
     mail: &MailConfig,
     to: &Recipient,
     rows: &[Row],
@@ -357,7 +561,7 @@ async fn compose(
         let kind =
             MailKind::parse(&row.event).ok_or_else(|| format!("unknown mail {}", row.event))?;
         parts.push(
-            part(state, to.id, kind, &payload, lang)
+            part(state, lookups, to.id, kind, &payload, lang)
                 .await
                 .map_err(|e| e.to_string())?,
         );
@@ -427,6 +631,7 @@ fn text_of(payload: &Value, key: &str) -> String {
 
 async fn part(
     state: &AppState,
+    lookups: &Lookups,
     to_id: i32,
     kind: MailKind,
     payload: &Value,
@@ -435,13 +640,11 @@ async fn part(
     let id = |key: &str| payload.get(key).and_then(Value::as_i64).unwrap_or(0) as i32;
     match kind {
         MailKind::TrainingAssigned => {
-            let key = text_of(payload, "module");
-            let title = match training::module_by_key(&state.db, &key).await {
-                Ok(m) => m.module.title.get(lang).to_string(),
-                Err(_) => key.clone(),
-            };
             let args = [
-                ("module", title.into()),
+                (
+                    "module",
+                    lookups.title(&text_of(payload, "module"), lang).into(),
+                ),
                 ("due", text_of(payload, "due_date").into()),
             ];
             Ok(Part {
@@ -452,8 +655,6 @@ async fn part(
             })
         }
         MailKind::CriticalAlert => {
-            let names = org::names(&state.db, vec![id("subject_id"), id("inspector_id")]).await?;
-            let sites = org::site_names(&state.db).await?;
             let items = payload
                 .get("critical_items")
                 .and_then(Value::as_array)
@@ -465,30 +666,9 @@ async fn part(
                 })
                 .unwrap_or_default();
             let args = [
-                (
-                    "site",
-                    sites
-                        .get(&id("site_id"))
-                        .cloned()
-                        .unwrap_or_default()
-                        .into(),
-                ),
-                (
-                    "person",
-                    names
-                        .get(&id("subject_id"))
-                        .cloned()
-                        .unwrap_or_default()
-                        .into(),
-                ),
-                (
-                    "inspector",
-                    names
-                        .get(&id("inspector_id"))
-                        .cloned()
-                        .unwrap_or_default()
-                        .into(),
-                ),
+                ("site", lookups.site(id("site_id")).into()),
+                ("person", lookups.name(id("subject_id")).into()),
+                ("inspector", lookups.name(id("inspector_id")).into()),
                 ("items", items.into()),
                 (
                     "link",
@@ -545,9 +725,8 @@ async fn part(
             })
         }
         MailKind::ActionRaised => {
-            let sites = org::site_names(&state.db).await?;
             let args = [
-                ("site", site_name(&sites, id("site_id")).into()),
+                ("site", lookups.site(id("site_id")).into()),
                 ("text", action_text(payload).into()),
                 ("due", text_of(payload, "due_date").into()),
                 ("link", format!("/actions/{}", id("action_id")).into()),
@@ -561,15 +740,13 @@ async fn part(
             let items = list(payload, "items");
             let mut lines = Vec::with_capacity(items.len());
             for item in &items {
-                let key = text_of(item, "module");
-                let title = match training::module_by_key(&state.db, &key).await {
-                    Ok(m) => m.module.title.get(lang).to_string(),
-                    Err(_) => key,
-                };
                 lines.push(lang.t_args(
                     "sched-training-overdue-line",
                     &[
-                        ("module", title.into()),
+                        (
+                            "module",
+                            lookups.title(&text_of(item, "module"), lang).into(),
+                        ),
                         ("due", text_of(item, "due").into()),
                     ],
                 ));
@@ -586,7 +763,6 @@ async fn part(
             ))
         }
         MailKind::ActionsOverdue => {
-            let sites = org::site_names(&state.db).await?;
             let items = list(payload, "items");
             let lines: Vec<String> = items
                 .iter()
@@ -595,7 +771,7 @@ async fn part(
                     lang.t_args(
                         "sched-actions-overdue-line",
                         &[
-                            ("site", site_name(&sites, site).into()),
+                            ("site", lookups.site(site).into()),
                             ("text", action_text(item).into()),
                             ("due", text_of(item, "due").into()),
                             ("link", format!("/actions/{}", text_of(item, "id")).into()),
@@ -614,12 +790,8 @@ async fn part(
             ))
         }
         MailKind::WeeklyPlan => {
-            let sites = org::site_names(&state.db).await?;
             let site_of = |v: &Value| {
-                site_name(
-                    &sites,
-                    v.get("site_id").and_then(Value::as_i64).unwrap_or(0) as i32,
-                )
+                lookups.site(v.get("site_id").and_then(Value::as_i64).unwrap_or(0) as i32)
             };
             let plan = list(payload, "plan");
             let rechecks = list(payload, "rechecks");
@@ -677,7 +849,6 @@ async fn part(
             ))
         }
         MailKind::WeeklyDigest => {
-            let sites = org::site_names(&state.db).await?;
             let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64).unwrap_or(0);
             let period = [
                 ("from", text_of(payload, "from").into()),
@@ -691,7 +862,7 @@ async fn part(
                 body.push(lang.t_args(
                     "sched-digest-site",
                     &[
-                        ("site", site_name(&sites, num(&s, "site_id") as i32).into()),
+                        ("site", lookups.site(num(&s, "site_id") as i32).into()),
                         ("checks", checks.into()),
                         ("rate", rate.into()),
                         ("critical", num(&s, "critical").into()),
@@ -771,10 +942,6 @@ fn list(payload: &Value, key: &str) -> Vec<Value> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default()
-}
-
-fn site_name(sites: &std::collections::HashMap<i32, String>, id: i32) -> String {
-    sites.get(&id).cloned().unwrap_or_default()
 }
 
 /// When a row will next be tried, for pages.

@@ -639,3 +639,194 @@ async fn webhooks_to_inner_addresses_are_refused_unless_allowed() {
         work.abort();
     }
 }
+
+/// Staff at site A with these addresses (no password: they only receive mail); their ids.
+async fn add_staff(app: &TestApp, emails: &[String]) -> Vec<i32> {
+    use decorum::store::users::{NewUser, add_atomic};
+    let mut ids = Vec::new();
+    for email in emails {
+        let person = NewUser {
+            email: email.clone(),
+            name: email.split('@').next().unwrap_or_default().into(),
+            role: decorum::auth::Role::Staff,
+            password: None,
+            position: Some("lobby-concierge".into()),
+            gender: None,
+            hire_date: None,
+            sites: vec!["A".into()],
+        };
+        ids.push(add_atomic(&app.test_db.db, person, None).await.unwrap().id);
+    }
+    ids
+}
+
+/// Queue a training assigned to each of `people`, as a failed spot-check queues it (a
+/// mail to the person and the event for the webhooks), in one transaction. Returns the
+/// due date the mails carry and the id the rows come after.
+async fn queue_trainings(app: &TestApp, people: &[i32]) -> (String, i32) {
+    use decorum::domain::notify::{EventName, MailKind};
+    use decorum::store::outbox::{Event, enqueue, enqueue_mail};
+    use sea_orm::TransactionTrait;
+    let db = &app.test_db.db;
+    let after = outbox::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .max()
+        .unwrap_or(0);
+    let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
+    let txn = db.begin().await.unwrap();
+    for &person in people {
+        let data = serde_json::json!({
+            "user_id": person, "module": "visit-planning", "due_date": due,
+            "reason": "failure", "inspection_id": null, "critical": false,
+        });
+        enqueue_mail(&txn, MailKind::TrainingAssigned, &[person], &data)
+            .await
+            .unwrap();
+        enqueue(&txn, &[Event::new(EventName::TrainingAssigned, data)])
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+    (due, after)
+}
+
+/// The trainings' outbox rows queued after `after` (not the scheduled mail the worker
+/// queues meanwhile).
+async fn rows_after(app: &TestApp, after: i32) -> Vec<outbox::Model> {
+    outbox::Entity::find()
+        .filter(outbox::Column::Id.gt(after))
+        .filter(outbox::Column::Event.is_in(["training.assigned", "mail.training_assigned"]))
+        .all(&app.test_db.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_burst_is_delivered_whole_and_failures_settle_alone() {
+    use decorum::domain::notify::EventName;
+    for backend in BACKENDS {
+        let test = format!("notify_http::burst ({backend:?})");
+        let dir = tempfile::tempdir().unwrap();
+        let Some(smtp) = Smtp::start(&test, dir.path()) else {
+            return;
+        };
+        let (hook_url, received) = start_receiver().await;
+        let Some(app) =
+            TestApp::spawn_with(backend, "notify_burst", configure(smtp.port, true)).await
+        else {
+            continue;
+        };
+        let w = seed_world(&app.test_db.db).await;
+        let db = &app.test_db.db;
+        let emails: Vec<String> = (0..60).map(|i| format!("burst{i}@t.test")).collect();
+        let people = add_staff(&app, &emails).await;
+        decorum::store::outbox::add_endpoint(
+            db,
+            w.admin,
+            &hook_url,
+            SECRET,
+            &[EventName::TrainingAssigned],
+        )
+        .await
+        .unwrap();
+
+        // 1. A burst of 60 events to 60 people: each gets exactly their own mail, each
+        //    event reaches the receiver once, every row is settled delivered at the
+        //    first try, and the mails share a few connections.
+        let (due, after) = queue_trainings(&app, &people).await;
+        let work = worker(&app);
+        until("the burst delivered", async || {
+            let rows = rows_after(&app, after).await;
+            rows.len() == 120 && rows.iter().all(|r| r.status == DeliveryStatus::Delivered)
+        })
+        .await;
+        work.abort();
+        let burst = rows_after(&app, after).await;
+        assert!(burst.iter().all(|r| r.attempts == 1), "{burst:?}");
+        let mails: Vec<Value> = smtp
+            .messages()
+            .into_iter()
+            .filter(|m| m["to"][0].as_str().unwrap().starts_with("burst"))
+            .collect();
+        assert_eq!(mails.len(), 60, "{mails:?}");
+        for email in &emails {
+            let theirs = smtp.to(email);
+            assert_eq!(theirs.len(), 1, "{email}: {theirs:?}");
+            assert_eq!(theirs[0]["to"], serde_json::json!([email]), "only to them");
+            assert!(theirs[0]["text"].as_str().unwrap().contains(&due));
+        }
+        let peers: std::collections::HashSet<&str> =
+            mails.iter().map(|m| m["peer"].as_str().unwrap()).collect();
+        // The pool keeps 8; a few more open when a mail starts before the last one's
+        // connection is parked again (lettre parks it from a task of its own). A
+        // connection per mail would be 60.
+        assert!(
+            peers.len() <= 20,
+            "60 mails over {} connections: the pool keeps them open",
+            peers.len()
+        );
+        {
+            let r = received.lock().unwrap();
+            assert!(r.got.iter().all(|g| g.signed));
+            let mut got: Vec<&str> = r.got.iter().map(|g| g.delivery.as_str()).collect();
+            got.sort();
+            let mut sent: Vec<&str> = burst
+                .iter()
+                .filter(|r| r.channel == Channel::Webhook)
+                .map(|r| r.delivery_id.as_str())
+                .collect();
+            sent.sort();
+            assert_eq!(got, sent, "each event once");
+        }
+
+        // 2. One tick where an endpoint answers 500 and the SMTP server refuses one
+        //    mailbox for now: exactly those rows wait for a retry, the rest are delivered.
+        let (failing_url, failing) = start_receiver().await;
+        failing.lock().unwrap().mode = Some(Mode::Fail);
+        let failing_endpoint = decorum::store::outbox::add_endpoint(
+            db,
+            w.admin,
+            &failing_url,
+            SECRET,
+            &[EventName::TrainingAssigned],
+        )
+        .await
+        .unwrap();
+        let busy = add_staff(&app, &["busy.one@t.test".to_string()]).await[0];
+        let mut some = people[..5].to_vec();
+        some.push(busy);
+        let (_, after) = queue_trainings(&app, &some).await;
+        let state = AppState::new(db.clone(), app.test_db.config.clone()).unwrap();
+        decorum::notify::tick(&state).await.unwrap();
+        let rows = rows_after(&app, after).await;
+        assert_eq!(rows.len(), 6 + 12, "{rows:?}");
+        for row in &rows {
+            let refused =
+                row.recipient_id == Some(busy) || row.endpoint_id == Some(failing_endpoint.id);
+            assert_eq!(row.attempts, 1, "{row:?}");
+            if refused {
+                assert_eq!(row.status, DeliveryStatus::Pending, "{row:?}");
+                assert!(row.next_attempt_at > row.created_at, "{row:?}");
+                let code = if row.channel == Channel::Mail {
+                    450
+                } else {
+                    500
+                };
+                assert_eq!(row.response_code, Some(code), "{row:?}");
+                assert!(row.last_error.is_some(), "{row:?}");
+            } else {
+                assert_eq!(row.status, DeliveryStatus::Delivered, "{row:?}");
+                assert!(row.last_error.is_none(), "{row:?}");
+            }
+        }
+        assert!(smtp.to("busy.one@t.test").is_empty());
+        for email in &emails[..5] {
+            assert_eq!(smtp.to(email).len(), 2, "{email}: the burst's and this one");
+        }
+        assert_eq!(failing.lock().unwrap().got.len(), 6);
+    }
+}

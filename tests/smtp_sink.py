@@ -1,6 +1,8 @@
 """A real SMTP server for tests/notify_http.rs: Debian's aiosmtpd, listening on
 127.0.0.1:PORT, writing each message it accepts to DIR as JSON (envelope recipients,
-the decoded subject and text, and each attachment saved beside it), then answering 250.
+the decoded subject and text, each attachment saved beside it, and the client's address
+and port, which tell its connections apart), then answering 250. A recipient whose
+address starts with "busy." is refused for now (450), as a full mailbox is.
 
     python3 tests/smtp_sink.py PORT DIR
 """
@@ -20,6 +22,12 @@ class Sink:
     def __init__(self, out):
         self.out = out
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("busy."):
+            return "450 4.2.2 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         name = uuid.uuid4().hex
         message = message_from_bytes(envelope.original_content, policy=policy.default)
@@ -38,6 +46,7 @@ class Sink:
             "subject": str(message["subject"]),
             "text": text.get_content() if text is not None else "",
             "attachments": attachments,
+            "peer": "%s:%s" % tuple(session.peer[:2]),
         }
         tmp = os.path.join(self.out, name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:

@@ -184,8 +184,9 @@ async fn smtp_own_rate(port: u16, n: usize) -> f64 {
     rate
 }
 
-/// For the report: `n` mails sent as the worker sends them (lettre's transport, built
-/// as `notify` builds it: a connection per mail, Nagle on). Per second.
+/// For the report: `n` mails sent one after another through lettre's pooled transport
+/// as `notify` uses it (one connection kept open, Nagle on; the worker keeps several
+/// such in flight). Per second.
 async fn smtp_rate_as_the_worker(port: u16, n: usize) -> f64 {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
     let smtp = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
@@ -311,7 +312,7 @@ async fn outbox_rows(
             let limit = smtp_own_rate(s.smtp.port, BURST).await;
             eprintln!(
                 "  SMTP server: {limit:.0} mails/s on one connection without Nagle; \
-                 {worker_like:.0}/s sent as the worker sends (a connection each, Nagle on)"
+                 {worker_like:.0}/s one at a time through lettre's pool (Nagle on)"
             );
             Some(limit)
         }

@@ -17,7 +17,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use entity::outbox::{self, Channel, DeliveryStatus};
 use entity::{mail_preference, user, user_site, webhook_endpoint};
-use sea_orm::sea_query::{LockBehavior, LockType};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -374,19 +375,30 @@ pub async fn claim(
         return Ok(rows);
     }
     let until = now + Duration::from_std(lease).unwrap_or(Duration::seconds(60));
-    let mut claimed = Vec::with_capacity(rows.len());
-    for r in rows {
-        let mut active: outbox::ActiveModel = r.clone().into();
-        active.lease_until = Set(Some(until));
-        active.attempts = Set(r.attempts + 1);
-        claimed.push(active.update(&txn).await?);
-    }
+    // One statement for the whole batch: the rows are locked (PostgreSQL) or the write
+    // lock is held (SQLite), so no other worker can claim them in between.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::LeaseUntil, Expr::value(Some(until)))
+        .col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).add(1),
+        )
+        .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
-    Ok(claimed)
+    Ok(rows
+        .into_iter()
+        .map(|r| outbox::Model {
+            lease_until: Some(until),
+            attempts: r.attempts + 1,
+            ..r
+        })
+        .collect())
 }
 
 /// How one try of a delivery went.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub status: DeliveryStatus,
     pub error: Option<String>,
@@ -396,29 +408,50 @@ pub struct Outcome {
     pub retry_at: Option<DateTime<Utc>>,
 }
 
-/// Record how the try of each of `ids` went, ending their lease. A row no longer leased
-/// by us (a "send again" in between) is still updated: the try happened.
-pub async fn settle(db: &DatabaseConnection, ids: &[i32], outcome: &Outcome) -> StoreResult<()> {
+/// Record how the tries of a batch went, ending their lease: each entry is the rows
+/// one try covered (a digest covers several) and its outcome. One write transaction,
+/// one statement per distinct outcome (a commit is the costly part: one per delivery
+/// capped a burst near 100 a second). A row no longer leased by us (a "send again" in
+/// between) is still updated: the try happened.
+pub async fn settle(db: &DatabaseConnection, tries: Vec<(Vec<i32>, Outcome)>) -> StoreResult<()> {
+    let mut groups: Vec<(Outcome, Vec<i32>)> = Vec::new();
+    for (ids, outcome) in tries {
+        match groups.iter_mut().find(|(o, _)| *o == outcome) {
+            Some((_, all)) => all.extend(ids),
+            None => groups.push((outcome, ids)),
+        }
+    }
+    if groups.is_empty() {
+        return Ok(());
+    }
     let now = Utc::now();
-    let mut update = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, outcome.status.as_str().into())
-        .col_expr(
-            outbox::Column::LeaseUntil,
-            Option::<DateTime<Utc>>::None.into(),
-        )
-        .col_expr(outbox::Column::LastError, outcome.error.clone().into())
-        .col_expr(outbox::Column::ResponseCode, outcome.response_code.into())
-        .col_expr(outbox::Column::LatencyMs, outcome.latency_ms.into());
-    if outcome.status == DeliveryStatus::Delivered {
-        update = update.col_expr(outbox::Column::DeliveredAt, Some(now).into());
+    let txn = begin_write(db).await?;
+    for (outcome, ids) in groups {
+        let mut update = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, outcome.status.as_str().into())
+            .col_expr(
+                outbox::Column::LeaseUntil,
+                Option::<DateTime<Utc>>::None.into(),
+            )
+            .col_expr(outbox::Column::LastError, outcome.error.into())
+            .col_expr(outbox::Column::ResponseCode, outcome.response_code.into())
+            .col_expr(outbox::Column::LatencyMs, outcome.latency_ms.into());
+        if outcome.status == DeliveryStatus::Delivered {
+            update = update.col_expr(outbox::Column::DeliveredAt, Some(now).into());
+        }
+        if let Some(at) = outcome.retry_at {
+            update = update.col_expr(outbox::Column::NextAttemptAt, at.into());
+        }
+        // SQLite allows 32,766 bound values in a statement.
+        for chunk in ids.chunks(10_000) {
+            update
+                .clone()
+                .filter(outbox::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&txn)
+                .await?;
+        }
     }
-    if let Some(at) = outcome.retry_at {
-        update = update.col_expr(outbox::Column::NextAttemptAt, at.into());
-    }
-    update
-        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
-        .exec(db)
-        .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -483,13 +516,6 @@ pub async fn endpoints(db: &DatabaseConnection) -> StoreResult<Vec<webhook_endpo
         .order_by_asc(webhook_endpoint::Column::Id)
         .all(db)
         .await?)
-}
-
-pub async fn endpoint(db: &DatabaseConnection, id: i32) -> StoreResult<webhook_endpoint::Model> {
-    webhook_endpoint::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("webhook endpoint {id}")))
 }
 
 /// Register an endpoint (an admin's act, audited; the secret is not written to the log).
