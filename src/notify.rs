@@ -105,7 +105,7 @@ async fn deliver_loop(state: AppState, worker: Arc<Worker>, channel: Channel) {
 async fn scheduled_loop(state: AppState) {
     // The plan of who is due when was made with some binary's jobs and default zone:
     // this one's may differ, so its first tick makes it again.
-    if let Err(e) = crate::store::schedule::forget_everyone(&state.db).await {
+    if let Err(e) = crate::store::schedule_plan::forget_everyone(&state.db).await {
         tracing::warn!(error = %e, "outbox: dropping the scheduled-mail plan failed");
     }
     let mut pruned: Option<Instant> = None;

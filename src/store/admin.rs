@@ -191,7 +191,7 @@ pub async fn update_site(
     let after = row.update(&txn).await?;
     if after.time_zone != before.time_zone {
         // Its people's scheduled mail goes by the new zone from the next tick.
-        super::schedule::forget_site(&txn, id).await?;
+        super::schedule_plan::forget_site(&txn, id).await?;
     }
     if after != before {
         audit::record(
@@ -462,7 +462,7 @@ pub async fn update_person(
         .await?;
     }
     // Their scheduled mail goes by their new role, sites and being active.
-    super::schedule::forget(&txn, &[id]).await?;
+    super::schedule_plan::forget(&txn, &[id]).await?;
     if before.active && !after.active {
         session::Entity::delete_many()
             .filter(session::Column::UserId.eq(id))

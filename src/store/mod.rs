@@ -17,6 +17,7 @@ pub mod proposals;
 pub mod quality;
 pub mod reports;
 pub mod schedule;
+pub mod schedule_plan;
 pub mod sessions;
 pub mod stats;
 pub mod submit;

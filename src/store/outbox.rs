@@ -666,7 +666,7 @@ pub async fn save_preference(
         .exec_without_returning(&txn)
         .await?;
     // The next tick plans their scheduled mail by what they chose.
-    super::schedule::forget(&txn, &[user_id]).await?;
+    super::schedule_plan::forget(&txn, &[user_id]).await?;
     txn.commit().await?;
     Ok(())
 }

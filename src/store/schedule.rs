@@ -29,8 +29,8 @@ use entity::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TryInsertResult,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TryInsertResult,
 };
 use serde_json::{Value, json};
 
@@ -150,43 +150,6 @@ async fn preferences(
         }
     }
     Ok(prefs)
-}
-
-/// Drop the plan of these people (their role, sites, preferences or being active
-/// changed; their site's zone): the next tick plans them again from what is stored
-/// then. Called in the transaction of the change.
-pub async fn forget<C: ConnectionTrait>(db: &C, people: &[i32]) -> StoreResult<()> {
-    for chunk in people.chunks(CHUNK) {
-        scheduled_due::Entity::delete_many()
-            .filter(scheduled_due::Column::UserId.is_in(chunk.to_vec()))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Drop the plan of everyone who belongs to `site` (its time zone changed).
-pub async fn forget_site<C: ConnectionTrait>(db: &C, site: i32) -> StoreResult<()> {
-    scheduled_due::Entity::delete_many()
-        .filter(
-            scheduled_due::Column::UserId.in_subquery(
-                Query::select()
-                    .column(user_site::Column::UserId)
-                    .from(user_site::Entity)
-                    .and_where(user_site::Column::SiteId.eq(site))
-                    .to_owned(),
-            ),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Drop the whole plan: the worker does when it starts, since the job definitions and
-/// the default zone the plan was made with are those of the binary that made it.
-pub async fn forget_everyone(db: &DatabaseConnection) -> StoreResult<()> {
-    scheduled_due::Entity::delete_many().exec(db).await?;
-    Ok(())
 }
 
 /// Plan every active person who has no plan (new, reactivated, or forgotten) as due
@@ -362,7 +325,7 @@ pub async fn run(
         }
         // Only after the mail is queued: a tick that fails looks again next minute.
         retime(db, job, next).await?;
-        forget(db, &gone).await?;
+        super::schedule_plan::forget(db, &gone).await?;
     }
     // Jobs that are no more.
     let known: Vec<&str> = Job::ALL.iter().map(|j| j.as_str()).collect();
