@@ -674,6 +674,36 @@ async fn submit_rate(
     (rate, memory, formed)
 }
 
+/// Wait (at most two minutes) until the server's first scheduled-mail tick has planned
+/// everyone: a starting worker drops the plan and its first tick reads every person
+/// once (`store::schedule`), a one-off per start that the submissions and pages are not
+/// measured beside. Without SMTP settings nothing is scheduled.
+async fn settle_first_schedule(db: &DatabaseConnection, mail: bool) {
+    use entity::scheduled_due::{Column, Entity};
+    use sea_orm::PaginatorTrait;
+    if !mail {
+        return;
+    }
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(120) {
+        let planned = Entity::find().count(db).await.unwrap();
+        let due = Entity::find()
+            .filter(Column::NextDue.lte(Utc::now()))
+            .count(db)
+            .await
+            .unwrap();
+        if planned > 0 && due == 0 {
+            eprintln!(
+                "  the first scheduled-mail tick planned {planned} rows ({:.1} s)",
+                start.elapsed().as_secs_f64()
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    eprintln!("  the first scheduled-mail tick did not finish within two minutes");
+}
+
 /// The server's writer transactions so far, by size (`GET /admin/writer.json`).
 async fn batch_sizes(client: &reqwest::Client, base: &str) -> BTreeMap<usize, u64> {
     let status: serde_json::Value = client
@@ -1300,6 +1330,7 @@ async fn run(args: Args) {
 
     let mut table = Vec::new();
     tablet_rows(&db, &base, &mut table).await;
+    settle_first_schedule(&db, mail_sink.is_some()).await;
     if args.tablet_only {
         drop(server);
         drop_scratch_schema(db, &url, &args).await;

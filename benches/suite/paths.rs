@@ -411,30 +411,45 @@ async fn outbox_rows(
     eprintln!(
         "  outbox burst: mails first/all after {mail_first:?}/{mail_done:?} s, webhooks {hook_first:?}/{hook_done:?} s"
     );
-    let first = |f: Option<f64>| f.map_or_else(|| "—".into(), |s| format!("{s:.0} s"));
-    if let (Some(done), Some(limit)) = (mail_done, mail_limit) {
+    // Two figures per channel: the whole burst from the commit (which includes the
+    // worker's wait for its next tick, up to `outbox_tick`), and the drain once the first
+    // delivery arrived (the rate the worker sends at).
+    let mut push = |what: &str, first: Option<f64>, done: f64, limit: f64, sink: &str| {
+        let first = first.unwrap_or(0.0);
         table.push(Row {
             measure: format!(
-                "outbox: mails of a burst of {BURST} events, drained (first after {})",
-                first(mail_first)
+                "outbox: {what} of a burst of {BURST} events, from the commit (first after {first:.1} s)"
             ),
             value: BURST as f64 / done,
             unit: "/s".into(),
             limit: Some(limit),
-            target: "≥ 50 % of the SMTP server's own rate".into(),
+            target: format!("≥ 50 % of {sink}"),
         });
+        table.push(Row {
+            measure: format!("outbox: {what} of the burst, from the first delivery to the last"),
+            value: (BURST - 1) as f64 / (done - first).max(0.05),
+            unit: "/s".into(),
+            limit: Some(limit),
+            target: format!("≥ 50 % of {sink}"),
+        });
+    };
+    if let (Some(done), Some(limit)) = (mail_done, mail_limit) {
+        push(
+            "mails",
+            mail_first,
+            done,
+            limit,
+            "the SMTP server's own rate",
+        );
     }
     let done = hook_done.expect("drained");
-    table.push(Row {
-        measure: format!(
-            "outbox: webhooks of a burst of {BURST} events, drained (first after {})",
-            first(hook_first)
-        ),
-        value: BURST as f64 / done,
-        unit: "/s".into(),
-        limit: Some(hook_limit),
-        target: "≥ 50 % of the receiver's own rate".into(),
-    });
+    push(
+        "webhooks",
+        hook_first,
+        done,
+        hook_limit,
+        "the receiver's own rate",
+    );
 }
 
 /// The editor's lint as you type on the largest shipped checklist, as a quality user:
