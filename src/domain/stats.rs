@@ -670,6 +670,30 @@ pub fn printed_staff<'a>(
     out
 }
 
+/// Which of the uncovered a report may print, so only their names are read: everyone
+/// without a cut; with one, those among the `most` longest unchecked (never checked
+/// first) and everyone tied with the last of them, whom their names put in order.
+pub fn uncovered_candidates(
+    uncovered: &[i32],
+    last_checked: &HashMap<i32, NaiveDate>,
+    cut: Option<StaffCut>,
+) -> Vec<i32> {
+    let last = |id: &i32| last_checked.get(id).copied();
+    let Some(cut) = cut.filter(|c| uncovered.len() > c.most) else {
+        return uncovered.to_vec();
+    };
+    let mut dates: Vec<Option<NaiveDate>> = uncovered.iter().map(last).collect();
+    dates.sort();
+    let Some(threshold) = cut.most.checked_sub(1).map(|at| dates[at]) else {
+        return Vec::new();
+    };
+    uncovered
+        .iter()
+        .copied()
+        .filter(|id| last(id) <= threshold)
+        .collect()
+}
+
 /// Coverage looks back four whole weeks: the aggregates' finest grain.
 pub const COVERAGE_DAYS: i64 = 28;
 
