@@ -803,12 +803,7 @@ pub async fn not_checked_recently(
             scope,
             filter,
             versions.clone(),
-            Narrowing {
-                site: L::SiteId,
-                version: L::ChecklistVersionId,
-                position: L::PositionId,
-                person: Some((L::SubjectId, L::InspectorId)),
-            },
+            Narrowing::last_checks(),
         )
     };
     let checked = last_checks()
@@ -894,12 +889,7 @@ pub async fn last_counted_checks(
             scope,
             filter,
             versions.clone(),
-            Narrowing {
-                site: L::SiteId,
-                version: L::ChecklistVersionId,
-                position: L::PositionId,
-                person: Some((L::SubjectId, L::InspectorId)),
-            },
+            Narrowing::last_checks(),
         )
         .select_only()
         .column(L::SubjectId)
