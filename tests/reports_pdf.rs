@@ -1162,3 +1162,124 @@ async fn an_all_sites_report_lists_the_lowest_staff_and_points_to_the_csv_for_th
         assert!(flat.contains(&squash(&format!("Staff ({})", count.div_ceil(2)))));
     }
 }
+
+/// The site report's training and roster counts, as the database counts them, match
+/// ones worked out here by hand: instants a second either side of the site's midnight
+/// (Asia/Shanghai, the default), a due date on the last day (not yet overdue), a
+/// completion just after the end (still overdue), and a person at site B whom site A's
+/// manager does not see.
+#[tokio::test]
+async fn site_report_training_counts_match_hand_counted_days_and_keep_to_the_viewers_sites() {
+    use decorum::domain::access::{Role, Scope};
+    use decorum::domain::record::TrainingCounts as Counts;
+    use entity::states::{AssignmentReason, AssignmentStatus};
+    use entity::{training_assignment, training_module};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let at = |y, m, day, h, min, s| d(y, m, day).and_hms_opt(h, min, s).unwrap().and_utc();
+    for backend in BACKENDS {
+        let Some(test_db) = common::TestDb::new(backend, "report_training_counts").await else {
+            continue;
+        };
+        test_db.import_library().await;
+        let db = &test_db.db;
+        let w = seed_world(db).await;
+        let module = training_module::Entity::find()
+            .filter(training_module::Column::Key.eq("lobby-greeting"))
+            .one(db)
+            .await
+            .unwrap()
+            .expect("the library's lobby-greeting module");
+        // (person, assigned, due, completed). 2026-03-02 begins in Shanghai at
+        // 2026-03-01 16:00 UTC; 2026-03-30 at 2026-03-29 16:00 UTC.
+        let rows = [
+            // Assigned on the first day, completed in the last second of the last.
+            (
+                w.staff_a,
+                at(2026, 3, 1, 16, 0, 0),
+                d(2026, 3, 10),
+                Some(at(2026, 3, 29, 15, 59, 59)),
+            ),
+            // Assigned the second before; overdue at the end.
+            (w.staff_a, at(2026, 3, 1, 15, 59, 59), d(2026, 3, 20), None),
+            // Assigned within; completed the first second after: overdue at the end.
+            (
+                w.staff_a,
+                at(2026, 3, 10, 2, 0, 0),
+                d(2026, 3, 15),
+                Some(at(2026, 3, 29, 16, 0, 0)),
+            ),
+            // Due on the last day: not overdue yet.
+            (w.staff_a2, at(2026, 3, 28, 1, 0, 0), d(2026, 3, 29), None),
+            // At site B.
+            (w.staff_b, at(2026, 3, 10, 1, 0, 0), d(2026, 3, 12), None),
+        ];
+        for (person, assigned, due, completed) in rows {
+            training_assignment::ActiveModel {
+                user_id: Set(person),
+                module_id: Set(module.id),
+                reason: Set(AssignmentReason::Manual),
+                failed_items: Set(serde_json::json!([])),
+                critical: Set(false),
+                status: Set(if completed.is_some() {
+                    AssignmentStatus::Completed
+                } else {
+                    AssignmentStatus::Assigned
+                }),
+                due_date: Set(due),
+                attempts: Set(0),
+                assigned_at: Set(assigned),
+                completed_at: Set(completed),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .unwrap();
+        }
+        let quality = Scope {
+            user_id: w.quality,
+            role: Role::Quality,
+            sites: Vec::new(),
+        };
+        let manager = Scope {
+            user_id: w.manager_a,
+            role: Role::Manager,
+            sites: vec![w.site_a],
+        };
+        let (from, to) = (d(2026, 3, 2), d(2026, 3, 29));
+        let site_a = Counts {
+            assigned: 2 + 1,
+            completed: 1,
+            overdue: 2,
+        };
+        for (scope, site, roster, training) in [
+            (
+                &quality,
+                None,
+                3,
+                Counts {
+                    assigned: 4,
+                    completed: 1,
+                    overdue: 3,
+                },
+            ),
+            (&quality, Some(w.site_a), 2, site_a),
+            (&manager, None, 2, site_a),
+        ] {
+            let period = decorum::store::reports::site_period(db, scope, site, from, to)
+                .await
+                .unwrap();
+            assert_eq!((period.from, period.to), (from, to), "whole weeks already");
+            assert_eq!(
+                period.training, training,
+                "{:?} {site:?} on {backend:?}",
+                scope.role
+            );
+            assert_eq!(
+                period.roster, roster,
+                "{:?} {site:?} on {backend:?}",
+                scope.role
+            );
+        }
+    }
+}

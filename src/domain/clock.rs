@@ -4,7 +4,9 @@
 //! machine's clock says.
 
 use crate::i18n::{Localize, Message};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use chrono::{
+    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 pub use chrono_tz::Tz;
 
 use super::text::Lang;
@@ -143,6 +145,49 @@ pub fn local_date(tz: Tz, t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&tz).date_naive()
 }
 
+/// The instants at which the clocks of `zone` reach `local`, in order: one; two when they
+/// pass it twice; in a gap they skip, the instant they jump over it.
+pub fn instants_at(zone: Tz, local: NaiveDateTime) -> Vec<DateTime<Utc>> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => vec![t.to_utc()],
+        LocalResult::Ambiguous(a, b) => vec![a.to_utc(), b.to_utc()],
+        LocalResult::None => {
+            // The first whole local minute after the gap, then back to the second of the
+            // jump (zones have jumped on odd seconds): in that minute the local time only
+            // rises, across the one jump.
+            let Some(after) = (1..=48 * 60).find_map(|m| {
+                zone.from_local_datetime(&(local + Duration::minutes(m)))
+                    .earliest()
+            }) else {
+                return Vec::new();
+            };
+            let reached = |t: DateTime<Utc>| t.with_timezone(&zone).naive_local() >= local;
+            let (mut before, mut at) = (after.to_utc() - Duration::minutes(1), after.to_utc());
+            while at - before > Duration::seconds(1) {
+                let mid = before + (at - before) / 2;
+                if reached(mid) {
+                    at = mid;
+                } else {
+                    before = mid;
+                }
+            }
+            vec![at]
+        }
+    }
+}
+
+/// The instant a local day begins in a zone: its first midnight, or the end of a gap
+/// that skips it. An instant `t` falls on a day from `from` to `to` (`local_date`)
+/// exactly when `day_start(from) <= t < day_start(to + 1)`, so a query can compare
+/// stored instants with these bounds.
+pub fn day_start(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    instants_at(tz, day.and_time(NaiveTime::MIN))
+        .into_iter()
+        .next()
+        // No zone on record skips two days; keep midnight UTC rather than panic.
+        .unwrap_or_else(|| day.and_time(NaiveTime::MIN).and_utc())
+}
+
 /// Hours on post, in the site's local time: a span of the working day in which staff
 /// are at their post and can be spot-checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +290,32 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
     use proptest::prelude::*;
+
+    /// The instants of a day are those from its start to the next day's start, in a
+    /// plain zone and across a gap that skips midnight (São Paulo, 4 November 2018).
+    #[test]
+    fn a_day_runs_from_its_start_to_the_next_days() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for (tz, d) in [
+            (chrono_tz::Asia::Hong_Kong, day(2026, 3, 1)),
+            (chrono_tz::America::New_York, day(2026, 3, 8)),
+            (chrono_tz::America::New_York, day(2026, 11, 1)),
+            (chrono_tz::America::Sao_Paulo, day(2018, 11, 4)),
+        ] {
+            let start = day_start(tz, d);
+            assert_eq!(local_date(tz, start), d, "{tz} {d}");
+            assert_eq!(
+                local_date(tz, start - Duration::seconds(1)),
+                d.pred_opt().unwrap()
+            );
+            let next = day_start(tz, d.succ_opt().unwrap());
+            assert_eq!(local_date(tz, next - Duration::seconds(1)), d, "{tz} {d}");
+        }
+        assert_eq!(
+            day_start(chrono_tz::America::Sao_Paulo, day(2018, 11, 4)),
+            Utc.with_ymd_and_hms(2018, 11, 4, 3, 0, 0).unwrap()
+        );
+    }
 
     #[test]
     fn every_period_has_a_name_and_passes_the_check() {

@@ -4,7 +4,7 @@
 //! fills (`store::reports`) and the pages and reports render. Nothing here is in a
 //! language yet: names and text stay as stored (bilingual where the library is).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -374,14 +374,18 @@ pub struct SitePeriod {
     pub modules: HashMap<String, Text>,
     /// The names of the printed staff.
     pub names: HashMap<i32, String>,
-    /// The staff of the sites in view, by id.
-    pub roster: BTreeMap<i32, RosterPerson>,
+    /// How many staff the sites in view have.
+    pub roster: usize,
     /// Who on the roster was not checked in the coverage window, and when each of
     /// them last was.
     pub uncovered: Vec<i32>,
     pub last_checked: HashMap<i32, NaiveDate>,
+    /// The names and positions of the uncovered the report may print
+    /// (`stats::uncovered_candidates`): all of them, or with a staff cut the longest
+    /// unchecked and those tied with the last of them.
+    pub uncovered_people: HashMap<i32, RosterPerson>,
     /// The training of the roster, as days at the site.
-    pub training: Vec<AssignmentDates>,
+    pub training: TrainingCounts,
     /// The site's name, when one site was asked for.
     pub site: Option<String>,
     /// Whether the scope spans every site (when no one site was asked for).
@@ -409,12 +413,15 @@ pub struct RosterPerson {
     pub position: Option<Text>,
 }
 
-/// An assignment's days, at the site.
-#[derive(Debug, Clone, Copy)]
-pub struct AssignmentDates {
-    pub assigned: NaiveDate,
-    pub due: NaiveDate,
-    pub completed: Option<NaiveDate>,
+/// The training of a roster over a period, counted in days at the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TrainingCounts {
+    /// Assigned during the period.
+    pub assigned: usize,
+    /// Completed during the period.
+    pub completed: usize,
+    /// Past their due date and not completed at the end of the period.
+    pub overdue: usize,
 }
 
 #[cfg(test)]

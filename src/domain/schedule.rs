@@ -11,12 +11,12 @@
 //! looks only at the people whose time came ([`turn`]: what to do with one of them).
 
 use chrono::{
-    DateTime, Datelike, Days, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime,
-    TimeZone, Utc,
+    DateTime, Datelike, Days, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc,
 };
 use chrono_tz::Tz;
 
 use super::access::Role;
+use super::clock::instants_at;
 use super::notify::MailKind;
 
 /// The local time of day scheduled mail goes out.
@@ -121,37 +121,6 @@ pub fn next_due(cadence: Cadence, zone: Tz, now: DateTime<Utc>) -> DateTime<Utc>
     }
     // Unreachable for any zone on record; look again in an hour rather than never.
     now + Duration::hours(1)
-}
-
-/// The instants at which the clocks of `zone` reach `local`, in order: one; two when they
-/// pass it twice; in a gap they skip, the instant they jump over it.
-fn instants_at(zone: Tz, local: NaiveDateTime) -> Vec<DateTime<Utc>> {
-    match zone.from_local_datetime(&local) {
-        LocalResult::Single(t) => vec![t.to_utc()],
-        LocalResult::Ambiguous(a, b) => vec![a.to_utc(), b.to_utc()],
-        LocalResult::None => {
-            // The first whole local minute after the gap, then back to the second of the
-            // jump (zones have jumped on odd seconds): in that minute the local time only
-            // rises, across the one jump.
-            let Some(after) = (1..=48 * 60).find_map(|m| {
-                zone.from_local_datetime(&(local + Duration::minutes(m)))
-                    .earliest()
-            }) else {
-                return Vec::new();
-            };
-            let reached = |t: DateTime<Utc>| t.with_timezone(&zone).naive_local() >= local;
-            let (mut before, mut at) = (after.to_utc() - Duration::minutes(1), after.to_utc());
-            while at - before > Duration::seconds(1) {
-                let mid = before + (at - before) / 2;
-                if reached(mid) {
-                    at = mid;
-                } else {
-                    before = mid;
-                }
-            }
-            vec![at]
-        }
-    }
 }
 
 /// What the minute tick does with a job whose time came for a person.

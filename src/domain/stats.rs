@@ -670,6 +670,30 @@ pub fn printed_staff<'a>(
     out
 }
 
+/// Which of the uncovered a report may print, so only their names are read: everyone
+/// without a cut; with one, those among the `most` longest unchecked (never checked
+/// first) and everyone tied with the last of them, whom their names put in order.
+pub fn uncovered_candidates(
+    uncovered: &[i32],
+    last_checked: &HashMap<i32, NaiveDate>,
+    cut: Option<StaffCut>,
+) -> Vec<i32> {
+    let last = |id: &i32| last_checked.get(id).copied();
+    let Some(cut) = cut.filter(|c| uncovered.len() > c.most) else {
+        return uncovered.to_vec();
+    };
+    let mut dates: Vec<Option<NaiveDate>> = uncovered.iter().map(last).collect();
+    dates.sort();
+    let Some(threshold) = cut.most.checked_sub(1).map(|at| dates[at]) else {
+        return Vec::new();
+    };
+    uncovered
+        .iter()
+        .copied()
+        .filter(|id| last(id) <= threshold)
+        .collect()
+}
+
 /// Coverage looks back four whole weeks: the aggregates' finest grain.
 pub const COVERAGE_DAYS: i64 = 28;
 
@@ -1096,6 +1120,36 @@ mod tests {
         assert_eq!(cut(2, 4), vec![4, 2, 5, 7]);
         assert_eq!(cut(3, 3), vec![4, 2, 3]);
         assert_eq!(cut(0, 2), vec![5, 7]);
+    }
+
+    proptest! {
+        /// The report's uncovered list (longest unchecked first, then by name, cut at
+        /// `most`) comes out the same from the candidates as from everyone.
+        #[test]
+        fn the_uncovered_candidates_hold_everyone_printed(
+            rows in proptest::collection::vec((0u8..4, 0u8..4), 0..30),
+            most in 0usize..12,
+        ) {
+            let ids: Vec<i32> = (1..=rows.len() as i32).collect();
+            let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+            let last: HashMap<i32, NaiveDate> = ids
+                .iter()
+                .zip(&rows)
+                .filter(|(_, (ago, _))| *ago > 0)
+                .map(|(id, (ago, _))| (*id, day - Duration::days(i64::from(*ago))))
+                .collect();
+            let name = |id: i32| rows[id as usize - 1].1;
+            let printed = |among: Vec<i32>| {
+                let mut order = among;
+                order.sort_by_key(|id| (last.get(id).copied(), name(*id)));
+                order.truncate(most);
+                order
+            };
+            let cut = StaffCut { lowest: 0, most };
+            let candidates = uncovered_candidates(&ids, &last, Some(cut));
+            prop_assert_eq!(printed(candidates), printed(ids.clone()));
+            prop_assert_eq!(uncovered_candidates(&ids, &last, None), ids);
+        }
     }
 
     /// What the store reads for a cut (`store::stats::report_staff`): everyone ranked,

@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::inspection::{AssignedTraining, FailedItem, InspectionReport, Photo};
-use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, TrainingCounts, Uncovered};
+use super::site::{ItemFigure, SectionFigure, SiteReport, StaffFigure, Uncovered};
 use super::staff::{RepeatedFailure, StaffInspection, StaffReport, TrainingLine};
 use crate::domain::clock::{Tz, format_local, local_date, period_label, zone_or};
-use crate::domain::record::{AssignmentDates, InspectionRecord, PersonRecord, SitePeriod};
+use crate::domain::record::{InspectionRecord, PersonRecord, SitePeriod};
 use crate::domain::scoring::{describe_answer, describe_expected};
 use crate::domain::stats::{self, Granularity, GroupFigure, ItemFailures, Points};
 use crate::domain::training::reason_label;
@@ -357,7 +357,7 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
     let mut uncovered: Vec<Uncovered> = period
         .uncovered
         .iter()
-        .filter_map(|id| Some((id, period.roster.get(id)?)))
+        .filter_map(|id| Some((id, period.uncovered_people.get(id)?)))
         .map(|(id, person)| Uncovered {
             name: person.name.clone(),
             position: person.position.as_ref().map(|p| p.get(l).to_string()),
@@ -371,7 +371,7 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
     });
     // Several sites' report names the longest unchecked, as many as its staff list at
     // most; the dashboard's coverage panel names them all.
-    let uncovered_total = uncovered.len();
+    let uncovered_total = period.uncovered.len();
     if let Some(cut) = period.staff_cut {
         uncovered.truncate(cut.most);
     }
@@ -404,34 +404,12 @@ pub fn site(period: &SitePeriod, lang: Lang) -> SiteReport {
         staff,
         staff_total: period.staff_total,
         staff_cut: period.staff_cut,
-        training: training_counts(&period.training, from, to),
-        roster: period.roster.len(),
+        training: period.training,
+        roster: period.roster,
         coverage_days: COVERAGE_DAYS,
         uncovered,
         uncovered_total,
     }
-}
-
-/// Training of the roster: assigned and completed during the period, and overdue at
-/// its end (due before the last day and not completed by then).
-fn training_counts(
-    assignments: &[AssignmentDates],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> TrainingCounts {
-    let mut counts = TrainingCounts::default();
-    for a in assignments {
-        if (from..=to).contains(&a.assigned) {
-            counts.assigned += 1;
-        }
-        if a.completed.is_some_and(|d| (from..=to).contains(&d)) {
-            counts.completed += 1;
-        }
-        if a.assigned <= to && a.due < to && a.completed.is_none_or(|d| d > to) {
-            counts.overdue += 1;
-        }
-    }
-    counts
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::{
     summary_figures,
 };
 use crate::domain::Lang;
+pub use crate::domain::record::TrainingCounts;
 use crate::domain::stats::{
     ATTENTION_PASS_PERCENT, Arrow, Granularity, PeriodFigure, StaffCut, Summary,
 };
@@ -82,16 +83,6 @@ pub struct StaffFigure {
     pub pass_rate: f64,
     /// First half of the period against the second.
     pub arrow: Option<Arrow>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TrainingCounts {
-    /// Assigned during the period.
-    pub assigned: usize,
-    /// Completed during the period.
-    pub completed: usize,
-    /// Past their due date and not completed at the end of the period.
-    pub overdue: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -125,6 +125,19 @@ impl Narrowing<inspection::Column> {
     }
 }
 
+impl Narrowing<entity::stat_last_check::Column> {
+    /// The kept last checks' key columns (the position at the time, 0 for none).
+    pub fn last_checks() -> Self {
+        use entity::stat_last_check::Column as L;
+        Narrowing {
+            site: L::SiteId,
+            version: L::ChecklistVersionId,
+            position: L::PositionId,
+            person: Some((L::SubjectId, L::InspectorId)),
+        }
+    }
+}
+
 /// Narrow a query to the viewer's sites and the filter's site, position, people and
 /// checklist versions: one rule for the aggregates and the raw responses alike.
 pub(super) fn narrow<E: EntityTrait, C: ColumnTrait>(

@@ -7,15 +7,16 @@
 use crate::i18n::Message;
 use entity::states::{InspectionStatus, Outcome};
 use entity::{
-    inspection, inspection_response, site, training_assignment, training_module, user, user_site,
+    inspection, inspection_response, position, site, training_assignment, training_module, user,
+    user_site,
 };
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -26,13 +27,13 @@ use super::quality;
 use super::stats as kept;
 use super::{StoreError, StoreResult, org, training};
 use crate::domain::access::{Role, Scope};
-use crate::domain::clock::{Tz, local_date};
+use crate::domain::clock::{Tz, day_start};
 use crate::domain::record::{
-    AssignedModule, AssignmentDates, HeldAssignment, InspectionRecord, ItemFailed,
-    PersonInspection, PersonRecord, RecordedResponse, RosterPerson, SitePeriod, TrainingCall,
-    TrainingHistory, training_calls,
+    AssignedModule, HeldAssignment, InspectionRecord, ItemFailed, PersonInspection, PersonRecord,
+    RecordedResponse, RosterPerson, SitePeriod, TrainingCall, TrainingCounts, TrainingHistory,
+    training_calls,
 };
-use crate::domain::stats::{Granularity, Sample, StaffCut, printed_staff};
+use crate::domain::stats::{Granularity, Sample, StaffCut, printed_staff, uncovered_candidates};
 use crate::domain::{Checklist, Text};
 
 /// The inspection row, or `NotFound`: what the routes authorize on before reading more.
@@ -491,19 +492,31 @@ pub async fn site_period(
             .map(|s| s.id)
             .collect(),
     };
-    let mut roster = BTreeMap::new();
-    for (person, position) in org::staff_at_sites(db, &sites).await? {
-        roster.entry(person.id).or_insert(RosterPerson {
-            name: person.name,
-            position: position.map(|p| org::position_name(&p)),
-        });
-    }
-    let uncovered =
-        kept::not_checked_recently(db, scope, &filter, org::roster(&sites, None)).await?;
+    // Counted and picked by the database: what is read does not grow with the staff.
+    let roster = org::roster(&sites, None);
+    let roster_total = count_people(db, roster.clone()).await?;
+    let uncovered = kept::not_checked_recently(db, scope, &filter, roster.clone()).await?;
     let last_checked = kept::last_counted_checks(db, scope, &filter, &uncovered).await?;
+    let candidates = uncovered_candidates(&uncovered, &last_checked, staff_cut);
+    let mut uncovered_people = HashMap::new();
+    for chunk in candidates.chunks(500) {
+        let people = user::Entity::find()
+            .filter(user::Column::Id.is_in(chunk.iter().copied()))
+            .find_also_related(position::Entity)
+            .all(db)
+            .await?;
+        for (person, position) in people {
+            uncovered_people.insert(
+                person.id,
+                RosterPerson {
+                    name: person.name,
+                    position: position.map(|p| org::position_name(&p)),
+                },
+            );
+        }
+    }
     let zone = org::zone_at(db, site.as_slice()).await?;
-    let people: Vec<i32> = roster.keys().copied().collect();
-    let training = assignment_dates(db, &people, zone).await?;
+    let training = training_counts(db, roster, zone, from, to).await?;
     let mut site_names = org::site_names(db).await?;
     let named: HashSet<i32> = site_samples
         .iter()
@@ -528,9 +541,10 @@ pub async fn site_period(
         checklists,
         modules,
         names,
-        roster,
+        roster: roster_total,
         uncovered,
         last_checked,
+        uncovered_people,
         training,
         site: site_name,
         all_sites: scope.all_sites(),
@@ -538,28 +552,64 @@ pub async fn site_period(
     })
 }
 
-/// The assignments of these people, as days in `zone`, each once.
-async fn assignment_dates(
+/// How many people a subquery of user ids holds.
+async fn count_people(
     db: &DatabaseConnection,
-    people: &[i32],
+    people: sea_orm::sea_query::SelectStatement,
+) -> StoreResult<usize> {
+    let total = user::Entity::find()
+        .filter(user::Column::Id.in_subquery(people))
+        .count(db)
+        .await?;
+    Ok(total as usize)
+}
+
+/// The training of the `roster` (a subquery of user ids) from `from` to `to`, in days
+/// in `zone`: assigned and completed during the period, and overdue at its end (due
+/// before the last day, assigned by then and not completed by then). The database
+/// counts, comparing the instants with the days' starts (`clock::day_start`).
+async fn training_counts(
+    db: &DatabaseConnection,
+    roster: sea_orm::sea_query::SelectStatement,
     zone: Tz,
-) -> StoreResult<Vec<AssignmentDates>> {
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    for chunk in people.chunks(500) {
-        let rows = training_assignment::Entity::find()
-            .filter(training_assignment::Column::UserId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?;
-        for a in rows {
-            if seen.insert(a.id) {
-                out.push(AssignmentDates {
-                    assigned: local_date(zone, a.assigned_at),
-                    due: a.due_date,
-                    completed: a.completed_at.map(|t| local_date(zone, t)),
-                });
-            }
-        }
-    }
-    Ok(out)
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<TrainingCounts> {
+    use training_assignment::Column as A;
+    let start = day_start(zone, from);
+    let after = day_start(zone, to + chrono::Duration::days(1));
+    let count = |during: sea_orm::Condition| {
+        training_assignment::Entity::find()
+            .filter(A::UserId.in_subquery(roster.clone()))
+            .filter(during)
+            .count(db)
+    };
+    let assigned = count(
+        sea_orm::Condition::all()
+            .add(A::AssignedAt.gte(start))
+            .add(A::AssignedAt.lt(after)),
+    )
+    .await?;
+    let completed = count(
+        sea_orm::Condition::all()
+            .add(A::CompletedAt.gte(start))
+            .add(A::CompletedAt.lt(after)),
+    )
+    .await?;
+    let overdue = count(
+        sea_orm::Condition::all()
+            .add(A::AssignedAt.lt(after))
+            .add(A::DueDate.lt(to))
+            .add(
+                sea_orm::Condition::any()
+                    .add(A::CompletedAt.is_null())
+                    .add(A::CompletedAt.gte(after)),
+            ),
+    )
+    .await?;
+    Ok(TrainingCounts {
+        assigned: assigned as usize,
+        completed: completed as usize,
+        overdue: overdue as usize,
+    })
 }

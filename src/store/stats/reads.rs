@@ -803,12 +803,7 @@ pub async fn not_checked_recently(
             scope,
             filter,
             versions.clone(),
-            Narrowing {
-                site: L::SiteId,
-                version: L::ChecklistVersionId,
-                position: L::PositionId,
-                person: Some((L::SubjectId, L::InspectorId)),
-            },
+            Narrowing::last_checks(),
         )
     };
     let checked = last_checks()
@@ -875,7 +870,10 @@ pub async fn not_checked_recently(
 /// When each of `people` was last spot-checked up to the filter's end, counting what
 /// [`not_checked_recently`] counts (submitted, not a re-check, in the viewer's scope and
 /// the filter): so a person it lists is never shown a check inside the four weeks, nor
-/// one at a site the viewer cannot open.
+/// one at a site the viewer cannot open. From the kept last checks (one row per person
+/// and key); a person with a key last checked after the end (a range in the past) may
+/// have an earlier check up to it that the kept row no longer shows: for them the
+/// database takes the latest from the spot-checks.
 pub async fn last_counted_checks(
     db: &DatabaseConnection,
     scope: &Scope,
@@ -883,15 +881,43 @@ pub async fn last_counted_checks(
     people: &[i32],
 ) -> StoreResult<HashMap<i32, NaiveDate>> {
     use inspection::Column as C;
+    use stat_last_check::Column as L;
     let versions = versions_filter(db, filter).await?;
+    let kept = |chunk: &[i32]| {
+        narrow(
+            stat_last_check::Entity::find().filter(L::SubjectId.is_in(chunk.iter().copied())),
+            scope,
+            filter,
+            versions.clone(),
+            Narrowing::last_checks(),
+        )
+        .select_only()
+        .column(L::SubjectId)
+        .group_by(L::SubjectId)
+    };
     let mut out = HashMap::new();
     for chunk in people.chunks(500) {
+        let latest: Vec<(i32, Option<NaiveDate>)> = kept(chunk)
+            .filter(L::LastDate.lte(filter.to))
+            .column_as(L::LastDate.max(), "last_date")
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(latest.into_iter().filter_map(|(p, d)| Some((p, d?))));
+        let later: Vec<i32> = kept(chunk)
+            .filter(L::LastDate.gt(filter.to))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if later.is_empty() {
+            continue;
+        }
         let query = inspection::Entity::find()
             .filter(C::Status.eq(InspectionStatus::Submitted))
             .filter(C::RecheckOf.is_null())
             .filter(C::ShiftDate.lte(filter.to))
-            .filter(C::SubjectId.is_in(chunk.iter().copied()));
-        let rows: Vec<(i32, NaiveDate)> = narrow(
+            .filter(C::SubjectId.is_in(later.iter().copied()));
+        let latest: Vec<(i32, Option<NaiveDate>)> = narrow(
             query,
             scope,
             filter,
@@ -900,13 +926,12 @@ pub async fn last_counted_checks(
         )
         .select_only()
         .column(C::SubjectId)
-        .column(C::ShiftDate)
-        .order_by_asc(C::ShiftDate)
+        .column_as(C::ShiftDate.max(), "last_date")
+        .group_by(C::SubjectId)
         .into_tuple()
         .all(db)
         .await?;
-        // Oldest first: each person's last row is the one kept.
-        out.extend(rows);
+        out.extend(latest.into_iter().filter_map(|(p, d)| Some((p, d?))));
     }
     Ok(out)
 }
