@@ -19,7 +19,11 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     })?;
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
-        .sqlx_logging(false)
+        // Every statement with its time at debug (`DECORUM_LOG=sqlx::query=debug`), and
+        // any that takes a second or more as a warning.
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_secs(1))
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10));
     if config.is_sqlite() {

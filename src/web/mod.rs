@@ -22,6 +22,7 @@ pub mod reports;
 pub mod requests;
 pub mod session;
 pub mod spotchecks;
+pub mod timing;
 pub mod training;
 
 use axum::Router;

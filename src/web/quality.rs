@@ -15,6 +15,7 @@ use super::error::{AppError, AppResult};
 use super::export::Export;
 use super::query::{Query, nonempty, optional_date, optional_id};
 use super::session::Viewer;
+use super::timing::PageTimer;
 use crate::app::AppState;
 use crate::domain::access::{Role, Scope};
 use crate::domain::stats::{self, Granularity, ItemFailures};
@@ -186,6 +187,7 @@ async fn dashboard(
     Query(q): Query<FilterQuery>,
 ) -> AppResult<Response> {
     may_watch(&viewer)?;
+    let timer = PageTimer::start("quality dashboard");
     let l = viewer.lang;
     let requested = read_filter(&state, &viewer.scope, &q).await?;
     // The figures come from the kept weekly or monthly aggregates, so the range is
@@ -230,31 +232,78 @@ async fn dashboard(
             Ok((rows, samples, periods))
         }
     };
-    // The panels' queries do not depend on each other: they run side by side, on
-    // SQLite's reader connections as on PostgreSQL's pool.
+    // The panels' queries do not depend on each other, nor the page's other reads on
+    // them: they run side by side, on SQLite's reader connections as on PostgreSQL's pool.
+    let panels = async {
+        tokio::try_join!(
+            timer.time("site roll-up", site_panel),
+            timer.time(
+                "items",
+                kept::items(db, scope, &filter, granularity, per_site)
+            ),
+            timer.time(
+                "staff",
+                kept::lowest_staff(
+                    db,
+                    scope,
+                    &filter,
+                    person_rows,
+                    split,
+                    view::GROUP_ROWS as u64
+                )
+            ),
+            timer.time(
+                "calibration",
+                kept::calibration_samples(db, scope, &filter, person_rows)
+            ),
+            timer.time("coverage", coverage(&state, scope, &filter)),
+        )
+    };
+    // The chosen person by name only if the viewer may know of them: a foreign id
+    // answers as an unknown one.
+    let chosen = async {
+        Ok(match filter.subject {
+            Some(id) => org::name_in_view(db, scope, id)
+                .await?
+                .map(|name| (id, name)),
+            None => None,
+        })
+    };
+    // The staff list is the chosen site's; without a site only the chosen person (a
+    // group's thousands of names are found through a site, not one long list).
+    let site_staff = async {
+        Ok(match filter.site {
+            Some(site) => Some(org::staff_at(db, site).await?),
+            None => None,
+        })
+    };
+    let page_reads = async {
+        tokio::try_join!(
+            timer.time("site names", org::site_names(db)),
+            chosen,
+            site_staff
+        )
+    };
     let (
-        (site_rows, samples, period_samples),
-        items,
-        (lowest, staff_total),
-        calibration_input,
-        (visible, uncovered),
-    ) = tokio::try_join!(
-        site_panel,
-        kept::items(db, scope, &filter, granularity, per_site),
-        kept::lowest_staff(
-            db,
-            scope,
-            &filter,
-            person_rows,
-            split,
-            view::GROUP_ROWS as u64
+        (
+            (site_rows, samples, period_samples),
+            items,
+            (lowest, staff_total),
+            calibration_input,
+            (visible, uncovered),
         ),
-        kept::calibration_samples(db, scope, &filter, person_rows),
-        coverage(&state, scope, &filter),
+        (site_names, chosen, site_staff),
+        overdue_actions,
+    ) = tokio::try_join!(
+        async { panels.await.map_err(AppError::from) },
+        async { page_reads.await.map_err(AppError::from) },
+        timer.time("overdue", super::actions::overdue_card(&state, &viewer)),
     )?;
     let version_ids = items.iter().map(|r| r.version);
     let version_ids = version_ids.chain(site_rows.iter().map(|r| r.version));
-    let versions = kept::versions_of(db, version_ids.collect()).await?;
+    let versions = timer
+        .time("versions", kept::versions_of(db, version_ids.collect()))
+        .await?;
 
     // Item failures and section points, labelled from the checklist versions.
     let mut failures: BTreeMap<String, ItemFailures> = BTreeMap::new();
@@ -322,22 +371,9 @@ async fn dashboard(
     let mut people: Vec<i32> = staff.iter().map(|g| g.key).collect();
     people.extend(calibration.iter().map(|c| c.inspector));
     people.extend(&uncovered);
-    let names = org::names(db, people).await?;
-    // The chosen person by name only if the viewer may know of them: a foreign id
-    // answers as an unknown one.
-    let chosen = match filter.subject {
-        Some(id) => org::name_in_view(db, scope, id)
-            .await?
-            .map(|name| (id, name)),
-        None => None,
-    };
-    let site_names = org::site_names(db).await?;
-
-    // The staff list is the chosen site's; without a site only the chosen person (a
-    // group's thousands of names are found through a site, not one long list).
-    let staff_options = match filter.site {
-        Some(site) => org::staff_at(db, site)
-            .await?
+    let names = timer.time("names", org::names(db, people)).await?;
+    let staff_options = match site_staff {
+        Some(staff) => staff
             .into_iter()
             .map(|(person, _)| (person.id, person.name))
             .collect(),
@@ -348,7 +384,7 @@ async fn dashboard(
     let page = view::dashboard(
         &viewer.chrome(),
         &Dashboard {
-            overdue_actions: super::actions::overdue_card(&state, &viewer).await?,
+            overdue_actions,
             from: filter.from,
             to: filter.to,
             query: &query,
@@ -372,6 +408,7 @@ async fn dashboard(
             zone: clock.tz.name(),
         },
     );
+    timer.log();
     Ok(page.into_response())
 }
 
