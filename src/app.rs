@@ -37,6 +37,10 @@ pub struct AppState {
     /// The company's OpenID provider, when single sign-on is configured (its metadata
     /// and keys are fetched on first use and kept).
     pub oidc: Option<Arc<crate::oidc::Provider>>,
+    /// Woken by every write request this instance answers, so the outbox's webhook loop
+    /// delivers what it queued without waiting for its next tick (another instance's
+    /// writes are found at the tick).
+    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Checklist versions already read and parsed. A stored version never changes (an
     /// edit makes a new version), so instances can keep them without invalidation.
     versions: Arc<Mutex<HashMap<i32, StoredChecklist>>>,
@@ -57,6 +61,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             versions: Arc::default(),
+            outbox_wake: Arc::default(),
         })
     }
 
@@ -144,6 +149,10 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::error::in_requested_form,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::requests::wake_outbox,
         ))
         .with_state(state);
     web::traced(web::security_headers(app))

@@ -18,16 +18,14 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use entity::outbox::{Channel, DeliveryStatus, Model as Row};
 use futures_util::stream::{self, StreamExt};
+use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::config::{MailConfig, SmtpTls};
+use crate::config::MailConfig;
 use crate::domain::Lang;
 use crate::domain::notify::{
     DELIVERY_HEADER, EVENT_HEADER, MAX_ATTEMPTS, MailKind, SIGNATURE_HEADER, backoff,
@@ -39,13 +37,18 @@ use crate::reports::{self, data};
 use crate::store::outbox::{self, Outcome, Recipient};
 use crate::store::{StoreResult, org, reports as reads, training};
 
+mod smtp;
+use smtp::Smtp;
+
 /// Rows claimed at once on a channel.
 const BATCH: u64 = 200;
-/// Mails sent at once, each on its own SMTP connection (the pool keeps this many): a
-/// mail waits on the server's answers, so one connection alone leaves it idle.
+/// Mails sent at once, each on its own SMTP connection (this many are kept open): a mail
+/// waits on the server's answers, so one connection alone leaves it idle.
 const MAILS_IN_FLIGHT: usize = 8;
 /// Webhook calls made at once.
 const CALLS_IN_FLIGHT: usize = 16;
+/// How often the webhook loop looks for due rows between ticks (a read).
+const WEBHOOKS_LOOK_EVERY: Duration = Duration::from_secs(1);
 /// Delivered rows are kept this long for the delivery log.
 pub const RETENTION_DAYS: i64 = 30;
 
@@ -85,7 +88,7 @@ pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
 
 /// Deliver `channel` for ever: a full batch means more is waiting, so the next is taken
 /// at once; otherwise the loop waits a tick (mails queued within it for one person go out
-/// as one digest).
+/// as one digest), webhooks only until some are due (see [`until_webhooks_due`]).
 async fn deliver_loop(state: AppState, worker: Arc<Worker>, channel: Channel) {
     loop {
         let busy = match worker.deliver(&state, channel).await {
@@ -95,8 +98,34 @@ async fn deliver_loop(state: AppState, worker: Arc<Worker>, channel: Channel) {
                 false
             }
         };
-        if !busy {
-            tokio::time::sleep(state.config.outbox_tick).await;
+        if busy {
+            continue;
+        }
+        match channel {
+            Channel::Webhook => until_webhooks_due(&state).await,
+            Channel::Mail => tokio::time::sleep(state.config.outbox_tick).await,
+        }
+    }
+}
+
+/// Wait until webhooks may be due. A webhook is only late for the wait (mail's wait is
+/// its digest window): a write this instance answers ends it at once, and a read-only
+/// look each second finds what another instance queued or a retry whose time came; at
+/// most a tick.
+async fn until_webhooks_due(state: &AppState) {
+    let deadline = Instant::now() + state.config.outbox_tick;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        tokio::select! {
+            _ = tokio::time::sleep(WEBHOOKS_LOOK_EVERY.min(left)) => {}
+            _ = state.outbox_wake.notified() => return,
+        }
+        if Instant::now() >= deadline
+            || outbox::any_due(&state.db, Channel::Webhook)
+                .await
+                .unwrap_or(true)
+        {
+            return;
         }
     }
 }
@@ -136,11 +165,11 @@ pub async fn tick(state: &AppState) -> StoreResult<usize> {
     Ok(hooks? + mails?)
 }
 
-/// What the worker keeps between batches: the SMTP transport, whose pool keeps its
-/// connections open (without it every mail paid a connection, EHLO and QUIT).
+/// What the worker keeps between batches: its SMTP connections, kept open (without them
+/// every mail paid a connection, EHLO and QUIT).
 #[derive(Default)]
 struct Worker {
-    smtp: Mutex<Option<(MailConfig, AsyncSmtpTransport<Tokio1Executor>)>>,
+    smtp: Mutex<Option<Arc<Smtp>>>,
 }
 
 impl Worker {
@@ -161,7 +190,7 @@ impl Worker {
         }
         let started = Instant::now();
         let tries = match mail {
-            Some(mail) => send_mails(state, mail, self.transport(mail), rows).await?,
+            Some(mail) => send_mails(state, mail, self.smtp(mail), rows).await?,
             None => call_webhooks(state, rows).await?,
         };
         outbox::settle(&state.db, tries).await?;
@@ -174,16 +203,16 @@ impl Worker {
         Ok(claimed)
     }
 
-    /// The transport for `mail`, built once (again only if the settings change).
-    fn transport(&self, mail: &MailConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    /// The connections for `mail`, made once (again only if the settings change).
+    fn smtp(&self, mail: &MailConfig) -> Result<Arc<Smtp>, String> {
         let mut cached = self.smtp.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((config, smtp)) = cached.as_ref()
-            && config == mail
+        if let Some(smtp) = cached.as_ref()
+            && smtp.config() == mail
         {
             return Ok(smtp.clone());
         }
-        let smtp = transport(mail)?;
-        *cached = Some((mail.clone(), smtp.clone()));
+        let smtp = Arc::new(Smtp::new(mail, MAILS_IN_FLIGHT)?);
+        *cached = Some(smtp.clone());
         Ok(smtp)
     }
 }
@@ -388,39 +417,12 @@ async fn call_webhook(
     }
 }
 
-fn transport(mail: &MailConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let builder = match mail.tls {
-        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&mail.host),
-        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&mail.host)
-            .map_err(|e| e.to_string())?,
-        SmtpTls::Tls => {
-            AsyncSmtpTransport::<Tokio1Executor>::relay(&mail.host).map_err(|e| e.to_string())?
-        }
-    };
-    let mut builder = builder
-        .port(mail.port)
-        .timeout(Some(Duration::from_secs(30)))
-        // A connection per mail in flight, closed after a minute unused.
-        .pool_config(
-            PoolConfig::new()
-                .max_size(MAILS_IN_FLIGHT as u32)
-                .idle_timeout(Duration::from_secs(60)),
-        );
-    if let Some(user) = &mail.username {
-        builder = builder.credentials(Credentials::new(
-            user.clone(),
-            mail.password.clone().unwrap_or_default(),
-        ));
-    }
-    Ok(builder.build())
-}
-
 /// One mail per recipient, with all that is due for them, a few sent at once. The
 /// tries, to settle.
 async fn send_mails(
     state: &AppState,
     mail: &MailConfig,
-    smtp: Result<AsyncSmtpTransport<Tokio1Executor>, String>,
+    smtp: Result<Arc<Smtp>, String>,
     rows: Vec<Row>,
 ) -> StoreResult<Vec<(Vec<i32>, Outcome)>> {
     let lookups = Lookups::read(state, &rows).await?;
@@ -447,19 +449,9 @@ async fn send_mails(
                         let sent = smtp.send(message).await;
                         let latency = millis_since(started);
                         match sent {
-                            Ok(response) => {
-                                delivered(Some(i32::from(u16::from(response.code()))), latency)
-                            }
+                            Ok(code) => delivered(Some(i32::from(code)), latency),
                             Err(e) => {
-                                let code = e.status().map(|c| i32::from(u16::from(c)));
-                                failed(
-                                    state,
-                                    attempts,
-                                    e.is_permanent(),
-                                    e.to_string(),
-                                    code,
-                                    latency,
-                                )
+                                failed(state, attempts, e.permanent, e.message, e.code, latency)
                             }
                         }
                     }

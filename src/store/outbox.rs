@@ -342,6 +342,32 @@ pub async fn holders_at<C: ConnectionTrait>(
         .collect())
 }
 
+/// The rows of `channels` that may be tried at `now`: pending, their time come, and not
+/// leased by a worker (or its lease run out).
+fn due(channels: &[Channel], now: DateTime<Utc>) -> sea_orm::Select<outbox::Entity> {
+    outbox::Entity::find()
+        .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
+        .filter(outbox::Column::Channel.is_in(channels.iter().copied()))
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(outbox::Column::LeaseUntil.is_null())
+                .add(outbox::Column::LeaseUntil.lt(now)),
+        )
+}
+
+/// Whether anything on `channel` may be tried now: a read, so a worker can look often
+/// without taking SQLite's write lock as a claim does.
+pub async fn any_due(db: &DatabaseConnection, channel: Channel) -> StoreResult<bool> {
+    Ok(due(&[channel], Utc::now())
+        .select_only()
+        .column(outbox::Column::Id)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Lease up to `limit` due deliveries on `channels` for `lease`: pending, due, and not
 /// leased by a live worker. Each claim counts as an attempt.
 pub async fn claim(
@@ -355,15 +381,7 @@ pub async fn claim(
     }
     let now = Utc::now();
     let txn = begin_write(db).await?;
-    let mut query = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
-        .filter(outbox::Column::Channel.is_in(channels.iter().copied()))
-        .filter(outbox::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(outbox::Column::LeaseUntil.is_null())
-                .add(outbox::Column::LeaseUntil.lt(now)),
-        )
+    let mut query = due(channels, now)
         .order_by_asc(outbox::Column::Id)
         .limit(limit);
     if txn.get_database_backend() == DbBackend::Postgres {

@@ -2,7 +2,8 @@
 //! UUID, echoed in the response) and one log line when answered: id, method, path,
 //! status, latency. Never the query string (sign-in links and filters can carry tokens
 //! or names), headers, cookies or bodies. A handler that panics is answered with the
-//! normal 500 page and logged, instead of the connection being dropped.
+//! normal 500 page and logged, instead of the connection being dropped. A write that
+//! succeeded wakes the outbox's webhook loop.
 
 use std::any::Any;
 
@@ -76,4 +77,25 @@ pub async fn panics_in_json(request: Request<Body>, next: Next) -> Response {
     } else {
         response
     }
+}
+
+/// After a write request that succeeded, wake the outbox's webhook loop: what the write
+/// queued goes out now rather than at the worker's next tick.
+pub async fn wake_outbox(
+    axum::extract::State(state): axum::extract::State<crate::app::AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let reads = [
+        axum::http::Method::GET,
+        axum::http::Method::HEAD,
+        axum::http::Method::OPTIONS,
+    ];
+    let write = !reads.contains(request.method());
+    let response = next.run(request).await;
+    let status = response.status();
+    if write && (status.is_success() || status.is_redirection()) {
+        state.outbox_wake.notify_one();
+    }
+    response
 }

@@ -147,6 +147,8 @@ pub struct TestApp {
     pub base: String,
     pub test_db: TestDb,
     pub client: reqwest::Client,
+    /// The server's own state (a worker started on it is woken by the server's writes).
+    pub state: AppState,
 }
 
 impl TestApp {
@@ -189,7 +191,7 @@ impl TestApp {
         let header_read_timeout = test_db.config.header_read_timeout;
         tokio::spawn(app::serve(
             listener,
-            app::build_with(state, extra),
+            app::build_with(state.clone(), extra),
             header_read_timeout,
             std::future::pending(),
         ));
@@ -202,6 +204,7 @@ impl TestApp {
             base,
             test_db,
             client,
+            state,
         }
     }
 
