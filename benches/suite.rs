@@ -1303,6 +1303,12 @@ async fn run(args: Args) {
     // The outbox's rows (benches/suite/paths.rs): an SMTP server for the server's mail,
     // started first, and webhooks allowed to reach the bench's receiver on loopback.
     let mail_sink = paths::mail_sink(&scratch.path().join("smtp"));
+    // A kept data set holds the last run's scheduled-mail plan: dropped here, so waiting
+    // for the server's first tick to plan everyone cannot mistake the old plan for it.
+    entity::scheduled_due::Entity::delete_many()
+        .exec(&db)
+        .await
+        .unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_decorum"));
     command
         .args(["serve", "--addr", "127.0.0.1:0"])
