@@ -21,6 +21,7 @@ mod m20261130_000019_scheduled_mail;
 mod m20261130_000020_running_totals;
 mod m20261130_000022_recheck_outcome;
 mod m20261201_000023_scheduled_due;
+mod m20261201_000024_assignment_by_inspection;
 
 /// The running totals' recount (migration 000020), which the app's rebuild also runs.
 pub use m20261130_000020_running_totals::fill as fill_running_totals;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000020_running_totals::Migration),
             Box::new(m20261130_000022_recheck_outcome::Migration),
             Box::new(m20261201_000023_scheduled_due::Migration),
+            Box::new(m20261201_000024_assignment_by_inspection::Migration),
         ]
     }
 }
