@@ -38,8 +38,8 @@ pub struct AppState {
     /// and keys are fetched on first use and kept).
     pub oidc: Option<Arc<crate::oidc::Provider>>,
     /// Woken by every write request this instance answers, so the outbox's webhook loop
-    /// delivers what it queued without waiting for its next tick (another instance's
-    /// writes are found at the tick).
+    /// delivers what it queued at once (another instance's writes are found by the
+    /// loop's look each second).
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Checklist versions already read and parsed. A stored version never changes (an
     /// edit makes a new version), so instances can keep them without invalidation.

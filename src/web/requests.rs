@@ -86,12 +86,7 @@ pub async fn wake_outbox(
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let reads = [
-        axum::http::Method::GET,
-        axum::http::Method::HEAD,
-        axum::http::Method::OPTIONS,
-    ];
-    let write = !reads.contains(request.method());
+    let write = !request.method().is_safe();
     let response = next.run(request).await;
     let status = response.status();
     if write && (status.is_success() || status.is_redirection()) {
